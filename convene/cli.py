@@ -1,0 +1,24 @@
+"""The `convene` console script: every Django management command, plus `serve`.
+
+`convene serve` migrates and runs the web server, `convene demo` loads the
+synthetic partnership, `convene policy ...` checks and explains policy packs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convene.settings")
+    from django.core.management import execute_from_command_line
+
+    args = list(sys.argv if argv is None else argv)
+    args[0] = "convene"
+    execute_from_command_line(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from convene.people import personas
+from convene.people.demo import demo_load
+
+
+class Command(BaseCommand):
+    help = "Load the synthetic demo partnership and print a sign-in for each persona."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--children",
+            type=int,
+            default=200,
+            help="children to create on first load (default 200)",
+        )
+        parser.add_argument("--quiet-logins", action="store_true", help="do not print sign-ins")
+
+    def handle(self, *args: Any, children: int, quiet_logins: bool, **options: Any) -> None:
+        if children < 0 or children > 1_000_000:
+            raise CommandError("--children must be between 0 and 1,000,000")
+        started = time.perf_counter()
+        result = demo_load(children=children)
+        elapsed = time.perf_counter() - started
+        self.stdout.write(
+            f"Demo partnership '{result.partnership.name}' ready: "
+            f"{result.children_created} children created in {elapsed:.1f}s."
+        )
+        if quiet_logins:
+            return
+        self.stdout.write("Sign in at http://127.0.0.1:8000/ as any of these (synthetic people):")
+        for persona in personas.PERSONAS:
+            roles = ", ".join(role.label for role in persona.roles) or "no procedure role"
+            self.stdout.write(f"  {persona.username:<8} {persona.job_title} ({roles})")
+        self.stdout.write(f"Password for every demo sign-in: {result.password}")

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from convene.people import selectors
+from convene.people.models import Professional
+
+PAGE_SIZE = 25
+
+
+def _professional(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    query = request.GET.get("q", "")[:100]
+    children = selectors.children_search(user=user, query=query).order_by(
+        "last_name", "first_name", "pk"
+    )
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "people/home.html",
+        {
+            "query": query,
+            "page": page,
+            "sees_caseload": selectors.sees_whole_caseload(user=user),
+        },
+    )
+
+
+def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _professional(request)
+    # 404, not 403: a child you may not see is a child you do not know exists.
+    child = get_object_or_404(
+        selectors.children_visible_to(user=user).select_related("partnership", "setting"), pk=pk
+    )
+    siblings = child.linked_children.all()
+    family = child.family_relationships.select_related("family_member")
+    return render(
+        request,
+        "people/child_detail.html",
+        {"child": child, "linked_children": siblings, "family": family},
+    )

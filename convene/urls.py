@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path
+
+from convene.people import views as people_views
+
+admin.site.site_header = "Convene administration"
+admin.site.site_title = "Convene administration"
+
+urlpatterns = [
+    path("", people_views.home, name="home"),
+    path("children/<int:pk>/", people_views.child_detail, name="child-detail"),
+    path(
+        "sign-in/",
+        login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),
+        name="login",
+    ),
+    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
