@@ -115,6 +115,9 @@ STATIC_ROOT = VAR_DIR / "static"
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend"
 STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIR)]
 WHITENOISE_ROOT = GOVUK_FRONTEND_DIR / "dist" / "govuk"
+# Serve straight from the app and package folders, so no collectstatic step is needed
+# before `make run`; production may still collect into STATIC_ROOT.
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -13,7 +13,7 @@ import factory
 from factory.django import DjangoModelFactory
 
 from convene.people import models
-from convene.people.nhs_number import synthetic_series
+from convene.people.nhs_number import check_digit
 from convene.people.vocab import AgencyKind, Role
 
 factory.Faker._DEFAULT_LOCALE = "en_GB"
@@ -23,7 +23,11 @@ _nhs_serials = itertools.count(500_000)
 
 def next_test_nhs_number() -> str:
     """A fresh valid 999-range number; the upper half of the range is kept for tests."""
-    return synthetic_series(1, start=next(_nhs_serials))[0]
+    while True:
+        first_nine = f"999{next(_nhs_serials):06d}"
+        digit = check_digit(first_nine)
+        if digit is not None:
+            return f"{first_nine}{digit}"
 
 
 class PartnershipFactory(DjangoModelFactory):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
@@ -137,7 +138,7 @@ class Child(TrackedModel):
     expected_date_of_delivery = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.UNKNOWN)
     nhs_number = models.CharField(
-        max_length=10, blank=True, validators=[validate_nhs_number], db_index=True
+        max_length=12, blank=True, validators=[validate_nhs_number], db_index=True
     )
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True, default="English")
@@ -201,14 +202,18 @@ class Child(TrackedModel):
     def nhs_number_display(self) -> str:
         return nhs_number.formatted(self.nhs_number) if self.nhs_number else ""
 
-    def clean(self) -> None:
-        today = timezone.localdate()
-        errors: dict[str, str] = {}
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        # People type NHS numbers with spaces ("999 123 4560"); store the bare digits.
         if self.nhs_number:
             try:
                 self.nhs_number = nhs_number.normalise(self.nhs_number)
-            except nhs_number.InvalidNhsNumber as error:
-                errors["nhs_number"] = str(error)
+            except nhs_number.InvalidNhsNumber:
+                pass  # the field validator reports why
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        errors: dict[str, str] = {}
         if self.date_of_birth and self.date_of_birth > today:
             errors["date_of_birth"] = "Date of birth must be today or in the past"
         if self.date_of_birth and self.expected_date_of_delivery:

@@ -1,0 +1,61 @@
+# Convene: `make run` serves the app with demo data; `make test` runs every gate and the tests.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.9.30
+DEV_ENV := CONVENE_DEVELOPMENT=true DEBUG=true
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck pytest deps chromium migrate demo worker clean bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when the lock file changes, so a second `make run` starts in seconds.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --editable .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.installed node_modules/.installed
+
+# Debian's Chromium drives the browser tests; Playwright never downloads a browser.
+chromium:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+var:
+	mkdir -p var
+
+migrate: deps var
+	$(DEV_ENV) $(BIN)/convene migrate --no-input -v0
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/convene demo --children 200
+
+run: demo
+	$(DEV_ENV) $(BIN)/convene serve
+
+lint: deps
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: deps
+	$(BIN)/mypy convene
+
+pytest: deps chromium
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: deps
+	$(BIN)/python bench/workdays.py
+	$(BIN)/python bench/demo_load.py
+
+clean:
+	rm -rf $(VENV) node_modules var

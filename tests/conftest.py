@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from convene.people import factories, personas
+from convene.people.models import Agency, Partnership, Professional
+from tests.pagecheck import check_page
+
+
+class CheckedClient(Client):
+    """A test client that checks every HTML page it receives (STYLE habit 8)."""
+
+    def request(self, **request: Any) -> Any:
+        response = super().request(**request)
+        content_type = response.get("Content-Type", "")
+        if content_type.startswith("text/html") and not getattr(response, "streaming", False):
+            path = request.get("PATH_INFO", "")
+            if not path.startswith("/admin/") and response.status_code < 300:
+                problems = check_page(response.content.decode())
+                assert not problems, f"{path}: {'; '.join(problems)}"
+        return response
+
+
+@pytest.fixture
+def client() -> CheckedClient:
+    return CheckedClient()
+
+
+@pytest.fixture
+def partnership(db: None) -> Partnership:
+    partnerships = {}
+    for name, (authority, policy_id) in personas.PARTNERSHIPS.items():
+        partnerships[name] = factories.PartnershipFactory(
+            name=name, local_authority=authority, policy_id=policy_id
+        )
+    return partnerships[personas.HOME]
+
+
+@pytest.fixture
+def neighbour(partnership: Partnership) -> Partnership:
+    return Partnership.objects.get(name=personas.NEIGHBOUR)
+
+
+@pytest.fixture
+def agencies(partnership: Partnership) -> dict[str, Agency]:
+    found = {}
+    for spec in personas.AGENCIES:
+        found[spec.key] = factories.AgencyFactory(
+            name=spec.name,
+            kind=spec.kind.value,
+            partnerships=[Partnership.objects.get(name=name) for name in spec.partnerships],
+        )
+    return found
+
+
+@pytest.fixture
+def people(agencies: dict[str, Agency]) -> dict[str, Professional]:
+    """Every persona of convene.people.personas, by username (alice, bob, carol...)."""
+    return {
+        persona.username: factories.ProfessionalFactory(
+            username=persona.username,
+            first_name=persona.first_name,
+            last_name=persona.last_name,
+            agency=agencies[persona.agency],
+            job_title=persona.job_title,
+            is_staff=persona.staff,
+            is_superuser=persona.staff,
+            roles=list(persona.roles),
+        )
+        for persona in personas.PERSONAS
+    }

@@ -1,0 +1,36 @@
+"""Production start-up refuses insecure configuration, naming the variable."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+PROBE = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='convene.settings'; django.setup()"
+
+
+def _start(**env):
+    clean = {k: v for k, v in os.environ.items() if k not in {"CONVENE_DEVELOPMENT", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    clean.update(env)
+    return subprocess.run([sys.executable, "-c", PROBE], env=clean, capture_output=True, text=True, check=False)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SECRET_KEY must be set"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY must be a random string"),
+        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example", "DEBUG": "true"}, "DEBUG must be false"),
+        ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS must list"),
+        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example", "DATABASE_URL": "nope"}, "DATABASE_URL must be"),
+    ],
+)
+def test_production_refuses_bad_settings(env, message):
+    result = _start(**env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_good_settings():
+    result = _start(SECRET_KEY="x" * 60, ALLOWED_HOSTS="convene.example.gov.uk")
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,36 @@
+import pytest
+
+from convene.people.factories import ChildFactory
+from tests.e2e.conftest import assert_accessible, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_social_worker_signs_in_finds_a_child_and_opens_the_record(
+    live_server, page, people, partnership
+):
+    ChildFactory(partnership=partnership, first_name="Ann", last_name="Smith", nhs_number="9990000018")
+    ChildFactory.create_batch(3, partnership=partnership)
+
+    sign_in(page, live_server.url, "alice", "correct horse battery staple")
+
+    assert page.locator("h1").inner_text() == "Children"
+    assert page.title().startswith("Children")
+    assert_accessible(page)
+    # GOV.UK Frontend's JavaScript loaded from our own static files
+    assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
+
+    page.get_by_label("Search by name, date of birth or NHS number").fill("999 000 0018")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Ann Smith").click()
+
+    assert page.locator("h1").inner_text() == "Ann Smith"
+    assert page.get_by_text("999 000 0018").is_visible()
+    assert_accessible(page)
+
+
+def test_wrong_password_error_page_is_accessible(live_server, page, people):
+    sign_in(page, live_server.url, "alice", "not the password")
+    assert page.title().startswith("Error: Sign in")
+    assert page.get_by_text("There is a problem").is_visible()
+    assert_accessible(page)
