@@ -22,8 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(args: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -39,9 +43,11 @@ def main() -> None:
         seconds = run(["demo", "--children", str(options.children), "--quiet-logins"], env)
     peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     engine = url.split(":", 1)[0]
-    print(f"demo load: {options.children:,} children on {engine} in {seconds:.1f} s "
-          f"({options.children / seconds:,.0f} children/s, target < 60 s); "
-          f"peak RSS {peak_mib:,.0f} MiB")
+    print(
+        f"demo load: {options.children:,} children on {engine} in {seconds:.1f} s "
+        f"({options.children / seconds:,.0f} children/s, target < 60 s); "
+        f"peak RSS {peak_mib:,.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

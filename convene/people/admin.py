@@ -14,52 +14,52 @@ from convene.people.models import (
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(admin.ModelAdmin[Partnership]):
     list_display = ["name", "local_authority", "policy_id"]
     search_fields = ["name", "local_authority"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_display = ["name", "kind"]
     list_filter = ["kind", "partnerships"]
     search_fields = ["name"]
     filter_horizontal = ["partnerships"]
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(admin.TabularInline[RoleGrant, Professional]):
     model = RoleGrant
     extra = 1
 
 
 @admin.register(Professional)
-class ProfessionalAdmin(UserAdmin):
+class ProfessionalAdmin(UserAdmin[Professional]):
     inlines = [RoleGrantInline]
     list_display = ["username", "first_name", "last_name", "agency", "is_active"]
     list_filter = ["is_active", "agency__kind", "role_grants__role"]
     list_select_related = ["agency"]
     autocomplete_fields = ["agency"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Agency and role", {"fields": ("agency", "job_title", "phone")}),
     )
 
 
-class ChildLinkInline(admin.TabularInline):
+class ChildLinkInline(admin.TabularInline[ChildLink, Child]):
     model = ChildLink
     fk_name = "from_child"
     extra = 0
     raw_id_fields = ["to_child"]
 
 
-class FamilyRelationshipInline(admin.TabularInline):
+class FamilyRelationshipInline(admin.TabularInline[FamilyRelationship, Child]):
     model = FamilyRelationship
     extra = 0
     raw_id_fields = ["family_member"]
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin):
+class ChildAdmin(admin.ModelAdmin[Child]):
     list_display = ["last_name", "first_name", "date_of_birth", "nhs_number", "partnership"]
     list_filter = ["partnership", "legal_status"]
     search_fields = ["last_name", "first_name", "nhs_number"]
@@ -70,7 +70,7 @@ class ChildAdmin(admin.ModelAdmin):
 
 
 @admin.register(FamilyMember)
-class FamilyMemberAdmin(admin.ModelAdmin):
+class FamilyMemberAdmin(admin.ModelAdmin[FamilyMember]):
     list_display = ["last_name", "first_name", "partnership"]
     search_fields = ["last_name", "first_name"]
     list_select_related = ["partnership"]

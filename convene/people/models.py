@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -160,7 +161,9 @@ class Child(TrackedModel):
     )
     legal_status_from = models.DateField(null=True, blank=True)
     legal_status_to = models.DateField(null=True, blank=True)
-    linked_children = models.ManyToManyField("self", through="ChildLink", blank=True)
+    linked_children: models.ManyToManyField[Child, ChildLink] = models.ManyToManyField(
+        "self", through="ChildLink", blank=True
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -205,10 +208,8 @@ class Child(TrackedModel):
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         # People type NHS numbers with spaces ("999 123 4560"); store the bare digits.
         if self.nhs_number:
-            try:
+            with suppress(nhs_number.InvalidNhsNumber):  # the field validator reports why
                 self.nhs_number = nhs_number.normalise(self.nhs_number)
-            except nhs_number.InvalidNhsNumber:
-                pass  # the field validator reports why
         super().clean_fields(exclude=exclude)
 
     def clean(self) -> None:
@@ -274,7 +275,9 @@ class FamilyMember(TrackedModel):
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)
-    children = models.ManyToManyField(Child, through="FamilyRelationship", related_name="family")
+    children: models.ManyToManyField[Child, FamilyRelationship] = models.ManyToManyField(
+        Child, through="FamilyRelationship", related_name="family"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]

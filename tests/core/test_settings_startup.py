@@ -10,9 +10,22 @@ PROBE = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='convene.settin
 
 
 def _start(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"CONVENE_DEVELOPMENT", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "CONVENE_DEVELOPMENT",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DJANGO_SETTINGS_MODULE",
+        }
+    }
     clean.update(env)
-    return subprocess.run([sys.executable, "-c", PROBE], env=clean, capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", PROBE], env=clean, capture_output=True, text=True, check=False
+    )
 
 
 @pytest.mark.parametrize(
@@ -20,9 +33,15 @@ def _start(**env):
     [
         ({}, "SECRET_KEY must be set"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be a random string"),
-        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example", "DEBUG": "true"}, "DEBUG must be false"),
+        (
+            {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example", "DEBUG": "true"},
+            "DEBUG must be false",
+        ),
         ({"SECRET_KEY": "x" * 60}, "ALLOWED_HOSTS must list"),
-        ({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example", "DATABASE_URL": "nope"}, "DATABASE_URL must be"),
+        (
+            {"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "a.example", "DATABASE_URL": "nope"},
+            "DATABASE_URL must be",
+        ),
     ],
 )
 def test_production_refuses_bad_settings(env, message):

@@ -9,7 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_social_worker_signs_in_finds_a_child_and_opens_the_record(
     live_server, page, people, partnership
 ):
-    ChildFactory(partnership=partnership, first_name="Ann", last_name="Smith", nhs_number="9990000018")
+    ChildFactory(
+        partnership=partnership, first_name="Ann", last_name="Smith", nhs_number="9990000018"
+    )
     ChildFactory.create_batch(3, partnership=partnership)
 
     sign_in(page, live_server.url, "alice", "correct horse battery staple")

@@ -12,8 +12,13 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_child_with_an_invalid_nhs_number_is_refused_and_nothing_saved(partnership):
-    child = Child(partnership=partnership, first_name="Ann", last_name="Lee",
-                  date_of_birth=date(2015, 1, 1), nhs_number="999 000 0019")
+    child = Child(
+        partnership=partnership,
+        first_name="Ann",
+        last_name="Lee",
+        date_of_birth=date(2015, 1, 1),
+        nhs_number="999 000 0019",
+    )
     with pytest.raises(ValidationError) as error:
         child.full_clean()
     assert "check digit" in str(error.value.message_dict["nhs_number"])
@@ -22,10 +27,14 @@ def test_a_child_with_an_invalid_nhs_number_is_refused_and_nothing_saved(partner
 
 def test_a_date_of_birth_in_the_future_is_refused(partnership):
     tomorrow = timezone.localdate() + timedelta(days=1)
-    child = Child(partnership=partnership, first_name="Ann", last_name="Lee", date_of_birth=tomorrow)
+    child = Child(
+        partnership=partnership, first_name="Ann", last_name="Lee", date_of_birth=tomorrow
+    )
     with pytest.raises(ValidationError) as error:
         child.full_clean()
-    assert error.value.message_dict["date_of_birth"] == ["Date of birth must be today or in the past"]
+    assert error.value.message_dict["date_of_birth"] == [
+        "Date of birth must be today or in the past"
+    ]
 
 
 def test_an_unborn_child_needs_an_expected_date_of_delivery(partnership):
@@ -55,8 +64,13 @@ def test_nhs_number_is_unique_within_a_partnership(partnership, neighbour):
 
 
 def test_spaces_in_an_nhs_number_are_normalised_on_clean(partnership):
-    child = Child(partnership=partnership, first_name="Ann", last_name="Lee",
-                  date_of_birth=date(2015, 1, 1), nhs_number="999 000 0018")
+    child = Child(
+        partnership=partnership,
+        first_name="Ann",
+        last_name="Lee",
+        date_of_birth=date(2015, 1, 1),
+        nhs_number="999 000 0018",
+    )
     child.full_clean()
     assert child.nhs_number == "9990000018"
     assert child.nhs_number_display == "999 000 0018"

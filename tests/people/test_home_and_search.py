@@ -10,12 +10,25 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def children(partnership, neighbour):
     return {
-        "ann": ChildFactory(partnership=partnership, first_name="Ann", last_name="Smith",
-                            date_of_birth=date(2015, 3, 27), nhs_number="9990000018"),
-        "ben": ChildFactory(partnership=partnership, first_name="Ben", last_name="Jones",
-                            date_of_birth=date(2012, 6, 1)),
-        "other": ChildFactory(partnership=neighbour, first_name="Ann", last_name="Smith",
-                              date_of_birth=date(2015, 3, 27)),
+        "ann": ChildFactory(
+            partnership=partnership,
+            first_name="Ann",
+            last_name="Smith",
+            date_of_birth=date(2015, 3, 27),
+            nhs_number="9990000018",
+        ),
+        "ben": ChildFactory(
+            partnership=partnership,
+            first_name="Ben",
+            last_name="Jones",
+            date_of_birth=date(2012, 6, 1),
+        ),
+        "other": ChildFactory(
+            partnership=neighbour,
+            first_name="Ann",
+            last_name="Smith",
+            date_of_birth=date(2015, 3, 27),
+        ),
     }
 
 

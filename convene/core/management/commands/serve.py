@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandParser
 
 
 class Command(BaseCommand):
-    help = "Apply migrations and serve Convene (development server; use a WSGI server in production)."
+    help = (
+        "Apply migrations and serve Convene (development server; use a WSGI server in production)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
