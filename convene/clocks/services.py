@@ -1,0 +1,153 @@
+"""Starting, meeting, waiving and sweeping clocks.
+
+Each runs inside the caller's transaction (the transition that starts or stops a
+clock commits with it, or not at all); ``now``/``at`` is always passed in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from convene.clocks.models import Clock
+from convene.people.models import Partnership, Professional
+from convene.policy.vocab import ClockKind
+
+
+class ClockError(ValueError):
+    """A clock transition that the rules do not allow; the message says why."""
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ClockError(f"{name} must carry a time zone")
+
+
+@transaction.atomic
+def clock_start(
+    *,
+    partnership: Partnership,
+    subject: models.Model,
+    kind: ClockKind,
+    rule_id: str,
+    policy_id: str,
+    policy_version: str,
+    citation: str,
+    summary: str,
+    started_at: datetime,
+    due_at: datetime,
+    by: Professional | None,
+) -> Clock:
+    _require_aware(started_at, "started_at")
+    _require_aware(due_at, "due_at")
+    if due_at < started_at:
+        raise ClockError("A clock cannot be due before it starts")
+    return Clock.objects.create(
+        partnership=partnership,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        kind=kind.value,
+        rule_id=rule_id,
+        policy_id=policy_id,
+        policy_version=policy_version,
+        citation=citation[:300],
+        summary=summary[:300],
+        started_at=started_at,
+        due_at=due_at,
+        created_by=by,
+        modified_by=by,
+    )
+
+
+def _locked(clock: Clock) -> Clock:
+    # Re-read under a row lock so two people (or a person and the sweep) cannot
+    # both move the same clock.
+    return Clock.objects.select_for_update().get(pk=clock.pk)
+
+
+@transaction.atomic
+def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
+    """Record the timescale met at `at`: late if after due; a breached clock may be met late."""
+    _require_aware(at, "at")
+    clock = _locked(clock)
+    if clock.state == Clock.State.MET:
+        return clock  # meeting twice changes nothing: the first time stands
+    if clock.state == Clock.State.WAIVED:
+        raise ClockError("This timescale was waived and cannot be met")
+    if at < clock.started_at:
+        raise ClockError("A timescale cannot be met before it started")
+    clock.state = Clock.State.MET
+    clock.met_at = at
+    clock.modified_by = by
+    clock.save(update_fields=["state", "met_at", "modified_by", "modified_at"])
+    return clock
+
+
+@transaction.atomic
+def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) -> Clock:
+    _require_aware(at, "at")
+    reason = reason.strip()
+    if not reason:
+        raise ClockError("Enter the reason the timescale no longer applies")
+    clock = _locked(clock)
+    if clock.state == Clock.State.MET:
+        raise ClockError("This timescale was already met and cannot be waived")
+    if clock.state == Clock.State.WAIVED:
+        raise ClockError("This timescale was already waived")
+    clock.state = Clock.State.WAIVED
+    clock.waived_at = at
+    clock.waived_by = by
+    clock.waived_reason = reason
+    clock.modified_by = by
+    clock.save(
+        update_fields=[
+            "state",
+            "waived_at",
+            "waived_by",
+            "waived_reason",
+            "modified_by",
+            "modified_at",
+        ]
+    )
+    return clock
+
+
+@transaction.atomic
+def clock_rescind(*, subject: models.Model, reason: str, at: datetime, by: Professional) -> int:
+    """Waive every open clock of a subject that no longer exists in the process (e.g. cancelled)."""
+    open_clocks = clocks_open_for(subject=subject)
+    for clock in open_clocks:
+        clock_waive(clock=clock, reason=reason, at=at, by=by)
+    return len(open_clocks)
+
+
+def clocks_open_for(*, subject: models.Model) -> list[Clock]:
+    return list(
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(subject),
+            subject_id=subject.pk,
+            state__in=[Clock.State.PENDING, Clock.State.BREACHED],
+        )
+    )
+
+
+@transaction.atomic
+def clocks_sweep(*, now: datetime) -> list[Clock]:
+    """Mark pending clocks past their due time as breached; return those newly breached.
+
+    Rows are locked and skipped when another worker holds them, so several
+    workers on PostgreSQL never breach (and escalate) the same clock twice.
+    """
+    _require_aware(now, "now")
+    due = list(
+        Clock.objects.select_for_update(skip_locked=True)
+        .filter(state=Clock.State.PENDING, due_at__lt=now)
+        .order_by("due_at")
+    )
+    for clock in due:
+        clock.state = Clock.State.BREACHED
+        clock.breached_at = now
+    Clock.objects.bulk_update(due, ["state", "breached_at"])
+    return due
