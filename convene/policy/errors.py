@@ -45,7 +45,7 @@ def sorted_problems(errors: Iterable[PolicyError]) -> tuple[PolicyError, ...]:
 
 
 _PATTERNS = {
-    r"^R\d{3}\.\d+$": "a requirement id like R004.3",
+    r"^R\d{3}\.\d+$": "a requirement id (R, three digits, a dot and a number)",
     r"^[a-z][a-z0-9_]*$": "a lower-case name like halton",
     r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$": "a dotted rule id like halton.convene.standard",
     r"^\d{4}\.\d+$": "a version like 2026.1",

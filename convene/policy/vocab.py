@@ -29,7 +29,7 @@ class Pathway(StrEnum):
 
 
 class Decision(StrEnum):
-    """The outcome of a strategy discussion (R002.5, R002.13, R003.2, R003.9)."""
+    """The outcome of a strategy discussion (R002.5, R002.13, R003.2)."""
 
     S47_SINGLE_AGENCY = "s47_single_agency"
     S47_JOINT = "s47_joint"

@@ -1,0 +1,47 @@
+"""docs/traceability.md is generated; it must match what the generator writes today."""
+
+import pytest
+
+from convene.policy import traceability
+
+SAMPLE = """# Requirements catalogue
+
+## 004 — Halton local procedures
+- R004.1 Same day as the referral.
+- R004.3 All other cases: no later than 3 days after the request.
+- R004.10 A made-up requirement nobody carries.
+"""
+
+
+@pytest.mark.skipif(
+    not traceability.REQUIREMENTS.is_file(),
+    reason="shared/REQUIREMENTS.md is not beside the repository",
+)
+def test_the_committed_traceability_is_up_to_date():
+    requirements = traceability.parse_requirements(
+        traceability.REQUIREMENTS.read_text(encoding="utf-8")
+    )
+    expected = traceability.render(requirements)
+    assert traceability.OUTPUT.read_text(encoding="utf-8") == expected, (
+        "docs/traceability.md is out of date: run python -m convene.policy.traceability"
+    )
+
+
+def test_rules_code_and_tests_are_found_for_each_id():
+    requirements = traceability.parse_requirements(SAMPLE)
+    assert [r.id for r in requirements] == ["R004.1", "R004.3", "R004.10"]
+    rows = {row.requirement.id: row for row in traceability.rows(requirements)}
+    assert "halton.convene.standard" in rows["R004.3"].rules
+    assert "convene/policy/facts.py" in rows["R004.1"].code
+    assert any("test_R004_3_" in test for test in rows["R004.3"].tests)
+    # R004.1 must not pick up R004.10, nor the other way round.
+    assert rows["R004.10"].rules == rows["R004.10"].code == rows["R004.10"].tests == ()
+    assert rows["R004.10"].status == "not yet carried"
+    assert rows["R004.1"].status == "carried"
+
+
+def test_the_document_lists_what_is_not_yet_carried():
+    text = traceability.render(traceability.parse_requirements(SAMPLE))
+    assert "## 004 — Halton local procedures" in text
+    assert "- **R004.10** (not yet carried): No rule, code or test cites it yet." in text
+    assert "3 requirements: 2 carried, 0 partly carried, 1 not yet carried." in text
