@@ -53,3 +53,20 @@ def test_production_refuses_bad_settings(env, message):
 def test_production_starts_with_good_settings():
     result = _start(SECRET_KEY="x" * 60, ALLOWED_HOSTS="convene.example.gov.uk")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_command_line_reports_a_bad_setting_in_one_line():
+    clean = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    clean.update(CONVENE_DEVELOPMENT="true", DEBUG="perhaps")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == "convene: configuration error: DEBUG must be true or false, not 'perhaps'"
+    )
