@@ -66,10 +66,9 @@ def explain(
         if moment.utcoffset() is None:
             raise ValueError(f"event {event} must be timezone-aware")
     deadlines = engine.deadlines(pack, facts, events=events)
+    awaiting = engine.awaiting(pack, facts, events=events)
     decisions = [facts.decision] if facts.decision is not None else list(Decision)
-    clocks = {d.clock for d in deadlines} | {
-        a.clock for a in engine.awaiting(pack, facts, events=events)
-    }
+    clocks = {d.clock for d in deadlines} | {a.clock for a in awaiting}
     applied = engine.applicable_rules(pack, facts)
     return Explanation(
         policy=pack.ref,
@@ -82,7 +81,7 @@ def explain(
         recommendation=engine.recommend_pathway(pack, facts),
         pathway=engine.effective_pathway(pack, facts),
         deadlines=tuple(deadlines),
-        awaiting=tuple(engine.awaiting(pack, facts, events=events)),
+        awaiting=tuple(awaiting),
         attendance=tuple(engine.required_attendance(pack, facts)),
         chair_roles=engine.chair_roles(pack, facts),
         authorise_roles=engine.authorise_roles(pack, facts),

@@ -12,10 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -62,7 +63,7 @@ class _Merged:
     lineage: list[tuple[str, str]] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     documents: dict[str, dict[str, Document]] = field(default_factory=dict)
-    closure_days: set[Any] = field(default_factory=set)
+    closure_days: set[date] = field(default_factory=set)
     files: list[_File] = field(default_factory=list)
 
     def add(self, file: _File) -> None:
@@ -241,7 +242,7 @@ def check_file(path: Path | str) -> list[PolicyError]:
 def load_pack(policy_id: str) -> PolicyPack:
     """The shipped pack ``policy_id``, loaded once per process."""
     path = PACKS_DIR / f"{policy_id}.toml"
-    if not path.is_file():
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", policy_id) or not path.is_file():
         raise UnknownPolicy(f"no policy pack {policy_id!r}; known: {', '.join(available_packs())}")
     return load_pack_file(path)
 

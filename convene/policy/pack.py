@@ -56,7 +56,7 @@ class PolicyPack:
     documents: Mapping[str, Mapping[str, Document]]
     digest: str
     files: tuple[Path, ...]
-    _in_force: dict[date, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _in_force: dict[date, tuple[Rule, ...]] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def ref(self) -> PolicyRef:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from convene.policy.loader import PACKS_DIR, available_packs, load_pack
 
-__all__ = ["NOTES", "Requirement", "main", "parse_requirements", "render"]
+__all__ = ["NOTES", "CatalogueEntry", "main", "parse_requirements", "render"]
 
 ROOT = PACKS_DIR.parents[2]
 REQUIREMENTS = ROOT.parent / "shared" / "REQUIREMENTS.md"
@@ -59,7 +59,9 @@ NOTES: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Requirement:
+class CatalogueEntry:
+    """One numbered requirement of REQUIREMENTS.md."""
+
     id: str
     text: str
     section: str
@@ -67,7 +69,7 @@ class Requirement:
 
 @dataclass(frozen=True)
 class Row:
-    requirement: Requirement
+    requirement: CatalogueEntry
     rules: tuple[str, ...]
     code: tuple[str, ...]
     tests: tuple[str, ...]
@@ -81,14 +83,14 @@ class Row:
         return "not yet carried"
 
 
-def parse_requirements(text: str) -> list[Requirement]:
+def parse_requirements(text: str) -> list[CatalogueEntry]:
     found = []
     section = ""
     for line in text.splitlines():
         if line.startswith("## "):
             section = line[3:].strip()
         elif match := re.match(r"^- (R\d{3}\.\d+) (.*)$", line):
-            found.append(Requirement(match[1], match[2].strip(), section))
+            found.append(CatalogueEntry(match[1], match[2].strip(), section))
     return found
 
 
@@ -127,7 +129,7 @@ def _test_names(root: Path) -> list[str]:
     return names
 
 
-def rows(requirements: Sequence[Requirement], root: Path = ROOT) -> list[Row]:
+def rows(requirements: Sequence[CatalogueEntry], root: Path = ROOT) -> list[Row]:
     rules = _rules_by_requirement()
     code = _code_files(root)
     tests = _test_names(root)
@@ -150,7 +152,7 @@ def _cell(items: Sequence[str]) -> str:
     return "<br>".join(f"`{item}`" for item in items) or "—"
 
 
-def render(requirements: Sequence[Requirement], root: Path = ROOT) -> str:
+def render(requirements: Sequence[CatalogueEntry], root: Path = ROOT) -> str:
     table = rows(requirements, root)
     counts = {s: sum(r.status == s for r in table) for s in ("carried", "partly carried")}
     missing = [r for r in table if r.status != "carried"]
