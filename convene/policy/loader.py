@@ -151,10 +151,11 @@ class _Loader:
             )
             return None
         merged = _Merged()
+        base_missing = False
         if header.extends is not None:
             base = self._base(file, header.extends, (*stack, header.id))
-            if base is not None:
-                merged = base
+            base_missing = base is None
+            merged = base or merged
         for standard_id in header.include:
             if standard_id in {file_id for file_id, _ in merged.lineage}:
                 continue  # a base already includes it
@@ -162,7 +163,8 @@ class _Loader:
             if standard is not None:
                 self.problems += checks.check_replaces(standard.name, standard.rules, merged.rules)
                 merged.add(standard)
-        self.problems += checks.check_replaces(file.name, file.rules, merged.rules)
+        if not base_missing:  # else every replaces would be reported as unknown too
+            self.problems += checks.check_replaces(file.name, file.rules, merged.rules)
         merged.add(file)
         self.problems += checks.check_merged(tuple(merged.rules), merged.file_of)
         return merged
