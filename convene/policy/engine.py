@@ -49,6 +49,7 @@ __all__ = [
     "SectionRequirement",
     "applicable_rules",
     "authorise_roles",
+    "awaiting",
     "chair_roles",
     "deadlines",
     "effective_pathway",
