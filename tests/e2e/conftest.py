@@ -69,4 +69,6 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
     assert_accessible(page)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    # Wait for the POST's response page, or the next read may see the sign-in page again.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
