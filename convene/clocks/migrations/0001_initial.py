@@ -6,46 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('people', '0001_initial'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Clock',
+            name="Clock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('modified_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('convene', 'convene'), ('record_distributed', 'record_distributed'), ('outcome_notified', 'outcome_notified'), ('s47_visit', 's47_visit'), ('icpc', 'icpc'), ('reconvene', 'reconvene'), ('hrpm', 'hrpm'), ('action_due', 'action_due')], max_length=30)),
-                ('rule_id', models.CharField(max_length=120)),
-                ('policy_id', models.CharField(max_length=50)),
-                ('policy_version', models.CharField(max_length=50)),
-                ('citation', models.CharField(help_text='Requirement ids and source', max_length=300)),
-                ('summary', models.CharField(blank=True, max_length=300)),
-                ('subject_id', models.PositiveBigIntegerField()),
-                ('started_at', models.DateTimeField()),
-                ('due_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('met', 'Met'), ('breached', 'Breached'), ('waived', 'Waived')], default='pending', max_length=10)),
-                ('met_at', models.DateTimeField(blank=True, null=True)),
-                ('breached_at', models.DateTimeField(blank=True, null=True)),
-                ('waived_at', models.DateTimeField(blank=True, null=True)),
-                ('waived_reason', models.TextField(blank=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('modified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('partnership', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clocks', to='people.partnership')),
-                ('subject_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype')),
-                ('waived_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("modified_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("convene", "convene"),
+                            ("record_distributed", "record_distributed"),
+                            ("outcome_notified", "outcome_notified"),
+                            ("s47_visit", "s47_visit"),
+                            ("icpc", "icpc"),
+                            ("reconvene", "reconvene"),
+                            ("hrpm", "hrpm"),
+                            ("action_due", "action_due"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=120)),
+                ("policy_id", models.CharField(max_length=50)),
+                ("policy_version", models.CharField(max_length=50)),
+                (
+                    "citation",
+                    models.CharField(help_text="Requirement ids and source", max_length=300),
+                ),
+                ("summary", models.CharField(blank=True, max_length=300)),
+                ("subject_id", models.PositiveBigIntegerField()),
+                ("started_at", models.DateTimeField()),
+                ("due_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("met", "Met"),
+                            ("breached", "Breached"),
+                            ("waived", "Waived"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("met_at", models.DateTimeField(blank=True, null=True)),
+                ("breached_at", models.DateTimeField(blank=True, null=True)),
+                ("waived_at", models.DateTimeField(blank=True, null=True)),
+                ("waived_reason", models.TextField(blank=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "modified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "partnership",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="clocks",
+                        to="people.partnership",
+                    ),
+                ),
+                (
+                    "subject_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "waived_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'pk'],
-                'indexes': [models.Index(fields=['state', 'due_at'], name='clocks_cloc_state_f61255_idx'), models.Index(fields=['subject_type', 'subject_id'], name='clocks_cloc_subject_95a104_idx'), models.Index(fields=['partnership', 'state', 'due_at'], name='clocks_cloc_partner_d97cd2_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('due_at__gte', models.F('started_at'))), name='clock_due_after_start'), models.CheckConstraint(condition=models.Q(models.Q(('met_at__isnull', False), ('state', 'met')), models.Q(models.Q(('state', 'met'), _negated=True), ('met_at__isnull', True)), _connector='OR'), name='clock_met_at_only_when_met'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'waived'), _negated=True), models.Q(('waived_by__isnull', False), ('waived_at__isnull', False), models.Q(('waived_reason', ''), _negated=True)), _connector='OR'), name='clock_waiver_has_reason_and_person'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'breached'), _negated=True), ('breached_at__isnull', False), _connector='OR'), name='clock_breached_at_when_breached')],
+                "ordering": ["due_at", "pk"],
+                "indexes": [
+                    models.Index(fields=["state", "due_at"], name="clocks_cloc_state_f61255_idx"),
+                    models.Index(
+                        fields=["subject_type", "subject_id"], name="clocks_cloc_subject_95a104_idx"
+                    ),
+                    models.Index(
+                        fields=["partnership", "state", "due_at"],
+                        name="clocks_cloc_partner_d97cd2_idx",
+                    ),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("due_at__gte", models.F("started_at"))),
+                        name="clock_due_after_start",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("met_at__isnull", False), ("state", "met")),
+                            models.Q(
+                                models.Q(("state", "met"), _negated=True), ("met_at__isnull", True)
+                            ),
+                            _connector="OR",
+                        ),
+                        name="clock_met_at_only_when_met",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "waived"), _negated=True),
+                            models.Q(
+                                ("waived_by__isnull", False),
+                                ("waived_at__isnull", False),
+                                models.Q(("waived_reason", ""), _negated=True),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="clock_waiver_has_reason_and_person",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("state", "breached"), _negated=True),
+                            ("breached_at__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="clock_breached_at_when_breached",
+                    ),
+                ],
             },
         ),
     ]
