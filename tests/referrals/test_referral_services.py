@@ -15,10 +15,10 @@ from convene.referrals.models import Referral
 from convene.referrals.selectors import referral_convene_clock, referrals_visible_to
 from convene.referrals.services import (
     NewChild,
+    RiskFacts,
     referral_accept,
     referral_override,
     referral_update_facts,
-    RiskFacts,
 )
 from tests.convening import NOW, PATHWAY_RECIPES, RECEIVED, pathway_rules
 
@@ -120,7 +120,8 @@ def test_R003_1_referral_records_the_concern_the_referrer_and_the_conversation(
     assert referral.status == Referral.Status.AWAITING_TRIAGE
     assert referral.version == 1
     assert referral.created_by == people["tom"]
-    assert referral.policy_version and referral.policy_digest
+    assert referral.policy_version
+    assert referral.policy_digest
     assert referral.explanation["policy"]["id"] == "halton"
 
 
