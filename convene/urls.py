@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 
 from convene.people import views as people_views
 
@@ -11,6 +11,8 @@ admin.site.site_title = "Convene administration"
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("children/<int:pk>/", people_views.child_detail, name="child-detail"),
+    path("", include("convene.referrals.urls")),
+    path("", include("convene.discussions.urls")),
     path(
         "sign-in/",
         login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),
