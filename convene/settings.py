@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "convene.referrals",
     "convene.discussions",
     "convene.notify",
+    "convene.records",
 ]
 
 MIDDLEWARE = [

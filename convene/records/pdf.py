@@ -11,6 +11,7 @@ time, so the same snapshot always renders to the same bytes.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,9 @@ from convene.records.sections import (
 )
 
 __all__ = ["MARKING", "render_pdf"]
+
+# fontTools reports every glyph it keeps when fpdf2 subsets the font.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 MARKING = "OFFICIAL-SENSITIVE"

@@ -403,7 +403,9 @@ class IcpcContent(_Content):
 class HrpmContent(_Content):
     """R001.14, R000.2c: for a child in care, who considers an HRPM, and by when."""
 
-    owner: str = _line()
+    owner_kind: OwnerKind | None = None
+    owner_id: int | None = None
+    owner_name: str = _line()
     by_on: date | None = None
     notes: str = _text()
 
@@ -715,10 +717,7 @@ _COMPLETE: dict[RecordSection, Callable[[Any], bool]] = {
         c.harm_attributable, c.likely_to_continue, c.protective_factors, c.views_child, c.history
     ),
     RecordSection.PROFESSIONAL_VIEWS: _views_complete,
-    RecordSection.DECISION: lambda c: (
-        c.decision is not None
-        and (c.decision != Decision.SINGLE_ASSESSMENT or c.reconvene_on is not None)
-    ),
+    RecordSection.DECISION: lambda c: c.decision is not None,
     RecordSection.DECISION_REASONS: lambda c: _filled(c.reasons),
     RecordSection.S47_PLAN: lambda c: _filled(c.areas_of_risk, c.how_conducted),
     RecordSection.IMMEDIATE_PROTECTION: lambda c: _filled(c.immediate_action),
@@ -731,7 +730,7 @@ _COMPLETE: dict[RecordSection, Callable[[Any], bool]] = {
     RecordSection.ICPC_ARRANGEMENTS: lambda c: (
         _filled(c.head_of_service) and c.confirmed is not None
     ),
-    RecordSection.HRPM_CONSIDERATION: lambda c: _filled(c.owner) and c.by_on is not None,
+    RecordSection.HRPM_CONSIDERATION: lambda c: c.owner_id is not None and c.by_on is not None,
 }
 # The text-only parts: complete when their text is written.
 for _section in (
@@ -987,7 +986,7 @@ def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Ite
             )
         case RecordSection.HRPM_CONSIDERATION:
             return _blocks(
-                [("Who considers it", c.owner), ("By", _date(c.by_on)), ("Notes", c.notes)]
+                [("Who considers it", c.owner_name), ("By", _date(c.by_on)), ("Notes", c.notes)]
             )
         case _:
             return _blocks([("", c.text)], not_for_family=flag)

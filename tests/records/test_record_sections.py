@@ -56,11 +56,13 @@ def test_R002_11_the_decision_is_complete_but_its_reasons_are_a_section_of_their
 
 
 def test_R002_13_a_single_assessment_needs_the_date_to_reconvene():
-    contents = _contents(decision={"decision": "single_assessment", "reasons": "More to learn"})
-    assert not is_complete(RecordSection.DECISION, contents)
+    contents = _contents(
+        decision={"decision": "single_assessment", "reasons": "More to learn"},
+        reconvene_date={"none_planned": True},
+    )
+    assert is_complete(RecordSection.DECISION, contents)
     assert not is_complete(RecordSection.RECONVENE_DATE, contents)
     contents[RecordSection.DECISION]["reconvene_on"] = "2026-04-01"
-    assert is_complete(RecordSection.DECISION, contents)
     assert is_complete(RecordSection.RECONVENE_DATE, contents)
 
 
