@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "convene.discussions",
     "convene.notify",
     "convene.records",
+    "convene.followup",
 ]
 
 MIDDLEWARE = [

@@ -29,10 +29,6 @@ OUTPUT = ROOT / "docs" / "traceability.md"
 # What a search for the id cannot tell: where a requirement is carried only
 # in part, or belongs to another part of the system.
 NOTES: dict[str, str] = {
-    "R000.2": "Policy carries (a) the ICPC clock and (c) the HRPM consideration; (b), review of "
-    "the child protection plan by the core group, belongs to the follow-through issue.",
-    "R000.3": "Policy carries the monthly HRPM clock; the stand-alone risk assessment and the "
-    "young person's view belong to the follow-through issue.",
     "R001.1": "Threshold and pathway are carried; 'living or found in the area' is which "
     "partnership receives the referral (referrals issue).",
     "R001.6": "Policy requires the criminal-investigation section for S47 decisions; the "
@@ -49,10 +45,6 @@ NOTES: dict[str, str] = {
     "consent is a matter for the record's access rules.",
     "R003.4": "Policy requires the referrer to attend and lists what they bring; the "
     "invitation (discussions issue) should carry the list.",
-    "R003.9": "Not carried by policy: S47 enquiry outcomes (ICPC, CIN plan, referral on) "
-    "belong to the follow-through issue.",
-    "R004.5": "Policy carries 'no review discussion without new information'; tracking actions "
-    "through CIN, CP and CIC meetings is the follow-through issue.",
     "R004.7": "Policy carries 'every HIGH rating gets a strategy discussion or meeting'; "
     "managing risk in the level-of-need framework afterwards is outside Convene.",
 }

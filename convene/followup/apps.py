@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FollowupConfig(AppConfig):
+    name = "convene.followup"
+    label = "followup"
+    verbose_name = "Follow-through: S47 enquiries, ICPC, actions, reviews and HRPMs"

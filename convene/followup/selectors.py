@@ -1,0 +1,356 @@
+"""Reads of the follow-through, and who may do what with it.
+
+Visibility is decided once, by the selectors the other apps own:
+``convene.people.selectors.children_visible_to`` for children and
+``convene.discussions.selectors.discussions_visible_to`` for discussions.
+The follow-through adds one rule of its own, for actions: an action belongs
+to its owner's agency, so every professional of that agency sees and updates
+it (the authorised record assigned it to them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from convene.clocks.models import Clock
+from convene.discussions.models import Discussion
+from convene.discussions.selectors import discussions_visible_to
+from convene.followup.models import ActionUpdate, Hrpm, HrpmAction, HrpmMeeting, Icpc
+from convene.people.models import Child, Partnership, Professional
+from convene.people.selectors import children_visible_to, partnerships_of, sees_whole_caseload
+from convene.people.vocab import AgencyKind, Role
+from convene.policy.vocab import ClockKind
+from convene.records.models import Action
+from convene.workdays import london_date
+
+M = TypeVar("M", bound=Model)
+
+# Children's social care staff who carry a case through: the social worker and managers.
+WORKER_ROLES = frozenset(
+    {Role.SOCIAL_WORKER, Role.DEPUTY_TEAM_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
+)
+# Managers give management oversight (R000.2b), decide on an HRPM (R000.2c), close enquiries.
+MANAGER_ROLES = frozenset({Role.DEPUTY_TEAM_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE})
+# Held states: a discussion that took place (a review or an enquiry can follow it).
+HELD_STATES = (
+    Discussion.State.HELD,
+    Discussion.State.RECORDED,
+    Discussion.State.AUTHORISED,
+    Discussion.State.DISTRIBUTED,
+    Discussion.State.CONFIRMED,
+)
+
+
+def _social_care_in(user: Professional, partnership: Partnership | int) -> bool:
+    pk = partnership if isinstance(partnership, int) else partnership.pk
+    return (
+        user.is_active
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.SOCIAL_CARE
+        and not user.has_role(Role.AUDITOR)
+        and partnerships_of(user=user).filter(pk=pk).exists()
+    )
+
+
+def works_cases(*, user: Professional, partnership: Partnership | int) -> bool:
+    """A social worker or manager of the partnership's children's social care (not an auditor)."""
+    return user.has_role(*WORKER_ROLES) and _social_care_in(user, partnership)
+
+
+def manages_cases(*, user: Professional, partnership: Partnership | int) -> bool:
+    """A social care manager of the partnership: deputy team manager, team manager, head."""
+    return user.has_role(*MANAGER_ROLES) and _social_care_in(user, partnership)
+
+
+def is_head_of_service(*, user: Professional, partnership: Partnership | int) -> bool:
+    """R001.14: the Head of Service with whom an ICPC is confirmed."""
+    return user.has_role(Role.HEAD_OF_SERVICE) and _social_care_in(user, partnership)
+
+
+def partnership_professionals(*, partnership: Partnership) -> QuerySet[Professional]:
+    """Active professionals of the partnership's agencies (HRPM attendees, action owners)."""
+    return (
+        Professional.objects.filter(is_active=True, agency__partnerships=partnership)
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name")
+        .distinct()
+    )
+
+
+def discussion_clocks(*, discussion: Discussion, kinds: Iterable[ClockKind]) -> list[Clock]:
+    """The discussion's clocks of ``kinds`` that still count (not waived), newest first.
+
+    The record starts the S47 visit and ICPC clocks on the discussion when it
+    authorises a S47 decision; the follow-through meets those very clocks.
+    """
+    return list(
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Discussion),
+            subject_id=discussion.pk,
+            kind__in=[kind.value for kind in kinds],
+        )
+        .exclude(state=Clock.State.WAIVED)
+        .order_by("-started_at", "-pk")
+    )
+
+
+def icpc_clock(*, icpc: Icpc) -> Clock | None:
+    """The discussion's ICPC clock (R002.12), if the policy set one."""
+    clocks = discussion_clocks(discussion=icpc.discussion, kinds=[ClockKind.ICPC])
+    return clocks[0] if clocks else None
+
+
+# --- Review discussions -----------------------------------------------------------------
+
+
+def latest_held_discussion(*, child: Child, user: Professional) -> Discussion | None:
+    """The child's most recent strategy discussion that took place, as ``user`` may see it."""
+    return (
+        discussions_visible_to(user=user)
+        .filter(children=child, state__in=HELD_STATES)
+        .order_by("-starts_at", "-pk")
+        .first()
+    )
+
+
+def live_review_of(*, discussion: Discussion) -> Discussion | None:
+    """A review of ``discussion`` already requested or scheduled, if there is one."""
+    return (
+        Discussion.objects.filter(
+            review_of__discussion=discussion,
+            state__in=[Discussion.State.REQUESTED, Discussion.State.SCHEDULED],
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+# --- High Risk Planning Meetings ---------------------------------------------------------
+
+
+def hrpms_visible_to(*, user: Professional) -> QuerySet[Hrpm]:
+    """Social care: the HRPMs of the children it may see. Partners: those whose meetings they
+    attended (the HRPM is a multi-agency forum, R000.3)."""
+    if not user.is_active:
+        return Hrpm.objects.none()
+    if sees_whole_caseload(user=user):
+        return Hrpm.objects.filter(child__in=children_visible_to(user=user))
+    attended = HrpmMeeting.objects.filter(hrpm=OuterRef("pk"), attendees=user.pk)
+    return Hrpm.objects.filter(Exists(attended))
+
+
+def hrpm_meetings(*, hrpm: Hrpm) -> list[HrpmMeeting]:
+    return list(hrpm.meetings.prefetch_related("attendees__agency", "actions").order_by("-number"))
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+
+def action_partnership_id(action: Action | HrpmAction) -> int:
+    if isinstance(action, HrpmAction):
+        return HrpmAction.objects.filter(pk=action.pk).values_list(
+            "meeting__hrpm__partnership_id", flat=True
+        )[0]
+    return Action.objects.filter(pk=action.pk).values_list(
+        "record__discussion__partnership_id", flat=True
+    )[0]
+
+
+def _own_agency(user: Professional) -> Q:
+    """Actions for the user's agency, or for a colleague at it (the agency owns its work)."""
+    return Q(owner_agency=user.agency_id) | Q(owner_professional__agency=user.agency_id)
+
+
+def actions_visible_to(*, user: Professional) -> QuerySet[Action]:
+    """The record's actions this person may see.
+
+    Social care: every action of the discussions it may see. Everyone: their own
+    agency's actions in the partnerships their agency belongs to (an action is the
+    agency's work, whoever was invited to the discussion).
+    """
+    if not user.is_active or user.agency_id is None:
+        return Action.objects.none()
+    own = _own_agency(user) & Q(record__discussion__partnership__in=partnerships_of(user=user))
+    if sees_whole_caseload(user=user):
+        seen = discussions_visible_to(user=user).values("pk")
+        return Action.objects.filter(Q(record__discussion__in=seen) | own)
+    return Action.objects.filter(own)
+
+
+def hrpm_actions_visible_to(*, user: Professional) -> QuerySet[HrpmAction]:
+    """HRPM safety-plan actions: as for the record's, through the HRPMs one may see."""
+    if not user.is_active or user.agency_id is None:
+        return HrpmAction.objects.none()
+    own = _own_agency(user) & Q(meeting__hrpm__partnership__in=partnerships_of(user=user))
+    if sees_whole_caseload(user=user):
+        seen = hrpms_visible_to(user=user).values("pk")
+        return HrpmAction.objects.filter(Q(meeting__hrpm__in=seen) | own)
+    return HrpmAction.objects.filter(own)
+
+
+def may_view_action(*, user: Professional, action: Action | HrpmAction) -> bool:
+    if isinstance(action, HrpmAction):
+        return hrpm_actions_visible_to(user=user).filter(pk=action.pk).exists()
+    return actions_visible_to(user=user).filter(pk=action.pk).exists()
+
+
+def may_update_action(*, user: Professional, action: Action | HrpmAction) -> bool:
+    """Its own agency, or the partnership's social workers and managers; never an auditor."""
+    if (
+        not user.is_active
+        or user.has_role(Role.AUDITOR)
+        or not may_view_action(user=user, action=action)
+    ):
+        return False
+    partnership = action_partnership_id(action)
+    if works_cases(user=user, partnership=partnership):
+        return True
+    owner_agency = action.owner_agency_id
+    if owner_agency is None and action.owner_professional_id is not None:
+        owner_agency = (
+            Professional.objects.filter(pk=action.owner_professional_id)
+            .values_list("agency_id", flat=True)
+            .first()
+        )
+    return owner_agency is not None and owner_agency == user.agency_id
+
+
+def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:
+    """ "My actions": mine and my agency's; a partner also sees their colleagues' (one agency,
+    one set of actions). Social care sees its colleagues' on the Actions list instead."""
+    condition = Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id)
+    if not sees_whole_caseload(user=user):
+        condition |= Q(owner_professional__agency=user.agency_id)
+    return qs.filter(condition)
+
+
+def _due_clocks(model: type[Action] | type[HrpmAction]) -> QuerySet[Clock]:
+    return (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(model),
+            subject_id=OuterRef("pk"),
+            kind=ClockKind.ACTION_DUE.value,
+        )
+        .exclude(state=Clock.State.WAIVED)
+        .order_by("-started_at", "-pk")
+    )
+
+
+def _latest_updates(field: str) -> QuerySet[ActionUpdate]:
+    return ActionUpdate.objects.filter(**{field: OuterRef("pk")}).order_by("-number")
+
+
+def _listed(
+    qs: QuerySet[M], *, model: type[Action] | type[HrpmAction], field: str, now: datetime
+) -> QuerySet[M]:
+    """Annotate what a list row shows, with no query per row: the due clock, whether it is
+    overdue, and the latest update. Overdue first, then soonest due."""
+    clocks = _due_clocks(model)
+    updates = _latest_updates(field)
+    today = london_date(now)
+    count = _count(ActionUpdate.objects.filter(**{field: OuterRef("pk")}), field)
+    listed: QuerySet[M] = (
+        qs.annotate(
+            due_at=Subquery(clocks.values("due_at")[:1]),
+            clock_state=Subquery(clocks.values("state")[:1]),
+            clock_met_at=Subquery(clocks.values("met_at")[:1]),
+            last_progress=Subquery(updates.values("progress")[:1]),
+            last_note=Subquery(updates.values("note")[:1]),
+            last_at=Subquery(updates.values("at")[:1]),
+            update_count=Coalesce(Subquery(count), Value(0)),
+        )
+        .annotate(
+            overdue=Case(
+                When(Q(status="open") & Q(due_at__isnull=False, due_at__lt=now), then=True),
+                When(Q(status="open") & Q(due_at__isnull=True, due_on__lt=today), then=True),
+                default=False,
+                output_field=BooleanField(),
+            )
+        )
+        .order_by(
+            Case(When(status="open", then=0), default=1),
+            F("overdue").desc(),
+            "due_on",
+            "pk",
+        )
+    )
+    return listed
+
+
+def _count(qs: QuerySet[Any], group: str) -> QuerySet[Any]:
+    """A correlated COUNT(*) for ``Subquery`` (no GROUP BY leaks into the outer query)."""
+    counted: QuerySet[Any] = qs.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return counted
+
+
+def _child_label() -> dict[str, Subquery]:
+    children = Discussion.children.through.objects.filter(
+        discussion_id=OuterRef("record__discussion_id")
+    ).order_by("child_id")
+    count = _count(
+        Discussion.children.through.objects.filter(discussion_id=OuterRef("record__discussion_id")),
+        "discussion_id",
+    )
+    return {
+        "child_first_name": Subquery(children.values("child__first_name")[:1]),
+        "child_last_name": Subquery(children.values("child__last_name")[:1]),
+        "child_count": Subquery(count),
+    }
+
+
+def action_rows(qs: QuerySet[Action], *, now: datetime) -> QuerySet[Action]:
+    """The record's actions as list rows: one query, whatever the number of rows."""
+    return _listed(
+        qs.select_related("record__discussion", "owner_agency", "owner_professional"),
+        model=Action,
+        field="action",
+        now=now,
+    ).annotate(**_child_label())
+
+
+def hrpm_action_rows(qs: QuerySet[HrpmAction], *, now: datetime) -> QuerySet[HrpmAction]:
+    return _listed(
+        qs.select_related("meeting__hrpm__child", "owner_agency", "owner_professional"),
+        model=HrpmAction,
+        field="hrpm_action",
+        now=now,
+    )
+
+
+def action_updates(*, action: Action | HrpmAction) -> list[ActionUpdate]:
+    field = "hrpm_action" if isinstance(action, HrpmAction) else "action"
+    return list(
+        ActionUpdate.objects.filter(**{field: action.pk}).select_related("by").order_by("number")
+    )
+
+
+def action_due_clock(*, action: Action | HrpmAction) -> Clock | None:
+    return (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(type(action)),
+            subject_id=action.pk,
+            kind=ClockKind.ACTION_DUE.value,
+        )
+        .exclude(state=Clock.State.WAIVED)
+        .order_by("-started_at", "-pk")
+        .first()
+    )

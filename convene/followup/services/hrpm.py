@@ -1,0 +1,351 @@
+"""High Risk Planning Meetings for a child in care (R000.3, R000.4).
+
+A stand-alone risk assessment and the young person's own view of the risk
+(required), monthly multi-agency meetings with the young person, a safety
+plan with actions, and a next meeting that is a clock (the pack's monthly
+timescale, clamped at the end of a shorter month).
+
+R000.4: an HRPM never replaces a strategy discussion. These services start,
+meet and waive only ``hrpm`` clocks of the series and ``action_due`` clocks of
+its own actions (``_only_hrpm_clocks`` refuses anything else), so a convene-by
+clock for a new concern about the child keeps running whatever the HRPM does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.db import transaction
+
+from convene.clocks.services import clock_waive
+from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.followup.models import Hrpm, HrpmAction, HrpmMeeting
+from convene.followup.selectors import works_cases
+from convene.followup.services._common import (
+    aware,
+    governing_deadline,
+    meet_open,
+    open_clocks,
+    start_clock,
+    start_of,
+    text,
+)
+from convene.people.models import Agency, Child, Professional
+from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
+from convene.policy import engine
+from convene.policy.vocab import ClockKind, StartEvent
+from convene.referrals.models import Referral
+from convene.referrals.policy import case_facts, pack_for
+from convene.workdays import LONDON, london_date
+
+__all__ = [
+    "hrpm_action_add",
+    "hrpm_create",
+    "hrpm_end",
+    "hrpm_meeting_record",
+    "hrpm_next_deadline",
+]
+
+HRPM_CLOCKS = frozenset({ClockKind.HRPM})
+
+
+def _only_hrpm_clocks(kinds: frozenset[ClockKind]) -> frozenset[ClockKind]:
+    # R000.4: never a convene, record or S47 clock, whatever a caller passes.
+    if not kinds <= HRPM_CLOCKS | {ClockKind.ACTION_DUE}:
+        raise ValueError(f"An HRPM only moves its own clocks, not {sorted(kinds)}")
+    return kinds
+
+
+def _check_worker(by: Professional, hrpm_or_child: Hrpm | Child) -> None:
+    if not works_cases(user=by, partnership=hrpm_or_child.partnership_id):
+        raise NotAllowed(
+            "Only a social worker or manager of the partnership's children's social care "
+            "records High Risk Planning Meetings"
+        )
+
+
+def _locked(hrpm: Hrpm, expected_version: int | None, now: datetime) -> Hrpm:
+    current = Hrpm.objects.select_for_update().get(pk=hrpm.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise stale(
+            noun="HRPM", changed_by=current.modified_by, changed_at=current.modified_at, now=now
+        )
+    return current
+
+
+def _save(hrpm: Hrpm, by: Professional, fields: Sequence[str]) -> None:
+    hrpm.version += 1
+    hrpm.modified_by = by
+    hrpm.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
+
+
+def _latest_referral(child: Child) -> Referral | None:
+    return child.referrals.order_by("-received_at", "-pk").first()
+
+
+def hrpm_next_deadline(*, hrpm: Hrpm, held_at: datetime) -> engine.Deadline | None:
+    """The next meeting's deadline under the case's pack: monthly from ``held_at`` (R000.3)."""
+    return governing_deadline(
+        pack=pack_for(hrpm.referral),
+        facts=case_facts(hrpm.referral, [hrpm.child]),
+        kind=ClockKind.HRPM,
+        events={StartEvent.HRPM_HELD: held_at},
+    )
+
+
+@transaction.atomic
+def hrpm_create(
+    *,
+    child: Child,
+    risk_assessment: str,
+    young_persons_view: str,
+    first_meeting_on: date | None = None,
+    referral: Referral | None = None,
+    by: Professional,
+    now: datetime,
+) -> Hrpm:
+    """Start an HRPM series for a child in care, with the stand-alone risk assessment and the
+    young person's own view of the risk (R000.3); one active series per child."""
+    aware(now, "now")
+    _check_worker(by, child)
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    if child.legal_status != LegalStatus.CHILD_IN_CARE:
+        status = LEGAL_STATUS_LABELS[LegalStatus(child.legal_status)].lower()
+        raise Invalid(
+            f"A High Risk Planning Meeting is for a child in care (R000.3); {child.full_name}'s "
+            f"legal status is {status}",
+            field="child",
+        )
+    risk_assessment, young_persons_view = text(risk_assessment), text(young_persons_view)
+    if not risk_assessment:
+        raise Invalid("Enter the stand-alone risk assessment", field="risk_assessment")
+    if not young_persons_view:
+        raise Invalid(
+            "Enter the young person's own view of the risk: it is central to the HRPM (R000.3)",
+            field="young_persons_view",
+        )
+    if first_meeting_on is not None and first_meeting_on < london_date(now):
+        raise Invalid("The first meeting must be today or later", field="first_meeting_on")
+    if Hrpm.objects.filter(child=child, state=Hrpm.State.ACTIVE).exists():
+        raise Conflict(f"{child.full_name} already has an active High Risk Planning Meeting")
+    referral = referral or _latest_referral(child)
+    if referral is None or referral.partnership_id != child.partnership_id:
+        raise Invalid(
+            f"{child.full_name} has no referral on record: an HRPM follows a S47 enquiry or a "
+            "referral for ongoing risk (R000.2)",
+            field="child",
+        )
+    return Hrpm.objects.create(
+        partnership=child.partnership,
+        child=child,
+        referral=referral,
+        risk_assessment=risk_assessment,
+        young_persons_view=young_persons_view,
+        first_meeting_on=first_meeting_on,
+        created_by=by,
+        modified_by=by,
+    )
+
+
+def _check_attendees(hrpm: Hrpm, attendees: Sequence[Professional]) -> list[Professional]:
+    people: list[Professional] = []
+    for person in attendees:
+        agency = person.agency
+        if (
+            not person.is_active
+            or agency is None
+            or not agency.partnerships.filter(pk=hrpm.partnership_id).exists()
+        ):
+            raise Invalid(
+                f"{person} is not a professional of the partnership's agencies", field="attendees"
+            )
+        if all(p.pk != person.pk for p in people):
+            people.append(person)
+    if len({p.agency_id for p in people}) < 2:
+        raise Invalid(
+            "An HRPM is a multi-agency forum (R000.3): record professionals from at least two "
+            "agencies",
+            field="attendees",
+        )
+    return people
+
+
+@transaction.atomic
+def hrpm_meeting_record(
+    *,
+    hrpm: Hrpm,
+    held_at: datetime,
+    attendees: Sequence[Professional],
+    young_person_attended: bool,
+    young_person_absent_reason: str = "",
+    young_persons_view: str,
+    risk_assessment: str,
+    safety_plan: str,
+    next_meeting_on: date,
+    by: Professional,
+    now: datetime,
+    expected_version: int | None = None,
+) -> HrpmMeeting:
+    """Record a meeting held: meets the clock for this meeting and starts the next one's.
+
+    The next meeting is due monthly from this one under the pack (31 January →
+    28 or 29 February); the date planned must be by then.
+    """
+    aware(held_at, "held_at")
+    aware(now, "now")
+    _check_worker(by, hrpm)
+    hrpm = _locked(hrpm, expected_version, now)
+    if hrpm.state != Hrpm.State.ACTIVE:
+        raise Conflict("This HRPM has ended: start a new one if the risk has returned")
+    if held_at > now:
+        raise Invalid("The meeting cannot be recorded before it is held", field="held_at")
+    last = hrpm.meetings.order_by("-number").first()
+    if last is not None and held_at <= last.held_at:
+        raise Invalid("The meeting must be after the last one recorded", field="held_at")
+    young_persons_view = text(young_persons_view)
+    if not young_persons_view:
+        raise Invalid(
+            "Enter the young person's own view of the risk: it is central to the HRPM (R000.3)",
+            field="young_persons_view",
+        )
+    absent_reason = text(young_person_absent_reason)
+    if not young_person_attended and not absent_reason:
+        raise Invalid(
+            "The HRPM meets with the young person (R000.3): say why they did not attend",
+            field="young_person_absent_reason",
+        )
+    if not text(risk_assessment):
+        raise Invalid("Enter the updated risk assessment", field="risk_assessment")
+    if not text(safety_plan):
+        raise Invalid(
+            "Enter the safety plan: how it increases the young person's safety and mitigates "
+            "the risk",
+            field="safety_plan",
+        )
+    people = _check_attendees(hrpm, attendees)
+    deadline = hrpm_next_deadline(hrpm=hrpm, held_at=held_at)
+    held_on = london_date(held_at)
+    if next_meeting_on <= held_on:
+        raise Invalid("The next meeting must be after this one", field="next_meeting_on")
+    if deadline is not None and next_meeting_on > london_date(deadline.due_at):
+        due = deadline.due_at.astimezone(LONDON)
+        raise Invalid(
+            f"The HRPM meets monthly (R000.3): plan the next meeting by {due:%A} {due.day} "
+            f"{due:%B %Y}",
+            field="next_meeting_on",
+        )
+
+    meeting = HrpmMeeting.objects.create(
+        hrpm=hrpm,
+        number=(last.number + 1) if last else 1,
+        held_at=held_at,
+        young_person_attended=young_person_attended,
+        young_person_absent_reason="" if young_person_attended else absent_reason,
+        young_persons_view=young_persons_view,
+        risk_assessment=text(risk_assessment),
+        safety_plan=text(safety_plan),
+        next_meeting_on=next_meeting_on,
+        created_by=by,
+        modified_by=by,
+    )
+    meeting.attendees.set(people)
+    hrpm.risk_assessment = text(risk_assessment)
+    hrpm.young_persons_view = young_persons_view
+    _save(hrpm, by, ["risk_assessment", "young_persons_view"])
+    meet_open(hrpm, _only_hrpm_clocks(HRPM_CLOCKS), at=held_at, by=by)
+    if deadline is not None:
+        start_clock(
+            partnership=hrpm.partnership,
+            subject=hrpm,
+            deadline=deadline,
+            pack=pack_for(hrpm.referral),
+            started_at=held_at,
+            by=by,
+        )
+    return meeting
+
+
+@transaction.atomic
+def hrpm_action_add(
+    *,
+    meeting: HrpmMeeting,
+    owner: Professional | Agency,
+    what: str,
+    due_on: date,
+    by: Professional,
+    now: datetime,
+) -> HrpmAction:
+    """Add an action to a meeting's safety plan; its due date is an ``action_due`` clock."""
+    aware(now, "now")
+    hrpm = meeting.hrpm
+    _check_worker(by, hrpm)
+    hrpm = _locked(hrpm, None, now)
+    if hrpm.state != Hrpm.State.ACTIVE:
+        raise Conflict("This HRPM has ended")
+    if not text(what):
+        raise Invalid("Enter what is to be done", field="what")
+    if due_on < london_date(meeting.held_at):
+        raise Invalid("An action cannot be due before the meeting", field="due_on")
+    if isinstance(owner, Professional):
+        agency = owner.agency
+        in_partnership = (
+            owner.is_active
+            and agency is not None
+            and agency.partnerships.filter(pk=hrpm.partnership_id).exists()
+        )
+        owner_name = str(owner) + (f" ({agency.name})" if agency else "")
+    else:
+        in_partnership = owner.partnerships.filter(pk=hrpm.partnership_id).exists()
+        owner_name = owner.name
+    if not in_partnership:
+        raise Invalid("Choose who the action is for from the partnership", field="owner")
+    action = HrpmAction.objects.create(
+        meeting=meeting,
+        owner_professional=owner if isinstance(owner, Professional) else None,
+        owner_agency=owner if isinstance(owner, Agency) else None,
+        owner_name=owner_name,
+        what=text(what),
+        due_on=due_on,
+        created_by=by,
+        modified_by=by,
+    )
+    deadline = governing_deadline(
+        pack=pack_for(hrpm.referral),
+        facts=case_facts(hrpm.referral, [hrpm.child]),
+        kind=ClockKind.ACTION_DUE,
+        events={StartEvent.ACTION_DUE_DATE: start_of(due_on)},
+    )
+    if deadline is not None:
+        start_clock(
+            partnership=hrpm.partnership,
+            subject=action,
+            deadline=deadline,
+            pack=pack_for(hrpm.referral),
+            started_at=now,
+            by=by,
+        )
+    _save(hrpm, by, [])
+    return action
+
+
+@transaction.atomic
+def hrpm_end(*, hrpm: Hrpm, reason: str, by: Professional, now: datetime) -> Hrpm:
+    """End the series (the risk is managed elsewhere now); its meeting clock is waived with
+    the reason. Open safety-plan actions stay open and tracked until done."""
+    aware(now, "now")
+    _check_worker(by, hrpm)
+    hrpm = _locked(hrpm, None, now)
+    if hrpm.state != Hrpm.State.ACTIVE:
+        raise Conflict("This HRPM has already ended")
+    reason = text(reason)
+    if not reason:
+        raise Invalid("Enter why the HRPM is no longer needed", field="reason")
+    for clock in open_clocks(hrpm, _only_hrpm_clocks(HRPM_CLOCKS)):
+        clock_waive(clock=clock, reason=f"HRPM ended: {reason}", at=now, by=by)
+    hrpm.state = Hrpm.State.ENDED
+    hrpm.ended_at = now
+    hrpm.ended_by = by
+    hrpm.end_reason = reason
+    _save(hrpm, by, ["state", "ended_at", "ended_by", "end_reason"])
+    return hrpm

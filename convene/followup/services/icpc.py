@@ -1,0 +1,151 @@
+"""The Initial Child Protection Conference: requested (by a S47 outcome), confirmed with the Head
+of Service (R001.14), date set, held. Held on or before the discussion's ``icpc`` clock, 15
+working days from the discussion that decided the S47 (R002.12), it is met; after, met late."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import transaction
+
+from convene.clocks.models import Clock
+from convene.clocks.services import clock_meet
+from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.followup.models import Icpc
+from convene.followup.selectors import icpc_clock, is_head_of_service, works_cases
+from convene.followup.services._common import aware, text
+from convene.followup.vocab import IcpcState
+from convene.people.models import Professional
+from convene.workdays import LONDON
+
+__all__ = ["icpc_confirm", "icpc_held", "icpc_set_date"]
+
+
+def _locked(icpc: Icpc, expected_version: int | None, now: datetime) -> Icpc:
+    current = Icpc.objects.select_for_update().select_related("discussion").get(pk=icpc.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise stale(
+            noun="conference",
+            changed_by=current.modified_by,
+            changed_at=current.modified_at,
+            now=now,
+        )
+    return current
+
+
+def _save(icpc: Icpc, by: Professional, fields: Sequence[str]) -> None:
+    icpc.version += 1
+    icpc.modified_by = by
+    icpc.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
+
+
+def _check_worker(by: Professional, icpc: Icpc) -> None:
+    if not works_cases(user=by, partnership=icpc.partnership_id):
+        raise NotAllowed(
+            "Only a social worker or manager of the partnership's children's social care "
+            "arranges the conference"
+        )
+
+
+@transaction.atomic
+def icpc_confirm(
+    *,
+    icpc: Icpc,
+    note: str = "",
+    by: Professional,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Icpc:
+    """R001.14: the conference is confirmed with the Head of Service, who records it."""
+    aware(now, "now")
+    if not is_head_of_service(user=by, partnership=icpc.partnership_id):
+        raise NotAllowed(
+            "Only the Head of Service confirms an initial child protection conference (R001.14)"
+        )
+    icpc = _locked(icpc, expected_version, now)
+    if icpc.state != IcpcState.REQUESTED:
+        raise Conflict(f"This conference was already confirmed by {icpc.confirmed_by}")
+    icpc.state = IcpcState.CONFIRMED.value
+    icpc.confirmed_at = now
+    icpc.confirmed_by = by
+    icpc.confirmation_note = text(note)
+    _save(icpc, by, ["state", "confirmed_at", "confirmed_by", "confirmation_note"])
+    return icpc
+
+
+@transaction.atomic
+def icpc_set_date(
+    *,
+    icpc: Icpc,
+    conference_at: datetime,
+    venue: str,
+    late_reason: str = "",
+    by: Professional,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Icpc:
+    """Set (or move) the date. A date after the 15-working-day deadline (R002.12) needs the
+    reason it cannot be sooner: the clock will show it as late either way."""
+    aware(conference_at, "conference_at")
+    aware(now, "now")
+    _check_worker(by, icpc)
+    icpc = _locked(icpc, expected_version, now)
+    if icpc.state == IcpcState.REQUESTED:
+        raise Conflict(
+            "Confirm the conference with the Head of Service before setting the date (R001.14)"
+        )
+    if icpc.state == IcpcState.HELD:
+        raise Conflict("This conference has been held")
+    if conference_at < now:
+        raise Invalid("The conference must be in the future", field="conference_at")
+    if not text(venue):
+        raise Invalid("Enter where the conference will be held", field="venue")
+    clock = icpc_clock(icpc=icpc)
+    late_reason = text(late_reason)
+    late = clock is not None and conference_at > clock.due_at
+    if late and not late_reason:
+        due = clock.due_at.astimezone(LONDON) if clock else now
+        raise Invalid(
+            f"The conference is due by {due:%A} {due.day} {due:%B %Y} (15 working days from the "
+            "strategy discussion, R002.12): give the reason it cannot be held by then",
+            field="late_reason",
+        )
+    icpc.conference_at = conference_at
+    icpc.venue = text(venue)
+    icpc.late_reason = late_reason if late else ""
+    icpc.state = IcpcState.DATE_SET.value
+    _save(icpc, by, ["conference_at", "venue", "late_reason", "state"])
+    return icpc
+
+
+@transaction.atomic
+def icpc_held(
+    *,
+    icpc: Icpc,
+    held_at: datetime,
+    by: Professional,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Icpc:
+    """The conference took place: the ICPC clock is met at ``held_at``, late if after it was due."""
+    aware(held_at, "held_at")
+    aware(now, "now")
+    _check_worker(by, icpc)
+    icpc = _locked(icpc, expected_version, now)
+    if icpc.state == IcpcState.HELD:
+        raise Conflict("This conference has already been recorded as held")
+    if icpc.state != IcpcState.DATE_SET:
+        raise Conflict("Set the date of the conference first")
+    if held_at > now:
+        raise Invalid("The conference cannot be recorded before it is held", field="held_at")
+    if held_at < icpc.requested_at:
+        raise Invalid("The conference must be after it was requested", field="held_at")
+    icpc.state = IcpcState.HELD.value
+    icpc.held_at = held_at
+    icpc.held_recorded_by = by
+    _save(icpc, by, ["state", "held_at", "held_recorded_by"])
+    clock = icpc_clock(icpc=icpc)
+    if clock is not None and clock.state in {Clock.State.PENDING, Clock.State.BREACHED}:
+        clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)
+    return icpc

@@ -1,0 +1,145 @@
+"""Builders for the follow-through tests: authorised S47 decisions, enquiries, actions, HRPMs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from convene.clocks.models import Clock
+from convene.followup import services
+from convene.followup.models import S47Enquiry
+from convene.people.models import Professional
+from convene.policy.vocab import Decision, RecordSection
+from convene.records import sections
+from convene.records.models import Record, RecordVersion
+from convene.records.services import record_authorise
+from convene.workdays import LONDON, london_date
+from tests.convening import accepted_for, referral_for  # noqa: F401 - fixtures
+from tests.records.conftest import (  # noqa: F401 - make_record is a fixture
+    AFTER,
+    HELD_AT,
+    complete_content,
+    make_record,
+    save,
+)
+
+__all__ = ["AFTER", "HELD_AT", "clocks_of", "fill", "london", "outcome", "visit"]
+
+
+def london(*args: int) -> datetime:
+    return datetime(*args, tzinfo=LONDON)
+
+
+def clocks_of(subject: Any, *, include_waived: bool = False) -> dict[str, Clock]:
+    """The subject's clocks by kind (the latest of each)."""
+    clocks = Clock.objects.filter(
+        subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+    ).order_by("pk")
+    if not include_waived:
+        clocks = clocks.exclude(state=Clock.State.WAIVED)
+    return {c.kind: c for c in clocks}
+
+
+def fill(
+    record: Record,
+    people: dict[str, Professional],
+    decision: Decision,
+    *,
+    action_owner: tuple[str, int] | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Complete every part for ``decision``, with dates relative to when the discussion was
+    held (the records tests' builder, with its fixed dates moved). ``action_owner`` is
+    ``("agency", pk)`` or ``("person", pk)`` for the one agreed action."""
+    held_on = london_date(record.held_at)
+    now = now or record.held_at + timedelta(hours=1)
+    for part in sorted(sections.PARTS, key=lambda p: p.section != RecordSection.ATTENDANCE):
+        content = complete_content(part.section, record, people, decision)
+        if part.section == RecordSection.ACTIONS:
+            action = content["actions"][0]
+            action["due_on"] = (held_on + timedelta(days=1)).isoformat()
+            if action_owner is not None:
+                action["owner_kind"], action["owner_id"] = action_owner
+        elif part.section == RecordSection.HRPM_CONSIDERATION:
+            content["by_on"] = (held_on + timedelta(days=14)).isoformat()
+        elif part.section == RecordSection.DECISION and "reconvene_on" in content:
+            content["reconvene_on"] = (held_on + timedelta(days=28)).isoformat()
+        save(record, part.section, content, by=people["bob"], now=now)
+
+
+@pytest.fixture
+def s47_decision(make_record, people) -> Callable[..., RecordVersion]:  # noqa: F811
+    """An authorised S47 decision (joint by default) about one child, under ``pack``."""
+
+    def make(
+        *,
+        pack: str = "warwickshire",
+        legal_status: str = "none",
+        decision: Decision = Decision.S47_JOINT,
+        held_at: datetime = HELD_AT,
+        action_owner: tuple[str, int] | None = None,
+        **facts: Any,
+    ) -> RecordVersion:
+        record = make_record(pack=pack, legal_status=legal_status, held_at=held_at, **facts)
+        fill(record, people, decision, action_owner=action_owner)
+        return record_authorise(record=record, by=people["bob"], now=held_at + timedelta(hours=1))
+
+    return make
+
+
+@pytest.fixture
+def enquiry(s47_decision, people) -> Callable[..., S47Enquiry]:
+    """A started S47 enquiry; ``visited=True`` records a visit an hour after the discussion."""
+
+    def make(*, visited: bool = False, **kwargs: Any) -> S47Enquiry:
+        version = s47_decision(**kwargs)
+        held_at = version.record.held_at
+        (started,) = services.s47_enquiries_start(
+            version=version, by=people["alice"], now=held_at + timedelta(hours=2)
+        )
+        if visited:
+            started = visit(started, people, at=held_at + timedelta(hours=3))
+        return started
+
+    return make
+
+
+def visit(
+    enquiry: S47Enquiry,
+    people: dict[str, Professional],
+    *,
+    at: datetime,
+    seen_alone: bool = True,
+    now: datetime | None = None,
+) -> S47Enquiry:
+    return services.s47_visit_record(
+        enquiry=enquiry,
+        visited_at=at,
+        visitors=[people["alice"], people["carol"]],
+        seen_alone=seen_alone,
+        not_seen_alone_reason="" if seen_alone else "Asleep",
+        by=people["alice"],
+        now=now or at + timedelta(minutes=30),
+    )
+
+
+def outcome(
+    enquiry: S47Enquiry,
+    people: dict[str, Professional],
+    value: str,
+    *,
+    now: datetime | None = None,
+    **kwargs: Any,
+) -> S47Enquiry:
+    return services.s47_outcome_record(
+        enquiry=enquiry,
+        outcome=value,
+        reasons="Assessed with the family and the school",
+        by=people["alice"],
+        now=now or (enquiry.visited_at or AFTER) + timedelta(days=1),
+        **kwargs,
+    )

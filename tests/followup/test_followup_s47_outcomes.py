@@ -1,0 +1,208 @@
+"""S47 outcomes (R003.9) and where continuing risk goes by the child's legal status (R000.2)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from convene.core.errors import Conflict, Invalid, NotAllowed
+from convene.followup import services
+from convene.followup.models import Hrpm, Icpc, S47Enquiry
+from convene.policy.vocab import Decision
+from convene.records.models import Action
+from tests.followup.conftest import clocks_of, outcome, visit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_R003_9_R000_2_child_in_need_with_continuing_risk_goes_to_an_icpc(enquiry, people):
+    started = enquiry(legal_status="child_in_need", visited=True)
+    done = outcome(started, people, "significant_harm")
+    assert done.state == "outcome_recorded"
+    assert done.route == "icpc"
+    assert done.legal_status_at_outcome == "child_in_need"
+    icpc = Icpc.objects.get(discussion=done.discussion)
+    assert done.icpc == icpc
+    assert icpc.state == "requested"
+    assert clocks_of(done.discussion)["icpc"].state == "pending"
+
+
+def test_R003_9_no_status_and_concerns_substantiated_goes_to_an_icpc(enquiry, people):
+    done = outcome(enquiry(visited=True), people, "significant_harm")
+    assert done.route == "icpc"
+    assert done.icpc is not None
+
+
+def test_R000_2_child_on_a_plan_goes_to_the_core_group_with_management_oversight(enquiry, people):
+    started = enquiry(legal_status="child_protection_plan", visited=True)
+    done = outcome(started, people, "significant_harm")
+    assert done.route == "core_group_review"
+    assert done.icpc is None
+    assert not Icpc.objects.exists()
+    now = done.outcome_at + timedelta(days=2)
+    with pytest.raises(Conflict, match="core group review has not been recorded"):
+        services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
+    review = services.core_group_review_record(
+        enquiry=done,
+        held_on=now.date(),
+        risk_considered="Risk from the father continues",
+        plan_changes="Contact supervised; weekly visits",
+        by=people["alice"],
+        now=now,
+    )
+    with pytest.raises(Conflict, match="management oversight"):
+        services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
+    with pytest.raises(NotAllowed, match="manager"):
+        services.core_group_review_oversee(
+            review=review, note="Agreed", by=people["alice"], now=now
+        )
+    with pytest.raises(Invalid, match="oversight"):
+        services.core_group_review_oversee(review=review, note=" ", by=people["bob"], now=now)
+    review = services.core_group_review_oversee(
+        review=review, note="Plan agreed; review in 4 weeks", by=people["bob"], now=now
+    )
+    assert review.oversight_by == people["bob"]
+    closed = services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
+    assert closed.state == "closed"
+
+
+def test_R000_2_child_in_care_care_plan_review_and_hrpm_decision(enquiry, people):
+    started = enquiry(legal_status="child_in_care", visited=True)
+    done = outcome(started, people, "significant_harm")
+    assert done.route == "care_plan_review"
+    now = done.outcome_at + timedelta(days=1)
+    with pytest.raises(Conflict, match="care plan review first"):
+        services.hrpm_decide(
+            enquiry=done, needed=True, reasons="Exploitation", by=people["bob"], now=now
+        )
+    with pytest.raises(Invalid, match="young person's own view"):
+        services.care_plan_review_record(
+            enquiry=done,
+            reviewed_on=now.date(),
+            plan_changes="Placement support increased",
+            risk_assessment="Criminal exploitation: county lines",
+            young_persons_view="",
+            by=people["alice"],
+            now=now,
+        )
+    services.care_plan_review_record(
+        enquiry=done,
+        reviewed_on=now.date(),
+        plan_changes="Placement support increased",
+        risk_assessment="Criminal exploitation: county lines",
+        young_persons_view="I don't think I'm at risk, they are my friends",
+        by=people["alice"],
+        now=now,
+    )
+    with pytest.raises(NotAllowed, match="manager"):
+        services.hrpm_decide(
+            enquiry=done, needed=True, reasons="Exploitation", by=people["alice"], now=now
+        )
+    decision = services.hrpm_decide(
+        enquiry=done, needed=True, reasons="Ongoing exploitation", by=people["bob"], now=now
+    )
+    hrpm = Hrpm.objects.get(child=done.child)
+    assert decision.hrpm == hrpm
+    assert hrpm.young_persons_view == "I don't think I'm at risk, they are my friends"
+    assert hrpm.risk_assessment == "Criminal exploitation: county lines"
+    # The record's "consider an HRPM" task is answered by the decision (R001.14).
+    hrpm_task = Action.objects.get(record=done.record_version.record, kind="hrpm")
+    assert hrpm_task.status == "done"
+    assert "An HRPM is needed" in hrpm_task.closed_note
+    assert services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now).state == "closed"
+
+
+def test_R000_2_child_in_care_hrpm_not_needed_is_a_recorded_decision(enquiry, people):
+    done = outcome(enquiry(legal_status="child_in_care", visited=True), people, "significant_harm")
+    now = done.outcome_at + timedelta(days=1)
+    services.care_plan_review_record(
+        enquiry=done,
+        reviewed_on=now.date(),
+        plan_changes="No change",
+        risk_assessment="Risk reduced since the placement move",
+        young_persons_view="I feel safe here",
+        by=people["alice"],
+        now=now,
+    )
+    decision = services.hrpm_decide(
+        enquiry=done,
+        needed=False,
+        reasons="Risk managed in the care plan",
+        by=people["bob"],
+        now=now,
+    )
+    assert decision.hrpm is None
+    assert not Hrpm.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("value", "extra"),
+    [
+        ("child_in_need_plan", {}),
+        ("referral_to_other_service", {"other_service": "Early help: family support worker"}),
+        ("no_further_action", {}),
+    ],
+)
+def test_R003_9_other_outcomes_close_without_an_icpc_and_waive_its_clock(
+    enquiry, people, value, extra
+):
+    started = enquiry(visited=True)
+    assert clocks_of(started.discussion)["icpc"].state == "pending"
+    done = outcome(started, people, value, **extra)
+    assert done.route == ""
+    assert not Icpc.objects.exists()
+    # Every child's outcome is in and none needs an ICPC: its clock no longer applies.
+    icpc_clock = clocks_of(done.discussion, include_waived=True)["icpc"]
+    assert icpc_clock.state == "waived"
+    assert "concluded without an ICPC" in icpc_clock.waived_reason
+    closed = services.s47_enquiry_close(
+        enquiry=done, by=people["bob"], now=done.outcome_at + timedelta(hours=1)
+    )
+    assert closed.state == "closed"
+
+
+def test_R003_9_referral_on_names_the_service(enquiry, people):
+    started = enquiry(visited=True)
+    with pytest.raises(Invalid, match="service the family is referred to"):
+        outcome(started, people, "referral_to_other_service")
+    with pytest.raises(Invalid, match="reasons"):
+        services.s47_outcome_record(
+            enquiry=started,
+            outcome="no_further_action",
+            reasons="",
+            by=people["alice"],
+            now=started.visited_at + timedelta(days=1),
+        )
+
+
+def test_outcome_needs_the_visit_first_and_is_recorded_once(enquiry, people):
+    started = enquiry()
+    with pytest.raises(Conflict, match="visit before the outcome"):
+        outcome(started, people, "no_further_action", now=started.started_at + timedelta(days=1))
+    visited = visit(started, people, at=started.started_at + timedelta(hours=1))
+    outcome(visited, people, "no_further_action")
+    with pytest.raises(Conflict, match="already been recorded"):
+        outcome(visited, people, "no_further_action")
+
+
+def test_enquiries_start_only_from_an_authorised_s47_decision(s47_decision, people):
+    version = s47_decision(decision=Decision.NO_FURTHER_ACTION)
+    with pytest.raises(Conflict, match="not a S47 enquiry"):
+        services.s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
+    assert not S47Enquiry.objects.exists()
+
+
+def test_enquiries_start_once_and_only_by_social_care(s47_decision, people):
+    version = s47_decision(decision=Decision.S47_SINGLE_AGENCY)
+    with pytest.raises(NotAllowed):
+        services.s47_enquiries_start(version=version, by=people["carol"], now=version.authorised_at)
+    with pytest.raises(NotAllowed):
+        services.s47_enquiries_start(version=version, by=people["ivy"], now=version.authorised_at)
+    (started,) = services.s47_enquiries_start(
+        version=version, by=people["alice"], now=version.authorised_at
+    )
+    assert started.lead == "single_agency"
+    assert started.child in version.record.discussion.children.all()
+    with pytest.raises(Conflict, match="already started"):
+        services.s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
