@@ -17,6 +17,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from convene.people.models import Professional
+from convene.policy.vocab import RecordSection
 from convene.records import sections, selectors
 from convene.records.models import Record, RecordVersion
 from convene.records.notices import pdf_filename
@@ -211,9 +212,7 @@ def record_decision(request: HttpRequest, discussion_id: int) -> dict[str, Any]:
         content = version.snapshot["parts"].get("decision") or {}
         number: int | None = version.number
     else:
-        content = (
-            selectors.record_contents(record=record).get(sections.RecordSection.DECISION) or {}
-        )
+        content = selectors.record_contents(record=record).get(RecordSection.DECISION) or {}
         number = None
     decision = sections.DecisionContent.model_validate(content)
     return {
