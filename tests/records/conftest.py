@@ -13,6 +13,7 @@ from convene.people.models import Professional
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections, services
 from convene.records.models import Record, RecordSectionEntry
+from convene.workdays import london_date
 from tests.convening import NOW, accepted_referral, scheduled_discussion
 
 # The discussion starts at 13:00 on Wednesday 4 March 2026 and is marked held an hour later.
@@ -26,6 +27,7 @@ def complete_content(
 ) -> dict[str, Any]:
     """Content that completes ``section`` for ``decision``."""
     text = f"{section.value} as recorded"
+    held_on = london_date(record.held_at)
     match section:
         case RecordSection.ATTENDANCE:
             rows = entry_content(record, RecordSection.ATTENDANCE)["rows"]
@@ -64,7 +66,7 @@ def complete_content(
         case RecordSection.DECISION:
             content: dict[str, Any] = {"decision": decision.value, "reasons": "Threshold met"}
             if decision == Decision.SINGLE_ASSESSMENT:
-                content["reconvene_on"] = "2026-04-01"
+                content["reconvene_on"] = (held_on + timedelta(days=28)).isoformat()
             return content
         case RecordSection.S47_PLAN:
             return {"areas_of_risk": "Physical harm", "how_conducted": "Joint visit"}
@@ -87,7 +89,7 @@ def complete_content(
                         "owner_id": people["alice"].pk,
                         "what": "Visit and see the child alone",
                         "why": "Section 47 enquiry",
-                        "due_on": "2026-03-05",
+                        "due_on": (held_on + timedelta(days=1)).isoformat(),
                     }
                 ]
             }
@@ -101,7 +103,7 @@ def complete_content(
             return {
                 "owner_kind": "person",
                 "owner_id": people["bob"].pk,
-                "by_on": "2026-03-18",
+                "by_on": (held_on + timedelta(days=14)).isoformat(),
             }
         case _:
             return {"text": text}
