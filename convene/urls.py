@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("convene.referrals.urls")),
     path("", include("convene.discussions.urls")),
     path("", include("convene.records.urls")),
+    path("", include("convene.followup.urls")),
     path(
         "sign-in/",
         login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),

@@ -34,12 +34,19 @@ from django.db.models.functions import Coalesce
 from convene.clocks.models import Clock
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.models import ActionUpdate, Hrpm, HrpmAction, HrpmMeeting, Icpc
+from convene.followup.models import (
+    ActionUpdate,
+    Hrpm,
+    HrpmAction,
+    HrpmMeeting,
+    Icpc,
+    S47Enquiry,
+)
 from convene.people.models import Child, Partnership, Professional
 from convene.people.selectors import children_visible_to, partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
-from convene.policy.vocab import ClockKind
-from convene.records.models import Action
+from convene.policy.vocab import ClockKind, Decision
+from convene.records.models import Action, RecordVersion
 from convene.workdays import london_date
 
 M = TypeVar("M", bound=Model)
@@ -117,6 +124,64 @@ def icpc_clock(*, icpc: Icpc) -> Clock | None:
     """The discussion's ICPC clock (R002.12), if the policy set one."""
     clocks = discussion_clocks(discussion=icpc.discussion, kinds=[ClockKind.ICPC])
     return clocks[0] if clocks else None
+
+
+# --- S47 enquiries and ICPCs -----------------------------------------------------------
+
+DECIDED_STATES = (
+    Discussion.State.AUTHORISED,
+    Discussion.State.DISTRIBUTED,
+    Discussion.State.CONFIRMED,
+)
+S47_DECISIONS = [Decision.S47_SINGLE_AGENCY.value, Decision.S47_JOINT.value]
+
+
+def s47_enquiries_visible_to(*, user: Professional) -> QuerySet[S47Enquiry]:
+    """The enquiries of the discussions ``user`` may see (social care: the partnership's;
+    a partner: those of discussions they were invited to, e.g. police in a joint enquiry)."""
+    return S47Enquiry.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
+
+
+def s47_decisions_to_start(*, user: Professional) -> QuerySet[RecordVersion]:
+    """Authorised S47 decisions whose enquiry has not been started: nothing may drift."""
+    decided = discussions_visible_to(user=user).filter(state__in=DECIDED_STATES)
+    started = S47Enquiry.objects.filter(discussion=OuterRef("record__discussion"))
+    return (
+        RecordVersion.objects.filter(
+            record__discussion__in=decided.values("pk"),
+            record__draft_open=False,
+            number=F("record__latest_number"),
+            decision__in=S47_DECISIONS,
+        )
+        .exclude(Exists(started))
+        .select_related("record__discussion")
+        .order_by("record__held_at", "pk")
+    )
+
+
+def s47_rows(qs: QuerySet[S47Enquiry], *, now: datetime) -> QuerySet[S47Enquiry]:
+    """Enquiries as list rows with the discussion's visit clock, open ones first: one query."""
+    clocks = (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Discussion),
+            subject_id=OuterRef("discussion_id"),
+            kind=ClockKind.S47_VISIT.value,
+        )
+        .exclude(state=Clock.State.WAIVED)
+        .order_by("-started_at", "-pk")
+    )
+    return (
+        qs.select_related("child", "discussion", "icpc")
+        .annotate(
+            visit_due_at=Subquery(clocks.values("due_at")[:1]),
+            visit_met_at=Subquery(clocks.values("met_at")[:1]),
+        )
+        .order_by(Case(When(state="closed", then=1), default=0), "started_at", "pk")
+    )
+
+
+def icpcs_visible_to(*, user: Professional) -> QuerySet[Icpc]:
+    return Icpc.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
 
 
 # --- Review discussions -----------------------------------------------------------------

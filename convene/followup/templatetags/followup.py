@@ -1,0 +1,95 @@
+"""Labels and tags of the follow-through pages."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django import template
+
+from convene.clocks.status import rag_status
+from convene.followup.models import ActionStatus, HrpmState
+from convene.followup.vocab import (
+    ACTION_PROGRESS_LABELS,
+    ICPC_STATE_LABELS,
+    ROUTE_LABELS,
+    S47_LEAD_LABELS,
+    S47_OUTCOME_LABELS,
+    S47_STATE_LABELS,
+    IcpcState,
+    S47State,
+)
+from convene.people.vocab import LEGAL_STATUS_LABELS
+from convene.referrals.templatetags.convening import RAG_TAGS
+
+register = template.Library()
+
+_LABELS: dict[str, dict[Any, str]] = {
+    "s47_state": {k.value: v for k, v in S47_STATE_LABELS.items()},
+    "lead": {k.value: v for k, v in S47_LEAD_LABELS.items()},
+    "outcome": {k.value: v for k, v in S47_OUTCOME_LABELS.items()},
+    "route": {k.value: v for k, v in ROUTE_LABELS.items()},
+    "icpc_state": {k.value: v for k, v in ICPC_STATE_LABELS.items()},
+    "progress": {k.value: v for k, v in ACTION_PROGRESS_LABELS.items()},
+    "legal_status": {k.value: v for k, v in LEGAL_STATUS_LABELS.items()},
+    "action": dict(ActionStatus.choices),
+    "hrpm": dict(HrpmState.choices),
+}
+_STATE_TAGS = {
+    S47State.STARTED.value: "govuk-tag--yellow",
+    S47State.VISITED.value: "govuk-tag--blue",
+    S47State.OUTCOME_RECORDED.value: "govuk-tag--light-blue",
+    S47State.CLOSED.value: "govuk-tag--grey",
+    IcpcState.REQUESTED.value: "govuk-tag--yellow",
+    IcpcState.CONFIRMED.value: "govuk-tag--blue",
+    IcpcState.DATE_SET.value: "govuk-tag--light-blue",
+    IcpcState.HELD.value: "govuk-tag--green",
+    "open": "govuk-tag--blue",
+    "done": "govuk-tag--green",
+    "cancelled": "govuk-tag--grey",
+    "active": "govuk-tag--blue",
+    "ended": "govuk-tag--grey",
+}
+
+
+@register.filter
+def label(value: Any, kind: str) -> str:
+    """``{{ enquiry.outcome|label:"outcome" }}``: the words for a stored value."""
+    return _LABELS.get(kind, {}).get(value, str(value or ""))
+
+
+@register.inclusion_tag("referrals/_status_tag.html")
+def state_tag(value: str, kind: str) -> dict[str, str]:
+    return {"label": label(value, kind), "classes": _STATE_TAGS.get(value, "")}
+
+
+@register.inclusion_tag("followup/_due_tag.html")
+def due_tag(row: Any, now: datetime) -> dict[str, Any]:
+    """An action's due tag: red "Overdue" when it is (the list rows' ``overdue`` annotation),
+    else the RAG of its clock, "Done" when closed."""
+    if getattr(row, "status", "open") != "open":
+        met = getattr(row, "clock_met_at", None)
+        due = getattr(row, "due_at", None)
+        if row.status == "done" and met and due:
+            text, classes = RAG_TAGS[rag_status(due_at=due, now=now, met_at=met)]
+            return {"label": text, "classes": classes}
+        return {"label": row.get_status_display(), "classes": _STATE_TAGS.get(row.status, "")}
+    if getattr(row, "overdue", False):
+        return {"label": "Overdue", "classes": "govuk-tag--red"}
+    due = getattr(row, "due_at", None)
+    if due is None:
+        return {"label": "Open", "classes": "govuk-tag--blue"}
+    text, classes = RAG_TAGS[rag_status(due_at=due, now=now)]
+    return {"label": text, "classes": classes}
+
+
+@register.filter
+def day(value: Any) -> str:
+    """'Thursday 5 March 2026'."""
+    if isinstance(value, datetime):
+        from convene.workdays import LONDON
+
+        value = value.astimezone(LONDON).date()
+    if not isinstance(value, date):
+        return ""
+    return f"{value:%A} {value.day} {value:%B %Y}"

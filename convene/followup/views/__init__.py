@@ -1,0 +1,1 @@
+"""Follow-through pages: thin. Each parses input, calls one service, redirects or re-renders."""

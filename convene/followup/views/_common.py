@@ -1,0 +1,57 @@
+"""What every follow-through page does the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from convene.core.errors import NotAllowed, NotFound, ServiceError
+from convene.people.models import Professional
+
+T = TypeVar("T")
+
+# Where a service's complaint about an argument shows on the page.
+FIELD_OF = {
+    "visited_at": "visited_on",
+    "conference_at": "conference_on",
+    "held_at": "held_on",
+}
+
+
+def user_of(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+def add_error(form: forms.BaseForm, error: ServiceError) -> None:
+    field = FIELD_OF.get(error.field or "", error.field)
+    form.add_error(field if field in form.fields else None, error.message)
+
+
+def attempt(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
+    """Call a service: its refusal shows on the form; not allowed is 403, not found 404."""
+    try:
+        return call()
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except NotFound as error:
+        raise Http404(error.message) from error
+    except ServiceError as error:
+        add_error(form, error)
+        return None
+
+
+def version_of(form: forms.BaseForm) -> int | None:
+    value: Any = form.cleaned_data.get("version")
+    return value if isinstance(value, int) else None
+
+
+def posted(request: HttpRequest) -> Any:
+    """The POST data to bind a form to, even when empty (a form of optional fields still
+    submits), or None for a GET."""
+    return request.POST if request.method == "POST" else None

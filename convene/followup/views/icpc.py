@@ -1,0 +1,171 @@
+"""ICPC pages: the conference, confirm with the Head of Service, set the date, held."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from convene.followup import forms as f
+from convene.followup import selectors, services
+from convene.followup.models import Icpc
+from convene.followup.views._common import attempt, posted, user_of, version_of
+from convene.people.models import Professional
+
+
+def _icpc(user: Professional, pk: int) -> Icpc:
+    return get_object_or_404(
+        selectors.icpcs_visible_to(user=user).select_related(
+            "discussion", "confirmed_by", "partnership"
+        ),
+        pk=pk,
+    )
+
+
+def _children(icpc: Icpc) -> str:
+    return ", ".join(e.child.full_name for e in icpc.enquiries.select_related("child"))
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    icpc: Icpc,
+    form: forms.Form,
+    title: str,
+    button: str,
+    submit: Any,
+    done: str,
+    intro: tuple[str, ...] = (),
+) -> HttpResponse:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, lambda: submit(form.cleaned_data)) is not None
+    ):
+        messages.success(request, done)
+        return redirect("followup:icpc", icpc.pk)
+    return render(
+        request,
+        "followup/form.html",
+        {
+            "form": form,
+            "title": title,
+            "caption": f"Initial child protection conference {icpc.reference}: {_children(icpc)}",
+            "back_url": reverse("followup:icpc", args=[icpc.pk]),
+            "back_text": "Back to the conference",
+            "button": button,
+            "intro": intro,
+        },
+    )
+
+
+def icpc_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    icpc = _icpc(user, pk)
+    return render(
+        request,
+        "followup/icpc_detail.html",
+        {
+            "icpc": icpc,
+            "enquiries": list(icpc.enquiries.select_related("child")),
+            "clock": selectors.icpc_clock(icpc=icpc),
+            "hos": selectors.is_head_of_service(user=user, partnership=icpc.partnership_id),
+            "works": selectors.works_cases(user=user, partnership=icpc.partnership_id),
+            "now": timezone.now(),
+        },
+    )
+
+
+def icpc_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    icpc = _icpc(user, pk)
+    if not selectors.is_head_of_service(user=user, partnership=icpc.partnership_id):
+        raise PermissionDenied("Only the Head of Service confirms an ICPC (R001.14)")
+    form = f.IcpcConfirmForm(posted(request), initial={"version": icpc.version})
+    return _form_page(
+        request,
+        icpc=icpc,
+        form=form,
+        title="Confirm the conference",
+        button="Confirm the conference",
+        intro=(
+            "An initial child protection conference is confirmed with the Head of Service "
+            "(R001.14). Confirming records that you agree it goes ahead.",
+        ),
+        submit=lambda data: services.icpc_confirm(
+            icpc=icpc,
+            note=data["note"],
+            by=user,
+            now=timezone.now(),
+            expected_version=version_of(form),
+        ),
+        done="Conference confirmed",
+    )
+
+
+def _worker(user: Professional, icpc: Icpc) -> None:
+    if not selectors.works_cases(user=user, partnership=icpc.partnership_id):
+        raise PermissionDenied("Only children's social care arranges the conference")
+
+
+def icpc_date(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    icpc = _icpc(user, pk)
+    _worker(user, icpc)
+    clock = selectors.icpc_clock(icpc=icpc)
+    form = f.IcpcDateForm(posted(request), initial={"version": icpc.version, "venue": icpc.venue})
+    from convene.followup.templatetags.followup import day
+
+    due = (f"It is due by the end of {day(clock.due_at)} (R002.12).",) if clock else ()
+    return _form_page(
+        request,
+        icpc=icpc,
+        form=form,
+        title="Set the date of the conference",
+        button="Save the date",
+        intro=due,
+        submit=lambda data: services.icpc_set_date(
+            icpc=icpc,
+            conference_at=data["conference_at"],
+            venue=data["venue"],
+            late_reason=data["late_reason"],
+            by=user,
+            now=timezone.now(),
+            expected_version=version_of(form),
+        ),
+        done="Date set",
+    )
+
+
+def icpc_held(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    icpc = _icpc(user, pk)
+    _worker(user, icpc)
+    initial: dict[str, Any] = {"version": icpc.version}
+    if icpc.conference_at:
+        from convene.workdays import LONDON
+
+        local = icpc.conference_at.astimezone(LONDON)
+        initial.update(held_on=local.date(), held_time=f"{local:%H:%M}")
+    form = f.HeldForm(posted(request), initial=initial)
+    return _form_page(
+        request,
+        icpc=icpc,
+        form=form,
+        title="Record the conference as held",
+        button="Save",
+        submit=lambda data: services.icpc_held(
+            icpc=icpc,
+            held_at=data["held_at"],
+            by=user,
+            now=timezone.now(),
+            expected_version=version_of(form),
+        ),
+        done="Conference recorded as held",
+    )

@@ -1,0 +1,52 @@
+"""Ask for a review strategy discussion: granted only for new information (R004.5)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from convene.discussions.selectors import discussions_visible_to
+from convene.followup import forms as f
+from convene.followup import selectors, services
+from convene.followup.views._common import attempt, posted, user_of
+
+
+def review_request(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    discussion = get_object_or_404(
+        discussions_visible_to(user=user).select_related("referral"), pk=pk
+    )
+    if not selectors.manages_cases(user=user, partnership=discussion.partnership_id):
+        raise PermissionDenied("Only a social care manager requests a review discussion")
+    form = f.ReviewRequestForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        made = attempt(
+            form,
+            lambda: services.review_discussion_request(
+                discussion_or_child=discussion,
+                new_information=data["new_information"],
+                effect_on_plan=data["effect_on_plan"],
+                immediate_risk=data["immediate_risk"],
+                by=user,
+                now=timezone.now(),
+            ),
+        )
+        if made is not None:
+            messages.success(
+                request, f"Review requested: schedule {made.review.reference} and invite people"
+            )
+            return redirect("discussions:detail", made.review.pk)
+    children = list(discussion.children.order_by("pk"))
+    return render(
+        request,
+        "followup/review_request.html",
+        {
+            "form": form,
+            "discussion": discussion,
+            "where": services.where_progress_is_tracked(children),
+        },
+    )
