@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "convene.people",
     "convene.policy",
     "convene.clocks",
+    "convene.reminders",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "convene.core.context_processors.service",
+                "convene.reminders.context_processors.notifications",
             ],
             "builtins": ["govuk_frontend_django.templatetags.govuk_frontend_django"],
         },
@@ -124,9 +126,28 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `convene worker` enqueues each of these (dotted task path: seconds) once per slot.
+CONVENE_SWEEP_SECONDS = env_int("CONVENE_SWEEP_SECONDS", 60, minimum=1)
+CONVENE_PERIODIC_TASKS = {
+    "convene.clocks.tasks.sweep": CONVENE_SWEEP_SECONDS,
+    "convene.reminders.tasks.prune_task_results": 24 * 60 * 60,
+}
+# Emails: tries before a delivery is marked failed, the first back-off (doubling,
+# capped at an hour), and how long a claimed email is left to its sender before
+# another worker may treat it as in doubt (keep it well above EMAIL_TIMEOUT).
+CONVENE_DELIVERY_MAX_ATTEMPTS = env_int("CONVENE_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
+CONVENE_DELIVERY_RETRY_SECONDS = env_int("CONVENE_DELIVERY_RETRY_SECONDS", 60, minimum=1)
+CONVENE_DELIVERY_LEASE_SECONDS = env_int("CONVENE_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# Links in emails point here (default: the first allowed host, over HTTPS).
+CONVENE_BASE_URL = env_str(
+    "CONVENE_BASE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else f"https://{ALLOWED_HOSTS[0]}"
+)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "convene@localhost")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+# Where convene.reminders.backends.SpoolEmailBackend writes each message, once.
+EMAIL_SPOOL_DIR = env_str("EMAIL_SPOOL_DIR", str(VAR_DIR / "mail"))
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 
 from convene.people import views as people_views
 
@@ -17,5 +17,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("convene.clocks.urls")),
+    path("", include("convene.reminders.urls")),
     path("admin/", admin.site.urls),
 ]
