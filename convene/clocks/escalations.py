@@ -21,7 +21,7 @@ no names and no text typed by a person: only what Convene wrote and a link.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -101,11 +101,15 @@ def _plan(policy_id: str, kind: str, started_at: datetime) -> Plan | None:
 # --- Automatic ----------------------------------------------------------------
 
 
-def escalations_raise_due(*, now: datetime) -> list[Escalation]:
+def escalations_raise_due(
+    *, now: datetime, on_error: Callable[[int, Exception], None] | None = None
+) -> list[Escalation]:
     """Raise every escalation level due at ``now`` for breached clocks; return those raised.
 
     Idempotent: a level raised before (by this or another worker) is never
-    raised again. Each clock is handled in its own short transaction.
+    raised again. Each clock is handled in its own short transaction; with
+    ``on_error``, a clock that fails is reported to it (clock id, error) and the
+    others still escalate, otherwise the error is raised.
     """
     _require_aware(now, "now")
     breached = list(
@@ -136,7 +140,12 @@ def escalations_raise_due(*, now: datetime) -> list[Escalation]:
             candidates.append(pk)
     raised: list[Escalation] = []
     for clock_id in candidates:
-        raised.extend(_clock_escalate(clock_id=clock_id, now=now))
+        try:
+            raised.extend(_clock_escalate(clock_id=clock_id, now=now))
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(clock_id, error)
     return raised
 
 

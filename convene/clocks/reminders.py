@@ -12,7 +12,7 @@ children's social care, plus whoever the subject's app names as responsible
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
@@ -45,8 +45,14 @@ def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
         yield items[start : start + size]
 
 
-def clock_reminders_decide(*, now: datetime) -> int:
-    """Decide every clock reminder due at ``now``; return how many deliveries were added."""
+def clock_reminders_decide(
+    *, now: datetime, on_error: Callable[[int, Exception], None] | None = None
+) -> int:
+    """Decide every clock reminder due at ``now``; return how many deliveries were added.
+
+    Each clock in its own transaction; with ``on_error`` a clock that fails is
+    reported (clock id, error) and the others are still reminded.
+    """
     clock_type = ContentType.objects.get_for_model(Clock)
     overdue_decided = Delivery.objects.filter(
         source_type=clock_type, source_id=OuterRef("pk"), kind=ReminderKind.OVERDUE.value
@@ -73,8 +79,14 @@ def clock_reminders_decide(*, now: datetime) -> int:
         )
         for clock in Clock.objects.filter(pk__in=batch).select_related("partnership"):
             kinds = [k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided]
-            if kinds:
+            if not kinds:
+                continue
+            try:
                 added += _clock_remind(clock=clock, kinds=kinds, now=now, managers=managers)
+            except Exception as error:
+                if on_error is None:
+                    raise
+                on_error(clock.pk, error)
     return added
 
 

@@ -6,12 +6,12 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from convene.clocks import parties
+from convene.clocks import escalations, parties
 from convene.clocks.escalations import NOTICE_RAISED, EscalationError, escalations_raise_due
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers
 from convene.clocks.services import clock_meet, clock_waive, clocks_sweep
-from convene.clocks.sweep import sweep_run
+from convene.clocks.sweep import SweepIncomplete, sweep_run
 from convene.people.factories import ChildFactory
 from convene.people.models import Child
 from convene.policy.vocab import ClockKind, Party
@@ -248,3 +248,27 @@ def test_a_clock_of_an_unknown_policy_is_reported_not_crashed_on(partnership, pe
 def test_naive_now_is_refused():
     with pytest.raises(EscalationError, match="time zone"):
         escalations_raise_due(now=datetime(2026, 12, 1, 9))
+
+
+def test_one_clock_that_fails_holds_up_no_other_and_the_sweep_says_so(
+    partnership, people, monkeypatch
+):
+    good = make_clock(partnership, policy_id="england", started_at=MONDAY, due_at=FRIDAY_END)
+    bad = make_clock(partnership, policy_id="england", started_at=MONDAY, due_at=FRIDAY_END)
+    real = escalations._automatic_create
+
+    def broken(*, clock, **kwargs):
+        if clock.pk == bad.pk:
+            raise RuntimeError("corrupt subject")
+        return real(clock=clock, **kwargs)
+
+    monkeypatch.setattr(escalations, "_automatic_create", broken)
+    with pytest.raises(SweepIncomplete, match=f"escalate clock {bad.pk}: RuntimeError") as info:
+        sweep_run(now=FRIDAY_END + SECOND, send=False)
+    assert info.value.report["escalations"] == 1
+    assert [e.level for e in automatic(good)] == [1]
+    assert automatic(bad) == []
+    # Reminders went out for both: the sweep carried on past the failure.
+    assert Delivery.objects.filter(kind="overdue", source_id__in=[good.pk, bad.pk]).count() == 8
+    with pytest.raises(RuntimeError, match="corrupt subject"):
+        escalations_raise_due(now=FRIDAY_END + SECOND)  # strict without on_error
