@@ -182,7 +182,6 @@ def test_an_unborn_baby_can_be_added_and_is_recorded_with_the_referral(
     response = client.post(
         "/referrals/new/children/add/",
         {
-            "born": "no",
             "expected_date_of_delivery-day": due.day,
             "expected_date_of_delivery-month": due.month,
             "expected_date_of_delivery-year": due.year,
@@ -201,15 +200,26 @@ def test_an_unborn_baby_can_be_added_and_is_recorded_with_the_referral(
     assert referral.children.filter(last_name="Kowalski", date_of_birth__isnull=True).exists()
 
 
-def test_a_new_child_needs_a_date_of_birth_once_born(client, people):
+def test_a_new_child_needs_a_date_of_birth_or_an_expected_date(client, people):
     client.force_login(people["tom"])
     response = client.post(
         "/referrals/new/children/add/",
-        {"born": "yes", "last_name": "X", "sex": "unknown", "legal_status": "none"},
+        {"last_name": "X", "sex": "unknown", "legal_status": "none"},
     )
     html = response.content.decode()
-    assert "Enter the child&#x27;s date of birth" in html
-    assert "Enter the child&#x27;s first name" in html
+    assert "Enter the child&#x27;s date of birth or, for an unborn baby, the expected" in html
+    response = client.post(
+        "/referrals/new/children/add/",
+        {
+            "last_name": "X",
+            "date_of_birth-day": "1",
+            "date_of_birth-month": "2",
+            "date_of_birth-year": "2019",
+            "sex": "unknown",
+            "legal_status": "none",
+        },
+    )
+    assert "Enter the child&#x27;s first name" in response.content.decode()
 
 
 def test_check_your_answers_lists_what_is_missing(client, people):
@@ -290,7 +300,7 @@ def test_accepting_starts_the_clock(client, people, referral_for):
     referral = referral_for(immediate_risk=True)
     client.force_login(people["bob"])
     response = client.post(
-        f"/referrals/{referral.pk}/triage/", {"decision": "accept", "version": "1"}
+        f"/referrals/{referral.pk}/triage/", {"pathway": "strategy_discussion", "version": "1"}
     )
     assert response.url == f"/referrals/{referral.pk}/"
     referral.refresh_from_db()
@@ -306,7 +316,7 @@ def test_an_override_needs_a_reason_and_is_shown_on_the_record(client, people, r
     client.force_login(people["bob"])
     response = client.post(
         f"/referrals/{referral.pk}/triage/",
-        {"decision": "override", "pathway": "strategy_meeting", "version": "1"},
+        {"pathway": "strategy_meeting", "version": "1"},
     )
     html = response.content.decode()
     assert "<title>Error: Triage referral" in html
@@ -314,7 +324,6 @@ def test_an_override_needs_a_reason_and_is_shown_on_the_record(client, people, r
     client.post(
         f"/referrals/{referral.pk}/triage/",
         {
-            "decision": "override",
             "pathway": "strategy_meeting",
             "override_reason": "Four agencies hold information: a meeting is needed",
             "version": "1",
@@ -339,7 +348,7 @@ def test_a_stale_triage_form_is_refused_with_who_changed_it(client, people, refe
     )
     client.force_login(people["bob"])
     response = client.post(
-        f"/referrals/{referral.pk}/triage/", {"decision": "accept", "version": "1"}
+        f"/referrals/{referral.pk}/triage/", {"pathway": "strategy_discussion", "version": "1"}
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -355,7 +364,7 @@ def test_only_managers_triage(client, people, referral_for, who):
     client.force_login(people[who])
     assert client.get(f"/referrals/{referral.pk}/triage/").status_code == 403
     response = client.post(
-        f"/referrals/{referral.pk}/triage/", {"decision": "accept", "version": "1"}
+        f"/referrals/{referral.pk}/triage/", {"pathway": "strategy_discussion", "version": "1"}
     )
     assert response.status_code == 403
     referral.refresh_from_db()
