@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "convene.policy",
     "convene.clocks",
     "convene.reminders",
+    "convene.referrals",
+    "convene.discussions",
+    "convene.notify",
+    "convene.records",
 ]
 
 MIDDLEWARE = [
@@ -138,14 +142,32 @@ CONVENE_PERIODIC_TASKS = {
 CONVENE_DELIVERY_MAX_ATTEMPTS = env_int("CONVENE_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
 CONVENE_DELIVERY_RETRY_SECONDS = env_int("CONVENE_DELIVERY_RETRY_SECONDS", 60, minimum=1)
 CONVENE_DELIVERY_LEASE_SECONDS = env_int("CONVENE_DELIVERY_LEASE_SECONDS", 300, minimum=1)
-# Links in emails point here (default: the first allowed host, over HTTPS).
-CONVENE_BASE_URL = env_str(
-    "CONVENE_BASE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else f"https://{ALLOWED_HOSTS[0]}"
+# The address Convene is served at, for links in emails and calendar invitations
+# (default: the first allowed host, over HTTPS).
+SITE_URL = env_str(
+    "SITE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else f"https://{ALLOWED_HOSTS[0]}"
 )
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Email: the console by default; SMTP with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
+# and EMAIL_HOST...; GOV.UK Notify when NOTIFY_API_KEY is set (convene/notify/backends.py).
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", "")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID", "")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "convene.notify.backends.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "django.core.mail.backends.console.EmailBackend",
+)
+if EMAIL_BACKEND.endswith("NotifyEmailBackend") and not (NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID):
+    raise ImproperlyConfigured("GOV.UK Notify needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "convene@localhost")
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 # Where convene.reminders.backends.SpoolEmailBackend writes each message, once.
 EMAIL_SPOOL_DIR = env_str("EMAIL_SPOOL_DIR", str(VAR_DIR / "mail"))
 

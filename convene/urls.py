@@ -11,6 +11,9 @@ admin.site.site_title = "Convene administration"
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("children/<int:pk>/", people_views.child_detail, name="child-detail"),
+    path("", include("convene.referrals.urls")),
+    path("", include("convene.discussions.urls")),
+    path("", include("convene.records.urls")),
     path(
         "sign-in/",
         login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),

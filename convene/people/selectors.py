@@ -45,14 +45,15 @@ def sees_whole_caseload(*, user: Professional) -> bool:
 def children_visible_to(*, user: Professional) -> QuerySet[Child]:
     """Children this professional may see: their partnerships' caseload for social care.
 
-    Partner agencies see only the children of discussions they are invited to;
-    until invitations exist that is nobody.
+    Partner agencies see only the children of the strategy discussions they are
+    invited to (convene.discussions), and nobody else.
     """
     if not user.is_active:
         return Child.objects.none()
     if sees_whole_caseload(user=user):
         return Child.objects.filter(partnership__in=partnerships_of(user=user))
-    return Child.objects.none()
+    invited = Child.objects.filter(discussions__invitations__professional=user.pk).values("pk")
+    return Child.objects.filter(pk__in=invited)
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y")

@@ -108,7 +108,7 @@ def deliveries_decide(
             source_type=source_type, source_id=source.pk, kind=kind
         ).values_list("channel", "recipient_key")
     )
-    base_url = str(settings.CONVENE_BASE_URL).rstrip("/")
+    base_url = str(settings.SITE_URL).rstrip("/")
     email_body = f"{body}\n\nOpen Convene to see it: {base_url}{link}\n" if link else body
     common: dict[str, Any] = {
         "partnership": partnership,

@@ -212,7 +212,7 @@ def test_the_database_keeps_the_invariants(partnership, people):
 
 
 def test_a_person_raising_one_queues_the_emails_at_once(
-    partnership, people, django_capture_on_commit_callbacks
+    partnership, people, django_capture_on_commit_callbacks, database_task_queue
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         raise_by_police(partnership, people)

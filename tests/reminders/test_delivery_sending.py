@@ -18,7 +18,7 @@ from convene.reminders.services import (
     retry_delay,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_task_queue")]
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -78,7 +78,7 @@ def test_every_email_goes_once_with_its_stable_message_id(decided):
     assert sorted(m.to[0] for m in mail.outbox) == sorted(d.to_address for d in decided)
     sent = {m.extra_headers["Message-ID"] for m in mail.outbox}
     assert sent == {d.message_id for d in decided}
-    assert "Open Convene to see it: http://127.0.0.1:8000/escalations/" in mail.outbox[0].body
+    assert "Open Convene to see it: http://testserver/escalations/" in mail.outbox[0].body
     assert all(d.state == "sent" and d.attempts == 1 for d in decided.all())
     assert deliveries_send(now=T0 + timedelta(hours=1)).sent == 0
     assert len(mail.outbox) == 2

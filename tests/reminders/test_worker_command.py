@@ -26,7 +26,7 @@ from convene.reminders.worker import PeriodicScheduler
 from convene.workdays import LONDON, end_of_day
 from tests.clocks.helpers import make_clock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("database_task_queue")]
 
 SWEEP = "convene.clocks.tasks.sweep"
 T0 = datetime(2026, 12, 1, 9, 0, 30, tzinfo=UTC)

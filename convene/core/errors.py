@@ -1,0 +1,66 @@
+"""Errors that services raise, one class per answer a page or the API gives.
+
+A service refuses a request by raising one of these with a message written
+for the person who made it ("Bob Bennett cannot chair..."). Views show the
+message in the error summary (against ``field`` when there is one); the API
+maps the class to its status code. Nothing has been written when one is
+raised: services check before they write, inside one transaction.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """A request the rules refuse; ``message`` says why in plain words."""
+
+    status = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(ServiceError):
+    """Bad input: the request can never succeed as it stands (HTTP 400)."""
+
+
+class NotAllowed(ServiceError):
+    """The person lacks the role or relation the action needs (HTTP 403)."""
+
+    status = 403
+
+
+class NotFound(ServiceError):
+    """Unknown, or not visible to this person: the two look the same (HTTP 404)."""
+
+    status = 404
+
+
+class Conflict(ServiceError):
+    """The record is not in a state that allows this, or changed meanwhile (HTTP 409)."""
+
+    status = 409
+
+
+class StaleVersion(Conflict):
+    """Someone else changed the record after the form was opened (optimistic locking)."""
+
+
+def stale(*, noun: str, changed_by: object, changed_at: object, now: object) -> StaleVersion:
+    """The error for a form opened on an older version of a record than the one stored now."""
+    from datetime import datetime
+
+    from convene.workdays import LONDON
+
+    who = str(changed_by) if changed_by is not None else "someone else"
+    when = ""
+    if isinstance(changed_at, datetime):
+        local = changed_at.astimezone(LONDON)
+        when = f" at {local:%H:%M}"
+        if not isinstance(now, datetime) or local.date() != now.astimezone(LONDON).date():
+            when += f" on {local.day} {local:%B %Y}"
+    return StaleVersion(
+        f"This {noun} was changed by {who}{when} since you opened it. "
+        "Your changes were not saved; review the current version."
+    )

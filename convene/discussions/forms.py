@@ -1,0 +1,202 @@
+"""Forms for convening and changing a discussion, and answering an invitation: parsing only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from convene.core.forms import GovukDateField, GovukTimeField, london_datetime
+from convene.discussions.models import Discussion, Invitation
+from convene.people.models import Child, Professional
+
+
+class PersonField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Professional) -> str:
+        return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
+
+
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Professional) -> str:
+        return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
+
+
+class WhenForm(forms.Form):
+    date = GovukDateField(
+        label="Date", subject="the date of the discussion", help_text="For example, 27 3 2026"
+    )
+    start_time = GovukTimeField(
+        label="Start time", subject="the start time", help_text="For example, 14:00"
+    )
+    end_time = GovukTimeField(
+        label="End time", subject="the end time", help_text="For example, 15:00"
+    )
+    venue = forms.CharField(
+        label="Venue",
+        required=False,
+        max_length=300,
+        help_text="Leave blank for a virtual meeting only",
+    )
+    virtual_link = forms.CharField(
+        label="Virtual meeting link",
+        required=False,
+        max_length=500,
+        help_text="For example, https://meet.example.org/abc. "
+        "Leave blank if meeting in person only.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        day, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
+        if day and start:
+            data["starts_at"] = london_datetime(day, start)
+        if day and end:
+            data["ends_at"] = london_datetime(day, end)
+        if not data.get("venue", "").strip() and not data.get("virtual_link", "").strip():
+            self.add_error("venue", "Enter a venue or a link to the virtual meeting")
+        return data
+
+
+class ConveneForm(WhenForm):
+    kind = forms.ChoiceField(
+        label="Strategy discussion or strategy meeting?",
+        choices=Discussion.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select a strategy discussion or a strategy meeting"},
+    )
+    children = forms.MultipleChoiceField(
+        label="Which children will be discussed?",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Include siblings and other children of the household who may be affected "
+        "(R001.13)",
+        error_messages={"required": "Select at least one child to discuss"},
+    )
+    chair = PersonField(
+        label="Chair",
+        queryset=Professional.objects.none(),
+        empty_label="Select the chair",
+        error_messages={"required": "Select who chairs the discussion"},
+    )
+    invitees = PeopleField(
+        label="Who is invited?",
+        queryset=Professional.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Only professionals of the partnership's agencies can be invited. Parents, "
+        "carers and family members are never invited (R002.10, R003.5). The chair is invited too.",
+    )
+    allow_missing_required = forms.BooleanField(
+        label="Go ahead without the required people who are not invited",
+        required=False,
+        help_text="Their absence will show on the discussion and in reports",
+    )
+
+    field_order = [
+        "kind",
+        "children",
+        "date",
+        "start_time",
+        "end_time",
+        "venue",
+        "virtual_link",
+        "chair",
+        "invitees",
+    ]
+
+    def __init__(
+        self,
+        *args: Any,
+        children: list[tuple[Child, bool]],
+        chairs: Any,
+        invitable: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["children"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(str(child.pk), child.full_name) for child, _own in children]
+        field.option_hints = {  # type: ignore[attr-defined]
+            str(child.pk): "On the referral" if own else "Sibling or other child of the household"
+            for child, own in children
+        }
+        chair = self.fields["chair"]
+        invitees = self.fields["invitees"]
+        assert isinstance(chair, forms.ModelChoiceField)
+        assert isinstance(invitees, forms.ModelMultipleChoiceField)
+        chair.queryset = chairs
+        invitees.queryset = invitable
+        self.child_lookup = {str(child.pk): child for child, _own in children}
+
+    def clean_children(self) -> list[Child]:
+        return [self.child_lookup[value] for value in self.cleaned_data["children"]]
+
+
+class ScheduleForm(WhenForm):
+    chair = PersonField(
+        label="Chair",
+        queryset=Professional.objects.none(),
+        required=False,
+        empty_label="Keep the current chair",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, chairs: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chair = self.fields["chair"]
+        assert isinstance(chair, forms.ModelChoiceField)
+        if chairs is None:
+            del self.fields["chair"]
+        else:
+            chair.queryset = chairs
+
+
+class InviteForm(forms.Form):
+    invitees = PeopleField(
+        label="Who else is invited?",
+        queryset=Professional.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one person to invite"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, invitable: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["invitees"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = invitable
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it cancelled?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Everyone invited is told, with this reason",
+        error_messages={"required": "Enter the reason for cancelling"},
+    )
+    close_referral = forms.BooleanField(
+        label="A strategy discussion is no longer needed: close the referral",
+        required=False,
+        help_text="Leave unticked if the discussion will be rearranged: the convene-by deadline "
+        "keeps running",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RespondForm(forms.Form):
+    response = forms.ChoiceField(
+        label="Can you attend?",
+        choices=[
+            (Invitation.Response.ACCEPTED, "Yes, I will attend"),
+            (Invitation.Response.APOLOGIES, "No, I send my apologies"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you can attend"},
+    )
+    note = forms.CharField(
+        label="Apologies and who attends instead (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, who will represent your agency, or what you will send instead",
+    )

@@ -1,0 +1,170 @@
+"""Strategy discussions and meetings, and the professionals invited to them.
+
+A discussion moves ``requested → scheduled → held → recorded → authorised →
+distributed → confirmed`` (DESIGN.md), or to ``cancelled`` with a reason from
+any state before ``held``. This app's services move it as far as
+``scheduled`` and ``cancelled``; the record takes it on from ``held``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from convene.core.models import TrackedModel
+from convene.people.models import Child, Partnership
+from convene.referrals.models import Referral
+
+
+class DiscussionKind(models.TextChoices):
+    # The values are the policy's pathways (convene.policy.vocab.Pathway).
+    DISCUSSION = "strategy_discussion", "Strategy discussion"
+    MEETING = "strategy_meeting", "Strategy meeting"
+
+
+class DiscussionState(models.TextChoices):
+    REQUESTED = "requested", "Requested"
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    RECORDED = "recorded", "Recorded"
+    AUTHORISED = "authorised", "Authorised"
+    DISTRIBUTED = "distributed", "Distributed"
+    CONFIRMED = "confirmed", "Confirmed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Discussion(TrackedModel):
+    Kind = DiscussionKind
+    State = DiscussionState
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="discussions"
+    )
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="discussions")
+    # The children discussed: the referral's, and siblings or other children of the
+    # household where they are affected too (R001.13).
+    children = models.ManyToManyField(Child, related_name="discussions")
+    kind = models.CharField(max_length=30, choices=DiscussionKind.choices)
+    state = models.CharField(
+        max_length=20, choices=DiscussionState.choices, default=DiscussionState.REQUESTED
+    )
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    venue = models.CharField(max_length=300, blank=True)
+    virtual_link = models.URLField(max_length=500, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="discussions_chaired",
+    )
+    # The calendar identity of the invitation: one UID for the life of the discussion,
+    # SEQUENCE raised by every change that is sent out (RFC 5545).
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cancel_reason = models.TextField(blank=True)
+    # When the referrer was last sent the preparation checklist or a change (R003.4).
+    referrer_notified_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [
+            models.Index(fields=["partnership", "state", "starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=DiscussionState.values), name="discussion_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DiscussionKind.values), name="discussion_kind_valid"
+            ),
+            # Once scheduled, a discussion has a time, a place and a chair.
+            models.CheckConstraint(
+                condition=Q(state__in=["requested", "cancelled"])
+                | (
+                    Q(starts_at__isnull=False, ends_at__isnull=False, chair__isnull=False)
+                    & (~Q(venue="") | ~Q(virtual_link=""))
+                ),
+                name="discussion_scheduled_has_time_place_chair",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="discussion_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state="cancelled")
+                    & Q(cancelled_at__isnull=False, cancelled_by__isnull=False)
+                    & ~Q(cancel_reason="")
+                )
+                | (~Q(state="cancelled") & Q(cancelled_at__isnull=True)),
+                name="discussion_cancelled_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference}"
+
+    @property
+    def reference(self) -> str:
+        return f"D{self.pk:06d}" if self.pk else "D(new)"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in {self.State.REQUESTED, self.State.SCHEDULED}
+
+
+class Invitation(TrackedModel):
+    """A professional invited to a discussion. Never a family member (R002.10, R003.5):
+    the invitee is a ``Professional`` and the services refuse anyone outside the partnership."""
+
+    class Response(models.TextChoices):
+        INVITED = "invited", "No reply yet"
+        ACCEPTED = "accepted", "Attending"
+        APOLOGIES = "apologies", "Apologies"
+
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="invitations")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations"
+    )
+    response = models.CharField(max_length=20, choices=Response.choices, default=Response.INVITED)
+    response_note = models.TextField(blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    # Delivery: the discussion's SEQUENCE last sent to this person, and when.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_sequence = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["discussion", "professional"], name="unique_invitation"
+            ),
+            models.CheckConstraint(
+                condition=Q(response="invited") | Q(responded_at__isnull=False),
+                name="invitation_response_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True, sent_sequence__isnull=True)
+                | Q(sent_at__isnull=False, sent_sequence__isnull=False),
+                name="invitation_sent_with_sequence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.professional} to {self.discussion}"

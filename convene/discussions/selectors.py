@@ -1,0 +1,223 @@
+"""Reads of discussions and invitations: who sees what, what is required, what is due."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from convene.clocks.models import Clock
+from convene.clocks.status import Rag, describe_time_left, rag_status
+from convene.discussions.attendance import ChecklistItem, checklist
+from convene.discussions.models import Discussion, Invitation
+from convene.people.models import Child, ChildLink, Partnership, Professional
+from convene.people.selectors import sees_whole_caseload
+from convene.people.vocab import ROLE_LABELS, AgencyKind
+from convene.policy import engine
+from convene.policy.vocab import ClockKind, Pathway
+from convene.referrals.models import Referral
+from convene.referrals.policy import case_facts, facts_per_child, pack_for
+from convene.referrals.selectors import referrals_visible_to
+from convene.workdays import LONDON, london_date
+
+WORK_LIST_LIMIT = 100
+
+
+def discussions_visible_to(*, user: Professional) -> QuerySet[Discussion]:
+    """Social care: its partnerships' discussions (restricted referrals only if named on them).
+    Everyone else: only the discussions they are invited to (or chair)."""
+    if not user.is_active:
+        return Discussion.objects.none()
+    invited = Invitation.objects.filter(discussion=OuterRef("pk"), professional=user.pk)
+    own = Q(Exists(invited)) | Q(chair=user.pk)
+    if sees_whole_caseload(user=user):
+        return Discussion.objects.filter(Q(referral__in=referrals_visible_to(user=user)) | own)
+    return Discussion.objects.filter(own)
+
+
+def invitations_of(*, user: Professional) -> QuerySet[Invitation]:
+    """The user's own invitations, soonest first, with what the page shows."""
+    return (
+        Invitation.objects.filter(professional=user.pk)
+        .select_related("discussion", "discussion__chair", "discussion__partnership")
+        .order_by("discussion__starts_at", "pk")
+    )
+
+
+def invitable_professionals(*, partnership: Partnership) -> QuerySet[Professional]:
+    """Active professionals of the partnership's agencies: the only people who can be invited."""
+    return (
+        Professional.objects.filter(is_active=True, agency__partnerships=partnership)
+        .select_related("agency")
+        .prefetch_related("role_grants")
+        .order_by("agency__name", "last_name", "first_name")
+        .distinct()
+    )
+
+
+def chair_candidates(*, partnership: Partnership) -> QuerySet[Professional]:
+    """Children's social care staff of the partnership (the policy decides who may chair)."""
+    return invitable_professionals(partnership=partnership).filter(
+        agency__kind=AgencyKind.SOCIAL_CARE
+    )
+
+
+def children_for_discussion(*, referral: Referral) -> list[tuple[Child, bool]]:
+    """The referral's children (True) and their siblings and household children (False)."""
+    own = list(referral.children.order_by("referral_links__pk"))
+    own_ids = {c.pk for c in own}
+    linked_ids = ChildLink.objects.filter(from_child__in=own_ids).values("to_child")
+    linked = (
+        Child.objects.filter(pk__in=linked_ids)
+        .exclude(pk__in=own_ids)
+        .order_by("last_name", "first_name")
+    )
+    return [(child, True) for child in own] + [(child, False) for child in linked]
+
+
+def discussion_checklist(
+    *,
+    referral: Referral,
+    children: list[Child],
+    invitees: list[Professional],
+    kind: str | None = None,
+) -> list[ChecklistItem]:
+    pathway = Pathway(kind or referral.chosen_pathway or Pathway.STRATEGY_DISCUSSION)
+    return checklist(
+        pack=pack_for(referral),
+        facts=facts_per_child(referral, children, pathway=pathway)
+        or [case_facts(referral, children, pathway=pathway)],
+        invitees=invitees,
+        referrer_agency=referral.referrer_agency,
+        children=children,
+    )
+
+
+def chair_rule_text(*, referral: Referral, children: list[Child]) -> str:
+    """Who may chair under the referral's policy, with the requirement ids, for hints and errors."""
+    pack = pack_for(referral)
+    facts = case_facts(
+        referral, children, pathway=Pathway(referral.chosen_pathway or "strategy_discussion")
+    )
+    roles = sorted(engine.chair_roles(pack, facts), key=list(ROLE_LABELS).index)
+    names = [ROLE_LABELS[r].lower() for r in roles]
+    listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else "".join(names)
+    return f"a {listed}" if listed else "nobody (the policy names no chair)"
+
+
+def invitations_for(*, discussion: Discussion) -> list[Invitation]:
+    return list(
+        discussion.invitations.select_related("professional__agency")
+        .prefetch_related("professional__role_grants")
+        .order_by("professional__agency__name", "professional__last_name")
+    )
+
+
+# --- My work ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    due_at: datetime | None
+    rag: Rag | None
+    text: str
+
+    @classmethod
+    def of(cls, due_at: datetime | None, now: datetime) -> Due:
+        if due_at is None:
+            return cls(None, None, "")
+        return cls(
+            due_at, rag_status(due_at=due_at, now=now), describe_time_left(due_at=due_at, now=now)
+        )
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    referral: Referral | None
+    discussion: Discussion | None
+    due: Due
+
+
+@dataclass(frozen=True)
+class MyWork:
+    awaiting_triage: list[WorkItem]
+    awaiting_triage_count: int
+    to_convene: list[WorkItem]
+    to_convene_count: int
+    upcoming: list[WorkItem]
+    upcoming_count: int
+
+
+def _convene_clock_due(subject_field: str) -> Subquery:
+    clocks = Clock.objects.filter(
+        subject_type=ContentType.objects.get_for_model(Referral),
+        subject_id=OuterRef(subject_field),
+        kind=ClockKind.CONVENE,
+        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
+    ).order_by("due_at")
+    return Subquery(clocks.values("due_at")[:1])
+
+
+def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(
+        path, queryset=Child.objects.only("pk", "first_name", "last_name", "date_of_birth")
+    )
+
+
+def my_work(*, user: Professional, now: datetime) -> MyWork:
+    """The front door's three queues, most urgent first: a fixed number of queries, whatever
+    the number of cases (each section is one query plus one for its children)."""
+    referrals = referrals_visible_to(user=user)
+    awaiting_qs = referrals.filter(status=Referral.Status.AWAITING_TRIAGE)
+    awaiting = list(
+        awaiting_qs.select_related("referrer_agency")
+        .prefetch_related(_children_prefetch("children"))
+        .order_by(
+            "-immediate_risk",
+            F("recommended_due_at").asc(nulls_last=True),
+            "received_at",
+            "pk",
+        )[:WORK_LIST_LIMIT]
+    )
+    convene_qs = referrals.filter(status=Referral.Status.TRIAGED).annotate(
+        convene_due=_convene_clock_due("pk")
+    )
+    to_convene = list(
+        convene_qs.select_related("decided_by")
+        .prefetch_related(_children_prefetch("children"))
+        .order_by(F("convene_due").asc(nulls_last=True), "received_at", "pk")[:WORK_LIST_LIMIT]
+    )
+    start_of_today = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
+    upcoming_qs = (
+        discussions_visible_to(user=user)
+        .filter(state=Discussion.State.SCHEDULED, starts_at__gte=start_of_today)
+        .annotate(
+            convene_due=_convene_clock_due("referral_id"),
+            accepted=Count("invitations", filter=Q(invitations__response="accepted")),
+            apologies=Count("invitations", filter=Q(invitations__response="apologies")),
+            invited=Count("invitations"),
+        )
+    )
+    upcoming = list(
+        upcoming_qs.select_related("chair", "referral")
+        .prefetch_related(_children_prefetch("children"))
+        .order_by("starts_at", "pk")[:WORK_LIST_LIMIT]
+    )
+    return MyWork(
+        awaiting_triage=[WorkItem(r, None, Due.of(r.recommended_due_at, now)) for r in awaiting],
+        awaiting_triage_count=awaiting_qs.count()
+        if len(awaiting) == WORK_LIST_LIMIT
+        else len(awaiting),
+        to_convene=[
+            WorkItem(r, None, Due.of(getattr(r, "convene_due", None), now)) for r in to_convene
+        ],
+        to_convene_count=convene_qs.count()
+        if len(to_convene) == WORK_LIST_LIMIT
+        else len(to_convene),
+        upcoming=[
+            WorkItem(d.referral, d, Due.of(getattr(d, "convene_due", None), now)) for d in upcoming
+        ],
+        upcoming_count=upcoming_qs.count() if len(upcoming) == WORK_LIST_LIMIT else len(upcoming),
+    )

@@ -1,0 +1,494 @@
+"""Writes of discussions: convene, schedule, reschedule, invite, cancel, respond.
+
+Each function checks everything before it writes (nothing is saved when one
+refuses), runs in one transaction and queues its emails to go after commit.
+Rules come from the policy engine: who may chair (R001.5, R002.4) and who
+must attend (R001.4, R002.4) are never decided here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+
+from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.discussions.attendance import missing_mandatory
+from convene.discussions.models import Discussion, Invitation
+from convene.discussions.notices import Notice, queue_notices, when_text
+from convene.discussions.selectors import chair_rule_text, discussion_checklist
+from convene.people.models import Child, ChildLink, FamilyMember, Partnership, Professional
+from convene.people.selectors import partnerships_of
+from convene.policy import engine
+from convene.policy.vocab import Pathway
+from convene.referrals.models import Referral
+from convene.referrals.policy import case_facts, pack_for
+from convene.referrals.selectors import may_decide_and_convene
+from convene.referrals.services import referral_close, referral_note_convening
+
+_LIVE = (Discussion.State.REQUESTED, Discussion.State.SCHEDULED)
+
+
+def _check_convenor(by: Professional, partnership: Partnership) -> None:
+    if not may_decide_and_convene(user=by):
+        raise NotAllowed(
+            "Only a social care manager (deputy team manager, team manager or head of service) "
+            "convenes strategy discussions"
+        )
+    if not partnerships_of(user=by).filter(pk=partnership.pk).exists():
+        raise NotAllowed(f"You do not work for {partnership.name}")
+
+
+def _check_children(referral: Referral, children: Sequence[Child]) -> None:
+    if not children:
+        raise Invalid("Select at least one child to discuss", field="children")
+    ids = [child.pk for child in children]
+    for child in children:
+        if ids.count(child.pk) > 1:
+            raise Invalid(f"{child.full_name} is listed twice", field="children")
+    own = set(referral.children.values_list("pk", flat=True))
+    linked = set(ChildLink.objects.filter(from_child__in=own).values_list("to_child", flat=True))
+    for child in children:
+        if child.pk not in own | linked:
+            raise Invalid(
+                f"{child.full_name} is not on this referral and not a sibling or household "
+                "child of a child on it",
+                field="children",
+            )
+    if not own & set(ids):
+        raise Invalid("Include at least one child the referral is about", field="children")
+
+
+def _check_chair(referral: Referral, chair: Professional, children: Sequence[Child]) -> None:
+    pack = pack_for(referral)
+    facts = case_facts(referral, list(children), pathway=Pathway(referral.chosen_pathway))
+    in_partnership = (
+        chair.is_active
+        and chair.agency is not None
+        and chair.agency.partnerships.filter(pk=referral.partnership_id).exists()
+    )
+    if not in_partnership or not engine.may_chair(pack, facts, chair.role_set):
+        chair_rules = [
+            rule for rule in engine.applicable_rules(pack, facts) if rule.kind == "chair"
+        ]
+        ids = sorted({r for rule in chair_rules for r in rule.source.requirements})
+        raise Invalid(
+            f"{chair} cannot chair: {pack.title} asks for "
+            f"{chair_rule_text(referral=referral, children=list(children))} "
+            f"of the partnership's children's social care to chair ({', '.join(ids)})",
+            field="chair",
+        )
+
+
+def _check_schedule(
+    *, starts_at: datetime, ends_at: datetime, venue: str, virtual_link: str, now: datetime
+) -> None:
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise Invalid(f"{name} must carry a time zone", field=name)
+    if starts_at < now:
+        raise Invalid("The start must be in the future", field="starts_at")
+    if ends_at <= starts_at:
+        raise Invalid("The end must be after the start", field="ends_at")
+    if not venue.strip() and not virtual_link.strip():
+        raise Invalid("Enter a venue or a link to the virtual meeting", field="venue")
+    if virtual_link.strip():
+        try:
+            URLValidator(schemes=["https", "http"])(virtual_link.strip())
+        except ValidationError:
+            raise Invalid(
+                "Enter the virtual meeting link as a web address, like https://…",
+                field="virtual_link",
+            ) from None
+
+
+def _check_invitees(
+    partnership: Partnership, invitees: Sequence[object], already: Collection[int] = ()
+) -> list[Professional]:
+    people: list[Professional] = []
+    for invitee in invitees:
+        if isinstance(invitee, FamilyMember):
+            raise Invalid(
+                f"{invitee} is a family member: parents, carers and family members are never "
+                "invited to a strategy discussion (R002.10, R003.5)",
+                field="invitees",
+            )
+        if not isinstance(invitee, Professional):
+            raise Invalid("Only professionals can be invited", field="invitees")
+        if not invitee.is_active:
+            raise Invalid(f"{invitee}'s account is not active", field="invitees")
+        agency = invitee.agency
+        if agency is None or not agency.partnerships.filter(pk=partnership.pk).exists():
+            where = f"works for {agency.name}, which" if agency else "has no agency and"
+            raise Invalid(
+                f"{invitee} {where} is not part of {partnership.name}: only the partnership's "
+                "agencies are invited",
+                field="invitees",
+            )
+        if invitee.pk in already:
+            raise Invalid(f"{invitee} is already invited", field="invitees")
+        if any(person.pk == invitee.pk for person in people):
+            raise Invalid(f"{invitee} is listed twice", field="invitees")
+        people.append(invitee)
+    return people
+
+
+def _check_attendance(
+    referral: Referral,
+    children: Sequence[Child],
+    invitees: Sequence[Professional],
+    kind: str,
+    allow_missing_required: bool,
+) -> None:
+    items = discussion_checklist(
+        referral=referral, children=list(children), invitees=list(invitees), kind=kind
+    )
+    missing = missing_mandatory(items)
+    if missing and not allow_missing_required:
+        who = "; ".join(item.who for item in missing)
+        raise Invalid(
+            f"Required people are not invited: {who}. Invite them, or confirm that the "
+            "discussion goes ahead without them",
+            field="invitees",
+        )
+
+
+def _locked(discussion: Discussion, expected_version: int | None, now: datetime) -> Discussion:
+    current = Discussion.objects.select_for_update().get(pk=discussion.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise stale(
+            noun="discussion",
+            changed_by=current.modified_by,
+            changed_at=current.modified_at,
+            now=now,
+        )
+    return current
+
+
+def _save(discussion: Discussion, by: Professional, fields: Collection[str]) -> None:
+    discussion.version += 1
+    discussion.modified_by = by
+    discussion.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
+
+
+def _with_chair(chair: Professional | None, invitees: list[Professional]) -> list[Professional]:
+    if chair is not None and all(person.pk != chair.pk for person in invitees):
+        return [chair, *invitees]
+    return invitees
+
+
+@transaction.atomic
+def discussion_create(
+    *,
+    referral: Referral,
+    children: Sequence[Child],
+    kind: str,
+    chair: Professional | None,
+    invitees: Sequence[object] = (),
+    starts_at: datetime | None = None,
+    ends_at: datetime | None = None,
+    venue: str = "",
+    virtual_link: str = "",
+    allow_missing_required: bool = False,
+    by: Professional,
+    now: datetime,
+) -> Discussion:
+    """Convene a strategy discussion or meeting for one or more children.
+
+    With a start and end it is scheduled and the invitations go out after
+    commit; without, it is requested and scheduled later.
+    """
+    _check_convenor(by, referral.partnership)
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in {Referral.Status.TRIAGED, Referral.Status.CONVENING}:
+        raise Conflict(
+            "Nothing to convene: this referral is awaiting triage"
+            if referral.status == Referral.Status.AWAITING_TRIAGE
+            else f"Nothing to convene: this referral is closed ({referral.closed_reason})"
+        )
+    if kind not in Discussion.Kind.values:
+        raise Invalid("Select a strategy discussion or a strategy meeting", field="kind")
+    _check_children(referral, children)
+    scheduled = starts_at is not None or ends_at is not None
+    if scheduled and chair is None:
+        raise Invalid("Select who chairs the discussion", field="chair")
+    if chair is not None:
+        _check_chair(referral, chair, children)
+    if scheduled:
+        if starts_at is None or ends_at is None:
+            raise Invalid("Enter both the start and the end", field="starts_at")
+        _check_schedule(
+            starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
+        )
+    people = _with_chair(chair, _check_invitees(referral.partnership, invitees))
+    if scheduled:
+        _check_attendance(referral, children, people, kind, allow_missing_required)
+
+    discussion = Discussion.objects.create(
+        partnership=referral.partnership,
+        referral=referral,
+        kind=kind,
+        state=Discussion.State.SCHEDULED if scheduled else Discussion.State.REQUESTED,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue.strip(),
+        virtual_link=virtual_link.strip(),
+        chair=chair,
+        created_by=by,
+        modified_by=by,
+    )
+    discussion.children.set(children)
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(discussion=discussion, professional=person, created_by=by, modified_by=by)
+            for person in people
+        ]
+    )
+    referral_note_convening(referral=referral, convening=True, by=by)
+    if referral.restricted:
+        referral.named_people.add(by, *([chair] if chair else []))
+    if scheduled:
+        queue_notices(
+            discussion=discussion, invitations=invitations, notice=Notice.INVITATION, referrer=True
+        )
+    return discussion
+
+
+def _set_schedule(
+    discussion: Discussion,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str,
+    virtual_link: str,
+) -> None:
+    discussion.starts_at = starts_at
+    discussion.ends_at = ends_at
+    discussion.venue = venue.strip()
+    discussion.virtual_link = virtual_link.strip()
+
+
+@transaction.atomic
+def discussion_schedule(
+    *,
+    discussion: Discussion,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str = "",
+    virtual_link: str = "",
+    chair: Professional | None = None,
+    allow_missing_required: bool = False,
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+) -> Discussion:
+    """Give a requested discussion its time, place (and chair); the invitations go out."""
+    _check_convenor(by, discussion.partnership)
+    discussion = _locked(discussion, expected_version, now)
+    if discussion.state != Discussion.State.REQUESTED:
+        raise Conflict(
+            "This discussion is already scheduled: reschedule it instead"
+            if discussion.state == Discussion.State.SCHEDULED
+            else f"This discussion is {discussion.get_state_display().lower()}"
+        )
+    children = list(discussion.children.all())
+    chair = chair or discussion.chair
+    if chair is None:
+        raise Invalid("Select who chairs the discussion", field="chair")
+    _check_chair(discussion.referral, chair, children)
+    _check_schedule(
+        starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
+    )
+    invited = [i.professional for i in discussion.invitations.select_related("professional")]
+    people = _with_chair(chair, invited)
+    _check_attendance(
+        discussion.referral, children, people, discussion.kind, allow_missing_required
+    )
+    if chair.pk not in {person.pk for person in invited}:
+        Invitation.objects.create(
+            discussion=discussion, professional=chair, created_by=by, modified_by=by
+        )
+    _set_schedule(
+        discussion, starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link
+    )
+    discussion.chair = chair
+    discussion.state = Discussion.State.SCHEDULED
+    _save(discussion, by, ["starts_at", "ends_at", "venue", "virtual_link", "chair", "state"])
+    queue_notices(
+        discussion=discussion,
+        invitations=list(discussion.invitations.all()),
+        notice=Notice.INVITATION,
+        referrer=True,
+    )
+    return discussion
+
+
+@transaction.atomic
+def discussion_reschedule(
+    *,
+    discussion: Discussion,
+    starts_at: datetime,
+    ends_at: datetime,
+    venue: str = "",
+    virtual_link: str = "",
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+) -> Discussion:
+    """Move a scheduled discussion: SEQUENCE goes up and everyone gets the updated invitation.
+
+    The convene-by clock belongs to the referral and is not moved: a new time
+    after the deadline shows as late on the pages and in the work list.
+    """
+    _check_convenor(by, discussion.partnership)
+    discussion = _locked(discussion, expected_version, now)
+    if discussion.state != Discussion.State.SCHEDULED:
+        raise Conflict(
+            f"Only a scheduled discussion can be rescheduled; this one is "
+            f"{discussion.get_state_display().lower()}"
+        )
+    _check_schedule(
+        starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
+    )
+    before = (discussion.starts_at, discussion.ends_at, discussion.venue, discussion.virtual_link)
+    if before == (starts_at, ends_at, venue.strip(), virtual_link.strip()):
+        raise Invalid("The new time and place are the same as before", field="starts_at")
+    previous = when_text(discussion.starts_at, discussion.ends_at)
+    _set_schedule(
+        discussion, starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link
+    )
+    discussion.sequence += 1
+    _save(discussion, by, ["starts_at", "ends_at", "venue", "virtual_link", "sequence"])
+    queue_notices(
+        discussion=discussion,
+        invitations=list(discussion.invitations.all()),
+        notice=Notice.UPDATE,
+        referrer=True,
+        previous=previous,
+    )
+    return discussion
+
+
+@transaction.atomic
+def discussion_invite(
+    *,
+    discussion: Discussion,
+    invitees: Sequence[object],
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+) -> list[Invitation]:
+    """Invite more professionals; a scheduled discussion's invitations go out to them now."""
+    _check_convenor(by, discussion.partnership)
+    discussion = _locked(discussion, expected_version, now)
+    if discussion.state not in _LIVE:
+        raise Conflict(f"This discussion is {discussion.get_state_display().lower()}")
+    if not invitees:
+        raise Invalid("Select at least one person to invite", field="invitees")
+    already = set(discussion.invitations.values_list("professional_id", flat=True))
+    people = _check_invitees(discussion.partnership, invitees, already)
+    invitations = Invitation.objects.bulk_create(
+        [
+            Invitation(discussion=discussion, professional=person, created_by=by, modified_by=by)
+            for person in people
+        ]
+    )
+    _save(discussion, by, [])
+    if discussion.state == Discussion.State.SCHEDULED:
+        queue_notices(
+            discussion=discussion, invitations=invitations, notice=Notice.INVITATION, referrer=False
+        )
+    return invitations
+
+
+@transaction.atomic
+def discussion_cancel(
+    *,
+    discussion: Discussion,
+    reason: str,
+    close_referral: bool = False,
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+) -> Discussion:
+    """Cancel with a reason; invitees get a calendar cancellation.
+
+    The duty to convene stays with the referral (its convene-by clock keeps
+    running) unless ``close_referral``: then the referral is closed and its
+    clock waived with the same reason.
+    """
+    _check_convenor(by, discussion.partnership)
+    discussion = _locked(discussion, expected_version, now)
+    if discussion.state not in _LIVE:
+        raise Conflict(
+            f"Only a requested or scheduled discussion can be cancelled; this one is "
+            f"{discussion.get_state_display().lower()}"
+        )
+    if not reason.strip():
+        raise Invalid("Enter the reason for cancelling", field="reason")
+    others_live = (
+        Discussion.objects.filter(referral=discussion.referral_id, state__in=_LIVE)
+        .exclude(pk=discussion.pk)
+        .exists()
+    )
+    if close_referral and others_live:
+        raise Invalid(
+            "Another discussion is still arranged for this referral: cancel it too before "
+            "closing the referral",
+            field="close_referral",
+        )
+    was_scheduled = discussion.state == Discussion.State.SCHEDULED
+    discussion.state = Discussion.State.CANCELLED
+    discussion.cancelled_at = now
+    discussion.cancelled_by = by
+    discussion.cancel_reason = reason.strip()
+    discussion.sequence += 1
+    _save(discussion, by, ["state", "cancelled_at", "cancelled_by", "cancel_reason", "sequence"])
+    if close_referral:
+        referral_close(referral=discussion.referral, reason=reason, by=by, now=now)
+    elif not others_live:
+        referral_note_convening(referral=discussion.referral, convening=False, by=by)
+    if was_scheduled:
+        queue_notices(
+            discussion=discussion,
+            invitations=list(discussion.invitations.filter(sent_sequence__isnull=False)),
+            notice=Notice.CANCELLATION,
+            referrer=discussion.referrer_notified_at is not None,
+        )
+    return discussion
+
+
+@transaction.atomic
+def invitation_respond(
+    *,
+    invitation: Invitation,
+    response: str,
+    note: str = "",
+    by: Professional,
+    now: datetime,
+) -> Invitation:
+    """Accept, or send apologies (with a note): by the invitee, or recorded by a manager."""
+    invitation = (
+        Invitation.objects.select_for_update().select_related("discussion").get(pk=invitation.pk)
+    )
+    discussion = invitation.discussion
+    own = invitation.professional_id == by.pk
+    if not own:
+        _check_convenor(by, discussion.partnership)
+    if discussion.state != Discussion.State.SCHEDULED:
+        raise Conflict(f"This discussion is {discussion.get_state_display().lower()}")
+    if response not in {Invitation.Response.ACCEPTED, Invitation.Response.APOLOGIES}:
+        raise Invalid("Select whether you can attend", field="response")
+    if response == Invitation.Response.APOLOGIES and not note.strip() and not own:
+        raise Invalid("Enter the apologies as given", field="note")
+    invitation.response = response
+    invitation.response_note = note.strip()
+    invitation.responded_at = now
+    invitation.modified_by = by
+    invitation.save(
+        update_fields=["response", "response_note", "responded_at", "modified_by", "modified_at"]
+    )
+    return invitation

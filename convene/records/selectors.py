@@ -1,0 +1,207 @@
+"""Reads of records: who sees what, the task list, what is missing, who has confirmed.
+
+Who may read: children's social care of the partnership (the chair, managers,
+social workers, the partnership's auditors) see the draft and every version;
+the professionals invited see the versions that have been distributed, and
+confirm them. Anyone else is told nothing exists (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from convene.discussions.models import Discussion, Invitation
+from convene.discussions.selectors import discussions_visible_to
+from convene.people.models import Agency, Professional
+from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.policy.vocab import Decision, RecordSection
+from convene.records import sections
+from convene.records.models import Confirmation, DistributionLog, Record, RecordVersion
+from convene.records.policy import (
+    Completeness,
+    completeness,
+    discussion_facts,
+    discussion_pack,
+    may_authorise,
+    may_chair,
+    shown_parts,
+)
+
+__all__ = [
+    "ConfirmationRow",
+    "TaskRow",
+    "confirmation_rows",
+    "discussion_for",
+    "owner_options",
+    "record_completeness",
+    "record_contents",
+    "record_for",
+    "sees_draft",
+    "task_rows",
+    "versions_visible_to",
+]
+
+
+def discussion_for(*, user: Professional, pk: int) -> Discussion:
+    discussion = (
+        discussions_visible_to(user=user)
+        .select_related("referral", "partnership", "chair")
+        .filter(pk=pk)
+        .first()
+    )
+    if discussion is None:
+        raise Http404("No such discussion")
+    return discussion
+
+
+def sees_draft(*, user: Professional, discussion: Discussion) -> bool:
+    """Social care of the partnership reads the draft; partners read what was distributed."""
+    return (
+        sees_whole_caseload(user=user)
+        and partnerships_of(user=user).filter(pk=discussion.partnership_id).exists()
+    )
+
+
+def record_for(*, user: Professional, pk: int) -> Record:
+    """The record of discussion ``pk`` if ``user`` may read it; 404 otherwise."""
+    discussion = discussion_for(user=user, pk=pk)
+    record = Record.objects.filter(discussion=discussion).select_related("discussion").first()
+    if record is None:
+        raise Http404("This discussion has no record yet")
+    record.discussion = discussion
+    if not sees_draft(user=user, discussion=discussion) and not (
+        versions_visible_to(user=user, record=record).exists()
+    ):
+        raise Http404("No record has been shared with you yet")
+    return record
+
+
+def versions_visible_to(*, user: Professional, record: Record) -> QuerySet[RecordVersion]:
+    versions = RecordVersion.objects.filter(record=record).order_by("-number")
+    if sees_draft(user=user, discussion=record.discussion):
+        return versions
+    invited = Invitation.objects.filter(discussion=record.discussion_id, professional=user.pk)
+    if not invited.exists():
+        return versions.none()
+    return versions.filter(distributed_at__isnull=False)
+
+
+def record_contents(*, record: Record) -> dict[RecordSection, dict[str, Any]]:
+    return {RecordSection(e.section): e.content for e in record.entries.all()}
+
+
+def record_completeness(
+    *, record: Record, contents: Mapping[RecordSection, Mapping[str, Any]] | None = None
+) -> Completeness:
+    discussion = record.discussion
+    return completeness(
+        discussion_pack(discussion),
+        discussion_facts(discussion),
+        contents if contents is not None else record_contents(record=record),
+    )
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    part: sections.Part
+    status: str  # not_started, in_progress, completed, cannot_start
+    required: bool
+    reason: str = ""
+
+    @property
+    def label(self) -> str:
+        return {
+            "not_started": "Not started",
+            "in_progress": "In progress",
+            "completed": "Completed",
+            "cannot_start": "Cannot start yet",
+        }[self.status]
+
+
+def task_rows(*, record: Record) -> tuple[Completeness, list[tuple[str, list[TaskRow]]]]:
+    """The task list: each part shown, with its status and whether the policy requires it."""
+    contents = record_contents(record=record)
+    check = record_completeness(record=record, contents=contents)
+    facts = discussion_facts(record.discussion)
+    required = frozenset(r.section for r in check.required)
+    started = frozenset(s for s, c in contents.items() if sections.is_started(s, c))
+    shown = shown_parts(facts, check.decision, required, started)
+    attended = any(
+        row.get("status") == "attended"
+        for row in (contents.get(RecordSection.ATTENDANCE) or {}).get("rows", [])
+    )
+    groups: dict[str, list[TaskRow]] = {}
+    for part in shown:
+        covered = [s for s in part.covers]
+        if part.section == RecordSection.PROFESSIONAL_VIEWS and not attended:
+            row = TaskRow(part, "cannot_start", False, "Record who attended first")
+        elif part.group == sections.Group.PLAN and check.decision is None:
+            row = TaskRow(part, "cannot_start", False, "Record the decision first")
+        else:
+            done = all(s in check.complete for s in covered)
+            status = (
+                "completed" if done else "in_progress" if part.section in started else "not_started"
+            )
+            row = TaskRow(part, status, any(s in required for s in covered))
+        groups.setdefault(part.group.value, []).append(row)
+    return check, list(groups.items())
+
+
+@dataclass(frozen=True)
+class ConfirmationRow:
+    name: str
+    agency: str
+    confirmation: Confirmation | None
+    exempt: bool  # the chair or the authoriser, who made the record
+
+
+def confirmation_rows(*, version: RecordVersion) -> list[ConfirmationRow]:
+    found = {c.professional_id: c for c in version.confirmations.all()}
+    exempt = {version.record.discussion.chair_id, version.authorised_by_id}
+    return [
+        ConfirmationRow(
+            name=row.name,
+            agency=row.agency.name if row.agency else "",
+            confirmation=found.get(row.professional_id),
+            exempt=row.professional_id in exempt,
+        )
+        for row in version.attendance.filter(status="attended").select_related("agency")
+    ]
+
+
+def deliveries(*, version: RecordVersion) -> QuerySet[DistributionLog]:
+    return version.deliveries.order_by("kind", "recipient")
+
+
+def owner_options(*, discussion: Discussion) -> tuple[list[Professional], list[Agency]]:
+    """Who an action can be for: the invitees first, then the partnership's agencies."""
+    people = [
+        inv.professional
+        for inv in Invitation.objects.filter(discussion=discussion).select_related(
+            "professional__agency"
+        )
+    ]
+    agencies = list(Agency.objects.filter(partnerships=discussion.partnership_id).order_by("name"))
+    return people, agencies
+
+
+def permissions(*, user: Professional, record: Record) -> dict[str, bool]:
+    discussion = record.discussion
+    chair = may_chair(user, discussion)
+    return {
+        "edit": chair and record.draft_open,
+        "authorise": may_authorise(user, discussion) and record.draft_open,
+        "distribute": chair and discussion.state == Discussion.State.AUTHORISED,
+        "correct": chair and not record.draft_open,
+        "chair": chair,
+        "draft": sees_draft(user=user, discussion=discussion),
+    }
+
+
+def decision_label(decision: str | None) -> str:
+    return sections.DECISION_LABELS[Decision(decision)] if decision else ""

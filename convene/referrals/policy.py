@@ -1,0 +1,73 @@
+"""The one place a referral becomes policy facts (``CaseFacts``) for the engine.
+
+Views, the API and the services all go through here, so the rules are never
+re-implemented elsewhere: they ask ``convene.policy.engine`` with these facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from convene.people.models import Child
+from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
+from convene.policy.facts import CaseFacts
+from convene.policy.loader import load_pack
+from convene.policy.pack import PolicyPack
+from convene.policy.vocab import Pathway
+from convene.referrals.models import Referral
+
+# When the children of one referral have different legal statuses, the case is read
+# with the one that asks most of the procedure: a child in care brings their carer
+# and the CIC nurse (R001.4) and the HRPM question (R000.2c). Attendance is worked
+# out child by child as well (see facts_per_child), so nobody is lost either way.
+LEGAL_STATUS_PRECEDENCE: tuple[LegalStatus, ...] = (
+    LegalStatus.CHILD_IN_CARE,
+    LegalStatus.CHILD_PROTECTION_PLAN,
+    LegalStatus.CHILD_IN_NEED,
+    LegalStatus.CARE_LEAVER,
+    LegalStatus.NONE,
+)
+
+
+def pack_for(referral: Referral) -> PolicyPack:
+    """The partnership's pack (the rules in force on the date received are chosen by the engine)."""
+    return load_pack(referral.policy_id or referral.partnership.policy_id)
+
+
+def leading_legal_status(statuses: Iterable[str]) -> LegalStatus:
+    present = {LegalStatus(s) for s in statuses}
+    return next((s for s in LEGAL_STATUS_PRECEDENCE if s in present), LegalStatus.NONE)
+
+
+def case_facts(
+    referral: Referral,
+    children: Sequence[Child],
+    *,
+    pathway: Pathway | None = None,
+) -> CaseFacts:
+    """The facts of the referral about ``children`` (legal status and unborn come from them)."""
+    return CaseFacts(
+        received_at=referral.received_at,
+        significant_harm_suspected=referral.significant_harm_suspected,
+        categories=frozenset(ConcernCategory(c) for c in referral.categories),
+        immediate_risk=referral.immediate_risk,
+        legal_status=leading_legal_status(child.legal_status for child in children),
+        unborn=any(child.is_unborn for child in children),
+        in_hospital=referral.in_hospital,
+        medical_needed=referral.medical_needed,
+        forensic_evidence_needed=referral.forensic_evidence_needed,
+        complex_concerns=referral.complex_concerns,
+        ongoing_risk=referral.ongoing_risk,
+        exploitation_rating=ExploitationRating(referral.exploitation_rating),
+        agencies_key_to_planning=referral.agencies_key_to_planning,
+        review_requested=referral.review_requested,
+        new_information=referral.new_information,
+        pathway=pathway,
+    )
+
+
+def facts_per_child(
+    referral: Referral, children: Sequence[Child], *, pathway: Pathway | None
+) -> list[CaseFacts]:
+    """The case as it stands for each child: who must attend can differ child by child."""
+    return [case_facts(referral, [child], pathway=pathway) for child in children]

@@ -1,0 +1,541 @@
+"""Writes of referrals: record the concern, triage it, accept or override the recommendation.
+
+Every function is keyword-only, checks before it writes and runs in one
+transaction; every write adds one to ``Referral.version`` and the functions
+that change an existing referral refuse a stale ``expected_version``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from convene.clocks.services import clock_rescind, clock_start
+from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.people import nhs_number
+from convene.people.models import Agency, Child, Partnership, Professional, Sex
+from convene.people.selectors import partnerships_of
+from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
+from convene.policy.explain_text import explanation_to_dict
+from convene.policy.explanation import explain
+from convene.policy.loader import load_pack
+from convene.policy.vocab import ClockKind, Pathway, StartEvent
+from convene.referrals.models import (
+    PATHWAY_LABELS,
+    HowReceived,
+    Referral,
+    ReferralChild,
+    TriageDecision,
+)
+from convene.referrals.policy import case_facts
+from convene.referrals.selectors import (
+    may_decide_and_convene,
+    may_record_referrals,
+    referral_children,
+    restricted_record_readers,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Referrer:
+    """Who made the referral: someone at a partner agency, or outside the partnership."""
+
+    name: str
+    agency: Agency | None = None
+    organisation: str = ""  # when not a partner agency, e.g. "Member of the public"
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RiskFacts:
+    """The answers the policy needs beyond the categories and the children (CaseFacts)."""
+
+    significant_harm_suspected: bool
+    immediate_risk: bool = False
+    in_hospital: bool = False
+    medical_needed: bool = False
+    forensic_evidence_needed: bool = False
+    complex_concerns: bool = False
+    ongoing_risk: bool = False
+    exploitation_rating: ExploitationRating = ExploitationRating.NOT_SCREENED
+    agencies_key_to_planning: int = 0
+    review_requested: bool = False
+    new_information: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewChild:
+    """A child not yet on record (an unborn child has an expected date of delivery instead)."""
+
+    last_name: str
+    first_name: str = ""
+    date_of_birth: date | None = None
+    expected_date_of_delivery: date | None = None
+    sex: str = Sex.UNKNOWN
+    nhs_number: str = ""
+    legal_status: LegalStatus = LegalStatus.NONE
+    setting: Agency | None = None
+
+
+_RISK_FIELDS = tuple(RiskFacts.__dataclass_fields__)
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise Invalid(f"{name} must carry a time zone", field=name)
+
+
+def _check_partnership(user: Professional, partnership: Partnership) -> None:
+    if not partnerships_of(user=user).filter(pk=partnership.pk).exists():
+        raise NotAllowed(f"You do not work for {partnership.name}")
+
+
+def _categories(categories: Collection[str]) -> list[str]:
+    if not categories:
+        raise Invalid("Select at least one kind of concern", field="categories")
+    known = {c.value for c in ConcernCategory}
+    unknown = sorted(set(categories) - known)
+    if unknown:
+        raise Invalid(f"Unknown concern category: {', '.join(unknown)}", field="categories")
+    return [c.value for c in ConcernCategory if c.value in set(categories)]
+
+
+def _check_facts(facts: RiskFacts) -> None:
+    if facts.agencies_key_to_planning < 0:
+        raise Invalid(
+            "The number of agencies key to planning cannot be negative",
+            field="agencies_key_to_planning",
+        )
+    ExploitationRating(facts.exploitation_rating)
+
+
+def _check_referrer(referrer: Referrer, partnership: Partnership) -> None:
+    if not referrer.name.strip():
+        raise Invalid("Enter the referrer's name", field="referrer_name")
+    if referrer.agency is not None:
+        if not referrer.agency.partnerships.filter(pk=partnership.pk).exists():
+            raise Invalid(
+                f"{referrer.agency.name} is not an agency of {partnership.name}",
+                field="referrer_agency",
+            )
+    elif not referrer.organisation.strip():
+        raise Invalid(
+            "Enter the referrer's organisation, or 'Member of the public'",
+            field="referrer_organisation",
+        )
+    if not referrer.email.strip() and not referrer.phone.strip():
+        raise Invalid("Enter the referrer's email address or phone number", field="referrer_email")
+
+
+def _new_child(spec: NewChild, partnership: Partnership, by: Professional) -> Child:
+    child = Child(
+        partnership=partnership,
+        first_name=spec.first_name.strip(),
+        last_name=spec.last_name.strip(),
+        date_of_birth=spec.date_of_birth,
+        expected_date_of_delivery=spec.expected_date_of_delivery,
+        sex=spec.sex,
+        nhs_number=spec.nhs_number.strip(),
+        legal_status=LegalStatus(spec.legal_status).value,
+        setting=spec.setting,
+        created_by=by,
+        modified_by=by,
+    )
+    if (
+        spec.setting is not None
+        and not spec.setting.partnerships.filter(pk=partnership.pk).exists()
+    ):
+        raise Invalid(
+            f"{spec.setting.name} is not an agency of {partnership.name}", field="children"
+        )
+    try:
+        child.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
+        raise Invalid(f"{child.full_name or 'New child'}: {messages}", field="children") from None
+    return child
+
+
+def _check_children(
+    partnership: Partnership, children: Sequence[Child], new_children: Sequence[NewChild]
+) -> None:
+    if not children and not new_children:
+        raise Invalid("Add at least one child", field="children")
+    seen: set[int] = set()
+    for child in children:
+        if child.pk is None or child.partnership_id != partnership.pk:
+            raise Invalid("Child not found in this partnership", field="children")
+        if child.pk in seen:
+            raise Invalid(f"{child.full_name} is on this referral twice", field="children")
+        seen.add(child.pk)
+    numbers = [nhs_number.normalise(c.nhs_number) for c in new_children if c.nhs_number.strip()]
+    existing_numbers = {c.nhs_number for c in children if c.nhs_number}
+    for number in numbers:
+        if numbers.count(number) > 1 or number in existing_numbers:
+            raise Invalid(
+                f"The child with NHS number {nhs_number.formatted(number)} is on this "
+                "referral twice",
+                field="children",
+            )
+    clash = Child.objects.filter(partnership=partnership, nhs_number__in=numbers).first()
+    if clash is not None:
+        raise Invalid(
+            f"A child with NHS number {clash.nhs_number_display} is already recorded "
+            f"({clash.full_name}): find and add them rather than adding a new child",
+            field="children",
+        )
+
+
+def _check_named(partnership: Partnership, named: Collection[Professional]) -> None:
+    allowed = set(restricted_record_readers(partnership=partnership).values_list("pk", flat=True))
+    for person in named:
+        if person.pk not in allowed:
+            raise Invalid(
+                f"{person} cannot be named on a restricted record: name social care managers "
+                "or the LADO",
+                field="named_people",
+            )
+
+
+def _save(referral: Referral, by: Professional, fields: Collection[str]) -> None:
+    referral.version += 1
+    referral.modified_by = by
+    referral.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
+
+
+def _locked(referral: Referral, expected_version: int | None, now: datetime) -> Referral:
+    current = Referral.objects.select_for_update().get(pk=referral.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise stale(
+            noun="referral", changed_by=current.modified_by, changed_at=current.modified_at, now=now
+        )
+    return current
+
+
+def _apply_triage(referral: Referral, now: datetime) -> list[str]:
+    """Ask the policy for the pathway and the convene-by deadline, and store its answer."""
+    pack = load_pack(referral.partnership.policy_id)
+    facts = case_facts(referral, referral_children(referral=referral))
+    explanation = explain(pack, facts, events={}, now=now)
+    recommended = explanation.recommendation.pathway
+    due = None
+    if recommended is not None and recommended.convenes_strategy_discussion:
+        due = next(
+            (
+                d.due_at
+                for d in explanation.deadlines
+                if d.clock == ClockKind.CONVENE and d.governing
+            ),
+            None,
+        )
+    referral.policy_id = pack.ref.policy_id
+    referral.policy_version = pack.ref.version
+    referral.policy_digest = pack.ref.digest
+    referral.explanation = explanation_to_dict(explanation)
+    referral.recommended_pathway = recommended.value if recommended else ""
+    referral.recommended_rule_id = explanation.recommendation.rule_id or ""
+    referral.recommended_due_at = due
+    referral.triaged_at = now
+    return [
+        "policy_id",
+        "policy_version",
+        "policy_digest",
+        "explanation",
+        "recommended_pathway",
+        "recommended_rule_id",
+        "recommended_due_at",
+        "triaged_at",
+    ]
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    partnership: Partnership,
+    received_at: datetime,
+    how_received: str,
+    referrer: Referrer,
+    account: str,
+    triage_conversation: str,
+    categories: Collection[str],
+    facts: RiskFacts,
+    children: Sequence[Child] = (),
+    new_children: Sequence[NewChild] = (),
+    named_people: Collection[Professional] = (),
+    by: Professional,
+    now: datetime,
+) -> Referral:
+    """Record a concern about one or more children and store the policy's recommendation."""
+    if not may_record_referrals(user=by):
+        raise NotAllowed("Only children's social care staff record referrals")
+    _check_partnership(by, partnership)
+    _require_aware(received_at, "received_at")
+    if received_at > now:
+        raise Invalid(
+            "The date and time the concern was received must be in the past", field="received_at"
+        )
+    if how_received not in HowReceived.values:
+        raise Invalid("Select how the concern was received", field="how_received")
+    _check_referrer(referrer, partnership)
+    if not account.strip():
+        raise Invalid("Enter what happened, in the referrer's words", field="account")
+    chosen = _categories(categories)
+    _check_facts(facts)
+    _check_children(partnership, children, new_children)
+    restricted = ConcernCategory.ALLEGATION_AGAINST_STAFF.value in chosen
+    if restricted:
+        _check_named(partnership, named_people)
+    created = [_new_child(spec, partnership, by) for spec in new_children]
+
+    referral = Referral.objects.create(
+        partnership=partnership,
+        received_at=received_at,
+        how_received=how_received,
+        referrer_agency=referrer.agency,
+        referrer_organisation="" if referrer.agency else referrer.organisation.strip(),
+        referrer_name=referrer.name.strip(),
+        referrer_role=referrer.role.strip(),
+        referrer_email=referrer.email.strip(),
+        referrer_phone=referrer.phone.strip(),
+        account=account.strip(),
+        triage_conversation=triage_conversation.strip(),
+        categories=chosen,
+        restricted=restricted,
+        created_by=by,
+        modified_by=by,
+        **{name: getattr(facts, name) for name in _RISK_FIELDS},
+    )
+    for child in created:
+        child.save()
+    ReferralChild.objects.bulk_create(
+        [ReferralChild(referral=referral, child=child) for child in children]
+        + [
+            ReferralChild(referral=referral, child=child, added_by_referral=True)
+            for child in created
+        ]
+    )
+    if restricted:
+        referral.named_people.add(by, *named_people)
+    fields = _apply_triage(referral, now)
+    referral.save(update_fields=fields)
+    return referral
+
+
+@transaction.atomic
+def referral_triage(*, referral: Referral, by: Professional, now: datetime) -> Referral:
+    """Ask the policy again (e.g. after the pack was updated) and store its answer."""
+    if not may_record_referrals(user=by):
+        raise NotAllowed("Only children's social care staff triage referrals")
+    referral = _locked(referral, None, now)
+    if referral.status != Referral.Status.AWAITING_TRIAGE:
+        raise Conflict("This referral has already been triaged")
+    _save(referral, by, _apply_triage(referral, now))
+    return referral
+
+
+@transaction.atomic
+def referral_update_facts(
+    *,
+    referral: Referral,
+    categories: Collection[str],
+    facts: RiskFacts,
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+) -> Referral:
+    """Correct the concern and risk answers before the decision; the recommendation follows."""
+    if not may_record_referrals(user=by):
+        raise NotAllowed("Only children's social care staff change referrals")
+    referral = _locked(referral, expected_version, now)
+    if referral.status != Referral.Status.AWAITING_TRIAGE:
+        raise Conflict("The pathway has been decided: the answers it was decided on are kept")
+    chosen = _categories(categories)
+    _check_facts(facts)
+    referral.categories = chosen
+    for name in _RISK_FIELDS:
+        setattr(referral, name, getattr(facts, name))
+    referral.restricted = ConcernCategory.ALLEGATION_AGAINST_STAFF.value in chosen
+    if referral.restricted:
+        referral.named_people.add(by)
+    _save(
+        referral,
+        by,
+        ["categories", "restricted", *_RISK_FIELDS, *_apply_triage(referral, now)],
+    )
+    return referral
+
+
+def _decide(
+    referral: Referral,
+    *,
+    pathway: Pathway,
+    decision: TriageDecision,
+    reason: str,
+    triage_fields: list[str],
+    by: Professional,
+    now: datetime,
+) -> Referral:
+    pack = load_pack(referral.policy_id)
+    facts = case_facts(referral, referral_children(referral=referral), pathway=pathway)
+    explanation = explain(pack, facts, events={StartEvent.DISCUSSION_REQUESTED: now}, now=now)
+    referral.explanation = explanation_to_dict(explanation)
+    referral.chosen_pathway = pathway.value
+    referral.decision = decision.value
+    referral.override_reason = reason
+    referral.decided_by = by
+    referral.decided_at = now
+    if pathway.convenes_strategy_discussion:
+        referral.status = Referral.Status.TRIAGED
+    else:
+        # R004.6 (trigger meeting), R000.2c (HRPM consideration), R001.1 (threshold not met):
+        # nothing to convene here, so no convene clock is ever started.
+        referral.status = Referral.Status.CLOSED
+        referral.closed_reason = f"{PATHWAY_LABELS[pathway]}: no strategy discussion to convene"
+    _save(
+        referral,
+        by,
+        [
+            *triage_fields,
+            "explanation",
+            "chosen_pathway",
+            "decision",
+            "override_reason",
+            "decided_by",
+            "decided_at",
+            "status",
+            "closed_reason",
+        ],
+    )
+    if pathway.convenes_strategy_discussion:
+        for deadline in explanation.deadlines:
+            if deadline.clock == ClockKind.CONVENE and deadline.governing:
+                clock_start(
+                    partnership=referral.partnership,
+                    subject=referral,
+                    kind=ClockKind.CONVENE,
+                    rule_id=deadline.rule_id,
+                    policy_id=pack.ref.policy_id,
+                    policy_version=pack.ref.version,
+                    citation=str(deadline.citation),
+                    summary=deadline.summary,
+                    started_at=deadline.started_at,
+                    due_at=deadline.due_at,
+                    by=by,
+                )
+    if referral.restricted:
+        referral.named_people.add(by)
+    return referral
+
+
+def _check_decider(referral: Referral, by: Professional) -> None:
+    if not may_decide_and_convene(user=by):
+        raise NotAllowed(
+            "Only a social care manager (deputy team manager, team manager or head of service) "
+            "decides the pathway"
+        )
+    _check_partnership(by, referral.partnership)
+
+
+def _awaiting(referral: Referral) -> None:
+    if referral.status != Referral.Status.AWAITING_TRIAGE:
+        who = referral.decided_by or "someone"
+        raise Conflict(f"This referral has already been triaged by {who}")
+
+
+@transaction.atomic
+def referral_accept(
+    *, referral: Referral, by: Professional, now: datetime, expected_version: int
+) -> Referral:
+    """Accept the recommended pathway; for a strategy discussion or meeting, start the clock."""
+    _check_decider(referral, by)
+    referral = _locked(referral, expected_version, now)
+    _awaiting(referral)
+    # The decision stands on the facts and the pack as they are now.
+    triage_fields = _apply_triage(referral, now)
+    if not referral.recommended_pathway:
+        raise Invalid(
+            "The policy makes no recommendation for these answers: choose the pathway and "
+            "give your reason",
+            field="decision",
+        )
+    return _decide(
+        referral,
+        pathway=Pathway(referral.recommended_pathway),
+        decision=Referral.Decision.ACCEPTED,
+        reason="",
+        triage_fields=triage_fields,
+        by=by,
+        now=now,
+    )
+
+
+@transaction.atomic
+def referral_override(
+    *,
+    referral: Referral,
+    pathway: str,
+    reason: str,
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+) -> Referral:
+    """Choose another pathway than the recommendation; the reason is kept with the record."""
+    _check_decider(referral, by)
+    referral = _locked(referral, expected_version, now)
+    _awaiting(referral)
+    if pathway not in {p.value for p in Pathway}:
+        raise Invalid("Select the pathway you choose instead", field="pathway")
+    if not reason.strip():
+        raise Invalid("Enter the reason for overriding the recommendation", field="override_reason")
+    triage_fields = _apply_triage(referral, now)
+    if pathway == referral.recommended_pathway:
+        raise Invalid(
+            "That is the recommended pathway: accept the recommendation instead", field="pathway"
+        )
+    return _decide(
+        referral,
+        pathway=Pathway(pathway),
+        decision=Referral.Decision.OVERRIDDEN,
+        reason=reason.strip(),
+        triage_fields=triage_fields,
+        by=by,
+        now=now,
+    )
+
+
+@transaction.atomic
+def referral_note_convening(*, referral: Referral, convening: bool, by: Professional) -> Referral:
+    """A discussion was arranged (``convening``), or the last live one was cancelled."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    wanted = Referral.Status.CONVENING if convening else Referral.Status.TRIAGED
+    if referral.status not in {Referral.Status.TRIAGED, Referral.Status.CONVENING}:
+        raise Conflict("Only a referral whose pathway is a strategy discussion is convened")
+    if referral.status != wanted:
+        referral.status = wanted
+        _save(referral, by, ["status"])
+    return referral
+
+
+@transaction.atomic
+def referral_close(*, referral: Referral, reason: str, by: Professional, now: datetime) -> Referral:
+    """The strategy discussion is no longer needed: close, and waive the convene clock with why."""
+    if not may_decide_and_convene(user=by):
+        raise NotAllowed("Only a social care manager closes a referral")
+    if not reason.strip():
+        raise Invalid(
+            "Enter the reason the strategy discussion is no longer needed", field="reason"
+        )
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in {Referral.Status.TRIAGED, Referral.Status.CONVENING}:
+        raise Conflict("Only a referral waiting to be convened can be closed this way")
+    clock_rescind(subject=referral, reason=reason.strip(), at=now, by=by)
+    referral.status = Referral.Status.CLOSED
+    referral.closed_reason = reason.strip()
+    _save(referral, by, ["status", "closed_reason"])
+    return referral

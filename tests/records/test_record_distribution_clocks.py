@@ -1,0 +1,175 @@
+"""The record to attendees (R002.8) and the outcome to others (R002.9): one working day from
+the discussion, met or breached around weekends and bank holidays; what is sent to whom."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from pypdf import PdfReader
+
+from convene.clocks.models import Clock
+from convene.clocks.services import clocks_sweep
+from convene.clocks.status import Rag
+from convene.policy.vocab import Decision, RecordSection
+from convene.records import services
+from convene.records.models import DistributionLog
+from convene.workdays import LONDON
+from tests.records.conftest import NAME, entry_content, fill, save
+
+pytestmark = pytest.mark.django_db
+
+
+def _london(*args) -> datetime:
+    return datetime(*args, tzinfo=LONDON)
+
+
+def _clock(record, kind) -> Clock:
+    return Clock.objects.get(
+        subject_type=ContentType.objects.get_for_model(record.discussion),
+        subject_id=record.discussion_id,
+        kind=kind,
+    )
+
+
+# (held at, due at the end of, sent on time, sent late): one working day from the discussion.
+CASES = [
+    pytest.param(
+        _london(2026, 3, 6, 14, 0),  # Friday
+        _london(2026, 3, 9, 23, 59, 59),  # Monday
+        _london(2026, 3, 9, 16, 0),
+        _london(2026, 3, 10, 9, 0),
+        id="friday-to-monday",
+    ),
+    pytest.param(
+        _london(2026, 4, 2, 11, 0),  # Thursday before Good Friday
+        _london(2026, 4, 7, 23, 59, 59),  # Tuesday after Easter Monday
+        _london(2026, 4, 6, 10, 0),  # Easter Monday: early is on time
+        _london(2026, 4, 8, 9, 0),
+        id="easter",
+    ),
+    pytest.param(
+        _london(2026, 12, 24, 10, 0),  # Thursday, Christmas Eve
+        _london(2026, 12, 29, 23, 59, 59),  # Boxing Day's substitute is Monday 28th
+        _london(2026, 12, 29, 23, 0),
+        _london(2026, 12, 30, 0, 1),
+        id="christmas-substitute-day",
+    ),
+]
+
+
+@pytest.mark.parametrize(("held_at", "due_at", "on_time", "late"), CASES)
+@pytest.mark.parametrize("kind", ["record_distributed", "outcome_notified"])
+def test_R002_8_R002_9_met_on_time(make_record, people, held_at, due_at, on_time, late, kind):
+    record = make_record(held_at=held_at)
+    clock = _clock(record, kind)
+    assert clock.due_at == due_at
+    assert clock.started_at == held_at
+    fill(record, people, Decision.CHILD_IN_NEED)
+    services.record_authorise(record=record, by=people["bob"], now=on_time)
+    services.record_distribute(record=record, by=people["bob"], now=on_time)
+    clock.refresh_from_db()
+    assert clock.state == Clock.State.MET
+    assert clock.met_at == on_time
+    assert clock.get_status(now=late + timedelta(days=5)) == Rag.MET
+
+
+@pytest.mark.parametrize(("held_at", "due_at", "on_time", "late"), CASES)
+@pytest.mark.parametrize("kind", ["record_distributed", "outcome_notified"])
+def test_R002_8_R002_9_breached_then_met_late(
+    make_record, people, held_at, due_at, on_time, late, kind
+):
+    record = make_record(held_at=held_at)
+    assert [c.kind for c in clocks_sweep(now=due_at)] == []
+    breached = clocks_sweep(now=due_at + timedelta(seconds=1))
+    assert kind in {c.kind for c in breached}
+    fill(record, people, Decision.CHILD_IN_NEED)
+    services.record_authorise(record=record, by=people["bob"], now=late)
+    services.record_distribute(record=record, by=people["bob"], now=late)
+    clock = _clock(record, kind)
+    assert clock.met_at == late
+    assert clock.get_status(now=late) == Rag.MET_LATE
+
+
+def test_R002_8_record_is_advisory_and_outcome_is_not(make_record, people):
+    record = make_record(pack="halton")
+    assert _clock(record, "record_distributed").rule_id == "qs2014.record_distributed"
+    assert "R002.9" in _clock(record, "outcome_notified").citation
+
+
+def test_england_sets_no_one_working_day_clock(make_record, people):
+    record = make_record(pack="england")
+    assert not Clock.objects.filter(
+        subject_id=record.discussion_id, kind__in=["record_distributed", "outcome_notified"]
+    ).exists()
+
+
+def test_R002_8_R002_9_who_gets_what(make_record, people, django_capture_on_commit_callbacks):
+    record = make_record(invitees=("alice", "carol", "dev", "erin"))
+    fill(record, people, Decision.S47_JOINT)
+    attendance = entry_content(record, RecordSection.ATTENDANCE)
+    for row in attendance["rows"]:
+        if row["professional_id"] == people["erin"].pk:
+            row["status"] = "apologies"
+    save(record, RecordSection.ATTENDANCE, attendance, by=people["bob"])
+    version = services.record_authorise(record=record, by=people["bob"], now=record.held_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    # The record, with its PDF, to everyone who attended (the chair included).
+    for name in ("bob", "alice", "carol", "dev"):
+        message = by_address[people[name].email]
+        assert "record" in message.subject
+        (_filename, content, mimetype) = message.attachments[0]
+        assert mimetype == "application/pdf"
+        assert content == version.pdf_bytes
+        text = PdfReader(io.BytesIO(content)).pages[0].extract_text()
+        assert NAME in text
+    # A short outcome to the absent agency and the referrer, no record attached.
+    for address in (people["erin"].email, "rita@example.org"):
+        assert by_address[address].attachments == []
+        assert "Section 47 enquiry jointly with the police" in by_address[address].body
+    assert set(DistributionLog.objects.values_list("outcome", flat=True)) == {"sent"}
+
+
+def test_R003_5_a_referrer_outside_the_partnership_gets_only_what_the_family_may(
+    make_record, people, django_capture_on_commit_callbacks
+):
+    record = make_record(referrer_agency=None)
+    fill(record, people, Decision.S47_JOINT)
+    save(
+        record,
+        RecordSection.DECISION,
+        {"decision": "s47_joint", "reasons": "SECRET REASONS", "not_for_family": True},
+        by=people["bob"],
+    )
+    services.record_authorise(record=record, by=people["bob"], now=record.held_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    notice = next(m for m in mail.outbox if m.to == ["rita@example.org"])
+    assert "SECRET" not in notice.body
+    assert "Section 47" not in notice.body
+    assert "A social worker will contact you" in notice.body
+    assert DistributionLog.objects.get(email="rita@example.org").family_safe
+
+
+def test_a_failed_email_is_logged_and_the_distribution_stands(
+    make_record, people, django_capture_on_commit_callbacks, monkeypatch
+):
+    record = make_record()
+    fill(record, people, Decision.NO_FURTHER_ACTION)
+    services.record_authorise(record=record, by=people["bob"], now=record.held_at)
+
+    def fail(**kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("convene.records.tasks.send_email", fail)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    outcomes = set(DistributionLog.objects.values_list("outcome", "detail"))
+    assert outcomes == {("failed", "mail server down")}
+    record.discussion.refresh_from_db()
+    assert record.discussion.state == "distributed"
