@@ -41,6 +41,10 @@ demo: migrate
 run: demo
 	$(DEV_ENV) $(BIN)/convene serve
 
+# The background worker on its own (`convene serve` already starts one).
+worker: migrate
+	$(DEV_ENV) $(BIN)/convene db_worker
+
 lint: deps
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
