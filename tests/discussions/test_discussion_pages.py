@@ -319,3 +319,41 @@ def test_my_work_queries_do_not_grow_with_the_caseload(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get("/my-work/").content.decode()
     assert "Concerns awaiting triage (9)" in html
+
+
+def test_scheduling_a_requested_discussion_through_the_page(client, people, triaged):
+    from convene.discussions.services import discussion_create
+
+    requested = discussion_create(
+        referral=triaged,
+        children=list(triaged.children.all()),
+        kind="strategy_discussion",
+        chair=None,
+        invitees=[people["erin"]],
+        by=people["bob"],
+        now=timezone.now(),
+    )
+    client.force_login(people["bob"])
+    html = client.get(f"/discussions/{requested.pk}/reschedule/").content.decode()
+    assert "Schedule D" in html
+    day = timezone.localdate() + timedelta(days=1)
+    data = {
+        "date-day": day.day,
+        "date-month": day.month,
+        "date-year": day.year,
+        "start_time": "09:00",
+        "end_time": "10:00",
+        "virtual_link": "https://meet.example.org/x",
+        "chair": people["dina"].pk,
+        "version": requested.version,
+    }
+    html = client.post(f"/discussions/{requested.pk}/reschedule/", data).content.decode()
+    assert "Required people are not invited: Police; Health" in html
+    assert "Go ahead without the required people" in html
+    response = client.post(
+        f"/discussions/{requested.pk}/reschedule/", {**data, "allow_missing_required": "on"}
+    )
+    assert response.status_code == 302
+    requested.refresh_from_db()
+    assert requested.state == Discussion.State.SCHEDULED
+    assert requested.chair == people["dina"]

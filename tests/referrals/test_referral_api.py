@@ -125,6 +125,16 @@ def test_a_new_unborn_child_through_the_api(api, people, agencies):
         ({"how_received": "pigeon"}, 400, "Select how the concern was received"),
         ({"referrer": {"name": "X", "agency_id": 999999}}, 400, "Unknown referrer agency"),
         ({"account": " "}, 400, "Enter what happened"),
+        (
+            {
+                "new_children": [
+                    {"last_name": "X", "date_of_birth": "2019-01-01", "nhs_number": "12"}
+                ]
+            },
+            400,
+            "X:",
+        ),
+        ({"account": "nul \x00 byte"}, 400, "The account contains a character"),
     ],
 )
 def test_bad_referrals_are_refused_with_a_specific_error(
