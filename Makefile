@@ -38,8 +38,12 @@ migrate: deps var
 demo: migrate
 	$(DEV_ENV) $(BIN)/convene demo --children 200
 
+# `convene serve` starts the background worker beside the web server.
 run: demo
 	$(DEV_ENV) $(BIN)/convene serve
+
+worker: migrate
+	$(DEV_ENV) $(BIN)/convene worker
 
 lint: deps
 	$(BIN)/ruff format --check .

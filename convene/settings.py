@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "convene.people",
     "convene.policy",
     "convene.clocks",
+    "convene.reminders",
     "convene.referrals",
     "convene.discussions",
     "convene.notify",
@@ -76,6 +77,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "convene.core.context_processors.service",
+                "convene.reminders.context_processors.notifications",
             ],
             "builtins": ["govuk_frontend_django.templatetags.govuk_frontend_django"],
         },
@@ -129,6 +131,23 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `convene worker` enqueues each of these (dotted task path: seconds) once per slot.
+CONVENE_SWEEP_SECONDS = env_int("CONVENE_SWEEP_SECONDS", 60, minimum=1)
+CONVENE_PERIODIC_TASKS = {
+    "convene.clocks.tasks.sweep": CONVENE_SWEEP_SECONDS,
+    "convene.reminders.tasks.prune_task_results": 24 * 60 * 60,
+}
+# Emails: tries before a delivery is marked failed, the first back-off (doubling,
+# capped at an hour), and how long a claimed email is left to its sender before
+# another worker may treat it as in doubt (keep it well above EMAIL_TIMEOUT).
+CONVENE_DELIVERY_MAX_ATTEMPTS = env_int("CONVENE_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
+CONVENE_DELIVERY_RETRY_SECONDS = env_int("CONVENE_DELIVERY_RETRY_SECONDS", 60, minimum=1)
+CONVENE_DELIVERY_LEASE_SECONDS = env_int("CONVENE_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# The address Convene is served at, for links in emails and calendar invitations
+# (default: the first allowed host, over HTTPS).
+SITE_URL = env_str(
+    "SITE_URL", "http://127.0.0.1:8000" if DEVELOPMENT else f"https://{ALLOWED_HOSTS[0]}"
+)
 
 # Email: the console by default; SMTP with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend
 # and EMAIL_HOST...; GOV.UK Notify when NOTIFY_API_KEY is set (convene/notify/backends.py).
@@ -150,8 +169,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "convene@localhost")
-# The address Convene is served at, for links in emails and calendar invitations.
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Where convene.reminders.backends.SpoolEmailBackend writes each message, once.
+EMAIL_SPOOL_DIR = env_str("EMAIL_SPOOL_DIR", str(VAR_DIR / "mail"))
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session

@@ -21,5 +21,7 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("convene.clocks.urls")),
+    path("", include("convene.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

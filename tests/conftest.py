@@ -72,3 +72,9 @@ def people(agencies: dict[str, Agency]) -> dict[str, Professional]:
         )
         for persona in personas.PERSONAS
     }
+
+
+@pytest.fixture
+def database_task_queue(settings: Any) -> None:
+    """The real database-backed task queue; the suite otherwise runs tasks at once."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

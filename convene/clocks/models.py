@@ -85,3 +85,172 @@ class Clock(TrackedModel):
         return rag_status(
             due_at=self.due_at, now=now, met_at=self.met_at, waived=self.state == self.State.WAIVED
         )
+
+
+class Escalation(TrackedModel):
+    """A concern raised up the line that something agreed is late (R004.8).
+
+    Convene raises one automatically for each level of the pack's escalation
+    rule when a clock breaches (``direction=automatic``, ``clock`` set, nobody
+    as raiser); a partner agency or children's social care raises one by hand
+    (``raised_by`` set, ``clock`` when it is about a timescale). Each is
+    acknowledged, then resolved with a recorded outcome. The texts (what is
+    late, by how long, who is responsible) are written when it is raised and
+    never recomputed, so it reads later as it read then.
+    """
+
+    class Direction(models.TextChoices):
+        AUTOMATIC = "automatic", "Raised by Convene: a timescale was missed"
+        PARTNER_TO_SOCIAL_CARE = (
+            "partner_to_social_care",
+            "A partner agency to children's social care",
+        )
+        SOCIAL_CARE_TO_PARTNER = (
+            "social_care_to_partner",
+            "Children's social care to a partner agency",
+        )
+
+    class State(models.TextChoices):
+        RAISED = "raised", "Raised"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged"
+        RESOLVED = "resolved", "Resolved"
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.PROTECT, related_name="escalations"
+    )
+    clock = models.ForeignKey(
+        Clock, null=True, blank=True, on_delete=models.PROTECT, related_name="escalations"
+    )
+    # What it is about (a referral, discussion, action...): the clock's subject,
+    # or nothing for a manual escalation that names no timescale.
+    subject_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = GenericForeignKey("subject_type", "subject_id")
+    direction = models.CharField(max_length=30, choices=Direction.choices)
+    level = models.PositiveSmallIntegerField(default=1)
+    rule_id = models.CharField(max_length=120, blank=True)
+    citation = models.CharField(max_length=300)
+    raised_at = models.DateTimeField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations_raised",
+    )
+    raised_by_agency = models.ForeignKey(
+        "people.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations_raised",
+    )
+    what_is_late = models.CharField(max_length=300)
+    how_late = models.CharField(max_length=100, blank=True)
+    responsible = models.CharField(max_length=300, blank=True)
+    details = models.TextField(blank=True, help_text="What the person raising it said")
+    # Who it is addressed to: the rule's roles and parties, and the people and
+    # agencies they were resolved to when it was raised.
+    addressed_roles = models.JSONField(default=list, blank=True)
+    addressed_parties = models.JSONField(default=list, blank=True)
+    # Roles nobody holds and parties Convene could not work out (no resolver
+    # for the subject): the page asks the reader to tell them by hand.
+    unresolved = models.JSONField(default=list, blank=True)
+    addressed_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="escalations_addressed"
+    )
+    addressed_agencies = models.ManyToManyField(
+        "people.Agency", blank=True, related_name="escalations_addressed"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.RAISED)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        indexes = [
+            models.Index(fields=["partnership", "state", "raised_at"]),
+        ]
+        constraints = [
+            # One automatic escalation per clock and level, however many
+            # workers sweep at once: this is what makes the sweep idempotent.
+            models.UniqueConstraint(
+                fields=["clock", "level"],
+                condition=Q(direction="automatic"),
+                name="escalation_one_automatic_per_clock_level",
+            ),
+            models.CheckConstraint(condition=Q(level__gte=1), name="escalation_level_from_1"),
+            models.CheckConstraint(
+                condition=~Q(direction="automatic")
+                | (
+                    Q(clock__isnull=False)
+                    & Q(raised_by__isnull=True)
+                    & Q(raised_by_agency__isnull=True)
+                ),
+                name="escalation_automatic_has_clock_and_no_raiser",
+            ),
+            models.CheckConstraint(
+                condition=Q(direction="automatic")
+                | (Q(raised_by__isnull=False) & Q(raised_by_agency__isnull=False) & ~Q(details="")),
+                name="escalation_manual_has_raiser_and_details",
+            ),
+            models.CheckConstraint(
+                condition=Q(subject_type__isnull=True, subject_id__isnull=True)
+                | Q(subject_type__isnull=False, subject_id__isnull=False),
+                name="escalation_subject_whole_or_absent",
+            ),
+            models.CheckConstraint(condition=~Q(what_is_late=""), name="escalation_says_what"),
+            models.CheckConstraint(
+                condition=(
+                    Q(state="raised")
+                    & Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True)
+                )
+                | (
+                    Q(state__in=["acknowledged", "resolved"])
+                    & Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False)
+                    & Q(acknowledged_at__gte=models.F("raised_at"))
+                ),
+                name="escalation_acknowledged_iff_acknowledged_or_resolved",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(state="resolved")
+                    & Q(resolved_at__isnull=False, resolved_by__isnull=False)
+                    & ~Q(outcome="")
+                    & Q(resolved_at__gte=models.F("acknowledged_at"))
+                )
+                | (
+                    ~Q(state="resolved")
+                    & Q(resolved_at__isnull=True, resolved_by__isnull=True, outcome="")
+                ),
+                name="escalation_resolved_iff_outcome",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation {self.pk} ({self.get_state_display()}): {self.what_is_late}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != self.State.RESOLVED
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.direction == self.Direction.AUTOMATIC

@@ -64,3 +64,16 @@ def stale(*, noun: str, changed_by: object, changed_at: object, now: object) -> 
         f"This {noun} was changed by {who}{when} since you opened it. "
         "Your changes were not saved; review the current version."
     )
+
+
+def check_text(**values: str) -> None:
+    """Refuse text that no database column can hold (NUL characters; PostgreSQL rejects them).
+
+    Forms already refuse them; services check too, for the API.
+    """
+    for field, value in values.items():
+        if "\x00" in value:
+            raise Invalid(
+                f"The {field.replace('_', ' ')} contains a character that is not allowed",
+                field=field,
+            )

@@ -10,13 +10,12 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
-LONDON = ZoneInfo("Europe/London")
+from convene.workdays import LONDON
 
 
 class DateParts(NamedTuple):

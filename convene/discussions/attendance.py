@@ -50,6 +50,7 @@ class ChecklistItem:
     summary: str
     citation: str
     status: Status
+    requirements: tuple[str, ...] = ()
     met_by: tuple[str, ...] = ()
     note: str = ""
     # What would meet it: any of these roles (or their kind of agency), or these agencies.
@@ -175,6 +176,9 @@ def checklist(
                 who=who,
                 summary=previous.summary,
                 citation=f"{previous.citation}; {citation}",
+                requirements=tuple(
+                    dict.fromkeys((*previous.requirements, *item.citation.requirements))
+                ),
                 status=previous.status,
                 met_by=previous.met_by,
                 note=previous.note,
@@ -188,6 +192,7 @@ def checklist(
                 who=who,
                 summary=item.summary,
                 citation=citation,
+                requirements=item.citation.requirements,
                 status=status,
                 met_by=met_by,
                 note=note,

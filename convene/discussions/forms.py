@@ -140,14 +140,20 @@ class ScheduleForm(WhenForm):
         required=False,
         empty_label="Keep the current chair",
     )
+    allow_missing_required = forms.BooleanField(
+        label="Go ahead without the required people who are not invited",
+        required=False,
+        help_text="Their absence will show on the discussion and in reports",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, chairs: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         chair = self.fields["chair"]
         assert isinstance(chair, forms.ModelChoiceField)
-        if chairs is None:
+        if chairs is None:  # rescheduling: the chair and who is invited are already settled
             del self.fields["chair"]
+            del self.fields["allow_missing_required"]
         else:
             chair.queryset = chairs
 

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
-from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.core.errors import Conflict, Invalid, NotAllowed, check_text, stale
 from convene.discussions.attendance import missing_mandatory
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import Notice, queue_notices, when_text
@@ -89,6 +89,7 @@ def _check_schedule(
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise Invalid(f"{name} must carry a time zone", field=name)
+    check_text(venue=venue, virtual_link=virtual_link)
     if starts_at < now:
         raise Invalid("The start must be in the future", field="starts_at")
     if ends_at <= starts_at:
@@ -429,6 +430,7 @@ def discussion_cancel(
         )
     if not reason.strip():
         raise Invalid("Enter the reason for cancelling", field="reason")
+    check_text(reason=reason)
     others_live = (
         Discussion.objects.filter(referral=discussion.referral_id, state__in=_LIVE)
         .exclude(pk=discussion.pk)
@@ -480,6 +482,7 @@ def invitation_respond(
         _check_convenor(by, discussion.partnership)
     if discussion.state != Discussion.State.SCHEDULED:
         raise Conflict(f"This discussion is {discussion.get_state_display().lower()}")
+    check_text(note=note)
     if response not in {Invitation.Response.ACCEPTED, Invitation.Response.APOLOGIES}:
         raise Invalid("Select whether you can attend", field="response")
     if response == Invitation.Response.APOLOGIES and not note.strip() and not own:

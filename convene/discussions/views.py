@@ -271,6 +271,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
             end_time=f"{timezone.localtime(discussion.ends_at):%H:%M}",
         )
     form = ScheduleForm(request.POST or None, chairs=chairs, initial=initial)
+    show_confirm = requested and bool(request.POST.get("allow_missing_required"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -282,7 +283,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                     venue=data["venue"],
                     virtual_link=data["virtual_link"],
                     chair=data.get("chair"),
-                    allow_missing_required=True,
+                    allow_missing_required=data.get("allow_missing_required", False),
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
@@ -302,6 +303,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(error.message) from error
         except ServiceError as error:
             _add_error(form, error)
+            show_confirm = "Required people are not invited" in error.message
         else:
             messages.success(
                 request,
@@ -312,7 +314,12 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "discussions/reschedule.html",
-        {"discussion": discussion, "form": form, "requested": requested},
+        {
+            "discussion": discussion,
+            "form": form,
+            "requested": requested,
+            "show_confirm": show_confirm,
+        },
     )
 
 

@@ -33,12 +33,13 @@ NOTES: dict[str, str] = {
     "partnership receives the referral (referrals issue).",
     "R001.6": "Policy requires the criminal-investigation section for S47 decisions; the "
     "police's own evidential work is outside Convene.",
-    "R001.7": "Not carried: participants' seniority and preparation are not data Convene holds. "
-    "The invitation (discussions issue) should ask for them.",
-    "R001.8": "Policy carries who authorises and the record sections; circulation to all "
-    "parties is the discussions issue (the qs2014 one-working-day clock applies).",
-    "R001.9": "Not carried by policy: attendees confirming the record is the 'confirmed' state "
-    "of a discussion (discussions issue).",
+    "R001.7": "The record's attendance part asks the chair to confirm that each attendee brought "
+    "their agency's information and could decide for it (records app); seniority itself is "
+    "not data Convene holds.",
+    "R001.8": "Policy carries who authorises and the record sections; the records app "
+    "authorises, freezes and circulates the record to all attendees (qs2014 clock, R002.8).",
+    "R001.9": "Not carried by policy: attendees confirm or ask for a correction in the records "
+    "app; the chair resolves requests; all confirmed gives the 'confirmed' state.",
     "R002.3": "Not carried: whether the discussion is held as a meeting or by telephone is its "
     "medium, not a pathway; the discussions issue records the medium.",
     "R003.2": "Record sections carry the decision (S47 alone or jointly); sharing without "

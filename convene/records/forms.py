@@ -341,14 +341,12 @@ class IcpcForm(PartForm):
 
 def owner_choices(
     people: Sequence[Professional], agencies: Sequence[Agency]
-) -> list[tuple[str, Any]]:
+) -> list[tuple[str, str]]:
+    """People first, then agencies, in one flat list (the GOV.UK select has no groups)."""
     return [
         ("", "Choose a person or an agency"),
-        (
-            "People",
-            [(f"person:{p.pk}", f"{p} ({p.agency.name})" if p.agency else str(p)) for p in people],
-        ),
-        ("Agencies", [(f"agency:{a.pk}", a.name) for a in agencies]),
+        *[(f"person:{p.pk}", f"{p} ({p.agency.name})" if p.agency else str(p)) for p in people],
+        *[(f"agency:{a.pk}", f"{a.name} (the agency)") for a in agencies],
     ]
 
 

@@ -40,7 +40,7 @@ class Message:
 
 
 def _base_url() -> str:
-    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
+    return str(settings.SITE_URL).rstrip("/")
 
 
 def pdf_filename(snapshot: Mapping[str, Any]) -> str:

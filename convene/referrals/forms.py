@@ -270,30 +270,29 @@ class SettingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 
 
 class NewChildForm(PartnershipForm):
-    born = forms.ChoiceField(
-        label="Has the child been born?",
-        choices=[("yes", "Yes"), ("no", "No, this is an unborn baby")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if the child has been born"},
-    )
-    date_of_birth = GovukDateField(
-        label="Date of birth",
-        subject="the child's date of birth",
+    first_name = forms.CharField(
+        label="First name",
         required=False,
-        help_text="For example, 27 3 2015",
+        max_length=100,
+        help_text="Leave blank for an unborn baby",
     )
-    expected_date_of_delivery = GovukDateField(
-        label="Expected date of delivery",
-        subject="the expected date of delivery",
-        required=False,
-        help_text="For example, 14 9 2026",
-    )
-    first_name = forms.CharField(label="First name", required=False, max_length=100)
     last_name = forms.CharField(
         label="Last name",
         max_length=100,
         help_text="For an unborn baby, the family name",
         error_messages={"required": "Enter the child's last name, or the family name"},
+    )
+    date_of_birth = GovukDateField(
+        label="Date of birth",
+        subject="the child's date of birth",
+        required=False,
+        help_text="For example, 27 3 2015. Leave blank for an unborn baby.",
+    )
+    expected_date_of_delivery = GovukDateField(
+        label="Expected date of delivery, for an unborn baby",
+        subject="the expected date of delivery",
+        required=False,
+        help_text="For example, 14 9 2026",
     )
     sex = forms.ChoiceField(
         label="Sex",
@@ -336,51 +335,61 @@ class NewChildForm(PartnershipForm):
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("born") == "yes":
-            if not data.get("date_of_birth") and "date_of_birth" not in self.errors:
-                self.add_error("date_of_birth", "Enter the child's date of birth")
-            if not data.get("first_name", "").strip():
-                self.add_error("first_name", "Enter the child's first name")
-            data["expected_date_of_delivery"] = None
-        elif data.get("born") == "no":
-            if (
-                not data.get("expected_date_of_delivery")
-                and "expected_date_of_delivery" not in self.errors
-            ):
-                self.add_error("expected_date_of_delivery", "Enter the expected date of delivery")
-            data["date_of_birth"] = None
+        dates_ok = (
+            "date_of_birth" not in self.errors and "expected_date_of_delivery" not in self.errors
+        )
+        born, due = data.get("date_of_birth"), data.get("expected_date_of_delivery")
+        if dates_ok and born and due:
+            self.add_error(
+                "expected_date_of_delivery",
+                "Enter a date of birth or an expected date of delivery, not both",
+            )
+        elif dates_ok and not born and not due:
+            self.add_error(
+                "date_of_birth",
+                "Enter the child's date of birth or, for an unborn baby, the expected date "
+                "of delivery",
+            )
+        if born and not data.get("first_name", "").strip():
+            self.add_error("first_name", "Enter the child's first name")
+        data["born"] = "yes" if born else "no"
         return data
 
 
 class TriageForm(forms.Form):
-    decision = forms.ChoiceField(
-        label="Your decision",
-        choices=[("accept", "Accept the recommendation"), ("override", "Choose another pathway")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether you accept the recommendation"},
-    )
+    """The manager's decision: the pathway. The recommended one accepts; any other overrides,
+    and then the reason is required."""
+
     pathway = forms.ChoiceField(
-        label="Pathway",
-        choices=[(p.value, label) for p, label in PATHWAY_LABELS.items()],
+        label="Which pathway do you decide?",
         widget=forms.RadioSelect,
-        required=False,
+        error_messages={"required": "Select the pathway you decide"},
     )
     override_reason = forms.CharField(
-        label="Why are you choosing another pathway?",
+        label="If you choose a pathway other than the recommendation, why?",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         help_text="Your reason is kept with the record and shown in reports",
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args: Any, recommended: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recommended = recommended
+        field = self.fields["pathway"]
+        assert isinstance(field, forms.ChoiceField)
+        choices = [(p.value, label) for p, label in PATHWAY_LABELS.items()]
+        choices.sort(key=lambda choice: choice[0] != recommended)
+        field.choices = choices
+        field.option_hints = {recommended: "Recommended"} if recommended else {}  # type: ignore[attr-defined]
+
+    @property
+    def accepts(self) -> bool:
+        return self.cleaned_data.get("pathway") == self.recommended
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
-        if data.get("decision") == "override":
-            if not data.get("pathway"):
-                self.add_error("pathway", "Select the pathway you choose instead")
-            if not data.get("override_reason", "").strip():
-                self.add_error(
-                    "override_reason", "Enter the reason for overriding the recommendation"
-                )
+        if data.get("pathway") and not self.accepts and not data.get("override_reason", "").strip():
+            self.add_error("override_reason", "Enter the reason for overriding the recommendation")
         return data

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from convene.clocks.services import clock_rescind, clock_start
-from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.core.errors import Conflict, Invalid, NotAllowed, check_text, stale
 from convene.people import nhs_number
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import partnerships_of
@@ -174,7 +174,14 @@ def _check_children(
         if child.pk in seen:
             raise Invalid(f"{child.full_name} is on this referral twice", field="children")
         seen.add(child.pk)
-    numbers = [nhs_number.normalise(c.nhs_number) for c in new_children if c.nhs_number.strip()]
+    numbers = []
+    for spec in new_children:
+        if spec.nhs_number.strip():
+            try:
+                numbers.append(nhs_number.normalise(spec.nhs_number))
+            except nhs_number.InvalidNhsNumber as problem:
+                name = f"{spec.first_name} {spec.last_name}".strip() or "New child"
+                raise Invalid(f"{name}: {problem}", field="children") from None
     existing_numbers = {c.nhs_number for c in children if c.nhs_number}
     for number in numbers:
         if numbers.count(number) > 1 or number in existing_numbers:
@@ -275,6 +282,20 @@ def referral_create(
     if not may_record_referrals(user=by):
         raise NotAllowed("Only children's social care staff record referrals")
     _check_partnership(by, partnership)
+    check_text(
+        account=account,
+        triage_conversation=triage_conversation,
+        referrer_name=referrer.name,
+        referrer_organisation=referrer.organisation,
+        referrer_role=referrer.role,
+        referrer_email=referrer.email,
+        referrer_phone=referrer.phone,
+        **{
+            f"child_{name}": getattr(spec, name)
+            for spec in new_children
+            for name in ("first_name", "last_name", "nhs_number")
+        },
+    )
     _require_aware(received_at, "received_at")
     if received_at > now:
         raise Invalid(
@@ -493,6 +514,7 @@ def referral_override(
         raise Invalid("Select the pathway you choose instead", field="pathway")
     if not reason.strip():
         raise Invalid("Enter the reason for overriding the recommendation", field="override_reason")
+    check_text(override_reason=reason)
     triage_fields = _apply_triage(referral, now)
     if pathway == referral.recommended_pathway:
         raise Invalid(

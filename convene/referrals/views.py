@@ -97,11 +97,16 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
     if referral.status != Referral.Status.AWAITING_TRIAGE:
         messages.success(request, f"Referral {referral.reference} has already been triaged")
         return redirect("referrals:detail", pk=referral.pk)
-    form = TriageForm(request.POST or None, initial={"version": referral.version})
+    recommended = referral.recommended_pathway
+    form = TriageForm(
+        request.POST or None,
+        recommended=recommended,
+        initial={"version": referral.version, "pathway": recommended or None},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            if data["decision"] == "accept":
+            if form.accepts:
                 referral = referral_accept(
                     referral=referral,
                     by=user,
@@ -127,7 +132,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                 referral.refresh_from_db()
                 form = TriageForm(
                     {**request.POST.dict(), "version": referral.version},
-                    initial={"version": referral.version},
+                    recommended=referral.recommended_pathway,
                 )
                 form.is_valid()
                 form.add_error(None, error.message)

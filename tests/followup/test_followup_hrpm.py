@@ -194,3 +194,31 @@ def test_R000_4_an_hrpm_never_stops_a_strategy_discussion_clock(
     convene.refresh_from_db()
     assert convene.state == "pending"
     assert Clock.objects.filter(kind="convene", state="pending").count() == 1
+
+
+def test_R004_8_escalation_parties_of_hrpm_clocks_are_resolved(child_in_care, people, agencies):
+    from convene.clocks.parties import resolve_party, resolve_responsible
+    from convene.policy.vocab import Party
+
+    hrpm = _create(child_in_care, people)
+    meeting = _meet(hrpm, people, held_at=london(2026, 1, 31, 10, 0), next_on=date(2026, 2, 27))
+    action = services.hrpm_action_add(
+        meeting=meeting,
+        owner=people["carol"],
+        what="Disruption visit",
+        due_on=date(2026, 2, 6),
+        by=people["alice"],
+        now=london(2026, 1, 31, 12, 0),
+    )
+    owner = resolve_party(action, Party.ACTION_OWNER_AGENCY)
+    assert owner is not None
+    assert owner.agencies == (agencies["police"],)
+    assert resolve_responsible(action).professionals == (people["carol"],)
+    invited = resolve_party(hrpm, Party.INVITED_AGENCIES)
+    assert invited is not None
+    assert set(invited.agencies) == {
+        agencies["csc"],
+        agencies["police"],
+        agencies["community"],
+    }
+    assert resolve_responsible(hrpm).professionals == (people["alice"],)

@@ -241,3 +241,9 @@ def test_mark_as_held_page(client, people, make_record):
     client.force_login(people["bob"])
     # Already held: the page goes to the record.
     assert client.get(reverse("records:hold", args=[record.discussion_id])).status_code == 302
+
+
+def test_the_discussion_page_links_to_the_record(client, people, record):
+    client.force_login(people["bob"])
+    page = client.get(reverse("discussions:detail", args=[record.discussion_id])).content.decode()
+    assert _url("task-list", record) in page

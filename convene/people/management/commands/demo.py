@@ -4,9 +4,11 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from convene.people import personas
 from convene.people.demo import demo_load
+from convene.referrals.demo import demo_referrals
 
 
 class Command(BaseCommand):
@@ -26,11 +28,16 @@ class Command(BaseCommand):
             raise CommandError("--children must be between 0 and 1,000,000")
         started = time.perf_counter()
         result = demo_load(children=children)
+        cases = demo_referrals(partnership=result.partnership, now=timezone.now())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo partnership '{result.partnership.name}' ready: "
             f"{result.children_created} children created in {elapsed:.1f}s."
         )
+        if cases.referrals:
+            self.stdout.write(
+                f"{cases.referrals} referrals and {cases.discussions} strategy discussion added."
+            )
         if quiet_logins:
             return
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as any of these (synthetic people):")

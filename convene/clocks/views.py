@@ -1,0 +1,221 @@
+"""Escalation pages: list, one escalation (acknowledge, resolve), raise one (R004.8).
+
+Views parse input, call one service and redirect; who may see and act is in
+:mod:`convene.clocks.selectors`. An escalation you may not see is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from convene.clocks import selectors
+from convene.clocks.escalations import (
+    EscalationError,
+    escalation_acknowledge,
+    escalation_raise,
+    escalation_resolve,
+)
+from convene.clocks.forms import RaiseEscalationForm, ResolveEscalationForm
+from convene.clocks.labels import addressee_label
+from convene.clocks.models import Clock, Escalation
+from convene.people.models import Professional
+from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.vocab import AgencyKind
+
+PAGE_SIZE = 25
+STATE_FILTERS: dict[str, tuple[str, list[str]]] = {
+    "open": ("Open", [Escalation.State.RAISED, Escalation.State.ACKNOWLEDGED]),
+    "raised": ("Raised", [Escalation.State.RAISED]),
+    "acknowledged": ("Acknowledged", [Escalation.State.ACKNOWLEDGED]),
+    "resolved": ("Resolved", [Escalation.State.RESOLVED]),
+    "all": ("All", [choice.value for choice in Escalation.State]),
+}
+
+
+def _professional(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+@require_GET
+def escalation_list(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    state = request.GET.get("state", "open")
+    if state not in STATE_FILTERS:
+        state = "open"
+    escalations = (
+        selectors.escalations_visible_to(user=user)
+        .filter(state__in=STATE_FILTERS[state][1])
+        .select_related("partnership", "raised_by_agency")
+        .order_by("-raised_at", "-pk")
+    )
+    page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "clocks/escalation_list.html",
+        {
+            "page": page,
+            "state": state,
+            "filters": [(key, label) for key, (label, _) in STATE_FILTERS.items()],
+            "state_label": STATE_FILTERS[state][0],
+            "may_raise": _may_raise(user),
+        },
+    )
+
+
+def _may_raise(user: Professional) -> bool:
+    if user.agency is None or not partnerships_of(user=user).exists():
+        return False
+    if user.agency.kind == AgencyKind.SOCIAL_CARE.value:
+        return sees_whole_caseload(user=user)
+    return True
+
+
+def _detail_context(
+    user: Professional, escalation: Escalation, form: ResolveEscalationForm | None = None
+) -> dict[str, Any]:
+    return {
+        "escalation": escalation,
+        "may_act": selectors.escalation_may_act(user=user, escalation=escalation),
+        "sees_subject": sees_whole_caseload(user=user),
+        "addressed_labels": [
+            addressee_label(v) for v in [*escalation.addressed_roles, *escalation.addressed_parties]
+        ],
+        "unresolved_labels": [addressee_label(v) for v in escalation.unresolved],
+        "addressed_to": list(escalation.addressed_to.all()),
+        "addressed_agencies": list(escalation.addressed_agencies.all()),
+        "form": form or ResolveEscalationForm(),
+    }
+
+
+def _visible(user: Professional, pk: int) -> Escalation:
+    return get_object_or_404(
+        selectors.escalations_visible_to(user=user).select_related(
+            "partnership",
+            "raised_by",
+            "raised_by_agency",
+            "acknowledged_by",
+            "resolved_by",
+            "clock",
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _professional(request)
+    escalation = _visible(user, pk)
+    return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation))
+
+
+@require_POST
+def escalation_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _professional(request)
+    escalation = _visible(user, pk)
+    if not selectors.escalation_may_act(user=user, escalation=escalation):
+        raise PermissionDenied("You cannot acknowledge this escalation")
+    try:
+        escalation_acknowledge(escalation=escalation, by=user, now=timezone.now())
+    except EscalationError as error:
+        messages.info(request, str(error))
+    else:
+        messages.success(request, "Escalation acknowledged")
+    return redirect("escalation-detail", pk=escalation.pk)
+
+
+@require_POST
+def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _professional(request)
+    escalation = _visible(user, pk)
+    if not selectors.escalation_may_act(user=user, escalation=escalation):
+        raise PermissionDenied("You cannot resolve this escalation")
+    form = ResolveEscalationForm(request.POST)
+    if form.is_valid():
+        try:
+            escalation_resolve(
+                escalation=escalation,
+                by=user,
+                outcome=form.cleaned_data["outcome"],
+                now=timezone.now(),
+            )
+        except EscalationError as error:
+            form.add_error(error.field if error.field == "outcome" else None, str(error))
+        else:
+            messages.success(request, "Escalation resolved")
+            return redirect("escalation-detail", pk=escalation.pk)
+    return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation, form))
+
+
+@require_http_methods(["GET", "POST"])
+def escalation_raise_view(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    if not _may_raise(user):
+        raise PermissionDenied("You cannot raise an escalation")
+    assert user.agency is not None
+    partnerships = partnerships_of(user=user).order_by("name")
+    to_partner = user.agency.kind == AgencyKind.SOCIAL_CARE.value
+    agencies = None
+    if to_partner:
+        agencies = selectors.partner_agencies_of(partnerships=partnerships).order_by("name")
+    clock = _clock_from(request, user)
+    form = RaiseEscalationForm(
+        request.POST if request.method == "POST" else None,
+        partnerships=partnerships,
+        agencies=agencies,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            escalation = escalation_raise(
+                by=user,
+                partnership=form.cleaned_data["partnership"],
+                direction=(
+                    Escalation.Direction.SOCIAL_CARE_TO_PARTNER
+                    if to_partner
+                    else Escalation.Direction.PARTNER_TO_SOCIAL_CARE
+                ),
+                agency=form.cleaned_data.get("agency"),
+                what_is_late=form.cleaned_data["what_is_late"],
+                details=form.cleaned_data["details"],
+                responsible=form.cleaned_data["responsible"],
+                clock=clock,
+                now=timezone.now(),
+            )
+        except EscalationError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, str(error))
+        else:
+            messages.success(request, "Escalation raised")
+            return HttpResponseRedirect(reverse("escalation-detail", args=[escalation.pk]))
+    return render(
+        request,
+        "clocks/escalation_raise.html",
+        {
+            "form": form,
+            "to_partner": to_partner,
+            "clock": clock,
+            "several_partnerships": partnerships.count() > 1,
+        },
+    )
+
+
+def _clock_from(request: HttpRequest, user: Professional) -> Clock | None:
+    raw = request.GET.get("clock") or request.POST.get("clock")
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise PermissionDenied("You cannot escalate this timescale")
+    clock = selectors.clocks_visible_to(user=user).filter(pk=int(raw)).first()
+    if clock is None:
+        raise PermissionDenied("You cannot escalate this timescale")
+    return clock

@@ -1,0 +1,383 @@
+"""REST API for strategy discussions (django-ninja Router): convene, schedule, invite, cancel,
+reply, list, read. Calls the same services as the pages; acts as the authenticated user."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from convene.core.api import ERRORS, ErrorOut, acting_user, answer, error
+from convene.core.errors import Invalid, NotFound
+from convene.discussions import selectors
+from convene.discussions.models import Discussion, Invitation
+from convene.discussions.services import (
+    discussion_cancel,
+    discussion_create,
+    discussion_invite,
+    discussion_reschedule,
+    discussion_schedule,
+    invitation_respond,
+)
+from convene.people.models import Child, Professional
+from convene.people.selectors import sees_whole_caseload
+from convene.referrals.selectors import referrals_visible_to
+
+router = Router(tags=["discussions"])
+
+
+class DiscussionIn(Schema):
+    referral_id: int
+    kind: str = Field(description="strategy_discussion or strategy_meeting")
+    child_ids: list[int] = Field(description="The referral's children, and siblings (R001.13)")
+    chair_id: int | None = None
+    invitee_ids: list[int] = Field(default_factory=list, description="Professionals only")
+    starts_at: datetime | None = Field(None, description="Omit to request without a time yet")
+    ends_at: datetime | None = None
+    venue: str = ""
+    virtual_link: str = ""
+    allow_missing_required: bool = Field(
+        False, description="Go ahead although required people (R001.4, R002.4) are not invited"
+    )
+
+
+class ScheduleIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    venue: str = ""
+    virtual_link: str = ""
+    chair_id: int | None = Field(None, description="Only when scheduling a requested discussion")
+    allow_missing_required: bool = False
+    expected_version: int
+
+
+class InviteIn(Schema):
+    invitee_ids: list[int]
+    expected_version: int
+
+
+class CancelIn(Schema):
+    reason: str
+    close_referral: bool = Field(
+        False, description="The discussion is no longer needed: close the referral, waive its clock"
+    )
+    expected_version: int
+
+
+class ReplyIn(Schema):
+    response: str = Field(description="accepted or apologies")
+    note: str = ""
+
+
+class InvitationOut(Schema):
+    id: int
+    professional_id: int
+    name: str
+    agency: str | None
+    response: str
+    response_note: str
+    responded_at: datetime | None
+    sent_at: datetime | None
+    sent_sequence: int | None
+
+
+class ChecklistItemOut(Schema):
+    who: str
+    requirement: str
+    status: str
+    met_by: list[str]
+    summary: str
+    citation: str
+    rule_ids: list[str]
+
+
+class DiscussionOut(Schema):
+    id: int
+    reference: str
+    referral_id: int | None = Field(description="Only for children's social care")
+    kind: str
+    state: str
+    version: int
+    sequence: int
+    starts_at: datetime | None
+    ends_at: datetime | None
+    venue: str
+    virtual_link: str
+    chair_id: int | None
+    chair: str | None
+    children: list[str]
+    cancel_reason: str
+    invitations: list[InvitationOut]
+    required_attendance: list[ChecklistItemOut]
+
+
+def discussion_out(discussion: Discussion, user: Professional) -> DiscussionOut:
+    invitations = selectors.invitations_for(discussion=discussion)
+    children = list(discussion.children.all())
+    attending = [i.professional for i in invitations if i.response != Invitation.Response.APOLOGIES]
+    items = selectors.discussion_checklist(
+        referral=discussion.referral, children=children, invitees=attending, kind=discussion.kind
+    )
+    return DiscussionOut(
+        id=discussion.pk,
+        reference=discussion.reference,
+        referral_id=discussion.referral_id if sees_whole_caseload(user=user) else None,
+        kind=discussion.kind,
+        state=discussion.state,
+        version=discussion.version,
+        sequence=discussion.sequence,
+        starts_at=discussion.starts_at,
+        ends_at=discussion.ends_at,
+        venue=discussion.venue,
+        virtual_link=discussion.virtual_link,
+        chair_id=discussion.chair_id,
+        chair=str(discussion.chair) if discussion.chair else None,
+        children=[child.full_name for child in children],
+        cancel_reason=discussion.cancel_reason,
+        invitations=[
+            InvitationOut(
+                id=i.pk,
+                professional_id=i.professional_id,
+                name=str(i.professional),
+                agency=str(i.professional.agency) if i.professional.agency else None,
+                response=i.response,
+                response_note=i.response_note,
+                responded_at=i.responded_at,
+                sent_at=i.sent_at,
+                sent_sequence=i.sent_sequence,
+            )
+            for i in invitations
+        ],
+        required_attendance=[
+            ChecklistItemOut(
+                who=item.who,
+                requirement=str(item.requirement),
+                status=str(item.status),
+                met_by=list(item.met_by),
+                summary=item.summary,
+                citation=item.citation,
+                rule_ids=list(item.rule_ids),
+            )
+            for item in items
+        ],
+    )
+
+
+def _people(ids: list[int], what: str) -> list[Professional]:
+    found = {p.pk: p for p in Professional.objects.select_related("agency").filter(pk__in=ids)}
+    for pk in ids:
+        if pk not in found:
+            raise Invalid(f"Unknown {what} {pk}: only professionals can be invited", field=what)
+    return [found[pk] for pk in ids]  # duplicates kept, so the service can say so
+
+
+def _create(payload: DiscussionIn, user: Professional) -> DiscussionOut:
+    referral = referrals_visible_to(user=user).filter(pk=payload.referral_id).first()
+    if referral is None:
+        raise NotFound("Referral not found")
+    children_by_id = {c.pk: c for c in Child.objects.filter(pk__in=payload.child_ids)}
+    for child_id in payload.child_ids:
+        if child_id not in children_by_id:
+            raise Invalid(f"Unknown child {child_id}", field="children")
+    chair = _people([payload.chair_id], "chair")[0] if payload.chair_id else None
+    discussion = discussion_create(
+        referral=referral,
+        children=[children_by_id[pk] for pk in payload.child_ids],
+        kind=payload.kind,
+        chair=chair,
+        invitees=_people(payload.invitee_ids, "invitees"),
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        venue=payload.venue,
+        virtual_link=payload.virtual_link,
+        allow_missing_required=payload.allow_missing_required,
+        by=user,
+        now=timezone.now(),
+    )
+    return discussion_out(discussion, user)
+
+
+@router.post("", response={201: DiscussionOut, **ERRORS}, summary="Convene a discussion")
+def create_discussion(request: HttpRequest, payload: DiscussionIn) -> Status[Any]:
+    """Convene a strategy discussion or meeting; with a start and end it is scheduled and the
+    invitations go out, without it is requested."""
+    user = acting_user(request)
+    return answer(201, lambda: _create(payload, user))
+
+
+@router.get("", response=list[DiscussionOut], summary="Discussions you can see")
+def list_discussions(
+    request: HttpRequest, state: str | None = None, limit: int = 50
+) -> list[DiscussionOut]:
+    """Social care: the partnership's; everyone else: those they are invited to."""
+    user = acting_user(request)
+    discussions = selectors.discussions_visible_to(user=user).select_related("chair", "referral")
+    if state:
+        discussions = discussions.filter(state=state)
+    return [
+        discussion_out(d, user)
+        for d in discussions.order_by("starts_at", "pk")[: max(1, min(limit, 200))]
+    ]
+
+
+def _visible(request: HttpRequest, discussion_id: int) -> tuple[Professional, Discussion | None]:
+    user = acting_user(request)
+    found = (
+        selectors.discussions_visible_to(user=user)
+        .select_related("referral", "chair", "partnership")
+        .filter(pk=discussion_id)
+        .first()
+    )
+    return user, found
+
+
+NOT_FOUND = "Discussion not found"
+
+
+@router.get(
+    "/{discussion_id}", response={200: DiscussionOut, 404: ErrorOut}, summary="Read a discussion"
+)
+def read_discussion(request: HttpRequest, discussion_id: int) -> Status[Any]:
+    user, discussion = _visible(request, discussion_id)
+    if discussion is None:
+        return error(404, NOT_FOUND)
+    return Status(200, discussion_out(discussion, user))
+
+
+@router.post(
+    "/{discussion_id}/schedule",
+    response={200: DiscussionOut, **ERRORS},
+    summary="Schedule a requested discussion, or reschedule a scheduled one",
+)
+def schedule(request: HttpRequest, discussion_id: int, payload: ScheduleIn) -> Status[Any]:
+    user, discussion = _visible(request, discussion_id)
+    if discussion is None:
+        return error(404, NOT_FOUND)
+    found = discussion
+
+    def call() -> DiscussionOut:
+        if found.state == Discussion.State.REQUESTED:
+            chair = _people([payload.chair_id], "chair")[0] if payload.chair_id else None
+            changed = discussion_schedule(
+                discussion=found,
+                starts_at=payload.starts_at,
+                ends_at=payload.ends_at,
+                venue=payload.venue,
+                virtual_link=payload.virtual_link,
+                chair=chair,
+                allow_missing_required=payload.allow_missing_required,
+                by=user,
+                now=timezone.now(),
+                expected_version=payload.expected_version,
+            )
+        else:
+            changed = discussion_reschedule(
+                discussion=found,
+                starts_at=payload.starts_at,
+                ends_at=payload.ends_at,
+                venue=payload.venue,
+                virtual_link=payload.virtual_link,
+                by=user,
+                now=timezone.now(),
+                expected_version=payload.expected_version,
+            )
+        return discussion_out(changed, user)
+
+    return answer(200, call)
+
+
+@router.post(
+    "/{discussion_id}/invitations",
+    response={201: DiscussionOut, **ERRORS},
+    summary="Invite more professionals",
+)
+def invite(request: HttpRequest, discussion_id: int, payload: InviteIn) -> Status[Any]:
+    user, discussion = _visible(request, discussion_id)
+    if discussion is None:
+        return error(404, NOT_FOUND)
+    found = discussion
+
+    def call() -> DiscussionOut:
+        discussion_invite(
+            discussion=found,
+            invitees=_people(payload.invitee_ids, "invitees"),
+            by=user,
+            now=timezone.now(),
+            expected_version=payload.expected_version,
+        )
+        found.refresh_from_db()
+        return discussion_out(found, user)
+
+    return answer(201, call)
+
+
+@router.post(
+    "/{discussion_id}/cancel",
+    response={200: DiscussionOut, **ERRORS},
+    summary="Cancel, with the reason",
+)
+def cancel(request: HttpRequest, discussion_id: int, payload: CancelIn) -> Status[Any]:
+    user, discussion = _visible(request, discussion_id)
+    if discussion is None:
+        return error(404, NOT_FOUND)
+    found = discussion
+    return answer(
+        200,
+        lambda: discussion_out(
+            discussion_cancel(
+                discussion=found,
+                reason=payload.reason,
+                close_referral=payload.close_referral,
+                by=user,
+                now=timezone.now(),
+                expected_version=payload.expected_version,
+            ),
+            user,
+        ),
+    )
+
+
+@router.post(
+    "/{discussion_id}/invitations/{invitation_id}/reply",
+    response={200: InvitationOut, **ERRORS},
+    summary="Accept, or send apologies",
+)
+def reply(
+    request: HttpRequest, discussion_id: int, invitation_id: int, payload: ReplyIn
+) -> Status[Any]:
+    user, discussion = _visible(request, discussion_id)
+    invitation = (
+        discussion.invitations.select_related("professional__agency")
+        .filter(pk=invitation_id)
+        .first()
+        if discussion is not None
+        else None
+    )
+    if invitation is None:
+        return error(404, "Invitation not found")
+    found = invitation
+
+    def call() -> InvitationOut:
+        answered = invitation_respond(
+            invitation=found,
+            response=payload.response,
+            note=payload.note,
+            by=user,
+            now=timezone.now(),
+        )
+        return InvitationOut(
+            id=answered.pk,
+            professional_id=answered.professional_id,
+            name=str(found.professional),
+            agency=str(found.professional.agency) if found.professional.agency else None,
+            response=answered.response,
+            response_note=answered.response_note,
+            responded_at=answered.responded_at,
+            sent_at=answered.sent_at,
+            sent_sequence=answered.sent_sequence,
+        )
+
+    return answer(200, call)

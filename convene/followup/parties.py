@@ -1,0 +1,56 @@
+"""Who the escalation and reminder parties are for the follow-through's clock subjects.
+
+Registered with ``convene.clocks.parties`` in ``FollowupConfig.ready()``: an HRPM
+safety-plan action's owner agency (``action_owner_agency``, R004.8) and who answers
+for it; an HRPM's agencies and the social worker who runs it.
+"""
+
+from __future__ import annotations
+
+from convene.clocks.parties import PartyMembers, register_party_resolver
+from convene.followup.models import Hrpm, HrpmAction
+from convene.people.models import Agency, Professional
+from convene.policy.vocab import Party
+
+
+def _owner_agency(action: HrpmAction) -> Agency | None:
+    if action.owner_agency is not None:
+        return action.owner_agency
+    owner = action.owner_professional
+    return owner.agency if owner is not None else None
+
+
+def _hrpm_action_party(action: HrpmAction, party: Party) -> PartyMembers | None:
+    if party == Party.ACTION_OWNER_AGENCY:
+        agency = _owner_agency(action)
+        return PartyMembers(agencies=(agency,)) if agency is not None else None
+    if party == Party.INVITED_AGENCIES:
+        return _hrpm_party(action.meeting.hrpm, party)
+    return None
+
+
+def _hrpm_action_responsible(action: HrpmAction) -> PartyMembers | None:
+    if action.owner_professional is not None:
+        return PartyMembers(professionals=(action.owner_professional,))
+    agency = _owner_agency(action)
+    return PartyMembers(agencies=(agency,)) if agency is not None else None
+
+
+def _hrpm_party(hrpm: Hrpm, party: Party) -> PartyMembers | None:
+    if party != Party.INVITED_AGENCIES:
+        return None
+    last = hrpm.meetings.order_by("-number").first()
+    if last is None:
+        return None
+    agencies = Agency.objects.filter(staff__hrpm_meetings=last).distinct().order_by("name")
+    return PartyMembers(agencies=tuple(agencies))
+
+
+def _hrpm_responsible(hrpm: Hrpm) -> PartyMembers | None:
+    creator = hrpm.created_by
+    return PartyMembers(professionals=(creator,)) if isinstance(creator, Professional) else None
+
+
+def register() -> None:
+    register_party_resolver(HrpmAction, _hrpm_action_party, responsible=_hrpm_action_responsible)
+    register_party_resolver(Hrpm, _hrpm_party, responsible=_hrpm_responsible)

@@ -1,0 +1,144 @@
+"""The outbox: one row per message Convene has decided to send, and the worker's schedule.
+
+A :class:`Delivery` row is written in the same transaction that decides a
+message is due (a reminder, an escalation), and its unique constraint makes
+deciding twice impossible. In-app notifications are delivered by existing;
+emails are sent later by the worker, which records each attempt before it
+sends and the result after (docs/reminders-and-escalation.md).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+
+class Delivery(models.Model):
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        IN_APP = "in_app", "In Convene"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    # The idempotency key: the Message-ID of the email is made from it when the
+    # delivery is decided, so every attempt at one delivery carries the same id.
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    message_id = models.CharField(max_length=200, unique=True)
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.PROTECT, related_name="deliveries"
+    )
+    # What it is about: a clock (reminders), an escalation (notices)...
+    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    source_id = models.PositiveBigIntegerField()
+    source = GenericForeignKey("source_type", "source_id")
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    recipient_agency = models.ForeignKey(
+        "people.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+    )
+    # "professional:<id>" or "agency:<id>": one column for the uniqueness rule.
+    recipient_key = models.CharField(max_length=60)
+    to_address = models.EmailField(blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(fields=["channel", "state", "next_attempt_at"]),
+            models.Index(fields=["source_type", "source_id", "kind"]),
+            models.Index(fields=["recipient", "channel", "read_at"]),
+            models.Index(fields=["partnership", "state"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_type", "source_id", "kind", "channel", "recipient_key"],
+                name="delivery_once_per_source_kind_channel_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | Q(recipient_agency__isnull=False),
+                name="delivery_has_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(channel="email", to_address__gt="")
+                | Q(channel="in_app", recipient__isnull=False, to_address="", state="sent"),
+                name="delivery_email_has_address_in_app_has_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False)
+                | (~Q(state="sent") & Q(sent_at__isnull=True)),
+                name="delivery_sent_at_iff_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="failed", failed_at__isnull=False)
+                | (~Q(state="failed") & Q(failed_at__isnull=True)),
+                name="delivery_failed_at_iff_failed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=["pending", "sending"]) | Q(next_attempt_at__isnull=False),
+                name="delivery_unsent_has_next_attempt",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending")
+                | Q(attempt_started_at__isnull=False, attempts__gte=1),
+                name="delivery_sending_has_started_attempt",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.kind} to {self.recipient_key}"
+
+
+class PeriodicRun(models.Model):
+    """One row per periodic task per time slot: several workers enqueue it once.
+
+    The worker inserts the row and enqueues the task in one transaction; the
+    unique constraint turns a second worker's attempt into a no-op.
+    """
+
+    task_path = models.CharField(max_length=200)
+    slot_start = models.DateTimeField()
+    enqueued_at = models.DateTimeField()
+    task_result_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-slot_start", "task_path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_path", "slot_start"], name="periodic_run_once_per_slot"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_path} at {self.slot_start:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from convene.reminders import views
+
+urlpatterns = [
+    path("notifications/", views.notification_list, name="notification-list"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("deliveries/failed/", views.failed_deliveries, name="deliveries-failed"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry_view, name="delivery-retry"),
+]

@@ -1,0 +1,64 @@
+"""Notifications (in-app reminders and notices) and, for admins, failed emails."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from convene.people.models import Professional
+from convene.reminders import selectors, services
+
+PAGE_SIZE = 25
+
+
+def _professional(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    page = Paginator(selectors.notifications_for(user=user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reminders/notification_list.html", {"page": page})
+
+
+@require_POST
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    count = services.notifications_mark_read(user=user, now=timezone.now())
+    messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
+    return redirect("notification-list")
+
+
+@require_GET
+def failed_deliveries(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    if not selectors.may_manage_deliveries(user=user):
+        raise PermissionDenied("Only partnership admins see failed emails")
+    deliveries = selectors.deliveries_failed_visible_to(user=user).select_related(
+        "recipient", "recipient_agency", "partnership"
+    )
+    page = Paginator(deliveries.order_by("-failed_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reminders/failed_deliveries.html", {"page": page})
+
+
+@require_POST
+def delivery_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _professional(request)
+    if not selectors.may_manage_deliveries(user=user):
+        raise PermissionDenied("Only partnership admins retry failed emails")
+    delivery = get_object_or_404(selectors.deliveries_failed_visible_to(user=user), pk=pk)
+    services.delivery_retry(delivery=delivery, now=timezone.now())
+    messages.success(request, f"The email to {delivery.to_address} will be sent again")
+    return redirect("deliveries-failed")

@@ -1,0 +1,180 @@
+"""Invitations by email with an iCalendar attachment; updates, cancellations, the referrer's
+preparation checklist (R003.4). Everything is sent after commit through the task queue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from icalendar import Calendar
+
+from convene.discussions.models import Invitation
+from convene.discussions.services import discussion_cancel, discussion_reschedule
+from convene.discussions.tasks import send_invitation_notice
+from tests.convening import NOW, scheduled_discussion
+
+pytestmark = pytest.mark.django_db
+
+
+def _calendar(message):
+    [(filename, content, mimetype)] = message.attachments
+    assert filename.endswith(".ics")
+    assert mimetype.startswith("text/calendar")
+    data = content.encode() if isinstance(content, str) else content
+    calendar = Calendar.from_ical(data)
+    [event] = calendar.walk("VEVENT")
+    return calendar, event
+
+
+def _to(mailoutbox, address):
+    return [m for m in mailoutbox if m.to == [address]]
+
+
+@pytest.fixture
+def convened(accepted_for, people, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion = scheduled_discussion(referral=accepted_for(), people=people)
+    return discussion
+
+
+def test_each_invitee_gets_an_email_with_an_ics_invitation(convened, mailoutbox):
+    [message] = _to(mailoutbox, "carol@example.org")
+    assert message.subject.startswith("Invitation: strategy discussion on Wednesday 4 March 2026")
+    assert "Carol Clarke" in message.body
+    assert "http://testserver/invitations/" in message.body
+    assert "R002.10" in message.body
+    # Email is not a secure channel: no child is named in it.
+    for child in convened.children.all():
+        assert child.last_name not in message.body
+        assert child.last_name not in message.subject
+    calendar, event = _calendar(message)
+    assert str(calendar["method"]) == "REQUEST"
+    assert str(event["uid"]) == f"{convened.uid}@convene"
+    assert int(event["sequence"]) == 0
+    assert event.decoded("dtstart") == NOW + timedelta(hours=3)
+    assert event.decoded("dtend") == NOW + timedelta(hours=4)
+    assert str(event["location"]) == "Riverside House, meeting room 2"
+    assert str(event["url"]) == "https://meet.example.org/sd-1"
+    assert "carol@example.org" in str(event["attendee"])
+    assert "bob@example.org" in str(event["organizer"])
+    assert message.reply_to == ["bob@example.org"]
+
+
+def test_R003_4_the_referrer_receives_the_preparation_checklist(convened, mailoutbox):
+    [message] = _to(mailoutbox, "rita@example.org")
+    assert message.subject == "Strategy discussion arranged: what to prepare"
+    body = message.body
+    for item in (
+        "start date at your setting",
+        "forms you completed after disclosures or concerns",
+        "attendance record, and incident and accident records",
+        "parental engagement",
+        "health and development",
+        "previous concerns or worries",
+    ):
+        assert item in body
+    assert "R003.4" in body
+    assert message.attachments == []
+    convened.refresh_from_db()
+    assert convened.referrer_notified_at is not None
+
+
+def test_a_member_of_the_public_is_not_sent_the_meeting_details(
+    accepted_for, people, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled_discussion(referral=accepted_for(referrer_agency=None), people=people)
+    assert _to(mailoutbox, "rita@example.org") == []
+
+
+def test_reschedule_bumps_the_sequence_and_sends_the_update(
+    convened, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    new_start = NOW + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_reschedule(
+            discussion=convened,
+            starts_at=new_start,
+            ends_at=new_start + timedelta(minutes=90),
+            venue="Police station, interview suite",
+            by=people["bob"],
+            now=NOW,
+            expected_version=convened.version,
+        )
+    [message] = _to(mailoutbox, "dev@example.org")
+    assert message.subject.startswith("Changed: strategy discussion now on Thursday 5 March 2026")
+    assert "It was: Wednesday 4 March 2026, 13:00 to 14:00" in message.body
+    calendar, event = _calendar(message)
+    assert str(calendar["method"]) == "REQUEST"
+    assert str(event["uid"]) == f"{convened.uid}@convene"  # the same entry, replaced
+    assert int(event["sequence"]) == 1
+    assert event.decoded("dtstart") == new_start
+    assert str(event["location"]) == "Police station, interview suite"
+    assert (
+        Invitation.objects.get(discussion=convened, professional=people["dev"]).sent_sequence == 1
+    )
+    [referrer] = _to(mailoutbox, "rita@example.org")
+    assert referrer.subject.startswith("Changed:")
+
+
+def test_cancel_sends_method_cancel(
+    convened, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_cancel(
+            discussion=convened,
+            reason="The child has been placed with grandparents; police and health agree to NFA",
+            by=people["bob"],
+            now=NOW,
+            expected_version=convened.version,
+        )
+    [message] = _to(mailoutbox, "erin@example.org")
+    assert message.subject.startswith("Cancelled:")
+    assert "placed with grandparents" in message.body
+    calendar, event = _calendar(message)
+    assert str(calendar["method"]) == "CANCEL"
+    assert str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == f"{convened.uid}@convene"
+    assert int(event["sequence"]) == 1
+    assert len(_to(mailoutbox, "rita@example.org")) == 1
+
+
+def test_newly_invited_people_get_an_invitation_not_an_update(
+    convened, people, mailoutbox, django_capture_on_commit_callbacks
+):
+    from convene.discussions.services import discussion_invite
+
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion_invite(
+            discussion=convened,
+            invitees=[people["priya"]],
+            by=people["bob"],
+            now=NOW,
+            expected_version=convened.version,
+        )
+    [message] = mailoutbox
+    assert message.to == ["priya@example.org"]
+    assert message.subject.startswith("Invitation:")
+
+
+def test_a_notice_made_out_of_date_by_a_later_change_is_not_sent(convened, people, mailoutbox):
+    mailoutbox.clear()
+    invitation = convened.invitations.get(professional=people["carol"])
+    result = send_invitation_notice.call(
+        invitation_id=invitation.pk, notice="invitation", sequence=convened.sequence - 1
+    )
+    assert result == "superseded"
+    assert mailoutbox == []
+
+
+def test_a_notice_already_sent_is_not_sent_twice(convened, people, mailoutbox):
+    mailoutbox.clear()
+    invitation = convened.invitations.get(professional=people["carol"])
+    result = send_invitation_notice.call(
+        invitation_id=invitation.pk, notice="invitation", sequence=convened.sequence
+    )
+    assert result == "already sent"
+    assert mailoutbox == []
