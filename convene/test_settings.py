@@ -1,4 +1,9 @@
-"""Settings for the test suite and type checking: development defaults, fast hashing."""
+"""Settings for the test suite and type checking: development defaults, fast hashing.
+
+Two-factor sign-in is enforced in tests as in production: the test client's
+``force_login`` (tests/conftest.py) also marks the session as having passed it,
+and the browser tests' ``sign_in`` enters a real authenticator code.
+"""
 
 import os
 
@@ -9,3 +14,4 @@ from convene.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CONVENE_DEMO_SKIP_2FA = False

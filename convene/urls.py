@@ -1,21 +1,24 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
+from django.views.generic import RedirectView
 
 from convene.people import views as people_views
 
 admin.site.site_header = "Convene administration"
 admin.site.site_title = "Convene administration"
 
+handler400 = "convene.core.errors.bad_request"
+
 urlpatterns = [
     path("", people_views.home, name="home"),
     path("children/<int:pk>/", people_views.child_detail, name="child-detail"),
+    path("", include("convene.accounts.urls")),
+    path("", include("convene.api.urls")),
+    # The admin signs in through Convene's own two-step sign-in, never its own form.
     path(
-        "sign-in/",
-        login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),
-        name="login",
+        "admin/login/",
+        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
     ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

@@ -8,10 +8,19 @@ from django.test import Client
 from convene.people import factories, personas
 from convene.people.models import Agency, Partnership, Professional
 from tests.pagecheck import check_page
+from tests.totp import verify_session
 
 
 class CheckedClient(Client):
-    """A test client that checks every HTML page it receives (STYLE habit 8)."""
+    """A test client that checks every HTML page it receives (STYLE habit 8).
+
+    ``force_login`` also marks the session as having passed two-factor sign-in,
+    which every signed-in request must have (RequireTwoFactorMiddleware).
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        verify_session(self, user)
 
     def request(self, **request: Any) -> Any:
         response = super().request(**request)
