@@ -224,4 +224,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Axes logs every attempt at INFO; failures and lock-outs (WARNING) are what matter,
+    # and every sign-in is in the audit log anyway.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

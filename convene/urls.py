@@ -1,8 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from convene.accounts import views as accounts_views
 from convene.people import views as people_views
 
 admin.site.site_header = "Convene administration"
@@ -16,9 +15,6 @@ urlpatterns = [
     path("", include("convene.accounts.urls")),
     path("", include("convene.api.urls")),
     # The admin signs in through Convene's own two-step sign-in, never its own form.
-    path(
-        "admin/login/",
-        login_not_required(RedirectView.as_view(pattern_name="login", query_string=True)),
-    ),
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,8 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
@@ -139,3 +140,15 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponseBase:
             "secret": services.totp_secret_text(device=device),
         },
     )
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponseBase:
+    """The admin's own login form is replaced: everyone signs in through both steps.
+
+    Django's admin sends signed-in people who are not staff here too; they get a
+    plain refusal rather than a second sign-in form.
+    """
+    if request.user.is_authenticated:
+        raise PermissionDenied("The administration pages are for partnership administrators")
+    return redirect_to_login(request.GET.get("next") or "/admin/")

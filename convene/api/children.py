@@ -64,7 +64,9 @@ def children_search(
     )
 
 
-@router.get("/{child_id}", response={200: ChildOut, 404: Message, **ERRORS}, operation_id="child_detail")
+@router.get(
+    "/{child_id}", response={200: ChildOut, 404: Message, **ERRORS}, operation_id="child_detail"
+)
 def child_detail(request: HttpRequest, child_id: PathEx[int, P(ge=1, le=MAX_ID)]) -> ChildOut:
     """One child's record; 404 for a child you may not see (as for one that does not exist)."""
     user = api_user(request)
