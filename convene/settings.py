@@ -189,6 +189,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "convene.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "convene.core.net.client_ip"
+# Never keep the code or the CSRF token a failed attempt sent (passwords are always masked).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 AXES_VERBOSE = False
 
 # Two-factor (django-otp, TOTP authenticator apps).

@@ -76,3 +76,9 @@ def test_who_has_looked_shows_names_as_text(client, people, hostile_child):
     client.force_login(alice)
     html = client.get(f"/children/{hostile_child.pk}/").content.decode()
     assert SCRIPT not in html
+
+
+def test_a_nul_in_a_search_is_harmless(client, people, hostile_child):
+    # PostgreSQL cannot compare text containing NUL; the search drops it.
+    client.force_login(people["alice"])
+    assert client.get("/", {"q": "\x00Smi\x00th"}).status_code == 200

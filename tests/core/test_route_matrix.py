@@ -37,16 +37,34 @@ def _rules() -> dict[str, list[Case]]:
 RULES = _rules()
 
 
-def named_routes(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+def all_routes(
+    resolver: URLResolver | None = None, prefix: str = "", path: str = ""
+) -> Iterator[tuple[str | None, str]]:
+    """(name or None, path pattern) of every route outside the admin and the API."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
+        route = path + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             namespace = pattern.namespace
             if namespace in EXCLUDED_NAMESPACES:
                 continue
-            yield from named_routes(pattern, f"{prefix}{namespace}:" if namespace else prefix)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield prefix + pattern.name
+            yield from all_routes(pattern, f"{prefix}{namespace}:" if namespace else prefix, route)
+        elif isinstance(pattern, URLPattern):
+            yield (prefix + pattern.name if pattern.name else None), route
+
+
+def named_routes() -> Iterator[str]:
+    return (name for name, _ in all_routes() if name)
+
+
+def test_every_route_is_named():
+    # The admin's and the API's own spaces have their own rules (see module docstring).
+    unnamed = [
+        route
+        for name, route in all_routes()
+        if name is None and not route.lstrip("^").startswith(("admin/", "api/"))
+    ]
+    assert unnamed == [], f"name these routes so the matrix can check them: {unnamed}"
 
 
 def test_every_route_has_a_rule():
