@@ -1,6 +1,7 @@
 """Browser journeys for sign-in with two factors, under the real CSP, with axe scans."""
 
 import pytest
+from playwright.sync_api import expect
 
 from convene.people.factories import ChildFactory
 from tests.e2e.conftest import (
@@ -93,7 +94,8 @@ def test_the_api_tokens_page_and_api_docs_work_under_the_csp(live_server, page, 
 
     page.goto(f"{live_server.url}/api/docs")
     page.locator("#operations-children-children_search button").first.click()
-    assert page.get_by_text("Children you may see, optionally searched").is_visible()
+    # Swagger UI expands the operation asynchronously: wait for it.
+    expect(page.get_by_text("Children you may see, optionally searched")).to_be_visible()
 
 
 def test_the_admin_works_under_the_csp(live_server, page, people, partnership):
