@@ -7,12 +7,19 @@ from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
-from convene.core.access import child_grants, sees_whole_caseload
+from convene.core.access import CASELOAD_ROLES, child_grants, sees_whole_caseload
 from convene.people import nhs_number
 from convene.people.models import Child, Partnership, Professional
 
-# The caseload rule lives in the permission layer; pages and templates ask it here.
-__all__ = ["children_search", "children_visible_to", "partnerships_of", "sees_whole_caseload"]
+# The caseload rule lives in the permission layer (convene.core.access); it is
+# re-exported here so existing callers keep working.
+__all__ = [
+    "CASELOAD_ROLES",
+    "children_search",
+    "children_visible_to",
+    "partnerships_of",
+    "sees_whole_caseload",
+]
 
 
 def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
