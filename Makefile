@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 UV_VERSION := 0.9.30
-DEV_ENV := CONVENE_DEVELOPMENT=true DEBUG=true
+# The demo signs in with a password only; production refuses CONVENE_DEMO_SKIP_2FA.
+DEV_ENV := CONVENE_DEVELOPMENT=true DEBUG=true CONVENE_DEMO_SKIP_2FA=true
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck pytest deps chromium migrate demo worker clean bench

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from convene.core.env import env_bool, env_database, env_int, env_list, env_str
@@ -23,6 +25,12 @@ else:
         raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be false unless CONVENE_DEVELOPMENT is true")
+# Two-factor sign-in is always on, except in a development demo that asks to skip it.
+CONVENE_DEMO_SKIP_2FA = env_bool("CONVENE_DEMO_SKIP_2FA", False)
+if CONVENE_DEMO_SKIP_2FA and not DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "CONVENE_DEMO_SKIP_2FA is only allowed when CONVENE_DEVELOPMENT is true"
+    )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEVELOPMENT else [])
 if not ALLOWED_HOSTS:
@@ -39,7 +47,15 @@ INSTALLED_APPS = [
     "govuk_frontend_django",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "csp",
+    "ninja",
     "convene.core",
+    "convene.audit",
+    "convene.accounts",
+    "convene.api",
     "convene.people",
     "convene.policy",
     "convene.clocks",
@@ -58,9 +74,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "convene.accounts.middleware.RequireTwoFactorMiddleware",
+    "convene.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so it can turn a refused sign-in into the "locked out" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "convene.urls"
@@ -96,6 +118,11 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.Professional"
+# Axes first: it refuses a locked-out username before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -176,6 +203,7 @@ SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared devices: closing the browser signs out
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -189,6 +217,52 @@ if not DEVELOPMENT:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Proxies in front of Convene that append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Lock-out (django-axes): after AXES_FAILURE_LIMIT wrong passwords or codes for one
+# username from one address, refuse that pair for 30 minutes. Per pair, not per
+# username alone, so a stranger cannot lock a duty social worker out from elsewhere
+# and one person's typos cannot lock out a whole office behind one NAT address.
+# The cool-off is not restarted by further tries. Guessing from many addresses
+# still meets the second factor, which django-otp throttles per device.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=30)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "convene.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "convene.core.net.client_ip"
+# Never keep the code or the CSRF token a failed attempt sent (passwords are always masked).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+AXES_VERBOSE = False
+
+# Two-factor (django-otp, TOTP authenticator apps).
+OTP_TOTP_ISSUER = "Convene"
+TWO_FACTOR_PENDING_SECONDS = 5 * 60  # between the password and the code
+
+# Requests larger than this are refused with a "too large" page (413), not read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 500
+
+# Content Security Policy (django-csp 4): nothing inline, nothing from elsewhere.
+# The only relaxation is for Swagger UI at /api/docs (see docs/security.md).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CSRF_FAILURE_VIEW = "convene.core.error_pages.csrf_failure"
+
 SERVICE_NAME = "Convene"
 
 LOGGING = {
@@ -196,4 +270,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Axes logs every attempt at INFO; failures and lock-outs (WARNING) are what matter,
+    # and every sign-in is in the audit log anyway.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,4 +1,9 @@
-"""Settings for the test suite and type checking: development defaults, fast hashing."""
+"""Settings for the test suite and type checking: development defaults, fast hashing.
+
+Two-factor sign-in is enforced in tests as in production: the test client's
+``force_login`` (tests/conftest.py) also marks the session as having passed it,
+and the browser tests' ``sign_in`` enters a real authenticator code.
+"""
 
 import os
 
@@ -12,3 +17,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run at once, in the process, when queued (after commit): no worker in tests.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SITE_URL = "http://testserver"
+CONVENE_DEMO_SKIP_2FA = False

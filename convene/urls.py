@@ -1,12 +1,13 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from convene.accounts import views as accounts_views
 from convene.people import views as people_views
 
 admin.site.site_header = "Convene administration"
 admin.site.site_title = "Convene administration"
+
+handler400 = "convene.core.error_pages.bad_request"
 
 urlpatterns = [
     path("", people_views.home, name="home"),
@@ -15,13 +16,11 @@ urlpatterns = [
     path("", include("convene.discussions.urls")),
     path("", include("convene.records.urls")),
     path("", include("convene.followup.urls")),
-    path(
-        "sign-in/",
-        login_not_required(auth_views.LoginView.as_view(template_name="registration/login.html")),
-        name="login",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("convene.clocks.urls")),
     path("", include("convene.reminders.urls")),
+    path("", include("convene.accounts.urls")),
+    path("", include("convene.api.urls")),
+    # The admin signs in through Convene's own two-step sign-in, never its own form.
+    path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
 ]

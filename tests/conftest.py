@@ -8,17 +8,27 @@ from django.test import Client
 from convene.people import factories, personas
 from convene.people.models import Agency, Partnership, Professional
 from tests.pagecheck import check_page
+from tests.totp import verify_session
 
 
 class CheckedClient(Client):
-    """A test client that checks every HTML page it receives (STYLE habit 8)."""
+    """A test client that checks every HTML page it receives (STYLE habit 8).
+
+    ``force_login`` also marks the session as having passed two-factor sign-in,
+    which every signed-in request must have (RequireTwoFactorMiddleware).
+    """
+
+    def force_login(self, user: Any, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        verify_session(self, user)
 
     def request(self, **request: Any) -> Any:
         response = super().request(**request)
         content_type = response.get("Content-Type", "")
         if content_type.startswith("text/html") and not getattr(response, "streaming", False):
             path = request.get("PATH_INFO", "")
-            if not path.startswith("/admin/") and response.status_code < 300:
+            # Django's admin and Swagger UI are other people's pages.
+            if not path.startswith(("/admin/", "/api/docs")) and response.status_code < 300:
                 problems = check_page(response.content.decode())
                 assert not problems, f"{path}: {'; '.join(problems)}"
         return response
@@ -78,3 +88,24 @@ def people(agencies: dict[str, Agency]) -> dict[str, Professional]:
 def database_task_queue(settings: Any) -> None:
     """The real database-backed task queue; the suite otherwise runs tasks at once."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Report how many requests the API fuzzer made (tests/api/test_api_fuzz.py).
+
+    Read from the test reports, so it also works when xdist runs the fuzzer elsewhere.
+    """
+    totals: dict[str, dict[str, int]] = {}
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for key, value in getattr(report, "user_properties", ()):
+                if key.startswith("schemathesis_"):
+                    per_test = totals.setdefault(key, {})
+                    per_test[report.nodeid] = max(per_test.get(report.nodeid, 0), int(value))
+    if totals:
+        cases = sum(totals.get("schemathesis_cases", {}).values())
+        requests = sum(totals.get("schemathesis_requests", {}).values())
+        terminalreporter.write_line(
+            f"schemathesis: {cases} generated test cases, {requests} HTTP requests to the API "
+            "(the cases plus schemathesis's own follow-up checks)"
+        )

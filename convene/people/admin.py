@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from convene.audit.admin import AuditedAdmin
 from convene.people.models import (
     Agency,
     Child,
@@ -59,7 +60,7 @@ class FamilyRelationshipInline(admin.TabularInline[FamilyRelationship, Child]):
 
 
 @admin.register(Child)
-class ChildAdmin(admin.ModelAdmin[Child]):
+class ChildAdmin(AuditedAdmin[Child]):
     list_display = ["last_name", "first_name", "date_of_birth", "nhs_number", "partnership"]
     list_filter = ["partnership", "legal_status"]
     search_fields = ["last_name", "first_name", "nhs_number"]
@@ -70,7 +71,7 @@ class ChildAdmin(admin.ModelAdmin[Child]):
 
 
 @admin.register(FamilyMember)
-class FamilyMemberAdmin(admin.ModelAdmin[FamilyMember]):
+class FamilyMemberAdmin(AuditedAdmin[FamilyMember]):
     list_display = ["last_name", "first_name", "partnership"]
     search_fields = ["last_name", "first_name"]
     list_select_related = ["partnership"]

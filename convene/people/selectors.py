@@ -7,24 +7,19 @@ from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
+from convene.core.access import CASELOAD_ROLES, child_grants, sees_whole_caseload
 from convene.people import nhs_number
 from convene.people.models import Child, Partnership, Professional
-from convene.people.vocab import AgencyKind, Role
 
-# Roles whose holders work a partnership's whole caseload (children's social care
-# and the partnership's own admins and auditors). Everyone else is a partner
-# and sees only what they are invited to.
-CASELOAD_ROLES = frozenset(
-    {
-        Role.TRIAGE_ADVISOR,
-        Role.SOCIAL_WORKER,
-        Role.DEPUTY_TEAM_MANAGER,
-        Role.TEAM_MANAGER,
-        Role.HEAD_OF_SERVICE,
-        Role.PARTNERSHIP_ADMIN,
-        Role.AUDITOR,
-    }
-)
+# The caseload rule lives in the permission layer (convene.core.access); it is
+# re-exported here so existing callers keep working.
+__all__ = [
+    "CASELOAD_ROLES",
+    "children_search",
+    "children_visible_to",
+    "partnerships_of",
+    "sees_whole_caseload",
+]
 
 
 def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
@@ -33,27 +28,24 @@ def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
     return Partnership.objects.filter(agencies=user.agency_id)
 
 
-def sees_whole_caseload(*, user: Professional) -> bool:
-    if user.agency_id is None or not user.has_role(*CASELOAD_ROLES):
-        return False
-    agency = user.agency
-    return agency is not None and (
-        agency.kind == AgencyKind.SOCIAL_CARE or user.has_role(Role.AUDITOR, Role.PARTNERSHIP_ADMIN)
-    )
-
-
 def children_visible_to(*, user: Professional) -> QuerySet[Child]:
-    """Children this professional may see: their partnerships' caseload for social care.
+    """Children this professional may see: the one place that decides it.
 
-    Partner agencies see only the children of the strategy discussions they are
-    invited to (convene.discussions), and nobody else.
+    Children's social care (and the partnership's admins and auditors) see their
+    partnerships' whole caseload. Everyone else sees the children that a rule
+    registered with ``convene.core.access.grants_children`` gives them (the
+    discussions app registers "children of discussions you are invited to");
+    with no such rule, nobody.
     """
     if not user.is_active:
         return Child.objects.none()
+    condition = child_grants(user=user)
     if sees_whole_caseload(user=user):
-        return Child.objects.filter(partnership__in=partnerships_of(user=user))
-    invited = Child.objects.filter(discussions__invitations__professional=user.pk).values("pk")
-    return Child.objects.filter(pk__in=invited)
+        caseload = Q(partnership__in=partnerships_of(user=user))
+        condition = caseload if condition is None else caseload | condition
+    if condition is None:
+        return Child.objects.none()
+    return Child.objects.filter(condition)
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y")
@@ -71,7 +63,8 @@ def _as_date(text: str) -> date | None:
 def children_search(*, user: Professional, query: str) -> QuerySet[Child]:
     """Search by name, date of birth (or expected delivery) or NHS number."""
     children = children_visible_to(user=user).select_related("partnership")
-    query = query.strip()
+    # NUL cannot be stored or compared in PostgreSQL text; nobody types one on purpose.
+    query = query.replace("\x00", "").strip()
     if not query:
         return children
     digits = re.sub(r"[\s-]", "", query)

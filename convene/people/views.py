@@ -4,10 +4,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from convene.audit.models import Action
+from convene.audit.selectors import audit_viewers_of
+from convene.audit.services import audit_record
 from convene.people import selectors
 from convene.people.models import Professional
 
 PAGE_SIZE = 25
+QUERY_MAX = 100
+VIEWERS_SHOWN = 50
 
 
 def _professional(request: HttpRequest) -> Professional:
@@ -18,11 +23,19 @@ def _professional(request: HttpRequest) -> Professional:
 
 def home(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
-    query = request.GET.get("q", "")[:100]
+    query = request.GET.get("q", "")[:QUERY_MAX]
     children = selectors.children_search(user=user, query=query).order_by(
         "last_name", "first_name", "pk"
     )
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A search is one look at the list: one entry, not one per child shown.
+    what = f"for ‘{query.strip()}’" if query.strip() else "(all children)"
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        summary=f"Searched children {what}, page {page.number}: {page.paginator.count} found",
+        request=request,
+    )
     return render(
         request,
         "people/home.html",
@@ -40,10 +53,19 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(
         selectors.children_visible_to(user=user).select_related("partnership", "setting"), pk=pk
     )
+    audit_record(
+        actor=user, action=Action.VIEW, obj=child, summary="Viewed child record", request=request
+    )
     siblings = child.linked_children.all()
     family = child.family_relationships.select_related("family_member")
     return render(
         request,
         "people/child_detail.html",
-        {"child": child, "linked_children": siblings, "family": family},
+        {
+            "child": child,
+            "linked_children": siblings,
+            "family": family,
+            # Only reached by people who may see the child (the 404 above).
+            "viewers": audit_viewers_of(child=child)[:VIEWERS_SHOWN],
+        },
     )

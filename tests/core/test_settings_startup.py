@@ -9,22 +9,34 @@ import pytest
 PROBE = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='convene.settings'; django.setup()"
 
 
-def _start(**env):
+def clean_environment(**env: str) -> dict[str, str]:
+    """This process's environment without Convene's settings, plus ``env``."""
     clean = {
         k: v
         for k, v in os.environ.items()
         if k
         not in {
             "CONVENE_DEVELOPMENT",
+            "CONVENE_DEMO_SKIP_2FA",
             "DEBUG",
             "SECRET_KEY",
             "ALLOWED_HOSTS",
             "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests; never in production
         }
     }
     clean.update(env)
+    return clean
+
+
+def _start(**env):
     return subprocess.run(
-        [sys.executable, "-c", PROBE], env=clean, capture_output=True, text=True, check=False
+        [sys.executable, "-c", PROBE],
+        env=clean_environment(**env),
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from convene.people.factories import ChildFactory
+from tests.totp import code_for, confirmed_device
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,9 @@ def test_a_wrong_password_shows_an_error_page(client, people):
 
 
 def test_sign_in_then_see_home(client, people):
-    response = client.post(
-        "/sign-in/", {"username": "alice", "password": "correct horse battery staple"}, follow=True
-    )
+    device = confirmed_device(people["alice"])
+    client.post("/sign-in/", {"username": "alice", "password": "correct horse battery staple"})
+    response = client.post("/sign-in/code/", {"code": code_for(device)}, follow=True)
     assert response.status_code == 200
     assert b"Children" in response.content
     assert b"Convene" in response.content
@@ -91,7 +92,9 @@ def test_home_queries_do_not_grow_with_the_caseload(
 ):
     ChildFactory.create_batch(30, partnership=partnership)
     client.force_login(people["bob"])
-    with django_assert_max_num_queries(10):
+    # A fixed cost per page: session, user, two-factor device, roles, agency, count,
+    # page, the audit entry (4 with its savepoint) and the session save.
+    with django_assert_max_num_queries(15):
         response = client.get("/")
     assert response.context["page"].paginator.count == 32
     assert len(response.context["page"].object_list) == 25

@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
@@ -45,3 +46,7 @@ class Command(BaseCommand):
             roles = ", ".join(role.label for role in persona.roles) or "no procedure role"
             self.stdout.write(f"  {persona.username:<8} {persona.job_title} ({roles})")
         self.stdout.write(f"Password for every demo sign-in: {result.password}")
+        if settings.CONVENE_DEMO_SKIP_2FA:
+            self.stdout.write("Two-factor sign-in is skipped for the demo (CONVENE_DEMO_SKIP_2FA).")
+        else:
+            self.stdout.write("Each person sets up an authenticator app at their first sign-in.")

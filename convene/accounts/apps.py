@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "convene.accounts"
+    label = "accounts"
+    verbose_name = "Sign-in and two-factor authentication"

@@ -1,0 +1,88 @@
+"""Children through the API: the same selectors, so the same need-to-know rules, as the pages."""
+
+from __future__ import annotations
+
+from django.core.paginator import EmptyPage, Paginator
+from django.http import HttpRequest
+from ninja import P, PathEx, QueryEx, Router
+from ninja.errors import HttpError
+
+from convene.api.auth import api_user, api_via
+from convene.api.schemas import ChildOut, ChildPage, Message, ValidationErrors
+from convene.audit.models import Action
+from convene.audit.services import audit_record
+from convene.people import selectors
+from convene.people.models import Child
+
+router = Router(tags=["children"])
+
+PAGE_SIZE = 25
+MAX_ID = 2**63 - 1  # the database's largest id; larger numbers are refused, not overflowed
+ERRORS: dict[int, type] = {401: Message, 422: ValidationErrors}
+
+
+def _out(child: Child) -> ChildOut:
+    return ChildOut(
+        id=child.pk,
+        partnership=child.partnership.name,
+        first_name=child.first_name,
+        last_name=child.last_name,
+        full_name=child.full_name,
+        date_of_birth=child.date_of_birth,
+        expected_date_of_delivery=child.expected_date_of_delivery,
+        sex=child.sex,
+        nhs_number=child.nhs_number,
+        legal_status=child.legal_status,
+    )
+
+
+@router.get("/", response={200: ChildPage, **ERRORS}, operation_id="children_search")
+def children_search(
+    request: HttpRequest,
+    q: QueryEx[str, P(max_length=100, description="Name, date of birth or NHS number")] = "",
+    page: QueryEx[int, P(ge=1, le=100_000)] = 1,
+) -> ChildPage:
+    """Children you may see, optionally searched; 25 a page."""
+    user = api_user(request)
+    children = selectors.children_search(user=user, query=q).order_by(
+        "last_name", "first_name", "pk"
+    )
+    paginator = Paginator(children, PAGE_SIZE, allow_empty_first_page=True)
+    try:
+        items = list(paginator.page(page).object_list)
+    except EmptyPage:
+        items = []
+    what = f"for ‘{q.strip()}’" if q.strip() else "(no search term)"
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        summary=f"Searched children {what}, page {page}: {paginator.count} found{api_via(request)}",
+        request=request,
+    )
+    return ChildPage(
+        count=paginator.count, page=page, pages=paginator.num_pages, items=[_out(c) for c in items]
+    )
+
+
+@router.get(
+    "/{child_id}", response={200: ChildOut, 404: Message, **ERRORS}, operation_id="child_detail"
+)
+def child_detail(request: HttpRequest, child_id: PathEx[int, P(ge=1, le=MAX_ID)]) -> ChildOut:
+    """One child's record; 404 for a child you may not see (as for one that does not exist)."""
+    user = api_user(request)
+    child = (
+        selectors.children_visible_to(user=user)
+        .select_related("partnership")
+        .filter(pk=child_id)
+        .first()
+    )
+    if child is None:
+        raise HttpError(404, "Not Found")
+    audit_record(
+        actor=user,
+        action=Action.VIEW,
+        obj=child,
+        summary=f"Viewed child record{api_via(request)}",
+        request=request,
+    )
+    return _out(child)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+
+
+class Message(Schema):
+    detail: str
+
+
+class ValidationErrorItem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrors(Schema):
+    detail: list[ValidationErrorItem]
+
+
+class ChildOut(Schema):
+    id: int
+    partnership: str
+    first_name: str
+    last_name: str
+    full_name: str
+    date_of_birth: date | None
+    expected_date_of_delivery: date | None
+    sex: str
+    nhs_number: str
+    legal_status: str
+
+
+class ChildPage(Schema):
+    count: int
+    page: int
+    pages: int
+    items: list[ChildOut]

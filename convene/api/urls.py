@@ -1,0 +1,41 @@
+"""The API under /api/ and the "API tokens" pages under /account/api-tokens/."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, JsonResponse
+from django.urls import URLPattern, URLResolver, include, path, re_path
+
+from convene.api import views
+from convene.api.api import api
+
+
+@login_not_required
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Unknown paths under /api/ answer in JSON, as the API's own errors do."""
+    return JsonResponse({"detail": "Not Found"}, status=404)
+
+
+DOCS = {"openapi-json", "openapi-view"}  # guarded by docs_access instead
+
+
+def _api_patterns() -> tuple[list[URLPattern | URLResolver], str, str]:
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        # Endpoints authenticate each request by bearer token (BearerToken), not by
+        # session, so the site-wide sign-in redirect must not apply to them.
+        if isinstance(pattern, URLPattern) and pattern.name not in DOCS:
+            pattern.callback.login_required = False  # type: ignore[attr-defined]
+    return patterns, app_name, namespace
+
+
+token_pages = [
+    path("", views.api_tokens, name="api-tokens"),
+    path("<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+]
+
+urlpatterns = [
+    path("api/", _api_patterns()),
+    re_path(r"^api/", api_not_found),
+    path("account/api-tokens/", include(token_pages)),
+]

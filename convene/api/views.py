@@ -1,0 +1,42 @@
+"""The "API tokens" page: each person creates and revokes their own tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from convene.api import selectors, services
+from convene.api.forms import ApiTokenForm
+from convene.people.models import Professional
+
+
+def _professional(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request: HttpRequest) -> HttpResponse:
+    user = _professional(request)
+    form = ApiTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, raw = services.api_token_create(user=user, name=form.cleaned_data["name"])
+        # Shown in this response only; it is not stored and cannot be shown again.
+        return render(request, "api/token_created.html", {"token": token, "raw": raw})
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": selectors.api_tokens_of(user=user)},
+    )
+
+
+@require_POST
+def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _professional(request)
+    token = get_object_or_404(selectors.api_tokens_of(user=user), pk=pk)
+    services.api_token_revoke(token=token, by=user)
+    messages.success(request, f"API token ‘{token.name}’ revoked")
+    return redirect("api-tokens")

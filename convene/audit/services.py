@@ -1,0 +1,76 @@
+"""Writing to the audit log. ``audit_record`` is the only way an entry is made."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import connection, models, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from convene.audit.chain import GENESIS, entry_hash
+from convene.audit.models import Action, AuditEntry
+from convene.core.net import client_ip
+from convene.people.models import Child, Professional
+
+# Any constant will do; it names the one lock that keeps the chain a single line.
+_CHAIN_LOCK = 0x436F6E76656E65  # "Convene"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+SUMMARY_MAX = 500
+
+
+def _clean(text: str, limit: int) -> str:
+    # One line, no NULs (PostgreSQL refuses them in text), never longer than the column.
+    text = _CONTROL.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _take_chain_lock() -> None:
+    """Serialise writers so each entry links to the one truly before it.
+
+    PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback
+    of the caller's transaction. SQLite: transactions begin IMMEDIATE (settings),
+    so a writer already holds the database's single write lock.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+
+
+def audit_record(
+    *,
+    actor: Professional | None,
+    action: Action,
+    summary: str,
+    obj: models.Model | None = None,
+    child: Child | None = None,
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """Append one entry, inside the caller's transaction when there is one.
+
+    Call it from the service that makes the change, before that service returns,
+    so the change and its record commit or roll back together.
+    """
+    if child is None and isinstance(obj, Child):
+        child = obj
+    with transaction.atomic():
+        _take_chain_lock()
+        last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        entry = AuditEntry(
+            sequence=sequence,
+            at=timezone.now(),
+            actor=actor,
+            actor_username=_clean(actor.get_username() if actor else actor_username, 150),
+            action=action.value,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=_clean(str(obj.pk), 64) if obj is not None else "",
+            child=child,
+            summary=_clean(summary, SUMMARY_MAX),
+            remote_addr=client_ip(request) if request is not None else "",
+            prev_hash=prev_hash,
+        )
+        entry.hash = entry_hash(entry.chain_fields(), prev_hash)
+        entry.save()
+    return entry

@@ -1,0 +1,164 @@
+"""Who may do what: the permission layer every page, API endpoint, export and email uses.
+
+The rules in words, with the full matrix, are in docs/access.md. In code:
+
+* **Reads** go through selectors that return only what a person may see:
+  ``convene.people.selectors.children_visible_to`` for children (its caseload
+  rule is here, ``sees_whole_caseload``), and each domain app's own
+  ``*_visible_to`` for its records. A record outside a person's selector answers
+  404, never 403: they must not learn that it exists.
+* **Writes** call ``require_write`` first: auditors read everything in their
+  partnership but change nothing (403 with a reason).
+* **One object** is checked with ``can(user=..., action=..., obj=...)``, which
+  dispatches to the rule registered for the object's model (``@rule_for``).
+  A model with no rule is refused loudly (``NoAccessRule``): there is no default
+  that lets something through.
+
+Extension points, for the apps that own the records:
+
+* ``@rule_for(Model)`` registers ``can`` for a model (discussions, referrals...).
+* ``@grants_children`` registers a way a partner comes to see a child: the
+  discussions app registers "children of discussions this person is invited to"
+  (``Q(pk__in=...)``). ``children_visible_to`` ORs every registered grant with
+  the caseload rule, so the invitation rule lives with the invitation model and
+  there is still one place that answers "which children may this person see".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q
+
+from convene.people.models import Child, Professional
+from convene.people.vocab import AgencyKind, Role
+
+
+class AccessAction(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+    DELETE = "delete"
+    EXPORT = "export"
+    DOWNLOAD = "download"
+
+
+READS = frozenset({AccessAction.VIEW, AccessAction.EXPORT, AccessAction.DOWNLOAD})
+WRITES = frozenset(AccessAction) - READS
+
+# Roles whose holders work a partnership's whole caseload (children's social care
+# and the partnership's own admins and auditors). Everyone else is a partner and
+# sees only what they are invited to.
+CASELOAD_ROLES = frozenset(
+    {
+        Role.TRIAGE_ADVISOR,
+        Role.SOCIAL_WORKER,
+        Role.DEPUTY_TEAM_MANAGER,
+        Role.TEAM_MANAGER,
+        Role.HEAD_OF_SERVICE,
+        Role.PARTNERSHIP_ADMIN,
+        Role.AUDITOR,
+    }
+)
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+READ_ONLY_MESSAGE = "Auditors can read records but cannot change them"
+
+
+class NoAccessRule(LookupError):
+    """``can`` was asked about a kind of record nobody wrote a rule for."""
+
+
+def sees_whole_caseload(*, user: Professional) -> bool:
+    """Children's social care staff, and the partnership's admins and auditors."""
+    if not user.is_active or user.agency_id is None or not user.has_role(*CASELOAD_ROLES):
+        return False
+    agency = user.agency
+    return agency is not None and (
+        agency.kind == AgencyKind.SOCIAL_CARE or user.has_role(Role.AUDITOR, Role.PARTNERSHIP_ADMIN)
+    )
+
+
+def is_read_only(*, user: Professional) -> bool:
+    """Auditors never write, whatever other roles they hold."""
+    return user.has_role(*READ_ONLY_ROLES)
+
+
+def require_write(*, user: Professional) -> None:
+    """Call at the top of every service or view that changes case records."""
+    if not user.is_active:
+        raise PermissionDenied("Your account is not active")
+    if is_read_only(user=user):
+        raise PermissionDenied(READ_ONLY_MESSAGE)
+
+
+# -- children a partner comes to see ---------------------------------------------------
+
+ChildGrant = Callable[[Professional], Q]
+_child_grants: list[ChildGrant] = []
+
+
+def grants_children(grant: ChildGrant) -> ChildGrant:
+    """Register a rule giving some people sight of some children.
+
+    ``grant(user)`` returns a ``Q`` over Child, written as ``Q(pk__in=subquery)``
+    so that joins cannot duplicate rows. It must itself respect partnership
+    boundaries (an invitation belongs to one partnership's discussion).
+    """
+    if grant not in _child_grants:
+        _child_grants.append(grant)
+    return grant
+
+
+def child_grants(*, user: Professional) -> Q | None:
+    """The registered grants for ``user`` ORed together, or None if there are none."""
+    combined: Q | None = None
+    for grant in _child_grants:
+        condition = grant(user)
+        combined = condition if combined is None else combined | condition
+    return combined
+
+
+# -- one object --------------------------------------------------------------------------
+
+M = TypeVar("M", bound=Model)
+Rule = Callable[[Professional, AccessAction, Any], bool]
+_rules: dict[type[Model], Rule] = {}
+
+
+def rule_for(model: type[M]) -> Callable[[Rule], Rule]:
+    def register(rule: Rule) -> Rule:
+        _rules[model] = rule
+        return rule
+
+    return register
+
+
+def can(*, user: Professional, action: AccessAction, obj: Model) -> bool:
+    """May ``user`` do ``action`` to ``obj``? Inactive users and auditors' writes: never."""
+    if not user.is_active:
+        return False
+    if action in WRITES and is_read_only(user=user):
+        return False
+    for model in type(obj).__mro__:
+        rule = _rules.get(model)
+        if rule is not None:
+            return rule(user, action, obj)
+    raise NoAccessRule(
+        f"No access rule for {type(obj).__name__}: register one with "
+        "convene.core.access.rule_for and add it to docs/access.md"
+    )
+
+
+@rule_for(Child)
+def _child_rule(user: Professional, action: AccessAction, child: Child) -> bool:
+    # Imported here: the selectors module imports this one for the caseload rule.
+    from convene.people.selectors import children_visible_to
+
+    visible = children_visible_to(user=user).filter(pk=child.pk).exists()
+    if action in READS:
+        return visible
+    # Changing a child's details is children's social care's job, not a partner's.
+    return visible and sees_whole_caseload(user=user)
