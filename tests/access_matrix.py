@@ -25,16 +25,25 @@ PERSONAS = (
     "erin",  # school: partner
     "ursula",  # housing, no procedure role: partner invited to nothing
     "nick",  # social worker of the neighbouring partnership (Northvale)
+    "lee",  # LADO in children's social care, no caseload role: sees restricted records naming him
 )
 ANONYMOUS = "anonymous"
 CASELOAD = ("alice", "bob", "tom", "hana", "ivy", "admin")
 PARTNERS = ("carol", "dev", "erin", "ursula")
+# Children's social care who record concerns (referrals.selectors.RECORDER_ROLES).
+RECORDERS = ("alice", "bob", "tom", "hana")
+# Social care managers who triage and convene (referrals.selectors.MANAGER_ROLES).
+MANAGERS = ("bob", "hana")
+# Caseload personas who read but are not managers: a manager-only page is a 403 for them.
+CASELOAD_READERS = ("alice", "tom", "ivy", "admin")
 
 
 @dataclass(frozen=True)
 class Outcome:
     status: int
-    location: str | None = None  # for redirects: where to, or a prefix ending in "?"
+    # For redirects: where to; or a prefix ending in "?" (the query string varies) or in "*"
+    # (the rest of the path varies, e.g. "/referrals/*" for one referral's page).
+    location: str | None = None
 
     def __str__(self) -> str:
         return f"{self.status} → {self.location}" if self.location else str(self.status)
@@ -48,6 +57,8 @@ class Outcome:
             return False
         if self.location.endswith("?"):
             return location.startswith(self.location)
+        if self.location.endswith("*"):
+            return location.startswith(self.location[:-1])
         return location == self.location
 
 
@@ -74,6 +85,11 @@ def expect(
     return outcomes
 
 
+def each(personas: tuple[str, ...], outcome: Outcome = OK) -> dict[str, Outcome]:
+    """The same outcome for several personas, to combine with ``|`` and pass to ``only``."""
+    return dict.fromkeys(personas, outcome)
+
+
 def only(
     allowed: Mapping[str, Outcome] | tuple[str, ...],
     *,
@@ -87,13 +103,48 @@ def only(
 
 @dataclass(frozen=True)
 class World:
-    """The records the cases point at, built fresh for each case."""
+    """The records the cases point at, built fresh for each case (tests/matrix_world.py).
+
+    Riverside is the home partnership, Northvale the neighbour; "nora" is a
+    Northvale team manager and "dina" a Riverside deputy team manager, neither
+    of them a matrix persona.
+    """
 
     people: Mapping[str, Any]
     home_child: Any
     neighbour_child: Any
     alice_token: Any
+    # Referrals (Riverside unless "neighbour").
+    awaiting_referral: Any = None  # recorded by tom, awaiting triage
+    triaged_referral: Any = None  # decided by bob, nothing convened yet
+    convene_clock: Any = None  # the triaged referral's convene-by clock
+    restricted_referral: Any = None  # allegation against staff: tom, hana, lee, dina named
+    neighbour_referral: Any = None  # Northvale: recorded by nick, decided by nora
+    # Discussions and invitations.
+    discussion: Any = None  # scheduled, chair bob, carol and erin invited; dev, ursula not
+    restricted_discussion: Any = None  # of the restricted referral: chair dina, lee and carol
+    neighbour_discussion: Any = None  # Northvale, chair nora, carol invited
+    invitation: Any = None  # carol's, to ``discussion``
+    neighbour_invitation: Any = None  # carol's, to ``neighbour_discussion``
+    # Records.
+    draft_record: Any = None  # held, draft open, an action for the police (draft_action_key)
+    draft_action_key: str = ""
+    distributed_record: Any = None  # v1 distributed, v2 authorised not sent; police action
+    correction: Any = None  # erin's correction request on v1 of distributed_record
+    # Escalations, notifications, failed emails.
+    escalation: Any = None  # Riverside, raised by carol (police) to social care
+    neighbour_escalation: Any = None  # Northvale, raised by nora to the police
+    failed_delivery: Any = None  # Riverside, to bob
+    neighbour_failed_delivery: Any = None  # Northvale, to nick
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+Kwargs = Callable[[World], dict[str, Any]]
+
+
+def pk_of(attribute: str, *, key: str = "pk", **more: Any) -> Kwargs:
+    """URL arguments naming one of the world's records: ``{key: world.<attribute>.pk, **more}``."""
+    return lambda world: {key: getattr(world, attribute).pk, **more}
 
 
 @dataclass(frozen=True)

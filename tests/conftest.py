@@ -39,35 +39,29 @@ def client() -> CheckedClient:
     return CheckedClient()
 
 
-@pytest.fixture
-def partnership(db: None) -> Partnership:
-    partnerships = {}
-    for name, (authority, policy_id) in personas.PARTNERSHIPS.items():
-        partnerships[name] = factories.PartnershipFactory(
+def make_partnerships() -> dict[str, Partnership]:
+    """The demo's two partnerships (Riverside, the home one, and Northvale), by name."""
+    return {
+        name: factories.PartnershipFactory(
             name=name, local_authority=authority, policy_id=policy_id
         )
-    return partnerships[personas.HOME]
+        for name, (authority, policy_id) in personas.PARTNERSHIPS.items()
+    }
 
 
-@pytest.fixture
-def neighbour(partnership: Partnership) -> Partnership:
-    return Partnership.objects.get(name=personas.NEIGHBOUR)
-
-
-@pytest.fixture
-def agencies(partnership: Partnership) -> dict[str, Agency]:
-    found = {}
-    for spec in personas.AGENCIES:
-        found[spec.key] = factories.AgencyFactory(
+def make_agencies() -> dict[str, Agency]:
+    """The demo's agencies, by key; the partnerships must exist already."""
+    return {
+        spec.key: factories.AgencyFactory(
             name=spec.name,
             kind=spec.kind.value,
             partnerships=[Partnership.objects.get(name=name) for name in spec.partnerships],
         )
-    return found
+        for spec in personas.AGENCIES
+    }
 
 
-@pytest.fixture
-def people(agencies: dict[str, Agency]) -> dict[str, Professional]:
+def make_people(agencies: dict[str, Agency]) -> dict[str, Professional]:
     """Every persona of convene.people.personas, by username (alice, bob, carol...)."""
     return {
         persona.username: factories.ProfessionalFactory(
@@ -82,6 +76,27 @@ def people(agencies: dict[str, Agency]) -> dict[str, Professional]:
         )
         for persona in personas.PERSONAS
     }
+
+
+@pytest.fixture
+def partnership(db: None) -> Partnership:
+    return make_partnerships()[personas.HOME]
+
+
+@pytest.fixture
+def neighbour(partnership: Partnership) -> Partnership:
+    return Partnership.objects.get(name=personas.NEIGHBOUR)
+
+
+@pytest.fixture
+def agencies(partnership: Partnership) -> dict[str, Agency]:
+    return make_agencies()
+
+
+@pytest.fixture
+def people(agencies: dict[str, Agency]) -> dict[str, Professional]:
+    """Every persona of convene.people.personas, by username (alice, bob, carol...)."""
+    return make_people(agencies)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from convene.clocks.models import Clock, Escalation
+from convene.core.access import is_read_only
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -64,6 +65,7 @@ def is_social_care_manager(*, user: Professional, partnership: Partnership) -> b
     agency = user.agency
     return (
         user.is_active
+        and not is_read_only(user=user)
         and agency is not None
         and agency.kind == AgencyKind.SOCIAL_CARE.value
         and user.has_role(*ESCALATION_MANAGER_ROLES)
@@ -102,8 +104,8 @@ def escalation_may_act(*, user: Professional, escalation: Escalation) -> bool:
     convene, so they answer for all of them); otherwise the people it names and
     the staff of the partner agencies it names, but never the agency that raised it.
     """
-    if not user.is_active or user.agency_id is None:
-        return False
+    if not user.is_active or user.agency_id is None or is_read_only(user=user):
+        return False  # auditors never act, whatever other role they hold
     if is_social_care_manager(user=user, partnership=escalation.partnership):
         return True
     if not escalations_visible_to(user=user).filter(pk=escalation.pk).exists():

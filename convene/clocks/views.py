@@ -27,6 +27,7 @@ from convene.clocks.escalations import (
 from convene.clocks.forms import RaiseEscalationForm, ResolveEscalationForm
 from convene.clocks.labels import addressee_label
 from convene.clocks.models import Clock, Escalation
+from convene.core import access
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind
@@ -74,6 +75,8 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
 
 
 def _may_raise(user: Professional) -> bool:
+    if access.is_read_only(user=user):
+        return False  # auditors read escalations, never raise them
     if user.agency is None or not partnerships_of(user=user).exists():
         return False
     if user.agency.kind == AgencyKind.SOCIAL_CARE.value:
@@ -160,6 +163,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def escalation_raise_view(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
+    access.require_write(user=user)
     if not _may_raise(user):
         raise PermissionDenied("You cannot raise an escalation")
     assert user.agency is not None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
+from convene.core.access import is_read_only
 from convene.discussions.models import Discussion
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
@@ -50,8 +51,10 @@ def discussion_facts(discussion: Discussion, *, decision: Decision | None = None
 
 
 def _in_partnership(user: Professional, discussion: Discussion) -> bool:
+    """Social care of the discussion's partnership who may write (never an auditor)."""
     return (
         user.is_active
+        and not is_read_only(user=user)
         and user.agency is not None
         and user.agency.kind == AgencyKind.SOCIAL_CARE
         and partnerships_of(user=user).filter(pk=discussion.partnership_id).exists()

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from convene.clocks.models import Clock
+from convene.core.access import is_read_only
 from convene.people.models import Agency, Child, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -42,11 +43,16 @@ def _social_care_staff(user: Professional) -> bool:
 
 
 def may_record_referrals(*, user: Professional) -> bool:
-    return _social_care_staff(user) and user.has_role(*RECORDER_ROLES)
+    # Auditors never write, whatever other role they hold (access.is_read_only).
+    return (
+        _social_care_staff(user) and user.has_role(*RECORDER_ROLES) and not is_read_only(user=user)
+    )
 
 
 def may_decide_and_convene(*, user: Professional) -> bool:
-    return _social_care_staff(user) and user.has_role(*MANAGER_ROLES)
+    return (
+        _social_care_staff(user) and user.has_role(*MANAGER_ROLES) and not is_read_only(user=user)
+    )
 
 
 def referrals_visible_to(*, user: Professional) -> QuerySet[Referral]:

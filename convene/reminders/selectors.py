@@ -33,9 +33,14 @@ def may_manage_deliveries(*, user: Professional) -> bool:
 
 
 def deliveries_failed_visible_to(*, user: Professional) -> QuerySet[Delivery]:
+    """Failed emails of the partnerships the admin's agency serves, and no other's.
+
+    A superuser is no exception: an email carries a partnership's case
+    details (subject, recipient), and nobody sees another partnership's data
+    (docs/access.md). Operators without an agency use the Django admin.
+    """
     if not may_manage_deliveries(user=user):
         return Delivery.objects.none()
-    failed = Delivery.objects.filter(state=Delivery.State.FAILED)
-    if user.is_superuser:
-        return failed
-    return failed.filter(partnership__in=partnerships_of(user=user))
+    return Delivery.objects.filter(
+        state=Delivery.State.FAILED, partnership__in=partnerships_of(user=user)
+    )

@@ -11,13 +11,16 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from convene.api.services import api_token_create
-from convene.people.factories import ChildFactory
+from convene.people.personas import HOME, NEIGHBOUR
 from tests.access_matrix import ANONYMOUS, PERSONAS, Case, World
+from tests.conftest import make_agencies, make_partnerships, make_people
+from tests.matrix_world import build_world
 
 TESTS = Path(__file__).resolve().parents[1]
 EXCLUDED_NAMESPACES = {"admin", "api"}
@@ -84,14 +87,23 @@ def test_every_rule_covers_every_persona():
             assert set(case.expect) == {*PERSONAS, ANONYMOUS}, f"{name} [{case.label}]"
 
 
-@pytest.fixture
-def world(people, partnership, neighbour) -> World:
-    return World(
-        people=people,
-        home_child=ChildFactory(partnership=partnership, last_name="Smith"),
-        neighbour_child=ChildFactory(partnership=neighbour, last_name="North"),
-        alice_token=api_token_create(user=people["alice"], name="Matrix")[0],
-    )
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """Built once (per test process) inside a transaction that is rolled back at the end.
+
+    Each case runs in its own savepoint (pytest-django's ``django_db``), so what a
+    POST changes is undone before the next case.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        partnerships = make_partnerships()
+        agencies = make_agencies()
+        yield build_world(
+            people=make_people(agencies),
+            partnership=partnerships[HOME],
+            neighbour=partnerships[NEIGHBOUR],
+            agencies=agencies,
+        )
+        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

@@ -120,3 +120,29 @@ def test_only_a_failed_email_is_tried_again(client, people, failed):
     assert client.post(f"/deliveries/{failed.pk}/retry/").status_code == 404
     assert client.get(f"/deliveries/{failed.pk}/retry/").status_code == 405
     assert failed.attempts == 1
+
+
+def test_a_superuser_admin_sees_only_their_own_partnerships_failed_emails(
+    client, people, neighbour, settings
+):
+    # admin is Riverside's partnership admin and a superuser: being a superuser is no
+    # licence to read another partnership's emails on this page (docs/access.md, rule 3).
+    deliveries_decide(
+        partnership=neighbour,
+        source=ChildFactory(partnership=neighbour),
+        kind="due_tomorrow",
+        professionals=[people["nick"]],
+        subject="Due tomorrow: Northvale",
+        body="Due 2 December 2026 at 23:59",
+        link="/escalations/",
+        now=T0,
+    )
+    settings.CONVENE_DELIVERY_MAX_ATTEMPTS = 1
+    with time_machine.travel(T0, tick=False):
+        deliveries_send(now=T0, connection=DownBackend())
+    northvale = Delivery.objects.get(channel="email", partnership=neighbour)
+    assert northvale.state == "failed"
+    client.force_login(people["admin"])
+    assert northvale.to_address not in client.get("/deliveries/failed/").content.decode()
+    assert client.post(f"/deliveries/{northvale.pk}/retry/").status_code == 404
+    assert Delivery.objects.get(pk=northvale.pk).state == "failed"

@@ -1,0 +1,113 @@
+"""Auditors read and never write, even an auditor who also holds a role that writes.
+
+docs/access.md, rule 5. The route matrix's auditor (ivy) holds only the auditor
+role; this is the harder case: an auditor who is also a team manager and a
+social worker, so every role check alone would let them through. Each write
+predicate asks the permission layer (``access.is_read_only``), so the pages
+refuse them (403) and so do the services behind the pages and the API.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from convene.clocks.escalations import escalation_raise
+from convene.clocks.models import Escalation
+from convene.clocks.selectors import escalation_may_act, is_social_care_manager
+from convene.core.errors import NotAllowed
+from convene.people.factories import ProfessionalFactory
+from convene.people.vocab import Role
+from convene.records import services as records
+from convene.records.policy import may_authorise, may_chair
+from convene.referrals.selectors import may_decide_and_convene, may_record_referrals
+from convene.referrals.services import referral_accept
+from tests.convening import NOW, accepted_referral, make_referral, scheduled_discussion
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def auditor_manager(people):
+    return ProfessionalFactory(
+        username="quinn",
+        agency=people["bob"].agency,
+        roles=[Role.AUDITOR, Role.TEAM_MANAGER, Role.SOCIAL_WORKER],
+    )
+
+
+@pytest.fixture
+def case(people, partnership, agencies):
+    awaiting = make_referral(people=people, partnership=partnership, agencies=agencies)
+    triaged = accepted_referral(people=people, partnership=partnership, agencies=agencies)
+    discussion = scheduled_discussion(
+        referral=triaged, people=people, invitees=("carol",), allow_missing_required=True
+    )
+    escalation = escalation_raise(
+        by=people["carol"],
+        partnership=partnership,
+        direction=Escalation.Direction.PARTNER_TO_SOCIAL_CARE,
+        what_is_late="Discussion not convened",
+        details="Requested three days ago",
+        now=NOW,
+    )
+    return awaiting, triaged, discussion, escalation
+
+
+def test_no_write_predicate_lets_an_auditor_through(auditor_manager, partnership, case):
+    _, _, discussion, escalation = case
+    assert not may_record_referrals(user=auditor_manager)
+    assert not may_decide_and_convene(user=auditor_manager)
+    assert not may_chair(auditor_manager, discussion)
+    assert not may_authorise(auditor_manager, discussion)
+    assert not is_social_care_manager(user=auditor_manager, partnership=partnership)
+    assert not escalation_may_act(user=auditor_manager, escalation=escalation)
+
+
+def test_every_write_page_refuses_an_auditor_who_is_also_a_manager(client, auditor_manager, case):
+    awaiting, triaged, discussion, escalation = case
+    client.force_login(auditor_manager)
+    # They read what their partnership's social care reads...
+    for url in (
+        reverse("referrals:detail", args=[triaged.pk]),
+        reverse("discussions:detail", args=[discussion.pk]),
+        reverse("escalation-detail", args=[escalation.pk]),
+    ):
+        assert client.get(url).status_code == 200, url
+    # ...and change nothing.
+    for url in (
+        reverse("referrals:new"),
+        reverse("referrals:step", args=["received"]),
+        reverse("referrals:triage", args=[awaiting.pk]),
+        reverse("discussions:convene", args=[triaged.pk]),
+        reverse("discussions:reschedule", args=[discussion.pk]),
+        reverse("discussions:invite", args=[discussion.pk]),
+        reverse("discussions:cancel", args=[discussion.pk]),
+        reverse("records:hold", args=[discussion.pk]),
+        reverse("escalation-raise"),
+    ):
+        assert client.get(url).status_code == 403, url
+    for url in (
+        reverse("escalation-acknowledge", args=[escalation.pk]),
+        reverse("escalation-resolve", args=[escalation.pk]),
+    ):
+        assert client.post(url, {"outcome": "Convened for tomorrow"}).status_code == 403, url
+    escalation.refresh_from_db()
+    assert escalation.state == Escalation.State.RAISED
+
+
+def test_the_services_refuse_an_auditor_who_is_also_a_manager(auditor_manager, people, case):
+    awaiting, _, discussion, _ = case
+    with pytest.raises(NotAllowed):
+        referral_accept(
+            referral=awaiting, by=auditor_manager, now=NOW, expected_version=awaiting.version
+        )
+    with pytest.raises(NotAllowed):
+        records.discussion_hold(
+            discussion=discussion,
+            held_at=NOW + timedelta(hours=3),
+            by=auditor_manager,
+            now=NOW + timedelta(hours=4),
+        )
