@@ -136,6 +136,15 @@ class World:
     neighbour_escalation: Any = None  # Northvale, raised by nora to the police
     failed_delivery: Any = None  # Riverside, to bob
     neighbour_failed_delivery: Any = None  # Northvale, to nick
+    # Follow-through (tests/matrix_world.py says how each was reached).
+    s47_enquiry: Any = None  # joint S47 (carol and erin invited), visited, significant harm
+    s47_to_start: Any = None  # an authorised S47 decision (RecordVersion) not yet started
+    icpc: Any = None  # requested by the enquiry's outcome, not yet confirmed
+    police_action: Any = None  # the distributed record's action for the police
+    social_care_action: Any = None  # the S47 record's action for alice (social care)
+    child_in_care: Any = None  # Riverside, with a referral and an active HRPM
+    hrpm: Any = None  # the child in care's HRPM: one meeting, alice and carol attended
+    hrpm_action: Any = None  # the meeting's safety-plan action for the police
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -32,12 +32,15 @@ from django.test import override_settings
 from convene.api.services import api_token_create
 from convene.clocks.escalations import escalation_raise
 from convene.clocks.models import Escalation
+from convene.followup import services as followup
+from convene.followup.models import Icpc
+from convene.followup.vocab import S47Outcome
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.vocab import Role
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import services as records
-from convene.records.models import Record
+from convene.records.models import Action, Record
 from convene.referrals.selectors import referral_convene_clock
 from convene.referrals.services import referral_accept
 from convene.reminders.models import Delivery
@@ -121,6 +124,97 @@ def _distributed(
     records.record_authorise(record=record, by=people["bob"], now=AFTER + timedelta(minutes=5))
     record.refresh_from_db()
     return record, correction
+
+
+def _s47_decision(
+    *,
+    people: Mapping[str, Professional],
+    partnership: Partnership,
+    agencies: Mapping[str, Agency],
+) -> Any:
+    """A held discussion (carol and erin invited) whose record authorises a joint S47 enquiry;
+    its one action is alice's (children's social care)."""
+    record = _held(people=people, partnership=partnership, agencies=agencies)
+    fill(record, dict(people), Decision.S47_JOINT)
+    return records.record_authorise(record=record, by=people["bob"], now=AFTER)
+
+
+def _follow_through(
+    *,
+    people: Mapping[str, Professional],
+    partnership: Partnership,
+    agencies: Mapping[str, Agency],
+) -> dict[str, Any]:
+    """A S47 enquiry visited (alice and carol) with a significant-harm outcome, so an ICPC;
+    a second S47 decision not yet started; a child in care with an HRPM whose first meeting
+    (alice and carol attended) gave the police an action."""
+    version = _s47_decision(people=people, partnership=partnership, agencies=agencies)
+    (enquiry,) = followup.s47_enquiries_start(
+        version=version, by=people["alice"], now=AFTER + timedelta(hours=1)
+    )
+    enquiry = followup.s47_visit_record(
+        enquiry=enquiry,
+        visited_at=AFTER + timedelta(hours=2),
+        visitors=[people["alice"], people["carol"]],
+        seen_alone=True,
+        by=people["alice"],
+        now=AFTER + timedelta(hours=3),
+    )
+    enquiry = followup.s47_outcome_record(
+        enquiry=enquiry,
+        outcome=S47Outcome.SIGNIFICANT_HARM,
+        reasons="Assessed with the family and the school",
+        by=people["alice"],
+        now=AFTER + timedelta(days=1),
+    )
+    to_start = _s47_decision(people=people, partnership=partnership, agencies=agencies)
+
+    child_in_care = ChildFactory(
+        partnership=partnership, last_name="Carey", legal_status="child_in_care"
+    )
+    make_referral(
+        people=dict(people),
+        partnership=partnership,
+        agencies=dict(agencies),
+        children=[child_in_care],
+    )
+    hrpm = followup.hrpm_create(
+        child=child_in_care,
+        risk_assessment="Criminal exploitation: county lines",
+        young_persons_view="Wants to stay at school",
+        by=people["alice"],
+        now=AFTER,
+    )
+    meeting = followup.hrpm_meeting_record(
+        hrpm=hrpm,
+        held_at=AFTER + timedelta(hours=1),
+        attendees=[people["alice"], people["carol"]],
+        young_person_attended=True,
+        young_persons_view="Wants to stay at school",
+        risk_assessment="Criminal exploitation: county lines",
+        safety_plan="Police disruption; school attendance checks",
+        next_meeting_on=HELD_AT.date() + timedelta(days=20),
+        by=people["alice"],
+        now=AFTER + timedelta(hours=2),
+    )
+    hrpm_action = followup.hrpm_action_add(
+        meeting=meeting,
+        owner=agencies["police"],
+        what="Disruption visit to the address",
+        due_on=HELD_AT.date() + timedelta(days=7),
+        by=people["alice"],
+        now=AFTER + timedelta(hours=2),
+    )
+    hrpm.refresh_from_db()
+    return {
+        "s47_enquiry": enquiry,
+        "s47_to_start": to_start,
+        "icpc": Icpc.objects.get(enquiries=enquiry),
+        "social_care_action": Action.objects.get(record=version.record),
+        "child_in_care": child_in_care,
+        "hrpm": hrpm,
+        "hrpm_action": hrpm_action,
+    }
 
 
 def _failed_email(*, partnership: Partnership, to: Professional, source: Any) -> Delivery:
@@ -233,6 +327,8 @@ def build_world(
         people=people, partnership=partnership, agencies=agencies
     )
 
+    follow_through = _follow_through(people=people, partnership=partnership, agencies=agencies)
+
     # Escalations: the police to Riverside's social care; Northvale's social care to the police.
     escalation = escalation_raise(
         by=people["carol"],
@@ -296,4 +392,6 @@ def build_world(
         neighbour_escalation=neighbour_escalation,
         failed_delivery=failed,
         neighbour_failed_delivery=neighbour_failed,
+        police_action=Action.objects.get(record=distributed, owner_agency=agencies["police"]),
+        **follow_through,
     )
