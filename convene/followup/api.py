@@ -16,6 +16,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from convene.audit.models import Action as AuditAction
+from convene.audit.services import audit_record
 from convene.core.errors import ServiceError
 from convene.followup import selectors, services
 from convene.followup.models import HrpmAction, S47Enquiry
@@ -243,4 +245,12 @@ def s47_enquiry(request: HttpRequest, enquiry_id: int) -> S47Out:
     )
     if enquiry is None:
         raise HttpError(404, "Not Found")
+    audit_record(
+        actor=_user(request),
+        action=AuditAction.VIEW,
+        obj=enquiry,
+        child=enquiry.child,
+        summary=f"Viewed S47 enquiry {enquiry.reference} through the API",
+        request=request,
+    )
     return _s47_out(enquiry)

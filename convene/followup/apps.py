@@ -7,6 +7,7 @@ class FollowupConfig(AppConfig):
     verbose_name = "Follow-through: S47 enquiries, ICPC, actions, reviews and HRPMs"
 
     def ready(self) -> None:
-        from convene.followup import parties
+        # The follow-through's rules in the one access layer, and who its clocks' parties are.
+        from convene.followup import access, parties  # noqa: F401
 
         parties.register()

@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from convene.clocks.models import Clock
+from convene.core.access import is_read_only
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.models import (
@@ -73,7 +74,7 @@ def _social_care_in(user: Professional, partnership: Partnership | int) -> bool:
         user.is_active
         and user.agency is not None
         and user.agency.kind == AgencyKind.SOCIAL_CARE
-        and not user.has_role(Role.AUDITOR)
+        and not is_read_only(user=user)  # auditors never write, whatever else they hold
         and partnerships_of(user=user).filter(pk=pk).exists()
     )
 

@@ -1,169 +1,254 @@
-"""Follow-through pages: children's social care of the partnership sees its S47 enquiries,
-ICPCs, HRPMs and actions; social workers and managers carry them through (a manager gives
-oversight, decides on an HRPM and closes; the Head of Service confirms an ICPC); auditors,
-triage and admins read but change nothing (403). Partners see the enquiries and conferences
-of discussions they were invited to, the HRPMs whose meetings they attended, and their own
-agency's actions, which they update; everything else is a 404. Another partnership sees
-nothing of Riverside's.
+"""Who may use each follow-through page (docs/access.md, docs/follow-through.md).
 
-In the world: ``s47_enquiry`` comes from a joint S47 decision (carol and erin invited),
-visited by alice and carol, outcome significant harm, so ``icpc`` is requested;
-``s47_to_start`` is a second authorised S47 decision nobody has started; ``hrpm`` is for
-``child_in_care``, its first meeting attended by alice and carol, with ``hrpm_action`` for
-the police; ``police_action`` is the distributed record's action for the police and
-``social_care_action`` the S47 record's action for alice.
+The records each case points at are built through the services: an authorised
+joint S47 decision about one child with alice, carol (police), dev (health) and
+erin (school) invited, so the invited partners see the enquiry but cannot act on
+it; ursula (not invited) and nick (the other partnership) must not learn it exists.
 """
 
+from __future__ import annotations
+
+from datetime import date, timedelta
 from typing import Any
 
-from tests.access_matrix import (
-    CASELOAD,
-    FORBIDDEN,
-    MANAGERS,
-    NOT_ALLOWED,
-    NOT_FOUND,
-    OK,
-    Case,
-    Kwargs,
-    World,
-    each,
-    expect,
-    only,
-    pk_of,
-    redirect,
-)
+from convene.followup import services
+from convene.followup.models import Hrpm, S47Enquiry
+from convene.people import personas
+from convene.people.factories import ChildFactory
+from convene.people.models import Agency, Partnership
+from convene.policy.vocab import Decision
+from convene.records.models import Action, RecordVersion
+from convene.records.services import discussion_hold, record_authorise
+from tests.access_matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, World, expect
+from tests.convening import accepted_referral, make_referral, scheduled_discussion
+from tests.followup.conftest import HELD_AT, fill
 
-INVITED = ("carol", "erin")  # invited to the S47 discussion (and the distributed one)
-WORKERS = ("alice", "bob", "hana")  # social worker and managers of Riverside's social care
-READERS = ("tom", "ivy", "admin")  # caseload who read but do not carry a case through
-NOT_MANAGERS = ("alice", *READERS)
+HOME_CASELOAD = ("alice", "bob", "tom", "hana", "ivy", "admin")
+INVITED = ("carol", "dev", "erin")
+WORKERS = ("alice", "bob", "hana")  # social worker and managers: they record
+MANAGERS = ("bob", "hana")
 
 
-def _enquiry(**more: Any) -> Kwargs:
-    return lambda w: {"pk": w.s47_enquiry.pk, **more}
+def _agencies() -> dict[str, Agency]:
+    return {spec.key: Agency.objects.get(name=spec.name) for spec in personas.AGENCIES}
 
 
-SEES_ENQUIRY = only((*CASELOAD, *INVITED))
-# A worker's page of the enquiry or conference: those who see it but may not act are refused.
-WORKER_PAGE = only(each(WORKERS) | each((*READERS, *INVITED), FORBIDDEN))
-MANAGER_PAGE = only(each(MANAGERS) | each((*NOT_MANAGERS, *INVITED), FORBIDDEN))
-SEES_HRPM = only((*CASELOAD, "carol"))
-HRPM_WORKER_PAGE = only(each(WORKERS) | each((*READERS, "carol"), FORBIDDEN))
-# The partnership's lists: for whoever works a whole caseload (nick: Northvale's, empty here).
-CASELOAD_LIST = only(each((*CASELOAD, "nick")), others=FORBIDDEN)
+def _version(w: World, *, legal_status: str = "none", police_action: bool = False) -> RecordVersion:
+    partnership = Partnership.objects.get(name=personas.HOME)
+    agencies = _agencies()
+    child = ChildFactory(
+        partnership=partnership, legal_status=legal_status, setting=agencies["primary"]
+    )
+    referral = accepted_referral(
+        people=w.people,
+        partnership=partnership,
+        agencies=agencies,
+        children=[child],
+        now=HELD_AT - timedelta(hours=3),
+        received_at=HELD_AT - timedelta(hours=4),
+    )
+    discussion = scheduled_discussion(
+        referral=referral,
+        people=w.people,
+        invitees=("alice", *INVITED),
+        now=HELD_AT - timedelta(hours=3),
+        allow_missing_required=True,
+    )
+    record = discussion_hold(
+        discussion=discussion,
+        held_at=HELD_AT,
+        by=w.people["bob"],
+        now=HELD_AT + timedelta(minutes=30),
+    )
+    owner = ("agency", agencies["police"].pk) if police_action else None
+    fill(record, w.people, Decision.S47_JOINT, action_owner=owner)
+    return record_authorise(record=record, by=w.people["bob"], now=HELD_AT + timedelta(hours=1))
 
 
-def _update(w: World) -> dict[str, Any]:
-    """An update missing where the action stands: re-shown with the error, nothing saved."""
-    return {"version": 0, "status": "", "note": "Checked"}
+def _enquiry(w: World, *, legal_status: str = "none", outcome: str = "") -> S47Enquiry:
+    version = _version(w, legal_status=legal_status)
+    (enquiry,) = services.s47_enquiries_start(
+        version=version, by=w.people["alice"], now=HELD_AT + timedelta(hours=2)
+    )
+    if outcome:
+        enquiry = services.s47_visit_record(
+            enquiry=enquiry,
+            visited_at=HELD_AT + timedelta(hours=3),
+            visitors=[w.people["alice"]],
+            seen_alone=True,
+            by=w.people["alice"],
+            now=HELD_AT + timedelta(hours=4),
+        )
+        enquiry = services.s47_outcome_record(
+            enquiry=enquiry,
+            outcome=outcome,
+            reasons="Assessed",
+            by=w.people["alice"],
+            now=HELD_AT + timedelta(days=2),
+        )
+    return enquiry
+
+
+def _with_core_group_review(w: World) -> dict[str, Any]:
+    enquiry = _enquiry(w, legal_status="child_protection_plan", outcome="significant_harm")
+    services.core_group_review_record(
+        enquiry=enquiry,
+        held_on=date(2026, 3, 6),
+        risk_considered="Continuing",
+        plan_changes="Updated",
+        by=w.people["alice"],
+        now=HELD_AT + timedelta(days=3),
+    )
+    return {"pk": enquiry.pk}
+
+
+def _icpc(w: World) -> dict[str, Any]:
+    enquiry = _enquiry(w, outcome="significant_harm")
+    assert enquiry.icpc_id is not None
+    return {"pk": enquiry.icpc_id}
+
+
+def _police_action(w: World) -> dict[str, Any]:
+    version = _version(w, police_action=True)
+    return {"pk": Action.objects.get(record=version.record, kind="agreed").pk}
+
+
+def _child_in_care(w: World) -> Any:
+    partnership = Partnership.objects.get(name=personas.HOME)
+    child = ChildFactory(partnership=partnership, legal_status="child_in_care")
+    make_referral(
+        people=w.people,
+        partnership=partnership,
+        agencies=_agencies(),
+        children=[child],
+        received_at=HELD_AT - timedelta(days=30),
+        now=HELD_AT - timedelta(days=30),
+        categories=["cce"],
+        significant_harm_suspected=False,
+        ongoing_risk=True,
+    )
+    return child
+
+
+def _hrpm(w: World) -> Hrpm:
+    hrpm = services.hrpm_create(
+        child=_child_in_care(w),
+        risk_assessment="Criminal exploitation",
+        young_persons_view="They are my friends",
+        by=w.people["alice"],
+        now=HELD_AT,
+    )
+    meeting = services.hrpm_meeting_record(
+        hrpm=hrpm,
+        held_at=HELD_AT + timedelta(days=1),
+        attendees=[w.people["alice"], w.people["carol"]],
+        young_person_attended=True,
+        young_persons_view="I am fine",
+        risk_assessment="High",
+        safety_plan="Curfew",
+        next_meeting_on=date(2026, 4, 1),
+        by=w.people["alice"],
+        now=HELD_AT + timedelta(days=1, hours=2),
+    )
+    services.hrpm_action_add(
+        meeting=meeting,
+        owner=_agencies()["police"],
+        what="Disruption visit",
+        due_on=date(2026, 3, 10),
+        by=w.people["alice"],
+        now=HELD_AT + timedelta(days=1, hours=3),
+    )
+    return hrpm
+
+
+def _seen_by(*people: str, others: Any = NOT_FOUND, **outcomes: Any) -> dict[str, Any]:
+    """OK for ``people``, ``others`` for the rest, with per-persona overrides."""
+    return expect(others, **{**dict.fromkeys(people, OK), **outcomes})
+
+
+def _only_workers(*, visible: tuple[str, ...] = (*HOME_CASELOAD, *INVITED), allowed=WORKERS):
+    """OK for ``allowed``; 403 for everyone else who can see the record; 404 for the rest."""
+    return expect(NOT_FOUND, **{**dict.fromkeys(visible, FORBIDDEN), **dict.fromkeys(allowed, OK)})
+
+
+def _enquiry_kwargs(w: World) -> dict[str, Any]:
+    return {"pk": _enquiry(w).pk}
 
 
 ROUTES = {
-    "followup:s47-list": [Case(expect(OK), label="everyone: their own enquiries")],
+    # Every signed-in person has the list; it shows only what their selectors give them.
+    "followup:s47-list": [Case(expect(OK))],
+    # Starting is a POST from the list (a form), never a GET.
     "followup:s47-start": [
-        Case(expect(NOT_ALLOWED), label="GET", kwargs=lambda w: {"version_pk": w.s47_to_start.pk}),
-        # One client posts in turn: alice starts it, so for everyone after her it is started
-        # (404). Who may start one is checked by the service (tests/followup).
-        Case(
-            only(each(("alice",), redirect("/s47/*"))),
-            label="not started: alice starts it",
-            method="post",
-            kwargs=lambda w: {"version_pk": w.s47_to_start.pk},
-        ),
-        Case(
-            expect(NOT_FOUND),
-            label="already started",
-            method="post",
-            kwargs=lambda w: {"version_pk": w.s47_enquiry.record_version_id},
-        ),
+        Case(expect(NOT_ALLOWED), kwargs=lambda w: {"version_pk": _version(w).pk})
     ],
-    "followup:s47": [Case(SEES_ENQUIRY, kwargs=_enquiry())],
-    "followup:s47-visit": [Case(WORKER_PAGE, kwargs=_enquiry())],
-    "followup:s47-outcome": [Case(WORKER_PAGE, kwargs=_enquiry())],
-    "followup:core-group": [Case(WORKER_PAGE, kwargs=_enquiry())],
-    "followup:care-plan": [Case(WORKER_PAGE, kwargs=_enquiry())],
-    "followup:oversight": [
-        Case(
-            only(each(MANAGERS, NOT_FOUND) | each((*NOT_MANAGERS, *INVITED), FORBIDDEN)),
-            label="no core group review yet",
-            kwargs=_enquiry(),
-        )
-    ],
-    "followup:hrpm-decision": [Case(MANAGER_PAGE, kwargs=_enquiry())],
-    "followup:s47-close": [Case(MANAGER_PAGE, kwargs=_enquiry())],
-    "followup:icpc": [Case(SEES_ENQUIRY, kwargs=pk_of("icpc"))],
-    "followup:icpc-confirm": [
-        Case(
-            only(each(("hana",)) | each(("alice", "bob", *READERS, *INVITED), FORBIDDEN)),
-            kwargs=pk_of("icpc"),
-        )
-    ],
-    "followup:icpc-date": [Case(WORKER_PAGE, kwargs=pk_of("icpc"))],
-    "followup:icpc-held": [Case(WORKER_PAGE, kwargs=pk_of("icpc"))],
-    "followup:my-actions": [Case(expect(OK), label="everyone: their own agency's")],
-    "followup:actions": [Case(CASELOAD_LIST)],
+    "followup:s47": [Case(_seen_by(*HOME_CASELOAD, *INVITED), kwargs=_enquiry_kwargs)],
+    "followup:s47-visit": [Case(_only_workers(), kwargs=_enquiry_kwargs)],
+    "followup:s47-outcome": [Case(_only_workers(), kwargs=_enquiry_kwargs)],
+    "followup:core-group": [Case(_only_workers(), kwargs=_enquiry_kwargs)],
+    "followup:care-plan": [Case(_only_workers(), kwargs=_enquiry_kwargs)],
+    "followup:oversight": [Case(_only_workers(allowed=MANAGERS), kwargs=_with_core_group_review)],
+    "followup:hrpm-decision": [Case(_only_workers(allowed=MANAGERS), kwargs=_enquiry_kwargs)],
+    "followup:s47-close": [Case(_only_workers(allowed=MANAGERS), kwargs=_enquiry_kwargs)],
+    "followup:icpc": [Case(_seen_by(*HOME_CASELOAD, *INVITED), kwargs=_icpc)],
+    # R001.14: only the Head of Service confirms the conference.
+    "followup:icpc-confirm": [Case(_only_workers(allowed=("hana",)), kwargs=_icpc)],
+    "followup:icpc-date": [Case(_only_workers(), kwargs=_icpc)],
+    "followup:icpc-held": [Case(_only_workers(), kwargs=_icpc)],
+    "followup:my-actions": [Case(expect(OK))],
+    # The partnership's actions: social care (nick sees his own partnership's).
+    "followup:actions": [Case(_seen_by(*HOME_CASELOAD, "nick", others=FORBIDDEN))],
+    # A police action: the police see and update it; other partners must not learn of it.
     "followup:action": [
-        Case(only((*CASELOAD, "carol")), label="the police's", kwargs=pk_of("police_action")),
+        Case(_seen_by(*HOME_CASELOAD, "carol"), kwargs=_police_action),
         Case(
-            only(each((*WORKERS, "carol")) | each(READERS, FORBIDDEN)),
-            label="update the police's",
+            _only_workers(visible=HOME_CASELOAD, allowed=(*WORKERS, "carol")),
+            label="update with no note (re-shown with the error)",
             method="post",
-            kwargs=pk_of("police_action"),
-            data=_update,
-        ),
-        # An action is its owner's agency's work: lee (children's social care, no caseload
-        # role) sees and updates alice's, as tom and admin update it; the auditor never does.
-        Case(
-            only((*CASELOAD, "lee")),
-            label="social care's",
-            kwargs=pk_of("social_care_action"),
-        ),
-        Case(
-            only(each((*WORKERS, "tom", "admin", "lee")) | {"ivy": FORBIDDEN}),
-            label="update social care's",
-            method="post",
-            kwargs=pk_of("social_care_action"),
-            data=_update,
+            kwargs=_police_action,
+            data=lambda w: {"version": 0, "status": "done", "note": ""},
         ),
     ],
     "followup:hrpm-action": [
-        Case(SEES_HRPM, label="the police's", kwargs=pk_of("hrpm_action")),
         Case(
-            only(each((*WORKERS, "carol")) | each(READERS, FORBIDDEN)),
-            label="update the police's",
-            method="post",
-            kwargs=pk_of("hrpm_action"),
-            data=_update,
-        ),
-    ],
-    "followup:review": [
-        Case(
-            only(each(MANAGERS) | each((*NOT_MANAGERS, *INVITED), FORBIDDEN)),
-            label="distributed",
-            kwargs=lambda w: {"pk": w.distributed_record.discussion_id},
-        ),
-        Case(
-            only(each(("nick",), FORBIDDEN)) | {"carol": FORBIDDEN},
-            label="another partnership's",
-            kwargs=pk_of("neighbour_discussion"),
-        ),
-    ],
-    "followup:hrpm-list": [Case(CASELOAD_LIST)],
-    "followup:hrpm-new": [
-        Case(
-            only(each(WORKERS) | each(READERS, FORBIDDEN)),
-            kwargs=pk_of("child_in_care", key="child_pk"),
+            _seen_by(*HOME_CASELOAD, "carol"),
+            kwargs=lambda w: {"pk": _hrpm(w).meetings.get().actions.get().pk},
         )
     ],
-    "followup:hrpm": [Case(SEES_HRPM, kwargs=pk_of("hrpm"))],
-    "followup:hrpm-meeting": [Case(HRPM_WORKER_PAGE, kwargs=pk_of("hrpm"))],
-    "followup:hrpm-action-add": [
-        Case(HRPM_WORKER_PAGE, label="meeting 1", kwargs=pk_of("hrpm", number=1)),
+    # R004.5: a manager asks for a review (the form; refusals are tested with the service).
+    "followup:review": [
         Case(
-            only(each(WORKERS, NOT_FOUND) | each((*READERS, "carol"), FORBIDDEN)),
-            label="no such meeting",
-            kwargs=pk_of("hrpm", number=9),
-        ),
+            _only_workers(allowed=MANAGERS),
+            kwargs=lambda w: {"pk": _version(w).record.discussion_id},
+        )
     ],
-    "followup:hrpm-end": [Case(HRPM_WORKER_PAGE, kwargs=pk_of("hrpm"))],
+    "followup:hrpm-list": [Case(_seen_by(*HOME_CASELOAD, "nick", others=FORBIDDEN))],
+    "followup:hrpm-new": [
+        Case(
+            _only_workers(visible=HOME_CASELOAD),
+            kwargs=lambda w: {"child_pk": _child_in_care(w).pk},
+        )
+    ],
+    # A partner who attended a meeting (carol) reads the HRPM; it is a multi-agency forum.
+    "followup:hrpm": [
+        Case(_seen_by(*HOME_CASELOAD, "carol"), kwargs=lambda w: {"pk": _hrpm(w).pk})
+    ],
+    "followup:hrpm-meeting": [
+        Case(
+            _only_workers(visible=(*HOME_CASELOAD, "carol")),
+            kwargs=lambda w: {"pk": _hrpm(w).pk},
+        )
+    ],
+    "followup:hrpm-action-add": [
+        Case(
+            _only_workers(visible=(*HOME_CASELOAD, "carol")),
+            kwargs=lambda w: {"pk": _hrpm(w).pk, "number": 1},
+        )
+    ],
+    "followup:hrpm-end": [
+        Case(
+            _only_workers(visible=(*HOME_CASELOAD, "carol")),
+            kwargs=lambda w: {"pk": _hrpm(w).pk},
+        )
+    ],
 }

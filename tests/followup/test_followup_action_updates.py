@@ -76,7 +76,7 @@ def test_other_agencies_and_partnerships_cannot_see_or_update_it(police_action, 
                 action=police_action, status="done", note="x", by=people[name], now=DUE_END
             )
         assert not selectors.actions_visible_to(user=people[name]).exists()
-    with pytest.raises(NotAllowed, match="auditors read only"):
+    with pytest.raises(NotAllowed, match="Auditors can read records but cannot change them"):
         services.action_update(
             action=police_action, status="done", note="x", by=people["ivy"], now=DUE_END
         )
@@ -147,3 +147,19 @@ def test_an_action_list_is_one_query_however_long(
         )
     assert len(rows) == 4
     assert all(row.overdue for row in rows)
+
+
+def test_the_access_layer_answers_for_actions_and_enquiries(police_action, enquiry, people):
+    from convene.core.access import AccessAction, can
+
+    assert can(user=people["carol"], action=AccessAction.CHANGE, obj=police_action)
+    assert can(user=people["alice"], action=AccessAction.CHANGE, obj=police_action)
+    assert can(user=people["ivy"], action=AccessAction.VIEW, obj=police_action)
+    assert not can(user=people["ivy"], action=AccessAction.CHANGE, obj=police_action)
+    assert not can(user=people["dev"], action=AccessAction.VIEW, obj=police_action)
+    assert not can(user=people["nick"], action=AccessAction.VIEW, obj=police_action)
+    started = enquiry()
+    assert can(user=people["carol"], action=AccessAction.VIEW, obj=started)  # invited
+    assert not can(user=people["carol"], action=AccessAction.CHANGE, obj=started)
+    assert can(user=people["alice"], action=AccessAction.CHANGE, obj=started)
+    assert not can(user=people["ursula"], action=AccessAction.VIEW, obj=started)

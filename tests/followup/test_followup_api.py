@@ -85,3 +85,15 @@ def test_s47_enquiries_read_by_social_care_and_invited_police_only(enquiry, peop
     assert api.get(f"/s47/{done.pk}", user=people["nick"]).status_code == 404
     assert api.get(f"/s47/{done.pk}", user=people["ursula"]).status_code == 404
     assert api.get("/s47/", user=people["nick"]).json() == []
+
+
+def test_reading_an_enquiry_is_in_the_audit_log(enquiry, people):
+    from convene.audit.models import AuditEntry
+
+    started = enquiry()
+    api.get(f"/s47/{started.pk}", user=people["bob"])
+    entry = AuditEntry.objects.filter(actor=people["bob"], action="view").get()
+    assert entry.child == started.child
+    assert "through the API" in entry.summary
+    # Starting it was recorded too, against the child.
+    assert AuditEntry.objects.filter(action="create", child=started.child).exists()

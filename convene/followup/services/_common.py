@@ -7,10 +7,24 @@ from datetime import date, datetime, time
 
 from django.db import models
 
+from convene.audit.models import Action as AuditAction
+
+__all__ = [
+    "AuditAction",
+    "audit",
+    "aware",
+    "governing_deadline",
+    "meet_open",
+    "open_clocks",
+    "start_clock",
+    "start_of",
+    "text",
+]
+from convene.audit.services import audit_record
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_start, clocks_open_for
 from convene.core.errors import Invalid
-from convene.people.models import Partnership, Professional
+from convene.people.models import Child, Partnership, Professional
 from convene.policy import engine
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
@@ -89,3 +103,18 @@ def meet_open(
         clock_meet(clock=clock, at=max(at, clock.started_at), by=by)
         for clock in open_clocks(subject, kinds)
     ]
+
+
+def audit(
+    *,
+    by: Professional,
+    action: AuditAction,
+    obj: models.Model,
+    summary: str,
+    children: Iterable[Child],
+) -> None:
+    """One audit entry per child the change is about (so "who has looked" lists it), in the
+    caller's transaction: the change and its record commit together."""
+    about: list[Child | None] = [*children] or [None]
+    for child in about:
+        audit_record(actor=by, action=action, obj=obj, child=child, summary=summary)

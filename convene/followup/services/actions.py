@@ -12,12 +12,13 @@ from datetime import datetime
 
 from django.db import transaction
 
+from convene.core.access import READ_ONLY_MESSAGE, is_read_only
 from convene.core.errors import Conflict, Invalid, NotAllowed, NotFound, stale
 from convene.followup.models import ActionUpdate, HrpmAction
 from convene.followup.selectors import may_update_action, may_view_action
-from convene.followup.services._common import aware, meet_open, text
+from convene.followup.services._common import AuditAction, audit, aware, meet_open, text
 from convene.followup.vocab import ActionProgress
-from convene.people.models import Professional
+from convene.people.models import Child, Professional
 from convene.policy.vocab import ClockKind
 from convene.records.models import Action
 
@@ -56,10 +57,12 @@ def action_update(
     aware(now, "now")
     if not may_view_action(user=by, action=action):
         raise NotFound("Action not found")
+    if is_read_only(user=by):
+        raise NotAllowed(READ_ONLY_MESSAGE)
     if not may_update_action(user=by, action=action):
         raise NotAllowed(
             "Only the agency the action is for, or the partnership's children's social care, "
-            "updates it; auditors read only"
+            "updates it"
         )
     action = _locked(action)
     count = _updates(action)
@@ -105,4 +108,17 @@ def action_update(
     else:
         action.modified_by = by
         action.save(update_fields=["modified_by", "modified_at"])
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=action,
+        summary=f"Updated an agreed action: {status.replace('_', ' ')}",
+        children=_children(action),
+    )
     return update
+
+
+def _children(action: AnyAction) -> list[Child]:
+    if isinstance(action, HrpmAction):
+        return list(Child.objects.filter(hrpms__meetings__actions=action))
+    return list(Child.objects.filter(discussions__record__actions=action).order_by("pk"))

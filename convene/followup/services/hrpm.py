@@ -23,6 +23,8 @@ from convene.core.errors import Conflict, Invalid, NotAllowed, stale
 from convene.followup.models import Hrpm, HrpmAction, HrpmMeeting
 from convene.followup.selectors import works_cases
 from convene.followup.services._common import (
+    AuditAction,
+    audit,
     aware,
     governing_deadline,
     meet_open,
@@ -136,7 +138,7 @@ def hrpm_create(
             "referral for ongoing risk (R000.2)",
             field="child",
         )
-    return Hrpm.objects.create(
+    hrpm = Hrpm.objects.create(
         partnership=child.partnership,
         child=child,
         referral=referral,
@@ -146,6 +148,14 @@ def hrpm_create(
         created_by=by,
         modified_by=by,
     )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=hrpm,
+        summary=f"Started High Risk Planning Meeting {hrpm.reference}",
+        children=[child],
+    )
+    return hrpm
 
 
 def _check_attendees(hrpm: Hrpm, attendees: Sequence[Professional]) -> list[Professional]:
@@ -263,6 +273,13 @@ def hrpm_meeting_record(
             started_at=held_at,
             by=by,
         )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=meeting,
+        summary=f"Recorded meeting {meeting.number} of HRPM {hrpm.reference}",
+        children=[hrpm.child],
+    )
     return meeting
 
 
@@ -326,6 +343,13 @@ def hrpm_action_add(
             by=by,
         )
     _save(hrpm, by, [])
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=action,
+        summary=f"Added a safety-plan action to HRPM {hrpm.reference}",
+        children=[hrpm.child],
+    )
     return action
 
 
@@ -348,4 +372,11 @@ def hrpm_end(*, hrpm: Hrpm, reason: str, by: Professional, now: datetime) -> Hrp
     hrpm.ended_by = by
     hrpm.end_reason = reason
     _save(hrpm, by, ["state", "ended_at", "ended_by", "end_reason"])
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=hrpm,
+        summary=f"Ended HRPM {hrpm.reference}: {reason}",
+        children=[hrpm.child],
+    )
     return hrpm

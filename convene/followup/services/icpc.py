@@ -14,7 +14,7 @@ from convene.clocks.services import clock_meet
 from convene.core.errors import Conflict, Invalid, NotAllowed, stale
 from convene.followup.models import Icpc
 from convene.followup.selectors import icpc_clock, is_head_of_service, works_cases
-from convene.followup.services._common import aware, text
+from convene.followup.services._common import AuditAction, audit, aware, text
 from convene.followup.vocab import IcpcState
 from convene.people.models import Professional
 from convene.workdays import LONDON
@@ -38,6 +38,16 @@ def _save(icpc: Icpc, by: Professional, fields: Sequence[str]) -> None:
     icpc.version += 1
     icpc.modified_by = by
     icpc.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
+
+
+def _audit(icpc: Icpc, by: Professional, summary: str) -> None:
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=icpc,
+        summary=f"{summary} (initial child protection conference {icpc.reference})",
+        children=[e.child for e in icpc.enquiries.select_related("child")],
+    )
 
 
 def _check_worker(by: Professional, icpc: Icpc) -> None:
@@ -71,6 +81,7 @@ def icpc_confirm(
     icpc.confirmed_by = by
     icpc.confirmation_note = text(note)
     _save(icpc, by, ["state", "confirmed_at", "confirmed_by", "confirmation_note"])
+    _audit(icpc, by, "Confirmed with the Head of Service")
     return icpc
 
 
@@ -116,6 +127,7 @@ def icpc_set_date(
     icpc.late_reason = late_reason if late else ""
     icpc.state = IcpcState.DATE_SET.value
     _save(icpc, by, ["conference_at", "venue", "late_reason", "state"])
+    _audit(icpc, by, "Set the date")
     return icpc
 
 
@@ -145,6 +157,7 @@ def icpc_held(
     icpc.held_at = held_at
     icpc.held_recorded_by = by
     _save(icpc, by, ["state", "held_at", "held_recorded_by"])
+    _audit(icpc, by, "Recorded as held")
     clock = icpc_clock(icpc=icpc)
     if clock is not None and clock.state in {Clock.State.PENDING, Clock.State.BREACHED}:
         clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)

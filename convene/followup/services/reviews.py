@@ -22,7 +22,14 @@ from convene.followup.selectors import (
     live_review_of,
     manages_cases,
 )
-from convene.followup.services._common import aware, governing_deadline, start_clock, text
+from convene.followup.services._common import (
+    AuditAction,
+    audit,
+    aware,
+    governing_deadline,
+    start_clock,
+    text,
+)
 from convene.followup.vocab import progress_meeting
 from convene.people.models import Child, Professional
 from convene.people.vocab import LegalStatus
@@ -146,7 +153,7 @@ def review_discussion_request(
             started_at=now,
             by=by,
         )
-    return ReviewRequest.objects.create(
+    request = ReviewRequest.objects.create(
         partnership=discussion.partnership,
         discussion=discussion,
         new_information=new_information,
@@ -158,3 +165,12 @@ def review_discussion_request(
         created_by=by,
         modified_by=by,
     )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=request,
+        summary=f"Requested review {review.reference} of {discussion.reference}: new information "
+        "affects the plan (R004.5)",
+        children=children,
+    )
+    return request

@@ -28,7 +28,14 @@ from convene.followup.models import (
     S47Enquiry,
 )
 from convene.followup.selectors import discussion_clocks, manages_cases, works_cases
-from convene.followup.services._common import aware, governing_deadline, start_clock, text
+from convene.followup.services._common import (
+    AuditAction,
+    audit,
+    aware,
+    governing_deadline,
+    start_clock,
+    text,
+)
 from convene.followup.services.actions import action_update
 from convene.followup.services.hrpm import hrpm_create
 from convene.followup.vocab import (
@@ -215,6 +222,14 @@ def s47_enquiries_start(
         )
         for child in children
     ]
+    for enquiry in enquiries:
+        audit(
+            by=by,
+            action=AuditAction.CREATE,
+            obj=enquiry,
+            summary=f"Started S47 enquiry {enquiry.reference} from {discussion.reference}",
+            children=[enquiry.child],
+        )
     # The record started the 24-hour visit clock when it authorised the decision (R003.8);
     # where it did not, start it now under the same rule, never a second one.
     _clock_for(
@@ -289,6 +304,13 @@ def s47_visit_record(
         enquiry, by, ["visited_at", "seen_alone", "not_seen_alone_reason", "visit_notes", "state"]
     )
     enquiry.visitors.set(people)
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=enquiry,
+        summary=f"Recorded the visit of S47 enquiry {enquiry.reference}",
+        children=[enquiry.child],
+    )
     siblings = S47Enquiry.objects.filter(discussion=enquiry.discussion_id)
     if not siblings.filter(state=State.STARTED).exists():
         last = max(e.visited_at for e in siblings if e.visited_at is not None)
@@ -318,6 +340,13 @@ def _request_icpc(enquiry: S47Enquiry, by: Professional, now: datetime) -> Icpc:
             created_by=by,
             modified_by=by,
         )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=icpc,
+        summary=f"Requested initial child protection conference {icpc.reference}",
+        children=[enquiry.child],
+    )
     _clock_for(
         discussion=discussion,
         kind=ClockKind.ICPC,
@@ -407,6 +436,14 @@ def s47_outcome_record(
             "icpc",
         ],
     )
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=enquiry,
+        summary=f"Recorded the outcome of S47 enquiry {enquiry.reference}: "
+        f"{S47_OUTCOME_LABELS[chosen]}",
+        children=[enquiry.child],
+    )
     _waive_icpc_if_none_needed(enquiry.discussion, by, now)
     return enquiry
 
@@ -464,6 +501,13 @@ def core_group_review_record(
         created_by=by,
         modified_by=by,
     )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=review,
+        summary=f"Recorded the core group review after S47 enquiry {enquiry.reference}",
+        children=[enquiry.child],
+    )
     _save(enquiry, by, [])
     return review
 
@@ -492,6 +536,13 @@ def core_group_review_oversee(
             "modified_by",
             "modified_at",
         ]
+    )
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=review,
+        summary=f"Recorded management oversight after S47 enquiry {review.enquiry.reference}",
+        children=[review.enquiry.child],
     )
     return review
 
@@ -536,6 +587,13 @@ def care_plan_review_record(
         young_persons_view=text(young_persons_view),
         created_by=by,
         modified_by=by,
+    )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=review,
+        summary=f"Recorded the care plan review after S47 enquiry {enquiry.reference}",
+        children=[enquiry.child],
     )
     _save(enquiry, by, [])
     return review
@@ -603,6 +661,14 @@ def hrpm_decide(
         created_by=by,
         modified_by=by,
     )
+    audit(
+        by=by,
+        action=AuditAction.CREATE,
+        obj=decision,
+        summary=f"Decided an HRPM is {'needed' if needed else 'not needed'} after S47 enquiry "
+        f"{enquiry.reference}",
+        children=[enquiry.child],
+    )
     _close_hrpm_consideration(
         enquiry,
         f"{'An HRPM is needed' if needed else 'No HRPM is needed'}: {reasons}",
@@ -655,4 +721,11 @@ def s47_enquiry_close(
     enquiry.closed_by = by
     enquiry.close_note = text(note)
     _save(enquiry, by, ["state", "closed_at", "closed_by", "close_note"])
+    audit(
+        by=by,
+        action=AuditAction.CHANGE,
+        obj=enquiry,
+        summary=f"Closed S47 enquiry {enquiry.reference}",
+        children=[enquiry.child],
+    )
     return enquiry

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 
+from convene.audit.models import Action as AuditAction
+from convene.audit.services import audit_record
 from convene.core.errors import NotAllowed, NotFound, ServiceError
-from convene.people.models import Professional
+from convene.people.models import Child, Professional
 
 T = TypeVar("T")
 
@@ -55,3 +58,19 @@ def posted(request: HttpRequest) -> Any:
     """The POST data to bind a form to, even when empty (a form of optional fields still
     submits), or None for a GET."""
     return request.POST if request.method == "POST" else None
+
+
+def audit_view(
+    request: HttpRequest, *, obj: Model, summary: str, children: Iterable[Child]
+) -> None:
+    """Record a look at a child's follow-through (DESIGN: every view of a child is audited)."""
+    about: list[Child | None] = [*children] or [None]
+    for child in about:
+        audit_record(
+            actor=user_of(request),
+            action=AuditAction.VIEW,
+            obj=obj,
+            child=child,
+            summary=summary,
+            request=request,
+        )

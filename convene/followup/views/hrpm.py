@@ -17,7 +17,7 @@ from convene.clocks.models import Clock
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import Hrpm, HrpmMeeting
-from convene.followup.views._common import attempt, posted, user_of, version_of
+from convene.followup.views._common import attempt, audit_view, posted, user_of, version_of
 from convene.people.models import Agency, Professional
 from convene.people.selectors import children_visible_to, sees_whole_caseload
 
@@ -120,6 +120,7 @@ def hrpm_create(request: HttpRequest, child_pk: int) -> HttpResponse:
 def hrpm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     hrpm = _hrpm(user, pk)
+    audit_view(request, obj=hrpm, summary=f"Viewed HRPM {hrpm.reference}", children=[hrpm.child])
     return render(
         request,
         "followup/hrpm_detail.html",

@@ -15,7 +15,7 @@ from django.utils import timezone
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import Icpc
-from convene.followup.views._common import attempt, posted, user_of, version_of
+from convene.followup.views._common import attempt, audit_view, posted, user_of, version_of
 from convene.people.models import Professional
 
 
@@ -68,12 +68,19 @@ def _form_page(
 def icpc_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     icpc = _icpc(user, pk)
+    enquiries = list(icpc.enquiries.select_related("child"))
+    audit_view(
+        request,
+        obj=icpc,
+        summary=f"Viewed initial child protection conference {icpc.reference}",
+        children=[e.child for e in enquiries],
+    )
     return render(
         request,
         "followup/icpc_detail.html",
         {
             "icpc": icpc,
-            "enquiries": list(icpc.enquiries.select_related("child")),
+            "enquiries": enquiries,
             "clock": selectors.icpc_clock(icpc=icpc),
             "hos": selectors.is_head_of_service(user=user, partnership=icpc.partnership_id),
             "works": selectors.works_cases(user=user, partnership=icpc.partnership_id),

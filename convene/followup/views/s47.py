@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
-from convene.followup.views._common import attempt, posted, user_of, version_of
+from convene.followup.views._common import attempt, audit_view, posted, user_of, version_of
 from convene.followup.vocab import ROUTE_LABELS, S47_OUTCOME_LABELS, continuing_risk_route
 from convene.people.models import Professional
 from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
@@ -123,6 +123,12 @@ def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
         None,
     )
     status = LegalStatus(enquiry.legal_status_at_outcome or enquiry.child.legal_status)
+    audit_view(
+        request,
+        obj=enquiry,
+        summary=f"Viewed S47 enquiry {enquiry.reference}",
+        children=[enquiry.child],
+    )
     return render(
         request,
         "followup/s47_detail.html",

@@ -1,0 +1,45 @@
+"""The follow-through's rules in the one access layer (``convene.core.access``).
+
+``can(user=..., action=..., obj=...)`` answers from the same selectors the pages and
+the API use: read if the record is in the person's selector; write if the service
+would let them (children's social care of the partnership; for an action, its
+owner's agency too). Auditors never write (the access layer refuses before asking).
+"""
+
+from __future__ import annotations
+
+from convene.core.access import READS, AccessAction, rule_for
+from convene.followup import selectors
+from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
+from convene.people.models import Professional
+from convene.records.models import Action
+
+
+@rule_for(S47Enquiry)
+def _s47_rule(user: Professional, action: AccessAction, enquiry: S47Enquiry) -> bool:
+    if not selectors.s47_enquiries_visible_to(user=user).filter(pk=enquiry.pk).exists():
+        return False
+    return action in READS or selectors.works_cases(user=user, partnership=enquiry.partnership_id)
+
+
+@rule_for(Icpc)
+def _icpc_rule(user: Professional, action: AccessAction, icpc: Icpc) -> bool:
+    if not selectors.icpcs_visible_to(user=user).filter(pk=icpc.pk).exists():
+        return False
+    return action in READS or selectors.works_cases(user=user, partnership=icpc.partnership_id)
+
+
+@rule_for(Hrpm)
+def _hrpm_rule(user: Professional, action: AccessAction, hrpm: Hrpm) -> bool:
+    if not selectors.hrpms_visible_to(user=user).filter(pk=hrpm.pk).exists():
+        return False
+    return action in READS or selectors.works_cases(user=user, partnership=hrpm.partnership_id)
+
+
+@rule_for(HrpmAction)
+@rule_for(Action)
+def _action_rule(user: Professional, action: AccessAction, obj: Action | HrpmAction) -> bool:
+    """An agreed action: its owner's agency and the partnership's social care (R001.13)."""
+    if action in READS:
+        return selectors.may_view_action(user=user, action=obj)
+    return selectors.may_update_action(user=user, action=obj)
