@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from convene.audit.models import Action
-from convene.audit.services import audit_record_children
+from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.discussions import selectors
 from convene.discussions.attendance import ChecklistItem, Status
@@ -471,6 +471,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not sees_whole_caseload(user=user):
         raise PermissionDenied("My work is for children's social care")
     now = timezone.now()
+    # A work list names children, as a search does: one entry for the list.
+    audit_record(actor=user, action=Action.SEARCH, summary="Opened My work", request=request)
     return render(
         request,
         "discussions/my_work.html",

@@ -245,6 +245,14 @@ def test_the_page_and_the_calendar_download_are_recorded(client, people, discuss
     assert download.summary.startswith("Downloaded the calendar entry")
 
 
+def test_my_work_is_one_entry_for_the_list(client, people, discussion):
+    client.force_login(people["bob"])
+    assert client.get("/my-work/", REMOTE_ADDR=ADDRESS).status_code == 200
+    entry = AuditEntry.objects.get(action=Action.SEARCH)
+    assert (entry.actor, entry.child_id, entry.remote_addr) == (people["bob"], None, ADDRESS)
+    assert entry.summary == "Opened My work"
+
+
 def test_a_partner_not_invited_leaves_no_look(client, people, discussion):
     client.force_login(people["priya"])
     assert client.get(f"/discussions/{discussion.pk}/").status_code == 404
