@@ -110,13 +110,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
     Read from the test reports, so it also works when xdist runs the fuzzer elsewhere.
     """
-    totals: dict[str, dict[str, int]] = {}
+    totals: dict[str, dict[tuple[str, str], int]] = {}
     for reports in terminalreporter.stats.values():
         for report in reports:
             for key, value in getattr(report, "user_properties", ()):
                 if key.startswith("schemathesis_"):
-                    per_test = totals.setdefault(key, {})
-                    per_test[report.nodeid] = max(per_test.get(report.nodeid, 0), int(value))
+                    # "schemathesis_cases GET /api/children/": one count per operation.
+                    kind, _, operation = key.partition(" ")
+                    per_test = totals.setdefault(kind, {})
+                    where = (report.nodeid, operation)
+                    per_test[where] = max(per_test.get(where, 0), int(value))
     if totals:
         cases = sum(totals.get("schemathesis_cases", {}).values())
         requests = sum(totals.get("schemathesis_requests", {}).values())

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from django.http import HttpRequest
 
 from convene.discussions.models import Discussion
 from convene.discussions.services import discussion_create
@@ -39,6 +40,7 @@ def make_referral(
     new_children: Sequence[NewChild] = (),
     referrer_agency: str | None = "primary",
     named: Sequence[str] = (),
+    request: HttpRequest | None = None,
     **facts: Any,
 ) -> Referral:
     facts.setdefault("significant_harm_suspected", True)
@@ -65,6 +67,7 @@ def make_referral(
         named_people=[people[name] for name in named],
         by=people[by],
         now=now,
+        request=request,
     )
 
 

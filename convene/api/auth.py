@@ -12,8 +12,9 @@ from convene.people.models import Professional
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``; refuses revoked tokens and inactive users.
 
-    ``request.auth`` becomes the token's user, so every endpoint applies that
-    user's need-to-know rules through the same selectors as the pages.
+    ``request.auth`` becomes the token's user (read by ``convene.core.api.acting_user``),
+    so every endpoint applies that user's need-to-know rules through the same
+    selectors as the pages; ``request.api_token`` is named in the audit entries.
     """
 
     def authenticate(self, request: HttpRequest, token: str) -> Professional | None:
@@ -22,14 +23,3 @@ class BearerToken(HttpBearer):
             return None
         request.api_token = api_token  # type: ignore[attr-defined]  # named in audit entries
         return api_token.user
-
-
-def api_user(request: HttpRequest) -> Professional:
-    user = request.auth  # type: ignore[attr-defined]
-    assert isinstance(user, Professional)  # BearerToken guarantees it
-    return user
-
-
-def api_via(request: HttpRequest) -> str:
-    token = getattr(request, "api_token", None)
-    return f" through the API (token ‘{token.name}’)" if token is not None else " through the API"

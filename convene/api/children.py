@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpRequest
-from ninja import P, PathEx, QueryEx, Router
+from ninja import P, QueryEx, Router
 from ninja.errors import HttpError
 
-from convene.api.auth import api_user, api_via
-from convene.api.schemas import ChildOut, ChildPage, Message, ValidationErrors
+from convene.api.schemas import ChildOut, ChildPage
 from convene.audit.models import Action
 from convene.audit.services import audit_record
+from convene.core.api import AUTH_ERRORS, READ_ERRORS, PathId, acting_user
 from convene.people import selectors
 from convene.people.models import Child
 
 router = Router(tags=["children"])
 
 PAGE_SIZE = 25
-MAX_ID = 2**63 - 1  # the database's largest id; larger numbers are refused, not overflowed
-ERRORS: dict[int, type] = {401: Message, 422: ValidationErrors}
 
 
 def _out(child: Child) -> ChildOut:
@@ -36,14 +34,14 @@ def _out(child: Child) -> ChildOut:
     )
 
 
-@router.get("/", response={200: ChildPage, **ERRORS}, operation_id="children_search")
+@router.get("/", response={200: ChildPage, **AUTH_ERRORS}, operation_id="children_search")
 def children_search(
     request: HttpRequest,
     q: QueryEx[str, P(max_length=100, description="Name, date of birth or NHS number")] = "",
     page: QueryEx[int, P(ge=1, le=100_000)] = 1,
 ) -> ChildPage:
     """Children you may see, optionally searched; 25 a page."""
-    user = api_user(request)
+    user = acting_user(request)
     children = selectors.children_search(user=user, query=q).order_by(
         "last_name", "first_name", "pk"
     )
@@ -56,7 +54,7 @@ def children_search(
     audit_record(
         actor=user,
         action=Action.SEARCH,
-        summary=f"Searched children {what}, page {page}: {paginator.count} found{api_via(request)}",
+        summary=f"Searched children {what}, page {page}: {paginator.count} found",
         request=request,
     )
     return ChildPage(
@@ -64,12 +62,10 @@ def children_search(
     )
 
 
-@router.get(
-    "/{child_id}", response={200: ChildOut, 404: Message, **ERRORS}, operation_id="child_detail"
-)
-def child_detail(request: HttpRequest, child_id: PathEx[int, P(ge=1, le=MAX_ID)]) -> ChildOut:
+@router.get("/{child_id}", response={200: ChildOut, **READ_ERRORS}, operation_id="child_detail")
+def child_detail(request: HttpRequest, child_id: PathId) -> ChildOut:
     """One child's record; 404 for a child you may not see (as for one that does not exist)."""
-    user = api_user(request)
+    user = acting_user(request)
     child = (
         selectors.children_visible_to(user=user)
         .select_related("partnership")
@@ -82,7 +78,7 @@ def child_detail(request: HttpRequest, child_id: PathEx[int, P(ge=1, le=MAX_ID)]
         actor=user,
         action=Action.VIEW,
         obj=child,
-        summary=f"Viewed child record{api_via(request)}",
+        summary="Viewed child record",
         request=request,
     )
     return _out(child)

@@ -5,20 +5,6 @@ from datetime import date
 from ninja import Schema
 
 
-class Message(Schema):
-    detail: str
-
-
-class ValidationErrorItem(Schema):
-    type: str
-    loc: list[str | int]
-    msg: str
-
-
-class ValidationErrors(Schema):
-    detail: list[ValidationErrorItem]
-
-
 class ChildOut(Schema):
     id: int
     partnership: str

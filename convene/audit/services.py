@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -37,6 +38,12 @@ def _take_chain_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
 
 
+def _channel(request: HttpRequest | None) -> str:
+    """How the request came: API requests name the token they used (``BearerToken`` sets it)."""
+    token = getattr(request, "api_token", None) if request is not None else None
+    return f" through the API (token ‘{token.name}’)" if token is not None else ""
+
+
 def audit_record(
     *,
     actor: Professional | None,
@@ -50,7 +57,9 @@ def audit_record(
     """Append one entry, inside the caller's transaction when there is one.
 
     Call it from the service that makes the change, before that service returns,
-    so the change and its record commit or roll back together.
+    so the change and its record commit or roll back together. With ``request``,
+    the entry keeps the client's address, and for an API request the summary
+    names the token used.
     """
     if child is None and isinstance(obj, Child):
         child = obj
@@ -67,10 +76,51 @@ def audit_record(
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=_clean(str(obj.pk), 64) if obj is not None else "",
             child=child,
-            summary=_clean(summary, SUMMARY_MAX),
+            summary=_clean(summary + _channel(request), SUMMARY_MAX),
             remote_addr=client_ip(request) if request is not None else "",
             prev_hash=prev_hash,
         )
         entry.hash = entry_hash(entry.chain_fields(), prev_hash)
         entry.save()
     return entry
+
+
+def audit_record_children(
+    *,
+    actor: Professional | None,
+    action: Action,
+    summary: str,
+    obj: models.Model,
+    children: Iterable[Child],
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> list[AuditEntry]:
+    """One entry per child ``obj`` is about (a referral, discussion or record).
+
+    An entry names one child, so that each child's "who has looked" list finds
+    every look at a record about them; with no child, one entry names ``obj`` alone.
+    """
+    concerned = sorted({child.pk: child for child in children}.values(), key=lambda c: c.pk)
+    if not concerned:
+        return [
+            audit_record(
+                actor=actor,
+                action=action,
+                summary=summary,
+                obj=obj,
+                request=request,
+                actor_username=actor_username,
+            )
+        ]
+    return [
+        audit_record(
+            actor=actor,
+            action=action,
+            summary=summary,
+            obj=obj,
+            child=child,
+            request=request,
+            actor_username=actor_username,
+        )
+        for child in concerned
+    ]

@@ -25,8 +25,11 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.http import HttpRequest
 from django.urls import reverse
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
 from convene.clocks.labels import CLOCK_KIND_LABELS, addressee_label
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers, resolve_party, resolve_responsible
@@ -38,7 +41,7 @@ from convene.clocks.selectors import (
     social_care_with_roles,
 )
 from convene.clocks.status import describe_time_left
-from convene.people.models import Agency, Partnership, Professional
+from convene.people.models import Agency, Child, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
 from convene.policy.engine import EscalationStep, escalation_levels
@@ -80,6 +83,43 @@ class EscalationError(ValueError):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+# Who the log names for what the sweep does by itself.
+AUTOMATIC_ACTOR = "Convene (automatic escalation)"
+
+
+def _children_of(subject: object) -> list[Child]:
+    """The children a clock's subject is about: a referral's or a discussion's, or for an
+    action the children of the discussion whose record agreed it."""
+    if isinstance(subject, Child):
+        return [subject]
+    children = getattr(subject, "children", None)
+    if children is None:
+        discussion = getattr(getattr(subject, "record", None), "discussion", None)
+        children = getattr(discussion, "children", None)
+    return list(children.all()) if children is not None else []
+
+
+def _audit(
+    escalation: Escalation,
+    *,
+    action: Action,
+    summary: str,
+    by: Professional | None,
+    request: HttpRequest | None = None,
+) -> None:
+    """One audit entry per child the escalation is about (none: one naming the escalation)."""
+    subject = escalation.clock.subject if escalation.clock is not None else None
+    audit_record_children(
+        actor=by,
+        actor_username="" if by is not None else AUTOMATIC_ACTOR,
+        action=action,
+        obj=escalation,
+        children=_children_of(subject),
+        summary=f"{summary} (escalation {escalation.pk})",
+        request=request,
+    )
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -275,6 +315,12 @@ def _automatic_create(
         raise
     escalation.addressed_to.set(people)
     escalation.addressed_agencies.set(agencies)
+    _audit(
+        escalation,
+        action=Action.CREATE,
+        summary=f"Raised automatically, level {level}: {escalation.what_is_late}",
+        by=None,
+    )
     why = ", ".join(
         addressee_label(v) for v in [*escalation.addressed_roles, *escalation.addressed_parties]
     )
@@ -355,6 +401,7 @@ def escalation_raise(
     agency: Agency | None = None,
     clock: Clock | None = None,
     responsible: str = "",
+    request: HttpRequest | None = None,
 ) -> Escalation:
     """A person raises an escalation by hand (R004.8); the addressed side is told at once.
 
@@ -461,6 +508,13 @@ def escalation_raise(
     )
     escalation.addressed_to.set(people)
     escalation.addressed_agencies.set(agencies)
+    _audit(
+        escalation,
+        action=Action.CREATE,
+        summary=f"Raised an escalation: {escalation.get_direction_display().lower()}",
+        by=by,
+        request=request,
+    )
     _notify(
         escalation,
         kind=NOTICE_RAISED,
@@ -492,7 +546,11 @@ def _raiser(escalation: Escalation, *, but_not: Professional) -> list[Profession
 
 @transaction.atomic
 def escalation_acknowledge(
-    *, escalation: Escalation, by: Professional, now: datetime
+    *,
+    escalation: Escalation,
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> Escalation:
     """The addressed side has seen it and is dealing with it."""
     _require_aware(now, "now")
@@ -508,6 +566,7 @@ def escalation_acknowledge(
     escalation.save(
         update_fields=["state", "acknowledged_at", "acknowledged_by", "modified_by", "modified_at"]
     )
+    _audit(escalation, action=Action.CHANGE, summary="Acknowledged", by=by, request=request)
     _notify(
         escalation,
         kind=NOTICE_ACKNOWLEDGED,
@@ -522,7 +581,12 @@ def escalation_acknowledge(
 
 @transaction.atomic
 def escalation_resolve(
-    *, escalation: Escalation, by: Professional, outcome: str, now: datetime
+    *,
+    escalation: Escalation,
+    by: Professional,
+    outcome: str,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> Escalation:
     """Close it with the outcome agreed; acknowledges it too if nobody had yet."""
     _require_aware(now, "now")
@@ -547,6 +611,13 @@ def escalation_resolve(
     escalation.outcome = outcome
     escalation.modified_by = by
     escalation.save(update_fields=fields)
+    _audit(
+        escalation,
+        action=Action.CHANGE,
+        summary="Resolved with the outcome recorded",
+        by=by,
+        request=request,
+    )
     _notify(
         escalation,
         kind=NOTICE_RESOLVED,

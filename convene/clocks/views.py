@@ -129,7 +129,7 @@ def escalation_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.escalation_may_act(user=user, escalation=escalation):
         raise PermissionDenied("You cannot acknowledge this escalation")
     try:
-        escalation_acknowledge(escalation=escalation, by=user, now=timezone.now())
+        escalation_acknowledge(escalation=escalation, by=user, now=timezone.now(), request=request)
     except EscalationError as error:
         messages.info(request, str(error))
     else:
@@ -151,6 +151,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 outcome=form.cleaned_data["outcome"],
                 now=timezone.now(),
+                request=request,
             )
         except EscalationError as error:
             form.add_error(error.field if error.field == "outcome" else None, str(error))
@@ -194,6 +195,7 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
                 responsible=form.cleaned_data["responsible"],
                 clock=clock,
                 now=timezone.now(),
+                request=request,
             )
         except EscalationError as error:
             field = error.field if error.field in form.fields else None

@@ -1,24 +1,43 @@
-"""Shared pieces of the REST API routers: the acting user and service errors as JSON.
+"""Shared pieces of the REST API routers: who is asking, the errors every operation documents,
+and service errors as JSON.
 
-The routers (``convene/<app>/api.py``) are mounted on the project's ``NinjaAPI``,
-which authenticates every request (per-user bearer tokens). The routers call
-the same services as the pages and turn a refusal into ``{"detail": ...}``
-with the status of its class (400, 403, 404, 409): never a 500.
+The routers (``convene/<app>/api.py``, ``convene/api/children.py``) are mounted on
+the project's ``NinjaAPI`` (``convene/api/api.py``), which authenticates every
+request with a per-user bearer token before the operation runs. Each operation
+declares every status it can answer with (the schema is fuzzed against the
+code, ``tests/api/test_api_fuzz.py``):
+
+* 401: no live token (``BearerToken``), ``{"detail": "Unauthorized"}``;
+* 422: a parameter or body the schema refuses (django-ninja's validation);
+* 400: a body that is not JSON; and 400, 403, 404, 409 from the services'
+  refusals (:class:`convene.core.errors.ServiceError`), with the message.
+
+Never a 500: bad input is refused by the schema or by the service before
+anything is written, not by a database error.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from django.http import HttpRequest
-from ninja import Schema, Status
+from ninja import P, PathEx, Schema, Status
 from ninja.errors import HttpError
+from pydantic import Field
 
 from convene.core.errors import ServiceError
 from convene.people.models import Professional
 
 T = TypeVar("T")
+
+# The database's largest id: a larger number is refused (422), not overflowed (a 500).
+MAX_ID = 2**63 - 1
+# An id in a path (``/referrals/{referral_id}``) and in a body (``"child_ids": [...]``).
+PathId = PathEx[int, P(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+# An ``expected_version`` (optimistic locking): versions count up from 1.
+Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The version you read")]
 
 
 class ErrorOut(Schema):
@@ -26,18 +45,44 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
-ERRORS: dict[int, type[ErrorOut]] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+class ValidationErrorItem(Schema):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrors(Schema):
+    detail: list[ValidationErrorItem]
+
+
+# Every operation: the token (401), then the parameters and body (422).
+AUTH_ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 422: ValidationErrors}
+# Reading one thing: it may not exist, or not for you (the two look the same).
+READ_ERRORS: dict[int, type[Schema]] = {**AUTH_ERRORS, 404: ErrorOut}
+# Changing something: a body that is not JSON (400) and every ServiceError status.
+ERRORS: dict[int, type[Schema]] = {
+    **READ_ERRORS,
+    400: ErrorOut,
+    403: ErrorOut,
+    409: ErrorOut,
+}
 
 
 def acting_user(request: HttpRequest) -> Professional:
-    """Who is asking: the bearer token's professional (``request.auth``), else the session's."""
+    """Who is asking: the professional the bearer token belongs to.
+
+    ``BearerToken`` (``convene/api/auth.py``) has checked the token and set
+    ``request.auth`` before any operation of the mounted API runs, so a session
+    cookie is never an API credential. A router called on its own, as its tests
+    do with django-ninja's ``TestClient(router)`` and ``user=``, has no
+    authentication of its own: there, and only there, ``request.auth`` is unset
+    and the request's user is the one asking.
+    """
     auth = getattr(request, "auth", None)
-    if isinstance(auth, Professional) and auth.is_active:
-        return auth
-    user = getattr(request, "user", None)
-    if isinstance(user, Professional) and user.is_active:
-        return user
-    raise HttpError(401, "Sign in, or send your API token")
+    candidate = auth if auth is not None else getattr(request, "user", None)
+    if isinstance(candidate, Professional) and candidate.is_active:
+        return candidate
+    raise HttpError(401, "Unauthorized")
 
 
 def answer(status: int, call: Callable[[], T]) -> Status[T | ErrorOut]:

@@ -9,6 +9,11 @@ raised: services check before they write, inside one transaction.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
 
 class ServiceError(Exception):
     """A request the rules refuse; ``message`` says why in plain words."""
@@ -76,4 +81,17 @@ def check_text(**values: str) -> None:
             raise Invalid(
                 f"The {field.replace('_', ' ')} contains a character that is not allowed",
                 field=field,
+            )
+
+
+def check_fits(model: type[Model], **values: str) -> None:
+    """Refuse text longer than its column (PostgreSQL refuses it; SQLite would keep it).
+
+    Forms carry the same ``max_length``; services check too, for the API.
+    """
+    for field, value in values.items():
+        limit = getattr(model._meta.get_field(field), "max_length", None)
+        if limit is not None and len(value) > limit:
+            raise Invalid(
+                f"The {field.replace('_', ' ')} must be {limit} characters or fewer", field=field
             )

@@ -8,12 +8,24 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
-from convene.core.api import ERRORS, ErrorOut, acting_user, answer, error
+from convene.audit.models import Action
+from convene.audit.services import audit_record, audit_record_children
+from convene.core.api import (
+    AUTH_ERRORS,
+    ERRORS,
+    READ_ERRORS,
+    BodyId,
+    PathId,
+    Version,
+    acting_user,
+    answer,
+    error,
+)
 from convene.core.errors import Invalid, NotFound
 from convene.discussions import selectors
-from convene.discussions.models import Discussion, Invitation
+from convene.discussions.models import Discussion, DiscussionState, Invitation
 from convene.discussions.services import (
     discussion_cancel,
     discussion_create,
@@ -28,17 +40,27 @@ from convene.referrals.selectors import referrals_visible_to
 
 router = Router(tags=["discussions"])
 
+# Lists a client sends are bounded: the ids are looked up in one query each.
+CHILDREN_MAX = 50
+INVITEES_MAX = 100
+VENUE_MAX = Discussion._meta.get_field("venue").max_length
+LINK_MAX = Discussion._meta.get_field("virtual_link").max_length
+
 
 class DiscussionIn(Schema):
-    referral_id: int
-    kind: str = Field(description="strategy_discussion or strategy_meeting")
-    child_ids: list[int] = Field(description="The referral's children, and siblings (R001.13)")
-    chair_id: int | None = None
-    invitee_ids: list[int] = Field(default_factory=list, description="Professionals only")
+    referral_id: BodyId
+    kind: str = Field(max_length=30, description="strategy_discussion or strategy_meeting")
+    child_ids: list[BodyId] = Field(
+        max_length=CHILDREN_MAX, description="The referral's children, and siblings (R001.13)"
+    )
+    chair_id: BodyId | None = None
+    invitee_ids: list[BodyId] = Field(
+        default_factory=list, max_length=INVITEES_MAX, description="Professionals only"
+    )
     starts_at: datetime | None = Field(None, description="Omit to request without a time yet")
     ends_at: datetime | None = None
-    venue: str = ""
-    virtual_link: str = ""
+    venue: str = Field("", max_length=VENUE_MAX)
+    virtual_link: str = Field("", max_length=LINK_MAX)
     allow_missing_required: bool = Field(
         False, description="Go ahead although required people (R001.4, R002.4) are not invited"
     )
@@ -47,16 +69,16 @@ class DiscussionIn(Schema):
 class ScheduleIn(Schema):
     starts_at: datetime
     ends_at: datetime
-    venue: str = ""
-    virtual_link: str = ""
-    chair_id: int | None = Field(None, description="Only when scheduling a requested discussion")
+    venue: str = Field("", max_length=VENUE_MAX)
+    virtual_link: str = Field("", max_length=LINK_MAX)
+    chair_id: BodyId | None = Field(None, description="Only when scheduling a requested discussion")
     allow_missing_required: bool = False
-    expected_version: int
+    expected_version: Version
 
 
 class InviteIn(Schema):
-    invitee_ids: list[int]
-    expected_version: int
+    invitee_ids: list[BodyId] = Field(max_length=INVITEES_MAX)
+    expected_version: Version
 
 
 class CancelIn(Schema):
@@ -64,11 +86,11 @@ class CancelIn(Schema):
     close_referral: bool = Field(
         False, description="The discussion is no longer needed: close the referral, waive its clock"
     )
-    expected_version: int
+    expected_version: Version
 
 
 class ReplyIn(Schema):
-    response: str = Field(description="accepted or apologies")
+    response: str = Field(max_length=20, description="accepted or apologies")
     note: str = ""
 
 
@@ -174,7 +196,7 @@ def _people(ids: list[int], what: str) -> list[Professional]:
     return [found[pk] for pk in ids]  # duplicates kept, so the service can say so
 
 
-def _create(payload: DiscussionIn, user: Professional) -> DiscussionOut:
+def _create(payload: DiscussionIn, user: Professional, request: HttpRequest) -> DiscussionOut:
     referral = referrals_visible_to(user=user).filter(pk=payload.referral_id).first()
     if referral is None:
         raise NotFound("Referral not found")
@@ -196,6 +218,7 @@ def _create(payload: DiscussionIn, user: Professional) -> DiscussionOut:
         allow_missing_required=payload.allow_missing_required,
         by=user,
         now=timezone.now(),
+        request=request,
     )
     return discussion_out(discussion, user)
 
@@ -205,22 +228,35 @@ def create_discussion(request: HttpRequest, payload: DiscussionIn) -> Status[Any
     """Convene a strategy discussion or meeting; with a start and end it is scheduled and the
     invitations go out, without it is requested."""
     user = acting_user(request)
-    return answer(201, lambda: _create(payload, user))
+    return answer(201, lambda: _create(payload, user, request))
 
 
-@router.get("", response=list[DiscussionOut], summary="Discussions you can see")
+@router.get(
+    "",
+    response={200: list[DiscussionOut], **AUTH_ERRORS},
+    summary="Discussions you can see",
+)
 def list_discussions(
-    request: HttpRequest, state: str | None = None, limit: int = 50
+    request: HttpRequest,
+    state: DiscussionState | None = None,
+    limit: QueryEx[int, P(ge=1, le=200)] = 50,
 ) -> list[DiscussionOut]:
-    """Social care: the partnership's; everyone else: those they are invited to."""
+    """Social care: the partnership's; everyone else: those they are invited to.
+
+    One audit entry for the list, not one per discussion."""
     user = acting_user(request)
     discussions = selectors.discussions_visible_to(user=user).select_related("chair", "referral")
     if state:
-        discussions = discussions.filter(state=state)
-    return [
-        discussion_out(d, user)
-        for d in discussions.order_by("starts_at", "pk")[: max(1, min(limit, 200))]
-    ]
+        discussions = discussions.filter(state=state.value)
+    found = list(discussions.order_by("starts_at", "pk")[:limit])
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        summary=f"Listed discussions ({f'state {state.value}' if state else 'any state'}): "
+        f"{len(found)} shown",
+        request=request,
+    )
+    return [discussion_out(d, user) for d in found]
 
 
 def _visible(request: HttpRequest, discussion_id: int) -> tuple[Professional, Discussion | None]:
@@ -238,12 +274,22 @@ NOT_FOUND = "Discussion not found"
 
 
 @router.get(
-    "/{discussion_id}", response={200: DiscussionOut, 404: ErrorOut}, summary="Read a discussion"
+    "/{discussion_id}",
+    response={200: DiscussionOut, **READ_ERRORS},
+    summary="Read a discussion",
 )
-def read_discussion(request: HttpRequest, discussion_id: int) -> Status[Any]:
+def read_discussion(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
+    audit_record_children(
+        actor=user,
+        action=Action.VIEW,
+        obj=discussion,
+        children=discussion.children.all(),
+        summary=f"Viewed {discussion.get_kind_display().lower()} {discussion.reference}",
+        request=request,
+    )
     return Status(200, discussion_out(discussion, user))
 
 
@@ -252,7 +298,7 @@ def read_discussion(request: HttpRequest, discussion_id: int) -> Status[Any]:
     response={200: DiscussionOut, **ERRORS},
     summary="Schedule a requested discussion, or reschedule a scheduled one",
 )
-def schedule(request: HttpRequest, discussion_id: int, payload: ScheduleIn) -> Status[Any]:
+def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
@@ -272,6 +318,7 @@ def schedule(request: HttpRequest, discussion_id: int, payload: ScheduleIn) -> S
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                request=request,
             )
         else:
             changed = discussion_reschedule(
@@ -283,6 +330,7 @@ def schedule(request: HttpRequest, discussion_id: int, payload: ScheduleIn) -> S
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                request=request,
             )
         return discussion_out(changed, user)
 
@@ -294,7 +342,7 @@ def schedule(request: HttpRequest, discussion_id: int, payload: ScheduleIn) -> S
     response={201: DiscussionOut, **ERRORS},
     summary="Invite more professionals",
 )
-def invite(request: HttpRequest, discussion_id: int, payload: InviteIn) -> Status[Any]:
+def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
@@ -307,6 +355,7 @@ def invite(request: HttpRequest, discussion_id: int, payload: InviteIn) -> Statu
             by=user,
             now=timezone.now(),
             expected_version=payload.expected_version,
+            request=request,
         )
         found.refresh_from_db()
         return discussion_out(found, user)
@@ -319,7 +368,7 @@ def invite(request: HttpRequest, discussion_id: int, payload: InviteIn) -> Statu
     response={200: DiscussionOut, **ERRORS},
     summary="Cancel, with the reason",
 )
-def cancel(request: HttpRequest, discussion_id: int, payload: CancelIn) -> Status[Any]:
+def cancel(request: HttpRequest, discussion_id: PathId, payload: CancelIn) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
@@ -334,6 +383,7 @@ def cancel(request: HttpRequest, discussion_id: int, payload: CancelIn) -> Statu
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                request=request,
             ),
             user,
         ),
@@ -346,7 +396,7 @@ def cancel(request: HttpRequest, discussion_id: int, payload: CancelIn) -> Statu
     summary="Accept, or send apologies",
 )
 def reply(
-    request: HttpRequest, discussion_id: int, invitation_id: int, payload: ReplyIn
+    request: HttpRequest, discussion_id: PathId, invitation_id: PathId, payload: ReplyIn
 ) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     invitation = (
@@ -367,6 +417,7 @@ def reply(
             note=payload.note,
             by=user,
             now=timezone.now(),
+            request=request,
         )
         return InvitationOut(
             id=answered.pk,

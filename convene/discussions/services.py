@@ -9,13 +9,16 @@ must attend (R001.4, R002.4) are never decided here.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.http import HttpRequest
 
-from convene.core.errors import Conflict, Invalid, NotAllowed, check_text, stale
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
+from convene.core.errors import Conflict, Invalid, NotAllowed, check_fits, check_text, stale
 from convene.discussions.attendance import missing_mandatory
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import Notice, queue_notices, when_text
@@ -30,6 +33,31 @@ from convene.referrals.selectors import may_decide_and_convene
 from convene.referrals.services import referral_close, referral_note_convening
 
 _LIVE = (Discussion.State.REQUESTED, Discussion.State.SCHEDULED)
+# A discussion is arranged within days (the convene-by deadlines); a date further off
+# than this is a typing mistake. It lasts hours: one ending more than a day after it
+# starts is a mistake too.
+SCHEDULE_WITHIN = timedelta(days=366)
+LONGEST = timedelta(hours=24)
+
+
+def _audit(
+    discussion: Discussion,
+    *,
+    action: Action,
+    summary: str,
+    by: Professional,
+    request: HttpRequest | None,
+    obj: Invitation | None = None,
+) -> None:
+    """One audit entry per child discussed, in the caller's transaction."""
+    audit_record_children(
+        actor=by,
+        action=action,
+        obj=obj or discussion,
+        children=discussion.children.all(),
+        summary=f"{summary} ({discussion.get_kind_display().lower()} {discussion.reference})",
+        request=request,
+    )
 
 
 def _check_convenor(by: Professional, partnership: Partnership) -> None:
@@ -90,10 +118,15 @@ def _check_schedule(
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise Invalid(f"{name} must carry a time zone", field=name)
     check_text(venue=venue, virtual_link=virtual_link)
+    check_fits(Discussion, venue=venue.strip(), virtual_link=virtual_link.strip())
     if starts_at < now:
         raise Invalid("The start must be in the future", field="starts_at")
+    if starts_at > now + SCHEDULE_WITHIN:
+        raise Invalid("The start must be within the next year", field="starts_at")
     if ends_at <= starts_at:
         raise Invalid("The end must be after the start", field="ends_at")
+    if ends_at > starts_at + LONGEST:
+        raise Invalid("The end must be within a day of the start", field="ends_at")
     if not venue.strip() and not virtual_link.strip():
         raise Invalid("Enter a venue or a link to the virtual meeting", field="venue")
     if virtual_link.strip():
@@ -196,6 +229,7 @@ def discussion_create(
     allow_missing_required: bool = False,
     by: Professional,
     now: datetime,
+    request: HttpRequest | None = None,
 ) -> Discussion:
     """Convene a strategy discussion or meeting for one or more children.
 
@@ -248,9 +282,20 @@ def discussion_create(
             for person in people
         ]
     )
-    referral_note_convening(referral=referral, convening=True, by=by)
+    referral_note_convening(referral=referral, convening=True, by=by, request=request)
     if referral.restricted:
         referral.named_people.add(by, *([chair] if chair else []))
+    _audit(
+        discussion,
+        action=Action.CREATE,
+        summary=(
+            f"Arranged for {when_text(starts_at, ends_at)}, {len(invitations)} invited"
+            if scheduled
+            else "Requested, without a time yet"
+        ),
+        by=by,
+        request=request,
+    )
     if scheduled:
         queue_notices(
             discussion=discussion, invitations=invitations, notice=Notice.INVITATION, referrer=True
@@ -285,6 +330,7 @@ def discussion_schedule(
     by: Professional,
     now: datetime,
     expected_version: int,
+    request: HttpRequest | None = None,
 ) -> Discussion:
     """Give a requested discussion its time, place (and chair); the invitations go out."""
     _check_convenor(by, discussion.partnership)
@@ -318,6 +364,13 @@ def discussion_schedule(
     discussion.chair = chair
     discussion.state = Discussion.State.SCHEDULED
     _save(discussion, by, ["starts_at", "ends_at", "venue", "virtual_link", "chair", "state"])
+    _audit(
+        discussion,
+        action=Action.CHANGE,
+        summary=f"Scheduled for {when_text(starts_at, ends_at)}",
+        by=by,
+        request=request,
+    )
     queue_notices(
         discussion=discussion,
         invitations=list(discussion.invitations.all()),
@@ -338,6 +391,7 @@ def discussion_reschedule(
     by: Professional,
     now: datetime,
     expected_version: int,
+    request: HttpRequest | None = None,
 ) -> Discussion:
     """Move a scheduled discussion: SEQUENCE goes up and everyone gets the updated invitation.
 
@@ -363,6 +417,13 @@ def discussion_reschedule(
     )
     discussion.sequence += 1
     _save(discussion, by, ["starts_at", "ends_at", "venue", "virtual_link", "sequence"])
+    _audit(
+        discussion,
+        action=Action.CHANGE,
+        summary=f"Rescheduled from {previous} to {when_text(starts_at, ends_at)}",
+        by=by,
+        request=request,
+    )
     queue_notices(
         discussion=discussion,
         invitations=list(discussion.invitations.all()),
@@ -381,6 +442,7 @@ def discussion_invite(
     by: Professional,
     now: datetime,
     expected_version: int,
+    request: HttpRequest | None = None,
 ) -> list[Invitation]:
     """Invite more professionals; a scheduled discussion's invitations go out to them now."""
     _check_convenor(by, discussion.partnership)
@@ -398,6 +460,13 @@ def discussion_invite(
         ]
     )
     _save(discussion, by, [])
+    _audit(
+        discussion,
+        action=Action.CHANGE,
+        summary="Invited " + ", ".join(str(person) for person in people),
+        by=by,
+        request=request,
+    )
     if discussion.state == Discussion.State.SCHEDULED:
         queue_notices(
             discussion=discussion, invitations=invitations, notice=Notice.INVITATION, referrer=False
@@ -414,6 +483,7 @@ def discussion_cancel(
     by: Professional,
     now: datetime,
     expected_version: int,
+    request: HttpRequest | None = None,
 ) -> Discussion:
     """Cancel with a reason; invitees get a calendar cancellation.
 
@@ -449,10 +519,19 @@ def discussion_cancel(
     discussion.cancel_reason = reason.strip()
     discussion.sequence += 1
     _save(discussion, by, ["state", "cancelled_at", "cancelled_by", "cancel_reason", "sequence"])
+    _audit(
+        discussion,
+        action=Action.CHANGE,
+        summary="Cancelled" + (", and the referral closed" if close_referral else ""),
+        by=by,
+        request=request,
+    )
     if close_referral:
-        referral_close(referral=discussion.referral, reason=reason, by=by, now=now)
+        referral_close(referral=discussion.referral, reason=reason, by=by, now=now, request=request)
     elif not others_live:
-        referral_note_convening(referral=discussion.referral, convening=False, by=by)
+        referral_note_convening(
+            referral=discussion.referral, convening=False, by=by, request=request
+        )
     if was_scheduled:
         queue_notices(
             discussion=discussion,
@@ -471,6 +550,7 @@ def invitation_respond(
     note: str = "",
     by: Professional,
     now: datetime,
+    request: HttpRequest | None = None,
 ) -> Invitation:
     """Accept, or send apologies (with a note): by the invitee, or recorded by a manager."""
     invitation = (
@@ -493,5 +573,15 @@ def invitation_respond(
     invitation.modified_by = by
     invitation.save(
         update_fields=["response", "response_note", "responded_at", "modified_by", "modified_at"]
+    )
+    answered = "Accepted" if response == Invitation.Response.ACCEPTED else "Sent apologies for"
+    _audit(
+        discussion,
+        obj=invitation,
+        action=Action.CHANGE,
+        summary=f"{answered} the invitation"
+        + ("" if own else f" on behalf of {invitation.professional}"),
+        by=by,
+        request=request,
     )
     return invitation

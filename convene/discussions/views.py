@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.discussions import selectors
 from convene.discussions.attendance import ChecklistItem, Status
@@ -129,6 +131,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
                 allow_missing_required=data["allow_missing_required"],
                 by=user,
                 now=timezone.now(),
+                request=request,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -187,9 +190,23 @@ def _visible(user: Professional, pk: int) -> Discussion:
     )
 
 
+def _audit_look(
+    request: HttpRequest, user: Professional, discussion: Discussion, action: Action, what: str
+) -> None:
+    audit_record_children(
+        actor=user,
+        action=action,
+        obj=discussion,
+        children=discussion.children.all(),
+        summary=f"{what} ({discussion.get_kind_display().lower()} {discussion.reference})",
+        request=request,
+    )
+
+
 def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _professional(request)
     discussion = _visible(user, pk)
+    _audit_look(request, user, discussion, Action.VIEW, "Viewed the discussion")
     invitations = selectors.invitations_for(discussion=discussion)
     children = list(discussion.children.all())
     visible_children = set(
@@ -242,6 +259,7 @@ def discussion_calendar(request: HttpRequest, pk: int) -> HttpResponse:
         attendee=Person(name=str(user), email=user.email or f"{user.username}@invalid"),
         stamp=timezone.now(),
     )
+    _audit_look(request, user, discussion, Action.DOWNLOAD, "Downloaded the calendar entry")
     response = HttpResponse(
         content, content_type=f"text/calendar; method={method.value}; charset=utf-8"
     )
@@ -287,6 +305,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
+                    request=request,
                 )
             else:
                 discussion = discussion_reschedule(
@@ -298,6 +317,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
+                    request=request,
                 )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -341,6 +361,7 @@ def discussion_invite_page(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 now=timezone.now(),
                 expected_version=form.cleaned_data["version"],
+                request=request,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -370,6 +391,7 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 now=timezone.now(),
                 expected_version=form.cleaned_data["version"],
+                request=request,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -426,6 +448,7 @@ def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
                 by=user,
                 now=timezone.now(),
+                request=request,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -448,6 +471,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not sees_whole_caseload(user=user):
         raise PermissionDenied("My work is for children's social care")
     now = timezone.now()
+    # A work list names children, as a search does: one entry for the list.
+    audit_record(actor=user, action=Action.SEARCH, summary="Opened My work", request=request)
     return render(
         request,
         "discussions/my_work.html",

@@ -12,10 +12,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
+from convene.core.api import READ_ERRORS, PathId, acting_user
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import sections, selectors
@@ -23,10 +27,6 @@ from convene.records.models import Record, RecordVersion
 from convene.records.notices import pdf_filename
 
 router = Router(tags=["records"])
-
-
-class Message(Schema):
-    detail: str
 
 
 class SectionOut(Schema):
@@ -83,22 +83,35 @@ class DecisionOut(Schema):
     draft: bool
 
 
-ERRORS: dict[int, type] = {401: Message, 404: Message}
-
-
-def _user(request: HttpRequest) -> Professional:
-    for candidate in (getattr(request, "auth", None), getattr(request, "user", None)):
-        if isinstance(candidate, Professional) and candidate.is_active:
-            return candidate
-    raise HttpError(401, "Authentication required")
+ERRORS = READ_ERRORS
 
 
 def _record(request: HttpRequest, discussion_id: int) -> tuple[Professional, Record]:
-    user = _user(request)
+    user = acting_user(request)
     try:
         return user, selectors.record_for(user=user, pk=discussion_id)
     except Http404:
         raise HttpError(404, "Not found") from None
+
+
+def _audit(
+    request: HttpRequest,
+    user: Professional,
+    record: Record,
+    what: str,
+    *,
+    action: Action = Action.VIEW,
+    obj: Model | None = None,
+) -> None:
+    """One entry per child discussed: a look at the record is a look at each child's."""
+    audit_record_children(
+        actor=user,
+        action=action,
+        obj=obj or record,
+        children=record.discussion.children.all(),
+        summary=f"{what} of {record.discussion.reference}",
+        request=request,
+    )
 
 
 def _version_out(version: RecordVersion) -> dict[str, Any]:
@@ -117,11 +130,12 @@ def _version_out(version: RecordVersion) -> dict[str, Any]:
     }
 
 
-@router.get("/{int:discussion_id}", response={200: RecordOut, **ERRORS}, operation_id="record_get")
-def record_get(request: HttpRequest, discussion_id: int) -> dict[str, Any]:
+@router.get("/{discussion_id}", response={200: RecordOut, **ERRORS}, operation_id="record_get")
+def record_get(request: HttpRequest, discussion_id: PathId) -> dict[str, Any]:
     """The record of a discussion: state, and the draft's sections for social care."""
     user, record = _record(request, discussion_id)
     draft = selectors.sees_draft(user=user, discussion=record.discussion)
+    _audit(request, user, record, "Viewed the record" + (" (draft)" if draft else ""))
     found: list[dict[str, Any]] = []
     missing: list[dict[str, Any]] = []
     if draft:
@@ -157,57 +171,79 @@ def record_get(request: HttpRequest, discussion_id: int) -> dict[str, Any]:
 
 
 @router.get(
-    "/{int:discussion_id}/versions",
+    "/{discussion_id}/versions",
     response={200: list[VersionOut], **ERRORS},
     operation_id="record_versions",
 )
-def record_versions(request: HttpRequest, discussion_id: int) -> list[dict[str, Any]]:
+def record_versions(request: HttpRequest, discussion_id: PathId) -> list[dict[str, Any]]:
     """The authorised versions you may read, newest first."""
     user, record = _record(request, discussion_id)
-    return [_version_out(v) for v in selectors.versions_visible_to(user=user, record=record)]
+    versions = list(selectors.versions_visible_to(user=user, record=record))
+    _audit(request, user, record, f"Listed the record's versions ({len(versions)})")
+    return [_version_out(v) for v in versions]
 
 
-def _version(request: HttpRequest, discussion_id: int, number: int) -> RecordVersion:
+def _version(
+    request: HttpRequest, discussion_id: int, number: int
+) -> tuple[Professional, Record, RecordVersion]:
     user, record = _record(request, discussion_id)
     version = selectors.versions_visible_to(user=user, record=record).filter(number=number).first()
     if version is None:
         raise HttpError(404, "Not found")
-    return version
+    return user, record, version
 
 
 @router.get(
-    "/{int:discussion_id}/versions/{int:number}",
+    "/{discussion_id}/versions/{number}",
     response={200: VersionDetailOut, **ERRORS},
     operation_id="record_version",
 )
-def record_version(request: HttpRequest, discussion_id: int, number: int) -> dict[str, Any]:
+def record_version(request: HttpRequest, discussion_id: PathId, number: PathId) -> dict[str, Any]:
     """One version, with its frozen snapshot (the shape is in docs/record.md)."""
-    version = _version(request, discussion_id, number)
+    user, record, version = _version(request, discussion_id, number)
+    _audit(request, user, record, f"Viewed version {version.number}", obj=version)
     return {**_version_out(version), "snapshot": version.snapshot}
 
 
 @router.get(
-    "/{int:discussion_id}/versions/{int:number}/pdf",
+    "/{discussion_id}/versions/{number}/pdf",
     response={200: None, **ERRORS},
     operation_id="record_version_pdf",
 )
-def record_version_pdf(request: HttpRequest, discussion_id: int, number: int) -> HttpResponse:
+def record_version_pdf(request: HttpRequest, discussion_id: PathId, number: PathId) -> HttpResponse:
     """The PDF of one version, byte for byte as authorised (its SHA-256 is in the metadata)."""
-    version = _version(request, discussion_id, number)
+    user, record, version = _version(request, discussion_id, number)
+    _audit(
+        request,
+        user,
+        record,
+        f"Downloaded the PDF of version {version.number}",
+        action=Action.DOWNLOAD,
+        obj=version,
+    )
     response = HttpResponse(version.pdf_bytes, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(version.snapshot)}"'
     return response
 
 
 @router.get(
-    "/{int:discussion_id}/decision",
+    "/{discussion_id}/decision",
     response={200: DecisionOut, **ERRORS},
     operation_id="record_decision",
 )
-def record_decision(request: HttpRequest, discussion_id: int) -> dict[str, Any]:
+def record_decision(request: HttpRequest, discussion_id: PathId) -> dict[str, Any]:
     """The decision: of the latest version you may read, else (social care) of the draft."""
     user, record = _record(request, discussion_id)
     version = selectors.versions_visible_to(user=user, record=record).first()
+    _audit(
+        request,
+        user,
+        record,
+        f"Viewed the decision of version {version.number}"
+        if version
+        else "Viewed the draft decision",
+        obj=version,
+    )
     if version is not None:
         content = version.snapshot["parts"].get("decision") or {}
         number: int | None = version.number

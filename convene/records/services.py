@@ -15,8 +15,11 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
+from django.http import HttpRequest
 
+from convene.audit.models import Action as AuditAction
+from convene.audit.services import audit_record_children
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_start, clock_waive, clocks_open_for
 from convene.core.errors import Conflict, Invalid, NotAllowed
@@ -74,6 +77,27 @@ AT_HOLD = (ClockKind.RECORD_DISTRIBUTED, ClockKind.OUTCOME_NOTIFIED)
 
 
 # --- helpers -------------------------------------------------------------------------
+
+
+def _audit(
+    record: Record,
+    *,
+    action: AuditAction,
+    summary: str,
+    by: Professional,
+    request: HttpRequest | None,
+    obj: models.Model | None = None,
+) -> None:
+    """One audit entry per child discussed, in the caller's transaction."""
+    discussion = record.discussion
+    audit_record_children(
+        actor=by,
+        action=action,
+        obj=obj or record,
+        children=discussion.children.all(),
+        summary=f"{summary} (record of {discussion.reference})",
+        request=request,
+    )
 
 
 def _aware(moment: datetime, name: str) -> None:
@@ -143,7 +167,8 @@ def _write_entry(
     by: Professional,
     now: datetime,
     expected_version: int | None,
-) -> RecordSectionEntry:
+) -> tuple[RecordSectionEntry, bool]:
+    """Save one section's content; also say whether anything changed (a new version)."""
     entry, _ = RecordSectionEntry.objects.select_for_update().get_or_create(
         record=record, section=section.value
     )
@@ -157,7 +182,7 @@ def _write_entry(
             yours=content,
         )
     if entry.version and content == entry.content:
-        return entry
+        return entry, False
     SectionHistory.objects.create(
         record=record,
         section=section.value,
@@ -172,7 +197,7 @@ def _write_entry(
     entry.updated_by = by
     entry.updated_at = now
     entry.save(update_fields=["content", "version", "updated_by", "updated_at"])
-    return entry
+    return entry, True
 
 
 def _person_label(professional: Professional) -> tuple[str, str, str]:
@@ -226,7 +251,12 @@ def _start_deadline(
 
 @transaction.atomic
 def discussion_hold(
-    *, discussion: Discussion, held_at: datetime, by: Professional, now: datetime
+    *,
+    discussion: Discussion,
+    held_at: datetime,
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> Record:
     """Mark a scheduled discussion as held and open its record.
 
@@ -314,6 +344,13 @@ def discussion_hold(
                 clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)
     _set_state(discussion, State.HELD, by)
     _event(record, action="held", from_state=State.SCHEDULED, to_state=State.HELD, by=by, at=now)
+    _audit(
+        record,
+        action=AuditAction.CREATE,
+        summary="Marked the discussion held and opened its record",
+        by=by,
+        request=request,
+    )
     return record
 
 
@@ -405,9 +442,34 @@ def record_section_save(
     expected_version: int,
     by: Professional,
     now: datetime,
+    request: HttpRequest | None = None,
 ) -> RecordSectionEntry:
     """Save one part of the draft; refused with both versions if it changed meanwhile."""
     record = _lock(record)
+    entry, changed = _section_save(
+        record, section, content, expected_version=expected_version, by=by, now=now
+    )
+    if changed:
+        _audit(
+            record,
+            action=AuditAction.CHANGE,
+            summary=f"Saved ‘{sections.part(section).title}’ (section version {entry.version})",
+            by=by,
+            request=request,
+        )
+    return entry
+
+
+def _section_save(
+    record: Record,
+    section: RecordSection,
+    content: Mapping[str, Any],
+    *,
+    expected_version: int,
+    by: Professional,
+    now: datetime,
+) -> tuple[RecordSectionEntry, bool]:
+    """Check and save one section of a locked record (the callers audit it)."""
     _check_editable(record, by)
     part = sections.part(section)
     if part.section != section:
@@ -437,6 +499,7 @@ def record_action_save(
     expected_version: int,
     by: Professional,
     now: datetime,
+    request: HttpRequest | None = None,
 ) -> RecordSectionEntry:
     """Add an action, or change the one with the same ``key``; a save of the actions part."""
     locked = _lock(record)
@@ -447,36 +510,63 @@ def record_action_save(
         len(actions),
     )
     actions.insert(position, dict(action))
-    return record_section_save(
-        record=locked,
-        section=RecordSection.ACTIONS,
-        content={**content, "actions": actions, "none_agreed": False},
+    known = any(a["key"] == action.get("key") for a in content["actions"])
+    entry, changed = _section_save(
+        locked,
+        RecordSection.ACTIONS,
+        {**content, "actions": actions, "none_agreed": False},
         expected_version=expected_version,
         by=by,
         now=now,
     )
+    if changed:
+        _audit(
+            locked,
+            action=AuditAction.CHANGE,
+            summary=f"{'Changed' if known else 'Added'} an action "
+            f"(actions version {entry.version})",
+            by=by,
+            request=request,
+        )
+    return entry
 
 
 @transaction.atomic
 def record_action_remove(
-    *, record: Record, key: str, expected_version: int, by: Professional, now: datetime
+    *,
+    record: Record,
+    key: str,
+    expected_version: int,
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> RecordSectionEntry:
     locked = _lock(record)
     content, _ = _actions_content(locked)
     if not any(a["key"] == key for a in content["actions"]):
         raise Invalid("That action is not in the record")
-    return record_section_save(
-        record=locked,
-        section=RecordSection.ACTIONS,
-        content={**content, "actions": [a for a in content["actions"] if a["key"] != key]},
+    entry, _changed = _section_save(
+        locked,
+        RecordSection.ACTIONS,
+        {**content, "actions": [a for a in content["actions"] if a["key"] != key]},
         expected_version=expected_version,
         by=by,
         now=now,
     )
+    _audit(
+        locked,
+        action=AuditAction.CHANGE,
+        summary=f"Removed an action (actions version {entry.version})",
+        by=by,
+        request=request,
+    )
+    return entry
 
 
 @transaction.atomic
-def record_submit(*, record: Record, by: Professional, now: datetime) -> Record:
+def record_submit(
+    *, record: Record, by: Professional, now: datetime, request: HttpRequest | None = None
+) -> Record:
     """held → recorded: the chair says the draft is complete and ready to authorise."""
     record = _lock(record)
     _check_editable(record, by)
@@ -491,6 +581,13 @@ def record_submit(*, record: Record, by: Professional, now: datetime) -> Record:
     _set_state(discussion, State.RECORDED, by)
     _event(
         record, action="submitted", from_state=State.HELD, to_state=State.RECORDED, by=by, at=now
+    )
+    _audit(
+        record,
+        action=AuditAction.CHANGE,
+        summary="Submitted the record as complete, ready to authorise",
+        by=by,
+        request=request,
     )
     return record
 
@@ -719,7 +816,9 @@ def _as_date(value: Any) -> date:
 
 
 @transaction.atomic
-def record_authorise(*, record: Record, by: Professional, now: datetime) -> RecordVersion:
+def record_authorise(
+    *, record: Record, by: Professional, now: datetime, request: HttpRequest | None = None
+) -> RecordVersion:
     """Freeze a numbered version with its PDF and start the clocks its decision sets.
 
     Refused unless ``by`` may authorise (R001.5) and every section the policy
@@ -876,6 +975,14 @@ def record_authorise(*, record: Record, by: Professional, now: datetime) -> Reco
         version_number=number,
         note=version.correction_note,
     )
+    _audit(
+        record,
+        obj=version,
+        action=AuditAction.CREATE,
+        summary=f"Authorised version {number}: {sections.DECISION_LABELS[decision]}",
+        by=by,
+        request=request,
+    )
     return version
 
 
@@ -929,7 +1036,9 @@ def _meet(discussion: Discussion, kind: ClockKind, *, at: datetime, by: Professi
 
 
 @transaction.atomic
-def record_distribute(*, record: Record, by: Professional, now: datetime) -> list[DistributionLog]:
+def record_distribute(
+    *, record: Record, by: Professional, now: datetime, request: HttpRequest | None = None
+) -> list[DistributionLog]:
     """Send the authorised version to every attendee (R002.8) and the outcome to the referrer
     and to the agencies invited but absent (R002.9); meet both clocks at ``now``.
 
@@ -1014,6 +1123,18 @@ def record_distribute(*, record: Record, by: Professional, now: datetime) -> lis
         at=now,
         version_number=version.number,
     )
+    records_sent = sum(1 for log in logs if log.kind == DistributionLog.Kind.RECORD)
+    outcomes_sent = len(logs) - records_sent
+    _audit(
+        record,
+        obj=version,
+        action=AuditAction.EXPORT,
+        summary=f"Distributed version {version.number}: the record to {records_sent} "
+        f"{'attendee' if records_sent == 1 else 'attendees'}, the outcome to {outcomes_sent} "
+        f"{'other' if outcomes_sent == 1 else 'others'}",
+        by=by,
+        request=request,
+    )
     queued = [log.pk for log in logs if log.outcome == DistributionLog.Outcome.QUEUED]
     if queued:
         from convene.records import tasks
@@ -1039,11 +1160,13 @@ def _to_confirm(version: RecordVersion) -> set[int]:
 
 def _maybe_confirmed(
     record: Record, version: RecordVersion, by: Professional, now: datetime
-) -> None:
-    """distributed → confirmed once every attendee confirmed, or had their correction resolved."""
+) -> bool:
+    """distributed → confirmed once every attendee confirmed, or had their correction resolved.
+
+    Says whether it moved."""
     discussion = record.discussion
     if discussion.state != State.DISTRIBUTED or record.draft_open:
-        return
+        return False
     settled = set(
         version.confirmations.filter(response=Confirmation.Response.ACCURATE).values_list(
             "professional_id", flat=True
@@ -1060,11 +1183,22 @@ def _maybe_confirmed(
             at=now,
             version_number=version.number,
         )
+        return True
+    return False
+
+
+_CONFIRMED = "; every attendee has now confirmed the record"
 
 
 @transaction.atomic
 def record_confirm(
-    *, record: Record, accurate: bool, comment: str = "", by: Professional, now: datetime
+    *,
+    record: Record,
+    accurate: bool,
+    comment: str = "",
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> Confirmation:
     """An attendee confirms the distributed version is accurate, or asks to correct it (R001.9)."""
     record = _lock(record)
@@ -1085,13 +1219,31 @@ def record_confirm(
         comment=comment,
         responded_at=now,
     )
-    _maybe_confirmed(record, version, by, now)
+    confirmed = _maybe_confirmed(record, version, by, now)
+    _audit(
+        record,
+        obj=version,
+        action=AuditAction.CHANGE,
+        summary=(
+            f"Confirmed version {version.number} is accurate"
+            if accurate
+            else f"Asked for a correction to version {version.number}"
+        )
+        + (_CONFIRMED if confirmed else ""),
+        by=by,
+        request=request,
+    )
     return confirmation
 
 
 @transaction.atomic
 def confirmation_resolve(
-    *, confirmation: Confirmation, note: str, by: Professional, now: datetime
+    *,
+    confirmation: Confirmation,
+    note: str,
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> Confirmation:
     """The chair answers a correction request without a new version ("no change needed")."""
     confirmation = Confirmation.objects.select_related("version__record").get(pk=confirmation.pk)
@@ -1108,13 +1260,27 @@ def confirmation_resolve(
     confirmation.resolved_by = by
     confirmation.resolved_at = now
     confirmation.save()
-    _maybe_confirmed(record, confirmation.version, by, now)
+    confirmed = _maybe_confirmed(record, confirmation.version, by, now)
+    _audit(
+        record,
+        obj=confirmation,
+        action=AuditAction.CHANGE,
+        summary=f"Resolved {confirmation.professional}'s correction request to version "
+        f"{confirmation.version.number}: no change needed" + (_CONFIRMED if confirmed else ""),
+        by=by,
+        request=request,
+    )
     return confirmation
 
 
 @transaction.atomic
 def record_correction_start(
-    *, record: Record, note: str, by: Professional, now: datetime
+    *,
+    record: Record,
+    note: str,
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
 ) -> Record:
     """Open the draft again to make a corrected version; the authorised ones stay as they are."""
     record = _lock(record)
@@ -1138,5 +1304,12 @@ def record_correction_start(
         at=now,
         version_number=record.latest_number,
         note=record.correction_note,
+    )
+    _audit(
+        record,
+        action=AuditAction.CHANGE,
+        summary=f"Opened the record to correct version {record.latest_number}",
+        by=by,
+        request=request,
     )
     return record

@@ -10,11 +10,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
 from convene.core.errors import Invalid, NotAllowed, ServiceError
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
@@ -60,6 +63,25 @@ def _editable(user: Professional, record: Record) -> None:
         raise PermissionDenied("The record is authorised: start a correction to change it")
 
 
+def _audit_look(
+    request: HttpRequest,
+    record: Record,
+    what: str,
+    *,
+    action: Action = Action.VIEW,
+    obj: Model | None = None,
+) -> None:
+    """A look at the record is a look at each child discussed: one entry per child."""
+    audit_record_children(
+        actor=_user(request),
+        action=action,
+        obj=obj or record,
+        children=record.discussion.children.all(),
+        summary=f"{what} (record of {record.discussion.reference})",
+        request=request,
+    )
+
+
 def _context(request: HttpRequest, record: Record, **extra: Any) -> dict[str, Any]:
     return {
         "record": record,
@@ -92,7 +114,11 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
         )
         try:
             services.discussion_hold(
-                discussion=discussion, held_at=held_at, by=user, now=timezone.now()
+                discussion=discussion,
+                held_at=held_at,
+                by=user,
+                now=timezone.now(),
+                request=request,
             )
         except ServiceError as error:
             _add_error(form, error)
@@ -111,6 +137,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.sees_draft(user=user, discussion=record.discussion):
         return redirect("records:versions", pk)
     check, groups = selectors.task_rows(record=record)
+    _audit_look(request, record, "Viewed the draft's task list")
     return render(
         request,
         "records/task_list.html",
@@ -183,6 +210,8 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         raise Http404("No such section") from None
     section = part.section
     entry = _entry(record, section)
+    if request.method == "GET":
+        _audit_look(request, record, f"Opened ‘{part.title}’ in the draft")
     form = _part_form(request, record, section, entry.content)
     version = entry.version
     if request.method == "POST":
@@ -201,6 +230,7 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                     expected_version=version,
                     by=user,
                     now=timezone.now(),
+                    request=request,
                 )
             except SectionConflict as conflict:
                 return _conflict(request, record, part, conflict)
@@ -307,6 +337,7 @@ def action_page(request: HttpRequest, pk: int, key: str | None = None) -> HttpRe
                     expected_version=version,
                     by=user,
                     now=timezone.now(),
+                    request=request,
                 )
             except SectionConflict as conflict:
                 return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)
@@ -338,6 +369,7 @@ def action_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
                 expected_version=_posted_version(request),
                 by=user,
                 now=timezone.now(),
+                request=request,
             )
         except SectionConflict as conflict:
             return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)
@@ -364,10 +396,12 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "submit":
-                services.record_submit(record=record, by=user, now=timezone.now())
+                services.record_submit(record=record, by=user, now=timezone.now(), request=request)
                 messages.success(request, "The record is ready to authorise")
                 return redirect("records:check", pk)
-            version = services.record_authorise(record=record, by=user, now=timezone.now())
+            version = services.record_authorise(
+                record=record, by=user, now=timezone.now(), request=request
+            )
         except RecordIncomplete as error:
             refused = error
         except NotAllowed as error:
@@ -380,6 +414,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("records:distribute", pk)
         record = selectors.record_for(user=user, pk=pk)
     check_, groups = selectors.task_rows(record=record)
+    if request.method == "GET":
+        _audit_look(request, record, "Checked the draft's answers")
     shown = [row.part for _, rows in groups for row in rows]
     answers = [(p, sections.items(p.section, contents.get(p.section))) for p in shown]
     return render(
@@ -416,6 +452,7 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = get_object_or_404(
         selectors.versions_visible_to(user=user, record=record), number=number
     )
+    _audit_look(request, record, f"Viewed version {version.number}", obj=version)
     snapshot = version.snapshot
     shown = [sections.part(s) for s in snapshot.get("shown", [])]
     parts = snapshot.get("parts", {})
@@ -433,6 +470,13 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = get_object_or_404(
         selectors.versions_visible_to(user=user, record=record), number=number
     )
+    _audit_look(
+        request,
+        record,
+        f"Downloaded the PDF of version {version.number}",
+        action=Action.DOWNLOAD,
+        obj=version,
+    )
     response = HttpResponse(version.pdf_bytes, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{pdf_filename(version.snapshot)}"'
     response["Cache-Control"] = "no-store"
@@ -447,6 +491,9 @@ def family_summary_page(request: HttpRequest, pk: int) -> HttpResponse:
     version = selectors.versions_visible_to(user=user, record=record).first()
     if version is None:
         raise Http404("The record has not been authorised yet")
+    _audit_look(
+        request, record, f"Viewed the family summary of version {version.number}", obj=version
+    )
     return render(
         request,
         "records/family_summary.html",
@@ -467,7 +514,7 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("records:check", pk)
     if request.method == "POST":
         try:
-            services.record_distribute(record=record, by=user, now=timezone.now())
+            services.record_distribute(record=record, by=user, now=timezone.now(), request=request)
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except ServiceError as error:
@@ -513,6 +560,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 by=user,
                 now=timezone.now(),
+                request=request,
             )
         except ServiceError as error:
             _add_error(form, error)
@@ -566,6 +614,7 @@ def resolve(request: HttpRequest, pk: int, confirmation_pk: int) -> HttpResponse
                 note=form.cleaned_data["note"],
                 by=user,
                 now=timezone.now(),
+                request=request,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
@@ -594,7 +643,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.record_correction_start(
-                record=record, note=form.cleaned_data["note"], by=user, now=timezone.now()
+                record=record,
+                note=form.cleaned_data["note"],
+                by=user,
+                now=timezone.now(),
+                request=request,
             )
         except ServiceError as error:
             _add_error(form, error)

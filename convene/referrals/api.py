@@ -11,21 +11,34 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
-from convene.core.api import ERRORS, ErrorOut, acting_user, answer, error
+from convene.audit.models import Action
+from convene.audit.services import audit_record, audit_record_children
+from convene.core.api import (
+    AUTH_ERRORS,
+    ERRORS,
+    READ_ERRORS,
+    BodyId,
+    PathId,
+    Version,
+    acting_user,
+    answer,
+    error,
+)
 from convene.core.errors import Invalid
-from convene.people.models import Agency, Child, Partnership, Professional
+from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import children_visible_to, partnerships_of
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
 from convene.policy.vocab import Pathway
-from convene.referrals.models import Referral
+from convene.referrals.models import Referral, ReferralStatus
 from convene.referrals.selectors import (
     referral_children,
     referral_convene_clock,
     referrals_visible_to,
 )
 from convene.referrals.services import (
+    AGENCIES_KEY_MAX,
     NewChild,
     Referrer,
     RiskFacts,
@@ -36,16 +49,29 @@ from convene.referrals.services import (
 
 router = Router(tags=["referrals"])
 
+# Lists a client sends are bounded: the ids are looked up in one query each.
+CHILDREN_MAX = 50
+NAMED_MAX = 50
+
+
+def _max(model: type[Any], name: str) -> int:
+    """The column's length: the schema refuses longer text (422) before the database would."""
+    length = model._meta.get_field(name).max_length
+    assert isinstance(length, int)
+    return length
+
 
 class ReferrerIn(Schema):
-    name: str
-    agency_id: int | None = Field(None, description="A partner agency of the partnership")
+    name: str = Field(max_length=_max(Referral, "referrer_name"))
+    agency_id: BodyId | None = Field(None, description="A partner agency of the partnership")
     organisation: str = Field(
-        "", description="When not a partner agency, e.g. Member of the public"
+        "",
+        max_length=_max(Referral, "referrer_organisation"),
+        description="When not a partner agency, e.g. Member of the public",
     )
-    role: str = ""
-    email: str = ""
-    phone: str = ""
+    role: str = Field("", max_length=_max(Referral, "referrer_role"))
+    email: str = Field("", max_length=_max(Referral, "referrer_email"))
+    phone: str = Field("", max_length=_max(Referral, "referrer_phone"))
 
 
 class FactsIn(Schema):
@@ -57,39 +83,49 @@ class FactsIn(Schema):
     complex_concerns: bool = False
     ongoing_risk: bool = False
     exploitation_rating: ExploitationRating = ExploitationRating.NOT_SCREENED
-    agencies_key_to_planning: int = Field(0, ge=0)
+    agencies_key_to_planning: int = Field(0, ge=0, le=AGENCIES_KEY_MAX)
     review_requested: bool = False
     new_information: bool = False
 
 
 class NewChildIn(Schema):
-    last_name: str
-    first_name: str = ""
-    date_of_birth: date | None = None
+    last_name: str = Field(max_length=_max(Child, "last_name"))
+    first_name: str = Field("", max_length=_max(Child, "first_name"))
+    date_of_birth: date | None = Field(None, description="Give this or the expected date")
     expected_date_of_delivery: date | None = Field(None, description="For an unborn child")
-    sex: str = "unknown"
-    nhs_number: str = ""
+    sex: str = Field(
+        Sex.UNKNOWN.value,
+        max_length=_max(Child, "sex"),
+        description="female, male, indeterminate or unknown",
+    )
+    nhs_number: str = Field("", max_length=20, description="10 digits; spaces are ignored")
     legal_status: LegalStatus = LegalStatus.NONE
-    setting_id: int | None = None
+    setting_id: BodyId | None = None
 
 
 class ReferralIn(Schema):
-    partnership_id: int | None = Field(None, description="Defaults to your partnership")
-    received_at: datetime
-    how_received: str = Field(description="phone, email, online_form, in_person, letter, other")
+    partnership_id: BodyId | None = Field(None, description="Defaults to your partnership")
+    received_at: datetime = Field(description="With a time zone; in the past")
+    how_received: str = Field(
+        max_length=20, description="phone, email, online_form, in_person, letter, other"
+    )
     referrer: ReferrerIn
     account: str = Field(description="What happened, in the referrer's words")
     triage_conversation: str = ""
-    categories: list[ConcernCategory]
+    categories: list[ConcernCategory] = Field(max_length=len(ConcernCategory))
     facts: FactsIn
-    child_ids: list[int] = Field(default_factory=list, description="Children already on record")
-    new_children: list[NewChildIn] = Field(default_factory=list)
-    named_people_ids: list[int] = Field(
-        default_factory=list, description="Who may see a restricted record (R004.2)"
+    child_ids: list[BodyId] = Field(
+        default_factory=list, max_length=CHILDREN_MAX, description="Children already on record"
+    )
+    new_children: list[NewChildIn] = Field(default_factory=list, max_length=CHILDREN_MAX)
+    named_people_ids: list[BodyId] = Field(
+        default_factory=list,
+        max_length=NAMED_MAX,
+        description="Who may see a restricted record (R004.2)",
     )
 
 
-class ChildOut(Schema):
+class ReferralChildOut(Schema):
     id: int
     name: str
     date_of_birth: date | None
@@ -140,7 +176,7 @@ class ReferralOut(Schema):
     categories: list[str]
     facts: dict[str, Any]
     restricted: bool
-    children: list[ChildOut]
+    children: list[ReferralChildOut]
     triage: TriageOut
 
 
@@ -156,13 +192,13 @@ class ReferralSummaryOut(Schema):
 
 
 class AcceptIn(Schema):
-    expected_version: int = Field(description="The version you read: refused if it has changed")
+    expected_version: Version = Field(description="The version you read: refused if changed")
 
 
 class OverrideIn(Schema):
     pathway: Pathway
     reason: str
-    expected_version: int
+    expected_version: Version
 
 
 FACT_FIELDS = tuple(FactsIn.model_fields)
@@ -211,7 +247,7 @@ def referral_out(referral: Referral) -> ReferralOut:
         facts={name: getattr(referral, name) for name in FACT_FIELDS},
         restricted=referral.restricted,
         children=[
-            ChildOut(
+            ReferralChildOut(
                 id=child.pk,
                 name=child.full_name,
                 date_of_birth=child.date_of_birth,
@@ -242,7 +278,7 @@ def _partnership(user: Professional, partnership_id: int | None) -> Partnership:
     return found
 
 
-def _create(payload: ReferralIn, user: Professional) -> ReferralOut:
+def _create(payload: ReferralIn, user: Professional, request: HttpRequest) -> ReferralOut:
     partnership = _partnership(user, payload.partnership_id)
     visible = children_visible_to(user=user)
     by_id = {c.pk: c for c in visible.filter(pk__in=payload.child_ids)}
@@ -285,6 +321,7 @@ def _create(payload: ReferralIn, user: Professional) -> ReferralOut:
         named_people=named,
         by=user,
         now=timezone.now(),
+        request=request,
     )
     return referral_out(referral)
 
@@ -294,17 +331,28 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
     """Record a concern about one or more children; the answer carries the policy's
     recommended pathway and convene-by deadline, with the explanation."""
     user = acting_user(request)
-    return answer(201, lambda: _create(payload, user))
+    return answer(201, lambda: _create(payload, user, request))
 
 
-@router.get("", response=list[ReferralSummaryOut], summary="List referrals")
+@router.get("", response={200: list[ReferralSummaryOut], **AUTH_ERRORS}, summary="List referrals")
 def list_referrals(
-    request: HttpRequest, status: str | None = None, limit: int = 100
+    request: HttpRequest,
+    status: ReferralStatus | None = None,
+    limit: QueryEx[int, P(ge=1, le=500)] = 100,
 ) -> list[ReferralSummaryOut]:
+    """The referrals you may see, newest first; one audit entry for the list."""
     user = acting_user(request)
     referrals = referrals_visible_to(user=user).order_by("-received_at", "-pk")
     if status:
-        referrals = referrals.filter(status=status)
+        referrals = referrals.filter(status=status.value)
+    found = list(referrals[:limit])
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        summary=f"Listed referrals ({f'status {status.value}' if status else 'any status'}): "
+        f"{len(found)} shown",
+        request=request,
+    )
     return [
         ReferralSummaryOut(
             id=r.pk,
@@ -316,7 +364,7 @@ def list_referrals(
             chosen_pathway=r.chosen_pathway or None,
             version=r.version,
         )
-        for r in referrals[: max(1, min(limit, 500))]
+        for r in found
     ]
 
 
@@ -331,26 +379,39 @@ def _visible(request: HttpRequest, referral_id: int) -> tuple[Professional, Refe
     return user, referral
 
 
+def _audit_read(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
+    audit_record_children(
+        actor=user,
+        action=Action.VIEW,
+        obj=referral,
+        children=referral_children(referral=referral),
+        summary=f"Viewed {what} of referral {referral.reference}",
+        request=request,
+    )
+
+
 NOT_FOUND = "Referral not found"
 
 
-@router.get("/{referral_id}", response={200: ReferralOut, 404: ErrorOut}, summary="Read a referral")
-def read_referral(request: HttpRequest, referral_id: int) -> Status[Any]:
-    _user, referral = _visible(request, referral_id)
+@router.get("/{referral_id}", response={200: ReferralOut, **READ_ERRORS}, summary="Read a referral")
+def read_referral(request: HttpRequest, referral_id: PathId) -> Status[Any]:
+    user, referral = _visible(request, referral_id)
     if referral is None:
         return error(404, NOT_FOUND)
+    _audit_read(request, user, referral, "the record")
     return Status(200, referral_out(referral))
 
 
 @router.get(
     "/{referral_id}/triage",
-    response={200: TriageOut, 404: ErrorOut},
+    response={200: TriageOut, **READ_ERRORS},
     summary="The triage result with its explanation",
 )
-def read_triage(request: HttpRequest, referral_id: int) -> Status[Any]:
-    _user, referral = _visible(request, referral_id)
+def read_triage(request: HttpRequest, referral_id: PathId) -> Status[Any]:
+    user, referral = _visible(request, referral_id)
     if referral is None:
         return error(404, NOT_FOUND)
+    _audit_read(request, user, referral, "the triage")
     return Status(200, triage_out(referral))
 
 
@@ -359,7 +420,7 @@ def read_triage(request: HttpRequest, referral_id: int) -> Status[Any]:
     response={200: ReferralOut, **ERRORS},
     summary="Accept the recommended pathway (starts the convene-by clock)",
 )
-def accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> Status[Any]:
+def accept(request: HttpRequest, referral_id: PathId, payload: AcceptIn) -> Status[Any]:
     user, referral = _visible(request, referral_id)
     if referral is None:
         return error(404, NOT_FOUND)
@@ -372,6 +433,7 @@ def accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> Status[
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                request=request,
             )
         ),
     )
@@ -382,7 +444,7 @@ def accept(request: HttpRequest, referral_id: int, payload: AcceptIn) -> Status[
     response={200: ReferralOut, **ERRORS},
     summary="Choose another pathway, with the reason",
 )
-def override(request: HttpRequest, referral_id: int, payload: OverrideIn) -> Status[Any]:
+def override(request: HttpRequest, referral_id: PathId, payload: OverrideIn) -> Status[Any]:
     user, referral = _visible(request, referral_id)
     if referral is None:
         return error(404, NOT_FOUND)
@@ -397,6 +459,7 @@ def override(request: HttpRequest, referral_id: int, payload: OverrideIn) -> Sta
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                request=request,
             )
         ),
     )

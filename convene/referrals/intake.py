@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record
 from convene.core.errors import ServiceError
 from convene.people import nhs_number
 from convene.people.models import Child, Partnership, Professional
@@ -302,6 +304,12 @@ def intake_children(request: HttpRequest) -> HttpResponse:
     results: list[Child] = []
     if query:
         results = list(children_search(user=user, query=query).filter(partnership=partnership)[:20])
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            summary=f"Searched children for ‘{query}’ to add to a referral: {len(results)} shown",
+            request=request,
+        )
     added = _added_children(draft, user, partnership)
     added_ids = {item["child"].pk for item in added if item["child"] is not None}
     return render(
@@ -502,7 +510,10 @@ def intake_check(request: HttpRequest) -> HttpResponse:
         if not errors:
             try:
                 referral = referral_create(
-                    **_service_arguments(draft, user, partnership), by=user, now=timezone.now()
+                    **_service_arguments(draft, user, partnership),
+                    by=user,
+                    now=timezone.now(),
+                    request=request,
                 )
             except ServiceError as error:
                 slug = {

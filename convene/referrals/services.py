@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
 from convene.clocks.services import clock_rescind, clock_start
-from convene.core.errors import Conflict, Invalid, NotAllowed, check_text, stale
+from convene.core.errors import Conflict, Invalid, NotAllowed, check_fits, check_text, stale
 from convene.people import nhs_number
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import partnerships_of
@@ -84,6 +88,29 @@ class NewChild:
 
 
 _RISK_FIELDS = tuple(RiskFacts.__dataclass_fields__)
+# Agencies besides children's social care key to planning (R004.4); the form's limit too.
+AGENCIES_KEY_MAX = 30
+# How far back a concern may have been received: older dates are typing mistakes.
+RECEIVED_WITHIN = timedelta(days=366)
+
+
+def _audit(
+    referral: Referral,
+    *,
+    action: Action,
+    summary: str,
+    by: Professional,
+    request: HttpRequest | None,
+) -> None:
+    """One audit entry per child on the referral, in the caller's transaction."""
+    audit_record_children(
+        actor=by,
+        action=action,
+        obj=referral,
+        children=referral_children(referral=referral),
+        summary=f"{summary} (referral {referral.reference})",
+        request=request,
+    )
 
 
 def _require_aware(value: datetime, name: str) -> None:
@@ -107,17 +134,34 @@ def _categories(categories: Collection[str]) -> list[str]:
 
 
 def _check_facts(facts: RiskFacts) -> None:
-    if facts.agencies_key_to_planning < 0:
+    if not 0 <= facts.agencies_key_to_planning <= AGENCIES_KEY_MAX:
         raise Invalid(
-            "The number of agencies key to planning cannot be negative",
+            f"The number of agencies key to planning must be between 0 and {AGENCIES_KEY_MAX}",
             field="agencies_key_to_planning",
         )
-    ExploitationRating(facts.exploitation_rating)
+    if facts.exploitation_rating not in {rating.value for rating in ExploitationRating}:
+        raise Invalid("Select the exploitation screening rating", field="exploitation_rating")
 
 
 def _check_referrer(referrer: Referrer, partnership: Partnership) -> None:
+    check_fits(
+        Referral,
+        referrer_name=referrer.name.strip(),
+        referrer_organisation=referrer.organisation.strip(),
+        referrer_role=referrer.role.strip(),
+        referrer_email=referrer.email.strip(),
+        referrer_phone=referrer.phone.strip(),
+    )
     if not referrer.name.strip():
         raise Invalid("Enter the referrer's name", field="referrer_name")
+    if referrer.email.strip():
+        try:
+            validate_email(referrer.email.strip())
+        except ValidationError:
+            raise Invalid(
+                "Enter the referrer's email address in the correct format, like name@example.org",
+                field="referrer_email",
+            ) from None
     if referrer.agency is not None:
         if not referrer.agency.partnerships.filter(pk=partnership.pk).exists():
             raise Invalid(
@@ -155,7 +199,9 @@ def _new_child(spec: NewChild, partnership: Partnership, by: Professional) -> Ch
             f"{spec.setting.name} is not an agency of {partnership.name}", field="children"
         )
     try:
-        child.full_clean(validate_unique=False, validate_constraints=False)
+        # The constraints too (a date of birth or an expected date of delivery): the
+        # model's rules refuse bad input here with their message, not the database.
+        child.full_clean(validate_unique=False, validate_constraints=True)
     except ValidationError as error:
         messages = "; ".join(m for ms in error.message_dict.values() for m in ms)
         raise Invalid(f"{child.full_name or 'New child'}: {messages}", field="children") from None
@@ -277,6 +323,7 @@ def referral_create(
     named_people: Collection[Professional] = (),
     by: Professional,
     now: datetime,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Record a concern about one or more children and store the policy's recommendation."""
     if not may_record_referrals(user=by):
@@ -300,6 +347,10 @@ def referral_create(
     if received_at > now:
         raise Invalid(
             "The date and time the concern was received must be in the past", field="received_at"
+        )
+    if received_at < now - RECEIVED_WITHIN:
+        raise Invalid(
+            "The date the concern was received must be within the last year", field="received_at"
         )
     if how_received not in HowReceived.values:
         raise Invalid("Select how the concern was received", field="how_received")
@@ -345,11 +396,23 @@ def referral_create(
         referral.named_people.add(by, *named_people)
     fields = _apply_triage(referral, now)
     referral.save(update_fields=fields)
+    for child in created:
+        audit_record_children(
+            actor=by,
+            action=Action.CREATE,
+            obj=child,
+            children=[child],
+            summary=f"Recorded the child with referral {referral.reference}",
+            request=request,
+        )
+    _audit(referral, action=Action.CREATE, summary="Recorded the referral", by=by, request=request)
     return referral
 
 
 @transaction.atomic
-def referral_triage(*, referral: Referral, by: Professional, now: datetime) -> Referral:
+def referral_triage(
+    *, referral: Referral, by: Professional, now: datetime, request: HttpRequest | None = None
+) -> Referral:
     """Ask the policy again (e.g. after the pack was updated) and store its answer."""
     if not may_record_referrals(user=by):
         raise NotAllowed("Only children's social care staff triage referrals")
@@ -357,6 +420,13 @@ def referral_triage(*, referral: Referral, by: Professional, now: datetime) -> R
     if referral.status != Referral.Status.AWAITING_TRIAGE:
         raise Conflict("This referral has already been triaged")
     _save(referral, by, _apply_triage(referral, now))
+    _audit(
+        referral,
+        action=Action.CHANGE,
+        summary="Triaged again under the policy as it is now",
+        by=by,
+        request=request,
+    )
     return referral
 
 
@@ -369,6 +439,7 @@ def referral_update_facts(
     by: Professional,
     now: datetime,
     expected_version: int,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Correct the concern and risk answers before the decision; the recommendation follows."""
     if not may_record_referrals(user=by):
@@ -389,6 +460,13 @@ def referral_update_facts(
         by,
         ["categories", "restricted", *_RISK_FIELDS, *_apply_triage(referral, now)],
     )
+    _audit(
+        referral,
+        action=Action.CHANGE,
+        summary="Corrected the concerns and risk answers",
+        by=by,
+        request=request,
+    )
     return referral
 
 
@@ -401,6 +479,7 @@ def _decide(
     triage_fields: list[str],
     by: Professional,
     now: datetime,
+    request: HttpRequest | None,
 ) -> Referral:
     pack = load_pack(referral.policy_id)
     facts = case_facts(referral, referral_children(referral=referral), pathway=pathway)
@@ -451,6 +530,15 @@ def _decide(
                 )
     if referral.restricted:
         referral.named_people.add(by)
+    how = "Accepted the recommended" if decision == TriageDecision.ACCEPTED else "Overrode the"
+    _audit(
+        referral,
+        action=Action.CHANGE,
+        summary=f"{how} pathway: {PATHWAY_LABELS[pathway]}"
+        + ("; referral closed" if referral.status == Referral.Status.CLOSED else ""),
+        by=by,
+        request=request,
+    )
     return referral
 
 
@@ -471,7 +559,12 @@ def _awaiting(referral: Referral) -> None:
 
 @transaction.atomic
 def referral_accept(
-    *, referral: Referral, by: Professional, now: datetime, expected_version: int
+    *,
+    referral: Referral,
+    by: Professional,
+    now: datetime,
+    expected_version: int,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Accept the recommended pathway; for a strategy discussion or meeting, start the clock."""
     _check_decider(referral, by)
@@ -493,6 +586,7 @@ def referral_accept(
         triage_fields=triage_fields,
         by=by,
         now=now,
+        request=request,
     )
 
 
@@ -505,6 +599,7 @@ def referral_override(
     by: Professional,
     now: datetime,
     expected_version: int,
+    request: HttpRequest | None = None,
 ) -> Referral:
     """Choose another pathway than the recommendation; the reason is kept with the record."""
     _check_decider(referral, by)
@@ -528,11 +623,18 @@ def referral_override(
         triage_fields=triage_fields,
         by=by,
         now=now,
+        request=request,
     )
 
 
 @transaction.atomic
-def referral_note_convening(*, referral: Referral, convening: bool, by: Professional) -> Referral:
+def referral_note_convening(
+    *,
+    referral: Referral,
+    convening: bool,
+    by: Professional,
+    request: HttpRequest | None = None,
+) -> Referral:
     """A discussion was arranged (``convening``), or the last live one was cancelled."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     wanted = Referral.Status.CONVENING if convening else Referral.Status.TRIAGED
@@ -541,11 +643,25 @@ def referral_note_convening(*, referral: Referral, convening: bool, by: Professi
     if referral.status != wanted:
         referral.status = wanted
         _save(referral, by, ["status"])
+        _audit(
+            referral,
+            action=Action.CHANGE,
+            summary=f"Status now ‘{referral.get_status_display()}’",
+            by=by,
+            request=request,
+        )
     return referral
 
 
 @transaction.atomic
-def referral_close(*, referral: Referral, reason: str, by: Professional, now: datetime) -> Referral:
+def referral_close(
+    *,
+    referral: Referral,
+    reason: str,
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
+) -> Referral:
     """The strategy discussion is no longer needed: close, and waive the convene clock with why."""
     if not may_decide_and_convene(user=by):
         raise NotAllowed("Only a social care manager closes a referral")
@@ -560,4 +676,11 @@ def referral_close(*, referral: Referral, reason: str, by: Professional, now: da
     referral.status = Referral.Status.CLOSED
     referral.closed_reason = reason.strip()
     _save(referral, by, ["status", "closed_reason"])
+    _audit(
+        referral,
+        action=Action.CHANGE,
+        summary="Closed: the strategy discussion is no longer needed",
+        by=by,
+        request=request,
+    )
     return referral

@@ -9,6 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.models import Action
+from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
@@ -48,6 +50,14 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A list is one look, as a search is: one entry, not one per referral shown.
+    which = f"status {status}" if status in Referral.Status.values else "any status"
+    audit_record(
+        actor=user,
+        action=Action.SEARCH,
+        summary=f"Listed referrals ({which}), page {page.number}: {page.paginator.count} found",
+        request=request,
+    )
     return render(
         request,
         "referrals/list.html",
@@ -70,9 +80,21 @@ def _visible(user: Professional, pk: int) -> Referral:
     )
 
 
+def _audit_view(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
+    audit_record_children(
+        actor=user,
+        action=Action.VIEW,
+        obj=referral,
+        children=referral_children(referral=referral),
+        summary=f"Viewed {what} (referral {referral.reference})",
+        request=request,
+    )
+
+
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _professional(request)
     referral = _visible(user, pk)
+    _audit_view(request, user, referral, "the referral")
     clock = referral_convene_clock(referral=referral)
     return render(
         request,
@@ -97,6 +119,8 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
     if referral.status != Referral.Status.AWAITING_TRIAGE:
         messages.success(request, f"Referral {referral.reference} has already been triaged")
         return redirect("referrals:detail", pk=referral.pk)
+    if request.method == "GET":
+        _audit_view(request, user, referral, "the triage")
     recommended = referral.recommended_pathway
     form = TriageForm(
         request.POST or None,
@@ -112,6 +136,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
+                    request=request,
                 )
             else:
                 referral = referral_override(
@@ -121,6 +146,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
+                    request=request,
                 )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error

@@ -9,6 +9,8 @@ from django.db import connection
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record
 from convene.people.factories import ChildFactory
+from tests.api.conftest import tokens  # noqa: F401 - fixture
+from tests.records.conftest import make_record  # noqa: F401 - fixture
 
 
 @contextmanager

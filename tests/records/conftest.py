@@ -14,6 +14,7 @@ from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections, services
 from convene.records.models import Record, RecordSectionEntry
 from convene.workdays import london_date
+from tests.api.conftest import tokens  # noqa: F401 - fixture
 from tests.convening import NOW, accepted_referral, scheduled_discussion
 
 # The discussion starts at 13:00 on Wednesday 4 March 2026 and is marked held an hour later.
@@ -207,3 +208,39 @@ def make_record(people, partnership, agencies) -> Callable[..., Record]:
         )
 
     return make
+
+
+def record_with_version(
+    *,
+    people: dict[str, Professional],
+    partnership: Any,
+    agencies: dict[str, Any],
+    now: datetime,
+    decision: Decision = Decision.S47_JOINT,
+) -> Record:
+    """A discussion held three hours before ``now``, its record authorised and distributed."""
+    held_at = now - timedelta(hours=3)
+    child = ChildFactory(partnership=partnership, setting=agencies["primary"])
+    referral = accepted_referral(
+        people=people,
+        partnership=partnership,
+        agencies=agencies,
+        children=[child],
+        now=held_at - timedelta(hours=3),
+        received_at=held_at - timedelta(hours=4),
+    )
+    discussion = scheduled_discussion(
+        referral=referral,
+        people=people,
+        invitees=("alice", "carol", "dev", "erin"),
+        now=held_at - timedelta(hours=3),
+        starts_in=timedelta(hours=3),
+        allow_missing_required=True,
+    )
+    record = services.discussion_hold(
+        discussion=discussion, held_at=held_at, by=people["bob"], now=held_at
+    )
+    fill(record, people, decision)
+    services.record_authorise(record=record, by=people["bob"], now=now)
+    services.record_distribute(record=record, by=people["bob"], now=now)
+    return record

@@ -44,12 +44,6 @@ new_child = st.fixed_dictionaries(
 )
 
 
-# Known failure, kept visible rather than skipped: since the referrals, discussions and
-# records routers were mounted, generated bad input still reaches a database constraint
-# (a 500) on some operations. The fixes are in progress (issue 7 stays open until this passes).
-@pytest.mark.xfail(
-    reason="a child with neither date of birth nor due date reaches the DB", strict=False
-)
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
