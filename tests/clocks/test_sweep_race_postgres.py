@@ -155,7 +155,7 @@ def test_workers_sending_at_once_send_each_email_once(partnership, people):
     )
 
 
-def test_workers_enqueue_a_periodic_task_once_per_slot(db):
+def test_workers_enqueue_a_periodic_task_once_per_slot(db, database_task_queue):
     schedule = {"convene.clocks.tasks.sweep": 60}
 
     def enqueue(barrier):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import time
 from base64 import b32decode
 from collections.abc import Iterator
@@ -79,6 +80,15 @@ def axe_violations(page: Page) -> list[dict[str, Any]]:
 def assert_accessible(page: Page) -> None:
     violations = axe_violations(page)
     assert violations == [], f"axe found violations on {page.url}: {violations}"
+
+
+def starting(text: str) -> re.Pattern[str]:
+    """For web-first assertions (``expect``), which wait for the next page to load."""
+    return re.compile("^" + re.escape(text))
+
+
+def containing(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text))
 
 
 SET_UP_HEADING = "Set up your authenticator app"

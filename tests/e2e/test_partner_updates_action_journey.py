@@ -1,9 +1,10 @@
 """A partner (police) opens My actions, sees the overdue action, and updates it to done."""
 
 import pytest
+from playwright.sync_api import expect
 
 from convene.records.models import Action
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, sign_in, starting
 from tests.followup.conftest import s47_decision  # noqa: F401 - fixture
 from tests.records.conftest import make_record  # noqa: F401 - fixture
 
@@ -24,38 +25,37 @@ def test_carol_updates_her_agencys_action_to_done(
     assert_accessible(page)
 
     page.get_by_role("link", name="My actions").click()
-    assert page.locator("h1").inner_text() == "My actions"
-    assert page.title().startswith("My actions")
+    expect(page.locator("h1")).to_have_text("My actions")
+    expect(page).to_have_title(starting("My actions"))
     row = page.get_by_role("row").filter(has_text="Visit and see the child alone")
-    assert row.get_by_text("Overdue").is_visible()  # due on 5 March 2026, long past
+    expect(row.get_by_text("Overdue")).to_be_visible()  # due on 5 March 2026, long past
     assert_accessible(page)
 
     row.get_by_role("link", name="Visit and see the child alone").click()
-    assert page.locator("h1").inner_text().startswith("Action:")
+    expect(page.locator("h1")).to_have_text(starting("Action:"))
     assert_accessible(page)
 
     # A note is required: the error summary and the inline message say so.
     page.get_by_label("Done").check()
     page.get_by_role("button", name="Save the update").click()
-    assert page.title().startswith("Error: Action:")
-    assert page.get_by_role("alert").get_by_text("Enter what was done").is_visible()
+    expect(page).to_have_title(starting("Error: Action:"))
+    expect(page.get_by_role("alert").get_by_text("Enter what was done")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_label("Done").check()
     page.get_by_label("Update").fill("Joint visit made with the social worker; child seen alone.")
     page.get_by_role("button", name="Save the update").click()
-    assert page.locator("h1").inner_text() == "My actions"
-    assert page.get_by_text("Action marked as done").is_visible()
-    assert page.get_by_text("You have no open actions.").is_visible()
+    expect(page.locator("h1")).to_have_text("My actions")
+    expect(page.get_by_text("Action marked as done")).to_be_visible()
+    expect(page.get_by_text("You have no open actions.")).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("link", name="Show done actions too").click()
-    assert (
+    expect(
         page.get_by_role("row")
         .filter(has_text="Visit and see the child alone")
         .get_by_text("Met late")
-        .is_visible()
-    )
+    ).to_be_visible()
     assert_accessible(page)
 
     action.refresh_from_db()

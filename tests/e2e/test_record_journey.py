@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from convene.discussions.models import Discussion
 from convene.people.factories import ChildFactory
@@ -78,11 +79,11 @@ def test_bob_records_authorises_and_sends_and_carol_confirms(live_server, page, 
 
     # Mark the discussion held: the record opens.
     page.goto(f"{base}/held/")
-    assert page.locator("h1").inner_text() == "Mark the discussion as held"
+    expect(page.locator("h1")).to_have_text("Mark the discussion as held")
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Mark as held and open the record").click()
-    assert page.locator("h1").inner_text() == "Record of the strategy discussion"
+    expect(page.locator("h1")).to_have_text("Record of the strategy discussion")
     assert_accessible(page)
 
     # Attendance, in the browser.
@@ -101,7 +102,7 @@ def test_bob_records_authorises_and_sends_and_carol_confirms(live_server, page, 
     reveal = page.locator("#conditional-reconvene")
     assert reveal.is_hidden()
     page.get_by_label("Single assessment, then reconvene").check()
-    assert reveal.is_visible()
+    expect(reveal).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Section 47 enquiry jointly with the police").check()
     assert reveal.is_hidden()
@@ -139,17 +140,17 @@ def test_bob_records_authorises_and_sends_and_carol_confirms(live_server, page, 
     page.goto(f"{base}/record/")
     assert_accessible(page)
     _go(page, "Check and authorise the record")
-    assert page.locator("h1").inner_text() == "Check and authorise the record"
+    expect(page.locator("h1")).to_have_text("Check and authorise the record")
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Authorise version 1").click()
 
     # Send it.
-    assert page.locator("h1").inner_text() == "Send version 1 of the record"
+    expect(page.locator("h1")).to_have_text("Send version 1 of the record")
     assert_accessible(page)
     with page.expect_navigation():
         page.get_by_role("button", name="Send the record").click()
-    assert page.locator("h1").inner_text() == "Who has confirmed the record"
+    expect(page.locator("h1")).to_have_text("Who has confirmed the record")
     assert_accessible(page)
     page.goto(f"{base}/record/versions/")
     assert_accessible(page)
@@ -162,7 +163,7 @@ def test_bob_records_authorises_and_sends_and_carol_confirms(live_server, page, 
     # Carol, the police officer who attended, confirms it.
     sign_in(page, live_server.url, "carol", PASSWORD)
     page.goto(f"{base}/record/confirm/")
-    assert page.locator("h1").inner_text() == "Confirm the record"
+    expect(page.locator("h1")).to_have_text("Confirm the record")
     assert_accessible(page)
     page.get_by_label("Yes").check()
     with page.expect_navigation():

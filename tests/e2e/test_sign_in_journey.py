@@ -1,7 +1,8 @@
 import pytest
+from playwright.sync_api import expect
 
 from convene.people.factories import ChildFactory
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, sign_in, starting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +17,8 @@ def test_social_worker_signs_in_finds_a_child_and_opens_the_record(
 
     sign_in(page, live_server.url, "alice", "correct horse battery staple")
 
-    assert page.locator("h1").inner_text() == "Children"
-    assert page.title().startswith("Children")
+    expect(page.locator("h1")).to_have_text("Children")
+    expect(page).to_have_title(starting("Children"))
     assert_accessible(page)
     # GOV.UK Frontend's JavaScript loaded from our own static files
     assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
@@ -26,13 +27,13 @@ def test_social_worker_signs_in_finds_a_child_and_opens_the_record(
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Ann Smith").click()
 
-    assert page.locator("h1").inner_text() == "Ann Smith"
-    assert page.get_by_text("999 000 0018").is_visible()
+    expect(page.locator("h1")).to_have_text("Ann Smith")
+    expect(page.get_by_text("999 000 0018")).to_be_visible()
     assert_accessible(page)
 
 
 def test_wrong_password_error_page_is_accessible(live_server, page, people):
     sign_in(page, live_server.url, "alice", "not the password")
-    assert page.title().startswith("Error: Sign in")
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page).to_have_title(starting("Error: Sign in"))
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert_accessible(page)
