@@ -3,9 +3,10 @@
 Visibility is decided once, by the selectors the other apps own:
 ``convene.people.selectors.children_visible_to`` for children and
 ``convene.discussions.selectors.discussions_visible_to`` for discussions.
-The follow-through adds one rule of its own, for actions: an action belongs
-to its owner's agency, so every professional of that agency sees and updates
-it (the authorised record assigned it to them).
+The follow-through adds one rule of its own, for actions: of the actions whose
+discussion (or HRPM) a person may see, the caseload sees the partnership's and
+everyone else their own and their agency's (the authorised record assigned it to
+them). An action never shows more than the discussion it comes from.
 """
 
 from __future__ import annotations
@@ -241,36 +242,48 @@ def action_partnership_id(action: Action | HrpmAction) -> int:
     )[0]
 
 
-def _own_agency(user: Professional) -> Q:
-    """Actions for the user's agency, or for a colleague at it (the agency owns its work)."""
-    return Q(owner_agency=user.agency_id) | Q(owner_professional__agency=user.agency_id)
+def _owned_by(user: Professional) -> Q:
+    """Actions for the user, for their agency, or for a colleague at it (the agency owns its
+    work). Only for a user with an agency: ``owner_agency=None`` would match every action
+    owned by a person."""
+    return (
+        Q(owner_professional=user.pk)
+        | Q(owner_agency=user.agency_id)
+        | Q(owner_professional__agency=user.agency_id)
+    )
+
+
+def _whose(user: Professional, partnership: str) -> Q:
+    """Of the actions someone may see the source of, which are theirs to see: every one of
+    the partnership's for its caseload (social care, its admins and auditors), else only
+    their own and their agency's."""
+    if sees_whole_caseload(user=user):
+        return Q(**{f"{partnership}__in": partnerships_of(user=user)}) | _owned_by(user)
+    return _owned_by(user)
 
 
 def actions_visible_to(*, user: Professional) -> QuerySet[Action]:
-    """The record's actions this person may see.
-
-    Social care: every action of the discussions it may see. Everyone: their own
-    agency's actions in the partnerships their agency belongs to (an action is the
-    agency's work, whoever was invited to the discussion).
-    """
+    """The record's actions this person may see: those of a discussion they may see
+    (``discussions_visible_to``: invited, or the caseload's, a restricted one only if named
+    on it) that are the caseload's or their own agency's. An action never shows more than
+    its discussion does: a colleague not invited does not see the agency's action."""
     if not user.is_active or user.agency_id is None:
         return Action.objects.none()
-    own = _own_agency(user) & Q(record__discussion__partnership__in=partnerships_of(user=user))
-    if sees_whole_caseload(user=user):
-        seen = discussions_visible_to(user=user).values("pk")
-        return Action.objects.filter(Q(record__discussion__in=seen) | own)
-    return Action.objects.filter(own)
+    seen = discussions_visible_to(user=user).values("pk")
+    return Action.objects.filter(
+        Q(record__discussion__in=seen) & _whose(user, "record__discussion__partnership")
+    )
 
 
 def hrpm_actions_visible_to(*, user: Professional) -> QuerySet[HrpmAction]:
-    """HRPM safety-plan actions: as for the record's, through the HRPMs one may see."""
+    """HRPM safety-plan actions: as for the record's, through the HRPMs one may see
+    (``hrpms_visible_to``: the caseload's, or one whose meeting a partner attended)."""
     if not user.is_active or user.agency_id is None:
         return HrpmAction.objects.none()
-    own = _own_agency(user) & Q(meeting__hrpm__partnership__in=partnerships_of(user=user))
-    if sees_whole_caseload(user=user):
-        seen = hrpms_visible_to(user=user).values("pk")
-        return HrpmAction.objects.filter(Q(meeting__hrpm__in=seen) | own)
-    return HrpmAction.objects.filter(own)
+    seen = hrpms_visible_to(user=user).values("pk")
+    return HrpmAction.objects.filter(
+        Q(meeting__hrpm__in=seen) & _whose(user, "meeting__hrpm__partnership")
+    )
 
 
 def may_view_action(*, user: Professional, action: Action | HrpmAction) -> bool:
@@ -280,15 +293,18 @@ def may_view_action(*, user: Professional, action: Action | HrpmAction) -> bool:
 
 
 def may_update_action(*, user: Professional, action: Action | HrpmAction) -> bool:
-    """Its own agency, or the partnership's social workers and managers; never an auditor."""
+    """Someone who may see it: its owner or the owner's agency, or the partnership's social
+    workers and managers (they carry the case); never an auditor. Caseload staff who do
+    neither (triage, admins of another agency) read it only."""
     if (
         not user.is_active
-        or user.has_role(Role.AUDITOR)
+        or is_read_only(user=user)
         or not may_view_action(user=user, action=action)
     ):
         return False
-    partnership = action_partnership_id(action)
-    if works_cases(user=user, partnership=partnership):
+    if works_cases(user=user, partnership=action_partnership_id(action)):
+        return True
+    if action.owner_professional_id == user.pk:
         return True
     owner_agency = action.owner_agency_id
     if owner_agency is None and action.owner_professional_id is not None:

@@ -33,7 +33,16 @@ def _agencies() -> dict[str, Agency]:
     return {spec.key: Agency.objects.get(name=spec.name) for spec in personas.AGENCIES}
 
 
-def _version(w: World, *, legal_status: str = "none", police_action: bool = False) -> RecordVersion:
+def _version(
+    w: World,
+    *,
+    legal_status: str = "none",
+    owner: str | None = None,
+    restricted: bool = False,
+) -> RecordVersion:
+    """An authorised joint S47 decision; its one action is ``owner``'s agency's (default: a
+    person's). ``restricted``: an allegation against staff recorded by tom naming bob and
+    lee, with lee and carol invited instead."""
     partnership = Partnership.objects.get(name=personas.HOME)
     agencies = _agencies()
     child = ChildFactory(
@@ -46,11 +55,16 @@ def _version(w: World, *, legal_status: str = "none", police_action: bool = Fals
         children=[child],
         now=HELD_AT - timedelta(hours=3),
         received_at=HELD_AT - timedelta(hours=4),
+        **(
+            {"categories": ("allegation_against_staff",), "named": ("bob", "lee")}
+            if restricted
+            else {}
+        ),
     )
     discussion = scheduled_discussion(
         referral=referral,
         people=w.people,
-        invitees=("alice", *INVITED),
+        invitees=("lee", "carol") if restricted else ("alice", *INVITED),
         now=HELD_AT - timedelta(hours=3),
         allow_missing_required=True,
     )
@@ -60,8 +74,8 @@ def _version(w: World, *, legal_status: str = "none", police_action: bool = Fals
         by=w.people["bob"],
         now=HELD_AT + timedelta(minutes=30),
     )
-    owner = ("agency", agencies["police"].pk) if police_action else None
-    fill(record, w.people, Decision.S47_JOINT, action_owner=owner)
+    action_owner = ("agency", agencies[owner].pk) if owner else None
+    fill(record, w.people, Decision.S47_JOINT, action_owner=action_owner)
     return record_authorise(record=record, by=w.people["bob"], now=HELD_AT + timedelta(hours=1))
 
 
@@ -108,9 +122,20 @@ def _icpc(w: World) -> dict[str, Any]:
     return {"pk": enquiry.icpc_id}
 
 
-def _police_action(w: World) -> dict[str, Any]:
-    version = _version(w, police_action=True)
-    return {"pk": Action.objects.get(record=version.record, kind="agreed").pk}
+def _action(**version: Any) -> Any:
+    def kwargs(w: World) -> dict[str, Any]:
+        record = _version(w, **version).record
+        return {"pk": Action.objects.get(record=record, kind="agreed").pk}
+
+    return kwargs
+
+
+_police_action = _action(owner="police")
+# Children's social care's agency's action: lee (a LADO there) is not invited, so 404.
+_social_care_action = _action(owner="csc")
+# An allegation against staff: only the people named (bob, lee), who recorded it (tom) and
+# the invited see the discussion; of them carol is not of the owning agency.
+_restricted_action = _action(owner="csc", restricted=True)
 
 
 def _child_in_care(w: World) -> Any:
@@ -198,7 +223,9 @@ ROUTES = {
     "followup:my-actions": [Case(expect(OK))],
     # The partnership's actions: social care (nick sees his own partnership's).
     "followup:actions": [Case(_seen_by(*HOME_CASELOAD, "nick", others=FORBIDDEN))],
-    # A police action: the police see and update it; other partners must not learn of it.
+    # An action shows only to those who see its discussion: the caseload, and of the invited
+    # those of the owning agency. A police action: the police see and update it; other
+    # partners must not learn of it.
     "followup:action": [
         Case(_seen_by(*HOME_CASELOAD, "carol"), kwargs=_police_action),
         Case(
@@ -206,6 +233,27 @@ ROUTES = {
             label="update with no note (re-shown with the error)",
             method="post",
             kwargs=_police_action,
+            data=lambda w: {"version": 0, "status": "done", "note": ""},
+        ),
+        Case(
+            _seen_by(*HOME_CASELOAD),
+            label="social care's, lee not invited",
+            kwargs=_social_care_action,
+        ),
+        # Social care's own agency updates it (tom and admin too); the auditor never.
+        Case(
+            _seen_by("alice", "bob", "tom", "hana", "admin", ivy=FORBIDDEN),
+            label="update social care's",
+            method="post",
+            kwargs=_social_care_action,
+            data=lambda w: {"version": 0, "status": "done", "note": ""},
+        ),
+        Case(_seen_by("bob", "tom", "lee"), label="restricted", kwargs=_restricted_action),
+        Case(
+            _seen_by("bob", "tom", "lee"),
+            label="update restricted",
+            method="post",
+            kwargs=_restricted_action,
             data=lambda w: {"version": 0, "status": "done", "note": ""},
         ),
     ],
