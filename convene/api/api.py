@@ -15,12 +15,14 @@ from ninja import NinjaAPI
 from convene.api import children
 from convene.api.auth import BearerToken
 from convene.discussions.api import router as discussions_router
+from convene.followup.api import router as followup_router
 from convene.records.api import router as records_router
 from convene.referrals.api import router as referrals_router
 
 DESCRIPTION = """\
-Children, referrals and triage, strategy discussions and their records, for
-integration with a case-management system.
+Children, referrals and triage, strategy discussions and their records, and
+the follow-through (agreed actions and S47 enquiries), for integration with a
+case-management system.
 
 Authenticate with a personal API token (create one on the *API tokens* page):
 `Authorization: Bearer <token>`. A token carries its owner's need-to-know rules:
@@ -61,3 +63,4 @@ api.add_router("/children/", children.router)
 api.add_router("/referrals/", referrals_router)
 api.add_router("/discussions/", discussions_router)
 api.add_router("/records/", records_router)
+api.add_router("/followup/", followup_router)

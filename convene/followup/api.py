@@ -1,34 +1,46 @@
 """The follow-through through the API (django-ninja ``Router``): my actions, updating them, and
 S47 enquiries, through the same selectors and services as the pages.
 
-Mounted by the project's ``NinjaAPI`` (``api.add_router("/followup/", router)``), whose
-bearer-token authentication makes ``request.auth`` the token's user; a test client's
-``user=`` works too. Anything the user may not see answers 404, as if it did not exist; a
-refusal answers with the service's status and message (403, 409, 400).
+Mounted by the project's ``NinjaAPI`` at ``/api/followup/`` (``convene/api/api.py``),
+whose bearer-token authentication makes ``request.auth`` the token's user; a test
+client's ``user=`` works too (``convene.core.api.acting_user``). Anything the user may
+not see answers 404, as if it did not exist (an action only to those who may see its
+discussion or HRPM, ``selectors.actions_visible_to``); a refusal answers with the
+service's status and message (an auditor's update 403, a stale version 409, a missing
+note 400). Every request is in the audit log: a look at an action or an enquiry against
+each child it is about, a list as one entry, an update by the service that makes it.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Any
 
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
-from ninja.errors import HttpError
+from ninja import Field, Router, Schema, Status
+from pydantic import Field as PydanticField
 
 from convene.audit.models import Action as AuditAction
-from convene.audit.services import audit_record
-from convene.core.errors import ServiceError
+from convene.audit.services import audit_record, audit_record_children
+from convene.core.api import AUTH_ERRORS, ERRORS, READ_ERRORS, PathId, acting_user, answer, error
 from convene.followup import selectors, services
 from convene.followup.models import HrpmAction, S47Enquiry
-from convene.people.models import Professional
+from convene.followup.vocab import ActionProgress
+from convene.people.models import Child, Professional
 from convene.records.models import Action
 
 router = Router(tags=["follow-through"])
 
-
-class Message(Schema):
-    detail: str
+LIST_LIMIT = 500
+NOTE_MAX = 10_000
+ACTION_NOT_FOUND = "Action not found"
+ENQUIRY_NOT_FOUND = "S47 enquiry not found"
+# The number of updates an action has had, counted from 0: a new action is version 0.
+UpdateCount = Annotated[
+    int, PydanticField(ge=0, le=2**31 - 1, description="The version you read (its updates)")
+]
 
 
 class UpdateOut(Schema):
@@ -41,14 +53,18 @@ class UpdateOut(Schema):
 
 class ActionOut(Schema):
     id: int
-    kind: str  # "record" (agreed in a strategy discussion) or "hrpm" (an HRPM safety plan)
+    kind: str = Field(
+        description='"record" (agreed in a strategy discussion) or "hrpm" (an HRPM safety plan)'
+    )
+    discussion_id: int | None = Field(description="The discussion it was agreed in (record)")
+    hrpm_id: int | None = Field(description="The HRPM whose safety plan it is in (hrpm)")
     what: str
     owner: str
     due_on: date
     due_at: datetime | None
     status: str
     overdue: bool
-    version: int  # the number of updates: send it back as expected_version
+    version: int = Field(description="The number of updates: send it back as expected_version")
     latest_update: str
 
 
@@ -57,9 +73,9 @@ class ActionDetailOut(ActionOut):
 
 
 class UpdateIn(Schema):
-    status: str  # "in_progress" or "done"
-    note: str
-    expected_version: int | None = None
+    status: ActionProgress = Field(description="in_progress, or done (which closes the action)")
+    note: str = Field(max_length=NOTE_MAX, description="What was done, or where it stands")
+    expected_version: UpdateCount | None = None
 
 
 class S47Out(Schema):
@@ -81,17 +97,12 @@ class S47Out(Schema):
     closed_at: datetime | None
 
 
-def _user(request: HttpRequest) -> Professional:
-    user = getattr(request, "auth", None) or request.user
-    if not isinstance(user, Professional):
-        raise HttpError(401, "Unauthorized")
-    return user
-
-
 def _action_out(row: Action | HrpmAction, kind: str) -> ActionOut:
     return ActionOut(
         id=row.pk,
         kind=kind,
+        discussion_id=row.record.discussion_id if isinstance(row, Action) else None,
+        hrpm_id=row.meeting.hrpm_id if isinstance(row, HrpmAction) else None,
         what=row.what,
         owner=row.owner_name,
         due_on=row.due_on,
@@ -103,26 +114,14 @@ def _action_out(row: Action | HrpmAction, kind: str) -> ActionOut:
     )
 
 
-def _record_action(user: Professional, action_id: int) -> Action:
-    row = (
-        selectors.action_rows(
-            selectors.actions_visible_to(user=user).filter(pk=action_id), now=timezone.now()
-        )
-    ).first()
-    if row is None:
-        raise HttpError(404, "Not Found")
-    return row
+def _record_action(user: Professional, action_id: int) -> Action | None:
+    visible = selectors.actions_visible_to(user=user).filter(pk=action_id)
+    return selectors.action_rows(visible, now=timezone.now()).first()
 
 
-def _hrpm_action(user: Professional, action_id: int) -> HrpmAction:
-    row = (
-        selectors.hrpm_action_rows(
-            selectors.hrpm_actions_visible_to(user=user).filter(pk=action_id), now=timezone.now()
-        )
-    ).first()
-    if row is None:
-        raise HttpError(404, "Not Found")
-    return row
+def _hrpm_action(user: Professional, action_id: int) -> HrpmAction | None:
+    visible = selectors.hrpm_actions_visible_to(user=user).filter(pk=action_id)
+    return selectors.hrpm_action_rows(visible, now=timezone.now()).first()
 
 
 def _detail(row: Action | HrpmAction, kind: str) -> ActionDetailOut:
@@ -135,72 +134,128 @@ def _detail(row: Action | HrpmAction, kind: str) -> ActionDetailOut:
     )
 
 
-def _update(user: Professional, row: Action | HrpmAction, payload: UpdateIn) -> None:
-    try:
+def _audit_look(
+    request: HttpRequest, user: Professional, obj: Model, children: list[Child], summary: str
+) -> None:
+    """A look at an action or an enquiry is a look at each child it is about."""
+    audit_record_children(
+        actor=user,
+        action=AuditAction.VIEW,
+        obj=obj,
+        children=children,
+        summary=summary,
+        request=request,
+    )
+
+
+def _read(request: HttpRequest, row: Action | HrpmAction | None, kind: str) -> Status[Any]:
+    if row is None:
+        return error(404, ACTION_NOT_FOUND)
+    user = acting_user(request)
+    summary = f"Viewed an action for {row.owner_name}, due {row.due_on:%d %B %Y}"
+    _audit_look(request, user, row, selectors.action_children(action=row), summary)
+    return Status(200, _detail(row, kind))
+
+
+def _update(
+    request: HttpRequest,
+    row: Action | HrpmAction | None,
+    payload: UpdateIn,
+    reread: Any,
+    kind: str,
+) -> Status[Any]:
+    """The service checks who may update (an auditor 403, the owner's agency or the
+    partnership's social workers and managers), the version (409) and the note (400), and
+    writes the audit entry; the answer is the action as it now stands."""
+    if row is None:
+        return error(404, ACTION_NOT_FOUND)
+    user = acting_user(request)
+    found = row
+
+    def call() -> ActionDetailOut:
         services.action_update(
-            action=row,
-            status=payload.status,
+            action=found,
+            status=payload.status.value,
             note=payload.note,
             by=user,
             now=timezone.now(),
             expected_version=payload.expected_version,
+            request=request,
         )
-    except ServiceError as error:
-        raise HttpError(error.status, error.message) from error
+        return _detail(reread(user, found.pk), kind)
+
+    return answer(200, call)
 
 
-@router.get("/my-actions/", response=list[ActionOut], operation_id="my_actions")
+@router.get(
+    "/my-actions/",
+    response={200: list[ActionOut], **AUTH_ERRORS},
+    operation_id="my_actions",
+    summary="My actions and my agency's",
+)
 def my_actions(request: HttpRequest, include_done: bool = False) -> list[ActionOut]:
-    """My actions and my agency's, overdue first (as the "My actions" page)."""
-    user = _user(request)
+    """Mine and my agency's, of the discussions and HRPMs I may see, overdue first (as the
+    "My actions" page). One audit entry for the list."""
+    user = acting_user(request)
     now = timezone.now()
     record = selectors.mine(selectors.actions_visible_to(user=user), user=user)
     hrpm = selectors.mine(selectors.hrpm_actions_visible_to(user=user), user=user)
     if not include_done:
         record, hrpm = record.filter(status="open"), hrpm.filter(status="open")
-    return [
-        *(_action_out(a, "record") for a in selectors.action_rows(record, now=now)[:500]),
-        *(_action_out(a, "hrpm") for a in selectors.hrpm_action_rows(hrpm, now=now)[:500]),
+    found = [
+        *(_action_out(a, "record") for a in selectors.action_rows(record, now=now)[:LIST_LIMIT]),
+        *(_action_out(a, "hrpm") for a in selectors.hrpm_action_rows(hrpm, now=now)[:LIST_LIMIT]),
     ]
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed my actions ({'all' if include_done else 'open'}): {len(found)} shown",
+        request=request,
+    )
+    return found
 
 
 @router.get(
-    "/actions/{action_id}", response={200: ActionDetailOut, 404: Message}, operation_id="action"
+    "/actions/{action_id}",
+    response={200: ActionDetailOut, **READ_ERRORS},
+    operation_id="action",
+    summary="Read an action agreed in a discussion",
 )
-def action_detail(request: HttpRequest, action_id: int) -> ActionDetailOut:
-    return _detail(_record_action(_user(request), action_id), "record")
+def action_detail(request: HttpRequest, action_id: PathId) -> Status[Any]:
+    return _read(request, _record_action(acting_user(request), action_id), "record")
 
 
 @router.post(
     "/actions/{action_id}/updates",
-    response={200: ActionDetailOut, 400: Message, 403: Message, 404: Message, 409: Message},
+    response={200: ActionDetailOut, **ERRORS},
     operation_id="action_update",
+    summary="Record progress on an action, or that it is done",
 )
-def action_update(request: HttpRequest, action_id: int, payload: UpdateIn) -> ActionDetailOut:
-    """Record progress, or done with what was done; a stale ``expected_version`` is a 409."""
-    user = _user(request)
-    _update(user, _record_action(user, action_id), payload)
-    return _detail(_record_action(user, action_id), "record")
+def action_update(request: HttpRequest, action_id: PathId, payload: UpdateIn) -> Status[Any]:
+    """A stale ``expected_version`` is a 409; done is final."""
+    row = _record_action(acting_user(request), action_id)
+    return _update(request, row, payload, _record_action, "record")
 
 
 @router.get(
     "/hrpm-actions/{action_id}",
-    response={200: ActionDetailOut, 404: Message},
+    response={200: ActionDetailOut, **READ_ERRORS},
     operation_id="hrpm_action",
+    summary="Read an action of an HRPM safety plan",
 )
-def hrpm_action_detail(request: HttpRequest, action_id: int) -> ActionDetailOut:
-    return _detail(_hrpm_action(_user(request), action_id), "hrpm")
+def hrpm_action_detail(request: HttpRequest, action_id: PathId) -> Status[Any]:
+    return _read(request, _hrpm_action(acting_user(request), action_id), "hrpm")
 
 
 @router.post(
     "/hrpm-actions/{action_id}/updates",
-    response={200: ActionDetailOut, 400: Message, 403: Message, 404: Message, 409: Message},
+    response={200: ActionDetailOut, **ERRORS},
     operation_id="hrpm_action_update",
+    summary="Record progress on an HRPM action, or that it is done",
 )
-def hrpm_action_update(request: HttpRequest, action_id: int, payload: UpdateIn) -> ActionDetailOut:
-    user = _user(request)
-    _update(user, _hrpm_action(user, action_id), payload)
-    return _detail(_hrpm_action(user, action_id), "hrpm")
+def hrpm_action_update(request: HttpRequest, action_id: PathId, payload: UpdateIn) -> Status[Any]:
+    row = _hrpm_action(acting_user(request), action_id)
+    return _update(request, row, payload, _hrpm_action, "hrpm")
 
 
 def _s47_out(enquiry: S47Enquiry) -> S47Out:
@@ -224,33 +279,44 @@ def _s47_out(enquiry: S47Enquiry) -> S47Out:
     )
 
 
-@router.get("/s47/", response=list[S47Out], operation_id="s47_enquiries")
+@router.get(
+    "/s47/",
+    response={200: list[S47Out], **AUTH_ERRORS},
+    operation_id="s47_enquiries",
+    summary="S47 enquiries you can see",
+)
 def s47_enquiries(request: HttpRequest, include_closed: bool = False) -> list[S47Out]:
-    """S47 enquiries you may see: the partnership's for social care, a partner's invited ones."""
-    enquiries = selectors.s47_enquiries_visible_to(user=_user(request)).select_related(
-        "child", "icpc"
-    )
+    """Social care: the partnership's; a partner: those of discussions they were invited to.
+    One audit entry for the list."""
+    user = acting_user(request)
+    enquiries = selectors.s47_enquiries_visible_to(user=user).select_related("child", "icpc")
     if not include_closed:
         enquiries = enquiries.exclude(state="closed")
-    return [_s47_out(e) for e in enquiries.order_by("started_at", "pk")[:500]]
+    found = [_s47_out(e) for e in enquiries.order_by("started_at", "pk")[:LIST_LIMIT]]
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed S47 enquiries ({'all' if include_closed else 'open'}): {len(found)} shown",
+        request=request,
+    )
+    return found
 
 
-@router.get("/s47/{enquiry_id}", response={200: S47Out, 404: Message}, operation_id="s47_enquiry")
-def s47_enquiry(request: HttpRequest, enquiry_id: int) -> S47Out:
+@router.get(
+    "/s47/{enquiry_id}",
+    response={200: S47Out, **READ_ERRORS},
+    operation_id="s47_enquiry",
+    summary="Read a S47 enquiry",
+)
+def s47_enquiry(request: HttpRequest, enquiry_id: PathId) -> Status[Any]:
+    user = acting_user(request)
     enquiry = (
-        selectors.s47_enquiries_visible_to(user=_user(request))
+        selectors.s47_enquiries_visible_to(user=user)
         .select_related("child", "icpc")
         .filter(pk=enquiry_id)
         .first()
     )
     if enquiry is None:
-        raise HttpError(404, "Not Found")
-    audit_record(
-        actor=_user(request),
-        action=AuditAction.VIEW,
-        obj=enquiry,
-        child=enquiry.child,
-        summary=f"Viewed S47 enquiry {enquiry.reference} through the API",
-        request=request,
-    )
-    return _s47_out(enquiry)
+        return error(404, ENQUIRY_NOT_FOUND)
+    _audit_look(request, user, enquiry, [enquiry.child], f"Viewed S47 enquiry {enquiry.reference}")
+    return Status(200, _s47_out(enquiry))

@@ -425,6 +425,13 @@ def action_updates(*, action: Action | HrpmAction) -> list[ActionUpdate]:
     )
 
 
+def action_children(*, action: Action | HrpmAction) -> list[Child]:
+    """The children an action is about: its discussion's, or its HRPM's child."""
+    if isinstance(action, HrpmAction):
+        return list(Child.objects.filter(hrpms__meetings__actions=action))
+    return list(Child.objects.filter(discussions__record__actions=action).order_by("pk"))
+
+
 def action_due_clock(*, action: Action | HrpmAction) -> Clock | None:
     return (
         Clock.objects.filter(

@@ -186,6 +186,13 @@ def test_the_schema_is_served_to_token_holders(client, tokens):
         "/api/records/{discussion_id}/versions/{number}",
         "/api/records/{discussion_id}/versions/{number}/pdf",
         "/api/records/{discussion_id}/decision",
+        "/api/followup/my-actions/",
+        "/api/followup/actions/{action_id}",
+        "/api/followup/actions/{action_id}/updates",
+        "/api/followup/hrpm-actions/{action_id}",
+        "/api/followup/hrpm-actions/{action_id}/updates",
+        "/api/followup/s47/",
+        "/api/followup/s47/{enquiry_id}",
     }
     # Every operation needs the token and says so, and documents the 401 it answers without.
     for path, operations in schema["paths"].items():

@@ -22,14 +22,16 @@ from schemathesis.config import SchemathesisConfig
 
 from convene.api.api import api
 from convene.api.services import api_token_create
+from convene.followup import services as followup
 from convene.people.factories import ChildFactory
+from convene.workdays import london_date
 from tests.api.conftest import bearer
 from tests.convening import accepted_referral, make_referral, scheduled_discussion
 from tests.records import conftest as records
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-# 20 operations: 50 examples each (and schemathesis's coverage cases) keep the run near half
+# 27 operations: 50 examples each (and schemathesis's coverage cases) keep the run near half
 # a minute in the normal suite. For a
 # deeper run: CONVENE_FUZZ_EXAMPLES=1000 .venv/bin/pytest tests/api/test_api_fuzz.py
 EXAMPLES_PER_OPERATION = int(os.environ.get("CONVENE_FUZZ_EXAMPLES", "50"))
@@ -60,21 +62,69 @@ def fuzz_token(people, partnership, neighbour, agencies) -> str:
 
     Ids are small and counted from 1, so generated ids reach real records: a
     referral awaiting triage, an accepted one with a scheduled discussion, and a
-    held discussion with an authorised, distributed record. A manager may also
-    change them, so the writes get past the permission checks to the validation.
+    held discussion with an authorised, distributed record, its agreed action and
+    the S47 enquiry it started; and an HRPM safety plan's action. A manager may
+    also change them, so the writes get past the permission checks to the validation.
     """
     ChildFactory.create_batch(3, partnership=partnership)
     ChildFactory(partnership=partnership, first_name="<script>", last_name="O'Brien-Łukasz")
     ChildFactory(partnership=partnership, unborn=True)
     ChildFactory(partnership=neighbour)
     now = timezone.now()
-    records.record_with_version(people=people, partnership=partnership, agencies=agencies, now=now)
+    record = records.record_with_version(
+        people=people, partnership=partnership, agencies=agencies, now=now
+    )
+    followup.s47_enquiries_start(version=record.versions.get(), by=people["alice"], now=now)
+    _hrpm_action(people=people, partnership=partnership, agencies=agencies, now=now)
     make_referral(people=people, partnership=partnership, agencies=agencies, now=now)
     referral = accepted_referral(people=people, partnership=partnership, agencies=agencies, now=now)
     scheduled_discussion(referral=referral, people=people, now=now, starts_in=timedelta(days=1))
     raw = api_token_create(user=people["bob"], name="fuzzer")[1]
     _live_token.append(raw)
     return raw
+
+
+def _hrpm_action(*, people, partnership, agencies, now) -> None:
+    """A child in care's HRPM whose first meeting (alice and carol) gave the police an action."""
+    child = ChildFactory(partnership=partnership, legal_status="child_in_care")
+    make_referral(
+        people=people,
+        partnership=partnership,
+        agencies=agencies,
+        children=[child],
+        received_at=now - timedelta(days=2),
+        now=now - timedelta(days=2),
+        categories=["cce"],
+        significant_harm_suspected=False,
+        ongoing_risk=True,
+    )
+    hrpm = followup.hrpm_create(
+        child=child,
+        risk_assessment="Criminal exploitation",
+        young_persons_view="They are my friends",
+        by=people["alice"],
+        now=now - timedelta(days=1),
+    )
+    meeting = followup.hrpm_meeting_record(
+        hrpm=hrpm,
+        held_at=now - timedelta(hours=2),
+        attendees=[people["alice"], people["carol"]],
+        young_person_attended=True,
+        young_persons_view="I am fine",
+        risk_assessment="High",
+        safety_plan="Curfew",
+        next_meeting_on=london_date(now) + timedelta(days=14),
+        by=people["alice"],
+        now=now - timedelta(hours=1),
+    )
+    followup.hrpm_action_add(
+        meeting=meeting,
+        owner=agencies["police"],
+        what="Disruption visit",
+        due_on=london_date(now) + timedelta(days=7),
+        by=people["alice"],
+        now=now,
+    )
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,14 +11,15 @@ from django.contrib.contenttypes.models import ContentType
 
 from convene.clocks.models import Clock
 from convene.followup import services
-from convene.followup.models import S47Enquiry
+from convene.followup.models import HrpmAction, S47Enquiry
+from convene.people.factories import ChildFactory
 from convene.people.models import Professional
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
 from convene.records.models import Record, RecordVersion
 from convene.records.services import record_authorise
 from convene.workdays import LONDON, london_date
-from tests.convening import accepted_for, referral_for  # noqa: F401 - fixtures
+from tests.convening import accepted_for, make_referral, referral_for  # noqa: F401 - fixtures
 from tests.records.conftest import (  # noqa: F401 - make_record is a fixture
     AFTER,
     HELD_AT,
@@ -142,4 +143,50 @@ def outcome(
         by=people["alice"],
         now=now or (enquiry.visited_at or AFTER) + timedelta(days=1),
         **kwargs,
+    )
+
+
+@pytest.fixture
+def police_hrpm_action(partnership, agencies, people) -> HrpmAction:
+    """A police action from an HRPM meeting alice and carol attended."""
+    partnership.policy_id = "gloucestershire"
+    partnership.save()
+    child = ChildFactory(partnership=partnership, legal_status="child_in_care")
+    make_referral(
+        people=people,
+        partnership=partnership,
+        agencies=agencies,
+        children=[child],
+        received_at=datetime(2025, 12, 1, 9, 0, tzinfo=UTC),
+        now=datetime(2025, 12, 1, 10, 0, tzinfo=UTC),
+        categories=["cce"],
+        significant_harm_suspected=False,
+        ongoing_risk=True,
+    )
+    hrpm = services.hrpm_create(
+        child=child,
+        risk_assessment="Criminal exploitation",
+        young_persons_view="They are my friends",
+        by=people["alice"],
+        now=london(2026, 1, 5, 9, 0),
+    )
+    meeting = services.hrpm_meeting_record(
+        hrpm=hrpm,
+        held_at=london(2026, 1, 31, 10, 0),
+        attendees=[people["alice"], people["carol"]],
+        young_person_attended=True,
+        young_persons_view="I am fine",
+        risk_assessment="High",
+        safety_plan="Curfew",
+        next_meeting_on=date(2026, 2, 27),
+        by=people["alice"],
+        now=london(2026, 1, 31, 12, 0),
+    )
+    return services.hrpm_action_add(
+        meeting=meeting,
+        owner=agencies["police"],
+        what="Disruption visit",
+        due_on=date(2026, 2, 6),
+        by=people["alice"],
+        now=london(2026, 1, 31, 12, 0),
     )

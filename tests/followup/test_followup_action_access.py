@@ -9,14 +9,14 @@ discussions they are invited to, and an auditor reads but never writes.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from convene.core.access import AccessAction, can
 from convene.core.errors import NotAllowed, NotFound
 from convene.followup import selectors, services
-from convene.followup.models import ActionUpdate, HrpmAction
+from convene.followup.models import ActionUpdate
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.vocab import Role
 from convene.policy.vocab import Decision
@@ -185,52 +185,6 @@ def test_triage_reads_a_police_action_and_updates_only_its_own_agencys(
 
 
 # --- HRPM safety-plan actions ---------------------------------------------------------
-
-
-@pytest.fixture
-def police_hrpm_action(partnership, agencies, people) -> HrpmAction:
-    """A police action from an HRPM meeting alice and carol attended."""
-    partnership.policy_id = "gloucestershire"
-    partnership.save()
-    child = ChildFactory(partnership=partnership, legal_status="child_in_care")
-    make_referral(
-        people=people,
-        partnership=partnership,
-        agencies=agencies,
-        children=[child],
-        received_at=datetime(2025, 12, 1, 9, 0, tzinfo=UTC),
-        now=datetime(2025, 12, 1, 10, 0, tzinfo=UTC),
-        categories=["cce"],
-        significant_harm_suspected=False,
-        ongoing_risk=True,
-    )
-    hrpm = services.hrpm_create(
-        child=child,
-        risk_assessment="Criminal exploitation",
-        young_persons_view="They are my friends",
-        by=people["alice"],
-        now=london(2026, 1, 5, 9, 0),
-    )
-    meeting = services.hrpm_meeting_record(
-        hrpm=hrpm,
-        held_at=london(2026, 1, 31, 10, 0),
-        attendees=[people["alice"], people["carol"]],
-        young_person_attended=True,
-        young_persons_view="I am fine",
-        risk_assessment="High",
-        safety_plan="Curfew",
-        next_meeting_on=date(2026, 2, 27),
-        by=people["alice"],
-        now=london(2026, 1, 31, 12, 0),
-    )
-    return services.hrpm_action_add(
-        meeting=meeting,
-        owner=agencies["police"],
-        what="Disruption visit",
-        due_on=date(2026, 2, 6),
-        by=people["alice"],
-        now=london(2026, 1, 31, 12, 0),
-    )
 
 
 def test_an_hrpm_action_shows_only_to_those_who_may_see_the_hrpm(

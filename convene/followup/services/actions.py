@@ -11,14 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.http import HttpRequest
 
 from convene.core.access import READ_ONLY_MESSAGE, is_read_only
-from convene.core.errors import Conflict, Invalid, NotAllowed, NotFound, stale
+from convene.core.errors import Conflict, Invalid, NotAllowed, NotFound, check_text, stale
 from convene.followup.models import ActionUpdate, HrpmAction
-from convene.followup.selectors import may_update_action, may_view_action
+from convene.followup.selectors import action_children, may_update_action, may_view_action
 from convene.followup.services._common import AuditAction, audit, aware, meet_open, text
 from convene.followup.vocab import ActionProgress
-from convene.people.models import Child, Professional
+from convene.people.models import Professional
 from convene.policy.vocab import ClockKind
 from convene.records.models import Action
 
@@ -48,6 +49,7 @@ def action_update(
     by: Professional,
     now: datetime,
     expected_version: int | None = None,
+    request: HttpRequest | None = None,
 ) -> ActionUpdate:
     """Record progress on an action, or that it is done (with what was done).
 
@@ -81,6 +83,7 @@ def action_update(
         raise Conflict(f"This action is {action.get_status_display().lower()}")
     if status not in {p.value for p in ActionProgress}:
         raise Invalid("Select where the action stands", field="status")
+    check_text(note=note)
     note = text(note)
     if not note:
         raise Invalid(
@@ -113,12 +116,7 @@ def action_update(
         action=AuditAction.CHANGE,
         obj=action,
         summary=f"Updated an agreed action: {status.replace('_', ' ')}",
-        children=_children(action),
+        children=action_children(action=action),
+        request=request,
     )
     return update
-
-
-def _children(action: AnyAction) -> list[Child]:
-    if isinstance(action, HrpmAction):
-        return list(Child.objects.filter(hrpms__meetings__actions=action))
-    return list(Child.objects.filter(discussions__record__actions=action).order_by("pk"))

@@ -85,6 +85,7 @@ def _page(request: HttpRequest, action: Action | HrpmAction, back: str) -> HttpR
                 by=user,
                 now=timezone.now(),
                 expected_version=version_of(form),
+                request=request,
             ),
         )
         if saved is not None:
