@@ -5,3 +5,7 @@ class ClocksConfig(AppConfig):
     name = "convene.clocks"
     label = "clocks"
     verbose_name = "Clocks and timescales"
+
+    def ready(self) -> None:
+        # Clocks' and escalations' rules in the one access layer.
+        from convene.clocks import access  # noqa: F401

@@ -14,9 +14,14 @@ The rules in words, with the full matrix, are in docs/access.md. In code:
   A model with no rule is refused loudly (``NoAccessRule``): there is no default
   that lets something through.
 
-Extension points, for the apps that own the records:
+Extension points, for the apps that own the records (each app's ``access.py``,
+imported from its ``AppConfig.ready()``; docs/access.md lists where each
+model's rule lives):
 
-* ``@rule_for(Model)`` registers ``can`` for a model (discussions, referrals...).
+* ``@rule_for(Model)`` registers ``can`` for a model, built on the app's own
+  selector (``in_selector``) and write helper, never a second copy of them.
+* ``part_of(Model, parent=...)`` registers a part of a record (a version's
+  attendance, an action's updates): read and changed as its parent is.
 * ``@grants_children`` registers a way a partner comes to see a child: the
   discussions app registers "children of discussions this person is invited to"
   (``Q(pk__in=...)``). ``children_visible_to`` ORs every registered grant with
@@ -31,9 +36,9 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q
+from django.db.models import Model, Q, QuerySet
 
-from convene.people.models import Child, Professional
+from convene.people.models import Professional
 from convene.people.vocab import AgencyKind, Role
 
 
@@ -136,6 +141,45 @@ def rule_for(model: type[M]) -> Callable[[Rule], Rule]:
     return register
 
 
+def has_rule(model: type[Model]) -> bool:
+    """Whether ``can`` answers for ``model`` (or a model it inherits from)."""
+    return any(klass in _rules for klass in model.__mro__)
+
+
+def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Professional, obj: Model) -> bool:
+    """Is ``obj`` among what ``selector(user=user)`` returns? The read half of most rules:
+    ``can`` answers from the very selector the pages and the API list from."""
+    return bool(selector(user=user).filter(pk=obj.pk).exists())
+
+
+_parents: dict[type[Model], Callable[[Any], Model]] = {}
+
+
+def part_of(model: type[M], *, parent: Callable[[M], Model]) -> None:
+    """Register ``can`` for a part of another record: it is read and changed as its parent is.
+
+    For the rows that make up one record (a referral's children, a version's
+    attendance, an enquiry's reviews, an action's updates): nobody may see or
+    change a part of something they may not see or change, and there is no
+    second rule to keep in step with the parent's.
+    """
+    _parents[model] = parent
+
+    def rule(user: Professional, action: AccessAction, obj: Any) -> bool:
+        return can(user=user, action=action, obj=parent(obj))
+
+    rule_for(model)(rule)
+
+
+def parent_of(obj: Model) -> Model | None:
+    """The record ``obj`` is a part of (``part_of``), or None if it stands alone."""
+    for model in type(obj).__mro__:
+        getter = _parents.get(model)
+        if getter is not None:
+            return getter(obj)
+    return None
+
+
 def can(*, user: Professional, action: AccessAction, obj: Model) -> bool:
     """May ``user`` do ``action`` to ``obj``? Inactive users and auditors' writes: never."""
     if not user.is_active:
@@ -150,15 +194,3 @@ def can(*, user: Professional, action: AccessAction, obj: Model) -> bool:
         f"No access rule for {type(obj).__name__}: register one with "
         "convene.core.access.rule_for and add it to docs/access.md"
     )
-
-
-@rule_for(Child)
-def _child_rule(user: Professional, action: AccessAction, child: Child) -> bool:
-    # Imported here: the selectors module imports this one for the caseload rule.
-    from convene.people.selectors import children_visible_to
-
-    visible = children_visible_to(user=user).filter(pk=child.pk).exists()
-    if action in READS:
-        return visible
-    # Changing a child's details is children's social care's job, not a partner's.
-    return visible and sees_whole_caseload(user=user)

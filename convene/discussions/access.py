@@ -1,10 +1,26 @@
-"""The discussions app's part of who sees which child (registered in convene.core.access)."""
+"""The discussions app's part of the one access layer (``convene.core.access``).
+
+* Which children a partner sees: those of the discussions they are invited to
+  (``@grants_children``).
+* A discussion: read if it is in ``discussions_visible_to``; changed
+  (convene, reschedule, invite, cancel) by a manager of its partnership
+  (``may_change_discussion``).
+* An invitation: read with its discussion; answered by the person invited or
+  a manager (``may_answer_invitation``).
+"""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
-from convene.core.access import grants_children
+from convene.core.access import READS, AccessAction, grants_children, in_selector, rule_for
+from convene.discussions.models import Discussion, Invitation
+from convene.discussions.selectors import (
+    discussions_visible_to,
+    invitations_visible_to,
+    may_answer_invitation,
+    may_change_discussion,
+)
 from convene.people.models import Child, Professional
 
 
@@ -17,3 +33,17 @@ def children_of_invited_discussions(user: Professional) -> Q:
     """
     invited = Child.objects.filter(discussions__invitations__professional=user.pk).values("pk")
     return Q(pk__in=invited)
+
+
+@rule_for(Discussion)
+def _discussion_rule(user: Professional, action: AccessAction, discussion: Discussion) -> bool:
+    if not in_selector(discussions_visible_to, user=user, obj=discussion):
+        return False
+    return action in READS or may_change_discussion(user=user, discussion=discussion)
+
+
+@rule_for(Invitation)
+def _invitation_rule(user: Professional, action: AccessAction, invitation: Invitation) -> bool:
+    if not in_selector(invitations_visible_to, user=user, obj=invitation):
+        return False
+    return action in READS or may_answer_invitation(user=user, invitation=invitation)

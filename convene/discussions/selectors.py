@@ -13,13 +13,13 @@ from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.discussions.attendance import ChecklistItem, checklist
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
-from convene.people.selectors import sees_whole_caseload
+from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import ROLE_LABELS, AgencyKind
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, Pathway
 from convene.referrals.models import Referral
 from convene.referrals.policy import case_facts, facts_per_child, pack_for
-from convene.referrals.selectors import referrals_visible_to
+from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
 from convene.workdays import LONDON, london_date
 
 WORK_LIST_LIMIT = 100
@@ -35,6 +35,27 @@ def discussions_visible_to(*, user: Professional) -> QuerySet[Discussion]:
     if sees_whole_caseload(user=user):
         return Discussion.objects.filter(Q(referral__in=referrals_visible_to(user=user)) | own)
     return Discussion.objects.filter(own)
+
+
+def may_change_discussion(*, user: Professional, discussion: Discussion) -> bool:
+    """Convene, reschedule, invite, cancel: a social care manager of the discussion's
+    partnership (R001.5). Auditors never (``may_decide_and_convene`` asks)."""
+    return (
+        may_decide_and_convene(user=user)
+        and partnerships_of(user=user).filter(pk=discussion.partnership_id).exists()
+    )
+
+
+def invitations_visible_to(*, user: Professional) -> QuerySet[Invitation]:
+    """The invitations of the discussions ``user`` may see (the discussion page lists them)."""
+    return Invitation.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
+
+
+def may_answer_invitation(*, user: Professional, invitation: Invitation) -> bool:
+    """The person invited answers; a manager of the partnership records an answer given by phone."""
+    return invitation.professional_id == user.pk or may_change_discussion(
+        user=user, discussion=invitation.discussion
+    )
 
 
 def invitations_of(*, user: Professional) -> QuerySet[Invitation]:

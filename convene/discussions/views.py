@@ -231,7 +231,8 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "visible_children": visible_children,
             "checklist": items,
             "mine": mine,
-            "may_change": may_decide_and_convene(user=user) and discussion.is_live,
+            "may_change": selectors.may_change_discussion(user=user, discussion=discussion)
+            and discussion.is_live,
             "caseload": caseload,
             "referral_visible": caseload
             and referrals_visible_to(user=user).filter(pk=discussion.referral_id).exists(),
@@ -426,12 +427,10 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
 def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _professional(request)
     invitation = get_object_or_404(
-        Invitation.objects.select_related("discussion", "professional").filter(
-            discussion__in=selectors.discussions_visible_to(user=user)
-        ),
+        selectors.invitations_visible_to(user=user).select_related("discussion", "professional"),
         pk=pk,
     )
-    if invitation.professional_id != user.pk and not may_decide_and_convene(user=user):
+    if not selectors.may_answer_invitation(user=user, invitation=invitation):
         raise PermissionDenied("Only the person invited, or a manager, answers an invitation")
     form = RespondForm(
         request.POST or None,

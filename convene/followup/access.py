@@ -4,13 +4,27 @@
 the API use: read if the record is in the person's selector; write if the service
 would let them (children's social care of the partnership; for an action, its
 owner's agency too). Auditors never write (the access layer refuses before asking).
+The parts of these records (an enquiry's reviews and HRPM decision, an HRPM's
+meetings, an action's updates, a review request of a discussion) are read and
+changed as the record they belong to (``part_of``).
 """
 
 from __future__ import annotations
 
-from convene.core.access import READS, AccessAction, rule_for
+from convene.core.access import READS, AccessAction, part_of, rule_for
 from convene.followup import selectors
-from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
+from convene.followup.models import (
+    ActionUpdate,
+    CarePlanReview,
+    CoreGroupReview,
+    Hrpm,
+    HrpmAction,
+    HrpmDecision,
+    HrpmMeeting,
+    Icpc,
+    ReviewRequest,
+    S47Enquiry,
+)
 from convene.people.models import Professional
 from convene.records.models import Action
 
@@ -43,3 +57,17 @@ def _action_rule(user: Professional, action: AccessAction, obj: Action | HrpmAct
     if action in READS:
         return selectors.may_view_action(user=user, action=obj)
     return selectors.may_update_action(user=user, action=obj)
+
+
+def _updated(update: ActionUpdate) -> Action | HrpmAction:
+    action = update.action or update.hrpm_action
+    assert action is not None  # a database constraint: exactly one of the two is set
+    return action
+
+
+part_of(CoreGroupReview, parent=lambda review: review.enquiry)
+part_of(CarePlanReview, parent=lambda review: review.enquiry)
+part_of(HrpmDecision, parent=lambda decision: decision.enquiry)
+part_of(HrpmMeeting, parent=lambda meeting: meeting.hrpm)
+part_of(ActionUpdate, parent=_updated)
+part_of(ReviewRequest, parent=lambda request: request.discussion)

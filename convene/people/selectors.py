@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from convene.core.access import CASELOAD_ROLES, child_grants, sees_whole_caseload
 from convene.people import nhs_number
-from convene.people.models import Child, Partnership, Professional
+from convene.people.models import Child, FamilyMember, Partnership, Professional
 
 # The caseload rule lives in the permission layer (convene.core.access); it is
 # re-exported here so existing callers keep working.
@@ -17,6 +17,7 @@ __all__ = [
     "CASELOAD_ROLES",
     "children_search",
     "children_visible_to",
+    "family_members_visible_to",
     "partnerships_of",
     "sees_whole_caseload",
 ]
@@ -46,6 +47,15 @@ def children_visible_to(*, user: Professional) -> QuerySet[Child]:
     if condition is None:
         return Child.objects.none()
     return Child.objects.filter(condition)
+
+
+def family_members_visible_to(*, user: Professional) -> QuerySet[FamilyMember]:
+    """A parent or carer is seen by whoever may see one of their children (the child's page
+    lists the family)."""
+    seen = FamilyMember.children.through.objects.filter(
+        child__in=children_visible_to(user=user)
+    ).values("family_member")
+    return FamilyMember.objects.filter(pk__in=seen)
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d %m %Y", "%d.%m.%Y")

@@ -5,3 +5,7 @@ class RecordsConfig(AppConfig):
     name = "convene.records"
     label = "records"
     verbose_name = "Strategy discussion records"
+
+    def ready(self) -> None:
+        # Records' and versions' rules in the one access layer.
+        from convene.records import access  # noqa: F401

@@ -392,6 +392,9 @@ class DistributionLog(models.Model):
         SENT = "sent", "Sent"
         NO_ADDRESS = "no_address", "Not sent: no email address"
         FAILED = "failed", "Not sent: the email failed"
+        # The recipient may no longer see what it carries (an inactive account, say):
+        # checked when it is sent, against the same rule as the pages (core.access.can).
+        NOT_ALLOWED = "not_allowed", "Not sent: they may not see the record"
 
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="deliveries")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from convene.discussions.models import Discussion, Invitation
@@ -36,11 +36,15 @@ __all__ = [
     "ConfirmationRow",
     "TaskRow",
     "confirmation_rows",
+    "confirmations_visible_to",
     "discussion_for",
     "owner_options",
     "record_completeness",
     "record_contents",
+    "record_drafts_visible_to",
     "record_for",
+    "record_versions_visible_to",
+    "records_visible_to",
     "sees_draft",
     "task_rows",
     "versions_visible_to",
@@ -59,36 +63,79 @@ def discussion_for(*, user: Professional, pk: int) -> Discussion:
     return discussion
 
 
+def _draft_readers(user: Professional) -> Q | None:
+    """Over Discussion: where ``user`` reads the draft (social care of the partnership)."""
+    if not sees_whole_caseload(user=user):
+        return None
+    return Q(partnership__in=partnerships_of(user=user))
+
+
 def sees_draft(*, user: Professional, discussion: Discussion) -> bool:
     """Social care of the partnership reads the draft; partners read what was distributed."""
-    return (
-        sees_whole_caseload(user=user)
-        and partnerships_of(user=user).filter(pk=discussion.partnership_id).exists()
+    readers = _draft_readers(user)
+    return readers is not None and Discussion.objects.filter(readers, pk=discussion.pk).exists()
+
+
+def record_drafts_visible_to(*, user: Professional) -> QuerySet[Record]:
+    """Records whose draft ``user`` reads: every version, the task list, who it was sent to,
+    the family summary. Social care of the partnership, of the discussions it may see."""
+    readers = _draft_readers(user)
+    if readers is None:
+        return Record.objects.none()
+    seen = discussions_visible_to(user=user).filter(readers)
+    return Record.objects.filter(discussion__in=seen.values("pk"))
+
+
+def records_visible_to(*, user: Professional) -> QuerySet[Record]:
+    """Records ``user`` may open: the draft readers' (above), and for a professional invited
+    to the discussion, once a version of it has been distributed."""
+    distributed = RecordVersion.objects.filter(record=OuterRef("pk"), distributed_at__isnull=False)
+    invited = Invitation.objects.filter(discussion=OuterRef("discussion"), professional=user.pk)
+    shared = Record.objects.filter(
+        Exists(distributed),
+        Exists(invited),
+        discussion__in=discussions_visible_to(user=user).values("pk"),
+    )
+    drafts = record_drafts_visible_to(user=user)
+    return Record.objects.filter(Q(pk__in=drafts.values("pk")) | Q(pk__in=shared.values("pk")))
+
+
+def record_versions_visible_to(*, user: Professional) -> QuerySet[RecordVersion]:
+    """Draft readers see every version; the invited, the versions that were distributed."""
+    return RecordVersion.objects.filter(
+        Q(record__in=record_drafts_visible_to(user=user).values("pk"))
+        | Q(record__in=records_visible_to(user=user).values("pk"), distributed_at__isnull=False)
     )
 
 
 def record_for(*, user: Professional, pk: int) -> Record:
     """The record of discussion ``pk`` if ``user`` may read it; 404 otherwise."""
     discussion = discussion_for(user=user, pk=pk)
-    record = Record.objects.filter(discussion=discussion).select_related("discussion").first()
+    record = records_visible_to(user=user).filter(discussion=discussion).first()
     if record is None:
-        raise Http404("This discussion has no record yet")
+        raise Http404("No record of this discussion has been shared with you")
     record.discussion = discussion
-    if not sees_draft(user=user, discussion=discussion) and not (
-        versions_visible_to(user=user, record=record).exists()
-    ):
-        raise Http404("No record has been shared with you yet")
     return record
 
 
 def versions_visible_to(*, user: Professional, record: Record) -> QuerySet[RecordVersion]:
-    versions = RecordVersion.objects.filter(record=record).order_by("-number")
-    if sees_draft(user=user, discussion=record.discussion):
-        return versions
-    invited = Invitation.objects.filter(discussion=record.discussion_id, professional=user.pk)
-    if not invited.exists():
-        return versions.none()
-    return versions.filter(distributed_at__isnull=False)
+    return record_versions_visible_to(user=user).filter(record=record).order_by("-number")
+
+
+def confirmations_visible_to(*, user: Professional) -> QuerySet[Confirmation]:
+    """The draft readers see every confirmation (who has confirmed); a professional their own."""
+    return Confirmation.objects.filter(
+        Q(version__record__in=record_drafts_visible_to(user=user).values("pk"))
+        | Q(professional=user.pk, version__in=record_versions_visible_to(user=user).values("pk"))
+    )
+
+
+def may_change_record(*, user: Professional, record: Record) -> bool:
+    """Write, authorise's checks aside, distribute, correct: the chair, or a manager the policy
+    lets chair, of a draft they read (``records.policy.may_chair``)."""
+    return may_chair(user, record.discussion) and sees_draft(
+        user=user, discussion=record.discussion
+    )
 
 
 def record_contents(*, record: Record) -> dict[RecordSection, dict[str, Any]]:

@@ -5,22 +5,40 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
+from convene.core.access import AccessAction, can
 from convene.notify.email import Attachment, send_email
 from convene.records.models import DistributionLog
 from convene.records.notices import outcome_message, pdf_filename, record_message
+
+
+def _may_receive(log: DistributionLog) -> bool:
+    """An email carries what it is about: a professional gets it only if the pages would show
+    it to them now (the record's version; for an outcome notice, the discussion), so a closed
+    account or a lost invitation stops it. The referrer, addressed by email rather than as an
+    account, gets the outcome notice only (family-safe when outside the partnership, R003.5)."""
+    if log.professional is None:
+        return log.kind == DistributionLog.Kind.OUTCOME
+    if log.kind == DistributionLog.Kind.RECORD:
+        return can(user=log.professional, action=AccessAction.VIEW, obj=log.version)
+    return can(user=log.professional, action=AccessAction.VIEW, obj=log.version.record.discussion)
 
 
 @task()
 def send_delivery(*, log_id: int) -> str:
     """Send one queued message and record the outcome; a message is never sent twice."""
     log = (
-        DistributionLog.objects.select_related("version__record")
+        DistributionLog.objects.select_related("version__record__discussion", "professional")
         .filter(pk=log_id, outcome=DistributionLog.Outcome.QUEUED)
         .first()
     )
     if log is None:
         return "not queued"
     version = log.version
+    if not _may_receive(log):
+        DistributionLog.objects.filter(pk=log.pk, outcome=DistributionLog.Outcome.QUEUED).update(
+            outcome=DistributionLog.Outcome.NOT_ALLOWED
+        )
+        return "not allowed"
     snapshot = version.snapshot
     attachments: list[Attachment] = []
     if log.kind == DistributionLog.Kind.RECORD:

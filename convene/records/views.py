@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
+from convene.core.access import AccessAction, can
 from convene.core.errors import Invalid, NotAllowed, ServiceError
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
@@ -486,8 +487,8 @@ def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def family_summary_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     record = selectors.record_for(user=user, pk=pk)
-    if not selectors.sees_draft(user=user, discussion=record.discussion):
-        raise Http404("No such record")
+    if not can(user=user, action=AccessAction.EXPORT, obj=record):
+        raise Http404("No such record")  # the family summary is social care's to share
     version = selectors.versions_visible_to(user=user, record=record).first()
     if version is None:
         raise Http404("The record has not been authorised yet")

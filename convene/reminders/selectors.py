@@ -11,6 +11,7 @@ from convene.reminders.models import Delivery
 
 __all__ = [
     "deliveries_failed_visible_to",
+    "deliveries_visible_to",
     "may_manage_deliveries",
     "notifications_for",
     "notifications_unread_count",
@@ -44,3 +45,10 @@ def deliveries_failed_visible_to(*, user: Professional) -> QuerySet[Delivery]:
     return Delivery.objects.filter(
         state=Delivery.State.FAILED, partnership__in=partnerships_of(user=user)
     )
+
+
+def deliveries_visible_to(*, user: Professional) -> QuerySet[Delivery]:
+    """Every delivery ``user`` may see: their own notifications, and (partnership admins) the
+    failed emails of their partnerships. An email is not shown to its recipient in the
+    app: its notification is."""
+    return notifications_for(user=user).order_by() | deliveries_failed_visible_to(user=user)

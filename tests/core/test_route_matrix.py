@@ -11,16 +11,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from convene.people.personas import HOME, NEIGHBOUR
-from tests.access_matrix import ANONYMOUS, PERSONAS, Case, World
-from tests.conftest import make_agencies, make_partnerships, make_people
-from tests.matrix_world import build_world
+from tests.access_matrix import ANONYMOUS, PERSONAS, Case
 
 TESTS = Path(__file__).resolve().parents[1]
 EXCLUDED_NAMESPACES = {"admin", "api"}
@@ -85,25 +80,6 @@ def test_every_rule_covers_every_persona():
     for name, cases in RULES.items():
         for case in cases:
             assert set(case.expect) == {*PERSONAS, ANONYMOUS}, f"{name} [{case.label}]"
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
-    """Built once (per test process) inside a transaction that is rolled back at the end.
-
-    Each case runs in its own savepoint (pytest-django's ``django_db``), so what a
-    POST changes is undone before the next case.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
-        partnerships = make_partnerships()
-        agencies = make_agencies()
-        yield build_world(
-            people=make_people(agencies),
-            partnership=partnerships[HOME],
-            neighbour=partnerships[NEIGHBOUR],
-            agencies=agencies,
-        )
-        transaction.set_rollback(True)
 
 
 @pytest.mark.django_db

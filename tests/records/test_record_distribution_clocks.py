@@ -173,3 +173,33 @@ def test_a_failed_email_is_logged_and_the_distribution_stands(
     assert outcomes == {("failed", "mail server down")}
     record.discussion.refresh_from_db()
     assert record.discussion.state == "distributed"
+
+
+def test_an_email_goes_only_to_someone_who_may_see_what_it_carries(
+    make_record, people, django_capture_on_commit_callbacks
+):
+    """The record's email asks the same rule as its pages (``can``): dev attended, then left
+    his trust (his account is closed) before it was sent; erin sent apologies and left too."""
+    record = make_record(invitees=("alice", "carol", "dev", "erin"))
+    fill(record, people, Decision.S47_JOINT)
+    attendance = entry_content(record, RecordSection.ATTENDANCE)
+    for row in attendance["rows"]:
+        if row["professional_id"] == people["erin"].pk:
+            row["status"] = "apologies"
+    save(record, RecordSection.ATTENDANCE, attendance, by=people["bob"])
+    services.record_authorise(record=record, by=people["bob"], now=record.held_at)
+    for name in ("dev", "erin"):
+        people[name].is_active = False
+        people[name].save(update_fields=["is_active"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    sent_to = {m.to[0] for m in mail.outbox}
+    assert people["dev"].email not in sent_to
+    assert people["erin"].email not in sent_to
+    assert {people[name].email for name in ("bob", "alice", "carol")} <= sent_to
+    assert "rita@example.org" in sent_to  # the referrer's outcome notice is family-safe
+    refused = DistributionLog.objects.filter(outcome=DistributionLog.Outcome.NOT_ALLOWED)
+    assert set(refused.values_list("professional__username", "kind")) == {
+        ("dev", "record"),
+        ("erin", "outcome"),
+    }

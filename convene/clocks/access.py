@@ -1,0 +1,36 @@
+"""Clocks and escalations in the one access layer (``convene.core.access``).
+
+* A clock: read if it is in ``clocks_visible_to``; nobody changes a clock by
+  hand — it is started, met and waived by the service of the record it times,
+  so changing it is changing that record (its own rule).
+* An escalation: read if it is in ``escalations_visible_to``; acknowledged and
+  resolved by those ``escalation_may_act`` names (the side it is addressed to).
+"""
+
+from __future__ import annotations
+
+from convene.clocks.models import Clock, Escalation
+from convene.clocks.selectors import clocks_visible_to, escalation_may_act, escalations_visible_to
+from convene.core.access import READS, AccessAction, can, has_rule, in_selector, rule_for
+from convene.people.models import Professional
+
+
+@rule_for(Clock)
+def _clock_rule(user: Professional, action: AccessAction, clock: Clock) -> bool:
+    if not in_selector(clocks_visible_to, user=user, obj=clock):
+        return False
+    if action in READS:
+        return True
+    subject = clock.subject
+    return (
+        subject is not None
+        and has_rule(type(subject))
+        and can(user=user, action=AccessAction.CHANGE, obj=subject)
+    )
+
+
+@rule_for(Escalation)
+def _escalation_rule(user: Professional, action: AccessAction, escalation: Escalation) -> bool:
+    if not in_selector(escalations_visible_to, user=user, obj=escalation):
+        return False  # nobody acts on what they may not see (the page answers 404)
+    return action in READS or escalation_may_act(user=user, escalation=escalation)
