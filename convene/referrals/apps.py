@@ -5,3 +5,12 @@ class ReferralsConfig(AppConfig):
     name = "convene.referrals"
     label = "referrals"
     verbose_name = "Referrals and triage"
+
+    def ready(self) -> None:
+        # Who may see a referral's clocks, escalations and reminders: its own selector
+        # (a restricted referral: only the people named on it).
+        from convene.clocks.subjects import register_subject_selector
+        from convene.referrals.models import Referral
+        from convene.referrals.selectors import referrals_visible_to
+
+        register_subject_selector(Referral, referrals_visible_to)
