@@ -27,12 +27,15 @@ from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
 from convene.clocks.services import clocks_sweep
 from convene.clocks.subjects import may_see_subject, registered_subject_models
 from convene.discussions.models import Discussion
+from convene.discussions.services import discussion_create
 from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.models import Agency, Child, RoleGrant
 from convene.people.vocab import Role
+from convene.policy.vocab import ClockKind
 from convene.records.models import Action
 from convene.referrals.models import Referral
+from convene.referrals.services import referral_accept
 from convene.reminders.models import Delivery
 from convene.reminders.selectors import notifications_for
 from convene.workdays import LONDON, end_of_day
@@ -267,3 +270,36 @@ def test_auditors_never_raise_an_escalation_even_through_the_service(
         )
     assert not Escalation.objects.exists()
     assert not Delivery.objects.exists()
+
+
+def test_a_restricted_referrals_discussion_is_escalated_to_the_named_only(restricted, tess, people):
+    # What hangs off a restricted referral is asked of its own app's selector too.
+    referral, _ = restricted("tess")
+    referral = referral_accept(
+        referral=referral, by=tess, now=STARTED, expected_version=referral.version
+    )
+    discussion = discussion_create(
+        referral=referral,
+        children=list(referral.children.all()),
+        kind=referral.chosen_pathway,
+        chair=tess,
+        invitees=[people["lee"]],
+        starts_at=STARTED + timedelta(hours=3),
+        ends_at=STARTED + timedelta(hours=4),
+        venue="Riverside House, meeting room 2",
+        allow_missing_required=True,
+        by=tess,
+        now=STARTED,
+    )
+    clock = make_clock(
+        discussion.partnership,
+        started_at=STARTED,
+        due_at=DUE,
+        kind=ClockKind.RECORD_DISTRIBUTED,
+        subject=discussion,
+    )
+    for escalation in raised(clock):
+        assert addressed(escalation) <= {"tess", "hana", "lee"}
+        assert "bob" not in told(escalation)
+        assert not escalations_visible_to(user=people["bob"]).filter(pk=escalation.pk).exists()
+    assert addressed(raised(clock)[0]) == {"tess"}
