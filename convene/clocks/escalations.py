@@ -30,6 +30,7 @@ from django.urls import reverse
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
+from convene.clocks.audience import NOTICE_BLIND, Audience, audience_for
 from convene.clocks.labels import CLOCK_KIND_LABELS, addressee_label
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers, resolve_party, resolve_responsible
@@ -37,10 +38,12 @@ from convene.clocks.schedule import escalation_levels_due
 from convene.clocks.selectors import (
     clocks_visible_to,
     escalation_may_act,
+    partnership_admins,
     social_care_agencies,
     social_care_with_roles,
 )
 from convene.clocks.status import describe_time_left
+from convene.core.access import require_write
 from convene.people.models import Agency, Child, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -227,16 +230,6 @@ def _unique(people: Iterable[Professional]) -> list[Professional]:
     return list({person.pk: person for person in people}.values())
 
 
-def _partnership_admins(partnership: Partnership) -> list[Professional]:
-    return list(
-        Professional.objects.filter(
-            is_active=True,
-            agency__partnerships=partnership,
-            role_grants__role=Role.PARTNERSHIP_ADMIN.value,
-        ).distinct()
-    )
-
-
 def _addressees(
     *, partnership: Partnership, subject: object, step: EscalationStep
 ) -> tuple[list[Professional], list[Agency], list[str]]:
@@ -260,7 +253,7 @@ def _addressees(
     agencies = list(members.agencies)
     if not people and not agencies:
         # Nobody to tell is a set-up mistake; the partnership's admins must see it.
-        people = _partnership_admins(partnership)
+        people = list(partnership_admins(partnership=partnership))
     return people, agencies, unresolved
 
 
@@ -288,6 +281,11 @@ def _automatic_create(
     people, agencies, unresolved = _addressees(
         partnership=clock.partnership, subject=subject, step=step
     )
+    # Need-to-know: about a restricted record only the people named on it are told.
+    audience = audience_for(
+        partnership=clock.partnership, subject=subject, professionals=people, agencies=agencies
+    )
+    people, agencies = list(audience.professionals), list(audience.agencies)
     try:
         with transaction.atomic():
             escalation = Escalation.objects.create(
@@ -324,11 +322,9 @@ def _automatic_create(
     why = ", ".join(
         addressee_label(v) for v in [*escalation.addressed_roles, *escalation.addressed_parties]
     )
-    _notify(
+    _notify_raised(
         escalation,
-        kind=NOTICE_RAISED,
-        professionals=people,
-        agencies=agencies,
+        audience=audience,
         subject=f"Escalation (level {level}): {CLOCK_KIND_LABELS[ClockKind(clock.kind)]} is late",
         body=(
             f"Convene has escalated a missed timescale (level {level}).\n\n"
@@ -363,6 +359,45 @@ def _notify(
         subject=subject,
         body=body,
         link=reverse("escalation-detail", args=[escalation.pk]),
+        now=now,
+    )
+
+
+BLIND_SUBJECT = "Escalation: a timescale on a restricted record is late"
+
+
+def _notify_raised(
+    escalation: Escalation, *, audience: Audience, subject: str, body: str, now: datetime
+) -> None:
+    """Tell the audience an escalation was raised; told blind, they learn nothing of the record."""
+    if not audience.blind:
+        _notify(
+            escalation,
+            kind=NOTICE_RAISED,
+            professionals=audience.professionals,
+            agencies=audience.agencies,
+            subject=subject,
+            body=body,
+            now=now,
+        )
+        return
+    # Nobody who may see the record can be found (everyone named on it has left). Its
+    # reference, summary and page are for the named only: no link, no details, just
+    # enough for an admin to find it (the escalation's number) and name someone.
+    logger.error("Escalation %s: nobody who may see its record can be told", escalation.pk)
+    deliveries_decide(
+        partnership=escalation.partnership,
+        source=escalation,
+        kind=NOTICE_BLIND,
+        professionals=audience.professionals,
+        subject=BLIND_SUBJECT,
+        body=(
+            "A timescale on a restricted record (one only the people named on it may see) "
+            "is late, and nobody named on it can be told.\n\n"
+            f"Ask a partnership admin to name someone on it who can act (escalation "
+            f"{escalation.pk})."
+        ),
+        link="",
         now=now,
     )
 
@@ -410,6 +445,8 @@ def escalation_raise(
     first level names). ``social_care_to_partner``: social care escalates to
     ``agency``.
     """
+    # Auditors never write, whichever page or job calls this (docs/access.md, rule 5).
+    require_write(user=by)
     _require_aware(now, "now")
     what_is_late, details, responsible = what_is_late.strip(), details.strip(), responsible.strip()
     errors: list[EscalationError] = []
@@ -478,7 +515,21 @@ def escalation_raise(
         unresolved = []
         default_responsible = agency.name
     if not people and not agencies:
-        people = _partnership_admins(partnership)
+        people = list(partnership_admins(partnership=partnership))
+    # Need-to-know: about a restricted record only the people named on it are told.
+    audience = audience_for(
+        partnership=partnership,
+        subject=clock.subject if clock else None,
+        professionals=people,
+        agencies=agencies,
+    )
+    if audience.need_to_know and direction == Escalation.Direction.SOCIAL_CARE_TO_PARTNER:
+        raise EscalationError(
+            "Only the people named on this record may know of it: "
+            "escalate to them, not to an agency",
+            field="clock",
+        )
+    people, agencies = list(audience.professionals), list(audience.agencies)
 
     how_late = ""
     open_states = {Clock.State.PENDING, Clock.State.BREACHED}
@@ -515,11 +566,9 @@ def escalation_raise(
         by=by,
         request=request,
     )
-    _notify(
+    _notify_raised(
         escalation,
-        kind=NOTICE_RAISED,
-        professionals=people,
-        agencies=agencies,
+        audience=audience,
         subject=f"Escalation raised by {by.agency.name}",
         body=(
             f"{by.agency.name} has raised an escalation with you "

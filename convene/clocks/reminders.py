@@ -7,7 +7,9 @@ constraint makes each reminder go once per clock, kind and recipient.
 
 Who hears: the team managers and deputy team managers of the partnership's
 children's social care, plus whoever the subject's app names as responsible
-(:func:`convene.clocks.parties.resolve_responsible`).
+(:func:`convene.clocks.parties.resolve_responsible`), narrowed to those who may
+see the subject (:func:`convene.clocks.audience.audience_for`: a restricted
+referral's clock reminds only the people named on it).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 
+from convene.clocks.audience import audience_for
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.clocks.models import Clock
 from convene.clocks.parties import resolve_responsible
@@ -110,6 +113,14 @@ def _clock_remind(
     if responsible:
         people = list({p.pk: p for p in [*people, *responsible.professionals]}.values())
         agencies = list(responsible.agencies)
+    # Need-to-know: about a restricted record only the people named on it are reminded.
+    audience = audience_for(
+        partnership=partnership, subject=subject, professionals=people, agencies=agencies
+    )
+    if audience.blind:
+        # Nobody who may see it can be found: the escalation, when it comes, says so blind.
+        return 0
+    people, agencies = list(audience.professionals), list(audience.agencies)
     link = _link(subject)
     what = CLOCK_KIND_LABELS[ClockKind(clock.kind)]
     due = clock.due_at.astimezone(LONDON)

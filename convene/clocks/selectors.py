@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from convene.clocks.models import Clock, Escalation
+from convene.clocks.subjects import subject_visible_q
 from convene.core.access import is_read_only
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
@@ -20,7 +21,9 @@ __all__ = [
     "escalations_visible_to",
     "is_social_care_manager",
     "partner_agencies_of",
+    "partnership_admins",
     "social_care_agencies",
+    "social_care_staff",
     "social_care_with_roles",
 ]
 
@@ -61,6 +64,31 @@ def social_care_with_roles(
     )
 
 
+def social_care_staff(*, partnership: Partnership) -> QuerySet[Professional]:
+    """Active professionals of the partnership's children's social care, whatever their role."""
+    return (
+        Professional.objects.filter(
+            is_active=True,
+            agency__partnerships=partnership,
+            agency__kind=AgencyKind.SOCIAL_CARE.value,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def partnership_admins(*, partnership: Partnership) -> QuerySet[Professional]:
+    return (
+        Professional.objects.filter(
+            is_active=True,
+            agency__partnerships=partnership,
+            role_grants__role=Role.PARTNERSHIP_ADMIN.value,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def is_social_care_manager(*, user: Professional, partnership: Partnership) -> bool:
     agency = user.agency
     return (
@@ -74,26 +102,39 @@ def is_social_care_manager(*, user: Professional, partnership: Partnership) -> b
 
 
 def clocks_visible_to(*, user: Professional) -> QuerySet[Clock]:
-    """Clocks of the partnerships whose caseload the user works; partners see none yet.
+    """Clocks of the partnerships whose caseload the user works, about records they may see
+    (a restricted referral's only to those named on it); partners see none yet.
 
     Partners will see the clocks of what they are invited to once invitations
     exist (the discussions app's selector, joined here).
     """
     if not user.is_active or not sees_whole_caseload(user=user):
         return Clock.objects.none()
-    return Clock.objects.filter(partnership__in=partnerships_of(user=user))
+    return Clock.objects.filter(
+        subject_visible_q(user=user), partnership__in=partnerships_of(user=user)
+    )
 
 
 def escalations_visible_to(*, user: Professional) -> QuerySet[Escalation]:
-    """Social care sees its partnerships' escalations; a partner those it raised or that name it."""
+    """Social care sees its partnerships' escalations; a partner those it raised or that name it.
+
+    Need-to-know comes first: social care sees only those about a record it may see (or
+    about none), so an escalation about a restricted referral is for the people named on
+    it. A partner named *as a person* likewise; a partner agency named, or that raised it,
+    sees it whatever it is about (an agency asked about a referral it cannot open), since
+    Convene never addresses an agency about a restricted record
+    (:mod:`convene.clocks.audience`).
+    """
     if not user.is_active or user.agency_id is None:
         return Escalation.objects.none()
     mine = Escalation.objects.filter(partnership__in=partnerships_of(user=user))
     if sees_whole_caseload(user=user):
-        return mine
+        return mine.filter(subject_visible_q(user=user))
     named = Q(raised_by_agency=user.agency_id) | Q(raised_by=user)
     named_agency = Escalation.objects.filter(addressed_agencies=user.agency_id).values("pk")
-    named_person = Escalation.objects.filter(addressed_to=user).values("pk")
+    named_person = Escalation.objects.filter(
+        subject_visible_q(user=user), addressed_to=user
+    ).values("pk")
     return mine.filter(named | Q(pk__in=named_agency) | Q(pk__in=named_person))
 
 
@@ -106,10 +147,11 @@ def escalation_may_act(*, user: Professional, escalation: Escalation) -> bool:
     """
     if not user.is_active or user.agency_id is None or is_read_only(user=user):
         return False  # auditors never act, whatever other role they hold
-    if is_social_care_manager(user=user, partnership=escalation.partnership):
-        return True
+    # Seeing it comes first: a manager not named on a restricted record does not act on it.
     if not escalations_visible_to(user=user).filter(pk=escalation.pk).exists():
         return False
+    if is_social_care_manager(user=user, partnership=escalation.partnership):
+        return True
     if escalation.raised_by_agency_id == user.agency_id:
         return False
     if escalation.addressed_to.filter(pk=user.pk).exists():

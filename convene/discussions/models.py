@@ -13,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from convene.core.models import TrackedModel
 from convene.people.models import Child, Partnership
@@ -123,6 +124,10 @@ class Discussion(TrackedModel):
     @property
     def reference(self) -> str:
         return f"D{self.pk:06d}" if self.pk else "D(new)"
+
+    def get_absolute_url(self) -> str:
+        # Reminders link here: the page answers 404 to anyone who may not see it.
+        return reverse("discussions:detail", args=[self.pk])
 
     @property
     def is_live(self) -> bool:

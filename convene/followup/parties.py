@@ -2,15 +2,19 @@
 
 Registered with ``convene.clocks.parties`` in ``FollowupConfig.ready()``: an HRPM
 safety-plan action's owner agency (``action_owner_agency``, R004.8) and who answers
-for it; an HRPM's agencies and the social worker who runs it.
+for it; an HRPM's agencies and the social worker who runs it. And who may see each
+subject (``convene.clocks.subjects``), from the follow-through's own selectors.
 """
 
 from __future__ import annotations
 
 from convene.clocks.parties import PartyMembers, register_party_resolver
-from convene.followup.models import Hrpm, HrpmAction
+from convene.clocks.subjects import register_subject_selector
+from convene.followup import selectors
+from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import Party
+from convene.records.models import Action
 
 
 def _owner_agency(action: HrpmAction) -> Agency | None:
@@ -54,3 +58,9 @@ def _hrpm_responsible(hrpm: Hrpm) -> PartyMembers | None:
 def register() -> None:
     register_party_resolver(HrpmAction, _hrpm_action_party, responsible=_hrpm_action_responsible)
     register_party_resolver(Hrpm, _hrpm_party, responsible=_hrpm_responsible)
+    # Who may see the follow-through's clock subjects: the same selectors as its pages.
+    register_subject_selector(Action, selectors.actions_visible_to)
+    register_subject_selector(HrpmAction, selectors.hrpm_actions_visible_to)
+    register_subject_selector(Hrpm, selectors.hrpms_visible_to)
+    register_subject_selector(S47Enquiry, selectors.s47_enquiries_visible_to)
+    register_subject_selector(Icpc, selectors.icpcs_visible_to)

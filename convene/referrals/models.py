@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from convene.core.models import TrackedModel
 from convene.people.models import Agency, Child, Partnership
@@ -212,6 +213,10 @@ class Referral(TrackedModel):
     @property
     def reference(self) -> str:
         return f"R{self.pk:06d}" if self.pk else "R(new)"
+
+    def get_absolute_url(self) -> str:
+        # Reminders link here: the page answers 404 to anyone who may not see it.
+        return reverse("referrals:detail", args=[self.pk])
 
     @property
     def category_set(self) -> frozenset[ConcernCategory]:

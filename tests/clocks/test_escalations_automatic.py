@@ -206,7 +206,9 @@ def test_a_subject_resolver_names_the_parties(partnership, people, agencies):
     finally:
         parties.unregister_party_resolver(Child)
     [escalation] = automatic(clock)
-    assert addressed(escalation) == {"bob", "carol"}
+    # Carol may not see the child (she is invited to nothing), so she is not told in person
+    # (need-to-know, convene.clocks.audience); her force's inbox is, as the rule says.
+    assert addressed(escalation) == {"bob"}
     assert list(escalation.addressed_agencies.all()) == [police]
     assert escalation.unresolved == []
     assert escalation.responsible == str(people["alice"])

@@ -1,0 +1,106 @@
+"""Who is told about a clock's subject: need-to-know before role (docs/access.md).
+
+Escalations and reminders are addressed by role (the pack's escalation rule,
+the partnership's managers) and by party. For most subjects that is the whole
+answer. A *restricted* subject (an allegation against a member of staff) may be
+seen only by the people named on it, whatever their role, so a manager not
+named on it must not be told even its reference. Nothing here knows what makes
+a subject restricted: it asks the subject app's own selector
+(:func:`convene.clocks.subjects.may_see_subject`) about each person.
+
+:func:`audience_for` takes who the rule addresses and returns who may be told:
+
+1. every addressed person who may see the subject (nobody is told about a
+   record they may not open). If every manager of the partnership's social
+   care may see it, the subject is not need-to-know and that is all: agency
+   inboxes are told as the rule says;
+2. need-to-know: agency inboxes are dropped (nobody can say who reads them),
+   and the addressed people who may see it are told. If none of them may:
+3. the partnership's social care managers who may see it (named on it); else
+4. anyone in the partnership's social care who may see it (the recorder, a
+   LADO named on it); else
+5. nobody who may see it can be found (everyone named has left): the
+   partnership's heads of service (else its admins) are told *blind*, that a
+   restricted record's timescale is late and needs someone named on it, with
+   no reference, no summary and no link. They still cannot open it; an admin
+   puts it right in the administration pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from convene.clocks.selectors import (
+    ESCALATION_MANAGER_ROLES,
+    partnership_admins,
+    social_care_staff,
+    social_care_with_roles,
+)
+from convene.clocks.subjects import may_see_subject
+from convene.people.models import Agency, Partnership, Professional
+from convene.people.vocab import Role
+
+__all__ = ["NOTICE_BLIND", "Audience", "audience_for"]
+
+# The kind of a notice told blind: it names nothing, so it is shown even to those who may
+# not see the escalation it comes from (convene.reminders.selectors.notifications_for).
+NOTICE_BLIND = "escalation_raised_blind"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who is told, and how."""
+
+    professionals: tuple[Professional, ...]
+    agencies: tuple[Agency, ...] = ()
+    # The subject is hidden from some who would be told by role: only those who may see it are.
+    need_to_know: bool = False
+    # Nobody who may see it was found: told that something is late, never what.
+    blind: bool = False
+
+
+def _unique(people: Iterable[Professional]) -> list[Professional]:
+    return list({person.pk: person for person in people}.values())
+
+
+def audience_for(
+    *,
+    partnership: Partnership,
+    subject: object,
+    professionals: Sequence[Professional],
+    agencies: Sequence[Agency] = (),
+) -> Audience:
+    """Narrow the rule's ``professionals`` and ``agencies`` to those who may know of ``subject``."""
+    addressed = _unique(professionals)
+    if subject is None:
+        return Audience(professionals=tuple(addressed), agencies=tuple(agencies))
+    seen: dict[int, bool] = {}
+
+    def sees(person: Professional) -> bool:
+        if person.pk not in seen:
+            seen[person.pk] = may_see_subject(user=person, subject=subject)
+        return seen[person.pk]
+
+    managers = list(social_care_with_roles(partnership=partnership, roles=ESCALATION_MANAGER_ROLES))
+    readers = [person for person in addressed if sees(person)]
+    # The partnership's managers see every record of it that is not restricted, so one of
+    # them left out is what marks a need-to-know subject (no manager: nobody addressed sees).
+    need_to_know = not all(sees(manager) for manager in managers) or (
+        bool(addressed) and not readers
+    )
+    if not need_to_know:
+        return Audience(professionals=tuple(readers), agencies=tuple(agencies))
+    for candidates in (
+        readers,
+        [manager for manager in managers if sees(manager)],
+        [person for person in social_care_staff(partnership=partnership) if sees(person)],
+    ):
+        if candidates:
+            return Audience(professionals=tuple(candidates), need_to_know=True)
+    heads = list(social_care_with_roles(partnership=partnership, roles=[Role.HEAD_OF_SERVICE]))
+    return Audience(
+        professionals=tuple(heads or partnership_admins(partnership=partnership)),
+        need_to_know=True,
+        blind=True,
+    )

@@ -1,0 +1,110 @@
+"""Who may see a clock's subject: the owning app's own selector, registered once.
+
+A clock, an escalation and a reminder are *about* a record of another app (a
+referral, a discussion, an action...). Whether a person may see that record is
+decided by that app's ``*_visible_to`` selector and nowhere else; a restricted
+referral (an allegation against a member of staff) is the case that matters:
+only the people named on it see it (``referrals_visible_to``). So each subject
+app registers its selector here in its ``AppConfig.ready()``::
+
+    from convene.clocks.subjects import register_subject_selector
+
+    register_subject_selector(Referral, referrals_visible_to)
+
+and the clocks app asks it, never the restricted flag itself:
+
+* :func:`subject_visible_q` filters escalations, clocks and notifications to
+  those whose subject the person may see (one SQL query, no loop);
+* :func:`may_see_subject` answers for one person and one subject, which is how
+  escalations and reminders are addressed (:mod:`convene.clocks.audience`).
+
+A subject of a model nobody registered is seen by nobody (and logged): a new
+kind of clock subject must say who may see it before anyone is told about it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q, QuerySet
+
+from convene.people.models import Child, Professional
+
+__all__ = [
+    "SubjectSelector",
+    "may_see_subject",
+    "register_subject_selector",
+    "registered_subject_models",
+    "subject_visible_q",
+]
+
+logger = logging.getLogger(__name__)
+
+# ``visible_to(user=...)``: the owning app's selector of what a person may see.
+SubjectSelector = Callable[..., QuerySet[Any]]
+
+_selectors: dict[type[models.Model], SubjectSelector] = {}
+
+
+def register_subject_selector(model: type[models.Model], visible_to: SubjectSelector) -> None:
+    """``visible_to(user=...)`` answers who may see ``model`` subjects; registering again
+    replaces it."""
+    _selectors[model] = visible_to
+
+
+def registered_subject_models() -> frozenset[type[models.Model]]:
+    _builtin()
+    return frozenset(_selectors)
+
+
+def _builtin() -> None:
+    # Children need no subject app: the people app's selector is the one answer.
+    if Child not in _selectors:
+        from convene.people.selectors import children_visible_to
+
+        _selectors[Child] = children_visible_to
+
+
+def _selector_for(subject: object) -> SubjectSelector | None:
+    _builtin()
+    for klass in type(subject).__mro__:
+        if klass in _selectors:
+            return _selectors[klass]
+    return None
+
+
+def may_see_subject(*, user: Professional, subject: object) -> bool:
+    """May ``user`` see ``subject``, as its own app's selector says? None: nothing to hide."""
+    if subject is None:
+        return True
+    selector = _selector_for(subject)
+    if selector is None:
+        logger.error(
+            "No subject selector for %s: nobody is told about it "
+            "(register one with convene.clocks.subjects.register_subject_selector)",
+            type(subject).__name__,
+        )
+        return False
+    pk = getattr(subject, "pk", None)
+    return pk is not None and selector(user=user).filter(pk=pk).exists()
+
+
+def subject_visible_q(
+    *, user: Professional, type_field: str = "subject_type", id_field: str = "subject_id"
+) -> Q:
+    """A ``Q`` over rows with a generic subject (``type_field``, ``id_field``): the subject is
+    absent, or one ``user`` may see. Subjects of unregistered models never match."""
+    _builtin()
+    condition = Q(**{f"{type_field}__isnull": True})
+    # One look-up for every registered model (cached after the first), not one each.
+    content_types = ContentType.objects.get_for_models(*_selectors)
+    for model, selector in _selectors.items():
+        content_type = content_types[model]
+        condition |= Q(
+            **{type_field: content_type.pk, f"{id_field}__in": selector(user=user).values("pk")}
+        )
+    return condition
