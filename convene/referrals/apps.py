@@ -8,10 +8,10 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         # Referrals' rules in the one access layer.
-        from convene.referrals import access  # noqa: F401
         # Who may see a referral's clocks, escalations and reminders: its own selector
         # (a restricted referral: only the people named on it).
         from convene.clocks.subjects import register_subject_selector
+        from convene.referrals import access  # noqa: F401
         from convene.referrals.models import Referral
         from convene.referrals.selectors import referrals_visible_to
 
