@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from convene.audit.services import audit_sent
 from convene.notify.email import Attachment, send_email
 from convene.records.models import DistributionLog
 from convene.records.notices import outcome_message, pdf_filename, record_message
@@ -14,7 +16,7 @@ from convene.records.notices import outcome_message, pdf_filename, record_messag
 def send_delivery(*, log_id: int) -> str:
     """Send one queued message and record the outcome; a message is never sent twice."""
     log = (
-        DistributionLog.objects.select_related("version__record")
+        DistributionLog.objects.select_related("version__record__discussion")
         .filter(pk=log_id, outcome=DistributionLog.Outcome.QUEUED)
         .first()
     )
@@ -45,7 +47,19 @@ def send_delivery(*, log_id: int) -> str:
             outcome=DistributionLog.Outcome.FAILED, detail=str(error)[:300]
         )
         return "failed"
-    DistributionLog.objects.filter(pk=log.pk, outcome=DistributionLog.Outcome.QUEUED).update(
-        outcome=DistributionLog.Outcome.SENT, sent_at=timezone.now()
-    )
+    with transaction.atomic():
+        sent = DistributionLog.objects.filter(
+            pk=log.pk, outcome=DistributionLog.Outcome.QUEUED
+        ).update(outcome=DistributionLog.Outcome.SENT, sent_at=timezone.now())
+        if sent:
+            what = (
+                "the record" if log.kind == DistributionLog.Kind.RECORD else "the outcome"
+            ) + f" (version {version.number}, {version.record.discussion.reference})"
+            audit_sent(
+                obj=version,
+                children=version.record.discussion.children.all(),
+                what=what,
+                to_name=log.recipient,
+                to_email=log.email,
+            )
     return "sent"
