@@ -13,13 +13,14 @@ from datetime import date, datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.core.errors import ServiceError
 from convene.followup import selectors, services
+from convene.followup.forms import TEXT_MAX
 from convene.followup.models import HrpmAction, S47Enquiry
 from convene.people.models import Professional
 from convene.records.models import Action
@@ -57,8 +58,8 @@ class ActionDetailOut(ActionOut):
 
 
 class UpdateIn(Schema):
-    status: str  # "in_progress" or "done"
-    note: str
+    status: str = Field(max_length=20)  # "in_progress" or "done"
+    note: str = Field(max_length=TEXT_MAX)
     expected_version: int | None = None
 
 
