@@ -4,10 +4,12 @@ import re
 
 from django import forms
 
+from convene.core.forms import GovukForm
+
 CODE_DIGITS = 6
 
 
-class CodeForm(forms.Form):
+class CodeForm(GovukForm):
     code = forms.CharField(
         max_length=20,
         error_messages={

@@ -1,11 +1,12 @@
 from django import forms
 
 from convene.api.models import ApiToken
+from convene.core.forms import GovukForm
 
 NAME_MAX = ApiToken._meta.get_field("name").max_length
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(GovukForm):
     name = forms.CharField(
         max_length=NAME_MAX,
         error_messages={

@@ -85,6 +85,28 @@ def audit_record(
     return entry
 
 
+# The actor of an entry for an email that left the system from a background task.
+MAILER = "Convene (email)"
+
+
+def audit_sent(
+    *, obj: models.Model, children: Iterable[Child], what: str, to_name: str, to_email: str
+) -> list[AuditEntry]:
+    """An email carrying a child's details has left the system: "exported", naming who to.
+
+    Call it in the transaction that records the email as sent.
+    """
+    recipient = f"{to_name} <{to_email}>" if to_name else to_email
+    return audit_record_children(
+        actor=None,
+        actor_username=MAILER,
+        action=Action.EXPORT,
+        obj=obj,
+        children=children,
+        summary=f"Emailed {what} to {recipient}",
+    )
+
+
 def audit_record_children(
     *,
     actor: Professional | None,

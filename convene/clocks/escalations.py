@@ -125,6 +125,25 @@ def _audit(
     )
 
 
+def escalation_audit_look(
+    *, escalation: Escalation, by: Professional, request: HttpRequest | None = None
+) -> None:
+    """Record that ``by`` opened the escalation: a look at each child it is about."""
+    _audit(escalation, action=Action.VIEW, summary="Viewed the escalation", by=by, request=request)
+
+
+def clock_audit_look(*, clock: Clock, by: Professional, what: str, request: HttpRequest) -> None:
+    """Record a page that shows a timescale's subject (raising an escalation about it)."""
+    audit_record_children(
+        actor=by,
+        action=Action.VIEW,
+        obj=clock,
+        children=_children_of(clock.subject),
+        summary=what,
+        request=request,
+    )
+
+
 def _require_aware(value: datetime, name: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise EscalationError(f"{name} must carry a time zone")

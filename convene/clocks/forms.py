@@ -7,10 +7,11 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from convene.core.forms import GovukForm
 from convene.people.models import Agency, Partnership
 
 
-class RaiseEscalationForm(forms.Form):
+class RaiseEscalationForm(GovukForm):
     partnership = forms.ModelChoiceField(
         queryset=Partnership.objects.none(),
         empty_label=None,
@@ -65,7 +66,7 @@ class RaiseEscalationForm(forms.Form):
             self.fields["partnership"].initial = only.pk
 
 
-class ResolveEscalationForm(forms.Form):
+class ResolveEscalationForm(GovukForm):
     outcome = forms.CharField(
         max_length=5000,
         error_messages={

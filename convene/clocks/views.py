@@ -17,10 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from convene.audit.models import Action as AuditAction
+from convene.audit.services import audit_record
 from convene.clocks import selectors
 from convene.clocks.escalations import (
     EscalationError,
+    clock_audit_look,
     escalation_acknowledge,
+    escalation_audit_look,
     escalation_raise,
     escalation_resolve,
 )
@@ -61,6 +65,13 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
         .order_by("-raised_at", "-pk")
     )
     page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A list is one look, as a search is: one entry, not one per escalation shown.
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed escalations ({state}), page {page.number}: {page.paginator.count} found",
+        request=request,
+    )
     return render(
         request,
         "clocks/escalation_list.html",
@@ -119,6 +130,7 @@ def _visible(user: Professional, pk: int) -> Escalation:
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _professional(request)
     escalation = _visible(user, pk)
+    escalation_audit_look(escalation=escalation, by=user, request=request)
     return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation))
 
 
@@ -158,6 +170,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Escalation resolved")
             return redirect("escalation-detail", pk=escalation.pk)
+    escalation_audit_look(escalation=escalation, by=user, request=request)
     return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation, form))
 
 
@@ -203,6 +216,13 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, "Escalation raised")
             return HttpResponseRedirect(reverse("escalation-detail", args=[escalation.pk]))
+    if clock is not None:  # the page shows what the timescale is about
+        clock_audit_look(
+            clock=clock,
+            by=user,
+            what="Opened ‘Raise an escalation’ about a timescale",
+            request=request,
+        )
     return render(
         request,
         "clocks/escalation_raise.html",

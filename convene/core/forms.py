@@ -18,6 +18,32 @@ from django.utils.datastructures import MultiValueDict
 from convene.workdays import LONDON
 
 
+def govuk_length_message(field: forms.Field) -> None:
+    """Say "<label> must be N characters or fewer" (GOV.UK), not Django's default, unless the
+    field words it itself."""
+    limit = getattr(field, "max_length", None)
+    if limit is None or ("max_length" in field.error_messages and not _is_default(field)):
+        return
+    subject = str(field.label or "This answer").strip().removesuffix("(optional)").strip()
+    subject = subject.rstrip("?:").strip()
+    field.error_messages["max_length"] = f"{subject} must be {limit} characters or fewer"
+
+
+def _is_default(field: forms.Field) -> bool:
+    # Django's own wording never reaches a page: it names no field.
+    return str(field.error_messages.get("max_length", "")).startswith("Ensure this value")
+
+
+class GovukForm(forms.Form):
+    """Every form: a too-long answer is refused in GOV.UK words naming the field."""
+
+    def full_clean(self) -> None:
+        # At cleaning, not at creation: fields added in a subclass's __init__ count too.
+        for field in self.fields.values():
+            govuk_length_message(field)
+        super().full_clean()
+
+
 class DateParts(NamedTuple):
     day: str
     month: str

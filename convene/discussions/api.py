@@ -24,6 +24,7 @@ from convene.core.api import (
     error,
 )
 from convene.core.errors import Invalid, NotFound
+from convene.core.limits import NOTE_MAX
 from convene.discussions import selectors
 from convene.discussions.models import Discussion, DiscussionState, Invitation
 from convene.discussions.services import (
@@ -82,7 +83,7 @@ class InviteIn(Schema):
 
 
 class CancelIn(Schema):
-    reason: str
+    reason: str = Field(max_length=NOTE_MAX)
     close_referral: bool = Field(
         False, description="The discussion is no longer needed: close the referral, waive its clock"
     )
@@ -91,7 +92,7 @@ class CancelIn(Schema):
 
 class ReplyIn(Schema):
     response: str = Field(max_length=20, description="accepted or apologies")
-    note: str = ""
+    note: str = Field("", max_length=NOTE_MAX)
 
 
 class InvitationOut(Schema):

@@ -6,7 +6,8 @@ from typing import Any
 
 from django import forms
 
-from convene.core.forms import GovukDateField, GovukTimeField, london_datetime
+from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, london_datetime
+from convene.core.limits import NOTE_MAX
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, Professional
 
@@ -21,7 +22,7 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
 
 
-class WhenForm(forms.Form):
+class WhenForm(GovukForm):
     date = GovukDateField(
         label="Date", subject="the date of the discussion", help_text="For example, 27 3 2026"
     )
@@ -158,7 +159,7 @@ class ScheduleForm(WhenForm):
             chair.queryset = chairs
 
 
-class InviteForm(forms.Form):
+class InviteForm(GovukForm):
     invitees = PeopleField(
         label="Who else is invited?",
         queryset=Professional.objects.none(),
@@ -174,12 +175,16 @@ class InviteForm(forms.Form):
         field.queryset = invitable
 
 
-class CancelForm(forms.Form):
+class CancelForm(GovukForm):
     reason = forms.CharField(
         label="Why is it cancelled?",
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Everyone invited is told, with this reason",
-        error_messages={"required": "Enter the reason for cancelling"},
+        max_length=NOTE_MAX,
+        error_messages={
+            "required": "Enter the reason for cancelling",
+            "max_length": f"The reason must be {NOTE_MAX} characters or fewer",
+        },
     )
     close_referral = forms.BooleanField(
         label="A strategy discussion is no longer needed: close the referral",
@@ -190,7 +195,7 @@ class CancelForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class RespondForm(forms.Form):
+class RespondForm(GovukForm):
     response = forms.ChoiceField(
         label="Can you attend?",
         choices=[
@@ -203,6 +208,8 @@ class RespondForm(forms.Form):
     note = forms.CharField(
         label="Apologies and who attends instead (optional)",
         required=False,
+        max_length=NOTE_MAX,
+        error_messages={"max_length": f"Your note must be {NOTE_MAX} characters or fewer"},
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example, who will represent your agency, or what you will send instead",
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +20,16 @@ from django.urls import reverse
 from convene.core.models import TrackedModel
 from convene.people.models import Child, Partnership
 from convene.referrals.models import Referral
+
+
+def is_web_link(value: str) -> bool:
+    """An http(s) address: the only kind of virtual meeting link taken, or offered as a link
+    to follow (a ``javascript:`` link would run when clicked)."""
+    try:
+        URLValidator(schemes=["https", "http"])(value.strip())
+    except ValidationError:
+        return False
+    return True
 
 
 class DiscussionKind(models.TextChoices):
@@ -128,6 +140,12 @@ class Discussion(TrackedModel):
     def get_absolute_url(self) -> str:
         # Reminders link here: the page answers 404 to anyone who may not see it.
         return reverse("discussions:detail", args=[self.pk])
+
+    @property
+    def link_to_follow(self) -> str:
+        """The virtual meeting link when it is a web address: never offer ``javascript:``
+        (or anything stored before links were checked) as a link."""
+        return self.virtual_link.strip() if is_web_link(self.virtual_link) else ""
 
     @property
     def is_live(self) -> bool:

@@ -81,7 +81,7 @@ def calendar_event(discussion: Discussion) -> CalendarEvent:
         starts_at=discussion.starts_at,
         ends_at=discussion.ends_at,
         location=discussion.venue or discussion.virtual_link,
-        url=discussion.virtual_link,
+        url=discussion.link_to_follow,
         description=(
             f"{discussion.get_kind_display()} convened by {discussion.partnership.name}. "
             f"Sign in to Convene for the details: "

@@ -11,16 +11,21 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import HttpRequest
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, NotAllowed, check_fits, check_text, stale
+from convene.core.errors import (
+    Conflict,
+    Invalid,
+    NotAllowed,
+    check_fits,
+    check_text,
+    stale,
+)
 from convene.discussions.attendance import missing_mandatory
-from convene.discussions.models import Discussion, Invitation
+from convene.discussions.models import Discussion, Invitation, is_web_link
 from convene.discussions.notices import Notice, queue_notices, when_text
 from convene.discussions.selectors import chair_rule_text, discussion_checklist
 from convene.people.models import Child, ChildLink, FamilyMember, Partnership, Professional
@@ -129,14 +134,11 @@ def _check_schedule(
         raise Invalid("The end must be within a day of the start", field="ends_at")
     if not venue.strip() and not virtual_link.strip():
         raise Invalid("Enter a venue or a link to the virtual meeting", field="venue")
-    if virtual_link.strip():
-        try:
-            URLValidator(schemes=["https", "http"])(virtual_link.strip())
-        except ValidationError:
-            raise Invalid(
-                "Enter the virtual meeting link as a web address, like https://…",
-                field="virtual_link",
-            ) from None
+    if virtual_link.strip() and not is_web_link(virtual_link):
+        raise Invalid(
+            "Enter the virtual meeting link as a web address, like https://…",
+            field="virtual_link",
+        )
 
 
 def _check_invitees(

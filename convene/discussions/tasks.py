@@ -7,9 +7,11 @@ change queued its own.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from convene.audit.services import audit_sent
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import Notice, invitation_email, referrer_email
 from convene.notify.email import send_email
@@ -50,7 +52,15 @@ def send_invitation_notice(
         attachments=email.attachments,
         reply_to=email.reply_to,
     )
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, sent_sequence=sequence)
+    with transaction.atomic():
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=now, sent_sequence=sequence)
+        audit_sent(
+            obj=invitation,
+            children=discussion.children.all(),
+            what=f"the {kind.value} for the {_named(discussion)}",
+            to_name=str(invitation.professional),
+            to_email=email.to,
+        )
     return "sent"
 
 
@@ -78,5 +88,17 @@ def send_referrer_notice(*, discussion_id: int, notice: str, sequence: int) -> s
         attachments=email.attachments,
         reply_to=email.reply_to,
     )
-    Discussion.objects.filter(pk=discussion.pk).update(referrer_notified_at=timezone.now())
+    with transaction.atomic():
+        Discussion.objects.filter(pk=discussion.pk).update(referrer_notified_at=timezone.now())
+        audit_sent(
+            obj=discussion,
+            children=discussion.children.all(),
+            what=f"the referrer's {kind.value} for the {_named(discussion)}",
+            to_name=discussion.referral.referrer_name,
+            to_email=email.to,
+        )
     return "sent"
+
+
+def _named(discussion: Discussion) -> str:
+    return f"{discussion.get_kind_display().lower()} {discussion.reference}"

@@ -160,6 +160,14 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
         kind=kind if kind in Discussion.Kind.values else None,
     )
     clock = referral_convene_clock(referral=referral)
+    audit_record_children(
+        actor=user,
+        action=Action.VIEW,
+        obj=referral,
+        children=[child for child, _own in children],
+        summary=f"Opened ‘Arrange a discussion’ (referral {referral.reference})",
+        request=request,
+    )
     return render(
         request,
         "discussions/convene.html",
@@ -332,6 +340,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                 "everyone invited is being told",
             )
             return redirect("discussions:detail", pk=discussion.pk)
+    _audit_look(request, user, discussion, Action.VIEW, "Opened ‘Schedule or move’")
     return render(
         request,
         "discussions/reschedule.html",
@@ -371,6 +380,7 @@ def discussion_invite_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{len(invitations)} more invited")
             return redirect("discussions:detail", pk=discussion.pk)
+    _audit_look(request, user, discussion, Action.VIEW, "Opened ‘Invite more people’")
     return render(
         request,
         "discussions/invite.html",
@@ -403,6 +413,7 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{discussion} cancelled: everyone invited is being told")
             return redirect("discussions:detail", pk=discussion.pk)
+    _audit_look(request, user, discussion, Action.VIEW, "Opened ‘Cancel’")
     return render(request, "discussions/cancel.html", {"discussion": discussion, "form": form})
 
 
@@ -417,6 +428,8 @@ def my_invitations(request: HttpRequest) -> HttpResponse:
         and (i.discussion.ends_at is None or i.discussion.ends_at >= now)
     ]
     others = [i for i in invitations if i not in upcoming]
+    # A list names children, as a search does: one entry for the page.
+    audit_record(actor=user, action=Action.SEARCH, summary="Opened My invitations", request=request)
     return render(
         request,
         "discussions/my_invitations.html",
@@ -458,6 +471,7 @@ def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
             if invitation.professional_id == user.pk:
                 return redirect("discussions:my-invitations")
             return redirect("discussions:detail", pk=invitation.discussion_id)
+    _audit_look(request, user, invitation.discussion, Action.VIEW, "Opened an invitation")
     return render(
         request,
         "discussions/respond.html",

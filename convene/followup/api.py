@@ -26,6 +26,7 @@ from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.api import AUTH_ERRORS, ERRORS, READ_ERRORS, PathId, acting_user, answer, error
 from convene.followup import selectors, services
+from convene.followup.forms import TEXT_MAX
 from convene.followup.models import HrpmAction, S47Enquiry
 from convene.followup.vocab import ActionProgress
 from convene.people.models import Child, Professional
@@ -34,7 +35,8 @@ from convene.records.models import Action
 router = Router(tags=["follow-through"])
 
 LIST_LIMIT = 500
-NOTE_MAX = 10_000
+# The update form's limit: the page and the API refuse the same input.
+NOTE_MAX = TEXT_MAX
 ACTION_NOT_FOUND = "Action not found"
 ENQUIRY_NOT_FOUND = "S47 enquiry not found"
 # The number of updates an action has had, counted from 0: a new action is version 0.

@@ -12,7 +12,13 @@ from typing import Any
 
 from django import forms
 
-from convene.core.forms import GovukDateField, GovukTimeField, london_datetime, yes_no_field
+from convene.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukTimeField,
+    london_datetime,
+    yes_no_field,
+)
 from convene.followup.vocab import (
     ACTION_PROGRESS_LABELS,
     S47_OUTCOME_LABELS,
@@ -41,7 +47,7 @@ class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
         return f"{obj}{agency}"
 
 
-class VersionedForm(forms.Form):
+class VersionedForm(GovukForm):
     """Carries the version of the record the page showed (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -109,7 +115,7 @@ class OutcomeForm(VersionedForm):
         }
 
 
-class CoreGroupReviewForm(forms.Form):
+class CoreGroupReviewForm(GovukForm):
     held_on = GovukDateField(
         label="When did the core group meet?",
         subject="the date the core group met",
@@ -119,14 +125,14 @@ class CoreGroupReviewForm(forms.Form):
     plan_changes = _text("How the child protection plan was reviewed and updated")
 
 
-class OversightForm(forms.Form):
+class OversightForm(GovukForm):
     note = _text(
         "Management oversight",
         hint="Your view, as manager, of the updated plan and of the ongoing risk (R000.2)",
     )
 
 
-class CarePlanReviewForm(forms.Form):
+class CarePlanReviewForm(GovukForm):
     reviewed_on = GovukDateField(
         label="When was the care plan reviewed?",
         subject="the date of the review",
@@ -142,7 +148,7 @@ class CarePlanReviewForm(forms.Form):
     )
 
 
-class HrpmDecisionForm(forms.Form):
+class HrpmDecisionForm(GovukForm):
     needed = yes_no_field(
         label="Is a High Risk Planning Meeting needed?",
         required_message="Select whether an HRPM is needed",
@@ -157,7 +163,7 @@ class HrpmDecisionForm(forms.Form):
     )
 
 
-class CloseForm(forms.Form):
+class CloseForm(GovukForm):
     note = _text("Closing note (optional)", rows=3)
 
 
@@ -213,7 +219,7 @@ class ActionUpdateForm(VersionedForm):
     note = _text("Update", hint="What has been done, and what is next", rows=4)
 
 
-class ReviewRequestForm(forms.Form):
+class ReviewRequestForm(GovukForm):
     new_information = _text(
         "What is the new information?", hint="What has come to light since the discussion"
     )
@@ -231,7 +237,7 @@ class ReviewRequestForm(forms.Form):
 # --- HRPM ---------------------------------------------------------------------------------
 
 
-class HrpmCreateForm(forms.Form):
+class HrpmCreateForm(GovukForm):
     risk_assessment = _text(
         "Stand-alone risk assessment", hint="The risks, for example exploitation, and mitigation"
     )
@@ -283,7 +289,7 @@ class HrpmMeetingForm(VersionedForm):
         return self.cleaned_data
 
 
-class HrpmActionForm(forms.Form):
+class HrpmActionForm(GovukForm):
     owner = forms.ChoiceField(
         label="Who will do it?",
         help_text="A person, or an agency when the agency decides who",
@@ -315,5 +321,5 @@ class HrpmActionForm(forms.Form):
         return self.people.get(pk) if kind == "person" else self.agencies.get(pk)
 
 
-class HrpmEndForm(forms.Form):
+class HrpmEndForm(GovukForm):
     reason = _text("Why is the HRPM no longer needed?", rows=3)

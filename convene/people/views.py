@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from convene.audit.models import Action
-from convene.audit.selectors import audit_viewers_of
+from convene.audit.selectors import audit_looks_at
 from convene.audit.services import audit_record
 from convene.people import selectors
 from convene.people.models import Professional
@@ -66,6 +66,6 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "linked_children": siblings,
             "family": family,
             # Only reached by people who may see the child (the 404 above).
-            "viewers": audit_viewers_of(child=child)[:VIEWERS_SHOWN],
+            "looks": audit_looks_at(child=child, limit=VIEWERS_SHOWN),
         },
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 
-from convene.core.forms import GovukDateField, GovukTimeField, yes_no_field
+from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, yes_no_field
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
@@ -40,7 +40,7 @@ def _flag() -> forms.BooleanField:
     return forms.BooleanField(label=NOT_FOR_FAMILY, help_text=NOT_FOR_FAMILY_HINT, required=False)
 
 
-class PartForm(forms.Form):
+class PartForm(GovukForm):
     """A form for one part: ``initial`` from content, ``content()`` from cleaned data."""
 
     section: RecordSection
@@ -357,7 +357,7 @@ def parse_owner(value: str) -> tuple[str, int] | None:
     return None
 
 
-class ActionForm(forms.Form):
+class ActionForm(GovukForm):
     owner = forms.ChoiceField(
         label="Who will do it?",
         help_text="A person, or an agency when the agency decides who",
@@ -459,7 +459,7 @@ class HrpmForm(PartForm):
 # --- the per-person and per-agency parts -------------------------------------------------------
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(GovukForm):
     """One question per invitee: attended, sent apologies or did not attend."""
 
     def __init__(self, *args: Any, content: Mapping[str, Any], **kwargs: Any) -> None:
@@ -496,7 +496,7 @@ class AttendanceForm(forms.Form):
         }
 
 
-class InformationSharedForm(forms.Form):
+class InformationSharedForm(GovukForm):
     """What each attending agency shared (R001.12); for a review, progress and updated risk."""
 
     def __init__(
@@ -557,7 +557,7 @@ class InformationSharedForm(forms.Form):
         return {"contributions": contributions}
 
 
-class ProfessionalViewsForm(forms.Form):
+class ProfessionalViewsForm(GovukForm):
     """The key question to each professional who attended (R003.6)."""
 
     def __init__(
@@ -608,16 +608,16 @@ class ProfessionalViewsForm(forms.Form):
         }
 
 
-class ActionsListForm(forms.Form):
+class ActionsListForm(GovukForm):
     none_agreed = forms.BooleanField(label="No actions were agreed", required=False)
 
 
-class HoldForm(forms.Form):
+class HoldForm(GovukForm):
     held_on = GovukDateField(subject="the date it was held", label="Date")
     held_at = GovukTimeField(subject="the time it started", label="Time it started")
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(GovukForm):
     note = forms.CharField(
         label="What needs correcting?",
         help_text="Everyone who received the record sees this with the new version",
@@ -627,7 +627,7 @@ class CorrectionForm(forms.Form):
     )
 
 
-class ConfirmForm(forms.Form):
+class ConfirmForm(GovukForm):
     accurate = yes_no_field(
         label="Is the record accurate?", required_message="Select whether the record is accurate"
     )
@@ -645,7 +645,7 @@ class ConfirmForm(forms.Form):
         return data
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(GovukForm):
     note = forms.CharField(
         label="Why no change is needed",
         max_length=2000,

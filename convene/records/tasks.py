@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from convene.audit.services import audit_sent
 from convene.core.access import AccessAction, can
 from convene.notify.email import Attachment, send_email
 from convene.records.models import DistributionLog
@@ -63,7 +65,19 @@ def send_delivery(*, log_id: int) -> str:
             outcome=DistributionLog.Outcome.FAILED, detail=str(error)[:300]
         )
         return "failed"
-    DistributionLog.objects.filter(pk=log.pk, outcome=DistributionLog.Outcome.QUEUED).update(
-        outcome=DistributionLog.Outcome.SENT, sent_at=timezone.now()
-    )
+    with transaction.atomic():
+        sent = DistributionLog.objects.filter(
+            pk=log.pk, outcome=DistributionLog.Outcome.QUEUED
+        ).update(outcome=DistributionLog.Outcome.SENT, sent_at=timezone.now())
+        if sent:
+            what = (
+                "the record" if log.kind == DistributionLog.Kind.RECORD else "the outcome"
+            ) + f" (version {version.number}, {version.record.discussion.reference})"
+            audit_sent(
+                obj=version,
+                children=version.record.discussion.children.all(),
+                what=what,
+                to_name=log.recipient,
+                to_email=log.email,
+            )
     return "sent"

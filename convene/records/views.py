@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +19,7 @@ from django.utils import timezone
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.access import AccessAction, can
-from convene.core.errors import Invalid, NotAllowed, ServiceError
+from convene.core.errors import NotAllowed, NotFound, ServiceError
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import forms as record_forms
@@ -126,6 +126,14 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The discussion is held: its record is open")
             return redirect("records:task-list", pk)
+    audit_record_children(
+        actor=user,
+        action=Action.VIEW,
+        obj=discussion,
+        children=discussion.children.all(),
+        summary=f"Opened ‘Mark the discussion held’ ({discussion.reference})",
+        request=request,
+    )
     return render(request, "records/hold.html", {"discussion": discussion, "form": form})
 
 
@@ -268,7 +276,8 @@ def _posted_version(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
-        raise Invalid("The form is missing its version: reload the page") from None
+        # Only a tampered or truncated form lacks it: a 400, never a 500.
+        raise BadRequest("The form is missing its version: reload the page") from None
 
 
 def _posted_json(text: str) -> dict[str, Any]:
@@ -285,6 +294,7 @@ def _conflict(
     request: HttpRequest, record: Record, part: sections.Part, conflict: SectionConflict
 ) -> HttpResponse:
     saved_at = conflict.saved_at.astimezone(LONDON) if conflict.saved_at else None
+    _audit_look(request, record, f"Shown the saved ‘{part.title}’ after a clash")
     return render(
         request,
         "records/conflict.html",
@@ -347,6 +357,7 @@ def action_page(request: HttpRequest, pk: int, key: str | None = None) -> HttpRe
             else:
                 messages.success(request, "Action saved")
                 return redirect("records:part", pk, "actions")
+    _audit_look(request, record, "Opened an action" if existing else "Opened ‘Add an action’")
     return render(
         request,
         "records/action.html",
@@ -362,6 +373,9 @@ def action_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     action = next((a for a in entry.content.get("actions", []) if a["key"] == key), None)
     if action is None:
         raise Http404("No such action")
+    form = forms.Form({})  # no fields: it carries a refusal to the error summary
+    form.is_valid()
+    status = 200
     if request.method == "POST":
         try:
             services.record_action_remove(
@@ -374,12 +388,23 @@ def action_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             )
         except SectionConflict as conflict:
             return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)
-        messages.success(request, "Action removed")
-        return redirect("records:part", pk, "actions")
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except NotFound as error:
+            raise Http404(error.message) from None
+        except ServiceError as error:
+            # The person's mistake or a stale page: say so on the page, change nothing.
+            form.add_error(None, error.message)
+            status = error.status
+        else:
+            messages.success(request, "Action removed")
+            return redirect("records:part", pk, "actions")
+    _audit_look(request, record, "Opened ‘Remove this action?’")
     return render(
         request,
         "records/action_remove.html",
-        _context(request, record, action=action, version=entry.version),
+        _context(request, record, action=action, version=entry.version, form=form),
+        status=status,
     )
 
 
@@ -440,6 +465,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
 def versions(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     record = selectors.record_for(user=user, pk=pk)
+    _audit_look(request, record, "Listed the versions")
     return render(
         request,
         "records/versions.html",
@@ -525,6 +551,7 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("records:confirmations", pk)
     attendance = list(version.attendance.select_related("professional", "agency"))
     referrer_name = record.discussion.referral.referrer_name
+    _audit_look(request, record, f"Opened ‘Send version {version.number}’", obj=version)
     return render(
         request,
         "records/distribute.html",
@@ -568,6 +595,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Thank you: your response is recorded")
             return redirect("records:confirm", pk)
+    _audit_look(request, record, f"Opened ‘Confirm version {version.number}’", obj=version)
     return render(
         request,
         "records/confirm.html",
@@ -585,6 +613,7 @@ def confirmations(request: HttpRequest, pk: int) -> HttpResponse:
     earlier_open = Confirmation.objects.filter(
         version__record=record, response=Confirmation.Response.CORRECTION, resolution=""
     ).select_related("professional", "version")
+    _audit_look(request, record, "Viewed who has confirmed", obj=version)
     return render(
         request,
         "records/confirmations.html",
@@ -626,6 +655,7 @@ def resolve(request: HttpRequest, pk: int, confirmation_pk: int) -> HttpResponse
             return redirect("records:confirmations", pk)
     if not may_chair(user, record.discussion):
         raise PermissionDenied("Only the chair or a manager who may chair resolves corrections")
+    _audit_look(request, record, "Opened a correction request", obj=confirmation)
     return render(
         request,
         "records/resolve.html",
@@ -655,6 +685,7 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "The record is open for the correction")
             return redirect("records:task-list", pk)
+    _audit_look(request, record, "Opened ‘Correct the record’")
     return render(request, "records/correct.html", _context(request, record, form=form))
 
 

@@ -27,6 +27,7 @@ from convene.core.api import (
     error,
 )
 from convene.core.errors import Invalid
+from convene.core.limits import NOTE_MAX, TEXT_MAX
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import children_visible_to, partnerships_of
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
@@ -110,8 +111,8 @@ class ReferralIn(Schema):
         max_length=20, description="phone, email, online_form, in_person, letter, other"
     )
     referrer: ReferrerIn
-    account: str = Field(description="What happened, in the referrer's words")
-    triage_conversation: str = ""
+    account: str = Field(max_length=TEXT_MAX, description="What happened, in the referrer's words")
+    triage_conversation: str = Field("", max_length=TEXT_MAX)
     categories: list[ConcernCategory] = Field(max_length=len(ConcernCategory))
     facts: FactsIn
     child_ids: list[BodyId] = Field(
@@ -197,7 +198,7 @@ class AcceptIn(Schema):
 
 class OverrideIn(Schema):
     pathway: Pathway
-    reason: str
+    reason: str = Field(max_length=NOTE_MAX)
     expected_version: Version
 
 

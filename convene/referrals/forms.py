@@ -9,10 +9,12 @@ from django.utils import timezone
 
 from convene.core.forms import (
     GovukDateField,
+    GovukForm,
     GovukTimeField,
     london_datetime,
     yes_no_field,
 )
+from convene.core.limits import NOTE_MAX, TEXT_MAX
 from convene.people.models import Agency, Partnership, Professional, Sex
 from convene.people.vocab import LEGAL_STATUS_LABELS, AgencyKind
 from convene.referrals.models import (
@@ -24,7 +26,7 @@ from convene.referrals.models import (
 from convene.referrals.selectors import partnership_agencies, restricted_record_readers
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(GovukForm):
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         self.partnership = partnership
         super().__init__(*args, **kwargs)
@@ -128,9 +130,13 @@ class AccountForm(PartnershipForm):
     account = forms.CharField(
         label="What happened, in the referrer's words?",
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TEXT_MAX,
         help_text="Record what the referrer said, as they said it. Include what the child said, "
         "if anything, in the child's own words.",
-        error_messages={"required": "Enter what happened, in the referrer's words"},
+        error_messages={
+            "required": "Enter what happened, in the referrer's words",
+            "max_length": f"What happened must be {TEXT_MAX} characters or fewer",
+        },
     )
 
 
@@ -138,6 +144,7 @@ class ConversationForm(PartnershipForm):
     triage_conversation = forms.CharField(
         label="Your conversation with the referrer",
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TEXT_MAX,
         required=False,
         help_text="What you asked the referrer to establish what happened, and their answers "
         "(R003.1). Leave blank if you have not been able to speak to them yet.",
@@ -356,7 +363,7 @@ class NewChildForm(PartnershipForm):
         return data
 
 
-class TriageForm(forms.Form):
+class TriageForm(GovukForm):
     """The manager's decision: the pathway. The recommended one accepts; any other overrides,
     and then the reason is required."""
 
@@ -368,6 +375,8 @@ class TriageForm(forms.Form):
     override_reason = forms.CharField(
         label="If you choose a pathway other than the recommendation, why?",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX,
+        error_messages={"max_length": f"The reason must be {NOTE_MAX} characters or fewer"},
         required=False,
         help_text="Your reason is kept with the record and shown in reports",
     )

@@ -62,3 +62,28 @@ def test_a_full_journey_keeps_the_chain_intact(client, people, tokens, make_reco
     table = html[html.index("Who has looked at this record") :]
     for name in ("Tom Turner", "Bob Bennett", "Carol Clarke", "Alice Ashworth"):
         assert name in table
+
+
+def test_who_has_looked_says_which_record_was_looked_at(client, people, make_record):
+    """Each row names the record: the referral, the discussion, the record and its version."""
+    record = make_record()
+    discussion = record.discussion
+    referral = discussion.referral
+    child = referral.children.get()
+    client.force_login(people["bob"])
+    client.get(f"/referrals/{referral.pk}/")
+    client.get(f"/discussions/{discussion.pk}/")
+    fill(record, people, Decision.S47_JOINT)
+    services.record_authorise(record=record, by=people["bob"], now=AFTER)
+    client.get(f"/discussions/{discussion.pk}/record/versions/1/")
+    client.force_login(people["alice"])
+    html = client.get(f"/children/{child.pk}/").content.decode()
+    table = html[html.index("Who has looked at this record") :]
+    kind = discussion.get_kind_display()
+    for label in (
+        f"Referral {referral.reference}",
+        f"{kind} {discussion.reference}",
+        f"Record of {kind.lower()} {discussion.reference}, version 1",
+        "The child&#x27;s details",
+    ):
+        assert f'<td class="govuk-table__cell">{label}</td>' in table, label

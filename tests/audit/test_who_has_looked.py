@@ -105,3 +105,22 @@ def test_admin_views_and_changes_of_a_child_are_recorded(client, people, child):
     assert response.status_code == 302, response.content.decode()[:2000]
     change = AuditEntry.objects.get(action=Action.CHANGE)
     assert change.child_id == child.pk
+
+
+def test_who_has_looked_names_what_was_looked_at_without_growing_queries(
+    people, child, partnership, django_assert_max_num_queries
+):
+    """One query per kind of record, however many entries; a vanished record keeps its kind."""
+    from convene.audit.labels import audit_object_labels
+    from convene.audit.selectors import audit_looks_at
+    from convene.audit.services import audit_record
+    from convene.clocks.models import Escalation
+
+    for _ in range(10):
+        audit_record(actor=people["bob"], action=Action.VIEW, obj=child, summary="Viewed")
+    ghost = Escalation(pk=987654)  # never saved: the log outlives what it names
+    audit_record(actor=people["bob"], action=Action.VIEW, obj=ghost, child=child, summary="x")
+    with django_assert_max_num_queries(3):  # the entries, the children, the escalations
+        looks = audit_looks_at(child=child, limit=50)
+    assert [look.what for look in looks] == ["Escalation"] + ["The child's details"] * 10
+    assert audit_object_labels([]) == {}

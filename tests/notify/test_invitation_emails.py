@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
+from convene.audit.models import Action, AuditEntry
+from convene.audit.services import MAILER
 from convene.discussions.models import Invitation
 from convene.discussions.services import discussion_cancel, discussion_reschedule
 from convene.discussions.tasks import send_invitation_notice
@@ -178,3 +180,21 @@ def test_a_notice_already_sent_is_not_sent_twice(convened, people, mailoutbox):
     )
     assert result == "already sent"
     assert mailoutbox == []
+
+
+def test_each_invitation_email_sent_is_audited_with_its_recipient(convened, people, mailoutbox):
+    """The email leaves the system: one "exported" entry per child, naming the recipient."""
+    sent = AuditEntry.objects.filter(actor_username=MAILER)
+    children = set(convened.children.values_list("pk", flat=True))
+    assert {e.action for e in sent} == {Action.EXPORT.value}
+    assert {e.child_id for e in sent} == children
+    carol = people["carol"]
+    [to_carol] = [e for e in sent if e.summary.endswith(f"<{carol.email}>")]
+    assert to_carol.summary == (
+        f"Emailed the invitation for the strategy discussion {convened.reference} "
+        f"to {carol.get_full_name()} <{carol.email}>"
+    )
+    assert to_carol.object_type == "discussions.invitation"
+    assert sent.filter(summary__contains="the referrer's invitation").count() == len(children)
+    # One entry per child for each email that left: none for an email never sent.
+    assert sent.count() == len(mailoutbox) * len(children)

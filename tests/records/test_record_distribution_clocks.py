@@ -11,6 +11,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from pypdf import PdfReader
 
+from convene.audit.models import Action, AuditEntry
+from convene.audit.services import MAILER
 from convene.clocks.models import Clock
 from convene.clocks.services import clocks_sweep
 from convene.clocks.status import Rag
@@ -173,6 +175,8 @@ def test_a_failed_email_is_logged_and_the_distribution_stands(
     assert outcomes == {("failed", "mail server down")}
     record.discussion.refresh_from_db()
     assert record.discussion.state == "distributed"
+    # Nothing left the system: no "emailed" entry.
+    assert not AuditEntry.objects.filter(actor_username=MAILER).exists()
 
 
 def test_an_email_goes_only_to_someone_who_may_see_what_it_carries(
@@ -203,3 +207,30 @@ def test_an_email_goes_only_to_someone_who_may_see_what_it_carries(
         ("dev", "record"),
         ("erin", "outcome"),
     }
+
+
+def test_each_email_that_leaves_is_audited_with_its_recipient(
+    make_record, people, django_capture_on_commit_callbacks
+):
+    """An email carrying a child's record is an export: one entry per child, naming who to."""
+    record = make_record(invitees=("alice", "carol"))
+    child = record.discussion.children.get()
+    fill(record, people, Decision.S47_JOINT)
+    version = services.record_authorise(record=record, by=people["bob"], now=record.held_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    sent = AuditEntry.objects.filter(actor_username=MAILER)
+    assert {e.action for e in sent} == {Action.EXPORT.value}
+    assert {e.child_id for e in sent} == {child.pk}
+    assert {(e.object_type, e.object_id) for e in sent} == {
+        ("records.recordversion", str(version.pk))
+    }
+    summaries = {e.summary for e in sent}
+    assert len(summaries) == len(mail.outbox)
+    carol = people["carol"]
+    assert any(
+        s.startswith("Emailed the record (version 1")
+        and f"to {carol.get_full_name()} <{carol.email}>" in s
+        for s in summaries
+    )
+    assert any(s.startswith("Emailed the outcome") and "rita@example.org" in s for s in summaries)

@@ -74,3 +74,10 @@ def audit_view(
             summary=summary,
             request=request,
         )
+
+
+def audit_list(request: HttpRequest, summary: str) -> None:
+    """A list names children, as a search does: one entry for the page, not one per row."""
+    audit_record(
+        actor=user_of(request), action=AuditAction.SEARCH, summary=summary, request=request
+    )

@@ -12,7 +12,14 @@ from django.utils import timezone
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import HrpmAction
-from convene.followup.views._common import attempt, posted, user_of, version_of
+from convene.followup.views._common import (
+    attempt,
+    audit_list,
+    audit_view,
+    posted,
+    user_of,
+    version_of,
+)
 from convene.people.selectors import sees_whole_caseload
 from convene.records.models import Action
 
@@ -28,6 +35,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     if not done:
         record_actions = record_actions.filter(status="open")
         hrpm_actions = hrpm_actions.filter(status="open")
+    audit_list(request, "Opened My actions")
     return render(
         request,
         "followup/my_actions.html",
@@ -54,6 +62,7 @@ def actions_list(request: HttpRequest) -> HttpResponse:
         hrpm_actions = hrpm_actions.filter(status="open")
     rows = list(selectors.action_rows(record_actions, now=now)[:LIST_LIMIT])
     hrpm_rows = list(selectors.hrpm_action_rows(hrpm_actions, now=now)[:LIST_LIMIT])
+    audit_list(request, "Listed the partnership's actions")
     return render(
         request,
         "followup/actions_list.html",
@@ -93,6 +102,13 @@ def _page(request: HttpRequest, action: Action | HrpmAction, back: str) -> HttpR
                 request, "Action marked as done" if saved.progress == "done" else "Update saved"
             )
             return redirect(back)
+    if isinstance(action, HrpmAction):
+        children = [action.meeting.hrpm.child]
+        where = f"HRPM {action.meeting.hrpm.reference}"
+    else:
+        children = list(action.record.discussion.children.all())
+        where = f"record of {action.record.discussion.reference}"
+    audit_view(request, obj=action, summary=f"Viewed an action ({where})", children=children)
     return render(
         request,
         "followup/action.html",

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Model, OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +17,15 @@ from convene.clocks.models import Clock
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import Hrpm, HrpmMeeting
-from convene.followup.views._common import attempt, audit_view, posted, user_of, version_of
-from convene.people.models import Agency, Professional
+from convene.followup.views._common import (
+    attempt,
+    audit_list,
+    audit_view,
+    posted,
+    user_of,
+    version_of,
+)
+from convene.people.models import Agency, Child, Professional
 from convene.people.selectors import children_visible_to, sees_whole_caseload
 
 
@@ -41,8 +48,12 @@ def _render_form(
     caption: str,
     back_url: str,
     button: str,
+    about: Model,
+    child: Child,
     intro: tuple[str, ...] = (),
 ) -> HttpResponse:
+    # The form page shows the child (the caption at least): a look, like the detail page.
+    audit_view(request, obj=about, summary=f"Opened ‘{title}’ ({caption})", children=[child])
     return render(
         request,
         "followup/form.html",
@@ -76,6 +87,7 @@ def hrpm_list(request: HttpRequest) -> HttpResponse:
         .annotate(next_due_at=Subquery(clocks.values("due_at")[:1]))
         .order_by("child__last_name", "pk")
     )
+    audit_list(request, "Listed High Risk Planning Meetings")
     return render(
         request, "followup/hrpm_list.html", {"hrpms": list(hrpms[:200]), "now": timezone.now()}
     )
@@ -109,6 +121,8 @@ def hrpm_create(request: HttpRequest, child_pk: int) -> HttpResponse:
         caption=child.full_name,
         back_url=reverse("child-detail", args=[child.pk]),
         button="Start the HRPM",
+        about=child,
+        child=child,
         intro=(
             "For a child in care with ongoing risk, for example exploitation: a multi-agency "
             "forum that meets monthly with the young person (R000.3). It never replaces a "
@@ -183,6 +197,8 @@ def hrpm_meeting(request: HttpRequest, pk: int) -> HttpResponse:
         caption=f"High Risk Planning Meeting: {hrpm.child.full_name}",
         back_url=reverse("followup:hrpm", args=[hrpm.pk]),
         button="Save the meeting",
+        about=hrpm,
+        child=hrpm.child,
     )
 
 
@@ -227,6 +243,8 @@ def hrpm_action_add(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         caption=f"HRPM meeting {meeting.number}: {hrpm.child.full_name}",
         back_url=reverse("followup:hrpm", args=[hrpm.pk]),
         button="Add the action",
+        about=meeting,
+        child=hrpm.child,
     )
 
 
@@ -252,5 +270,7 @@ def hrpm_end(request: HttpRequest, pk: int) -> HttpResponse:
         caption=hrpm.child.full_name,
         back_url=reverse("followup:hrpm", args=[hrpm.pk]),
         button="End the HRPM",
+        about=hrpm,
+        child=hrpm.child,
         intro=("Open safety-plan actions stay open and tracked until they are done.",),
     )

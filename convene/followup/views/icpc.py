@@ -50,6 +50,12 @@ def _form_page(
     ):
         messages.success(request, done)
         return redirect("followup:icpc", icpc.pk)
+    audit_view(
+        request,
+        obj=icpc,
+        summary=f"Opened ‘{title}’ (initial child protection conference {icpc.reference})",
+        children=[e.child for e in icpc.enquiries.select_related("child")],
+    )
     return render(
         request,
         "followup/form.html",

@@ -11,7 +11,7 @@ from django.utils import timezone
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup import forms as f
 from convene.followup import selectors, services
-from convene.followup.views._common import attempt, posted, user_of
+from convene.followup.views._common import attempt, audit_view, posted, user_of
 
 
 def review_request(request: HttpRequest, pk: int) -> HttpResponse:
@@ -41,6 +41,12 @@ def review_request(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("discussions:detail", made.review.pk)
     children = list(discussion.children.order_by("pk"))
+    audit_view(
+        request,
+        obj=discussion,
+        summary=f"Opened ‘Ask for a review discussion’ (discussion {discussion.reference})",
+        children=children,
+    )
     return render(
         request,
         "followup/review_request.html",

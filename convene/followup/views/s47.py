@@ -16,7 +16,14 @@ from django.views.decorators.http import require_POST
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
-from convene.followup.views._common import attempt, audit_view, posted, user_of, version_of
+from convene.followup.views._common import (
+    attempt,
+    audit_list,
+    audit_view,
+    posted,
+    user_of,
+    version_of,
+)
 from convene.followup.vocab import ROUTE_LABELS, S47_OUTCOME_LABELS, continuing_risk_route
 from convene.people.models import Professional
 from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
@@ -63,6 +70,12 @@ def _form_page(
     ):
         messages.success(request, done)
         return redirect("followup:s47", enquiry.pk)
+    audit_view(
+        request,
+        obj=enquiry,
+        summary=f"Opened ‘{title}’ (S47 enquiry {enquiry.reference})",
+        children=[enquiry.child],
+    )
     return render(
         request,
         template,
@@ -83,6 +96,7 @@ def _form_page(
 def s47_list(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     now = timezone.now()
+    audit_list(request, "Listed S47 enquiries")
     return render(
         request,
         "followup/s47_list.html",
