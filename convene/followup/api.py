@@ -189,6 +189,20 @@ def _update(
     return answer(200, call)
 
 
+def _listed(
+    request: HttpRequest, user: Professional, what: str, *, everything: bool, found: list[Any]
+) -> list[Any]:
+    """A list is one look, as a search is: one audit entry, however many rows it shows."""
+    scope = "all" if everything else "open"
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed {what} ({scope}): {len(found)} shown",
+        request=request,
+    )
+    return found
+
+
 @router.get(
     "/my-actions/",
     response={200: list[ActionOut], **AUTH_ERRORS},
@@ -208,13 +222,7 @@ def my_actions(request: HttpRequest, include_done: bool = False) -> list[ActionO
         *(_action_out(a, "record") for a in selectors.action_rows(record, now=now)[:LIST_LIMIT]),
         *(_action_out(a, "hrpm") for a in selectors.hrpm_action_rows(hrpm, now=now)[:LIST_LIMIT]),
     ]
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed my actions ({'all' if include_done else 'open'}): {len(found)} shown",
-        request=request,
-    )
-    return found
+    return _listed(request, user, "my actions", everything=include_done, found=found)
 
 
 @router.get(
@@ -295,13 +303,7 @@ def s47_enquiries(request: HttpRequest, include_closed: bool = False) -> list[S4
     if not include_closed:
         enquiries = enquiries.exclude(state="closed")
     found = [_s47_out(e) for e in enquiries.order_by("started_at", "pk")[:LIST_LIMIT]]
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed S47 enquiries ({'all' if include_closed else 'open'}): {len(found)} shown",
-        request=request,
-    )
-    return found
+    return _listed(request, user, "S47 enquiries", everything=include_closed, found=found)
 
 
 @router.get(
