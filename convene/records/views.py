@@ -101,8 +101,11 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = selectors.discussion_for(user=user, pk=pk)
     if hasattr(discussion, "record"):
         return redirect("records:task-list", pk)
+    # They see the discussion (invited), so a 404 would tell them nothing true: a 403 says why.
     if not selectors.sees_draft(user=user, discussion=discussion):
-        raise Http404("No such discussion")
+        raise PermissionDenied(
+            "Children's social care marks a discussion held and writes its record"
+        )
     if not may_chair(user, discussion):
         raise PermissionDenied("Only the chair or a manager who may chair marks it held")
     starts = (discussion.starts_at or timezone.now()).astimezone(LONDON)

@@ -47,8 +47,9 @@ WITH_INVITED = only((*CASELOAD, *INVITED))
 
 ROUTES = {
     "records:hold": [
+        # Invited partners know the discussion: they are told why not (403), not "no such".
         Case(
-            only(each(("bob",)) | each(NOT_CHAIRS, FORBIDDEN)),
+            only(each(("bob",)) | each((*NOT_CHAIRS, *INVITED), FORBIDDEN)),
             label="scheduled",
             kwargs=lambda w: {"pk": w.discussion.pk},
         ),
@@ -59,13 +60,13 @@ ROUTES = {
             kwargs=_draft(),
         ),
         Case(
-            only({"hana": FORBIDDEN, "tom": FORBIDDEN}),
+            only({"hana": FORBIDDEN, "tom": FORBIDDEN, "lee": FORBIDDEN, "carol": FORBIDDEN}),
             label="restricted, chair dina",
             kwargs=lambda w: {"pk": w.restricted_discussion.pk},
         ),
-        # nick works Northvale's caseload but may not chair; carol is told nothing (no draft).
+        # nick works Northvale's caseload but may not chair; carol is invited, so knows it.
         Case(
-            only({"nick": FORBIDDEN}),
+            only({"nick": FORBIDDEN, "carol": FORBIDDEN}),
             label="another partnership's",
             kwargs=lambda w: {"pk": w.neighbour_discussion.pk},
         ),
