@@ -147,8 +147,8 @@ def outcome(
 
 
 @pytest.fixture
-def police_hrpm_action(partnership, agencies, people) -> HrpmAction:
-    """A police action from an HRPM meeting alice and carol attended."""
+def child_in_care(partnership, agencies, people):
+    """A child in care under Gloucestershire's procedures (HRPMs), referred for exploitation."""
     partnership.policy_id = "gloucestershire"
     partnership.save()
     child = ChildFactory(partnership=partnership, legal_status="child_in_care")
@@ -163,6 +163,13 @@ def police_hrpm_action(partnership, agencies, people) -> HrpmAction:
         significant_harm_suspected=False,
         ongoing_risk=True,
     )
+    return child
+
+
+@pytest.fixture
+def police_hrpm_action(child_in_care, agencies, people) -> HrpmAction:
+    """A police action from an HRPM meeting alice and carol attended."""
+    child = child_in_care
     hrpm = services.hrpm_create(
         child=child,
         risk_assessment="Criminal exploitation",

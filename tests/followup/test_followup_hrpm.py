@@ -20,25 +20,6 @@ from tests.followup.conftest import clocks_of, london
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def child_in_care(partnership, agencies, people):
-    partnership.policy_id = "gloucestershire"
-    partnership.save()
-    child = ChildFactory(partnership=partnership, legal_status="child_in_care")
-    make_referral(
-        people=people,
-        partnership=partnership,
-        agencies=agencies,
-        children=[child],
-        received_at=datetime(2025, 12, 1, 9, 0, tzinfo=UTC),
-        now=datetime(2025, 12, 1, 10, 0, tzinfo=UTC),
-        categories=["cce"],
-        significant_harm_suspected=False,
-        ongoing_risk=True,
-    )
-    return child
-
-
 def _create(child, people, *, view="They look after me", now=None):
     return services.hrpm_create(
         child=child,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -10,32 +10,11 @@ from django.urls import reverse
 
 from convene.followup import services
 from convene.followup.models import Hrpm, HrpmAction, ReviewRequest
-from convene.people.factories import ChildFactory
-from tests.convening import make_referral
 from tests.followup.conftest import HELD_AT, london
 
 pytestmark = pytest.mark.django_db
 
 NOW = london(2026, 1, 31, 12, 0)
-
-
-@pytest.fixture
-def child_in_care(partnership, agencies, people):
-    partnership.policy_id = "gloucestershire"
-    partnership.save()
-    child = ChildFactory(partnership=partnership, legal_status="child_in_care")
-    make_referral(
-        people=people,
-        partnership=partnership,
-        agencies=agencies,
-        children=[child],
-        received_at=datetime(2025, 12, 1, 9, 0, tzinfo=UTC),
-        now=datetime(2025, 12, 1, 10, 0, tzinfo=UTC),
-        categories=["cce"],
-        significant_harm_suspected=False,
-        ongoing_risk=True,
-    )
-    return child
 
 
 def test_hrpm_pages_create_meet_add_action_and_end(client, child_in_care, people, agencies):
