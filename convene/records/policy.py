@@ -8,7 +8,7 @@ authorise and every clock are answered from the same facts as the triage.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -24,6 +24,7 @@ from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Decision, Pathway, RecordSection
 from convene.records import sections
 from convene.records.errors import MissingSection
+from convene.records.per_child import required_for_each_child
 from convene.referrals.policy import case_facts, pack_for
 from convene.workdays import LONDON
 
@@ -109,12 +110,18 @@ def _missing(requirement: engine.SectionRequirement) -> MissingSection:
 
 
 def completeness(
-    pack: PolicyPack, facts: CaseFacts, contents: Mapping[RecordSection, Mapping[str, Any]]
+    pack: PolicyPack,
+    facts: CaseFacts,
+    contents: Mapping[RecordSection, Mapping[str, Any]],
+    *,
+    per_child: Sequence[CaseFacts] = (),
 ) -> Completeness:
     """What the policy requires for the decision recorded, and what of it is not complete.
 
     With no decision yet, the decision itself is what is missing: which other
-    sections are needed depends on it.
+    sections are needed depends on it. ``per_child`` (``per_child.children_facts``)
+    adds what each child's own facts need (R000.2): a sibling with no status needs
+    the ICPC arrangements even when a sibling in care leads the discussion's facts.
     """
     decision = sections.decision_of(contents)
     complete = sections.complete_sections(contents)
@@ -129,7 +136,7 @@ def completeness(
             )
         ]
     else:
-        required = engine.required_sections(pack, facts, decision)
+        required = required_for_each_child(pack, [facts, *per_child], decision)
         missing = [_missing(r) for r in required if r.section not in complete]
     return Completeness(
         decision=decision, required=tuple(required), complete=complete, missing=tuple(missing)

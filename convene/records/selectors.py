@@ -22,6 +22,7 @@ from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
 from convene.records.models import Confirmation, DistributionLog, Record, RecordVersion
+from convene.records.per_child import children_facts
 from convene.records.policy import (
     Completeness,
     completeness,
@@ -150,6 +151,7 @@ def record_completeness(
         discussion_pack(discussion),
         discussion_facts(discussion),
         contents if contents is not None else record_contents(record=record),
+        per_child=children_facts(discussion),
     )
 
 

@@ -47,6 +47,7 @@ from convene.records.models import (
     ProfessionalView as ViewRow,
 )
 from convene.records.pdf import render_pdf
+from convene.records.per_child import children_facts, children_in_care, follow_on_deadlines
 from convene.records.policy import (
     completeness,
     date_event,
@@ -574,7 +575,10 @@ def record_submit(
     if discussion.state != State.HELD:
         raise Conflict(f"This record is {discussion.get_state_display().lower()}, not held")
     check = completeness(
-        discussion_pack(discussion), discussion_facts(discussion), _contents(record)
+        discussion_pack(discussion),
+        discussion_facts(discussion),
+        _contents(record),
+        per_child=children_facts(discussion),
     )
     if not check.ready:
         raise RecordIncomplete(check.missing)
@@ -723,7 +727,7 @@ def _hrpm_item(
     )
     if hrpm.owner_id is None or hrpm.by_on is None or hrpm.owner_kind is None:
         return None
-    children = ", ".join(c.full_name for c in record.discussion.children.order_by("pk"))
+    children = ", ".join(children_in_care(record.discussion))
     return {
         "key": "hrpm",
         "kind": Action.Kind.HRPM,
@@ -764,11 +768,9 @@ def _sync_follow_on(
         events[StartEvent.S47_DECIDED] = record.held_at
     if decision == Decision.SINGLE_ASSESSMENT and reconvene_on is not None:
         events[StartEvent.RECONVENE_DATE] = date_event(reconvene_on)
-    wanted = {
-        d.clock: d
-        for d in engine.deadlines(pack, facts, events=events)
-        if d.governing and d.clock in FOLLOW_ON
-    }
+    # Child by child (R000.2): a sibling's own facts may set a clock the discussion's do not.
+    readings = [facts, *children_facts(discussion, decision=decision)]
+    wanted = follow_on_deadlines(pack, readings, events=events, kinds=FOLLOW_ON)
     open_clocks = {
         ClockKind(c.kind): c for c in clocks_open_for(subject=discussion) if c.kind in FOLLOW_ON
     }
@@ -838,7 +840,7 @@ def record_authorise(
     pack = discussion_pack(discussion)
     facts = discussion_facts(discussion)
     contents = _contents(record)
-    check = completeness(pack, facts, contents)
+    check = completeness(pack, facts, contents, per_child=children_facts(discussion))
     if not check.ready or check.decision is None:
         raise RecordIncomplete(check.missing)
     decision = check.decision
