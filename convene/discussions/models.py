@@ -90,6 +90,11 @@ class Discussion(TrackedModel):
     cancel_reason = models.TextField(blank=True)
     # When the referrer was last sent the preparation checklist or a change (R003.4).
     referrer_notified_at = models.DateTimeField(null=True, blank=True)
+    # The discussion whose record decided a Single Assessment and set the date to
+    # reconvene (R002.13): holding this one meets that discussion's reconvene clock.
+    reconvenes = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reconvened_as"
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

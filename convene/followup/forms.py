@@ -234,6 +234,10 @@ class ReviewRequestForm(GovukForm):
     )
 
 
+class ReconveneForm(GovukForm):
+    """Convene the reconvened discussion the record planned: nothing to enter (R002.13)."""
+
+
 # --- HRPM ---------------------------------------------------------------------------------
 
 

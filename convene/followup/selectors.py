@@ -211,6 +211,24 @@ def live_review_of(*, discussion: Discussion) -> Discussion | None:
     )
 
 
+def planned_reconvene_version(*, discussion: Discussion) -> RecordVersion | None:
+    """The latest authorised version of the record, if its decision is Single Assessment: the
+    record planned a reconvene at the assessment's end (R002.13)."""
+    latest = RecordVersion.objects.filter(record__discussion=discussion).order_by("-number").first()
+    return latest if latest and latest.decision == Decision.SINGLE_ASSESSMENT else None
+
+
+def reconvene_clock(*, discussion: Discussion) -> Clock | None:
+    """The discussion's reconvene clock (R002.13), if its record started one."""
+    clocks = discussion_clocks(discussion=discussion, kinds=[ClockKind.RECONVENE])
+    return clocks[0] if clocks else None
+
+
+def reconvened_as(*, discussion: Discussion) -> Discussion | None:
+    """The discussion that reconvenes ``discussion`` as its record planned, unless cancelled."""
+    return discussion.reconvened_as.exclude(state=Discussion.State.CANCELLED).order_by("pk").first()
+
+
 # --- High Risk Planning Meetings ---------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("actions/<int:pk>/", actions.action_page, name="action"),
     path("hrpm-actions/<int:pk>/", actions.hrpm_action_page, name="hrpm-action"),
     path("discussions/<int:pk>/review/", reviews.review_request, name="review"),
+    path("discussions/<int:pk>/reconvene/", reviews.reconvene, name="reconvene"),
     path("hrpm/", hrpm.hrpm_list, name="hrpm-list"),
     path("children/<int:child_pk>/hrpm/new/", hrpm.hrpm_create, name="hrpm-new"),
     path("hrpm/<int:pk>/", hrpm.hrpm_detail, name="hrpm"),

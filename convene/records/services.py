@@ -57,6 +57,7 @@ from convene.records.policy import (
     may_chair,
     shown_parts,
 )
+from convene.records.reconvened import meet_planned_reconvene
 from convene.workdays import LONDON, london_date
 
 __all__ = [
@@ -343,6 +344,7 @@ def discussion_hold(
         for clock in clocks_open_for(subject=subject):
             if clock.kind == ClockKind.CONVENE:
                 clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)
+    meet_planned_reconvene(discussion=discussion, held_at=held_at, by=by)
     _set_state(discussion, State.HELD, by)
     _event(record, action="held", from_state=State.SCHEDULED, to_state=State.HELD, by=by, at=now)
     _audit(

@@ -270,6 +270,14 @@ ROUTES = {
             kwargs=lambda w: {"pk": _version(w).record.discussion_id},
         )
     ],
+    # R002.13: a manager convenes the reconvene a Single Assessment planned (the form; the
+    # refusal for another decision is tested with the service).
+    "followup:reconvene": [
+        Case(
+            _only_workers(allowed=MANAGERS),
+            kwargs=lambda w: {"pk": _version(w).record.discussion_id},
+        )
+    ],
     "followup:hrpm-list": [Case(_seen_by(*HOME_CASELOAD, "nick", others=FORBIDDEN))],
     "followup:hrpm-new": [
         Case(

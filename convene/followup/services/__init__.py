@@ -15,6 +15,7 @@ from convene.followup.services.hrpm import (
     hrpm_next_deadline,
 )
 from convene.followup.services.icpc import icpc_confirm, icpc_held, icpc_set_date
+from convene.followup.services.reconvene import reconvene_convene
 from convene.followup.services.reviews import review_discussion_request, where_progress_is_tracked
 from convene.followup.services.s47 import (
     care_plan_review_record,
@@ -41,6 +42,7 @@ __all__ = [
     "icpc_confirm",
     "icpc_held",
     "icpc_set_date",
+    "reconvene_convene",
     "review_discussion_request",
     "s47_enquiries_start",
     "s47_enquiry_close",

@@ -1,4 +1,5 @@
-"""Ask for a review strategy discussion: granted only for new information (R004.5)."""
+"""Ask for a review strategy discussion: granted only for new information (R004.5); convene the
+reconvene a Single Assessment planned (R002.13)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.views._common import attempt, audit_view, posted, user_of
+from convene.workdays import LONDON
 
 
 def review_request(request: HttpRequest, pk: int) -> HttpResponse:
@@ -54,5 +57,60 @@ def review_request(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "discussion": discussion,
             "where": services.where_progress_is_tracked(children),
+        },
+    )
+
+
+def reconvene(request: HttpRequest, pk: int) -> HttpResponse:
+    """R002.13: a manager convenes the reconvened discussion the record planned, directly."""
+    user = user_of(request)
+    discussion = get_object_or_404(
+        discussions_visible_to(user=user).select_related("referral"), pk=pk
+    )
+    if not selectors.manages_cases(user=user, partnership=discussion.partnership_id):
+        raise PermissionDenied("Only a social care manager convenes the reconvened discussion")
+    form = f.ReconveneForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        made = attempt(
+            form,
+            lambda: services.reconvene_convene(discussion=discussion, by=user, now=timezone.now()),
+        )
+        if made is not None:
+            messages.success(
+                request, f"Reconvened as {made.reference}: schedule it and invite people"
+            )
+            return redirect("discussions:detail", made.pk)
+    children = list(discussion.children.order_by("pk"))
+    audit_view(
+        request,
+        obj=discussion,
+        summary=f"Opened ‘Convene the reconvened discussion’ (discussion {discussion.reference})",
+        children=children,
+    )
+    clock = selectors.reconvene_clock(discussion=discussion)
+    due = (
+        f"The record set the date to reconvene: by the end of "
+        f"{clock.due_at.astimezone(LONDON):%A %-d %B %Y}. Holding the reconvened discussion "
+        "meets that timescale."
+        if clock
+        else "Holding the reconvened discussion meets the record's timescale to reconvene."
+    )
+    return render(
+        request,
+        "followup/form.html",
+        {
+            "form": form,
+            "title": "Convene the reconvened discussion",
+            "caption": f"{discussion.get_kind_display()} {discussion.reference}: "
+            + ", ".join(c.full_name for c in children),
+            "back_url": reverse("discussions:detail", args=[discussion.pk]),
+            "back_text": "Back to the discussion",
+            "button": "Convene the reconvened discussion",
+            "intro": (
+                "The record decided a Single Assessment and planned to reconvene at its end "
+                "(R002.13). This convenes that discussion, linked to this one; no new "
+                "information is needed (that is for a review discussion, R004.5).",
+                due,
+            ),
         },
     )
