@@ -44,6 +44,7 @@ from convene.followup.models import (
     Icpc,
     S47Enquiry,
 )
+from convene.followup.vocab import IcpcState
 from convene.people.models import Child, Partnership, Professional
 from convene.people.selectors import children_visible_to, partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -93,6 +94,34 @@ def manages_cases(*, user: Professional, partnership: Partnership | int) -> bool
 def is_head_of_service(*, user: Professional, partnership: Partnership | int) -> bool:
     """R001.14: the Head of Service with whom an ICPC is confirmed."""
     return user.has_role(Role.HEAD_OF_SERVICE) and _social_care_in(user, partnership)
+
+
+def is_reviewing_service(*, user: Professional, partnership: Partnership | int) -> bool:
+    """R001.14: the Reviewing Service, who convene the ICPC once the Head of Service confirms."""
+    return user.has_role(Role.REVIEWING_SERVICE) and _social_care_in(user, partnership)
+
+
+def arranges_conference(*, user: Professional, partnership: Partnership | int) -> bool:
+    """Sets the date of an ICPC and records it held: the Reviewing Service who convene it
+    (R001.14), or the partnership's social workers and managers on its behalf."""
+    return is_reviewing_service(user=user, partnership=partnership) or works_cases(
+        user=user, partnership=partnership
+    )
+
+
+def reviewing_service(*, partnership: Partnership | int) -> QuerySet[Professional]:
+    """Who convenes the partnership's ICPCs: its active Reviewing Service (R001.14)."""
+    pk = partnership if isinstance(partnership, int) else partnership.pk
+    return (
+        Professional.objects.filter(
+            is_active=True,
+            agency__kind=AgencyKind.SOCIAL_CARE,
+            agency__partnerships=pk,
+            role_grants__role=Role.REVIEWING_SERVICE.value,
+        )
+        .order_by("last_name", "first_name", "pk")
+        .distinct()
+    )
 
 
 def partnership_professionals(*, partnership: Partnership) -> QuerySet[Professional]:
@@ -183,7 +212,17 @@ def s47_rows(qs: QuerySet[S47Enquiry], *, now: datetime) -> QuerySet[S47Enquiry]
 
 
 def icpcs_visible_to(*, user: Professional) -> QuerySet[Icpc]:
-    return Icpc.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
+    """Those of the discussions ``user`` may see; and for the Reviewing Service, every
+    conference of their partnership the Head of Service confirmed: theirs to convene (R001.14)."""
+    seen = Q(discussion__in=discussions_visible_to(user=user).values("pk"))
+    if user.has_role(Role.REVIEWING_SERVICE):
+        mine = [
+            pk
+            for pk in partnerships_of(user=user).values_list("pk", flat=True)
+            if is_reviewing_service(user=user, partnership=pk)
+        ]
+        seen |= Q(partnership__in=mine) & ~Q(state=IcpcState.REQUESTED)
+    return Icpc.objects.filter(seen)
 
 
 # --- Review discussions -----------------------------------------------------------------
@@ -209,24 +248,6 @@ def live_review_of(*, discussion: Discussion) -> Discussion | None:
         .order_by("pk")
         .first()
     )
-
-
-def planned_reconvene_version(*, discussion: Discussion) -> RecordVersion | None:
-    """The latest authorised version of the record, if its decision is Single Assessment: the
-    record planned a reconvene at the assessment's end (R002.13)."""
-    latest = RecordVersion.objects.filter(record__discussion=discussion).order_by("-number").first()
-    return latest if latest and latest.decision == Decision.SINGLE_ASSESSMENT else None
-
-
-def reconvene_clock(*, discussion: Discussion) -> Clock | None:
-    """The discussion's reconvene clock (R002.13), if its record started one."""
-    clocks = discussion_clocks(discussion=discussion, kinds=[ClockKind.RECONVENE])
-    return clocks[0] if clocks else None
-
-
-def reconvened_as(*, discussion: Discussion) -> Discussion | None:
-    """The discussion that reconvenes ``discussion`` as its record planned, unless cancelled."""
-    return discussion.reconvened_as.exclude(state=Discussion.State.CANCELLED).order_by("pk").first()
 
 
 # --- High Risk Planning Meetings ---------------------------------------------------------

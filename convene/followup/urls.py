@@ -15,6 +15,7 @@ urlpatterns = [
     path("s47/<int:pk>/care-plan/", s47.care_plan_review, name="care-plan"),
     path("s47/<int:pk>/hrpm-decision/", s47.hrpm_decision, name="hrpm-decision"),
     path("s47/<int:pk>/close/", s47.s47_close, name="s47-close"),
+    path("icpc/", icpc.icpc_list, name="icpc-list"),
     path("icpc/<int:pk>/", icpc.icpc_detail, name="icpc"),
     path("icpc/<int:pk>/confirm/", icpc.icpc_confirm, name="icpc-confirm"),
     path("icpc/<int:pk>/date/", icpc.icpc_date, name="icpc-date"),

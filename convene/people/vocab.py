@@ -25,6 +25,9 @@ class Role(StrEnum):
     FOSTER_CARER = "foster_carer"
     CIC_NURSE = "cic_nurse"
     LADO = "lado"
+    # Convenes and chairs the Initial Child Protection Conference once the Head of
+    # Service has confirmed it (R001.14); granted to a professional like any role.
+    REVIEWING_SERVICE = "reviewing_service"
     PARTNERSHIP_ADMIN = "partnership_admin"
     AUDITOR = "auditor"
 
@@ -48,6 +51,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.FOSTER_CARER: "Foster carer / residential worker",
     Role.CIC_NURSE: "Children-in-care nurse",
     Role.LADO: "Local authority designated officer (LADO)",
+    Role.REVIEWING_SERVICE: "Reviewing Service (convenes child protection conferences)",
     Role.PARTNERSHIP_ADMIN: "Partnership admin",
     Role.AUDITOR: "Auditor",
 }

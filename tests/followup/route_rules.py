@@ -215,6 +215,8 @@ ROUTES = {
     "followup:oversight": [Case(_only_workers(allowed=MANAGERS), kwargs=_with_core_group_review)],
     "followup:hrpm-decision": [Case(_only_workers(allowed=MANAGERS), kwargs=_enquiry_kwargs)],
     "followup:s47-close": [Case(_only_workers(allowed=MANAGERS), kwargs=_enquiry_kwargs)],
+    # Every signed-in person has the list; it shows only the conferences they may see.
+    "followup:icpc-list": [Case(expect(OK))],
     "followup:icpc": [Case(_seen_by(*HOME_CASELOAD, *INVITED), kwargs=_icpc)],
     # R001.14: only the Head of Service confirms the conference.
     "followup:icpc-confirm": [Case(_only_workers(allowed=("hana",)), kwargs=_icpc)],

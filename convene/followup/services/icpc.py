@@ -1,6 +1,8 @@
 """The Initial Child Protection Conference: requested (by a S47 outcome), confirmed with the Head
-of Service (R001.14), date set, held. Held on or before the discussion's ``icpc`` clock, 15
-working days from the discussion that decided the S47 (R002.12), it is met; after, met late."""
+of Service (R001.14), then convened by the Reviewing Service (R001.14: a role granted to a
+professional; the partnership's social workers and managers may act for it): date set, held.
+Held on or before the discussion's ``icpc`` clock, 15 working days from the discussion that
+decided the S47 (R002.12), it is met; after, met late."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet
 from convene.core.errors import Conflict, Invalid, NotAllowed, stale
 from convene.followup.models import Icpc
-from convene.followup.selectors import icpc_clock, is_head_of_service, works_cases
+from convene.followup.selectors import arranges_conference, icpc_clock, is_head_of_service
 from convene.followup.services._common import AuditAction, audit, aware, text
 from convene.followup.vocab import IcpcState
 from convene.people.models import Professional
@@ -51,10 +53,10 @@ def _audit(icpc: Icpc, by: Professional, summary: str) -> None:
 
 
 def _check_worker(by: Professional, icpc: Icpc) -> None:
-    if not works_cases(user=by, partnership=icpc.partnership_id):
+    if not arranges_conference(user=by, partnership=icpc.partnership_id):
         raise NotAllowed(
-            "Only a social worker or manager of the partnership's children's social care "
-            "arranges the conference"
+            "Only the Reviewing Service, or a social worker or manager of the partnership's "
+            "children's social care, arranges the conference (R001.14)"
         )
 
 

@@ -20,11 +20,8 @@ from django.db import transaction
 from convene.core.errors import Conflict, NotAllowed
 from convene.discussions.models import Discussion
 from convene.discussions.services import discussion_create
-from convene.followup.selectors import (
-    manages_cases,
-    planned_reconvene_version,
-    reconvened_as,
-)
+from convene.followup.reconvening import planned_reconvene_version, reconvened_as
+from convene.followup.selectors import manages_cases
 from convene.followup.services._common import AuditAction, audit, aware
 from convene.people.models import Professional
 

@@ -100,23 +100,31 @@ def reconvene_links(context: template.Context, discussion: Any) -> dict[str, Any
     """On a discussion's page (R002.13): the discussion it reconvenes, the one that reconvenes
     it (each only if the reader may see it), and for a manager the button to convene it."""
     from convene.discussions.selectors import discussions_visible_to
-    from convene.followup import selectors
+    from convene.followup import reconvening, selectors
 
     user = context["request"].user
     visible = discussions_visible_to(user=user)
     reconvenes = visible.filter(pk=discussion.reconvenes_id).first()
-    reconvened = selectors.reconvened_as(discussion=discussion)
+    reconvened = reconvening.reconvened_as(discussion=discussion)
     if reconvened is not None and not visible.filter(pk=reconvened.pk).exists():
         reconvened = None
     offer = (
         reconvened is None
         and selectors.manages_cases(user=user, partnership=discussion.partnership_id)
-        and selectors.planned_reconvene_version(discussion=discussion) is not None
+        and reconvening.planned_reconvene_version(discussion=discussion) is not None
     )
     return {
         "discussion": discussion,
         "reconvenes": reconvenes,
         "reconvened": reconvened,
         "offer": offer,
-        "clock": selectors.reconvene_clock(discussion=discussion) if offer else None,
+        "clock": reconvening.reconvene_clock(discussion=discussion) if offer else None,
     }
+
+
+@register.filter
+def convenes_conferences(user: Any) -> bool:
+    """The Reviewing Service (R001.14): shown the conferences they convene."""
+    from convene.people.vocab import Role
+
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REVIEWING_SERVICE))

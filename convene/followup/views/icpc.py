@@ -7,15 +7,24 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from convene.discussions.selectors import discussions_visible_to
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import Icpc
-from convene.followup.views._common import attempt, audit_view, posted, user_of, version_of
+from convene.followup.views._common import (
+    attempt,
+    audit_list,
+    audit_view,
+    posted,
+    user_of,
+    version_of,
+)
 from convene.people.models import Professional
 
 
@@ -71,10 +80,32 @@ def _form_page(
     )
 
 
+def icpc_list(request: HttpRequest) -> HttpResponse:
+    """The conferences the reader may see, open first: for the Reviewing Service, those the
+    Head of Service confirmed, theirs to convene (R001.14)."""
+    user = user_of(request)
+    audit_list(request, "Listed initial child protection conferences")
+    icpcs = (
+        selectors.icpcs_visible_to(user=user)
+        .prefetch_related("enquiries__child")
+        .order_by(
+            Case(When(state="held", then=1), default=0),
+            "requested_at",
+            "pk",
+        )[:200]
+    )
+    return render(request, "followup/icpc_list.html", {"icpcs": list(icpcs)})
+
+
 def icpc_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     icpc = _icpc(user, pk)
     enquiries = list(icpc.enquiries.select_related("child"))
+    seen = set(
+        selectors.s47_enquiries_visible_to(user=user)
+        .filter(pk__in=[e.pk for e in enquiries])
+        .values_list("pk", flat=True)
+    )
     audit_view(
         request,
         obj=icpc,
@@ -88,8 +119,14 @@ def icpc_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "icpc": icpc,
             "enquiries": enquiries,
             "clock": selectors.icpc_clock(icpc=icpc),
+            "seen": seen,
+            "sees_discussion": discussions_visible_to(user=user)
+            .filter(pk=icpc.discussion_id)
+            .exists(),
             "hos": selectors.is_head_of_service(user=user, partnership=icpc.partnership_id),
-            "works": selectors.works_cases(user=user, partnership=icpc.partnership_id),
+            "works": selectors.arranges_conference(user=user, partnership=icpc.partnership_id),
+            # R001.14: once confirmed, the Reviewing Service convenes it.
+            "convenors": list(selectors.reviewing_service(partnership=icpc.partnership_id)),
             "now": timezone.now(),
         },
     )
@@ -123,8 +160,10 @@ def icpc_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _worker(user: Professional, icpc: Icpc) -> None:
-    if not selectors.works_cases(user=user, partnership=icpc.partnership_id):
-        raise PermissionDenied("Only children's social care arranges the conference")
+    if not selectors.arranges_conference(user=user, partnership=icpc.partnership_id):
+        raise PermissionDenied(
+            "Only the Reviewing Service or children's social care arranges the conference"
+        )
 
 
 def icpc_date(request: HttpRequest, pk: int) -> HttpResponse:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup import forms as f
-from convene.followup import selectors, services
+from convene.followup import reconvening, selectors, services
 from convene.followup.views._common import attempt, audit_view, posted, user_of
 from convene.workdays import LONDON
 
@@ -87,7 +87,7 @@ def reconvene(request: HttpRequest, pk: int) -> HttpResponse:
         summary=f"Opened ‘Convene the reconvened discussion’ (discussion {discussion.reference})",
         children=children,
     )
-    clock = selectors.reconvene_clock(discussion=discussion)
+    clock = reconvening.reconvene_clock(discussion=discussion)
     due = (
         f"The record set the date to reconvene: by the end of "
         f"{clock.due_at.astimezone(LONDON):%A %-d %B %Y}. Holding the reconvened discussion "
