@@ -103,3 +103,23 @@ def test_explain_reports_bad_facts(tmp_path):
 def test_explain_reports_a_missing_facts_file(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         run("explain", "halton", "--facts", str(tmp_path / "nope.json"))
+
+
+def test_R004_6_R002_1_explain_missing_episode_with_immediate_risk(tmp_path):
+    # Issue 11: the strategy discussion and its same-day timescale stand, and the
+    # explanation also advises the trigger meeting for the missing episode.
+    path = tmp_path / "facts.json"
+    facts = {**FACTS, "categories": ["missing_episode"], "events": {}}
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "Pathway recommended: strategy_discussion" in out
+    assert "convene: due 2026-03-07T23:59:59+00:00  [halton.convene.immediate_risk]" in out
+    assert "Also advised (trigger_meeting): " in out
+    assert "[halton.advice.missing_trigger_meeting]" in out
+    data = json.loads(run("explain", "halton", "--facts", str(path), "--json")[0])
+    assert [a["rule_id"] for a in data["advice"]] == ["halton.advice.missing_trigger_meeting"]
+    alone = {**facts, "immediate_risk": False}
+    path.write_text(json.dumps(alone), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "Pathway recommended: trigger_meeting" in out
+    assert "Also advised" not in out

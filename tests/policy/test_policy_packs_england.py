@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from convene.people.vocab import LegalStatus, Role
+from convene.people.vocab import ConcernCategory, LegalStatus, Role
 from convene.policy import engine
 from convene.policy.explanation import explain
 from convene.policy.vocab import (
@@ -44,6 +44,27 @@ def test_R000_1_R001_1_R002_1_significant_harm_gets_a_strategy_discussion_whatev
     assert recommendation.pathway is Pathway.STRATEGY_DISCUSSION
     assert recommendation.rule_id == "england.pathway.strategy_discussion"
     assert "because significant harm suspected" in recommendation.reasons
+
+
+@pytest.mark.parametrize(
+    "urgent",
+    [
+        {"immediate_risk": True},
+        {"categories": {ConcernCategory.SERIOUS_PHYSICAL_INJURY}},
+        {"categories": {ConcernCategory.SERIOUS_NEGLECT}},
+        {"categories": {ConcernCategory.PENETRATIVE_SEXUAL}},
+    ],
+)
+def test_R002_1_R004_1_urgent_concerns_are_always_reasonable_cause(england, make_facts, urgent):
+    # Even when the threshold box was left unticked, the duty to convene stands.
+    facts = make_facts(significant_harm_suspected=False, **urgent)
+    recommendation = engine.recommend_pathway(england, facts)
+    assert recommendation.pathway is Pathway.STRATEGY_DISCUSSION
+    assert recommendation.rule_id == "england.pathway.urgent_strategy_discussion"
+    plain = make_facts(significant_harm_suspected=False)
+    assert engine.recommend_pathway(england, plain).rule_id == (
+        "england.pathway.no_strategy_discussion"
+    )
 
 
 def test_R002_2_immediate_risk_same_day_even_on_saturday(england, make_facts):
