@@ -123,3 +123,15 @@ def test_R004_6_R002_1_explain_missing_episode_with_immediate_risk(tmp_path):
     out, _ = run("explain", "halton", "--facts", str(path))
     assert "Pathway recommended: trigger_meeting" in out
     assert "Also advised" not in out
+
+
+def test_R000_1_R004_7_explain_shows_the_reasons_asked_and_interpretations(tmp_path):
+    path = tmp_path / "facts.json"
+    facts = {**FACTS, "categories": ["cse"], "aged_18_or_over": True, "events": {}}
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "Reason to record before deciding: Why go on with a strategy discussion" in out
+    assert "[england.reason.aged_18_or_over]" in out
+    assert "[halton.reason.exploitation_not_screened]" in out
+    # A local reading of the guidance is shown with the rule (issue 11, point 8).
+    assert "    reading: The procedure says these follow 'locally determined timescales'" in out

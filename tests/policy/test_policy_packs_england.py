@@ -184,4 +184,31 @@ def test_england_does_not_include_the_2014_standard(england, make_facts):
     assert [pack_id for pack_id, _ in england.lineage] == ["england"]
     events = {StartEvent.DISCUSSION_HELD: at("2026-03-04T14:00:00+00:00")}
     clocks = {d.clock for d in engine.deadlines(england, make_facts(), events=events)}
-    assert clocks == {ClockKind.CONVENE}
+    # Issue 11: every concern is on a clock from receipt; triage is the England default.
+    assert clocks == {ClockKind.CONVENE, ClockKind.TRIAGE}
+
+
+def test_R002_2_every_concern_has_a_triage_clock_a_convene_default(england, make_facts):
+    facts = make_facts(received_at="2026-03-06T16:30:00+00:00")  # a Friday
+    deadline = governing(engine.deadlines(england, facts, events={}), ClockKind.TRIAGE)
+    assert deadline.rule_id == "england.triage"
+    assert deadline.due_at.isoformat() == "2026-03-09T23:59:59+00:00"  # end of Monday
+    assert deadline.basis is Basis.DEFAULT
+    assert "not statutory" in deadline.summary
+
+
+def test_R002_2_R004_8_a_late_triage_escalates_to_the_team_manager_then_head_of_service(
+    england, make_facts
+):
+    steps = engine.escalation_levels(england, ClockKind.TRIAGE, on=make_facts().reference_date)
+    assert [(s.rule_id, s.roles, s.after_working_days) for s in steps] == [
+        ("england.escalation.triage", (Role.TEAM_MANAGER,), 0),
+        ("england.escalation.triage", (Role.HEAD_OF_SERVICE,), 1),
+    ]
+
+
+def test_R000_1_someone_18_or_older_is_asked_for_a_reason(england, make_facts):
+    [asked] = engine.reasons_asked(england, make_facts(aged_18_or_over=True))
+    assert asked.rule_id == "england.reason.aged_18_or_over"
+    assert "18 or older" in asked.question
+    assert engine.reasons_asked(england, make_facts()) == []

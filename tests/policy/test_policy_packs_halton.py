@@ -240,3 +240,15 @@ def test_R004_3_halton_explains_its_reading_of_three_days(halton, make_facts):
     [rule] = [r for r in explanation.rules if r.rule_id == "halton.convene.standard"]
     assert rule.citation.requirements == ("R004.3",)
     assert "working days" in rule.interpretation
+
+
+def test_R004_7_cse_or_cce_not_screened_asks_for_a_reason_before_triage(halton, make_facts):
+    for category in (ConcernCategory.CSE, ConcernCategory.CCE):
+        [asked] = engine.reasons_asked(halton, make_facts(categories={category}))
+        assert asked.rule_id == "halton.reason.exploitation_not_screened"
+        assert asked.citation.requirements == ("R004.7",)
+    screened = make_facts(
+        categories={ConcernCategory.CSE}, exploitation_rating=ExploitationRating.LOW
+    )
+    assert engine.reasons_asked(halton, screened) == []
+    assert engine.reasons_asked(halton, make_facts()) == []

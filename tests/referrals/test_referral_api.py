@@ -104,6 +104,26 @@ def test_R004_6_R002_1_missing_episode_at_immediate_risk_through_the_api_keeps_t
     assert decided["triage"]["convene_by"] is not None
 
 
+def test_R002_2_a_referral_recorded_through_the_api_is_on_a_clock_from_receipt(
+    api, people, partnership, agencies
+):
+    child = ChildFactory(partnership=partnership)
+    urgent = api.post(
+        "", json=_payload([child.pk], agencies, facts={"immediate_risk": True}), user=people["tom"]
+    ).json()
+    assert urgent["status"] == "awaiting_triage"
+    assert urgent["triage"]["convene_by"] is not None
+    assert urgent["triage"]["convene_clock_state"] == "pending"
+    assert urgent["triage"]["triage_by"] is None
+    other = api.post("", json=_payload([child.pk], agencies), user=people["tom"]).json()
+    assert other["triage"]["convene_by"] is None
+    assert other["triage"]["triage_clock_state"] == "pending"
+    decided = api.post(
+        f"/{other['id']}/accept", json={"expected_version": 1}, user=people["bob"]
+    ).json()
+    assert decided["triage"]["triage_clock_state"] == "met"
+
+
 def test_R004_6_missing_episode_alone_through_the_api_never_starts_a_clock(
     api, people, partnership, agencies
 ):

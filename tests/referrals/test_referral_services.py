@@ -221,7 +221,12 @@ def test_stale_accept_is_refused_and_changes_nothing(referral_for, people):
     referral.refresh_from_db()
     assert referral.version == 2
     assert referral.status == Referral.Status.AWAITING_TRIAGE
-    assert Clock.objects.count() == 0
+    # Issue 11: the corrected answers put it on its same-day clock from receipt (and
+    # waived the triage clock); the refused accept changed neither.
+    assert [(c.kind, c.state) for c in Clock.objects.order_by("pk")] == [
+        ("triage", "waived"),
+        ("convene", "pending"),
+    ]
 
 
 def test_a_referral_is_triaged_once(referral_for, people):
@@ -229,7 +234,8 @@ def test_a_referral_is_triaged_once(referral_for, people):
     referral_accept(referral=referral, by=people["bob"], now=NOW, expected_version=1)
     with pytest.raises(Conflict, match="already been triaged by Bob Bennett"):
         referral_accept(referral=referral, by=people["dina"], now=NOW, expected_version=2)
-    assert Clock.objects.count() == 1
+    assert Clock.objects.filter(kind="convene").count() == 1
+    assert Clock.objects.get(kind="triage").met_at == NOW  # issue 11: met once, by Bob
 
 
 @pytest.mark.parametrize("who", ["alice", "tom", "ivy", "carol"])
