@@ -134,6 +134,10 @@ def accepted_for(people, partnership, agencies):  # type: ignore[no-untyped-def]
 PATHWAY_RECIPES: dict[str, dict[str, Any]] = {
     "england.pathway.no_strategy_discussion": {"significant_harm_suspected": False},
     "england.pathway.strategy_discussion": {},
+    "england.pathway.urgent_strategy_discussion": {
+        "significant_harm_suspected": False,
+        "categories": ["serious_neglect"],
+    },
     "gloucestershire.pathway.strategy_discussion": {},
     "gloucestershire.pathway.strategy_meeting_complex": {"complex_concerns": True},
     "gloucestershire.pathway.hrpm_consideration": {

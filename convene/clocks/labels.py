@@ -11,6 +11,7 @@ __all__ = ["CLOCK_KIND_LABELS", "PARTY_LABELS", "addressee_label"]
 
 CLOCK_KIND_LABELS: Final[dict[ClockKind, str]] = {
     ClockKind.CONVENE: "Strategy discussion or meeting held",
+    ClockKind.TRIAGE: "Concern triaged: pathway decided by a manager",
     ClockKind.RECORD_DISTRIBUTED: "Record of the discussion distributed",
     ClockKind.OUTCOME_NOTIFIED: "Referrer and absent agencies told the outcome",
     ClockKind.S47_VISIT: "Section 47 visit to the child",

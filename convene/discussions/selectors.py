@@ -171,14 +171,25 @@ class MyWork:
     upcoming_count: int
 
 
-def _convene_clock_due(subject_field: str) -> Subquery:
+def _open_clock(
+    subject_field: str, kinds: tuple[ClockKind, ...] = (ClockKind.CONVENE,), value: str = "due_at"
+) -> Subquery:
     clocks = Clock.objects.filter(
         subject_type=ContentType.objects.get_for_model(Referral),
         subject_id=OuterRef(subject_field),
-        kind=ClockKind.CONVENE,
+        kind__in=[kind.value for kind in kinds],
         state__in=[Clock.State.PENDING, Clock.State.BREACHED],
-    ).order_by("due_at")
-    return Subquery(clocks.values("due_at")[:1])
+    ).order_by("due_at", "pk")
+    return Subquery(clocks.values(value)[:1])
+
+
+def _convene_clock_due(subject_field: str) -> Subquery:
+    return _open_clock(subject_field)
+
+
+# Every concern awaiting triage is on a clock from receipt (R002.2): its convene clock
+# when same day, else its triage clock (convene.referrals.receipt_clocks).
+_RECEIPT_CLOCKS = (ClockKind.CONVENE, ClockKind.TRIAGE)
 
 
 def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
@@ -193,11 +204,15 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
     referrals = referrals_visible_to(user=user)
     awaiting_qs = referrals.filter(status=Referral.Status.AWAITING_TRIAGE)
     awaiting = list(
-        awaiting_qs.select_related("referrer_agency")
+        awaiting_qs.annotate(
+            clock_due=_open_clock("pk", _RECEIPT_CLOCKS),
+            clock_kind=_open_clock("pk", _RECEIPT_CLOCKS, "kind"),
+        )
+        .select_related("referrer_agency")
         .prefetch_related(_children_prefetch("children"))
         .order_by(
             "-immediate_risk",
-            F("recommended_due_at").asc(nulls_last=True),
+            F("clock_due").asc(nulls_last=True),
             "received_at",
             "pk",
         )[:WORK_LIST_LIMIT]
@@ -227,7 +242,9 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
         .order_by("starts_at", "pk")[:WORK_LIST_LIMIT]
     )
     return MyWork(
-        awaiting_triage=[WorkItem(r, None, Due.of(r.recommended_due_at, now)) for r in awaiting],
+        awaiting_triage=[
+            WorkItem(r, None, Due.of(getattr(r, "clock_due", None), now)) for r in awaiting
+        ],
         awaiting_triage_count=awaiting_qs.count()
         if len(awaiting) == WORK_LIST_LIMIT
         else len(awaiting),

@@ -20,10 +20,12 @@ from convene.policy.conditions import describe, matches
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import Citation, PolicyPack
 from convene.policy.schema import (
+    AdviceRule,
     AttendanceRule,
     ChairRule,
     EscalationRule,
     PathwayRule,
+    ReasonRule,
     RecordRule,
     Rule,
     TimescaleRule,
@@ -41,12 +43,15 @@ from convene.policy.vocab import (
 from convene.workdays import Unit, due_at
 
 __all__ = [
+    "Advice",
     "AttendanceRequirement",
     "AwaitedClock",
     "Deadline",
     "EscalationStep",
     "PathwayRecommendation",
+    "ReasonAsked",
     "SectionRequirement",
+    "advice",
     "applicable_rules",
     "authorise_roles",
     "awaiting",
@@ -56,6 +61,7 @@ __all__ = [
     "escalation_levels",
     "may_authorise",
     "may_chair",
+    "reasons_asked",
     "recommend_pathway",
     "required_attendance",
     "required_sections",
@@ -119,6 +125,26 @@ class SectionRequirement:
     section: RecordSection
     rule_ids: tuple[str, ...]
     citations: tuple[Citation, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    """Something else the pack advises besides the pathway (e.g. a trigger meeting, R004.6)."""
+
+    rule_id: str
+    summary: str
+    also: Pathway | None
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class ReasonAsked:
+    """A reason someone must record before the pathway is decided (R000.1, R004.7)."""
+
+    rule_id: str
+    summary: str
+    question: str
+    citation: Citation
 
 
 @dataclass(frozen=True)
@@ -257,6 +283,27 @@ def required_attendance(pack: PolicyPack, facts: CaseFacts) -> list[AttendanceRe
             citation=pack.citation(rule),
         )
         for rule in _of_kind(applicable_rules(pack, facts), AttendanceRule)
+    ]
+
+
+def advice(pack: PolicyPack, facts: CaseFacts) -> list[Advice]:
+    """What the pack advises besides the pathway in effect, in pack order."""
+    return [
+        Advice(rule_id=rule.id, summary=rule.summary, also=rule.also, citation=pack.citation(rule))
+        for rule in _of_kind(applicable_rules(pack, facts), AdviceRule)
+    ]
+
+
+def reasons_asked(pack: PolicyPack, facts: CaseFacts) -> list[ReasonAsked]:
+    """The reasons to record before the pathway is decided for these facts, in pack order."""
+    return [
+        ReasonAsked(
+            rule_id=rule.id,
+            summary=rule.summary,
+            question=rule.question,
+            citation=pack.citation(rule),
+        )
+        for rule in _of_kind(applicable_rules(pack, facts), ReasonRule)
     ]
 
 

@@ -93,6 +93,24 @@ def explanation_to_dict(explanation: Explanation) -> dict[str, Any]:
             "citation": None if rec.citation is None else _citation(rec.citation),
         },
         "pathway": None if explanation.pathway is None else str(explanation.pathway),
+        "advice": [
+            {
+                "rule_id": a.rule_id,
+                "summary": a.summary,
+                "also": None if a.also is None else str(a.also),
+                "citation": _citation(a.citation),
+            }
+            for a in explanation.advice
+        ],
+        "reasons_asked": [
+            {
+                "rule_id": r.rule_id,
+                "summary": r.summary,
+                "question": r.question,
+                "citation": _citation(r.citation),
+            }
+            for r in explanation.reasons_asked
+        ],
         "deadlines": [_deadline(explanation, d) for d in explanation.deadlines],
         "awaiting": [
             {
@@ -163,6 +181,14 @@ def render_text(explanation: Explanation) -> str:
     lines += [f"  - {reason}" for reason in rec.reasons]
     if explanation.facts.pathway is not None:
         add(f"Pathway chosen by the manager: {explanation.facts.pathway}")
+    for advised in explanation.advice:
+        also = f" ({advised.also})" if advised.also else ""
+        add(f"Also advised{also}: {advised.summary}  [{advised.rule_id}]")
+        add(f"  cites {advised.citation}")
+    for asked in explanation.reasons_asked:
+        add(f"Reason to record before deciding: {asked.question}  [{asked.rule_id}]")
+        add(f"  {asked.summary}")
+        add(f"  cites {asked.citation}")
     add("")
     add("Deadlines:")
     first_due = {d.clock: d.due_at for d in explanation.deadlines if d.governing}
@@ -211,4 +237,5 @@ def render_text(explanation: Explanation) -> str:
         when = "; ".join(r.conditions) or "always"
         add(f"  [{r.rule_id}] {r.kind}: {r.summary}")
         add(f"    when {when}; cites {r.citation}")
+        lines += [f"    reading: {r.interpretation}"] if r.interpretation else []
     return "\n".join(lines) + "\n"

@@ -36,6 +36,9 @@ class Explanation:
     reference_date: date
     now: datetime | None
     recommendation: engine.PathwayRecommendation
+    # Besides the pathway: other processes advised, reasons to record before deciding.
+    advice: tuple[engine.Advice, ...]
+    reasons_asked: tuple[engine.ReasonAsked, ...]
     # What the other rules were evaluated with: the chosen pathway, else the recommended.
     pathway: Pathway | None
     deadlines: tuple[engine.Deadline, ...]
@@ -79,6 +82,8 @@ def explain(
         reference_date=facts.reference_date,
         now=now,
         recommendation=engine.recommend_pathway(pack, facts),
+        advice=tuple(engine.advice(pack, facts)),
+        reasons_asked=tuple(engine.reasons_asked(pack, facts)),
         pathway=engine.effective_pathway(pack, facts),
         deadlines=tuple(deadlines),
         awaiting=tuple(awaiting),

@@ -56,6 +56,9 @@ class CaseFacts:
     immediate_risk: bool = False
     legal_status: LegalStatus = LegalStatus.NONE
     unborn: bool = False
+    # Someone on the referral was 18 or older when it was received: a strategy
+    # discussion is for a child under 18 (R000.1).
+    aged_18_or_over: bool = False
     in_hospital: bool = False
     # A paediatric safeguarding medical may be needed (R001.4, R003.7).
     medical_needed: bool = False
@@ -120,6 +123,7 @@ class _FactsModel(BaseModel):
     immediate_risk: StrictBool = False
     legal_status: LegalStatus = LegalStatus.NONE
     unborn: StrictBool = False
+    aged_18_or_over: StrictBool = False
     in_hospital: StrictBool = False
     medical_needed: StrictBool = False
     forensic_evidence_needed: StrictBool = False

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter, ValidationError
 
-from convene.policy import checks
+from convene.policy import checks, duty
 from convene.policy.errors import (
     PolicyError,
     PolicyInvalid,
@@ -167,6 +167,7 @@ class _Loader:
             self.problems += checks.check_replaces(file.name, file.rules, merged.rules)
         merged.add(file)
         self.problems += checks.check_merged(tuple(merged.rules), merged.file_of)
+        self.problems += duty.check_duty_to_convene(tuple(merged.rules), merged.file_of)
         return merged
 
     def _base(self, file: _File, base_id: str, stack: tuple[str, ...]) -> _Merged | None:

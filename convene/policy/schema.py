@@ -28,6 +28,7 @@ from convene.policy.vocab import (
 from convene.workdays import Unit
 
 __all__ = [
+    "AdviceRule",
     "AttendanceRule",
     "ChairRule",
     "Conditions",
@@ -37,6 +38,7 @@ __all__ = [
     "PackFile",
     "PathwayRule",
     "PolicyFile",
+    "ReasonRule",
     "RecordRule",
     "Rule",
     "Source",
@@ -100,6 +102,7 @@ class Conditions(_Strict):
     significant_harm_suspected: StrictBool | None = None
     immediate_risk: StrictBool | None = None
     unborn: StrictBool | None = None
+    aged_18_or_over: StrictBool | None = None
     in_hospital: StrictBool | None = None
     medical_needed: StrictBool | None = None
     forensic_evidence_needed: StrictBool | None = None
@@ -190,6 +193,29 @@ class RecordRule(_RuleBase):
     sections: Annotated[tuple[RecordSection, ...], Field(min_length=1)]
 
 
+class AdviceRule(_RuleBase):
+    """Something else to do besides the pathway chosen: shown with the recommendation.
+
+    E.g. a missing episode alongside significant harm: the strategy discussion
+    and its timescale stand, and the trigger meeting is advised as well (R004.6).
+    """
+
+    kind: Literal["advice"]
+    # The other process advised, when it is one of the pathways.
+    also: Pathway | None = None
+
+
+class ReasonRule(_RuleBase):
+    """Before the pathway is decided, a person records a reason (R000.1, R004.7).
+
+    ``question`` is what the triage page and the API ask; the decision is refused
+    until it is answered. ``applies_when`` says when it is asked.
+    """
+
+    kind: Literal["reason"]
+    question: Text
+
+
 class EscalationLevel(_Strict):
     roles: tuple[Role, ...] = ()
     parties: tuple[Party, ...] = ()
@@ -204,7 +230,14 @@ class EscalationRule(_RuleBase):
 
 
 Rule = Annotated[
-    TimescaleRule | PathwayRule | AttendanceRule | ChairRule | RecordRule | EscalationRule,
+    TimescaleRule
+    | PathwayRule
+    | AttendanceRule
+    | ChairRule
+    | RecordRule
+    | EscalationRule
+    | AdviceRule
+    | ReasonRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[type[_RuleBase], ...] = (
@@ -214,6 +247,8 @@ RULE_KINDS: tuple[type[_RuleBase], ...] = (
     ChairRule,
     RecordRule,
     EscalationRule,
+    AdviceRule,
+    ReasonRule,
 )
 
 

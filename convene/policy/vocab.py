@@ -84,6 +84,9 @@ class ClockKind(StrEnum):
     """Every timescale the procedures set; one clock row per started timescale."""
 
     CONVENE = "convene"  # the discussion/meeting is held by (R004.1-R004.3)
+    # A manager decides the pathway of a concern by (R002.2): every concern is on a
+    # clock from receipt; the urgent ones on their convene clock instead.
+    TRIAGE = "triage"
     RECORD_DISTRIBUTED = "record_distributed"  # R002.8
     OUTCOME_NOTIFIED = "outcome_notified"  # referrer and absent agencies told, R002.9
     S47_VISIT = "s47_visit"  # R003.8

@@ -7,7 +7,7 @@ docs/referrals-and-convening.md). Every route acts as the authenticated user.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -36,6 +36,7 @@ from convene.referrals.models import Referral, ReferralStatus
 from convene.referrals.selectors import (
     referral_children,
     referral_convene_clock,
+    referral_triage_clock,
     referrals_visible_to,
 )
 from convene.referrals.services import (
@@ -158,6 +159,11 @@ class TriageOut(Schema):
     decided_at: datetime | None
     convene_by: datetime | None
     convene_clock_state: str | None
+    triage_by: datetime | None = Field(
+        description="The triage clock: a concern not urgent enough to be on its convene clock "
+        "from receipt waits no longer than this for the pathway decision (R002.2)"
+    )
+    triage_clock_state: str | None
     explanation: dict[str, Any] | None = Field(
         description="What the policy engine said and why: pathway, deadlines, rules, citations"
     )
@@ -192,14 +198,24 @@ class ReferralSummaryOut(Schema):
     version: int
 
 
+REASONS_DESCRIPTION = (
+    "Answers to the reasons the policy asks before the pathway is decided, by rule id "
+    "(the explanation's reasons_asked), e.g. R000.1 for someone 18 or older, R004.7 for an "
+    "unscreened CSE or CCE concern in Halton"
+)
+Reasons = dict[Annotated[str, Field(max_length=120)], Annotated[str, Field(max_length=NOTE_MAX)]]
+
+
 class AcceptIn(Schema):
     expected_version: Version = Field(description="The version you read: refused if changed")
+    reasons: Reasons = Field(default_factory=dict, description=REASONS_DESCRIPTION, max_length=10)
 
 
 class OverrideIn(Schema):
     pathway: Pathway
     reason: str = Field(max_length=NOTE_MAX)
     expected_version: Version
+    reasons: Reasons = Field(default_factory=dict, description=REASONS_DESCRIPTION, max_length=10)
 
 
 FACT_FIELDS = tuple(FactsIn.model_fields)
@@ -207,6 +223,7 @@ FACT_FIELDS = tuple(FactsIn.model_fields)
 
 def triage_out(referral: Referral) -> TriageOut:
     clock = referral_convene_clock(referral=referral)
+    triage = referral_triage_clock(referral=referral)
     return TriageOut(
         policy_id=referral.policy_id,
         policy_version=referral.policy_version,
@@ -221,6 +238,8 @@ def triage_out(referral: Referral) -> TriageOut:
         decided_at=referral.decided_at,
         convene_by=clock.due_at if clock else None,
         convene_clock_state=clock.state if clock else None,
+        triage_by=triage.due_at if triage else None,
+        triage_clock_state=triage.state if triage else None,
         explanation=referral.explanation,
     )
 
@@ -434,6 +453,7 @@ def accept(request: HttpRequest, referral_id: PathId, payload: AcceptIn) -> Stat
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                reasons=payload.reasons,
                 request=request,
             )
         ),
@@ -460,6 +480,7 @@ def override(request: HttpRequest, referral_id: PathId, payload: OverrideIn) -> 
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
+                reasons=payload.reasons,
                 request=request,
             )
         ),

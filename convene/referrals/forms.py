@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -17,12 +18,14 @@ from convene.core.forms import (
 from convene.core.limits import NOTE_MAX, TEXT_MAX
 from convene.people.models import Agency, Partnership, Professional, Sex
 from convene.people.vocab import LEGAL_STATUS_LABELS, AgencyKind
+from convene.policy.engine import ReasonAsked
 from convene.referrals.models import (
     CONCERN_CATEGORY_LABELS,
     EXPLOITATION_RATING_LABELS,
     PATHWAY_LABELS,
     HowReceived,
 )
+from convene.referrals.reasons import field_name
 from convene.referrals.selectors import partnership_agencies, restricted_record_readers
 
 
@@ -382,9 +385,24 @@ class TriageForm(GovukForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, recommended: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, recommended: str, asked: Sequence[ReasonAsked] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.recommended = recommended
+        # R000.1, R004.7: a reason the pack asks before the pathway is decided.
+        self.asked = list(asked)
+        for item in self.asked:
+            self.fields[field_name(item.rule_id)] = forms.CharField(
+                label=item.question,
+                help_text=f"{item.summary} ({', '.join(item.citation.requirements)})",
+                widget=forms.Textarea(attrs={"rows": 3}),
+                max_length=NOTE_MAX,
+                error_messages={
+                    "required": f"{item.question}: enter the reason",
+                    "max_length": f"The reason must be {NOTE_MAX} characters or fewer",
+                },
+            )
         field = self.fields["pathway"]
         assert isinstance(field, forms.ChoiceField)
         choices = [(p.value, label) for p, label in PATHWAY_LABELS.items()]
@@ -395,6 +413,13 @@ class TriageForm(GovukForm):
     @property
     def accepts(self) -> bool:
         return self.cleaned_data.get("pathway") == self.recommended
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        return {item.rule_id: self.cleaned_data[field_name(item.rule_id)] for item in self.asked}
+
+    def reason_fields(self) -> list[forms.BoundField]:
+        return [self[field_name(item.rule_id)] for item in self.asked]
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -250,3 +250,31 @@ class ReferralChild(models.Model):
 
     def __str__(self) -> str:
         return f"child {self.child_id} on referral {self.referral_id}"
+
+
+class TriageReason(models.Model):
+    """A reason recorded before the pathway was decided, because the pack asked for one.
+
+    E.g. R000.1: someone on the referral is 18 or older; R004.7 (Halton): a CSE or
+    CCE concern whose exploitation screening has not been done. One per referral
+    and rule; kept with who recorded it and when.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reasons")
+    rule_id = models.CharField(max_length=120)
+    question = models.CharField(max_length=300)
+    reason = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "rule_id"], name="one_reason_per_rule"),
+            models.CheckConstraint(condition=~Q(reason=""), name="triage_reason_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_id} on referral {self.referral_id}"

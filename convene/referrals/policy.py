@@ -15,6 +15,10 @@ from convene.policy.loader import load_pack
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Pathway
 from convene.referrals.models import Referral
+from convene.workdays import london_date
+
+# A strategy discussion is for a child under 18 (R000.1).
+ADULT_AGE = 18
 
 # When the children of one referral have different legal statuses, the case is read
 # with the one that asks most of the procedure: a child in care brings their carer
@@ -53,6 +57,10 @@ def case_facts(
         immediate_risk=referral.immediate_risk,
         legal_status=leading_legal_status(child.legal_status for child in children),
         unborn=any(child.is_unborn for child in children),
+        aged_18_or_over=any(
+            (child.age_on(london_date(referral.received_at)) or 0) >= ADULT_AGE
+            for child in children
+        ),
         in_hospital=referral.in_hospital,
         medical_needed=referral.medical_needed,
         forensic_evidence_needed=referral.forensic_evidence_needed,

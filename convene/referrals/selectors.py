@@ -120,14 +120,25 @@ def triage_preview(
     return TriagePreview(explanation=explanation, convene_deadline=governing if convenes else None)
 
 
-def referral_convene_clock(*, referral: Referral) -> Clock | None:
-    """The referral's convene-by clock, if one was started."""
+def _referral_clock(referral: Referral, kind: ClockKind) -> Clock | None:
+    # The newest; a clock replaced at triage starts at the same moment (receipt), so the
+    # later row wins the tie.
     return (
         Clock.objects.filter(
             subject_type=ContentType.objects.get_for_model(Referral),
             subject_id=referral.pk,
-            kind=ClockKind.CONVENE,
+            kind=kind,
         )
-        .order_by("-started_at")
+        .order_by("-started_at", "-pk")
         .first()
     )
+
+
+def referral_convene_clock(*, referral: Referral) -> Clock | None:
+    """The referral's convene-by clock, if one was started."""
+    return _referral_clock(referral, ClockKind.CONVENE)
+
+
+def referral_triage_clock(*, referral: Referral) -> Clock | None:
+    """The referral's triage clock (how long it may wait for the decision), if one was started."""
+    return _referral_clock(referral, ClockKind.TRIAGE)

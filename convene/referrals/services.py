@@ -7,7 +7,7 @@ that change an existing referral refuse a stale ``expected_version``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -18,15 +18,16 @@ from django.http import HttpRequest
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
-from convene.clocks.services import clock_rescind, clock_start
+from convene.clocks.services import clock_rescind
 from convene.core.errors import Conflict, Invalid, NotAllowed, check_fits, check_text, stale
 from convene.people import nhs_number
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
 from convene.policy.explain_text import explanation_to_dict
-from convene.policy.explanation import explain
+from convene.policy.explanation import Explanation, explain
 from convene.policy.loader import load_pack
+from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind, Pathway, StartEvent
 from convene.referrals.models import (
     PATHWAY_LABELS,
@@ -36,6 +37,8 @@ from convene.referrals.models import (
     TriageDecision,
 )
 from convene.referrals.policy import case_facts
+from convene.referrals.reasons import reasons_record
+from convene.referrals.receipt_clocks import clocks_at_decision, clocks_from_receipt
 from convene.referrals.selectors import (
     may_decide_and_convene,
     may_record_referrals,
@@ -273,6 +276,11 @@ def _locked(referral: Referral, expected_version: int | None, now: datetime) -> 
 
 def _apply_triage(referral: Referral, now: datetime) -> list[str]:
     """Ask the policy for the pathway and the convene-by deadline, and store its answer."""
+    return _triage(referral, now)[0]
+
+
+def _triage(referral: Referral, now: datetime) -> tuple[list[str], PolicyPack, Explanation]:
+    """:func:`_apply_triage`, with the pack and the explanation the clocks are started from."""
     pack = load_pack(referral.partnership.policy_id)
     facts = case_facts(referral, referral_children(referral=referral))
     explanation = explain(pack, facts, events={}, now=now)
@@ -295,7 +303,7 @@ def _apply_triage(referral: Referral, now: datetime) -> list[str]:
     referral.recommended_rule_id = explanation.recommendation.rule_id or ""
     referral.recommended_due_at = due
     referral.triaged_at = now
-    return [
+    fields = [
         "policy_id",
         "policy_version",
         "policy_digest",
@@ -305,6 +313,7 @@ def _apply_triage(referral: Referral, now: datetime) -> list[str]:
         "recommended_due_at",
         "triaged_at",
     ]
+    return fields, pack, explanation
 
 
 @transaction.atomic
@@ -394,8 +403,9 @@ def referral_create(
     )
     if restricted:
         referral.named_people.add(by, *named_people)
-    fields = _apply_triage(referral, now)
+    fields, pack, explanation = _triage(referral, now)
     referral.save(update_fields=fields)
+    clocks_from_receipt(referral=referral, pack=pack, explanation=explanation, by=by, now=now)
     for child in created:
         audit_record_children(
             actor=by,
@@ -419,7 +429,9 @@ def referral_triage(
     referral = _locked(referral, None, now)
     if referral.status != Referral.Status.AWAITING_TRIAGE:
         raise Conflict("This referral has already been triaged")
-    _save(referral, by, _apply_triage(referral, now))
+    fields, pack, explanation = _triage(referral, now)
+    _save(referral, by, fields)
+    clocks_from_receipt(referral=referral, pack=pack, explanation=explanation, by=by, now=now)
     _audit(
         referral,
         action=Action.CHANGE,
@@ -455,11 +467,9 @@ def referral_update_facts(
     referral.restricted = ConcernCategory.ALLEGATION_AGAINST_STAFF.value in chosen
     if referral.restricted:
         referral.named_people.add(by)
-    _save(
-        referral,
-        by,
-        ["categories", "restricted", *_RISK_FIELDS, *_apply_triage(referral, now)],
-    )
+    fields, pack, explanation = _triage(referral, now)
+    _save(referral, by, ["categories", "restricted", *_RISK_FIELDS, *fields])
+    clocks_from_receipt(referral=referral, pack=pack, explanation=explanation, by=by, now=now)
     _audit(
         referral,
         action=Action.CHANGE,
@@ -476,6 +486,7 @@ def _decide(
     pathway: Pathway,
     decision: TriageDecision,
     reason: str,
+    reasons: Mapping[str, str] | None,
     triage_fields: list[str],
     by: Professional,
     now: datetime,
@@ -484,6 +495,10 @@ def _decide(
     pack = load_pack(referral.policy_id)
     facts = case_facts(referral, referral_children(referral=referral), pathway=pathway)
     explanation = explain(pack, facts, events={StartEvent.DISCUSSION_REQUESTED: now}, now=now)
+    # R000.1, R004.7: the reasons the pack asks are recorded before anything is decided.
+    reasons_record(
+        referral=referral, explanation=explanation, reasons=reasons or {}, by=by, now=now
+    )
     referral.explanation = explanation_to_dict(explanation)
     referral.chosen_pathway = pathway.value
     referral.decision = decision.value
@@ -512,22 +527,9 @@ def _decide(
             "closed_reason",
         ],
     )
-    if pathway.convenes_strategy_discussion:
-        for deadline in explanation.deadlines:
-            if deadline.clock == ClockKind.CONVENE and deadline.governing:
-                clock_start(
-                    partnership=referral.partnership,
-                    subject=referral,
-                    kind=ClockKind.CONVENE,
-                    rule_id=deadline.rule_id,
-                    policy_id=pack.ref.policy_id,
-                    policy_version=pack.ref.version,
-                    citation=str(deadline.citation),
-                    summary=deadline.summary,
-                    started_at=deadline.started_at,
-                    due_at=deadline.due_at,
-                    by=by,
-                )
+    clocks_at_decision(
+        referral=referral, pack=pack, explanation=explanation, pathway=pathway, by=by, now=now
+    )
     if referral.restricted:
         referral.named_people.add(by)
     how = "Accepted the recommended" if decision == TriageDecision.ACCEPTED else "Overrode the"
@@ -564,9 +566,12 @@ def referral_accept(
     by: Professional,
     now: datetime,
     expected_version: int,
+    reasons: Mapping[str, str] | None = None,
     request: HttpRequest | None = None,
 ) -> Referral:
-    """Accept the recommended pathway; for a strategy discussion or meeting, start the clock."""
+    """Accept the recommended pathway; for a strategy discussion or meeting, start the clock.
+
+    ``reasons`` answers the pack's reason rules by rule id (R000.1, R004.7)."""
     _check_decider(referral, by)
     referral = _locked(referral, expected_version, now)
     _awaiting(referral)
@@ -583,6 +588,7 @@ def referral_accept(
         pathway=Pathway(referral.recommended_pathway),
         decision=Referral.Decision.ACCEPTED,
         reason="",
+        reasons=reasons,
         triage_fields=triage_fields,
         by=by,
         now=now,
@@ -599,6 +605,7 @@ def referral_override(
     by: Professional,
     now: datetime,
     expected_version: int,
+    reasons: Mapping[str, str] | None = None,
     request: HttpRequest | None = None,
 ) -> Referral:
     """Choose another pathway than the recommendation; the reason is kept with the record."""
@@ -620,6 +627,7 @@ def referral_override(
         pathway=Pathway(pathway),
         decision=Referral.Decision.OVERRIDDEN,
         reason=reason.strip(),
+        reasons=reasons,
         triage_fields=triage_fields,
         by=by,
         now=now,

@@ -17,11 +17,13 @@ from convene.people.selectors import sees_whole_caseload
 from convene.policy.explain_text import explanation_to_dict
 from convene.referrals.forms import TriageForm
 from convene.referrals.models import Referral
+from convene.referrals.reasons import reasons_still_asked
 from convene.referrals.selectors import (
     may_decide_and_convene,
     may_record_referrals,
     referral_children,
     referral_convene_clock,
+    referral_triage_clock,
     referrals_visible_to,
     triage_preview,
 )
@@ -103,9 +105,11 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "referral": referral,
             "children": referral_children(referral=referral),
             "clock": clock,
+            "triage_clock": referral_triage_clock(referral=referral),
             "explanation": referral.explanation or {},
             "discussions": referral.discussions.select_related("chair").order_by("starts_at", "pk"),
             "may_decide": may_decide_and_convene(user=user),
+            "reasons": referral.reasons.select_related("recorded_by"),
             "now": timezone.now(),
         },
     )
@@ -122,9 +126,12 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         _audit_view(request, user, referral, "the triage")
     recommended = referral.recommended_pathway
+    preview = triage_preview(referral=referral, now=timezone.now())
+    asked = reasons_still_asked(referral, preview.explanation)
     form = TriageForm(
         request.POST or None,
         recommended=recommended,
+        asked=asked,
         initial={"version": referral.version, "pathway": recommended or None},
     )
     if request.method == "POST" and form.is_valid():
@@ -136,6 +143,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
+                    reasons=form.reasons,
                     request=request,
                 )
             else:
@@ -146,6 +154,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
+                    reasons=form.reasons,
                     request=request,
                 )
         except NotAllowed as error:
@@ -159,6 +168,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                 form = TriageForm(
                     {**request.POST.dict(), "version": referral.version},
                     recommended=referral.recommended_pathway,
+                    asked=asked,
                 )
                 form.is_valid()
                 form.add_error(None, error.message)

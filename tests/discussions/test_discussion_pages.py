@@ -288,6 +288,20 @@ def test_my_work_lists_each_queue_most_urgent_first(client, people, referral_for
     assert "Upcoming discussions (1)" in html
 
 
+def test_R002_2_my_work_shows_every_untriaged_concern_on_its_clock(client, people, referral_for):
+    now = timezone.now()
+    hour_ago = now - timedelta(hours=1)
+    waiting = referral_for(now=now, received_at=hour_ago)
+    urgent = referral_for(now=now, received_at=hour_ago, immediate_risk=True)
+    client.force_login(people["bob"])  # a team manager of the partnership
+    html = client.get("/my-work/").content.decode()
+    row = html[html.index(urgent.reference) :]
+    assert "Convene by" in row[: row.index("</tr>")]
+    row = html[html.index(waiting.reference) :]
+    assert "Triage by" in row[: row.index("</tr>")]
+    assert "No clock running" not in html
+
+
 def test_my_work_is_for_social_care(client, people):
     client.force_login(people["carol"])
     assert client.get("/my-work/").status_code == 403

@@ -151,3 +151,27 @@ def test_the_id_must_match_the_file_name(fixtures_dir):
 def test_every_bad_fixture_is_refused(fixtures_dir):
     for path in sorted((fixtures_dir / "bad").glob("*.toml")):
         assert check_file(path), f"{path.name} loaded without a problem"
+
+
+def test_R002_1_R004_1_R004_6_a_pathway_ending_the_duty_to_convene_never_wins_when_urgent(
+    fixtures_dir,
+):
+    # Issue 11: a pathway that ends the duty to convene (trigger meeting, HRPM
+    # consideration, no strategy discussion) must not win for a case that a
+    # same-day or immediate-risk rule also matches.
+    errors = problems(fixtures_dir, "duty_ended_when_urgent")
+    found = {(e.rule_id, e.key) for e in errors}
+    assert found == {
+        ("duty_ended_when_urgent.missing", "applies_when"),
+        ("duty_ended_when_urgent.no_review", "applies_when"),
+    }
+    messages = " ".join(e.message for e in errors)
+    assert "england.convene.immediate_risk" in messages
+    assert "duty_ended_when_urgent.same_day_injury" in messages
+    assert "immediate_risk = True" in messages
+    assert all(e.file.endswith("duty_ended_when_urgent.toml") for e in errors)
+
+
+def test_R002_1_R004_6_a_pathway_keeping_out_urgent_cases_loads(fixtures_dir):
+    assert check_file(fixtures_dir / "good" / "duty_kept.toml") == []
+    load_pack_file(fixtures_dir / "good" / "duty_kept.toml")

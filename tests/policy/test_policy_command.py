@@ -103,3 +103,35 @@ def test_explain_reports_bad_facts(tmp_path):
 def test_explain_reports_a_missing_facts_file(tmp_path):
     with pytest.raises(CommandError, match="cannot read"):
         run("explain", "halton", "--facts", str(tmp_path / "nope.json"))
+
+
+def test_R004_6_R002_1_explain_missing_episode_with_immediate_risk(tmp_path):
+    # Issue 11: the strategy discussion and its same-day timescale stand, and the
+    # explanation also advises the trigger meeting for the missing episode.
+    path = tmp_path / "facts.json"
+    facts = {**FACTS, "categories": ["missing_episode"], "events": {}}
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "Pathway recommended: strategy_discussion" in out
+    assert "convene: due 2026-03-07T23:59:59+00:00  [halton.convene.immediate_risk]" in out
+    assert "Also advised (trigger_meeting): " in out
+    assert "[halton.advice.missing_trigger_meeting]" in out
+    data = json.loads(run("explain", "halton", "--facts", str(path), "--json")[0])
+    assert [a["rule_id"] for a in data["advice"]] == ["halton.advice.missing_trigger_meeting"]
+    alone = {**facts, "immediate_risk": False}
+    path.write_text(json.dumps(alone), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "Pathway recommended: trigger_meeting" in out
+    assert "Also advised" not in out
+
+
+def test_R000_1_R004_7_explain_shows_the_reasons_asked_and_interpretations(tmp_path):
+    path = tmp_path / "facts.json"
+    facts = {**FACTS, "categories": ["cse"], "aged_18_or_over": True, "events": {}}
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "Reason to record before deciding: Why go on with a strategy discussion" in out
+    assert "[england.reason.aged_18_or_over]" in out
+    assert "[halton.reason.exploitation_not_screened]" in out
+    # A local reading of the guidance is shown with the rule (issue 11, point 8).
+    assert "    reading: The procedure says these follow 'locally determined timescales'" in out

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from convene.people.vocab import LegalStatus, Role
+from convene.people.vocab import ConcernCategory, LegalStatus, Role
 from convene.policy import engine
 from convene.policy.explanation import explain
 from convene.policy.vocab import (
@@ -44,6 +44,27 @@ def test_R000_1_R001_1_R002_1_significant_harm_gets_a_strategy_discussion_whatev
     assert recommendation.pathway is Pathway.STRATEGY_DISCUSSION
     assert recommendation.rule_id == "england.pathway.strategy_discussion"
     assert "because significant harm suspected" in recommendation.reasons
+
+
+@pytest.mark.parametrize(
+    "urgent",
+    [
+        {"immediate_risk": True},
+        {"categories": {ConcernCategory.SERIOUS_PHYSICAL_INJURY}},
+        {"categories": {ConcernCategory.SERIOUS_NEGLECT}},
+        {"categories": {ConcernCategory.PENETRATIVE_SEXUAL}},
+    ],
+)
+def test_R002_1_R004_1_urgent_concerns_are_always_reasonable_cause(england, make_facts, urgent):
+    # Even when the threshold box was left unticked, the duty to convene stands.
+    facts = make_facts(significant_harm_suspected=False, **urgent)
+    recommendation = engine.recommend_pathway(england, facts)
+    assert recommendation.pathway is Pathway.STRATEGY_DISCUSSION
+    assert recommendation.rule_id == "england.pathway.urgent_strategy_discussion"
+    plain = make_facts(significant_harm_suspected=False)
+    assert engine.recommend_pathway(england, plain).rule_id == (
+        "england.pathway.no_strategy_discussion"
+    )
 
 
 def test_R002_2_immediate_risk_same_day_even_on_saturday(england, make_facts):
@@ -163,4 +184,31 @@ def test_england_does_not_include_the_2014_standard(england, make_facts):
     assert [pack_id for pack_id, _ in england.lineage] == ["england"]
     events = {StartEvent.DISCUSSION_HELD: at("2026-03-04T14:00:00+00:00")}
     clocks = {d.clock for d in engine.deadlines(england, make_facts(), events=events)}
-    assert clocks == {ClockKind.CONVENE}
+    # Issue 11: every concern is on a clock from receipt; triage is the England default.
+    assert clocks == {ClockKind.CONVENE, ClockKind.TRIAGE}
+
+
+def test_R002_2_every_concern_has_a_triage_clock_a_convene_default(england, make_facts):
+    facts = make_facts(received_at="2026-03-06T16:30:00+00:00")  # a Friday
+    deadline = governing(engine.deadlines(england, facts, events={}), ClockKind.TRIAGE)
+    assert deadline.rule_id == "england.triage"
+    assert deadline.due_at.isoformat() == "2026-03-09T23:59:59+00:00"  # end of Monday
+    assert deadline.basis is Basis.DEFAULT
+    assert "not statutory" in deadline.summary
+
+
+def test_R002_2_R004_8_a_late_triage_escalates_to_the_team_manager_then_head_of_service(
+    england, make_facts
+):
+    steps = engine.escalation_levels(england, ClockKind.TRIAGE, on=make_facts().reference_date)
+    assert [(s.rule_id, s.roles, s.after_working_days) for s in steps] == [
+        ("england.escalation.triage", (Role.TEAM_MANAGER,), 0),
+        ("england.escalation.triage", (Role.HEAD_OF_SERVICE,), 1),
+    ]
+
+
+def test_R000_1_someone_18_or_older_is_asked_for_a_reason(england, make_facts):
+    [asked] = engine.reasons_asked(england, make_facts(aged_18_or_over=True))
+    assert asked.rule_id == "england.reason.aged_18_or_over"
+    assert "18 or older" in asked.question
+    assert engine.reasons_asked(england, make_facts()) == []

@@ -125,22 +125,63 @@ def test_R004_5_no_review_discussion_without_new_information(halton, make_facts)
     assert engine.recommend_pathway(halton, with_news).pathway is Pathway.STRATEGY_DISCUSSION
 
 
-def test_R004_6_missing_episode_trigger_meeting_never_a_strategy_discussion_clock(
+def test_R004_6_missing_episode_alone_goes_to_the_trigger_meeting_with_no_convene_clock(
     halton, make_facts
 ):
-    facts = make_facts(categories={ConcernCategory.MISSING_EPISODE}, immediate_risk=True)
+    facts = make_facts(categories={ConcernCategory.MISSING_EPISODE})
     recommendation = engine.recommend_pathway(halton, facts)
     assert recommendation.pathway is Pathway.TRIGGER_MEETING
     assert recommendation.rule_id == "halton.pathway.missing_trigger_meeting"
     assert convene(halton, facts) == (None, [])
     assert not [a for a in engine.awaiting(halton, facts, events={}) if a.clock == "convene"]
+    assert engine.advice(halton, facts) == []
     # The manager may still choose a strategy discussion; then its clock runs.
     chosen = make_facts(
-        categories={ConcernCategory.MISSING_EPISODE},
-        immediate_risk=True,
-        pathway=Pathway.STRATEGY_DISCUSSION,
+        categories={ConcernCategory.MISSING_EPISODE}, pathway=Pathway.STRATEGY_DISCUSSION
     )
-    assert convene(halton, chosen)[0].rule_id == "halton.convene.immediate_risk"
+    requested = {StartEvent.DISCUSSION_REQUESTED: at(SATURDAY)}
+    assert convene(halton, chosen, requested)[0].rule_id == "halton.convene.standard"
+
+
+@pytest.mark.parametrize(
+    ("harm", "same_day_rule"),
+    [
+        ({"immediate_risk": True}, "halton.convene.immediate_risk"),
+        (
+            {
+                "categories": {ConcernCategory.PENETRATIVE_SEXUAL},
+                "forensic_evidence_needed": True,
+            },
+            "halton.convene.penetrative_sexual_abuse",
+        ),
+        (
+            {"categories": {ConcernCategory.SERIOUS_PHYSICAL_INJURY}},
+            "halton.convene.immediate_risk",
+        ),
+        ({"categories": {ConcernCategory.SERIOUS_NEGLECT}}, "halton.convene.immediate_risk"),
+        ({"categories": {ConcernCategory.PHYSICAL}}, "halton.convene.standard"),
+    ],
+)
+def test_R004_6_R002_1_R004_1_a_missing_episode_never_outranks_significant_harm(
+    halton, make_facts, harm, same_day_rule
+):
+    # Before issue 11 any missing episode went to the trigger meeting, even at
+    # immediate risk; now the strategy discussion and its timescale stand.
+    harm = dict(harm)
+    categories = {ConcernCategory.MISSING_EPISODE, *harm.pop("categories", set())}
+    facts = make_facts(received_at=SATURDAY, categories=categories, **harm)
+    recommendation = engine.recommend_pathway(halton, facts)
+    assert recommendation.pathway is Pathway.STRATEGY_DISCUSSION
+    assert "halton.pathway.missing_trigger_meeting" not in recommendation.reasons
+    first, _ = convene(halton, facts, {StartEvent.DISCUSSION_REQUESTED: at(SATURDAY)})
+    assert first.rule_id == same_day_rule
+    if same_day_rule != "halton.convene.standard":
+        assert first.due_at.isoformat() == "2026-03-07T23:59:59+00:00"
+    # ...and the explanation also advises the trigger meeting for the missing episode.
+    [advice] = engine.advice(halton, facts)
+    assert advice.rule_id == "halton.advice.missing_trigger_meeting"
+    assert advice.also is Pathway.TRIGGER_MEETING
+    assert explain(halton, facts, events={}).advice == (advice,)
 
 
 def test_R004_7_exploitation_rated_high_gets_a_strategy_discussion(halton, make_facts):
@@ -164,8 +205,12 @@ def test_R004_7_R004_4_high_exploitation_with_several_agencies_strategy_meeting(
     recommendation = engine.recommend_pathway(halton, facts)
     assert recommendation.pathway is Pathway.STRATEGY_MEETING
     assert recommendation.rule_id == "halton.pathway.exploitation_high_multi_agency"
-    # The HIGH rating outranks the missing-episode pathway, and the reasons say so.
-    assert any("halton.pathway.missing_trigger_meeting" in r for r in recommendation.reasons)
+    # Exploitation is a concern besides the missing episode, so the trigger meeting is
+    # not a pathway here (issue 11): it is advised as well as the strategy meeting.
+    assert not any("halton.pathway.missing_trigger_meeting" in r for r in recommendation.reasons)
+    assert [a.rule_id for a in engine.advice(halton, facts)] == [
+        "halton.advice.missing_trigger_meeting"
+    ]
 
 
 def test_R004_8_social_care_not_convening_partners_told_then_head_of_service(halton, make_facts):
@@ -195,3 +240,15 @@ def test_R004_3_halton_explains_its_reading_of_three_days(halton, make_facts):
     [rule] = [r for r in explanation.rules if r.rule_id == "halton.convene.standard"]
     assert rule.citation.requirements == ("R004.3",)
     assert "working days" in rule.interpretation
+
+
+def test_R004_7_cse_or_cce_not_screened_asks_for_a_reason_before_triage(halton, make_facts):
+    for category in (ConcernCategory.CSE, ConcernCategory.CCE):
+        [asked] = engine.reasons_asked(halton, make_facts(categories={category}))
+        assert asked.rule_id == "halton.reason.exploitation_not_screened"
+        assert asked.citation.requirements == ("R004.7",)
+    screened = make_facts(
+        categories={ConcernCategory.CSE}, exploitation_rating=ExploitationRating.LOW
+    )
+    assert engine.reasons_asked(halton, screened) == []
+    assert engine.reasons_asked(halton, make_facts()) == []

@@ -81,9 +81,10 @@ def test_every_pathway_rule_through_the_api(
     assert (decided["convene_by"] is not None) is convenes
 
 
-def test_R004_6_missing_episode_through_the_api_never_starts_a_clock(
+def test_R004_6_R002_1_missing_episode_at_immediate_risk_through_the_api_keeps_the_clock(
     api, people, partnership, agencies
 ):
+    # Before issue 11 this was recommended the trigger meeting and closed with no clock.
     child = ChildFactory(partnership=partnership)
     body = api.post(
         "",
@@ -91,6 +92,44 @@ def test_R004_6_missing_episode_through_the_api_never_starts_a_clock(
             [child.pk], agencies, categories=["missing_episode"], facts={"immediate_risk": True}
         ),
         user=people["tom"],
+    ).json()
+    assert body["triage"]["recommended_pathway"] == "strategy_discussion"
+    assert [a["rule_id"] for a in body["triage"]["explanation"]["advice"]] == [
+        "halton.advice.missing_trigger_meeting"
+    ]
+    decided = api.post(
+        f"/{body['id']}/accept", json={"expected_version": 1}, user=people["bob"]
+    ).json()
+    assert decided["status"] == "triaged"
+    assert decided["triage"]["convene_by"] is not None
+
+
+def test_R002_2_a_referral_recorded_through_the_api_is_on_a_clock_from_receipt(
+    api, people, partnership, agencies
+):
+    child = ChildFactory(partnership=partnership)
+    urgent = api.post(
+        "", json=_payload([child.pk], agencies, facts={"immediate_risk": True}), user=people["tom"]
+    ).json()
+    assert urgent["status"] == "awaiting_triage"
+    assert urgent["triage"]["convene_by"] is not None
+    assert urgent["triage"]["convene_clock_state"] == "pending"
+    assert urgent["triage"]["triage_by"] is None
+    other = api.post("", json=_payload([child.pk], agencies), user=people["tom"]).json()
+    assert other["triage"]["convene_by"] is None
+    assert other["triage"]["triage_clock_state"] == "pending"
+    decided = api.post(
+        f"/{other['id']}/accept", json={"expected_version": 1}, user=people["bob"]
+    ).json()
+    assert decided["triage"]["triage_clock_state"] == "met"
+
+
+def test_R004_6_missing_episode_alone_through_the_api_never_starts_a_clock(
+    api, people, partnership, agencies
+):
+    child = ChildFactory(partnership=partnership)
+    body = api.post(
+        "", json=_payload([child.pk], agencies, categories=["missing_episode"]), user=people["tom"]
     ).json()
     assert body["triage"]["recommended_pathway"] == "trigger_meeting"
     decided = api.post(

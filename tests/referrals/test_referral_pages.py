@@ -379,3 +379,16 @@ def test_the_referrals_list_filters_by_status(client, people, referral_for, acce
     assert waiting.reference in html
     assert decided.reference not in html
     assert "Record a concern" not in html
+
+
+def test_R004_6_R002_1_triage_page_keeps_the_same_day_discussion_and_advises_the_trigger_meeting(
+    client, people, referral_for
+):
+    referral = referral_for(categories=["missing_episode"], immediate_risk=True)
+    client.force_login(people["bob"])
+    html = client.get(f"/referrals/{referral.pk}/triage/").content.decode()
+    assert "Same day: Immediate risk of harm" in html
+    assert "Also advised: Trigger meeting (missing episode)." in html
+    assert "halton.advice.missing_trigger_meeting" in html
+    html = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Also advised: Trigger meeting (missing episode)." in html

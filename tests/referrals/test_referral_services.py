@@ -61,9 +61,10 @@ def test_every_pathway_rule_through_referral_triage_and_accept(
     assert (referral_convene_clock(referral=referral) is not None) is convenes
 
 
-def test_R004_6_missing_episode_never_starts_a_strategy_discussion_clock(referral_for, people):
-    # Even at immediate risk, a missing episode goes to the trigger meeting in Halton.
-    referral = referral_for(categories=["missing_episode"], immediate_risk=True)
+def test_R004_6_missing_episode_alone_never_starts_a_strategy_discussion_clock(
+    referral_for, people
+):
+    referral = referral_for(categories=["missing_episode"])
     assert referral.recommended_pathway == Pathway.TRIGGER_MEETING
     assert referral.recommended_due_at is None
 
@@ -73,7 +74,27 @@ def test_R004_6_missing_episode_never_starts_a_strategy_discussion_clock(referra
 
     assert referral.status == Referral.Status.CLOSED
     assert "Trigger meeting" in referral.closed_reason
-    assert Clock.objects.count() == 0
+    assert referral_convene_clock(referral=referral) is None
+
+
+def test_R004_6_R002_1_R004_1_missing_episode_at_immediate_risk_keeps_the_same_day_discussion(
+    referral_for, people
+):
+    # Before issue 11 this went to the trigger meeting and closed with no clock.
+    referral = referral_for(categories=["missing_episode"], immediate_risk=True)
+    assert referral.recommended_pathway == Pathway.STRATEGY_DISCUSSION
+    assert referral.recommended_due_at.date() == RECEIVED.date()
+    advice = referral.explanation["advice"]
+    assert [a["rule_id"] for a in advice] == ["halton.advice.missing_trigger_meeting"]
+
+    referral = referral_accept(
+        referral=referral, by=people["bob"], now=NOW, expected_version=referral.version
+    )
+
+    assert referral.status == Referral.Status.TRIAGED
+    clock = referral_convene_clock(referral=referral)
+    assert clock.rule_id == "halton.convene.immediate_risk"
+    assert clock.started_at == RECEIVED
 
 
 def test_R004_1_immediate_risk_clock_is_due_the_same_day(referral_for, people):
@@ -200,7 +221,12 @@ def test_stale_accept_is_refused_and_changes_nothing(referral_for, people):
     referral.refresh_from_db()
     assert referral.version == 2
     assert referral.status == Referral.Status.AWAITING_TRIAGE
-    assert Clock.objects.count() == 0
+    # Issue 11: the corrected answers put it on its same-day clock from receipt (and
+    # waived the triage clock); the refused accept changed neither.
+    assert [(c.kind, c.state) for c in Clock.objects.order_by("pk")] == [
+        ("triage", "waived"),
+        ("convene", "pending"),
+    ]
 
 
 def test_a_referral_is_triaged_once(referral_for, people):
@@ -208,7 +234,8 @@ def test_a_referral_is_triaged_once(referral_for, people):
     referral_accept(referral=referral, by=people["bob"], now=NOW, expected_version=1)
     with pytest.raises(Conflict, match="already been triaged by Bob Bennett"):
         referral_accept(referral=referral, by=people["dina"], now=NOW, expected_version=2)
-    assert Clock.objects.count() == 1
+    assert Clock.objects.filter(kind="convene").count() == 1
+    assert Clock.objects.get(kind="triage").met_at == NOW  # issue 11: met once, by Bob
 
 
 @pytest.mark.parametrize("who", ["alice", "tom", "ivy", "carol"])
