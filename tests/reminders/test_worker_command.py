@@ -117,6 +117,7 @@ def test_worker_on_an_empty_database_does_nothing_wrong():
         "recovered": 0,
         "retried": 0,
         "failed": 0,
+        "withdrawn": 0,
     }
 
 
