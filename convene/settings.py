@@ -163,7 +163,13 @@ CONVENE_SWEEP_SECONDS = env_int("CONVENE_SWEEP_SECONDS", 60, minimum=1)
 CONVENE_PERIODIC_TASKS = {
     "convene.clocks.tasks.sweep": CONVENE_SWEEP_SECONDS,
     "convene.reminders.tasks.prune_task_results": 24 * 60 * 60,
+    "convene.reminders.tasks.recover_stale_tasks": 60,
 }
+# A task RUNNING for longer than this was left by a worker that died: it is queued again
+# (keep it above the longest task; running one twice is harmless, docs/decisions/0002), and
+# failed instead once it has been claimed CONVENE_TASK_MAX_CLAIMS times.
+CONVENE_TASK_STALE_SECONDS = env_int("CONVENE_TASK_STALE_SECONDS", 900, minimum=1)
+CONVENE_TASK_MAX_CLAIMS = env_int("CONVENE_TASK_MAX_CLAIMS", 3, minimum=1)
 # Emails: tries before a delivery is marked failed, the first back-off (doubling,
 # capped at an hour), and how long a claimed email is left to its sender before
 # another worker may treat it as in doubt (keep it well above EMAIL_TIMEOUT).

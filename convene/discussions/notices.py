@@ -1,4 +1,4 @@
-"""What invitees and the referrer are told, and when: composed here, sent by tasks after commit.
+"""What invitees and the referrer are told, and when: composed here, sent through the outbox.
 
 Emails and calendar entries name no child and carry no case detail: the
 recipient signs in to Convene for those (email is not a secure channel for
@@ -13,7 +13,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from django.conf import settings
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -161,24 +160,14 @@ def queue_notices(
     referrer: bool,
     previous: str = "",
 ) -> None:
-    """Send after the transaction commits, through the task queue: a rollback sends nothing."""
-    from convene.discussions import tasks  # the tasks import this module
+    """Decide the notices in the caller's transaction, through the outbox: a rollback sends
+    nothing, and the worker sends each once, with retries (convene.discussions.outbox)."""
+    from convene.discussions.outbox import notices_decide  # it imports this module
 
-    invitation_ids = [invitation.pk for invitation in invitations]
-    sequence = discussion.sequence
-    discussion_id = discussion.pk
-
-    def enqueue() -> None:
-        for invitation_id in invitation_ids:
-            tasks.send_invitation_notice.enqueue(
-                invitation_id=invitation_id,
-                notice=notice.value,
-                sequence=sequence,
-                previous=previous,
-            )
-        if referrer:
-            tasks.send_referrer_notice.enqueue(
-                discussion_id=discussion_id, notice=notice.value, sequence=sequence
-            )
-
-    transaction.on_commit(enqueue)
+    notices_decide(
+        discussion=discussion,
+        invitations=invitations,
+        notice=notice,
+        referrer=referrer,
+        previous=previous,
+    )

@@ -537,9 +537,10 @@ def discussion_cancel(
     if was_scheduled:
         queue_notices(
             discussion=discussion,
-            invitations=list(discussion.invitations.filter(sent_sequence__isnull=False)),
+            # Those told, or being told, of it: decided by the outbox.
+            invitations=list(discussion.invitations.select_related("professional")),
             notice=Notice.CANCELLATION,
-            referrer=discussion.referrer_notified_at is not None,
+            referrer=True,
         )
     return discussion
 

@@ -19,6 +19,7 @@ from convene.discussions.attendance import ChecklistItem, Status
 from convene.discussions.forms import CancelForm, ConveneForm, InviteForm, RespondForm, ScheduleForm
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import calendar_event
+from convene.discussions.outbox import invitation_deliveries, invitation_email_status
 from convene.discussions.services import (
     discussion_cancel,
     discussion_create,
@@ -229,6 +230,12 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = next((i for i in invitations if i.professional_id == user.pk), None)
     caseload = sees_whole_caseload(user=user)
     clock = referral_convene_clock(referral=discussion.referral) if caseload else None
+    if caseload:
+        emails = invitation_deliveries(discussion)
+        for invitation in invitations:
+            invitation.email_status = invitation_email_status(  # type: ignore[attr-defined]
+                invitation, emails.get(invitation.pk), discussion
+            )
     return render(
         request,
         "discussions/detail.html",

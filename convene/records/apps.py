@@ -8,4 +8,10 @@ class RecordsConfig(AppConfig):
 
     def ready(self) -> None:
         # Records' and versions' rules in the one access layer.
-        from convene.records import access  # noqa: F401
+        from convene.records import (
+            access,  # noqa: F401
+            outbox,
+        )
+
+        # The distribution's emails' hooks in the one outbox.
+        outbox.register()

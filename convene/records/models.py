@@ -381,7 +381,7 @@ class Confirmation(models.Model):
 
 class DistributionLog(models.Model):
     """One message about one version: queued in the transition's transaction, then sent (or
-    not, and why) by a task once it has committed (``convene.records.tasks``)."""
+    not, and why) through the outbox once it has committed (``convene.records.outbox``)."""
 
     class Kind(models.TextChoices):
         RECORD = "record", "Authorised record"
@@ -395,6 +395,13 @@ class DistributionLog(models.Model):
         # The recipient may no longer see what it carries (an inactive account, say):
         # checked when it is sent, against the same rule as the pages (core.access.can).
         NOT_ALLOWED = "not_allowed", "Not sent: they may not see the record"
+        # Not by email: a person recorded how, when and by whom they were told (R002.9).
+        TOLD = "told", "Told another way"
+
+    class ToldHow(models.TextChoices):
+        PHONE = "phone", "By phone"
+        SECURE_EMAIL = "secure_email", "By secure email"
+        IN_PERSON = "in_person", "In person"
 
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="deliveries")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -411,6 +418,17 @@ class DistributionLog(models.Model):
     queued_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A relevant agency that was not invited, added by the chair at distribution (R002.9).
+    agency = models.ForeignKey(
+        "people.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Told another way: how, when, by whom, and who recorded it.
+    told_how = models.CharField(max_length=20, choices=ToldHow.choices, blank=True)
+    told_at = models.DateTimeField(null=True, blank=True)
+    told_by = models.CharField(max_length=200, blank=True)
+    told_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["queued_at", "pk"]
@@ -419,6 +437,11 @@ class DistributionLog(models.Model):
                 condition=Q(outcome="sent", sent_at__isnull=False)
                 | (~Q(outcome="sent") & Q(sent_at__isnull=True)),
                 name="distribution_sent_at_when_sent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="told")
+                | Q(told_at__isnull=False, told_recorded_by__isnull=False, told_how__gt=""),
+                name="distribution_told_says_how_and_when",
             ),
         ]
 

@@ -10,7 +10,7 @@ version its form showed and is refused, with both versions, when stale.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -46,6 +46,7 @@ from convene.records.models import (
 from convene.records.models import (
     ProfessionalView as ViewRow,
 )
+from convene.records.outbox import distribution_decide
 from convene.records.pdf import render_pdf
 from convene.records.per_child import children_facts, children_in_care, follow_on_deadlines
 from convene.records.policy import (
@@ -58,6 +59,7 @@ from convene.records.policy import (
     shown_parts,
 )
 from convene.records.reconvened import meet_planned_reconvene
+from convene.records.told import distribution_agencies_check
 from convene.workdays import LONDON, london_date
 
 __all__ = [
@@ -1019,11 +1021,13 @@ def _queue(
     family_safe: bool,
     by: Professional,
     now: datetime,
+    agency: Agency | None = None,
 ) -> DistributionLog:
     return DistributionLog.objects.create(
         version=version,
         kind=kind,
         professional=professional,
+        agency=agency,
         recipient=recipient,
         email=email,
         family_safe=family_safe,
@@ -1041,15 +1045,22 @@ def _meet(discussion: Discussion, kind: ClockKind, *, at: datetime, by: Professi
 
 @transaction.atomic
 def record_distribute(
-    *, record: Record, by: Professional, now: datetime, request: HttpRequest | None = None
+    *,
+    record: Record,
+    by: Professional,
+    now: datetime,
+    agencies: Sequence[Agency] = (),
+    request: HttpRequest | None = None,
 ) -> list[DistributionLog]:
-    """Send the authorised version to every attendee (R002.8) and the outcome to the referrer
-    and to the agencies invited but absent (R002.9); meet both clocks at ``now``.
+    """Send the authorised version to every attendee (R002.8) and the outcome to the referrer,
+    to the agencies invited but absent and to the relevant ``agencies`` the chair adds that
+    were not invited (R002.9); meet the distribution clock at ``now``.
 
-    The messages are queued here and sent by a task once this commits
-    (``convene.records.tasks``), so a failed transaction sends nothing. A
-    corrected version goes to the attendees again; the outcome goes again only
-    when the decision changed.
+    The emails are decided here, through the outbox (``convene.records.outbox``),
+    so a failed transaction sends nothing; the "outcome notified" clock is met
+    when the last outcome notice has actually gone, or someone records how they
+    told that person (``convene.records.told``). A corrected version goes to the
+    attendees again; the outcome goes again only when the decision changed.
     """
     _aware(now, "now")
     record = _lock(record)
@@ -1059,6 +1070,7 @@ def record_distribute(
     version = _latest(record)
     if version.distributed_at is not None or discussion.state != State.AUTHORISED:
         raise Conflict(f"Version {version.number} has already been distributed")
+    added = distribution_agencies_check(discussion=discussion, agencies=agencies)
     logs: list[DistributionLog] = []
     attendance = list(version.attendance.select_related("professional"))
     for row in attendance:
@@ -1109,14 +1121,26 @@ def record_distribute(
                         now=now,
                     )
                 )
+    for agency in added:
+        logs.append(
+            _queue(
+                version,
+                kind=DistributionLog.Kind.OUTCOME,
+                professional=None,
+                agency=agency,
+                recipient=agency.name,
+                email=agency.email,
+                family_safe=False,
+                by=by,
+                now=now,
+            )
+        )
     updated = RecordVersion.objects.filter(pk=version.pk, distributed_at__isnull=True).update(
         distributed_at=now, distributed_by=by
     )
     if updated != 1:
         raise Conflict(f"Version {version.number} has already been distributed")
     _meet(discussion, ClockKind.RECORD_DISTRIBUTED, at=now, by=by)
-    if tell_outcome:
-        _meet(discussion, ClockKind.OUTCOME_NOTIFIED, at=now, by=by)
     _set_state(discussion, State.DISTRIBUTED, by)
     _event(
         record,
@@ -1139,11 +1163,7 @@ def record_distribute(
         by=by,
         request=request,
     )
-    queued = [log.pk for log in logs if log.outcome == DistributionLog.Outcome.QUEUED]
-    if queued:
-        from convene.records import tasks
-
-        transaction.on_commit(lambda: [tasks.send_delivery.enqueue(log_id=pk) for pk in queued])
+    distribution_decide(logs=logs, version=version, now=now)
     return logs
 
 

@@ -28,6 +28,9 @@ class Delivery(models.Model):
         SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # No longer wanted when its turn came (a later change superseded it, or the
+        # recipient may no longer see what it carries): never sent, never retried.
+        WITHDRAWN = "withdrawn", "Not sent: no longer needed"
 
     # The idempotency key: the Message-ID of the email is made from it when the
     # delivery is decided, so every attempt at one delivery carries the same id.
@@ -62,6 +65,10 @@ class Delivery(models.Model):
     subject = models.CharField(max_length=200)
     body = models.TextField()
     link = models.CharField(max_length=300, blank=True)
+    # What every attempt attaches: content (a calendar file, base64) or where to rebuild
+    # it from deterministically (a record version's PDF), see convene.reminders.outbox.
+    attachments = models.JSONField(default=list, blank=True)
+    reply_to = models.EmailField(blank=True)
     decided_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -87,8 +94,11 @@ class Delivery(models.Model):
                 name="delivery_once_per_source_kind_channel_recipient",
             ),
             models.CheckConstraint(
-                condition=Q(recipient__isnull=False) | Q(recipient_agency__isnull=False),
-                name="delivery_has_recipient",
+                # An email may go to an address alone (a referrer outside the partnership).
+                condition=Q(recipient__isnull=False)
+                | Q(recipient_agency__isnull=False)
+                | Q(channel="email"),
+                name="delivery_has_recipient_or_address",
             ),
             models.CheckConstraint(
                 condition=Q(channel="email", to_address__gt="")

@@ -32,8 +32,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from convene.audit.services import audit_sent
 from convene.people.models import Agency, Partnership, Professional
 from convene.reminders.models import Delivery, PeriodicRun
+from convene.reminders.outbox import attachments_of, email_kinds
 
 __all__ = [
     "SendReport",
@@ -41,6 +43,7 @@ __all__ = [
     "deliveries_send",
     "delivery_email",
     "delivery_retry",
+    "new_delivery",
     "notifications_mark_read",
     "periodic_enqueue_due",
     "retry_delay",
@@ -63,6 +66,7 @@ class SendReport:
     recovered: int = 0  # in doubt, and the back end confirmed it had gone: not resent
     retried: int = 0  # failed this time, to be tried again later
     failed: int = 0  # failed for the last time
+    withdrawn: int = 0  # no longer wanted when its turn came: not sent
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -70,6 +74,7 @@ class SendReport:
             "recovered": self.recovered,
             "retried": self.retried,
             "failed": self.failed,
+            "withdrawn": self.withdrawn,
         }
 
 
@@ -78,7 +83,8 @@ def _message_domain() -> str:
     return domain.strip(" >") or "convene.invalid"
 
 
-def _new_delivery(**fields: Any) -> Delivery:
+def new_delivery(**fields: Any) -> Delivery:
+    """An unsaved delivery with its idempotency key and Message-ID, fixed from now on."""
     key = uuid.uuid4()
     return Delivery(key=key, message_id=f"<{key}@{_message_domain()}>", **fields)
 
@@ -125,7 +131,7 @@ def deliveries_decide(
         if (channel, recipient_key) in existing:
             return
         existing.add((channel, recipient_key))
-        rows.append(_new_delivery(channel=channel, recipient_key=recipient_key, **common, **fields))
+        rows.append(new_delivery(channel=channel, recipient_key=recipient_key, **common, **fields))
 
     for person in professionals:
         if not person.is_active:
@@ -205,10 +211,45 @@ def _delivery_claim(*, now: datetime) -> tuple[Delivery, bool] | None:
 
 
 def _delivery_record_sent(delivery: Delivery, *, now: datetime) -> None:
+    """Record it sent and, in the same transaction, what leaving means (audit, state, clocks)."""
+    stamp = _stamp(now)
     with transaction.atomic():
-        Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
-            state=Delivery.State.SENT, sent_at=_stamp(now), next_attempt_at=None
+        recorded = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+            state=Delivery.State.SENT, sent_at=stamp, next_attempt_at=None
         )
+        if recorded:
+            delivery.state, delivery.sent_at = Delivery.State.SENT, stamp
+            kind = email_kinds(delivery.kind)
+            if kind is not None:
+                kind.on_sent(delivery, stamp)
+            else:
+                _audit_left(delivery)
+
+
+def _audit_left(delivery: Delivery) -> None:
+    """A reminder or escalation notice has left: audited against what it is about."""
+    source = delivery.source
+    if source is None:
+        return
+    name = str(delivery.recipient or delivery.recipient_agency or "")
+    audit_sent(
+        obj=source,
+        children=(),
+        what=f'"{delivery.subject}"',
+        to_name=name,
+        to_email=delivery.to_address,
+    )
+
+
+def _delivery_withdraw(delivery: Delivery, reason: str, *, now: datetime) -> None:
+    with transaction.atomic():
+        withdrawn = Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+            state=Delivery.State.WITHDRAWN, next_attempt_at=None, last_error=reason[:_MAX_ERROR]
+        )
+        kind = email_kinds(delivery.kind)
+        if withdrawn and kind is not None:
+            delivery.state, delivery.last_error = Delivery.State.WITHDRAWN, reason
+            kind.on_withdrawn(delivery, _stamp(now))
 
 
 def _delivery_record_failure(delivery: Delivery, error: BaseException, *, now: datetime) -> bool:
@@ -228,6 +269,10 @@ def _delivery_record_failure(delivery: Delivery, error: BaseException, *, now: d
                 next_attempt_at=None,
                 last_error=message[:_MAX_ERROR],
             )
+            kind = email_kinds(delivery.kind)
+            if kind is not None:
+                delivery.last_error = message[:_MAX_ERROR]
+                kind.on_failed(delivery, stamp)
         else:
             rows.update(
                 state=Delivery.State.PENDING,
@@ -239,14 +284,18 @@ def _delivery_record_failure(delivery: Delivery, error: BaseException, *, now: d
 
 def delivery_email(delivery: Delivery, connection: BaseEmailBackend) -> EmailMessage:
     """The email of a delivery; every attempt builds the same one, Message-ID included."""
-    return EmailMessage(
+    message = EmailMessage(
         subject=delivery.subject,
         body=delivery.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
+        reply_to=[delivery.reply_to] if delivery.reply_to else None,
         headers={"Message-ID": delivery.message_id, "X-Convene-Delivery": str(delivery.key)},
         connection=connection,
     )
+    for attachment in attachments_of(delivery):
+        message.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return message
 
 
 def deliveries_send(
@@ -269,6 +318,13 @@ def deliveries_send(
             break
         handled += 1
         delivery, in_doubt = claim
+        kind = email_kinds(delivery.kind)
+        reason = kind.withdraw_reason(delivery) if kind is not None else ""
+        if reason and not (in_doubt and callable(confirm) and confirm(delivery.message_id)):
+            logger.info("Delivery %s withdrawn: %s", delivery.pk, reason)
+            _delivery_withdraw(delivery, reason, now=now)
+            report.withdrawn += 1
+            continue
         if in_doubt and callable(confirm) and confirm(delivery.message_id):
             logger.info("Delivery %s was sent before the worker stopped: recorded", delivery.pk)
             _delivery_record_sent(delivery, now=now)

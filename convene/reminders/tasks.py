@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
+from convene.reminders.recovery import tasks_recover_stale
 from convene.reminders.services import deliveries_send
 
 
@@ -28,3 +29,9 @@ def prune_task_results() -> int:
         verbosity=0,
     )
     return before - DBTaskResult.objects.count()
+
+
+@task()
+def recover_stale_tasks() -> dict[str, int]:
+    """Every minute: tasks a dead worker left RUNNING go back in the queue (or fail)."""
+    return tasks_recover_stale(now=timezone.now()).as_dict()

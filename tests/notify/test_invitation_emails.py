@@ -1,18 +1,23 @@
 """Invitations by email with an iCalendar attachment; updates, cancellations, the referrer's
-preparation checklist (R003.4). Everything is sent after commit through the task queue."""
+preparation checklist (R003.4). Everything is decided in the change's transaction and sent
+through the outbox (convene.discussions.outbox)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from icalendar import Calendar
 
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import MAILER
 from convene.discussions.models import Invitation
+from convene.discussions.notices import Notice
+from convene.discussions.outbox import notices_decide
 from convene.discussions.services import discussion_cancel, discussion_reschedule
-from convene.discussions.tasks import send_invitation_notice
+from convene.reminders.models import Delivery
+from convene.reminders.services import deliveries_send
 from tests.convening import NOW, scheduled_discussion
 
 pytestmark = pytest.mark.django_db
@@ -162,23 +167,28 @@ def test_newly_invited_people_get_an_invitation_not_an_update(
     assert message.subject.startswith("Invitation:")
 
 
+def _decide_and_send(discussion, invitation, notice):
+    notices_decide(discussion=discussion, invitations=[invitation], notice=notice, referrer=False)
+    deliveries_send(now=timezone.now())
+    return Delivery.objects.filter(source_id=invitation.pk, channel="email").latest("pk")
+
+
 def test_a_notice_made_out_of_date_by_a_later_change_is_not_sent(convened, people, mailoutbox):
     mailoutbox.clear()
     invitation = convened.invitations.get(professional=people["carol"])
-    result = send_invitation_notice.call(
-        invitation_id=invitation.pk, notice="invitation", sequence=convened.sequence - 1
-    )
-    assert result == "superseded"
+    convened.sequence -= 1  # as it was before a change that has since committed
+    delivery = _decide_and_send(convened, invitation, Notice.INVITATION)
+    assert delivery.state == Delivery.State.WITHDRAWN
+    assert delivery.last_error == "A later change to the discussion superseded it"
     assert mailoutbox == []
 
 
 def test_a_notice_already_sent_is_not_sent_twice(convened, people, mailoutbox):
     mailoutbox.clear()
     invitation = convened.invitations.get(professional=people["carol"])
-    result = send_invitation_notice.call(
-        invitation_id=invitation.pk, notice="invitation", sequence=convened.sequence
-    )
-    assert result == "already sent"
+    delivery = _decide_and_send(convened, invitation, Notice.UPDATE)
+    assert delivery.state == Delivery.State.WITHDRAWN
+    assert delivery.last_error == "Already sent"
     assert mailoutbox == []
 
 

@@ -74,7 +74,13 @@ def test_deciding_twice_adds_nothing_and_the_database_refuses_a_duplicate(
 def test_every_email_goes_once_with_its_stable_message_id(decided):
     with time_machine.travel(T0, tick=False):
         report = deliveries_send(now=T0)
-    assert report.as_dict() == {"sent": 2, "recovered": 0, "retried": 0, "failed": 0}
+    assert report.as_dict() == {
+        "sent": 2,
+        "recovered": 0,
+        "retried": 0,
+        "failed": 0,
+        "withdrawn": 0,
+    }
     assert sorted(m.to[0] for m in mail.outbox) == sorted(d.to_address for d in decided)
     sent = {m.extra_headers["Message-ID"] for m in mail.outbox}
     assert sent == {d.message_id for d in decided}
@@ -122,6 +128,7 @@ def test_a_failed_email_is_retried_with_back_off_then_marked_failed(decided, set
         "recovered": 0,
         "retried": 0,
         "failed": 0,
+        "withdrawn": 0,
     }
 
 

@@ -107,6 +107,7 @@ def test_worker_on_an_empty_database_does_nothing_wrong():
     assert set(DBTaskResult.objects.values_list("task_path", "status")) == {
         (SWEEP, "SUCCESSFUL"),
         ("convene.reminders.tasks.prune_task_results", "SUCCESSFUL"),
+        ("convene.reminders.tasks.recover_stale_tasks", "SUCCESSFUL"),
     }
     result = DBTaskResult.objects.get(task_path=SWEEP)
     assert result.return_value == {
@@ -117,6 +118,7 @@ def test_worker_on_an_empty_database_does_nothing_wrong():
         "recovered": 0,
         "retried": 0,
         "failed": 0,
+        "withdrawn": 0,
     }
 
 
