@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.apps import apps
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from convene.audit.chain import Anchor, Link, Verification, canonical_time, verify_chain
 from convene.audit.labels import audit_object_labels
 from convene.audit.models import CHAIN_COLUMNS, LOOKS, AuditEntry, chain_fields
-from convene.people.models import Child
+from convene.core.access import visible_set
+from convene.people.models import Child, Professional
 
 VERIFY_CHUNK = 5_000
 
@@ -36,12 +39,41 @@ class Look:
     what: str
 
 
-def audit_looks_at(*, child: Child, limit: int) -> list[Look]:
-    """The newest ``limit`` looks at this child's records, each saying which record it was.
+def audit_entries_readable_by(
+    entries: QuerySet[AuditEntry], *, user: Professional
+) -> QuerySet[AuditEntry]:
+    """Only the entries about something ``user`` may see themselves (docs/access.md).
 
-    The same callers as :func:`audit_viewers_of`; a constant number of queries.
+    An entry names its object by kind and id; for each kind among ``entries`` the
+    object must be in that kind's selector (``access.visible_set``), all in one
+    query, never row by row. A kind with no selector, or an object that no longer
+    exists, is not shown: the look at a restricted referral, a record's draft or
+    another agency's action would tell the reader that it exists.
     """
-    entries = list(audit_viewers_of(child=child)[:limit])
+    kinds = entries.order_by().values_list("object_type", flat=True).distinct()
+    readable = Q(object_type="")  # about the child only, whom the caller may see
+    for kind in kinds:
+        try:
+            model = apps.get_model(kind)
+        except (LookupError, ValueError):
+            continue
+        visible = visible_set(user=user, model=model)
+        if visible is None:
+            continue
+        ids = visible.order_by().annotate(_audit_id=Cast("pk", CharField())).values("_audit_id")
+        readable |= Q(object_type=kind, object_id__in=ids)
+    return entries.filter(readable)
+
+
+def audit_looks_at(*, child: Child, user: Professional, limit: int) -> list[Look]:
+    """The newest ``limit`` looks at this child's records that ``user`` may see, each saying
+    which record it was.
+
+    The same callers as :func:`audit_viewers_of`; a constant number of queries (one for
+    the kinds of record, one for the entries, one per kind for the labels).
+    """
+    readable = audit_entries_readable_by(audit_viewers_of(child=child), user=user)
+    entries = list(readable[:limit])
     labels = audit_object_labels(entries)
     return [Look(entry, labels.get((entry.object_type, entry.object_id), "")) for entry in entries]
 

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalation_may_act, escalations_visible_to
-from convene.core.access import READS, AccessAction, can, has_rule, in_selector, rule_for
+from convene.core.access import (
+    READS,
+    AccessAction,
+    can,
+    has_rule,
+    in_selector,
+    rule_for,
+    seen_through,
+)
 from convene.people.models import Professional
 
 
@@ -34,3 +42,7 @@ def _escalation_rule(user: Professional, action: AccessAction, escalation: Escal
     if not in_selector(escalations_visible_to, user=user, obj=escalation):
         return False  # nobody acts on what they may not see (the page answers 404)
     return action in READS or escalation_may_act(user=user, escalation=escalation)
+
+
+seen_through(Clock, clocks_visible_to)
+seen_through(Escalation, escalations_visible_to)

@@ -153,17 +153,21 @@ def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Professional, o
 
 
 _parents: dict[type[Model], Callable[[Any], Model]] = {}
+_part_paths: dict[type[Model], str] = {}
 
 
-def part_of(model: type[M], *, parent: Callable[[M], Model]) -> None:
+def part_of(model: type[M], *, parent: Callable[[M], Model], via: str | None = None) -> None:
     """Register ``can`` for a part of another record: it is read and changed as its parent is.
 
     For the rows that make up one record (a referral's children, a version's
     attendance, an enquiry's reviews, an action's updates): nobody may see or
     change a part of something they may not see or change, and there is no
-    second rule to keep in step with the parent's.
+    second rule to keep in step with the parent's. ``via`` names the foreign key
+    to the parent, so that ``visible_set`` can list the parts as one query too.
     """
     _parents[model] = parent
+    if via is not None:
+        _part_paths[model] = via
 
     def rule(user: Professional, action: AccessAction, obj: Any) -> bool:
         return can(user=user, action=action, obj=parent(obj))
@@ -194,3 +198,37 @@ def can(*, user: Professional, action: AccessAction, obj: Model) -> bool:
         f"No access rule for {type(obj).__name__}: register one with "
         "convene.core.access.rule_for and add it to docs/access.md"
     )
+
+
+# -- many objects at once ------------------------------------------------------------------
+
+Selector = Callable[..., QuerySet[Any]]
+_selectors: dict[type[Model], Selector] = {}
+
+
+def seen_through(model: type[Model], selector: Selector) -> None:
+    """Register the selector listing the ``model`` rows a person may read (``selector(user=...)``).
+
+    The set-based twin of ``can(VIEW)``, for a list that must filter many rows of
+    many kinds at once (the "who has looked" table): it is the very selector the
+    rule reads through, so the two agree (tests/core/test_access_rules.py).
+    """
+    _selectors[model] = selector
+
+
+def visible_set(*, user: Professional, model: type[Model]) -> QuerySet[Any] | None:
+    """The ``model`` rows ``user`` may read, as one query; None for a model with no
+    registered selector (the caller must then show nothing: there is no default)."""
+    selector = _selectors.get(model)
+    if selector is not None:
+        return selector(user=user)
+    via = _part_paths.get(model)
+    if via is None:
+        return None
+    parent_model = model._meta.get_field(via).related_model
+    assert isinstance(parent_model, type)
+    assert issubclass(parent_model, Model)
+    parents = visible_set(user=user, model=parent_model)
+    if parents is None:
+        return None
+    return model._default_manager.filter(**{f"{via}__in": parents.values("pk")})

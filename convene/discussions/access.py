@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from convene.core.access import READS, AccessAction, grants_children, in_selector, rule_for
+from convene.core.access import (
+    READS,
+    AccessAction,
+    grants_children,
+    in_selector,
+    rule_for,
+    seen_through,
+)
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import (
     discussions_visible_to,
@@ -47,3 +54,7 @@ def _invitation_rule(user: Professional, action: AccessAction, invitation: Invit
     if not in_selector(invitations_visible_to, user=user, obj=invitation):
         return False
     return action in READS or may_answer_invitation(user=user, invitation=invitation)
+
+
+seen_through(Discussion, discussions_visible_to)
+seen_through(Invitation, invitations_visible_to)

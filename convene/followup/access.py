@@ -11,7 +11,9 @@ changed as the record they belong to (``part_of``).
 
 from __future__ import annotations
 
-from convene.core.access import READS, AccessAction, part_of, rule_for
+from django.db.models import Q, QuerySet
+
+from convene.core.access import READS, AccessAction, part_of, rule_for, seen_through
 from convene.followup import selectors
 from convene.followup.models import (
     ActionUpdate,
@@ -65,9 +67,26 @@ def _updated(update: ActionUpdate) -> Action | HrpmAction:
     return action
 
 
-part_of(CoreGroupReview, parent=lambda review: review.enquiry)
-part_of(CarePlanReview, parent=lambda review: review.enquiry)
-part_of(HrpmDecision, parent=lambda decision: decision.enquiry)
-part_of(HrpmMeeting, parent=lambda meeting: meeting.hrpm)
+part_of(CoreGroupReview, parent=lambda review: review.enquiry, via="enquiry")
+part_of(CarePlanReview, parent=lambda review: review.enquiry, via="enquiry")
+part_of(HrpmDecision, parent=lambda decision: decision.enquiry, via="enquiry")
+part_of(HrpmMeeting, parent=lambda meeting: meeting.hrpm, via="hrpm")
 part_of(ActionUpdate, parent=_updated)
-part_of(ReviewRequest, parent=lambda request: request.discussion)
+part_of(ReviewRequest, parent=lambda request: request.discussion, via="discussion")
+
+
+def _action_updates_visible_to(*, user: Professional) -> QuerySet[ActionUpdate]:
+    """An update is read with the action it updates, of either kind."""
+    return ActionUpdate.objects.filter(
+        Q(action__in=selectors.actions_visible_to(user=user).values("pk"))
+        | Q(hrpm_action__in=selectors.hrpm_actions_visible_to(user=user).values("pk"))
+    )
+
+
+# The same answers, as sets (the "who has looked" table lists many at once).
+seen_through(S47Enquiry, selectors.s47_enquiries_visible_to)
+seen_through(Icpc, selectors.icpcs_visible_to)
+seen_through(Hrpm, selectors.hrpms_visible_to)
+seen_through(Action, selectors.actions_visible_to)
+seen_through(HrpmAction, selectors.hrpm_actions_visible_to)
+seen_through(ActionUpdate, _action_updates_visible_to)

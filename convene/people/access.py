@@ -8,7 +8,7 @@ social care's job, not a partner's.
 
 from __future__ import annotations
 
-from convene.core.access import READS, AccessAction, in_selector, part_of, rule_for
+from convene.core.access import READS, AccessAction, in_selector, part_of, rule_for, seen_through
 from convene.people.models import Child, ChildLink, FamilyMember, FamilyRelationship, Professional
 from convene.people.selectors import (
     children_visible_to,
@@ -34,5 +34,7 @@ def _family_member_rule(user: Professional, action: AccessAction, member: Family
 
 
 # The child's page lists its siblings and family: they are the child's record.
-part_of(ChildLink, parent=lambda link: link.from_child)
-part_of(FamilyRelationship, parent=lambda relationship: relationship.child)
+part_of(ChildLink, parent=lambda link: link.from_child, via="from_child")
+part_of(FamilyRelationship, parent=lambda relationship: relationship.child, via="child")
+seen_through(Child, children_visible_to)
+seen_through(FamilyMember, family_members_visible_to)

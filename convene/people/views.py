@@ -56,7 +56,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(
         actor=user, action=Action.VIEW, obj=child, summary="Viewed child record", request=request
     )
-    siblings = child.linked_children.all()
+    # Only the siblings the reader may see: the others' names are not theirs to know.
+    siblings = child.linked_children.filter(pk__in=selectors.children_visible_to(user=user))
     family = child.family_relationships.select_related("family_member")
     return render(
         request,
@@ -65,7 +66,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child": child,
             "linked_children": siblings,
             "family": family,
-            # Only reached by people who may see the child (the 404 above).
-            "looks": audit_looks_at(child=child, limit=VIEWERS_SHOWN),
+            # Only reached by people who may see the child (the 404 above), and only the
+            # looks at records they may see themselves.
+            "looks": audit_looks_at(child=child, user=user, limit=VIEWERS_SHOWN),
         },
     )

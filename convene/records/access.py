@@ -19,7 +19,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from convene.core.access import READS, AccessAction, can, in_selector, part_of, rule_for
+from django.db.models import Model, QuerySet
+
+from convene.core.access import (
+    READS,
+    AccessAction,
+    can,
+    in_selector,
+    part_of,
+    rule_for,
+    seen_through,
+)
 from convene.people.models import Professional
 from convene.records.models import (
     Attendance,
@@ -86,5 +96,24 @@ def _confirmation_rule(
 
 
 # A version's attendance and professional views are the version.
-part_of(Attendance, parent=lambda row: row.version)
-part_of(ProfessionalView, parent=lambda row: row.version)
+part_of(Attendance, parent=lambda row: row.version, via="version")
+part_of(ProfessionalView, parent=lambda row: row.version, via="version")
+
+# The same answers, as sets (the "who has looked" table lists many at once).
+seen_through(Record, records_visible_to)
+seen_through(RecordVersion, record_versions_visible_to)
+seen_through(Confirmation, confirmations_visible_to)
+
+
+def _draft_rows(model: type[Model], path: str) -> Any:
+    def selector(*, user: Professional) -> QuerySet[Any]:
+        drafts = record_drafts_visible_to(user=user).values("pk")
+        rows: QuerySet[Any] = model._default_manager.filter(**{f"{path}__in": drafts})
+        return rows
+
+    return selector
+
+
+for _model in (RecordSectionEntry, SectionHistory, RecordEvent):
+    seen_through(_model, _draft_rows(_model, "record"))
+seen_through(DistributionLog, _draft_rows(DistributionLog, "version__record"))

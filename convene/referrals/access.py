@@ -9,7 +9,7 @@ pages ask ``may_record_referrals``.
 
 from __future__ import annotations
 
-from convene.core.access import READS, AccessAction, in_selector, part_of, rule_for
+from convene.core.access import READS, AccessAction, in_selector, part_of, rule_for, seen_through
 from convene.people.models import Professional
 from convene.referrals.models import Referral, ReferralChild
 from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
@@ -22,4 +22,5 @@ def _referral_rule(user: Professional, action: AccessAction, referral: Referral)
     return action in READS or may_decide_and_convene(user=user)
 
 
-part_of(ReferralChild, parent=lambda link: link.referral)
+part_of(ReferralChild, parent=lambda link: link.referral, via="referral")
+seen_through(Referral, referrals_visible_to)

@@ -7,7 +7,7 @@ notification, and the partnership admins of its partnership, for a failed email.
 
 from __future__ import annotations
 
-from convene.core.access import AccessAction, in_selector, rule_for
+from convene.core.access import AccessAction, in_selector, rule_for, seen_through
 from convene.people.models import Professional
 from convene.reminders.models import Delivery
 from convene.reminders.selectors import deliveries_visible_to
@@ -16,3 +16,6 @@ from convene.reminders.selectors import deliveries_visible_to
 @rule_for(Delivery)
 def _delivery_rule(user: Professional, action: AccessAction, delivery: Delivery) -> bool:
     return in_selector(deliveries_visible_to, user=user, obj=delivery)
+
+
+seen_through(Delivery, deliveries_visible_to)

@@ -27,7 +27,7 @@ from django.db.models import Model, QuerySet
 from convene.audit.models import AuditEntry
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
-from convene.core.access import WRITES, AccessAction, NoAccessRule, can, has_rule
+from convene.core.access import WRITES, AccessAction, NoAccessRule, can, has_rule, visible_set
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_visible_to
 from convene.followup import services as followup
@@ -326,3 +326,31 @@ def test_auditors_change_nothing(richer_world):
     for obj in _objects():
         for action in WRITES:
             assert not can(user=ivy, action=action, obj=obj), f"{type(obj).__name__} {obj.pk}"
+
+
+@pytest.mark.django_db
+def test_every_ruled_model_can_be_listed_as_a_set(people):
+    # "Who has looked" filters many kinds at once through visible_set: none may be missing.
+    missing = [
+        model._meta.label
+        for model in about_children()
+        if model not in NO_RULE and visible_set(user=people["alice"], model=model) is None
+    ]
+    assert not missing, f"register a selector with access.seen_through (or part_of via=): {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_visible_set_is_can_view_for_every_object(richer_world, persona):
+    user = richer_world.people[persona]
+    sets: dict[type[Model], set[Any]] = {}
+    wrong = []
+    for obj in _objects():
+        model = type(obj)
+        if model not in sets:
+            visible = visible_set(user=user, model=model)
+            assert visible is not None, model
+            sets[model] = set(visible.values_list("pk", flat=True))
+        if (obj.pk in sets[model]) != can(user=user, action=AccessAction.VIEW, obj=obj):
+            wrong.append(f"{model.__name__} {obj.pk}")
+    assert not wrong, f"{persona}: visible_set and can(VIEW) disagree on {', '.join(wrong)}"
