@@ -25,6 +25,16 @@ else:
         raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be false unless CONVENE_DEVELOPMENT is true")
+# The audit log's hash chain is keyed with this secret, kept out of the database, so that
+# someone who can only write to the database cannot rewrite the log undetected.
+if DEVELOPMENT:
+    CONVENE_AUDIT_KEY = env_str("CONVENE_AUDIT_KEY", "development-only-audit-key")
+else:
+    CONVENE_AUDIT_KEY = env_str("CONVENE_AUDIT_KEY")
+    if len(CONVENE_AUDIT_KEY) < 32 or CONVENE_AUDIT_KEY.startswith("development-only"):
+        raise ImproperlyConfigured(
+            "CONVENE_AUDIT_KEY must be a random string of at least 32 characters"
+        )
 # Two-factor sign-in is always on, except in a development demo that asks to skip it.
 CONVENE_DEMO_SKIP_2FA = env_bool("CONVENE_DEMO_SKIP_2FA", False)
 if CONVENE_DEMO_SKIP_2FA and not DEVELOPMENT:
@@ -163,7 +173,11 @@ CONVENE_SWEEP_SECONDS = env_int("CONVENE_SWEEP_SECONDS", 60, minimum=1)
 CONVENE_PERIODIC_TASKS = {
     "convene.clocks.tasks.sweep": CONVENE_SWEEP_SECONDS,
     "convene.reminders.tasks.prune_task_results": 24 * 60 * 60,
+    "convene.audit.tasks.write_anchor": env_int("CONVENE_AUDIT_ANCHOR_SECONDS", 600, minimum=1),
 }
+# The append-only file the worker adds the audit chain's head to; `convene audit verify`
+# checks the latest line. Keep it where the database's users cannot write (docs/security.md).
+CONVENE_AUDIT_ANCHOR_FILE = env_str("CONVENE_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
 # Emails: tries before a delivery is marked failed, the first back-off (doubling,
 # capped at an hour), and how long a claimed email is left to its sender before
 # another worker may treat it as in doubt (keep it well above EMAIL_TIMEOUT).
