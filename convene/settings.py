@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "convene.accounts.middleware.RequireTwoFactorMiddleware",
     "convene.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form token or Idempotency-Key sent again gets the first answer (convene/core/once.py).
+    "convene.core.once_middleware.OncePerSubmissionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it can turn a refused sign-in into the "locked out" page.
@@ -111,7 +113,11 @@ TEMPLATES = [
                 "convene.core.context_processors.service",
                 "convene.reminders.context_processors.notifications",
             ],
-            "builtins": ["govuk_frontend_django.templatetags.govuk_frontend_django"],
+            "builtins": [
+                "govuk_frontend_django.templatetags.govuk_frontend_django",
+                # {% csrf_token %} also writes the form's one-time token (convene/core/once.py).
+                "convene.core.templatetags.once_forms",
+            ],
         },
     }
 ]
@@ -173,6 +179,7 @@ CONVENE_SWEEP_SECONDS = env_int("CONVENE_SWEEP_SECONDS", 60, minimum=1)
 CONVENE_PERIODIC_TASKS = {
     "convene.clocks.tasks.sweep": CONVENE_SWEEP_SECONDS,
     "convene.reminders.tasks.prune_task_results": 24 * 60 * 60,
+    "convene.core.tasks.prune_once_keys": 60 * 60,
     "convene.audit.tasks.write_anchor": env_int("CONVENE_AUDIT_ANCHOR_SECONDS", 600, minimum=1),
 }
 # The append-only file the worker adds the audit chain's head to; `convene audit verify`
@@ -184,6 +191,8 @@ CONVENE_AUDIT_ANCHOR_FILE = env_str("CONVENE_AUDIT_ANCHOR_FILE", str(VAR_DIR / "
 CONVENE_DELIVERY_MAX_ATTEMPTS = env_int("CONVENE_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
 CONVENE_DELIVERY_RETRY_SECONDS = env_int("CONVENE_DELIVERY_RETRY_SECONDS", 60, minimum=1)
 CONVENE_DELIVERY_LEASE_SECONDS = env_int("CONVENE_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# How long a form token or API Idempotency-Key is remembered (default 24 hours).
+CONVENE_ONCE_KEY_HOURS = env_int("CONVENE_ONCE_KEY_HOURS", 24, minimum=1)
 # The address Convene is served at, for links in emails and calendar invitations
 # (default: the first allowed host, over HTTPS).
 SITE_URL = env_str(
