@@ -25,6 +25,16 @@ else:
         raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be false unless CONVENE_DEVELOPMENT is true")
+# The audit log's hash chain is keyed with this secret, kept out of the database, so that
+# someone who can only write to the database cannot rewrite the log undetected.
+if DEVELOPMENT:
+    CONVENE_AUDIT_KEY = env_str("CONVENE_AUDIT_KEY", "development-only-audit-key")
+else:
+    CONVENE_AUDIT_KEY = env_str("CONVENE_AUDIT_KEY")
+    if len(CONVENE_AUDIT_KEY) < 32 or CONVENE_AUDIT_KEY.startswith("development-only"):
+        raise ImproperlyConfigured(
+            "CONVENE_AUDIT_KEY must be a random string of at least 32 characters"
+        )
 # Two-factor sign-in is always on, except in a development demo that asks to skip it.
 CONVENE_DEMO_SKIP_2FA = env_bool("CONVENE_DEMO_SKIP_2FA", False)
 if CONVENE_DEMO_SKIP_2FA and not DEVELOPMENT:
@@ -79,6 +89,8 @@ MIDDLEWARE = [
     "convene.accounts.middleware.RequireTwoFactorMiddleware",
     "convene.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form token or Idempotency-Key sent again gets the first answer (convene/core/once.py).
+    "convene.core.once_middleware.OncePerSubmissionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so it can turn a refused sign-in into the "locked out" page.
@@ -101,7 +113,11 @@ TEMPLATES = [
                 "convene.core.context_processors.service",
                 "convene.reminders.context_processors.notifications",
             ],
-            "builtins": ["govuk_frontend_django.templatetags.govuk_frontend_django"],
+            "builtins": [
+                "govuk_frontend_django.templatetags.govuk_frontend_django",
+                # {% csrf_token %} also writes the form's one-time token (convene/core/once.py).
+                "convene.core.templatetags.once_forms",
+            ],
         },
     }
 ]
@@ -164,18 +180,25 @@ CONVENE_PERIODIC_TASKS = {
     "convene.clocks.tasks.sweep": CONVENE_SWEEP_SECONDS,
     "convene.reminders.tasks.prune_task_results": 24 * 60 * 60,
     "convene.reminders.tasks.recover_stale_tasks": 60,
+    "convene.core.tasks.prune_once_keys": 60 * 60,
+    "convene.audit.tasks.write_anchor": env_int("CONVENE_AUDIT_ANCHOR_SECONDS", 600, minimum=1),
 }
 # A task RUNNING for longer than this was left by a worker that died: it is queued again
 # (keep it above the longest task; running one twice is harmless, docs/decisions/0002), and
 # failed instead once it has been claimed CONVENE_TASK_MAX_CLAIMS times.
 CONVENE_TASK_STALE_SECONDS = env_int("CONVENE_TASK_STALE_SECONDS", 900, minimum=1)
 CONVENE_TASK_MAX_CLAIMS = env_int("CONVENE_TASK_MAX_CLAIMS", 3, minimum=1)
+# The append-only file the worker adds the audit chain's head to; `convene audit verify`
+# checks the latest line. Keep it where the database's users cannot write (docs/security.md).
+CONVENE_AUDIT_ANCHOR_FILE = env_str("CONVENE_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
 # Emails: tries before a delivery is marked failed, the first back-off (doubling,
 # capped at an hour), and how long a claimed email is left to its sender before
 # another worker may treat it as in doubt (keep it well above EMAIL_TIMEOUT).
 CONVENE_DELIVERY_MAX_ATTEMPTS = env_int("CONVENE_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
 CONVENE_DELIVERY_RETRY_SECONDS = env_int("CONVENE_DELIVERY_RETRY_SECONDS", 60, minimum=1)
 CONVENE_DELIVERY_LEASE_SECONDS = env_int("CONVENE_DELIVERY_LEASE_SECONDS", 300, minimum=1)
+# How long a form token or API Idempotency-Key is remembered (default 24 hours).
+CONVENE_ONCE_KEY_HOURS = env_int("CONVENE_ONCE_KEY_HOURS", 24, minimum=1)
 # The address Convene is served at, for links in emails and calendar invitations
 # (default: the first allowed host, over HTTPS).
 SITE_URL = env_str(

@@ -18,3 +18,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SITE_URL = "http://testserver"
 CONVENE_DEMO_SKIP_2FA = False
+# No anchor file unless a test names one (the `settings` fixture): tests must not write to var/.
+CONVENE_AUDIT_ANCHOR_FILE = ""

@@ -3,8 +3,12 @@
 Pure functions over plain data (no database), so the rules that make the log
 tamper-evident can be read and tested on their own.
 
-Each entry's hash is SHA-256 over a canonical JSON serialisation of its fields
-and the hash of the entry before it. The sequence number is deliberately *not*
+Each entry's hash is HMAC-SHA-256, keyed with a secret kept outside the
+database (``CONVENE_AUDIT_KEY``), over a canonical JSON serialisation of its
+fields and the hash of the entry before it, so someone who can write to the
+database alone cannot recompute the chain after changing it. Entries written
+before the chain was keyed (below the "keyed from" sequence) keep their plain
+SHA-256 hashes and are verified as such. The sequence number is deliberately *not*
 hashed: it is only a locator. Order is proved by the links, which is what lets
 ``verify_chain`` tell an entry that was altered apart from one that was removed,
 inserted or moved.
@@ -13,6 +17,7 @@ inserted or moved.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -29,10 +34,15 @@ def canonical_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def entry_hash(fields: Mapping[str, str | int | None], prev_hash: str) -> str:
+def entry_hash(
+    fields: Mapping[str, str | int | None], prev_hash: str, *, key: bytes | None = None
+) -> str:
+    """HMAC-SHA-256 with ``key``; plain SHA-256 (entries from before keying) without."""
     payload = dict(fields)
     payload["prev_hash"] = prev_hash
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if key is not None:
+        return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -53,6 +63,7 @@ class ProblemKind(StrEnum):
     REORDERED = "reordered"
     RENUMBERED = "renumbered"
     ANCHOR_MISSING = "anchor missing"
+    KEYING_MOVED = "keying moved"
 
 
 @dataclass(frozen=True)
@@ -84,13 +95,27 @@ class Anchor:
 
     sequence: int
     hash: str
+    # The first keyed entry when the anchor was written (None: not recorded, e.g. by hand).
+    keyed_from: int | None = None
 
     @classmethod
     def parse(cls, text: str) -> Anchor:
-        number, sep, digest = text.partition(":")
+        """``SEQUENCE:HASH``, optionally followed by ``keyed-from=N`` (an anchor file's line)."""
+        head, *rest = text.split() or [""]
+        number, sep, digest = head.partition(":")
         if not sep or not number.isdigit() or len(digest) != 64:
             raise ValueError("an anchor is written SEQUENCE:HASH, e.g. 1042:9f86d08...")
-        return cls(int(number), digest.lower())
+        keyed_from = None
+        for word in rest:
+            name, _, value = word.partition("=")
+            if name == "keyed-from" and value.isdigit():
+                keyed_from = int(value)
+        return cls(int(number), digest.lower(), keyed_from)
+
+    def line(self) -> str:
+        """How an anchor file records it (one line, appended)."""
+        keyed = f" keyed-from={self.keyed_from}" if self.keyed_from is not None else ""
+        return f"{self.sequence}:{self.hash}{keyed}"
 
 
 def _broken_link(link: Link, previous: int, owner_of: Callable[[str], int | None]) -> Problem:
@@ -125,78 +150,102 @@ def _broken_link(link: Link, previous: int, owner_of: Callable[[str], int | None
     )
 
 
+def _keying_moved(anchor: Anchor | None, keyed_from: int) -> Problem | None:
+    if anchor is None or anchor.keyed_from is None or anchor.keyed_from == keyed_from:
+        return None
+    return Problem(
+        ProblemKind.KEYING_MOVED,
+        min(keyed_from, anchor.keyed_from),
+        f"the log says its chain is keyed from #{keyed_from} but the anchor recorded "
+        f"#{anchor.keyed_from}: entries were rewritten by someone without the key",
+    )
+
+
 def verify_chain(
     links: Iterable[Link],
     *,
     owner_of: Callable[[str], int | None],
     anchor: Anchor | None = None,
+    key: bytes | None = None,
+    keyed_from: int = 1,
+    start: Anchor | None = None,
 ) -> Verification:
     """Walk the entries in sequence order and report the first problem.
 
     ``owner_of(hash)`` returns the sequence number of the stored entry with that
     hash (or None); it is asked only once, to name a broken link's cause.
+
+    With ``key``, entries from ``keyed_from`` on must carry its HMAC, and an
+    ``anchor`` that recorded another ``keyed_from`` means the boundary was moved
+    to pass rewritten entries off as old unkeyed ones. With ``start`` (an
+    earlier head), ``links`` begin at that entry rather than at the first: the
+    walk proves the entries after it extend it.
     """
-    expected_prev = GENESIS
+    expected_prev: str | None = GENESIS
     previous = 0
+    if start is not None:
+        expected_prev, previous = None, start.sequence - 1
     count = 0
     anchor_seen = False
+
+    def stop(problem: Problem, head: int | None = None, digest: str | None = None) -> Verification:
+        if head is None and previous:
+            head, digest = previous, expected_prev
+        return Verification(count, head, digest, problem)
+
+    moved = _keying_moved(anchor, keyed_from) if key is not None else None
+    if moved is not None:
+        return stop(moved)
     for link in links:
         count += 1
-        if entry_hash(link.fields, link.prev_hash) != link.hash:
-            return Verification(
-                count,
-                previous or None,
-                expected_prev if previous else None,
+        if start is not None and expected_prev is None:
+            if link.sequence != start.sequence:
+                return stop(_anchor_missing(start, None))
+            expected_prev = link.prev_hash
+        link_key = key if key is not None and link.sequence >= keyed_from else None
+        if entry_hash(link.fields, link.prev_hash, key=link_key) != link.hash:
+            return stop(
                 Problem(
                     ProblemKind.ALTERED,
                     link.sequence,
                     f"entry #{link.sequence} was altered: its contents no longer match its hash",
-                ),
+                )
             )
         if link.prev_hash != expected_prev:
-            return Verification(
-                count,
-                previous or None,
-                expected_prev if previous else None,
-                _broken_link(link, previous, owner_of),
-            )
+            return stop(_broken_link(link, previous, owner_of))
         if link.sequence != previous + 1:
-            return Verification(
-                count,
-                previous or None,
-                expected_prev if previous else None,
+            return stop(
                 Problem(
                     ProblemKind.RENUMBERED,
                     link.sequence,
                     f"entry numbers jump from #{previous} to #{link.sequence} "
                     "although the chain links up: entries were renumbered",
-                ),
-            )
-        if anchor is not None and link.sequence == anchor.sequence:
-            if link.hash != anchor.hash:
-                return Verification(
-                    count,
-                    link.sequence,
-                    link.hash,
-                    Problem(
-                        ProblemKind.ALTERED,
-                        link.sequence,
-                        f"entry #{link.sequence} differs from the anchor recorded earlier",
-                    ),
                 )
-            anchor_seen = True
+            )
+        for pinned in (anchor, start):
+            if pinned is not None and link.sequence == pinned.sequence:
+                if link.hash != pinned.hash:
+                    return stop(
+                        Problem(
+                            ProblemKind.ALTERED,
+                            link.sequence,
+                            f"entry #{link.sequence} differs from the anchor recorded earlier",
+                        ),
+                        link.sequence,
+                        link.hash,
+                    )
+                anchor_seen = anchor_seen or pinned is anchor
         expected_prev = link.hash
         previous = link.sequence
+    if start is not None and expected_prev is None:
+        return stop(_anchor_missing(start, None))
     if anchor is not None and not anchor_seen:
-        return Verification(
-            count,
-            previous or None,
-            expected_prev if previous else None,
-            Problem(
-                ProblemKind.ANCHOR_MISSING,
-                anchor.sequence,
-                f"entry #{anchor.sequence} recorded in the anchor is missing: "
-                f"the chain ends at #{previous}, so entries were removed from its end",
-            ),
-        )
+        return stop(_anchor_missing(anchor, previous))
     return Verification(count, previous or None, expected_prev if previous else None, None)
+
+
+def _anchor_missing(anchor: Anchor, last: int | None) -> Problem:
+    message = f"entry #{anchor.sequence} recorded in the anchor is missing"
+    if last is not None:
+        message += f": the chain ends at #{last}, so entries were removed from its end"
+    return Problem(ProblemKind.ANCHOR_MISSING, anchor.sequence, message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -129,6 +130,28 @@ class AuditEntry(models.Model):
 
     def as_link(self) -> Link:
         return Link(self.sequence, self.prev_hash, self.hash, self.chain_fields())
+
+
+class AuditKeying(models.Model):
+    """Where the keyed chain begins, on a log that was started before the chain was keyed.
+
+    At most one row, written by the migration that introduced keying when the log
+    already had entries: entries before ``keyed_from`` keep plain SHA-256 hashes.
+    No row means every entry is keyed. ``mac`` is the keyed hash of the boundary
+    (``keying_mac``), so someone without the key cannot move it to pass rewritten
+    entries off as old ones; the anchor file records the boundary too.
+    """
+
+    keyed_from = models.PositiveBigIntegerField()
+    mac = models.CharField(max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Keyed from #{self.keyed_from}"
+
+
+def keying_mac(key: bytes, keyed_from: int) -> str:
+    return hmac.new(key, f"convene-audit-keyed-from:{keyed_from}".encode(), "sha256").hexdigest()
 
 
 CHAIN_COLUMNS = (

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from convene.audit.chain import Anchor, Link, Verification, canonical_time, verify_chain
 from convene.audit.labels import audit_object_labels
-from convene.audit.models import CHAIN_COLUMNS, LOOKS, AuditEntry, chain_fields
+from convene.audit.models import (
+    CHAIN_COLUMNS,
+    LOOKS,
+    AuditEntry,
+    AuditKeying,
+    chain_fields,
+    keying_mac,
+)
 from convene.core.access import visible_set
 from convene.people.models import Child, Professional
 
@@ -78,8 +87,35 @@ def audit_looks_at(*, child: Child, user: Professional, limit: int) -> list[Look
     return [Look(entry, labels.get((entry.object_type, entry.object_id), "")) for entry in entries]
 
 
-def _links() -> Iterator[Link]:
-    rows = AuditEntry.objects.order_by("sequence").values_list(*CHAIN_COLUMNS)
+def audit_key() -> bytes:
+    """The secret the chain is keyed with (``CONVENE_AUDIT_KEY``); never stored in the database."""
+    return str(settings.CONVENE_AUDIT_KEY).encode("utf-8")
+
+
+def audit_keyed_from() -> int:
+    """The first keyed entry: 1 unless the log began before keying (``AuditKeying``).
+
+    A boundary whose keyed hash does not match was moved by someone without the
+    key: it is ignored, so the whole chain must then carry the key (and fails).
+    """
+    row = AuditKeying.objects.order_by("pk").values_list("keyed_from", "mac").first()
+    if row is None or not hmac.compare_digest(row[1], keying_mac(audit_key(), row[0])):
+        return 1
+    return int(row[0])
+
+
+def audit_head() -> Anchor | None:
+    """The newest entry as an anchor (with where keying begins), or None for an empty log."""
+    last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return Anchor(last[0], last[1], audit_keyed_from()) if last else None
+
+
+def _links(after: int = 0) -> Iterator[Link]:
+    rows = (
+        AuditEntry.objects.filter(sequence__gt=after)
+        .order_by("sequence")
+        .values_list(*CHAIN_COLUMNS)
+    )
     # values_list + iterator: constant memory however long the log grows.
     for row in rows.iterator(chunk_size=VERIFY_CHUNK):
         sequence, prev_hash, digest, at, actor_id, username, action, otype, oid, child_id = row[:10]
@@ -106,6 +142,19 @@ def _owner_of(digest: str) -> int | None:
     return AuditEntry.objects.filter(hash=digest).values_list("sequence", flat=True).first()
 
 
-def audit_chain_verify(*, anchor: Anchor | None = None) -> Verification:
-    """Walk the whole log in sequence order and report the first tampered entry."""
-    return verify_chain(_links(), owner_of=_owner_of, anchor=anchor)
+def audit_chain_verify(
+    *, anchor: Anchor | None = None, start: Anchor | None = None
+) -> Verification:
+    """Walk the log in sequence order and report the first tampered entry.
+
+    With ``start`` (an earlier anchor), only from that entry on: it must be
+    unchanged and the entries after it must extend it.
+    """
+    return verify_chain(
+        _links(start.sequence - 1 if start is not None else 0),
+        owner_of=_owner_of,
+        anchor=anchor,
+        key=audit_key(),
+        keyed_from=audit_keyed_from(),
+        start=start,
+    )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from convene.audit.chain import GENESIS, entry_hash
 from convene.audit.models import Action, AuditEntry
+from convene.audit.selectors import audit_key
 from convene.core.net import client_ip
 from convene.people.models import Child, Professional
 
@@ -80,7 +81,8 @@ def audit_record(
             remote_addr=client_ip(request) if request is not None else "",
             prev_hash=prev_hash,
         )
-        entry.hash = entry_hash(entry.chain_fields(), prev_hash)
+        # Always keyed: only entries written before keying began are plain SHA-256.
+        entry.hash = entry_hash(entry.chain_fields(), prev_hash, key=audit_key())
         entry.save()
     return entry
 

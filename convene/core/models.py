@@ -28,3 +28,35 @@ class TrackedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class OnceKey(models.Model):
+    """A submission that must happen once: a page form's one-time token or an API
+    ``Idempotency-Key``, for one user, and what it answered (``convene/core/once.py``).
+
+    ``status`` is empty while the first request is still running (the claim).
+    """
+
+    class Kind(models.TextChoices):
+        FORM = "form", "Form token"
+        API = "api", "Idempotency-Key"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=4, choices=Kind.choices)
+    key = models.CharField(max_length=255)
+    # What was asked: the path for a form; method, path and body digest for the API.
+    fingerprint = models.CharField(max_length=64)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=2000, blank=True)
+    content_type = models.CharField(max_length=200, blank=True)
+    body = models.BinaryField(blank=True, default=b"")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="once_key_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.key[:8]}…"

@@ -10,7 +10,9 @@ from django.db import transaction
 
 from convene.people.personas import HOME, NEIGHBOUR
 from tests.access_matrix import World
+from tests.api.conftest import tokens  # noqa: F401 - fixture
 from tests.conftest import make_agencies, make_partnerships, make_people
+from tests.convening import accepted_for  # noqa: F401 - fixture
 from tests.matrix_world import build_world
 
 

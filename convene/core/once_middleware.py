@@ -1,0 +1,126 @@
+"""The middleware that makes every POST happen once (``convene/core/once.py`` says how)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import render
+
+from convene.core.models import OnceKey
+from convene.core.once import (
+    Answered,
+    Busy,
+    Claimed,
+    Mismatch,
+    api_fingerprint,
+    api_key_of,
+    form_token_of,
+    once_begin,
+    once_finish,
+    once_release,
+)
+
+_CLAIM = "_convene_once_claim"
+
+
+def _api_user_id(request: HttpRequest) -> int | None:
+    """The user of the request's bearer token, checked as the API's own authentication does."""
+    from convene.api.services import api_token_authenticate
+
+    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not raw:
+        return None
+    token = api_token_authenticate(raw=raw.strip())
+    return token.user_id if token is not None else None
+
+
+def _replay(answer: Answered, *, api: bool) -> HttpResponse:
+    response = HttpResponse(answer.body, status=answer.status, content_type=answer.content_type)
+    if answer.location:
+        response["Location"] = answer.location
+    if api:
+        response["Idempotent-Replayed"] = "true"
+    return response
+
+
+class OncePerSubmissionMiddleware:
+    """A form token or ``Idempotency-Key`` sent again gets the first answer, not a second write.
+
+    After CSRF and sign-in checks (it works in ``process_view``), so a replay is
+    only ever sent to the user who made the first request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            claim = getattr(request, _CLAIM, None)
+            if claim is not None:
+                once_release(claim)
+            raise
+        claim = getattr(request, _CLAIM, None)
+        if claim is not None:
+            api = bool(getattr(request, "_convene_once_api", False))
+            kept = (
+                200 <= response.status_code < 300
+                if api
+                else response.status_code
+                in (
+                    301,
+                    302,
+                    303,
+                    307,
+                    308,
+                )
+            )
+            if kept:
+                once_finish(claim, response, keep_body=api)
+            else:
+                once_release(claim)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        if request.method != "POST":
+            return None
+        api = request.path.startswith("/api/")
+        if api:
+            key = api_key_of(request)
+            user_id = _api_user_id(request) if key else None
+            fingerprint = api_fingerprint(request) if key else ""
+        else:
+            key = form_token_of(request)
+            user = getattr(request, "user", None)
+            user_id = user.pk if key and user is not None and user.is_authenticated else None
+            fingerprint = request.path
+        if key is None or user_id is None:
+            return None
+        kind = OnceKey.Kind.API if api else OnceKey.Kind.FORM
+        try:
+            outcome = once_begin(user_id=user_id, kind=kind, key=key, fingerprint=fingerprint)
+        except Mismatch:
+            if api:
+                return JsonResponse(
+                    {"detail": "This Idempotency-Key was already used for a different request"},
+                    status=422,
+                )
+            return None  # the same page token sent to another form: just a new submission
+        except Busy:
+            if api:
+                return JsonResponse(
+                    {"detail": "A request with this Idempotency-Key is still being processed"},
+                    status=409,
+                )
+            return render(request, "409.html", status=409)
+        if isinstance(outcome, Answered):
+            return _replay(outcome, api=api)
+        assert isinstance(outcome, Claimed)
+        setattr(request, _CLAIM, outcome)
+        request._convene_once_api = api  # type: ignore[attr-defined]
+        return None
