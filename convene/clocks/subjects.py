@@ -25,7 +25,7 @@ kind of clock subject must say who may see it before anyone is told about it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -40,6 +40,7 @@ __all__ = [
     "register_subject_selector",
     "registered_subject_models",
     "subject_visible_q",
+    "visible_subject_keys",
 ]
 
 logger = logging.getLogger(__name__)
@@ -108,3 +109,31 @@ def subject_visible_q(
             **{type_field: content_type.pk, f"{id_field}__in": selector(user=user).values("pk")}
         )
     return condition
+
+
+def visible_subject_keys(
+    *, user: Professional, keys: Iterable[tuple[int | None, int | None]]
+) -> set[tuple[int | None, int | None]]:
+    """Which of a bounded set of ``(content type id, object id)`` subjects ``user`` may see.
+
+    One query per registered model present among ``keys``, each the owning app's selector
+    narrowed to those ids (``selector(user=...).filter(pk__in=ids)``): the database starts
+    from the primary keys, so the cost follows the number of keys, not the caseload. A
+    ``(None, None)`` key (no subject) is always visible; unregistered models never are.
+    """
+    _builtin()
+    wanted: dict[int, set[int]] = {}
+    seen: set[tuple[int | None, int | None]] = set()
+    for type_id, object_id in keys:
+        if type_id is None:
+            seen.add((type_id, object_id))
+        elif object_id is not None:
+            wanted.setdefault(type_id, set()).add(object_id)
+    content_types = ContentType.objects.get_for_models(*_selectors)
+    for model, selector in _selectors.items():
+        type_id = content_types[model].pk
+        ids = wanted.get(type_id)
+        if ids:
+            found = selector(user=user).filter(pk__in=ids).values_list("pk", flat=True)
+            seen.update((type_id, pk) for pk in found)
+    return seen

@@ -87,6 +87,17 @@ class Delivery(models.Model):
             models.Index(fields=["source_type", "source_id", "kind"]),
             models.Index(fields=["recipient", "channel", "read_at"]),
             models.Index(fields=["partnership", "state"]),
+            # The navigation badge on every page: a person's unread in-app notices.
+            models.Index(
+                fields=["recipient"],
+                condition=Q(channel="in_app", read_at__isnull=True),
+                name="delivery_unread_in_app",
+            ),
+            # The notifications page: a person's own, newest first, a keyset page at a time.
+            models.Index(
+                fields=["recipient", "channel", "-decided_at", "-id"],
+                name="delivery_recipient_newest",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

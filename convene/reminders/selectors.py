@@ -13,6 +13,7 @@ from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import Role
 from convene.reminders.models import Delivery
+from convene.reminders.notices import notices_unread_count
 
 __all__ = [
     "deliveries_failed_visible_to",
@@ -48,7 +49,8 @@ def notifications_for(*, user: Professional) -> QuerySet[Delivery]:
 
 
 def notifications_unread_count(*, user: Professional) -> int:
-    return notifications_for(user=user).filter(read_at__isnull=True).count()
+    """The badge: one indexed count (convene.reminders.notices)."""
+    return notices_unread_count(user=user)
 
 
 def may_manage_deliveries(*, user: Professional) -> bool:

@@ -367,6 +367,11 @@ def notifications_mark_read(*, user: Professional, now: datetime) -> int:
     ).update(read_at=now)
 
 
+def notification_mark_read(*, notification: Delivery, now: datetime) -> None:
+    """The person opened one notice: it is read (once; the first reading counts)."""
+    Delivery.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=now)
+
+
 def slot_start(now: datetime, seconds: int) -> datetime:
     """The start of the ``seconds``-long time slot holding ``now`` (slots count from the epoch)."""
     epoch = int(now.timestamp())

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from convene.people.models import Professional
-from convene.reminders import selectors, services
+from convene.reminders import notices, selectors, services
 
 PAGE_SIZE = 25
 
@@ -24,11 +25,25 @@ def _professional(request: HttpRequest) -> Professional:
 
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
+    """Newest first, a keyset page at a time (``?before=<pk>``): never a count of them all."""
     user = _professional(request)
-    page = Paginator(selectors.notifications_for(user=user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    before = request.GET.get("before", "")
+    page = notices.notices_page(user=user, before=int(before) if before.isdigit() else None)
     return render(request, "reminders/notification_list.html", {"page": page})
+
+
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open one notice: need-to-know is checked again now; a hidden one is a 404."""
+    user = _professional(request)
+    notification = notices.notice_for(user=user, pk=pk)
+    if notification is None:
+        raise Http404("No such notification")
+    services.notification_mark_read(notification=notification, now=timezone.now())
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("notification-list")
 
 
 @require_POST

@@ -16,9 +16,25 @@ from tests.access_matrix import (
     redirect,
 )
 
+
+def _notice_of(person: object) -> int:
+    from convene.reminders.models import Delivery
+
+    return Delivery.objects.get(recipient=person, kind="matrix_reminder", channel="in_app").pk
+
+
 ROUTES = {
     # Everyone reads and clears their own notifications, and nobody else's.
     "notification-list": [Case(expect(OK))],
+    # Opening one: its recipient is sent on to what it is about; anyone else is told that it
+    # does not exist (tests/reminders/test_notices_at_scale.py checks hidden ones).
+    "notification-open": [
+        Case(
+            only({"bob": redirect("/escalations/")}, others=NOT_FOUND),
+            label="bob's",
+            kwargs=lambda w: {"pk": _notice_of(w.people["bob"])},
+        ),
+    ],
     "notifications-read": [
         Case(expect(redirect("/notifications/")), method="post"),
         Case(expect(NOT_ALLOWED), label="by GET"),
