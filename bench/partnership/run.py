@@ -1,0 +1,292 @@
+"""Generate a large synthetic partnership: personas, a caseload of children, and N discussions.
+
+Steps (each timed): the demo partnership (personas, agencies, children in
+families, by bulk insert); a pool of synthetic colleagues for each persona;
+the template cases, built through the services; then copies of the template
+cases, spread over eight years, written in chunks (COPY on PostgreSQL) so
+memory stays flat, the audit hash chain extended entry by entry.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import models
+from django.utils import timezone
+from faker import Faker
+
+from bench.partnership import clone
+from bench.partnership.archetypes import Archetype, read_archetypes
+from bench.partnership.templates import HISTORIC_AFTER, age_templates, build_templates
+from bench.partnership.writer import Writer, finish, next_ids
+from convene.audit.chain import GENESIS
+from convene.audit.models import AuditEntry
+from convene.people import personas
+from convene.people.demo import demo_load
+from convene.people.models import Agency, Child, Partnership, Professional, RoleGrant
+
+YEARS = 8
+RECENT = HISTORIC_AFTER  # cases younger than this are still open
+CHUNK_CASES = 2_000
+# How often each kind of case happens in the history (the open ones all equally).
+HISTORIC_WEIGHTS = (
+    ("confirmed", 35),
+    ("authorised", 10),
+    ("closed", 10),
+    ("cancelled", 5),
+    ("held", 2),
+    ("scheduled", 1),
+    ("triaged", 1),
+    ("awaiting_triage", 2),
+)
+
+
+@dataclass
+class Report:
+    discussions: int = 0
+    cases: int = 0
+    password: str = ""
+    steps: list[tuple[str, float]] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _weight(archetype: Archetype) -> int:
+    for word, weight in HISTORIC_WEIGHTS:
+        if word in archetype.name:
+            return weight
+    return 1
+
+
+def _colleagues(discussions: int, seed: int) -> dict[int, list[int]]:
+    """For each persona, colleagues in the same agency with the same roles (bulk insert)."""
+    fake = Faker("en_GB")
+    fake.seed_instance(seed)
+    pool_size = max(1, min(300, discussions // 2_000))
+    agencies = {spec.key: Agency.objects.get(name=spec.name) for spec in personas.AGENCIES}
+    ids = {
+        p.username: p.pk
+        for p in Professional.objects.filter(username__in=[x.username for x in personas.PERSONAS])
+    }
+    made: dict[int, list[int]] = {}
+    for persona in personas.PERSONAS:
+        if persona.staff or pool_size <= 1:
+            continue
+        people = [
+            Professional(
+                username=f"{persona.username}.{k:03d}",
+                first_name=fake.first_name(),
+                last_name=fake.last_name(),
+                email=f"{persona.username}.{k:03d}@example.org",
+                agency=agencies[persona.agency],
+                job_title=persona.job_title,
+                password="!" + secrets.token_hex(8),  # cannot sign in
+            )
+            for k in range(1, pool_size)
+        ]
+        Professional.objects.bulk_create(people, batch_size=1_000)
+        RoleGrant.objects.bulk_create(
+            [RoleGrant(professional=p, role=r.value) for p in people for r in persona.roles],
+            batch_size=1_000,
+        )
+        made[ids[persona.username]] = [p.pk for p in people]
+    return made
+
+
+def _keep(discussions: int) -> dict[str, float]:
+    """How often a persona keeps a case rather than handing it to a colleague."""
+    others = min(1.0, 2_000 / max(1, discussions))
+    return {
+        "bob": 0.3,  # a team manager who chaired a large share of discussions
+        "carol": min(1.0, 5_000 / max(1, discussions)),  # police, invited to thousands
+        **{p.username: others for p in personas.PERSONAS if p.username not in ("bob", "carol")},
+    }
+
+
+def generate_partnership(
+    *,
+    discussions: int,
+    seed: int = 2026,
+    children: int | None = None,
+    password: str | None = None,
+    log: Callable[[str], None] = print,
+) -> Report:
+    report = Report()
+    began = time.perf_counter()
+    step_began = began
+
+    def step(name: str) -> None:
+        nonlocal step_began
+        now_ = time.perf_counter()
+        report.steps.append((name, now_ - step_began))
+        log(f"{name}: {now_ - step_began:.1f} s")
+        step_began = now_
+
+    rng = random.Random(seed)
+    children = children or max(200, min(400_000, int(discussions * 0.3)))
+    demo = demo_load(children=children, password=password)
+    report.password = demo.password
+    step(f"personas and {children:,} children")
+    # The templates first: their escalations must be addressed to personas only.
+    world = build_templates(log=log)
+    open_shapes = read_archetypes(world.referral_ids)
+    age_templates(world)
+    old_shapes = read_archetypes(world.referral_ids)
+    step(f"{len(open_shapes)} template cases through the services")
+    colleagues = _colleagues(discussions, seed)
+    step(f"colleagues ({sum(map(len, colleagues.values())):,})")
+
+    report.discussions, report.cases = _copy_cases(
+        discussions=discussions,
+        rng=rng,
+        shapes=(open_shapes, old_shapes),
+        present=(world.now, world.now + HISTORIC_AFTER),
+        home=demo.partnership,
+        colleagues=colleagues,
+        report=report,
+        log=log,
+    )
+    step(f"{report.cases:,} cases copied")
+    report.seconds = time.perf_counter() - began
+    return report
+
+
+def _copy_cases(
+    *,
+    discussions: int,
+    rng: random.Random,
+    shapes: tuple[list[Archetype], list[Archetype]],
+    present: tuple[datetime, datetime],
+    home: Partnership,
+    colleagues: dict[int, list[int]],
+    report: Report,
+    log: Callable[[str], None],
+) -> tuple[int, int]:
+    compiled = (
+        [clone.compile_archetype(a) for a in shapes[0]],
+        [clone.compile_archetype(a) for a in shapes[1]],
+    )
+    weights = [_weight(a) for a in shapes[1]]
+    at_home = {id(c): _partnerships(c.archetype) == {home.pk} for group in compiled for c in group}
+    tables = sorted(
+        {m for group in compiled for c in group for m in c.offsets}, key=lambda m: m._meta.label
+    )
+    starts = next_ids([*tables, AuditEntry])
+    keep_by_name = _keep(discussions)
+    usernames = dict(Professional.objects.values_list("pk", "username"))
+    emails = dict(Professional.objects.values_list("pk", "email"))
+    keep = {pk: keep_by_name.get(name, 1.0) for pk, name in usernames.items()}
+    child_ids = list(
+        Child.objects.filter(partnership=home).order_by("pk").values_list("pk", flat=True)
+    )
+    hrpm_share = sum(w for a, w in zip(shapes[1], weights, strict=True) if a.has_hrpm) / sum(
+        weights
+    )
+    reserve = min(len(child_ids) // 2, math.ceil(discussions * hrpm_share * 1.5) + 10)
+    next_hrpm_child = 0
+    last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    chain = clone.Chain(*(last if last else (0, GENESIS)))
+    audit_fields = AuditEntry._meta.concrete_fields
+    writer = Writer()
+    real_now = timezone.now()
+    made = cases = 0
+    began = time.perf_counter()
+    while made < discussions:
+        age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
+        recent = age < RECENT
+        group = compiled[0] if recent else compiled[1]
+        shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
+        archetype = shape.archetype
+        if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > reserve:
+            continue
+        if not at_home[id(shape)]:
+            chosen = list(archetype.children)  # a neighbour's case keeps its own child
+        elif archetype.has_hrpm:
+            chosen = child_ids[next_hrpm_child : next_hrpm_child + len(archetype.children)]
+            next_hrpm_child += len(archetype.children)
+        else:
+            chosen = _distinct(rng, child_ids, reserve, len(archetype.children))
+        people = [
+            p if p not in colleagues or rng.random() < keep[p] else rng.choice(colleagues[p])
+            for p in archetype.professionals
+        ]
+        case_starts = {}
+        for model, size in shape.offsets.items():
+            case_starts[model] = starts[model]
+            starts[model] += size
+        case = clone.Case(
+            starts=case_starts,
+            children=chosen,
+            professionals=people,
+            delta=(real_now - age) - present[0 if recent else 1],
+            now=real_now,
+            recent=recent,
+        )
+        entries = clone.copy_case(shape, case, rng, emails, usernames, writer.add)
+        for entry in entries:
+            linked = chain.link(entry)
+            values: dict[str, Any] = dict(
+                zip(
+                    (
+                        "sequence",
+                        "prev_hash",
+                        "hash",
+                        "at",
+                        "actor_id",
+                        "actor_username",
+                        "action",
+                        "object_type",
+                        "object_id",
+                        "child_id",
+                        "summary",
+                        "remote_addr",
+                    ),
+                    linked,
+                    strict=True,
+                )
+            )
+            values["id"] = starts[AuditEntry]
+            starts[AuditEntry] += 1
+            writer.add(AuditEntry, tuple(_value(f, values) for f in audit_fields))
+        made += archetype.discussions
+        cases += 1
+        if cases % CHUNK_CASES == 0:
+            writer.flush()
+            rate = made / (time.perf_counter() - began)
+            log(
+                f"  {made:,} of {discussions:,} discussions ({cases:,} cases), "
+                f"{rate:,.0f} discussions/s, about {(discussions - made) / rate / 60:.1f} min left"
+            )
+    writer.flush()
+    finish([*tables, AuditEntry])
+    report.rows = dict(writer.counts)
+    return made, cases
+
+
+def _value(f: models.Field[Any, Any], values: dict[str, Any]) -> Any:
+    return values[f.attname] if f.attname in values else f.get_default()
+
+
+def _partnerships(archetype: Archetype) -> set[int]:
+    return {
+        row[[f.attname for f in m._meta.concrete_fields].index("partnership_id")]
+        for m, rows in archetype.rows.items()
+        if m._meta.label_lower == "referrals.referral"
+        for row in rows
+    }
+
+
+def _distinct(rng: random.Random, pool: list[int], start: int, count: int) -> list[int]:
+    chosen: list[int] = []
+    while len(chosen) < count:
+        pick = pool[rng.randrange(start, len(pool))]
+        if pick not in chosen:
+            chosen.append(pick)
+    return chosen
