@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
@@ -135,6 +136,14 @@ class DiscussionOut(Schema):
     cancel_reason: str
     invitations: list[InvitationOut]
     required_attendance: list[ChecklistItemOut]
+    reconvenes_id: int | None = Field(
+        None,
+        description="The discussion this one reconvenes at the end of its single assessment "
+        "(R002.13), if you may see it",
+    )
+    reconvened_as_ids: list[int] = Field(
+        [], description="The discussions that reconvene this one (R002.13) that you may see"
+    )
 
 
 def discussion_out(discussion: Discussion, user: Professional) -> DiscussionOut:
@@ -144,7 +153,15 @@ def discussion_out(discussion: Discussion, user: Professional) -> DiscussionOut:
     items = selectors.discussion_checklist(
         referral=discussion.referral, children=children, invitees=attending, kind=discussion.kind
     )
+    visible = selectors.discussions_visible_to(user=user)
+    linked = set(
+        visible.filter(Q(pk=discussion.reconvenes_id) | Q(reconvenes=discussion)).values_list(
+            "pk", "reconvenes_id"
+        )
+    )
     return DiscussionOut(
+        reconvenes_id=next((pk for pk, _ in linked if pk == discussion.reconvenes_id), None),
+        reconvened_as_ids=sorted(pk for pk, of in linked if of == discussion.pk),
         id=discussion.pk,
         reference=discussion.reference,
         referral_id=discussion.referral_id if sees_whole_caseload(user=user) else None,

@@ -179,3 +179,19 @@ def test_R002_13_no_button_for_a_social_worker_or_another_decision(
     assert "Convene the reconvened discussion" not in page
     assert client.post(reverse("followup:reconvene", args=[first.pk]), {}).status_code == 403
     assert Discussion.objects.count() == 1
+
+
+def test_R002_13_the_api_links_both_ways(single_assessment, people):
+    from ninja.testing import TestClient
+
+    from convene.discussions.api import router
+
+    api = TestClient(router)
+    first = single_assessment.record.discussion
+    reconvened = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    body = api.get(f"/{first.pk}", user=people["bob"]).json()
+    assert body["reconvenes_id"] is None
+    assert body["reconvened_as_ids"] == [reconvened.pk]
+    body = api.get(f"/{reconvened.pk}", user=people["bob"]).json()
+    assert body["reconvenes_id"] == first.pk
+    assert body["reconvened_as_ids"] == []

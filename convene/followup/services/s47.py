@@ -4,8 +4,9 @@ One enquiry per child of the deciding discussion. The clocks are the
 discussion's, started by the record when the decision was authorised: the
 24-hour visit (R003.8) and the 15-working-day ICPC (R002.12). These services
 meet them (never start a second clock for one timescale); only where the
-record started none, because the pack or the discussion's leading legal status
-set none, do they start one on the discussion, computed the same way.
+record started none (the pack set none for any child when it was authorised,
+or the record predates reading each child's own facts) do they start one on the
+discussion, computed the same way.
 """
 
 from __future__ import annotations
