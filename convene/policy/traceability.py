@@ -49,10 +49,9 @@ NOTES: dict[str, str] = {
     "R001.7": "The record's attendance part asks the chair to confirm that each attendee brought "
     "their agency's information and could decide for it (records app); seniority itself is "
     "not data Convene holds.",
-    "R001.8": "Policy carries who authorises and the record sections; the records app "
-    "authorises, freezes and circulates the record to all attendees (qs2014 clock, R002.8).",
-    "R001.9": "Not carried by policy: attendees confirm or ask for a correction in the records "
-    "app; the chair resolves requests; all confirmed gives the 'confirmed' state.",
+    "R001.8": "Convene carries who authorises, the record sections, and circulating the "
+    "authorised record to all attendees (records app; qs2014 clock, R002.8); each agency "
+    "recording the outcome and actions in its own records is outside Convene.",
     "R002.3": "Not carried: whether the discussion is held as a meeting or by telephone is its "
     "medium, not a pathway; the discussions issue records the medium.",
     "R003.2": "Record sections carry the decision (S47 alone or jointly); sharing without "
