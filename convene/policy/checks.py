@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 
 from convene.policy.errors import PolicyError
@@ -25,7 +25,7 @@ from convene.policy.schema import (
 from convene.policy.vocab import Basis
 from convene.workdays import Unit, WorkingCalendar
 
-__all__ = ["check_file", "check_merged", "check_replaces"]
+__all__ = ["check_file", "check_merged", "check_readings", "check_replaces"]
 
 
 def check_file(
@@ -162,6 +162,29 @@ def check_replaces(file: str, rules: Sequence[Rule], earlier: Sequence[Rule]) ->
                         f"a {rule.kind} rule cannot replace it",
                     )
                 )
+    return problems
+
+
+def check_readings(
+    file: str, rules: Sequence[Rule], base_pack_kinds: Mapping[str, str]
+) -> list[PolicyError]:
+    """A local rule that reads a base pack's rule differently says how, in ``interpretation``.
+
+    The base pack (the England baseline of Working Together 2023) states the
+    edition; a partnership replacing one of its rules departs from it, and an
+    inspector must be able to read where and why (``convene policy explain``
+    shows it).
+    """
+    problems = []
+    for rule in rules:
+        # A target of another kind is reported by check_replaces.
+        departs = [t for t in rule.replaces if base_pack_kinds.get(t) == rule.kind]
+        if departs and rule.interpretation is None:
+            message = (
+                f"replaces {', '.join(departs)}: say in interpretation how this pack reads "
+                "the rule differently from the pack it builds on"
+            )
+            problems.append(PolicyError(file, rule.id, "interpretation", message))
     return problems
 
 

@@ -165,6 +165,13 @@ class _Loader:
                 merged.add(standard)
         if not base_missing:  # else every replaces would be reported as unknown too
             self.problems += checks.check_replaces(file.name, file.rules, merged.rules)
+            base_kinds = {
+                rule.id: rule.kind
+                for f in merged.files
+                if isinstance(f.header, PackFile)
+                for rule in f.rules
+            }
+            self.problems += checks.check_readings(file.name, file.rules, base_kinds)
         merged.add(file)
         self.problems += checks.check_merged(tuple(merged.rules), merged.file_of)
         self.problems += duty.check_duty_to_convene(tuple(merged.rules), merged.file_of)

@@ -20,7 +20,6 @@ from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.clocks.services import clock_rescind
 from convene.core.errors import Conflict, Invalid, NotAllowed, check_fits, check_text, stale
-from convene.people import nhs_number
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
@@ -29,6 +28,7 @@ from convene.policy.explanation import Explanation, explain
 from convene.policy.loader import load_pack
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind, Pathway, StartEvent
+from convene.referrals.intake_checks import check_children
 from convene.referrals.models import (
     PATHWAY_LABELS,
     HowReceived,
@@ -211,43 +211,6 @@ def _new_child(spec: NewChild, partnership: Partnership, by: Professional) -> Ch
     return child
 
 
-def _check_children(
-    partnership: Partnership, children: Sequence[Child], new_children: Sequence[NewChild]
-) -> None:
-    if not children and not new_children:
-        raise Invalid("Add at least one child", field="children")
-    seen: set[int] = set()
-    for child in children:
-        if child.pk is None or child.partnership_id != partnership.pk:
-            raise Invalid("Child not found in this partnership", field="children")
-        if child.pk in seen:
-            raise Invalid(f"{child.full_name} is on this referral twice", field="children")
-        seen.add(child.pk)
-    numbers = []
-    for spec in new_children:
-        if spec.nhs_number.strip():
-            try:
-                numbers.append(nhs_number.normalise(spec.nhs_number))
-            except nhs_number.InvalidNhsNumber as problem:
-                name = f"{spec.first_name} {spec.last_name}".strip() or "New child"
-                raise Invalid(f"{name}: {problem}", field="children") from None
-    existing_numbers = {c.nhs_number for c in children if c.nhs_number}
-    for number in numbers:
-        if numbers.count(number) > 1 or number in existing_numbers:
-            raise Invalid(
-                f"The child with NHS number {nhs_number.formatted(number)} is on this "
-                "referral twice",
-                field="children",
-            )
-    clash = Child.objects.filter(partnership=partnership, nhs_number__in=numbers).first()
-    if clash is not None:
-        raise Invalid(
-            f"A child with NHS number {clash.nhs_number_display} is already recorded "
-            f"({clash.full_name}): find and add them rather than adding a new child",
-            field="children",
-        )
-
-
 def _check_named(partnership: Partnership, named: Collection[Professional]) -> None:
     allowed = set(restricted_record_readers(partnership=partnership).values_list("pk", flat=True))
     for person in named:
@@ -368,7 +331,7 @@ def referral_create(
         raise Invalid("Enter what happened, in the referrer's words", field="account")
     chosen = _categories(categories)
     _check_facts(facts)
-    _check_children(partnership, children, new_children)
+    check_children(partnership, children, new_children)
     restricted = ConcernCategory.ALLEGATION_AGAINST_STAFF.value in chosen
     if restricted:
         _check_named(partnership, named_people)

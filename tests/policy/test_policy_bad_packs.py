@@ -175,3 +175,11 @@ def test_R002_1_R004_1_R004_6_a_pathway_ending_the_duty_to_convene_never_wins_wh
 def test_R002_1_R004_6_a_pathway_keeping_out_urgent_cases_loads(fixtures_dir):
     assert check_file(fixtures_dir / "good" / "duty_kept.toml") == []
     load_pack_file(fixtures_dir / "good" / "duty_kept.toml")
+
+
+def test_R002_2_a_local_reading_of_the_edition_must_say_how_it_differs(fixtures_dir):
+    # Issue 11: where a local pack reads a rule differently from Working Together
+    # 2023 (it replaces a baseline rule), its interpretation says so.
+    error = only(problems(fixtures_dir, "reading_unsaid"))
+    assert (error.rule_id, error.key) == ("reading_unsaid.convene", "interpretation")
+    assert error.message.startswith("replaces england.convene.default: say in interpretation")

@@ -125,6 +125,15 @@ def test_R004_6_R002_1_explain_missing_episode_with_immediate_risk(tmp_path):
     assert "Also advised" not in out
 
 
+def test_R002_2_explain_shows_the_triage_clock_a_convene_default(tmp_path):
+    path = tmp_path / "facts.json"
+    facts = {**FACTS, "immediate_risk": False, "categories": ["physical"], "events": {}}
+    path.write_text(json.dumps(facts), encoding="utf-8")
+    out, _ = run("explain", "halton", "--facts", str(path))
+    assert "triage: due 2026-03-09T23:59:59+00:00  [england.triage] (governs)" in out
+    assert "basis default" in out
+
+
 def test_R000_1_R004_7_explain_shows_the_reasons_asked_and_interpretations(tmp_path):
     path = tmp_path / "facts.json"
     facts = {**FACTS, "categories": ["cse"], "aged_18_or_over": True, "events": {}}

@@ -7,6 +7,7 @@ import pytest
 from convene.people.vocab import ConcernCategory, LegalStatus, Role
 from convene.policy import engine
 from convene.policy.explanation import explain
+from convene.policy.loader import load_pack
 from convene.policy.vocab import (
     Basis,
     ClockKind,
@@ -212,3 +213,17 @@ def test_R000_1_someone_18_or_older_is_asked_for_a_reason(england, make_facts):
     assert asked.rule_id == "england.reason.aged_18_or_over"
     assert "18 or older" in asked.question
     assert engine.reasons_asked(england, make_facts()) == []
+
+
+def test_R002_1_the_baseline_cites_working_together_2023_in_force_from_15_december_2023(
+    england,
+):
+    assert england.documents["england"]["wt"].title.startswith(
+        "Working Together to Safeguard Children 2023"
+    )
+    assert {rule.effective_from.isoformat() for rule in england.rules} == {"2023-12-15"}
+    # Every local rule that replaces a baseline rule says how it reads it differently.
+    for pack_id in ("gloucestershire", "halton", "warwickshire"):
+        for rule in load_pack(pack_id).rules:
+            if any(target.startswith("england.") for target in rule.replaces):
+                assert rule.interpretation, rule.id

@@ -36,12 +36,26 @@ def test_rules_code_and_tests_are_found_for_each_id():
     assert any("test_R004_3_" in test for test in rows["R004.3"].tests)
     # R004.1 must not pick up R004.10, nor the other way round.
     assert rows["R004.10"].rules == rows["R004.10"].code == rows["R004.10"].tests == ()
-    assert rows["R004.10"].status == "not yet carried"
-    assert rows["R004.1"].status == "carried"
+    # Issue 11: plainly fully, partly or not carried, and why.
+    assert rows["R004.10"].status == "not carried"
+    assert rows["R004.10"].why == "No pack rule or code cites it; no test is named with it"
+    assert rows["R004.1"].status == "fully carried"
+    assert rows["R004.1"].why == ""
 
 
 def test_the_document_lists_what_is_not_yet_carried():
     text = traceability.render(traceability.parse_requirements(SAMPLE))
     assert "## 004 — Halton local procedures" in text
-    assert "- **R004.10** (not yet carried): No rule, code or test cites it yet." in text
-    assert "3 requirements: 2 carried, 0 partly carried, 1 not yet carried." in text
+    assert (
+        "- **R004.10** (not carried): No pack rule or code cites it; no test is named with it"
+        in text
+    )
+    assert "3 requirements: 2 fully carried, 0 partly carried, 1 not carried." in text
+    assert "| Status | Why not fully |" in text
+
+
+def test_R004_7_a_requirement_carried_in_part_says_why():
+    sample = "## 004 — Halton\n- R004.7 Exploitation: a screening tool is completed.\n"
+    [row] = traceability.rows(traceability.parse_requirements(sample))
+    assert row.status == "partly carried"
+    assert row.why.startswith("Policy carries 'every HIGH rating")
