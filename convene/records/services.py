@@ -30,7 +30,8 @@ from convene.policy import engine
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind, Decision, RecordSection, StartEvent
-from convene.records import sections, snapshot
+from convene.records import attendance_exceptions, sections, snapshot
+from convene.records.authorise_checks import record_check
 from convene.records.errors import RecordIncomplete, SectionConflict
 from convene.records.models import (
     Action,
@@ -48,7 +49,6 @@ from convene.records.models import (
 )
 from convene.records.pdf import render_pdf
 from convene.records.policy import (
-    completeness,
     date_event,
     discussion_facts,
     discussion_pack,
@@ -573,8 +573,8 @@ def record_submit(
     discussion = record.discussion
     if discussion.state != State.HELD:
         raise Conflict(f"This record is {discussion.get_state_display().lower()}, not held")
-    check = completeness(
-        discussion_pack(discussion), discussion_facts(discussion), _contents(record)
+    check = record_check(
+        record, discussion_pack(discussion), discussion_facts(discussion), _contents(record)
     )
     if not check.ready:
         raise RecordIncomplete(check.missing)
@@ -821,8 +821,10 @@ def record_authorise(
 ) -> RecordVersion:
     """Freeze a numbered version with its PDF and start the clocks its decision sets.
 
-    Refused unless ``by`` may authorise (R001.5) and every section the policy
-    requires for the decision is complete, listing exactly what is missing.
+    Refused unless ``by`` may authorise (R001.5), every section the policy
+    requires for the decision is complete and the safety rules hold (the minimum
+    attendance or an exception, R002.4; each attendee's view, R003.6; why by phone,
+    R002.3: ``authorise_checks.record_check``), listing exactly what is missing.
     """
     _aware(now, "now")
     record = _lock(record)
@@ -838,7 +840,7 @@ def record_authorise(
     pack = discussion_pack(discussion)
     facts = discussion_facts(discussion)
     contents = _contents(record)
-    check = completeness(pack, facts, contents)
+    check = record_check(record, pack, facts, contents)
     if not check.ready or check.decision is None:
         raise RecordIncomplete(check.missing)
     decision = check.decision
@@ -860,6 +862,7 @@ def record_authorise(
         authorised_at=now,
         supersedes=previous.number if previous else None,
         correction_note=record.correction_note,
+        attendance_exceptions=attendance_exceptions.frozen(record, pack, facts, contents),
     )
     pdf = render_pdf(frozen)
     version = RecordVersion.objects.create(
