@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpRequest
 
 from convene.audit.models import Action as AuditAction
@@ -38,6 +39,7 @@ __all__ = [
     "attendance_exception_record",
     "attended_professionals",
     "check_page",
+    "exception_counts",
     "frozen",
     "gaps",
     "shortfalls",
@@ -175,6 +177,27 @@ def check_page(
         "exceptions": frozen(record, pack, facts, contents),
         "attendance_shortfall": bool(attended) and bool(shortfalls(pack, facts, attended)),
     }
+
+
+def exception_counts(*, partnership_id: int, since: datetime, until: datetime) -> dict[str, int]:
+    """For reports: how many exceptions stand per party, recorded in ``[since, until)``.
+
+    One aggregate query; only the exception that stands for a record and party counts.
+    """
+    latest = AttendanceException.objects.filter(
+        record=OuterRef("record"), party=OuterRef("party")
+    ).order_by("-recorded_at", "-pk")
+    rows = (
+        AttendanceException.objects.filter(
+            record__discussion__partnership_id=partnership_id,
+            recorded_at__gte=since,
+            recorded_at__lt=until,
+            pk=Subquery(latest.values("pk")[:1]),
+        )
+        .values("party")
+        .annotate(n=Count("pk"))
+    )
+    return {row["party"]: row["n"] for row in rows}
 
 
 @transaction.atomic
