@@ -40,6 +40,7 @@ from convene.people.models import Agency, Partnership, Professional
 from convene.people.vocab import Role
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import services as records
+from convene.records.attendance_exceptions import attendance_exception_record
 from convene.records.models import Action, Record
 from convene.referrals.selectors import referral_convene_clock
 from convene.referrals.services import referral_accept
@@ -96,6 +97,17 @@ def _held(
     )
 
 
+def _no_health(record: Record, people: Mapping[str, Professional]) -> None:
+    """Nobody from health was invited: bob records why, as R002.4 requires to authorise."""
+    attendance_exception_record(
+        record=record,
+        party="health",
+        reason="The named nurse could not be reached; the GP's report was read out",
+        by=people["bob"],
+        now=AFTER,
+    )
+
+
 def _distributed(
     *,
     people: Mapping[str, Professional],
@@ -105,6 +117,7 @@ def _distributed(
     """Version 1 sent to the attendees, erin asks for a correction; version 2 authorised, unsent."""
     record = _held(people=people, partnership=partnership, agencies=agencies)
     fill(record, dict(people), Decision.CHILD_IN_NEED)
+    _no_health(record, people)
     records.record_section_save(
         record=record,
         section=RecordSection.ACTIONS,
@@ -136,6 +149,7 @@ def _s47_decision(
     its one action is alice's (children's social care)."""
     record = _held(people=people, partnership=partnership, agencies=agencies)
     fill(record, dict(people), Decision.S47_JOINT)
+    _no_health(record, people)
     return records.record_authorise(record=record, by=people["bob"], now=AFTER)
 
 

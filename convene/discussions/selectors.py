@@ -78,11 +78,27 @@ def invitable_professionals(*, partnership: Partnership) -> QuerySet[Professiona
     )
 
 
-def chair_candidates(*, partnership: Partnership) -> QuerySet[Professional]:
-    """Children's social care staff of the partnership (the policy decides who may chair)."""
-    return invitable_professionals(partnership=partnership).filter(
+def chair_candidates(
+    *, partnership: Partnership, referral: Referral | None = None
+) -> QuerySet[Professional]:
+    """Children's social care staff of the partnership holding a role the policy lets chair.
+
+    With ``referral``, only the roles its pack allows for its children (R001.5, R002.4);
+    the service checks again for the children finally chosen.
+    """
+    people = invitable_professionals(partnership=partnership).filter(
         agency__kind=AgencyKind.SOCIAL_CARE
     )
+    if referral is None:
+        return people
+    pack = pack_for(referral)
+    facts = case_facts(
+        referral,
+        list(referral.children.all()),
+        pathway=Pathway(referral.chosen_pathway or "strategy_discussion"),
+    )
+    roles = [role.value for role in engine.chair_roles(pack, facts)]
+    return people.filter(role_grants__role__in=roles)
 
 
 def children_for_discussion(*, referral: Referral) -> list[tuple[Child, bool]]:

@@ -30,6 +30,7 @@ from convene.discussions.notices import Notice, queue_notices, when_text
 from convene.discussions.selectors import chair_rule_text, discussion_checklist
 from convene.people.models import Child, ChildLink, FamilyMember, Partnership, Professional
 from convene.people.selectors import partnerships_of
+from convene.people.vocab import AgencyKind
 from convene.policy import engine
 from convene.policy.vocab import Pathway
 from convene.referrals.models import Referral
@@ -98,9 +99,11 @@ def _check_children(referral: Referral, children: Sequence[Child]) -> None:
 def _check_chair(referral: Referral, chair: Professional, children: Sequence[Child]) -> None:
     pack = pack_for(referral)
     facts = case_facts(referral, list(children), pathway=Pathway(referral.chosen_pathway))
+    # R001.5: a manager of children's social care, in the referral's partnership.
     in_partnership = (
         chair.is_active
         and chair.agency is not None
+        and chair.agency.kind == AgencyKind.SOCIAL_CARE
         and chair.agency.partnerships.filter(pk=referral.partnership_id).exists()
     )
     if not in_partnership or not engine.may_chair(pack, facts, chair.role_set):

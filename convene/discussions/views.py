@@ -103,7 +103,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
         return redirect("referrals:detail", pk=referral.pk)
     children = selectors.children_for_discussion(referral=referral)
     invitable = selectors.invitable_professionals(partnership=referral.partnership)
-    chairs = selectors.chair_candidates(partnership=referral.partnership)
+    chairs = selectors.chair_candidates(partnership=referral.partnership, referral=referral)
     form = ConveneForm(
         request.POST or None,
         children=children,
@@ -114,6 +114,12 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
             "children": [str(child.pk) for child, own in children if own],
             "chair": user.pk if user in chairs else None,
         },
+    )
+    # The list offers only who may chair; anyone else posted is told who may (R001.5).
+    form.fields["chair"].error_messages["invalid_choice"] = (
+        "That person cannot chair: under this partnership's procedures the chair is "
+        + selectors.chair_rule_text(referral=referral, children=list(referral.children.all()))
+        + " of children's social care (R001.5, R002.4)"
     )
     show_confirm = False
     if request.method == "POST" and form.is_valid():
@@ -291,7 +297,11 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
     if not discussion.is_live:
         messages.success(request, f"{discussion} is {discussion.get_state_display().lower()}")
         return redirect("discussions:detail", pk=discussion.pk)
-    chairs = selectors.chair_candidates(partnership=discussion.partnership) if requested else None
+    chairs = (
+        selectors.chair_candidates(partnership=discussion.partnership, referral=discussion.referral)
+        if requested
+        else None
+    )
     initial: dict[str, Any] = {
         "version": discussion.version,
         "venue": discussion.venue,

@@ -52,10 +52,10 @@ NOTES: dict[str, str] = {
     "R001.8": "Convene carries who authorises, the record sections, and circulating the "
     "authorised record to all attendees (records app; qs2014 clock, R002.8); each agency "
     "recording the outcome and actions in its own records is outside Convene.",
-    "R002.3": "Not carried: whether the discussion is held as a meeting or by telephone is its "
-    "medium, not a pathway; the discussions issue records the medium.",
-    "R003.2": "Record sections carry the decision (S47 alone or jointly); sharing without "
-    "consent is a matter for the record's access rules.",
+    "R002.3": "The record's attendance part says whether it was a meeting (in person or "
+    "virtual) or by phone, and authorising asks why by phone unless the referral recorded "
+    "immediate risk (records app); the convene page does not yet ask it when the discussion "
+    "is arranged.",
     "R003.4": "Policy requires the referrer to attend and lists what they bring; the "
     "invitation (discussions issue) should carry the list.",
     "R004.7": "Policy carries 'every HIGH rating gets a strategy discussion or meeting', and "

@@ -22,7 +22,7 @@ from convene.audit.services import audit_record_children
 from convene.core.api import READ_ERRORS, PathId, acting_user
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
-from convene.records import sections, selectors
+from convene.records import attendance_exceptions, sections, selectors
 from convene.records.models import Record, RecordVersion
 from convene.records.notices import pdf_filename
 
@@ -72,6 +72,8 @@ class RecordOut(Schema):
     # The draft's parts for social care; empty for partners, who read versions.
     sections: list[SectionOut]
     missing: list[MissingOut]
+    # R002.4: a manager's reasons for authorising without social care, police or health.
+    attendance_exceptions: list[dict[str, Any]] = []
 
 
 class DecisionOut(Schema):
@@ -138,6 +140,7 @@ def record_get(request: HttpRequest, discussion_id: PathId) -> dict[str, Any]:
     _audit(request, user, record, "Viewed the record" + (" (draft)" if draft else ""))
     found: list[dict[str, Any]] = []
     missing: list[dict[str, Any]] = []
+    exceptions: list[dict[str, Any]] = []
     if draft:
         entries = {e.section: e for e in record.entries.all()}
         check = selectors.record_completeness(record=record)
@@ -156,6 +159,9 @@ def record_get(request: HttpRequest, discussion_id: PathId) -> dict[str, Any]:
             {"section": m.section.value, "title": m.title, "citation": m.citation}
             for m in check.missing
         ]
+        exceptions = attendance_exceptions.check_page(
+            record, {RecordSection(e.section): e.content for e in entries.values()}
+        )["exceptions"]
     return {
         "discussion_id": record.discussion_id,
         "reference": record.discussion.reference,
@@ -167,6 +173,7 @@ def record_get(request: HttpRequest, discussion_id: PathId) -> dict[str, Any]:
         "latest_version": record.latest_number,
         "sections": found,
         "missing": missing,
+        "attendance_exceptions": exceptions,
     }
 
 

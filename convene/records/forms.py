@@ -17,7 +17,7 @@ from django import forms
 from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, yes_no_field
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import Decision, RecordSection
-from convene.records import sections
+from convene.records import safety_forms, sections
 
 NOT_FOR_FAMILY = "Do not share this with the family"
 NOT_FOR_FAMILY_HINT = (
@@ -484,6 +484,7 @@ class AttendanceForm(GovukForm):
         )
         self.fields["notes"] = _text("Notes")
         self.fields["notes"].initial = content.get("notes", "")
+        safety_forms.add_format_fields(self, content)
 
     def content(self) -> dict[str, Any]:
         return {
@@ -493,6 +494,7 @@ class AttendanceForm(GovukForm):
             ],
             "agency_information_confirmed": self.cleaned_data["agency_information_confirmed"],
             "notes": self.cleaned_data["notes"],
+            **safety_forms.format_content(self.cleaned_data),
         }
 
 
@@ -534,6 +536,7 @@ class InformationSharedForm(GovukForm):
             self.fields[f"{prefix}_not_for_family"] = _flag()
             self.fields[f"{prefix}_not_for_family"].initial = found.get("not_for_family", False)
             self.agencies.append((prefix, agency, shared_by))
+        safety_forms.add_consent_fields(self, content)
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [
@@ -554,7 +557,7 @@ class InformationSharedForm(GovukForm):
             }
             if any(contribution[k] for k in ("information", "action_progress", "updated_risk")):
                 contributions.append(contribution)
-        return {"contributions": contributions}
+        return {"contributions": contributions, **safety_forms.consent_content(self.cleaned_data)}
 
 
 class ProfessionalViewsForm(GovukForm):
@@ -585,27 +588,25 @@ class ProfessionalViewsForm(GovukForm):
             self.fields[f"comment_{pk}"].initial = found.get("comment", "")
             self.fields[f"not_for_family_{pk}"] = _flag()
             self.fields[f"not_for_family_{pk}"].initial = found.get("not_for_family", False)
+            safety_forms.add_view_fields(self, pk, found)
             self.people.append(pk)
 
-    def groups(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
-        return [
-            (self[f"view_{pk}"], self[f"comment_{pk}"], self[f"not_for_family_{pk}"])
-            for pk in self.people
-        ]
+    def groups(self) -> list[list[forms.BoundField]]:
+        return [[self[name] for name in safety_forms.view_field_names(pk)] for pk in self.people]
 
     def content(self) -> dict[str, Any]:
-        return {
-            "views": [
-                {
-                    "professional_id": pk,
-                    "view": self.cleaned_data.get(f"view_{pk}") or None,
-                    "comment": self.cleaned_data.get(f"comment_{pk}", ""),
-                    "not_for_family": self.cleaned_data.get(f"not_for_family_{pk}", False),
-                }
-                for pk in self.people
-                if self.cleaned_data.get(f"view_{pk}") or self.cleaned_data.get(f"comment_{pk}")
-            ]
-        }
+        views = [
+            {
+                "professional_id": pk,
+                "view": self.cleaned_data.get(f"view_{pk}") or None,
+                "comment": self.cleaned_data.get(f"comment_{pk}", ""),
+                "not_for_family": self.cleaned_data.get(f"not_for_family_{pk}", False),
+                **safety_forms.view_content(self.cleaned_data, pk),
+            }
+            for pk in self.people
+        ]
+        keep = ("view", "comment", "no_view_reason", "s47_by", "at_risk_without_action")
+        return {"views": [v for v in views if any(v[k] not in (None, "") for k in keep)]}
 
 
 class ActionsListForm(GovukForm):

@@ -18,6 +18,8 @@ this app moves it from ``held`` onwards (``convene.records.services``). Here:
 * ``Confirmation``: an attendee's "accurate" or "please correct" (R001.9).
 * ``DistributionLog``: every message sent with a version, or not sent and why.
 * ``RecordEvent``: the record's transitions, who and when. Append-only.
+* ``AttendanceException``: a manager's reason for authorising without social care,
+  the police or health (R002.4): who, when, why. Append-only; reports query it.
 """
 
 from __future__ import annotations
@@ -468,3 +470,38 @@ class RecordEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AttendanceException(models.Model):
+    """A manager's recorded reason why a minimum party did not attend (R002.4). Append-only.
+
+    The latest exception for a party is the one that stands; earlier ones stay as history.
+    """
+
+    class Party(models.TextChoices):
+        SOCIAL_CARE = "social_care", "Children's social care"
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+
+    record = models.ForeignKey(
+        Record, on_delete=models.PROTECT, related_name="attendance_exceptions"
+    )
+    party = models.CharField(max_length=20, choices=Party.choices)
+    reason = models.TextField()
+    rule_ids = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+        indexes = [models.Index(fields=["party", "recorded_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="attendance_exception_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_party_display()} did not attend: {self.reason[:40]}"

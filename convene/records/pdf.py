@@ -131,7 +131,21 @@ def _flagged(item: Item) -> str:
     return f"{item.label} [not to be shared with the family]" if item.not_for_family else item.label
 
 
-def _attendance(pdf: FPDF, content: Mapping[str, Any] | None) -> None:
+def _exceptions(pdf: FPDF, exceptions: Sequence[Mapping[str, Any]]) -> None:
+    """R002.4: who did not attend, and the manager's reason the record stands without them."""
+    for exception in exceptions:
+        _label_value(
+            pdf,
+            f"Attendance exception: {exception.get('party_label', '')} did not attend",
+            f"{exception.get('reason', '')}\n\nRecorded by "
+            f"{_person(exception.get('recorded_by') or {})}, "
+            f"{_when(exception.get('recorded_at'))} ({exception.get('citation', '')})",
+        )
+
+
+def _attendance(
+    pdf: FPDF, content: Mapping[str, Any] | None, exceptions: Sequence[Mapping[str, Any]] = ()
+) -> None:
     c = AttendanceContent.model_validate(dict(content or {}))
     if c.rows:
         _table(
@@ -150,6 +164,7 @@ def _attendance(pdf: FPDF, content: Mapping[str, Any] | None) -> None:
         )
     for item in items(RecordSection.ATTENDANCE, content)[len(c.rows) :]:
         _label_value(pdf, item.label, item.text)
+    _exceptions(pdf, exceptions)
     if not c.rows and not c.notes:
         _label_value(pdf, "", "Not recorded")
 
@@ -237,7 +252,7 @@ def render_pdf(snapshot: Mapping[str, Any]) -> bytes:
             _heading(pdf, part.title, 12)
             content = parts.get(part.section.value)
             if part.section == RecordSection.ATTENDANCE:
-                _attendance(pdf, content)
+                _attendance(pdf, content, snapshot.get("attendance_exceptions") or ())
             elif part.section == RecordSection.ACTIONS:
                 _actions(pdf, content)
             else:

@@ -148,6 +148,21 @@ ATTENDANCE_LABELS: dict[AttendanceStatus, str] = {
 }
 
 
+class DiscussionFormat(StrEnum):
+    """How it was held (R002.3: unless the risk is immediate, a meeting is preferred)."""
+
+    MEETING = "meeting"
+    VIRTUAL = "virtual"
+    PHONE = "phone"
+
+
+FORMAT_LABELS: dict[DiscussionFormat, str] = {
+    DiscussionFormat.MEETING: "A meeting in person",
+    DiscussionFormat.VIRTUAL: "A virtual meeting (video call)",
+    DiscussionFormat.PHONE: "By phone",
+}
+
+
 class AttendanceRow(_Content):
     professional_id: int
     name: str = _line()
@@ -161,6 +176,9 @@ class AttendanceContent(_Content):
     # R001.7: each attendee brought their agency's information and can decide for it.
     agency_information_confirmed: bool = False
     notes: str = _text()
+    # R002.3: a meeting or by phone; by phone, why (unless the risk was immediate).
+    format: DiscussionFormat | None = None
+    phone_reason: str = _text()
 
     @field_validator("rows")
     @classmethod
@@ -195,6 +213,11 @@ class Contribution(_Content):
 
 class InformationSharedContent(_Content):
     contributions: list[Contribution] = []
+    # R003.2: information shared without consent, and why that was reasonable,
+    # proportionate and relevant.
+    shared_without_consent: bool | None = None
+    without_consent_what: str = _text()
+    without_consent_why: str = _text()
 
 
 class RiskFactor(StrEnum):
@@ -260,11 +283,31 @@ class View(StrEnum):
     UNABLE_TO_SAY = "unable_to_say"
 
 
+# The key question's words (seed 003): "Given what we know do we consider that the child
+# has suffered or is likely to suffer significant and ongoing harm?"
 VIEW_LABELS: dict[View, str] = {
-    View.HAS_SUFFERED: "Has suffered significant harm",
-    View.LIKELY_TO_SUFFER: "Is likely to suffer significant harm",
-    View.NOT_SIGNIFICANT_HARM: "Has not suffered and is not likely to suffer significant harm",
+    View.HAS_SUFFERED: "Has suffered significant and ongoing harm",
+    View.LIKELY_TO_SUFFER: "Is likely to suffer significant and ongoing harm",
+    View.NOT_SIGNIFICANT_HARM: "Has not suffered and is not likely to suffer significant and "
+    "ongoing harm",
     View.UNABLE_TO_SAY: "Cannot say on the information available",
+}
+
+
+class S47By(StrEnum):
+    """R003.6: whether a section 47 enquiry needs to be started, and by whom."""
+
+    CHILDRENS_SERVICES = "childrens_services"
+    POLICE = "police"
+    BOTH = "both"
+    NOT_NEEDED = "not_needed"
+
+
+S47_BY_LABELS: dict[S47By, str] = {
+    S47By.CHILDRENS_SERVICES: "Yes, by Children's Services",
+    S47By.POLICE: "Yes, by the Police",
+    S47By.BOTH: "Yes, by both working together",
+    S47By.NOT_NEEDED: "No section 47 enquiry is needed",
 }
 
 
@@ -273,8 +316,17 @@ class ProfessionalView(_Content):
     name: str = _line()
     agency: str = _line()
     view: View | None = None
+    # "Without doing something, is this child at risk of harm?" (seed 003, R003.6)
+    at_risk_without_action: bool | None = None
+    s47_by: S47By | None = None
     comment: str = _text()
+    # Why no view was given (left early, could not say for their agency): R003.6.
+    no_view_reason: str = _text()
     not_for_family: bool = False
+
+    @property
+    def answered(self) -> bool:
+        return self.view is not None or bool(self.no_view_reason.strip())
 
 
 class ProfessionalViewsContent(_Content):
@@ -674,15 +726,22 @@ def _attendance_complete(c: AttendanceContent) -> bool:
         and all(row.status is not None for row in c.rows)
         and any(row.status == AttendanceStatus.ATTENDED for row in c.rows)
         and c.agency_information_confirmed
+        and c.format is not None
     )
 
 
 def _information_complete(c: InformationSharedContent) -> bool:
-    return any(not contribution.is_empty for contribution in c.contributions)
+    return (
+        any(not contribution.is_empty for contribution in c.contributions)
+        and c.shared_without_consent is not None
+        and (not c.shared_without_consent or _filled(c.without_consent_what, c.without_consent_why))
+    )
 
 
 def _views_complete(c: ProfessionalViewsContent) -> bool:
-    return bool(c.views) and all(view.view is not None for view in c.views)
+    # Each attendee's answer (or why none was given) is checked against the attendance
+    # in ``is_complete``.
+    return bool(c.views) and all(view.answered for view in c.views)
 
 
 def _family_complete(c: FamilyCommunicationContent) -> bool:
@@ -759,7 +818,21 @@ def is_complete(
     if section == RecordSection.RECONVENE_DATE:
         decision = _model(RecordSection.DECISION, contents.get(RecordSection.DECISION))
         return _next_discussion_complete(content, decision)
+    if section == RecordSection.PROFESSIONAL_VIEWS:
+        return _COMPLETE[section](content) and not views_missing(contents)
     return _COMPLETE[section](content)
+
+
+def views_missing(contents: Mapping[RecordSection, Mapping[str, Any]]) -> list[str]:
+    """Everyone recorded as attended with neither a view nor why none was given (R003.6)."""
+    attendance = _model(RecordSection.ATTENDANCE, contents.get(RecordSection.ATTENDANCE))
+    views = _model(RecordSection.PROFESSIONAL_VIEWS, contents.get(RecordSection.PROFESSIONAL_VIEWS))
+    answered = {v.professional_id for v in views.views if v.answered}
+    return [
+        row.name or f"Attendee {row.professional_id}"
+        for row in attendance.rows
+        if row.status == AttendanceStatus.ATTENDED and row.professional_id not in answered
+    ]
 
 
 def is_started(section: RecordSection, content: Mapping[str, Any] | None) -> bool:
@@ -796,6 +869,36 @@ def _blocks(pairs: list[tuple[str, str]], *, not_for_family: bool = False) -> li
     return [Item(label, text, not_for_family) for label, text in pairs if text]
 
 
+def _without_consent(c: InformationSharedContent) -> list[Item]:
+    """R003.2, kept from the family: what was shared without consent, and why."""
+    if c.shared_without_consent is None:
+        return []
+    if not c.shared_without_consent:
+        return [Item("Information shared without consent (R003.2)", "None", True)]
+    return _blocks(
+        [
+            ("Information shared without consent (R003.2)", c.without_consent_what),
+            ("Why it was reasonable, proportionate and relevant", c.without_consent_why),
+        ],
+        not_for_family=True,
+    )
+
+
+def _view_text(view: ProfessionalView) -> str:
+    risk = {True: "Yes", False: "No", None: ""}[view.at_risk_without_action]
+    return "\n\n".join(
+        t
+        for t in (
+            VIEW_LABELS[view.view] if view.view else "",
+            f"Without doing something, is this child at risk of harm? {risk}" if risk else "",
+            f"Section 47 enquiry: {S47_BY_LABELS[view.s47_by]}" if view.s47_by else "",
+            view.comment,
+            f"No view given: {view.no_view_reason}" if view.no_view_reason else "",
+        )
+        if t
+    )
+
+
 def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Item]:
     """The part as labelled blocks of text, empty answers left out."""
     c = _model(section, content)
@@ -818,6 +921,12 @@ def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Ite
             return (
                 rows
                 + _blocks([("Agency information and authority", confirmed)])
+                + _blocks(
+                    [
+                        ("How it was held", FORMAT_LABELS[c.format] if c.format else ""),
+                        ("Why by phone (R002.3)", c.phone_reason),
+                    ]
+                )
                 + _blocks([("Notes", c.notes)])
             )
         case RecordSection.INTRODUCTION:
@@ -851,7 +960,7 @@ def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Ite
                 )
                 if text:
                     found.append(Item(who or "Agency not named", text, contribution.not_for_family))
-            return found
+            return found + _without_consent(c)
         case RecordSection.RISK_ASSESSMENT:
             factors = ", ".join(RISK_FACTOR_LABELS[f] for f in c.risk_factors)
             return _blocks(
@@ -890,15 +999,9 @@ def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Ite
             )
         case RecordSection.PROFESSIONAL_VIEWS:
             return [
-                Item(
-                    f"{view.name}, {view.agency}".strip(", "),
-                    "\n\n".join(
-                        t for t in (VIEW_LABELS[view.view] if view.view else "", view.comment) if t
-                    ),
-                    view.not_for_family,
-                )
+                Item(f"{view.name}, {view.agency}".strip(", "), text, view.not_for_family)
                 for view in c.views
-                if view.view or view.comment
+                if (text := _view_text(view))
             ]
         case RecordSection.DECISION:
             return _blocks(

@@ -21,11 +21,11 @@ from convene.people.models import Agency, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
+from convene.records.authorise_checks import record_check
 from convene.records.models import Confirmation, DistributionLog, Record, RecordVersion
 from convene.records.per_child import children_facts
 from convene.records.policy import (
     Completeness,
-    completeness,
     discussion_facts,
     discussion_pack,
     may_authorise,
@@ -147,7 +147,8 @@ def record_completeness(
     *, record: Record, contents: Mapping[RecordSection, Mapping[str, Any]] | None = None
 ) -> Completeness:
     discussion = record.discussion
-    return completeness(
+    return record_check(
+        record,
         discussion_pack(discussion),
         discussion_facts(discussion),
         contents if contents is not None else record_contents(record=record),

@@ -30,7 +30,8 @@ from convene.policy import engine
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind, Decision, RecordSection, StartEvent
-from convene.records import sections, snapshot
+from convene.records import attendance_exceptions, sections, snapshot
+from convene.records.authorise_checks import record_check
 from convene.records.errors import RecordIncomplete, SectionConflict
 from convene.records.models import (
     Action,
@@ -50,7 +51,6 @@ from convene.records.outbox import distribution_decide
 from convene.records.pdf import render_pdf
 from convene.records.per_child import children_facts, children_in_care, follow_on_deadlines
 from convene.records.policy import (
-    completeness,
     date_event,
     discussion_facts,
     discussion_pack,
@@ -578,7 +578,8 @@ def record_submit(
     discussion = record.discussion
     if discussion.state != State.HELD:
         raise Conflict(f"This record is {discussion.get_state_display().lower()}, not held")
-    check = completeness(
+    check = record_check(
+        record,
         discussion_pack(discussion),
         discussion_facts(discussion),
         _contents(record),
@@ -827,8 +828,10 @@ def record_authorise(
 ) -> RecordVersion:
     """Freeze a numbered version with its PDF and start the clocks its decision sets.
 
-    Refused unless ``by`` may authorise (R001.5) and every section the policy
-    requires for the decision is complete, listing exactly what is missing.
+    Refused unless ``by`` may authorise (R001.5), every section the policy
+    requires for the decision is complete and the safety rules hold (the minimum
+    attendance or an exception, R002.4; each attendee's view, R003.6; why by phone,
+    R002.3: ``authorise_checks.record_check``), listing exactly what is missing.
     """
     _aware(now, "now")
     record = _lock(record)
@@ -844,7 +847,7 @@ def record_authorise(
     pack = discussion_pack(discussion)
     facts = discussion_facts(discussion)
     contents = _contents(record)
-    check = completeness(pack, facts, contents, per_child=children_facts(discussion))
+    check = record_check(record, pack, facts, contents, per_child=children_facts(discussion))
     if not check.ready or check.decision is None:
         raise RecordIncomplete(check.missing)
     decision = check.decision
@@ -866,6 +869,7 @@ def record_authorise(
         authorised_at=now,
         supersedes=previous.number if previous else None,
         correction_note=record.correction_note,
+        attendance_exceptions=attendance_exceptions.frozen(record, pack, facts, contents),
     )
     pdf = render_pdf(frozen)
     version = RecordVersion.objects.create(

@@ -11,7 +11,9 @@ Shape (``format`` 1)::
     shown [part section values, in agenda order],
     parts {part section value: content},
     authorised_by {id, name, job_title, agency}, authorised_at,
-    supersedes (version number or null), correction_note
+    supersedes (version number or null), correction_note,
+    attendance_exceptions [{party, party_label, reason, rule_ids, citation,
+                            recorded_by {...}, recorded_at, recorded_when}] (R002.4)
 
 Names and labels are copied in, so a version reads the same whatever later
 happens to the people, children or packs it mentions.
@@ -48,6 +50,15 @@ def person(professional: Professional | None) -> dict[str, Any]:
     }
 
 
+def london_iso(moment: datetime) -> str:
+    return moment.astimezone(LONDON).isoformat()
+
+
+def london_text(moment: datetime) -> str:
+    local = moment.astimezone(LONDON)
+    return f"{local.day} {local:%B %Y} at {local:%H:%M}"
+
+
 def child_entry(child: Child) -> dict[str, Any]:
     return {
         "id": child.pk,
@@ -75,6 +86,7 @@ def build(
     authorised_at: datetime,
     supersedes: int | None,
     correction_note: str,
+    attendance_exceptions: Sequence[Mapping[str, Any]] = (),
 ) -> dict[str, Any]:
     local = held_at.astimezone(LONDON)
     return {
@@ -114,6 +126,7 @@ def build(
         "authorised_at": authorised_at.astimezone(LONDON).isoformat(),
         "supersedes": supersedes,
         "correction_note": correction_note,
+        "attendance_exceptions": [dict(e) for e in attendance_exceptions],
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convene.records import views
+from convene.records import exception_views, views
 
 app_name = "records"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path(_R + "actions/<slug:key>/", views.action_page, name="action"),
     path(_R + "actions/<slug:key>/remove/", views.action_remove, name="action-remove"),
     path(_R + "check/", views.check, name="check"),
+    path(
+        _R + "attendance-exception/",
+        exception_views.attendance_exception,
+        name="attendance-exception",
+    ),
     path(_R + "versions/", views.versions, name="versions"),
     path(_R + "versions/<int:number>/", views.version_detail, name="version"),
     path(_R + "versions/<int:number>/pdf/", views.version_pdf, name="version-pdf"),

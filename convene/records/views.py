@@ -22,8 +22,8 @@ from convene.core.access import AccessAction, can
 from convene.core.errors import NotAllowed, NotFound, ServiceError
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
+from convene.records import attendance_exceptions, sections, selectors, services
 from convene.records import forms as record_forms
-from convene.records import sections, selectors, services
 from convene.records.errors import RecordIncomplete, SectionConflict
 from convene.records.family import family_summary
 from convene.records.models import Confirmation, Record, RecordSectionEntry
@@ -457,6 +457,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             answers=answers,
             refused=refused,
             decision_label=selectors.decision_label(check_.decision),
+            **attendance_exceptions.check_page(record, contents),
         ),
         status=400 if refused else 200,
     )

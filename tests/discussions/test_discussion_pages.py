@@ -75,7 +75,9 @@ def test_a_chair_without_the_role_is_an_error_on_the_page(client, people, triage
     )
     html = response.content.decode()
     assert "<title>Error: Convene the discussion" in html
-    assert "Alice Ashworth cannot chair" in html
+    # The page offers only who may chair (R001.5): anyone else posted is refused, saying who may.
+    assert "That person cannot chair" in html
+    assert "deputy team manager or team manager of children" in html
     assert 'href="#id_chair"' in html
     assert Discussion.objects.count() == 0
 

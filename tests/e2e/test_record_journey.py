@@ -92,6 +92,7 @@ def test_bob_records_authorises_and_sends_and_carol_confirms(live_server, page, 
     for label in page.get_by_role("radio", name="Attended").all():
         label.check()
     page.get_by_label(re.compile("Everyone who attended brought")).check()
+    page.get_by_label("A meeting in person").check()  # R002.3
     with page.expect_navigation():
         page.get_by_role("button", name="Save and return to the record").click()
     assert "Attendance: saved" in page.content()

@@ -24,6 +24,7 @@ from tests.records.conftest import (  # noqa: F401 - make_record is a fixture
     AFTER,
     HELD_AT,
     complete_content,
+    except_missing,
     make_record,
     save,
 )
@@ -87,6 +88,8 @@ def s47_decision(make_record, people) -> Callable[..., RecordVersion]:  # noqa: 
     ) -> RecordVersion:
         record = make_record(pack=pack, legal_status=legal_status, held_at=held_at, **facts)
         fill(record, people, decision, action_owner=action_owner)
+        # Tests that invite fewer than the minimum: bob records why (R002.4).
+        except_missing(record, people, now=held_at + timedelta(hours=1))
         return record_authorise(record=record, by=people["bob"], now=held_at + timedelta(hours=1))
 
     return make

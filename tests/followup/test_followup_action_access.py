@@ -25,6 +25,7 @@ from convene.records.services import discussion_hold, record_authorise
 from convene.referrals.services import referral_accept
 from tests.convening import make_referral, scheduled_discussion
 from tests.followup.conftest import HELD_AT, fill, london
+from tests.records.conftest import except_missing
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,7 @@ def _restricted_action(people, partnership, agencies) -> Action:
         discussion=discussion, held_at=HELD_AT, by=people["bob"], now=HELD_AT + timedelta(hours=1)
     )
     fill(record, people, Decision.S47_SINGLE_AGENCY, action_owner=("agency", agencies["csc"].pk))
+    except_missing(record, people)  # no health invited: bob records why (R002.4)
     record_authorise(record=record, by=people["bob"], now=HELD_AT + timedelta(hours=1))
     return Action.objects.get(record=record, kind="agreed")
 

@@ -11,8 +11,9 @@ import pytest
 from convene.people.factories import ChildFactory
 from convene.people.models import Professional
 from convene.policy.vocab import Decision, RecordSection
-from convene.records import sections, services
+from convene.records import attendance_exceptions, sections, services
 from convene.records.models import Record, RecordSectionEntry
+from convene.records.policy import discussion_facts, discussion_pack
 from convene.workdays import london_date
 from tests.api.conftest import tokens  # noqa: F401 - fixture
 from tests.convening import NOW, accepted_referral, scheduled_discussion
@@ -35,11 +36,15 @@ def complete_content(
             return {
                 "rows": [{**row, "status": "attended"} for row in rows],
                 "agency_information_confirmed": True,
+                "format": "meeting",
             }
         case RecordSection.INTRODUCTION:
             return {"reason": "Bruising to the face", "child_background": f"{NAME} is 7"}
         case RecordSection.INFORMATION_SHARED:
-            return {"contributions": [{"agency": "School", "information": "Attends well"}]}
+            return {
+                "contributions": [{"agency": "School", "information": "Attends well"}],
+                "shared_without_consent": False,
+            }
         case RecordSection.RISK_ASSESSMENT:
             return {
                 "cause_for_concern": "Bruise",
@@ -156,6 +161,27 @@ def fill(
         if RecordSection.DECISION_REASONS in skipped and part.section == RecordSection.DECISION:
             content["reasons"] = ""
         save(record, part.section, content, by=people[by])
+
+
+def except_missing(
+    record: Record, people: dict[str, Professional], *, by: str = "bob", now: datetime = AFTER
+) -> None:
+    """For a test that invites fewer people: bob records why each minimum party missing
+    (social care, police, health) did not attend, so the record can be authorised (R002.4)."""
+    discussion = record.discussion
+    contents = {RecordSection(e.section): e.content for e in record.entries.all()}
+    for shortfall in attendance_exceptions.shortfalls(
+        discussion_pack(discussion),
+        discussion_facts(discussion),
+        attendance_exceptions.attended_professionals(record, contents),
+    ):
+        attendance_exceptions.attendance_exception_record(
+            record=record,
+            party=shortfall.party,
+            reason=f"{shortfall.label} not invited to this test discussion",
+            by=people[by],
+            now=now,
+        )
 
 
 @pytest.fixture

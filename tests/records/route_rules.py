@@ -123,6 +123,18 @@ ROUTES = {
             data=lambda w: {"action": "authorise"},
         ),
     ],
+    # R002.4: the manager who may authorise records why a minimum party did not attend.
+    "records:attendance-exception": [
+        Case(EDIT_DRAFT, label="draft", kwargs=_draft()),
+        Case(EDIT_CLOSED, label="authorised", kwargs=_sent()),
+        Case(
+            only(each(("bob",), BAD_REQUEST) | each(NOT_CHAIRS, FORBIDDEN)),
+            label="no reason",
+            method="post",
+            kwargs=_draft(),
+            data=lambda w: {"party": "health", "reason": ""},
+        ),
+    ],
     "records:versions": [
         Case(SOCIAL_CARE, label="draft, no version yet", kwargs=_draft()),
         Case(WITH_INVITED, label="distributed", kwargs=_sent()),

@@ -131,7 +131,7 @@ def test_R001_9_a_correction_request_holds_confirmation_until_resolved(make_reco
 def test_only_attendees_confirm_and_only_once(make_record, people):
     from convene.core.errors import Conflict, Invalid, NotAllowed
 
-    record = make_record(invitees=("alice", "carol"))
+    record = make_record(invitees=("alice", "carol", "dev"))
     fill(record, people, Decision.NO_FURTHER_ACTION)
     services.record_authorise(record=record, by=people["bob"], now=AFTER)
     with pytest.raises(Conflict):

@@ -228,7 +228,7 @@ def test_each_email_that_leaves_is_audited_with_its_recipient(
     make_record, people, django_capture_on_commit_callbacks
 ):
     """An email carrying a child's record is an export: one entry per child, naming who to."""
-    record = make_record(invitees=("alice", "carol"))
+    record = make_record(invitees=("alice", "carol", "dev"))
     child = record.discussion.children.get()
     fill(record, people, Decision.S47_JOINT)
     version = services.record_authorise(record=record, by=people["bob"], now=record.held_at)

@@ -78,7 +78,9 @@ def test_R001_14_next_discussion_is_a_date_or_none_planned():
 
 def test_R001_7_attendance_needs_every_status_and_the_agency_authority_confirmed():
     row = {"professional_id": 1, "name": "Carol Clarke", "agency": "Police", "role": "DC"}
-    contents = _contents(attendance={"rows": [row], "agency_information_confirmed": True})
+    contents = _contents(
+        attendance={"rows": [row], "agency_information_confirmed": True, "format": "meeting"}
+    )
     assert not is_complete(RecordSection.ATTENDANCE, contents)
     contents[RecordSection.ATTENDANCE]["rows"][0]["status"] = "attended"
     assert is_complete(RecordSection.ATTENDANCE, contents)
