@@ -240,4 +240,6 @@ def invitation_email_status(
         return f"Not sent yet: trying again ({delivery.attempts} failed attempts)"
     if delivery.state == Delivery.State.SENT:
         return "Sent"
-    return "Sending"
+    if delivery.state == Delivery.State.SENDING:
+        return "Sending"
+    return "Waiting to send"
