@@ -22,7 +22,7 @@ from pathlib import Path
 
 from convene.reminders.backends import spool_name
 from tests.reminders.crashing_spool import CRASH_EXIT_CODE
-from tests.reminders.test_worker_kill import ROOT, Database, convene, environment
+from tests.reminders.test_worker_kill import ROOT, Database, environment
 
 KINDS = ("invitation.", "referrer.", "distribution.record", "distribution.outcome")
 SETTLED = {"sent", "withdrawn"}
@@ -58,8 +58,20 @@ def _stop(worker: subprocess.Popen[bytes], log: Path) -> None:
 def _prepare(database: Database, tmp_path: Path, *, crash: bool) -> dict[str, str]:
     env = environment(database, tmp_path, crash=crash)
     env.update(CONVENE_DELIVERY_RETRY_SECONDS="1", CONVENE_DELIVERY_MAX_ATTEMPTS="20")
-    convene("migrate", "--no-input", "-v0", env=env)
-    convene("shell", "-c", "from tests.reminders.outbox_seed import seed; seed()", env=env)
+    for args in (
+        ("migrate", "--no-input", "-v0"),
+        ("shell", "-c", "from tests.reminders.outbox_seed import seed; seed()"),
+    ):
+        # A busy machine may take minutes to migrate: more time than test_worker_kill's helper.
+        subprocess.run(
+            [sys.executable, "-m", "convene.cli", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
+        )
     return env
 
 
