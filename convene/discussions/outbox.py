@@ -197,10 +197,19 @@ def _referrer_sent(delivery: Delivery, now: datetime) -> None:
 def register() -> None:
     email_kind_register(
         INVITATION,
-        EmailKind(on_sent=_invitation_sent, withdraw_reason=_invitation_withdraw_reason),
+        EmailKind(
+            on_sent=_invitation_sent,
+            withdraw_reason=_invitation_withdraw_reason,
+            description="An invitation to a strategy discussion or meeting (or its change)",
+        ),
     )
     email_kind_register(
-        REFERRER, EmailKind(on_sent=_referrer_sent, withdraw_reason=_referrer_withdraw_reason)
+        REFERRER,
+        EmailKind(
+            on_sent=_referrer_sent,
+            withdraw_reason=_referrer_withdraw_reason,
+            description="The referrer's notice of a strategy discussion or meeting",
+        ),
     )
 
 
@@ -240,4 +249,6 @@ def invitation_email_status(
         return f"Not sent yet: trying again ({delivery.attempts} failed attempts)"
     if delivery.state == Delivery.State.SENT:
         return "Sent"
-    return "Sending"
+    if delivery.state == Delivery.State.SENDING:
+        return "Sending"
+    return "Waiting to send"

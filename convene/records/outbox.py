@@ -148,5 +148,6 @@ def register() -> None:
             withdraw_reason=_withdraw_reason,
             on_failed=_failed,
             on_withdrawn=_withdrawn,
+            description="A distributed record or outcome notice",
         ),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from convene.records import exception_views, views
+from convene.records import exception_views, told_views, views
 
 app_name = "records"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path(_R + "confirmations/", views.confirmations, name="confirmations"),
     path(_R + "confirmations/<int:confirmation_pk>/resolve/", views.resolve, name="resolve"),
     path(_R + "correct/", views.correct, name="correct"),
+    path(_R + "told/<int:log_pk>/", told_views.told, name="told"),
 ]

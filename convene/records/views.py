@@ -29,6 +29,8 @@ from convene.records.family import family_summary
 from convene.records.models import Confirmation, Record, RecordSectionEntry
 from convene.records.notices import pdf_filename
 from convene.records.policy import may_chair
+from convene.records.told import distribution_agency_options, outcome_untold
+from convene.records.told_forms import AddAgenciesForm
 from convene.workdays import LONDON
 
 
@@ -543,13 +545,23 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
     version = record.versions.order_by("-number").first()
     if version is None:
         return redirect("records:check", pk)
-    if request.method == "POST":
+    add = AddAgenciesForm(
+        request.POST if request.method == "POST" else None,
+        options=distribution_agency_options(discussion=record.discussion),
+    )
+    if request.method == "POST" and add.is_valid():
         try:
-            services.record_distribute(record=record, by=user, now=timezone.now(), request=request)
+            services.record_distribute(
+                record=record,
+                by=user,
+                now=timezone.now(),
+                agencies=list(add.cleaned_data["agencies"]),
+                request=request,
+            )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except ServiceError as error:
-            messages.error(request, error.message)
+            _add_error(add, error)
         else:
             messages.success(request, f"Version {version.number} sent")
             return redirect("records:confirmations", pk)
@@ -567,6 +579,7 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
             absent=[a for a in attendance if a.status != "attended"],
             referrer=referrer_name,
             deliveries=selectors.deliveries(version=version),
+            form=add,
         ),
     )
 
@@ -628,6 +641,7 @@ def confirmations(request: HttpRequest, pk: int) -> HttpResponse:
             rows=rows,
             open_corrections=earlier_open,
             deliveries=selectors.deliveries(version=version) if version else [],
+            untold=list(outcome_untold(discussion=record.discussion)) if version else [],
         ),
     )
 

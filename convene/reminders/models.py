@@ -140,6 +140,14 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.kind} to {self.recipient_key}"
 
+    @property
+    def description(self) -> str:
+        """What it is, for "Failed emails": the subject, unless its kind names no record."""
+        from convene.reminders.outbox import email_kinds
+
+        kind = email_kinds(self.kind)
+        return self.subject if kind is None else kind.description
+
 
 class PeriodicRun(models.Model):
     """One row per periodic task per time slot: several workers enqueue it once.

@@ -67,6 +67,9 @@ class EmailKind:
     withdraw_reason: Callable[[Delivery], str] = field(default=_no_reason)
     on_failed: Callable[[Delivery, datetime], None] = field(default=_nothing)
     on_withdrawn: Callable[[Delivery, datetime], None] = field(default=_nothing)
+    # What "Failed emails" shows for it instead of its subject, which may carry a
+    # reference of a record the admin may not see.
+    description: str = "An email"
 
 
 _KINDS: dict[str, EmailKind] = {}

@@ -208,3 +208,38 @@ def test_each_invitation_email_sent_is_audited_with_its_recipient(convened, peop
     assert sent.filter(summary__contains="the referrer's invitation").count() == len(children)
     # One entry per child for each email that left: none for an email never sent.
     assert sent.count() == len(mailoutbox) * len(children)
+
+
+class _Down:
+    def send_messages(self, messages):
+        raise OSError("mail server down")
+
+
+def test_the_discussion_page_shows_what_the_outbox_did_with_each_invitation(
+    client, accepted_for, people, settings
+):
+    """Never "Queued" for ever (issue 12): waiting, trying again, failed (on Failed emails)."""
+    from django.urls import reverse
+
+    discussion = scheduled_discussion(referral=accepted_for(), people=people)
+    url = reverse("discussions:detail", args=[discussion.pk])
+    client.force_login(people["bob"])
+    page = client.get(url).content.decode()
+    assert "Queued" not in page
+    assert "Waiting to send" in page
+    settings.CONVENE_DELIVERY_MAX_ATTEMPTS = 2
+    deliveries_send(now=timezone.now(), connection=_Down())
+    assert "Not sent yet: trying again (1 failed attempts)" in client.get(url).content.decode()
+    Delivery.objects.filter(channel="email").update(next_attempt_at=timezone.now())
+    deliveries_send(now=timezone.now(), connection=_Down())
+    page = client.get(url).content.decode()
+    assert "Not sent: the email failed (see Failed emails)" in page
+    # Once the mail server is back and an admin tries again, it goes, once.
+    from convene.reminders.services import delivery_retry
+
+    for delivery in Delivery.objects.filter(state="failed"):
+        delivery_retry(delivery=delivery, now=timezone.now())
+    deliveries_send(now=timezone.now())
+    carol = Invitation.objects.get(discussion=discussion, professional=people["carol"])
+    assert carol.sent_sequence == discussion.sequence
+    assert "Sent " in client.get(url).content.decode()

@@ -38,6 +38,17 @@ def _sent(**more: Any) -> Kwargs:
     return lambda w: {"pk": w.distributed_record.discussion_id, **more}
 
 
+def _referrer_notice(world: Any) -> int:
+    from convene.records.models import DistributionLog
+
+    return DistributionLog.objects.get(
+        version__record=world.distributed_record,
+        version__number=1,
+        kind="outcome",
+        professional__isnull=True,
+    ).pk
+
+
 # The chair edits the open draft; other social care may not (403); nobody else knows it.
 EDIT_DRAFT = only(each(("bob",)) | each(NOT_CHAIRS, FORBIDDEN))
 # An authorised record needs a correction first: a 403 for everyone in social care.
@@ -192,6 +203,22 @@ ROUTES = {
                 "pk": w.draft_record.discussion_id,
                 "confirmation_pk": w.correction.pk,
             },
+        ),
+    ],
+    "records:told": [
+        # The chair records how the referrer was told the outcome (R002.9); partners never see it.
+        Case(
+            only(each(("bob",)) | each(NOT_CHAIRS, FORBIDDEN)),
+            label="the referrer's outcome notice",
+            kwargs=lambda w: {
+                "pk": w.distributed_record.discussion_id,
+                "log_pk": _referrer_notice(w),
+            },
+        ),
+        Case(
+            expect(NOT_FOUND),
+            label="another record's notice",
+            kwargs=lambda w: {"pk": w.draft_record.discussion_id, "log_pk": _referrer_notice(w)},
         ),
     ],
     "records:correct": [

@@ -6,11 +6,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
 
 from convene.clocks.models import Clock
 from convene.policy.vocab import Decision
 from convene.records import services
 from convene.records.models import Action, Confirmation, RecordEvent, RecordVersion
+from convene.reminders.services import deliveries_send
 from convene.workdays import LONDON
 from tests.records.conftest import AFTER, HELD_AT, fill
 
@@ -34,6 +36,7 @@ def _through(record, people, decision):
     fill(record, people, decision)
     version = services.record_authorise(record=record, by=people["bob"], now=AFTER)
     services.record_distribute(record=record, by=people["bob"], now=AFTER + timedelta(minutes=5))
+    deliveries_send(now=timezone.now())  # the outcome notices leave: told means told (R002.9)
     for name in ("alice", "carol", "dev", "erin"):
         services.record_confirm(
             record=record, accurate=True, by=people[name], now=AFTER + timedelta(hours=2)
