@@ -81,6 +81,7 @@ def sign_in_complete(*, request: HttpRequest, pending: Pending, device: TOTPDevi
     user.otp_device = device  # type: ignore[attr-defined]
     auth.login(request, user, backend=pending.backend)
     request.session.pop(PENDING_KEY, None)
+    request.session.pop(SET_UP_KEY, None)
 
 
 def sign_in_code_failed(*, request: HttpRequest, user: Professional, reason: str) -> None:
@@ -98,16 +99,31 @@ def totp_device_confirmed(*, user: Professional) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
 
 
-def totp_device_for_set_up(*, user: Professional) -> TOTPDevice:
-    """The unconfirmed device being set up, made on first visit and kept until confirmed.
+SET_UP_KEY = "convene_totp_set_up_device"
 
-    Only called for someone with no confirmed device: once a device is confirmed,
-    knowing the password is not enough to enrol another.
+
+@transaction.atomic
+def totp_device_set_up_start(*, request: HttpRequest, user: Professional) -> TOTPDevice:
+    """A new secret on every visit to the set-up page; every unconfirmed one before it goes.
+
+    A secret someone once saw next to the password (over a shoulder, in another
+    session) is useless once the page is shown again. Only the device shown in
+    this session can be confirmed (``totp_device_set_up_current``). Only called for
+    someone with no confirmed device: once a device is confirmed, knowing the
+    password is not enough to enrol another.
     """
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    request.session[SET_UP_KEY] = device.pk
     return device
+
+
+def totp_device_set_up_current(*, request: HttpRequest, user: Professional) -> TOTPDevice | None:
+    """The unconfirmed device this session showed, if it is still the one being set up."""
+    pk = request.session.get(SET_UP_KEY)
+    if not isinstance(pk, int):
+        return None
+    return TOTPDevice.objects.filter(pk=pk, user=user, confirmed=False).first()
 
 
 def totp_check(*, device: TOTPDevice, code: str) -> CodeCheck:

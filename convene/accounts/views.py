@@ -122,12 +122,25 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponseBase:
         return redirect("login")
     if services.totp_device_confirmed(user=pending.user) is not None:
         return redirect("sign-in-code")
-    device = services.totp_device_for_set_up(user=pending.user)
     form = CodeForm(request.POST or None)
+    device = None
     if request.method == "POST":
-        response = _check_code(request, form, pending, device)
-        if response is not None:
-            return response
+        # Only the secret this session was shown can be confirmed; if another visit has
+        # replaced it since, the person is shown a new one and asked again.
+        device = services.totp_device_set_up_current(request=request, user=pending.user)
+        if device is not None:
+            response = _check_code(request, form, pending, device)
+            if response is not None:
+                return response
+        else:
+            form.is_valid()
+            form.add_error(
+                "code",
+                "This set-up has expired: add the new code below to your authenticator app "
+                "and enter the 6-digit code it shows",
+            )
+    if device is None:
+        device = services.totp_device_set_up_start(request=request, user=pending.user)
     return render(
         request,
         "registration/two_factor_set_up.html",

@@ -36,8 +36,12 @@ from convene.discussions.services import (
     discussion_schedule,
     invitation_respond,
 )
-from convene.people.models import Child, Professional
-from convene.people.selectors import sees_whole_caseload
+from convene.people.models import Professional
+from convene.people.selectors import (
+    children_visible_to,
+    professionals_visible_to,
+    sees_whole_caseload,
+)
 from convene.referrals.selectors import referrals_visible_to
 
 router = Router(tags=["discussions"])
@@ -206,8 +210,10 @@ def discussion_out(discussion: Discussion, user: Professional) -> DiscussionOut:
     )
 
 
-def _people(ids: list[int], what: str) -> list[Professional]:
-    found = {p.pk: p for p in Professional.objects.select_related("agency").filter(pk__in=ids)}
+def _people(user: Professional, ids: list[int], what: str) -> list[Professional]:
+    # Only staff the caller may know of: anyone else is "unknown", never named (docs/access.md).
+    staff = professionals_visible_to(user=user).select_related("agency")
+    found = {p.pk: p for p in staff.filter(pk__in=ids)}
     for pk in ids:
         if pk not in found:
             raise Invalid(f"Unknown {what} {pk}: only professionals can be invited", field=what)
@@ -218,17 +224,18 @@ def _create(payload: DiscussionIn, user: Professional, request: HttpRequest) -> 
     referral = referrals_visible_to(user=user).filter(pk=payload.referral_id).first()
     if referral is None:
         raise NotFound("Referral not found")
-    children_by_id = {c.pk: c for c in Child.objects.filter(pk__in=payload.child_ids)}
+    visible = children_visible_to(user=user)  # an unseen child is an unknown child
+    children_by_id = {c.pk: c for c in visible.filter(pk__in=payload.child_ids)}
     for child_id in payload.child_ids:
         if child_id not in children_by_id:
             raise Invalid(f"Unknown child {child_id}", field="children")
-    chair = _people([payload.chair_id], "chair")[0] if payload.chair_id else None
+    chair = _people(user, [payload.chair_id], "chair")[0] if payload.chair_id else None
     discussion = discussion_create(
         referral=referral,
         children=[children_by_id[pk] for pk in payload.child_ids],
         kind=payload.kind,
         chair=chair,
-        invitees=_people(payload.invitee_ids, "invitees"),
+        invitees=_people(user, payload.invitee_ids, "invitees"),
         starts_at=payload.starts_at,
         ends_at=payload.ends_at,
         venue=payload.venue,
@@ -324,7 +331,7 @@ def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -
 
     def call() -> DiscussionOut:
         if found.state == Discussion.State.REQUESTED:
-            chair = _people([payload.chair_id], "chair")[0] if payload.chair_id else None
+            chair = _people(user, [payload.chair_id], "chair")[0] if payload.chair_id else None
             changed = discussion_schedule(
                 discussion=found,
                 starts_at=payload.starts_at,
@@ -369,7 +376,7 @@ def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> St
     def call() -> DiscussionOut:
         discussion_invite(
             discussion=found,
-            invitees=_people(payload.invitee_ids, "invitees"),
+            invitees=_people(user, payload.invitee_ids, "invitees"),
             by=user,
             now=timezone.now(),
             expected_version=payload.expected_version,

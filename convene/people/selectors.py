@@ -19,6 +19,7 @@ __all__ = [
     "children_visible_to",
     "family_members_visible_to",
     "partnerships_of",
+    "professionals_visible_to",
     "sees_whole_caseload",
 ]
 
@@ -27,6 +28,16 @@ def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
     if user.agency_id is None:
         return Partnership.objects.none()
     return Partnership.objects.filter(agencies=user.agency_id)
+
+
+def professionals_visible_to(*, user: Professional) -> QuerySet[Professional]:
+    """The staff ``user`` may know of: those of the agencies serving their partnerships (the
+    people they could invite or name), and themselves. A look-up by id of anyone else (another
+    partnership's staff) answers as for an id that does not exist."""
+    if not user.is_active:
+        return Professional.objects.none()
+    serving = Professional.objects.filter(agency__partnerships__in=partnerships_of(user=user))
+    return Professional.objects.filter(Q(pk__in=serving.values("pk")) | Q(pk=user.pk))
 
 
 def children_visible_to(*, user: Professional) -> QuerySet[Child]:

@@ -29,7 +29,11 @@ from convene.core.api import (
 from convene.core.errors import Invalid
 from convene.core.limits import NOTE_MAX, TEXT_MAX
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
-from convene.people.selectors import children_visible_to, partnerships_of
+from convene.people.selectors import (
+    children_visible_to,
+    partnerships_of,
+    professionals_visible_to,
+)
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
 from convene.policy.vocab import Pathway
 from convene.referrals.models import Referral, ReferralStatus
@@ -319,7 +323,8 @@ def _create(payload: ReferralIn, user: Professional, request: HttpRequest) -> Re
         )
         for spec in payload.new_children
     ]
-    named = [_one(Professional, pk, "named person") for pk in payload.named_people_ids]
+    staff = professionals_visible_to(user=user)  # anyone else is unknown, never named
+    named = [_one(Professional, pk, "named person", staff) for pk in payload.named_people_ids]
     referral = referral_create(
         partnership=partnership,
         received_at=payload.received_at,

@@ -50,11 +50,36 @@ def test_a_user_without_an_authenticator_is_sent_to_set_it_up(client, people):
     assert signed_in_as(client) is None
 
 
-def test_the_set_up_page_keeps_one_secret_across_reloads(client, people):
+def test_each_visit_to_the_set_up_page_makes_a_new_secret_and_discards_the_old(client, people):
+    """Issue 12 point 5: a secret once seen with the password is worth nothing later."""
     password_step(client)
     client.get("/sign-in/set-up/")
+    first = TOTPDevice.objects.get(user=people["alice"])
     client.get("/sign-in/set-up/")
-    assert TOTPDevice.objects.filter(user=people["alice"]).count() == 1
+    second = TOTPDevice.objects.get(user=people["alice"])  # one unconfirmed device, a new one
+    assert second.pk != first.pk
+    assert second.bin_key != first.bin_key
+
+
+def test_a_secret_seen_in_another_session_cannot_be_confirmed(people):
+    from tests.conftest import CheckedClient
+
+    watcher, owner = CheckedClient(), CheckedClient()
+    password_step(watcher)
+    watcher.get("/sign-in/set-up/")
+    seen = TOTPDevice.objects.get(user=people["alice"])
+    code = code_for(seen)
+    password_step(owner)
+    owner.get("/sign-in/set-up/")  # alice sets up her own phone: the seen secret is gone
+    assert not TOTPDevice.objects.filter(pk=seen.pk).exists()
+    response = watcher.post("/sign-in/set-up/", {"code": code})
+    assert response.status_code == 200
+    assert "This set-up has expired" in response.content.decode()
+    assert signed_in_as(watcher) is None
+    assert not TOTPDevice.objects.filter(user=people["alice"], confirmed=True).exists()
+    owner.get("/sign-in/set-up/")  # shown again: a new secret, which she adds and confirms
+    mine = TOTPDevice.objects.get(user=people["alice"], confirmed=False)
+    assert owner.post("/sign-in/set-up/", {"code": code_for(mine)})["Location"] == "/"
 
 
 def test_a_correct_code_at_set_up_confirms_the_app_and_signs_in(client, people):

@@ -144,7 +144,8 @@ def test_invite_and_reply(api, people, referral):
     [
         ("past", 400, "The start must be in the future"),
         ("chair", 400, "Alice Ashworth cannot chair"),
-        ("outsider", 400, "which is not part of"),
+        # Another partnership's staff are unknown here, never named (issue 12, point 2).
+        ("outsider", 400, "Unknown invitees"),
         ("unknown child", 400, "Unknown child"),
         ("duplicate child", 400, "is listed twice"),
         ("stranger child", 400, "is not on this referral"),
