@@ -126,7 +126,7 @@ def once_begin(
     kind: str,
     key: str,
     fingerprint: str,
-    wait: float = WAIT_SECONDS,
+    wait: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Claimed | Answered:
     """Claim ``key`` for this request, or return the answer it was given before.
@@ -134,7 +134,7 @@ def once_begin(
     Raises :class:`Mismatch` for a key used with another request, :class:`Busy`
     when the first request has not answered within ``wait`` seconds.
     """
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     while True:
         pk = _claim(
             user_id=user_id, kind=kind, key=key, fingerprint=fingerprint, now=timezone.now()

@@ -23,6 +23,8 @@ from convene.core.once import (
 )
 
 _CLAIM = "_convene_once_claim"
+# Not results to replay: signing out must always sign out, even from a page left open.
+EXEMPT_VIEWS = frozenset({"logout"})
 
 
 def _api_user_id(request: HttpRequest) -> int | None:
@@ -88,6 +90,9 @@ class OncePerSubmissionMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
         if request.method != "POST":
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in EXEMPT_VIEWS:
             return None
         api = request.path.startswith("/api/")
         if api:
