@@ -239,3 +239,19 @@ def test_issue12_a_second_click_while_the_first_is_still_saving_is_told_so(
     assert response.status_code == 409
     assert "This form is already being sent" in response.content.decode()
     assert not Escalation.objects.exists()
+
+
+def test_issue12_a_double_submitted_api_token_is_created_once(client, people):
+    from convene.api.models import ApiToken
+
+    client.force_login(people["alice"])
+    data = {
+        "name": "Case system",
+        "form_token": form_token(client.get("/account/api-tokens/").content),
+    }
+    first = client.post("/account/api-tokens/", data)
+    assert first.status_code == 200  # the new token, shown once
+    second = client.post("/account/api-tokens/", data)
+    assert second.status_code == 303
+    assert second["Location"] == "/account/api-tokens/"
+    assert ApiToken.objects.filter(user=people["alice"]).count() == 1
