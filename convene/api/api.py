@@ -29,6 +29,13 @@ Authenticate with a personal API token (create one on the *API tokens* page):
 the API shows exactly what that person sees in Convene, and every request is
 recorded in the audit log. A record you may not see answers 404, as one that does
 not exist.
+
+Retrying a POST safely: send `Idempotency-Key: <1 to 255 visible ASCII characters>`.
+A repeat of the same request with the same key (for the same user, within 24
+hours) gets the first successful answer again, with `Idempotent-Replayed: true`,
+and writes nothing; the same key with a different request answers 422; a repeat
+while the first is still running answers 409. Errors are not kept: fix the request
+and retry with the same key.
 """
 
 # Swagger UI draws its icons from data: URLs in its stylesheet; only the docs

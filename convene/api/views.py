@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from convene.api import selectors, services
 from convene.api.forms import ApiTokenForm
+from convene.core.once import once_result
 from convene.people.models import Professional
 
 
@@ -24,8 +26,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token, raw = services.api_token_create(user=user, name=form.cleaned_data["name"])
-        # Shown in this response only; it is not stored and cannot be shown again.
-        return render(request, "api/token_created.html", {"token": token, "raw": raw})
+        # Shown in this response only; it is not stored and cannot be shown again
+        # (a double submit lands on the list, where the one new token is).
+        shown = render(request, "api/token_created.html", {"token": token, "raw": raw})
+        return once_result(shown, reverse("api-tokens"))
     return render(
         request,
         "api/tokens.html",

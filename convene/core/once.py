@@ -29,6 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -126,7 +127,7 @@ def once_begin(
     kind: str,
     key: str,
     fingerprint: str,
-    wait: float = WAIT_SECONDS,
+    wait: float | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Claimed | Answered:
     """Claim ``key`` for this request, or return the answer it was given before.
@@ -134,7 +135,7 @@ def once_begin(
     Raises :class:`Mismatch` for a key used with another request, :class:`Busy`
     when the first request has not answered within ``wait`` seconds.
     """
-    deadline = time.monotonic() + wait
+    deadline = time.monotonic() + (WAIT_SECONDS if wait is None else wait)
     while True:
         pk = _claim(
             user_id=user_id, kind=kind, key=key, fingerprint=fingerprint, now=timezone.now()
@@ -156,12 +157,26 @@ def once_begin(
         sleep(_POLL_SECONDS)
 
 
+RESULT_ATTRIBUTE = "once_result_location"
+R = TypeVar("R", bound=HttpResponseBase)
+
+
+def once_result(response: R, location: str) -> R:
+    """Mark a page that *is* the result (not a redirect to it): a repeat goes to ``location``.
+
+    For a result shown once and never kept, like a new API token.
+    """
+    setattr(response, RESULT_ATTRIBUTE, location)
+    return response
+
+
 def once_finish(claim: Claimed, response: HttpResponseBase, *, keep_body: bool) -> None:
     """Keep the answer for the next request with the same key."""
     body = getattr(response, "content", b"") if keep_body else b""
+    result_at = getattr(response, RESULT_ATTRIBUTE, None)
     OnceKey.objects.filter(pk=claim.pk).update(
-        status=response.status_code,
-        location=str(response.get("Location", ""))[:2000],
+        status=303 if result_at else response.status_code,
+        location=str(result_at or response.get("Location", ""))[:2000],
         content_type=str(response.get("Content-Type", ""))[:200],
         body=body,
     )

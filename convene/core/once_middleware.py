@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from convene.core.models import OnceKey
 from convene.core.once import (
+    RESULT_ATTRIBUTE,
     Answered,
     Busy,
     Claimed,
@@ -23,6 +24,9 @@ from convene.core.once import (
 )
 
 _CLAIM = "_convene_once_claim"
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Not results to replay: signing out must always sign out, even from a page left open.
+EXEMPT_VIEWS = frozenset({"logout"})
 
 
 def _api_user_id(request: HttpRequest) -> int | None:
@@ -66,18 +70,10 @@ class OncePerSubmissionMiddleware:
         claim = getattr(request, _CLAIM, None)
         if claim is not None:
             api = bool(getattr(request, "_convene_once_api", False))
-            kept = (
-                200 <= response.status_code < 300
-                if api
-                else response.status_code
-                in (
-                    301,
-                    302,
-                    303,
-                    307,
-                    308,
-                )
-            )
+            if api:
+                kept = 200 <= response.status_code < 300
+            else:
+                kept = response.status_code in _REDIRECTS or hasattr(response, RESULT_ATTRIBUTE)
             if kept:
                 once_finish(claim, response, keep_body=api)
             else:
@@ -88,6 +84,9 @@ class OncePerSubmissionMiddleware:
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
     ) -> HttpResponseBase | None:
         if request.method != "POST":
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in EXEMPT_VIEWS:
             return None
         api = request.path.startswith("/api/")
         if api:

@@ -215,3 +215,43 @@ def test_issue12_keys_expire(people, settings):
     assert once_prune(now=timezone.now()) == 0
     later = timezone.now() + timedelta(hours=settings.CONVENE_ONCE_KEY_HOURS, seconds=1)
     assert once_prune(now=later) == 1
+
+
+def test_issue12_signing_out_from_a_page_left_open_always_signs_out(client, people):
+    client.force_login(people["carol"])
+    token = form_token(client.get("/escalations/raise/").content)
+    client.post("/sign-out/", {"form_token": token})
+    client.force_login(people["carol"])
+    client.post("/sign-out/", {"form_token": token})
+    assert client.get("/escalations/raise/").status_code == 302
+
+
+def test_issue12_a_second_click_while_the_first_is_still_saving_is_told_so(
+    client, people, agencies, monkeypatch
+):
+    monkeypatch.setattr("convene.core.once.WAIT_SECONDS", 0)
+    client.force_login(people["carol"])
+    token = form_token(client.get("/escalations/raise/").content)
+    once_begin(
+        user_id=people["carol"].pk, kind="form", key=token, fingerprint="/escalations/raise/"
+    )
+    response = client.post("/escalations/raise/", {"form_token": token, "what_is_late": "x"})
+    assert response.status_code == 409
+    assert "This form is already being sent" in response.content.decode()
+    assert not Escalation.objects.exists()
+
+
+def test_issue12_a_double_submitted_api_token_is_created_once(client, people):
+    from convene.api.models import ApiToken
+
+    client.force_login(people["alice"])
+    data = {
+        "name": "Case system",
+        "form_token": form_token(client.get("/account/api-tokens/").content),
+    }
+    first = client.post("/account/api-tokens/", data)
+    assert first.status_code == 200  # the new token, shown once
+    second = client.post("/account/api-tokens/", data)
+    assert second.status_code == 303
+    assert second["Location"] == "/account/api-tokens/"
+    assert ApiToken.objects.filter(user=people["alice"]).count() == 1

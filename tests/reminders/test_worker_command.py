@@ -108,6 +108,9 @@ def test_worker_on_an_empty_database_does_nothing_wrong():
         (SWEEP, "SUCCESSFUL"),
         ("convene.reminders.tasks.prune_task_results", "SUCCESSFUL"),
         ("convene.reminders.tasks.recover_stale_tasks", "SUCCESSFUL"),
+        # Issue 12: the audit chain's head to the anchor file, and expired form tokens.
+        ("convene.audit.tasks.write_anchor", "SUCCESSFUL"),
+        ("convene.core.tasks.prune_once_keys", "SUCCESSFUL"),
     }
     result = DBTaskResult.objects.get(task_path=SWEEP)
     assert result.return_value == {
