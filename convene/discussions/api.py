@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -18,11 +17,13 @@ from convene.core.api import (
     ERRORS,
     READ_ERRORS,
     BodyId,
+    Cursor,
     PathId,
     Version,
     acting_user,
     answer,
     error,
+    link_next,
 )
 from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
@@ -243,10 +244,7 @@ def list_discussions(
     response: HttpResponse,
     state: DiscussionState | None = None,
     limit: QueryEx[int, P(ge=1, le=200)] = 50,
-    before: QueryEx[
-        int | None,
-        P(ge=1, le=2**62, description="Cursor: the id of the last discussion of the page before"),
-    ] = None,
+    before: Cursor = None,
 ) -> list[DiscussionOut]:
     """Social care: the partnership's; everyone else: those they are invited to.
 
@@ -260,11 +258,7 @@ def list_discussions(
     if before is not None:
         discussions = discussions.filter(pk__lt=before)
     found = list(discussions.order_by("-pk")[:limit])
-    if len(found) == limit:
-        query = {"limit": str(limit), "before": str(found[-1].pk)}
-        if state:
-            query["state"] = state.value
-        response["Link"] = f'<{request.path}?{urlencode(query)}>; rel="next"'
+    link_next(request, response, rows=found, limit=limit, state=state.value if state else "")
     audit_record(
         actor=user,
         action=Action.SEARCH,

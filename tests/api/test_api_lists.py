@@ -51,3 +51,22 @@ def test_R001_8_discussions_are_listed_newest_first_a_page_at_a_time(
     # The page size has a maximum; a bad cursor is a clear 422, never a 500.
     assert client.get("/api/discussions/?limit=201", headers=token).status_code == 422
     assert client.get("/api/discussions/?before=x", headers=token).status_code == 422
+
+
+def test_R001_8_referrals_are_listed_newest_first_a_page_at_a_time(
+    client, people, partnership, agencies, tokens
+):
+    made = [
+        accepted_referral(people=people, partnership=partnership, agencies=agencies).pk
+        for _ in range(3)
+    ]
+    token = bearer(tokens["bob"])
+    one = _queries(client, "/api/referrals/?limit=1", tokens["bob"])
+    assert _queries(client, "/api/referrals/?limit=3", tokens["bob"]) == one
+    first = client.get("/api/referrals/?limit=2", headers=token)
+    assert [r["id"] for r in first.json()] == [made[2], made[1]]
+    assert first["Link"] == f'</api/referrals/?limit=2&before={made[1]}>; rel="next"'
+    second = client.get(f"/api/referrals/?limit=2&before={made[1]}", headers=token)
+    assert [r["id"] for r in second.json()] == [made[0]]
+    assert "Link" not in second
+    assert client.get("/api/referrals/?limit=501", headers=token).status_code == 422
