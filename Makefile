@@ -61,6 +61,7 @@ test: lint typecheck pytest
 bench: deps
 	$(BIN)/python bench/workdays.py
 	$(BIN)/python bench/demo_load.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -27,7 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+# CONVENE_BENCH_ROOT: another checkout to measure (e.g. main's, for before/after ratios).
+ROOT = Path(os.environ.get("CONVENE_BENCH_ROOT") or Path(__file__).resolve().parents[1])
 sys.path.insert(0, str(ROOT))
 
 # (name, path, is_api). Paths are the lists every persona may open; a persona that may
@@ -78,9 +79,12 @@ def setup_django(url: str) -> None:
     os.environ["DEBUG"] = "false"
     os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convene.settings")
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("django.request").setLevel(logging.CRITICAL)  # refusals are timed, not logged
 
 
 def time_route(

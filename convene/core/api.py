@@ -19,10 +19,11 @@ anything is written, not by a database error.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 
-from django.http import HttpRequest
-from ninja import P, PathEx, Schema, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import P, PathEx, QueryEx, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -95,3 +96,19 @@ def answer(status: int, call: Callable[[], T]) -> Status[T | ErrorOut]:
 
 def error(status: int, message: str, field: str | None = None) -> Status[ErrorOut]:
     return Status(status, ErrorOut(detail=message, field=field))
+
+
+# A list's cursor (``?before=<id>``): the id of the last row of the page before.
+Cursor = QueryEx[
+    int | None, P(ge=1, le=MAX_ID, description="Cursor: the id of the last row of the page before")
+]
+
+
+def link_next(
+    request: HttpRequest, response: HttpResponse, *, rows: list[Any], limit: int, **query: str
+) -> None:
+    """Set ``Link: <…?before=<last id>>; rel="next"`` when the page is full (there may be more)."""
+    if len(rows) == limit:
+        params = {**{k: v for k, v in query.items() if v}, "limit": str(limit)}
+        params["before"] = str(rows[-1].pk)
+        response["Link"] = f'<{request.path}?{urlencode(params)}>; rel="next"'

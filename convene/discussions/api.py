@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
 
@@ -18,11 +18,13 @@ from convene.core.api import (
     ERRORS,
     READ_ERRORS,
     BodyId,
+    Cursor,
     PathId,
     Version,
     acting_user,
     answer,
     error,
+    link_next,
 )
 from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
@@ -152,7 +154,7 @@ class DiscussionOut(Schema):
 
 def discussion_out(discussion: Discussion, user: Professional) -> DiscussionOut:
     invitations = selectors.invitations_for(discussion=discussion)
-    children = list(discussion.children.all())
+    children = list(discussion.children.all())  # prefetched when listed
     attending = [i.professional for i in invitations if i.response != Invitation.Response.APOLOGIES]
     items = selectors.discussion_checklist(
         referral=discussion.referral, children=children, invitees=attending, kind=discussion.kind
@@ -263,17 +265,24 @@ def create_discussion(request: HttpRequest, payload: DiscussionIn) -> Status[Any
 )
 def list_discussions(
     request: HttpRequest,
+    response: HttpResponse,
     state: DiscussionState | None = None,
     limit: QueryEx[int, P(ge=1, le=200)] = 50,
+    before: Cursor = None,
 ) -> list[DiscussionOut]:
     """Social care: the partnership's; everyone else: those they are invited to.
 
-    One audit entry for the list, not one per discussion."""
+    Newest first, ``limit`` (at most 200) a page; the next page is ``?before=<id of the last
+    one>``, also given as the ``Link: <…>; rel="next"`` header when there may be more. The
+    same few queries whatever the page holds. One audit entry for the list."""
     user = acting_user(request)
-    discussions = selectors.discussions_visible_to(user=user).select_related("chair", "referral")
+    discussions = selectors.discussions_for_listing(selectors.discussions_visible_to(user=user))
     if state:
         discussions = discussions.filter(state=state.value)
-    found = list(discussions.order_by("starts_at", "pk")[:limit])
+    if before is not None:
+        discussions = discussions.filter(pk__lt=before)
+    found = list(discussions.order_by("-pk")[:limit])
+    link_next(request, response, rows=found, limit=limit, state=state.value if state else "")
     audit_record(
         actor=user,
         action=Action.SEARCH,

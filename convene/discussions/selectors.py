@@ -144,12 +144,27 @@ def chair_rule_text(*, referral: Referral, children: list[Child]) -> str:
     return f"a {listed}" if listed else "nobody (the policy names no chair)"
 
 
-def invitations_for(*, discussion: Discussion) -> list[Invitation]:
-    return list(
-        discussion.invitations.select_related("professional__agency")
+def _invitations_ordered() -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.select_related("professional__agency")
         .prefetch_related("professional__role_grants")
         .order_by("professional__agency__name", "professional__last_name")
     )
+
+
+def invitations_for(*, discussion: Discussion) -> list[Invitation]:
+    cache = getattr(discussion, "_prefetched_objects_cache", {})
+    if "invitations" in cache:  # listed through ``discussions_for_listing``: no query
+        return list(cache["invitations"])
+    return list(_invitations_ordered().filter(discussion=discussion))
+
+
+def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
+    """``discussions`` with everything a listed one shows (the API's ``discussion_out``),
+    fetched in a fixed number of queries however many are listed."""
+    return discussions.select_related(
+        "chair", "referral__partnership", "referral__referrer_agency"
+    ).prefetch_related("children", Prefetch("invitations", queryset=_invitations_ordered()))
 
 
 # --- My work ---------------------------------------------------------------------------

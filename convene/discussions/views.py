@@ -14,7 +14,7 @@ from django.utils import timezone
 from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
-from convene.discussions import selectors
+from convene.discussions import invitation_pages, selectors
 from convene.discussions.attendance import ChecklistItem, Status
 from convene.discussions.forms import CancelForm, ConveneForm, InviteForm, RespondForm, ScheduleForm
 from convene.discussions.models import Discussion, Invitation
@@ -437,21 +437,13 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
 def my_invitations(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     now = timezone.now()
-    invitations = list(selectors.invitations_of(user=user))
-    upcoming = [
-        i
-        for i in invitations
-        if i.discussion.state in {Discussion.State.SCHEDULED, Discussion.State.REQUESTED}
-        and (i.discussion.ends_at is None or i.discussion.ends_at >= now)
-    ]
-    others = [i for i in invitations if i not in upcoming]
+    before = request.GET.get("before", "")
+    page = invitation_pages.my_invitations(
+        user=user, now=now, before=int(before) if before.isdigit() else None
+    )
     # A list names children, as a search does: one entry for the page.
     audit_record(actor=user, action=Action.SEARCH, summary="Opened My invitations", request=request)
-    return render(
-        request,
-        "discussions/my_invitations.html",
-        {"upcoming": upcoming, "others": others[::-1], "now": now},
-    )
+    return render(request, "discussions/my_invitations.html", {"page": page, "now": now})
 
 
 def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from convene.audit.models import Action
 from convene.audit.selectors import audit_looks_at
 from convene.audit.services import audit_record
+from convene.core.pagination import CappedPaginator
 from convene.people import selectors
 from convene.people.models import Professional
 
@@ -27,13 +27,15 @@ def home(request: HttpRequest) -> HttpResponse:
     children = selectors.children_search(user=user, query=query).order_by(
         "last_name", "first_name", "pk"
     )
-    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(children, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     # A search is one look at the list: one entry, not one per child shown.
     what = f"for ‘{query.strip()}’" if query.strip() else "(all children)"
+    found = f"more than {paginator.cap}" if paginator.capped else str(paginator.count)
     audit_record(
         actor=user,
         action=Action.SEARCH,
-        summary=f"Searched children {what}, page {page.number}: {page.paginator.count} found",
+        summary=f"Searched children {what}, page {page.number}: {found} found",
         request=request,
     )
     return render(

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
 
@@ -20,11 +21,13 @@ from convene.core.api import (
     ERRORS,
     READ_ERRORS,
     BodyId,
+    Cursor,
     PathId,
     Version,
     acting_user,
     answer,
     error,
+    link_next,
 )
 from convene.core.errors import Invalid
 from convene.core.limits import NOTE_MAX, TEXT_MAX
@@ -362,15 +365,27 @@ def create_referral(request: HttpRequest, payload: ReferralIn) -> Status[Any]:
 @router.get("", response={200: list[ReferralSummaryOut], **AUTH_ERRORS}, summary="List referrals")
 def list_referrals(
     request: HttpRequest,
+    response: HttpResponse,
     status: ReferralStatus | None = None,
     limit: QueryEx[int, P(ge=1, le=500)] = 100,
+    before: Cursor = None,
 ) -> list[ReferralSummaryOut]:
-    """The referrals you may see, newest first; one audit entry for the list."""
+    """The referrals you may see, newest first, ``limit`` (at most 500) a page; the next page
+    is ``?before=<id of the last one>``, also given as the ``Link: <…>; rel="next"`` header
+    when there may be more. One audit entry for the list."""
     user = acting_user(request)
-    referrals = referrals_visible_to(user=user).order_by("-received_at", "-pk")
+    visible = referrals_visible_to(user=user)
+    referrals = visible.order_by("-received_at", "-pk")
     if status:
         referrals = referrals.filter(status=status.value)
+    if before is not None:
+        start = visible.filter(pk=before).values_list("received_at", flat=True).first()
+        if start is not None:  # keyset: strictly after the cursor's row, in list order
+            referrals = referrals.filter(
+                Q(received_at__lt=start) | Q(received_at=start, pk__lt=before)
+            )
     found = list(referrals[:limit])
+    link_next(request, response, rows=found, limit=limit, status=status.value if status else "")
     audit_record(
         actor=user,
         action=Action.SEARCH,

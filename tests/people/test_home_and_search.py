@@ -2,6 +2,8 @@ from datetime import date
 
 import pytest
 
+from convene.audit.models import AuditEntry
+from convene.core import pagination
 from convene.people.factories import ChildFactory
 from tests.totp import code_for, confirmed_device
 
@@ -126,3 +128,15 @@ def test_a_very_long_query_is_cut_not_an_error(client, people, children):
     client.force_login(people["alice"])
     response = client.get("/", {"q": "x" * 5000})
     assert response.status_code == 200
+
+
+def test_home_never_counts_the_whole_caseload(client, people, children, partnership, monkeypatch):
+    """Issue 15: beyond the cap the page says "more than", and the count stops at the cap."""
+    monkeypatch.setattr(pagination, "COUNT_CAP", 10)
+    ChildFactory.create_batch(30, partnership=partnership)
+    client.force_login(people["bob"])
+    response = client.get("/")
+    assert response.context["page"].paginator.count == 11
+    page = response.content.decode()
+    assert "More than 10 children" in page
+    assert "more than 10 found" in AuditEntry.objects.latest("pk").summary

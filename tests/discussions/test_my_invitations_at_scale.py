@@ -1,0 +1,73 @@
+"""My invitations at any size (issue 15): coming up, then the recent past a page at a time,
+with the same number of queries for 1 invitation as for many."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from convene.discussions import invitation_pages
+from convene.discussions.models import Discussion
+from tests.convening import scheduled_discussion
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite(accepted_for, people, *, past: bool = False) -> Discussion:
+    now = timezone.now()
+    discussion = scheduled_discussion(
+        referral=accepted_for(now=now, received_at=now - timedelta(hours=1)),
+        people=people,
+        now=now,
+    )
+    if past:  # held long ago: no longer coming up
+        Discussion.objects.filter(pk=discussion.pk).update(
+            starts_at=now - timedelta(days=30), ends_at=now - timedelta(days=30, hours=-1)
+        )
+    return discussion
+
+
+def _queries(client) -> int:
+    client.get("/invitations/")
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/invitations/").status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_R002_8_my_invitations_costs_the_same_for_2_or_8(client, people, accepted_for):
+    client.force_login(people["carol"])
+    _invite(accepted_for, people)
+    _invite(accepted_for, people, past=True)
+    few = _queries(client)
+    for n in range(6):
+        _invite(accepted_for, people, past=bool(n % 2))
+    assert _queries(client) == few
+
+
+def test_R002_8_the_past_is_shown_newest_first_a_page_at_a_time(
+    client, people, accepted_for, monkeypatch
+):
+    monkeypatch.setattr(invitation_pages, "PAST_PAGE", 2)
+    monkeypatch.setattr(invitation_pages, "UPCOMING_MAX", 1)
+    coming = [_invite(accepted_for, people) for _ in range(2)]
+    past = [_invite(accepted_for, people, past=True) for _ in range(3)]
+    client.force_login(people["carol"])
+    html = client.get("/invitations/").content.decode()
+    assert coming[0].reference in html
+    assert coming[1].reference not in html  # more than UPCOMING_MAX: bounded, and said so
+    assert "more are coming up after them" in html
+    assert past[2].reference in html
+    assert past[1].reference in html
+    assert past[0].reference not in html
+    older = invitation_pages.my_invitations(
+        user=people["carol"], now=timezone.now(), before=None
+    ).older
+    assert older is not None
+    html = client.get(f"/invitations/?before={older}").content.decode()
+    assert past[0].reference in html
+    assert past[2].reference not in html
+    assert "Most recent" in html
