@@ -199,10 +199,16 @@ def _copy_cases(
     made = cases = 0
     began = time.perf_counter()
     while made < discussions:
-        age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
+        if cases < len(compiled[0]):  # one open case of each kind first, whatever N is
+            age = timedelta(seconds=rng.uniform(0, RECENT.total_seconds()))
+        else:
+            age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
         recent = age < RECENT
         group = compiled[0] if recent else compiled[1]
-        shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
+        if cases < len(compiled[0]):
+            shape = compiled[0][cases]
+        else:
+            shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
         archetype = shape.archetype
         if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > reserve:
             continue
