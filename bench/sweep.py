@@ -2,10 +2,11 @@
 
     python bench/sweep.py --database-url postgresql://postgres@127.0.0.1:5432/convene_big
 
-Three timings, each with its query count: one sweep to settle whatever is due
-now ("catch-up"), a sweep with nothing due, and a sweep after 1,000 running
-clocks are made overdue (breach, escalate, decide recipients, remind; emails
-are not sent). Everything runs in one transaction that is rolled back, so the
+The sweep's steps (breach, escalate, remind: what ``sweep_run`` does before
+sending emails), each timed with its query count: on the database as
+generated (nothing should be due), after 1,000 running clocks are made
+overdue (breach them, raise their escalations, decide the recipients), and
+once more with nothing due. Everything runs in one transaction that is rolled back, so the
 database is left as it was. See docs/performance.md.
 """
 
@@ -41,22 +42,40 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
+    from convene.clocks.escalations import escalations_raise_due
     from convene.clocks.models import Clock
-    from convene.clocks.sweep import sweep_run
+    from convene.clocks.reminders import clock_reminders_decide
+    from convene.clocks.services import clocks_sweep
 
-    rows: list[tuple[str, float, int, dict[str, int]]] = []
+    def failed(clock_id: int, error: Exception) -> None:
+        print(f"    clock {clock_id}: {type(error).__name__}: {error}", flush=True)
+
+    steps = (
+        ("breach", lambda now: len(clocks_sweep(now=now))),
+        ("escalate", lambda now: len(escalations_raise_due(now=now, on_error=failed))),
+        ("remind", lambda now: clock_reminders_decide(now=now, on_error=failed)),
+    )
 
     def timed(name: str) -> None:
-        with CaptureQueriesContext(connection) as queries:
-            began = time.perf_counter()
-            report = sweep_run(now=timezone.now(), send=False)
-            seconds = time.perf_counter() - began
-        rows.append((name, seconds, len(queries), report))
+        # One sweep as the worker runs it (sweep_run, emails not sent), step by step.
+        print(f"{name}:", flush=True)
+        total_seconds = total_queries = 0
+        for step, run in steps:
+            with CaptureQueriesContext(connection) as queries:
+                began = time.perf_counter()
+                done = run(timezone.now())
+                seconds = time.perf_counter() - began
+            total_seconds += seconds
+            total_queries += len(queries)
+            print(
+                f"  {step:<10} {seconds:>9.2f} s {len(queries):>9,} queries  {done:,} done",
+                flush=True,
+            )
+        print(f"  {'sweep':<10} {total_seconds:>9.2f} s {total_queries:>9,} queries", flush=True)
 
     try:
         with transaction.atomic():
-            timed("catch-up (whatever is due now)")
-            timed("nothing due")
+            timed("as generated (nothing should be due)")
             running = list(
                 Clock.objects.filter(state=Clock.State.PENDING)
                 .order_by("pk")
@@ -66,13 +85,11 @@ def main() -> None:
             Clock.objects.filter(pk__in=running).update(
                 started_at=past - timedelta(hours=1), due_at=past
             )
-            timed(f"{len(running):,} clocks overdue")
+            timed(f"{len(running):,} running clocks made overdue")
+            timed("again, nothing due")
             raise _Rollback
     except _Rollback:
-        pass
-    print(f"{'sweep':<34} {'seconds':>9} {'queries':>9}  result")
-    for name, seconds, queries, report in rows:
-        print(f"{name:<34} {seconds:>9.2f} {queries:>9,}  {report}")
+        print("(rolled back: the database is as it was)")
 
 
 if __name__ == "__main__":
