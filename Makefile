@@ -58,10 +58,18 @@ pytest: deps chromium
 
 test: lint typecheck pytest
 
-bench: deps
+# A generated partnership of 20,000 discussions on a throwaway SQLite database (about
+# 10 minutes on a busy 2-core machine); the million-discussion run is in docs/performance.md.
+BENCH_DISCUSSIONS ?= 20000
+bench: deps var
 	$(BIN)/python bench/workdays.py
 	$(BIN)/python bench/demo_load.py
 	$(BIN)/python bench/pages.py
+	rm -f var/bench-partnership.sqlite3
+	$(BIN)/python bench/generate.py --discussions $(BENCH_DISCUSSIONS) \
+		--database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
+	$(BIN)/python bench/sweep.py --database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
+	rm -f var/bench-partnership.sqlite3
 
 clean:
 	rm -rf $(VENV) node_modules var

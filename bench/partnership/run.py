@@ -25,7 +25,7 @@ from faker import Faker
 from bench.partnership import clone
 from bench.partnership.archetypes import Archetype, read_archetypes
 from bench.partnership.templates import HISTORIC_AFTER, age_templates, build_templates
-from bench.partnership.writer import Writer, finish, next_ids
+from bench.partnership.writer import Writer, finish, loading, next_ids
 from convene.audit.chain import GENESIS
 from convene.audit.models import AuditEntry
 from convene.people import personas
@@ -195,77 +195,87 @@ def _copy_cases(
     chain = clone.Chain(*(last if last else (0, GENESIS)))
     audit_fields = AuditEntry._meta.concrete_fields
     writer = Writer()
-    real_now = timezone.now()
-    made = cases = 0
-    began = time.perf_counter()
-    while made < discussions:
-        age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
-        recent = age < RECENT
-        group = compiled[0] if recent else compiled[1]
-        shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
-        archetype = shape.archetype
-        if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > reserve:
-            continue
-        if not at_home[id(shape)]:
-            chosen = list(archetype.children)  # a neighbour's case keeps its own child
-        elif archetype.has_hrpm:
-            chosen = child_ids[next_hrpm_child : next_hrpm_child + len(archetype.children)]
-            next_hrpm_child += len(archetype.children)
-        else:
-            chosen = _distinct(rng, child_ids, reserve, len(archetype.children))
-        people = [
-            p if p not in colleagues or rng.random() < keep[p] else rng.choice(colleagues[p])
-            for p in archetype.professionals
-        ]
-        case_starts = {}
-        for model, size in shape.offsets.items():
-            case_starts[model] = starts[model]
-            starts[model] += size
-        case = clone.Case(
-            starts=case_starts,
-            children=chosen,
-            professionals=people,
-            delta=(real_now - age) - present[0 if recent else 1],
-            now=real_now,
-            recent=recent,
-        )
-        entries = clone.copy_case(shape, case, rng, emails, usernames, writer.add)
-        for entry in entries:
-            linked = chain.link(entry)
-            values: dict[str, Any] = dict(
-                zip(
-                    (
-                        "sequence",
-                        "prev_hash",
-                        "hash",
-                        "at",
-                        "actor_id",
-                        "actor_username",
-                        "action",
-                        "object_type",
-                        "object_id",
-                        "child_id",
-                        "summary",
-                        "remote_addr",
-                    ),
-                    linked,
-                    strict=True,
+    restore = loading([*tables, AuditEntry])
+    try:
+        real_now = timezone.now()
+        made = cases = 0
+        began = time.perf_counter()
+        while made < discussions:
+            if cases < len(compiled[0]):  # one open case of each kind first, whatever N is
+                age = timedelta(seconds=rng.uniform(0, RECENT.total_seconds()))
+            else:
+                age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
+            recent = age < RECENT
+            group = compiled[0] if recent else compiled[1]
+            if cases < len(compiled[0]):
+                shape = compiled[0][cases]
+            else:
+                shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
+            archetype = shape.archetype
+            if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > reserve:
+                continue
+            if not at_home[id(shape)]:
+                chosen = list(archetype.children)  # a neighbour's case keeps its own child
+            elif archetype.has_hrpm:
+                chosen = child_ids[next_hrpm_child : next_hrpm_child + len(archetype.children)]
+                next_hrpm_child += len(archetype.children)
+            else:
+                chosen = _distinct(rng, child_ids, reserve, len(archetype.children))
+            people = [
+                p if p not in colleagues or rng.random() < keep[p] else rng.choice(colleagues[p])
+                for p in archetype.professionals
+            ]
+            case_starts = {}
+            for model, size in shape.offsets.items():
+                case_starts[model] = starts[model]
+                starts[model] += size
+            case = clone.Case(
+                starts=case_starts,
+                children=chosen,
+                professionals=people,
+                delta=(real_now - age) - present[0 if recent else 1],
+                now=real_now,
+                recent=recent,
+            )
+            entries = clone.copy_case(shape, case, rng, emails, usernames, writer.add)
+            for entry in entries:
+                linked = chain.link(entry)
+                values: dict[str, Any] = dict(
+                    zip(
+                        (
+                            "sequence",
+                            "prev_hash",
+                            "hash",
+                            "at",
+                            "actor_id",
+                            "actor_username",
+                            "action",
+                            "object_type",
+                            "object_id",
+                            "child_id",
+                            "summary",
+                            "remote_addr",
+                        ),
+                        linked,
+                        strict=True,
+                    )
                 )
-            )
-            values["id"] = starts[AuditEntry]
-            starts[AuditEntry] += 1
-            writer.add(AuditEntry, tuple(_value(f, values) for f in audit_fields))
-        made += archetype.discussions
-        cases += 1
-        if cases % CHUNK_CASES == 0:
-            writer.flush()
-            rate = made / (time.perf_counter() - began)
-            log(
-                f"  {made:,} of {discussions:,} discussions ({cases:,} cases), "
-                f"{rate:,.0f} discussions/s, about {(discussions - made) / rate / 60:.1f} min left"
-            )
-    writer.flush()
-    finish([*tables, AuditEntry])
+                values["id"] = starts[AuditEntry]
+                starts[AuditEntry] += 1
+                writer.add(AuditEntry, tuple(_value(f, values) for f in audit_fields))
+            made += archetype.discussions
+            cases += 1
+            if cases % CHUNK_CASES == 0:
+                writer.flush()
+                rate = made / (time.perf_counter() - began)
+                log(
+                    f"  {made:,} of {discussions:,} discussions ({cases:,} cases), "
+                    f"{rate:,.0f} discussions/s, "
+                    f"about {(discussions - made) / rate / 60:.1f} min left"
+                )
+        writer.flush()
+    finally:  # indexes and foreign keys come back even if the load fails
+        finish([*tables, AuditEntry], restore)
     report.rows = dict(writer.counts)
     return made, cases
 

@@ -1,0 +1,96 @@
+"""Time the clock sweep (what the worker runs every CONVENE_SWEEP_SECONDS) on a given database.
+
+    python bench/sweep.py --database-url postgresql://postgres@127.0.0.1:5432/convene_big
+
+The sweep's steps (breach, escalate, remind: what ``sweep_run`` does before
+sending emails), each timed with its query count: on the database as
+generated (nothing should be due), after 1,000 running clocks are made
+overdue (breach them, raise their escalations, decide the recipients), and
+once more with nothing due. Everything runs in one transaction that is rolled back, so the
+database is left as it was. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--breaches", type=int, default=1_000)
+    options = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = options.database_url
+    os.environ.setdefault("CONVENE_DEVELOPMENT", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convene.settings")
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from convene.clocks.escalations import escalations_raise_due
+    from convene.clocks.models import Clock
+    from convene.clocks.reminders import clock_reminders_decide
+    from convene.clocks.services import clocks_sweep
+
+    def failed(clock_id: int, error: Exception) -> None:
+        print(f"    clock {clock_id}: {type(error).__name__}: {error}", flush=True)
+
+    steps = (
+        ("breach", lambda now: len(clocks_sweep(now=now))),
+        ("escalate", lambda now: len(escalations_raise_due(now=now, on_error=failed))),
+        ("remind", lambda now: clock_reminders_decide(now=now, on_error=failed)),
+    )
+
+    def timed(name: str) -> None:
+        # One sweep as the worker runs it (sweep_run, emails not sent), step by step.
+        print(f"{name}:", flush=True)
+        total_seconds = total_queries = 0
+        for step, run in steps:
+            with CaptureQueriesContext(connection) as queries:
+                began = time.perf_counter()
+                done = run(timezone.now())
+                seconds = time.perf_counter() - began
+            total_seconds += seconds
+            total_queries += len(queries)
+            print(
+                f"  {step:<10} {seconds:>9.2f} s {len(queries):>9,} queries  {done:,} done",
+                flush=True,
+            )
+        print(f"  {'sweep':<10} {total_seconds:>9.2f} s {total_queries:>9,} queries", flush=True)
+
+    try:
+        with transaction.atomic():
+            timed("as generated (nothing should be due)")
+            running = list(
+                Clock.objects.filter(state=Clock.State.PENDING)
+                .order_by("pk")
+                .values_list("pk", flat=True)[: options.breaches]
+            )
+            past = timezone.now() - timedelta(minutes=1)
+            Clock.objects.filter(pk__in=running).update(
+                started_at=past - timedelta(hours=1), due_at=past
+            )
+            timed(f"{len(running):,} running clocks made overdue")
+            timed("again, nothing due")
+            raise _Rollback
+    except _Rollback:
+        print("(rolled back: the database is as it was)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The synthetic-partnership generator (bench/generate.py) at N=50, so it cannot silently rot.
+
+It copies template cases through the models' metadata: a field added to a
+model, or a service that changes what it writes, shows up here as a failed
+copy, a broken audit chain or a page that no longer renders.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from bench.partnership.run import generate_partnership
+from convene.audit.selectors import audit_chain_verify
+from convene.clocks.models import Clock
+from convene.discussions.models import Discussion, Invitation
+from convene.people.models import Professional
+from convene.referrals.models import Referral
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# bench/ is not part of the app: the lead runs it, and this test keeps it working.
+
+
+@pytest.fixture
+def generated():
+    return generate_partnership(discussions=50, seed=7, children=300, log=lambda _: None)
+
+
+def _table_count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+        return int(cursor.fetchone()[0])
+
+
+def test_generator_makes_n_discussions_with_their_history(generated):
+    report = generated
+    assert report.discussions >= 50
+    copied = report.rows
+    # Every copied table holds at least what the report says it copied (plus the templates).
+    for table, rows in copied.items():
+        assert _table_count(table) >= rows, table
+    assert copied["discussions_discussion"] == report.discussions
+    assert copied["referrals_referral"] == report.cases
+    for table in (
+        "discussions_invitation",
+        "records_record",
+        "records_recordversion",
+        "records_recordsectionentry",
+        "clocks_clock",
+        "clocks_escalation",
+        "reminders_delivery",
+        "audit_auditentry",
+    ):
+        assert copied.get(table, 0) > 0, table
+    # Referrals in every state, clocks met, breached and open.
+    assert set(Referral.objects.values_list("status", flat=True)) == {
+        "awaiting_triage",
+        "triaged",
+        "convening",
+        "closed",
+    }
+    assert {"met", "breached", "pending"} <= set(Clock.objects.values_list("state", flat=True))
+    # Nothing is due at once: no running clock is already past due.
+    from django.utils import timezone
+
+    assert not Clock.objects.filter(state="pending", due_at__lt=timezone.now()).exists()
+
+
+def test_generator_extends_the_audit_chain_validly(generated):
+    verification = audit_chain_verify()
+    assert verification.intact, verification.problem
+    assert verification.entries >= generated.rows["audit_auditentry"]
+
+
+@pytest.mark.parametrize("username", ["bob", "carol", "ivy"])
+def test_key_pages_render_for_heavy_personas_on_generated_data(generated, client, username):
+    person = Professional.objects.get(username=username)
+    client.force_login(person)
+    # "My work" is social care's page; partners and the auditor get a 403 there by design.
+    mine = ("/my-work/",) if username == "bob" else ()
+    for path in ("/", *mine, "/invitations/", "/escalations/", "/notifications/"):
+        response = client.get(path)
+        assert response.status_code == 200, (username, path)
+    invited = Invitation.objects.filter(professional=person).order_by("-pk").first()
+    chaired = Discussion.objects.filter(chair=person).order_by("-pk").first()
+    for discussion in filter(None, [invited and invited.discussion, chaired]):
+        response = client.get(f"/discussions/{discussion.pk}/")
+        assert response.status_code == 200, (username, discussion.pk)
