@@ -149,3 +149,19 @@ def test_R000_1_R004_7_the_api_asks_for_the_reasons(api, people, referral_for, p
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "triaged"
     assert TriageReason.objects.filter(referral=referral).count() == 2
+
+
+def test_R000_1_the_referral_page_says_so_as_soon_as_it_is_recorded(
+    client, people, referral_for, partnership, agencies
+):
+    adult = ChildFactory(
+        partnership=partnership, date_of_birth=date(2006, 1, 1), setting=agencies["primary"]
+    )
+    referral = referral_for(children=[adult])
+    client.force_login(people["tom"])  # who recorded it
+    html = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "A strategy discussion is for a child under 18" in html
+    assert "Before the pathway is decided: Why go on with a strategy discussion" in html
+    client.force_login(people["bob"])
+    html = client.get(f"/referrals/{referral.pk}/triage/").content.decode()
+    assert f'name="reason-{ADULT}"' in html
