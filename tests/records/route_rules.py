@@ -206,9 +206,10 @@ ROUTES = {
         ),
     ],
     "records:told": [
-        # The chair records how the referrer was told the outcome (R002.9); partners never see it.
+        # The chair records how the referrer was told the outcome (R002.9); invited partners,
+        # who know the record, are told why not (403).
         Case(
-            only(each(("bob",)) | each(NOT_CHAIRS, FORBIDDEN)),
+            only(each(("bob",)) | each((*NOT_CHAIRS, *INVITED), FORBIDDEN)),
             label="the referrer's outcome notice",
             kwargs=lambda w: {
                 "pk": w.distributed_record.discussion_id,

@@ -3,13 +3,17 @@
 Loaded into the test's own database by ``convene shell``: a scheduled discussion (invitations
 with their calendar files, the referrer's notice) and a held record, authorised and
 distributed (the record with its PDF to the attendees, the outcome notices to the referrer
-and the absent). Its timescales are long past, so the sweep adds reminders and escalations.
+and the absent). Its timescales are moved a year on, so the sweep adds no reminders or
+escalations of its own (test_worker_kill.py covers those): the emails are these alone.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
+from convene.clocks.models import Clock
 from convene.people import personas
 from convene.people.factories import ChildFactory
 from convene.policy.vocab import Decision
@@ -52,3 +56,6 @@ def seed() -> None:
     after = HELD_AT + timedelta(hours=2)
     services.record_authorise(record=record, by=people["bob"], now=after)
     services.record_distribute(record=record, by=people["bob"], now=after)
+    Clock.objects.filter(state=Clock.State.PENDING).update(
+        due_at=timezone.now() + timedelta(days=365)
+    )
