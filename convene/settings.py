@@ -194,6 +194,8 @@ CONVENE_AUDIT_ANCHOR_FILE = env_str("CONVENE_AUDIT_ANCHOR_FILE", str(VAR_DIR / "
 # Emails: tries before a delivery is marked failed, the first back-off (doubling,
 # capped at an hour), and how long a claimed email is left to its sender before
 # another worker may treat it as in doubt (keep it well above EMAIL_TIMEOUT).
+# API tokens expire this many days after they are made (issue 12 point 9).
+CONVENE_API_TOKEN_DAYS = env_int("CONVENE_API_TOKEN_DAYS", 90, minimum=1)
 CONVENE_DELIVERY_MAX_ATTEMPTS = env_int("CONVENE_DELIVERY_MAX_ATTEMPTS", 5, minimum=1)
 CONVENE_DELIVERY_RETRY_SECONDS = env_int("CONVENE_DELIVERY_RETRY_SECONDS", 60, minimum=1)
 CONVENE_DELIVERY_LEASE_SECONDS = env_int("CONVENE_DELIVERY_LEASE_SECONDS", 300, minimum=1)

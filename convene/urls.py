@@ -8,6 +8,7 @@ admin.site.site_header = "Convene administration"
 admin.site.site_title = "Convene administration"
 
 handler400 = "convene.core.error_pages.bad_request"
+handler500 = "convene.core.error_pages.server_error"
 
 urlpatterns = [
     path("", people_views.home, name="home"),

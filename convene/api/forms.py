@@ -14,3 +14,4 @@ class ApiTokenForm(GovukForm):
             "max_length": f"The name must be {NAME_MAX} characters or fewer",
         },
     )
+    read_only = forms.BooleanField(required=False)

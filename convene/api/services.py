@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,14 +25,26 @@ def _digest(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user: Professional, name: str) -> tuple[ApiToken, str]:
-    """A new token for ``user``; the raw token is returned once and never stored."""
+def api_token_create(
+    *, user: Professional, name: str, read_only: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``, expiring after ``CONVENE_API_TOKEN_DAYS``; the raw token is
+    returned once and never stored. A read-only token may only read."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
-        user=user, name=name.strip(), token_hash=_digest(raw), prefix=raw[: len(TOKEN_PREFIX) + 6]
+        user=user,
+        name=name.strip(),
+        token_hash=_digest(raw),
+        prefix=raw[: len(TOKEN_PREFIX) + 6],
+        expires_at=timezone.now() + timedelta(days=settings.CONVENE_API_TOKEN_DAYS),
+        read_only=read_only,
     )
+    kind = "read-only " if read_only else ""
     audit_record(
-        actor=user, action=Action.CREATE, obj=token, summary=f"Created API token ‘{token.name}’"
+        actor=user,
+        action=Action.CREATE,
+        obj=token,
+        summary=f"Created {kind}API token ‘{token.name}’",
     )
     return token, raw
 
@@ -50,7 +63,7 @@ def api_token_revoke(*, token: ApiToken, by: Professional) -> None:
 
 
 def api_token_authenticate(*, raw: str) -> ApiToken | None:
-    """The live token matching ``raw``: not revoked, and its user still active."""
+    """The live token matching ``raw``: not revoked, not expired, and its user still active."""
     if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     token = (
@@ -58,9 +71,9 @@ def api_token_authenticate(*, raw: str) -> ApiToken | None:
         .filter(token_hash=_digest(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
     now = timezone.now()
+    if token is None or token.is_expired(now=now):
+        return None
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

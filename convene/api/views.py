@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +26,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     form = ApiTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, raw = services.api_token_create(user=user, name=form.cleaned_data["name"])
+        token, raw = services.api_token_create(
+            user=user,
+            name=form.cleaned_data["name"],
+            read_only=form.cleaned_data["read_only"],
+        )
         # Shown in this response only; it is not stored and cannot be shown again
         # (a double submit lands on the list, where the one new token is).
         shown = render(request, "api/token_created.html", {"token": token, "raw": raw})
@@ -33,7 +38,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "api/tokens.html",
-        {"form": form, "tokens": selectors.api_tokens_of(user=user)},
+        {
+            "form": form,
+            "tokens": selectors.api_tokens_of(user=user),
+            "token_days": settings.CONVENE_API_TOKEN_DAYS,
+        },
     )
 
 

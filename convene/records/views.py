@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
-from convene.core.access import AccessAction, can
+from convene.core.access import AccessAction, can, require_write
 from convene.core.errors import NotAllowed, NotFound, ServiceError
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
@@ -596,6 +596,8 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("The record has not been distributed")
     mine = version.confirmations.filter(professional=user).first()
     attended = version.attendance.filter(professional=user, status="attended").exists()
+    if request.method == "POST":
+        require_write(user=user)  # an auditor's confirmation: 403, as every write page
     form = record_forms.ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

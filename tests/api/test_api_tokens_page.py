@@ -98,3 +98,56 @@ def test_auditors_may_hold_tokens_to_read(client, people, tokens, home_child):
         client.get(f"/api/children/{home_child.pk}", headers=bearer(tokens["ivy"])).status_code
         == 200
     )
+
+
+def test_a_token_expires_after_the_configured_days(client, people, settings):
+    """Issue 12 point 9: tokens expire (CONVENE_API_TOKEN_DAYS, default 90)."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from convene.api.services import api_token_create
+
+    settings.CONVENE_API_TOKEN_DAYS = 30
+    token, raw = api_token_create(user=people["alice"], name="Case system")
+    assert token.expires_at is not None
+    assert timedelta(days=29) < token.expires_at - timezone.now() <= timedelta(days=30)
+    assert client.get("/api/children/", headers=bearer(raw)).status_code == 200
+    with time_machine.travel(timezone.now() + timedelta(days=31)):
+        assert client.get("/api/children/", headers=bearer(raw)).status_code == 401
+
+
+def test_the_page_shows_when_a_token_was_last_used_and_when_it_expires(client, people):
+    from convene.api.services import api_token_create
+
+    token, raw = api_token_create(user=people["alice"], name="Case system")
+    client.get("/api/children/", headers=bearer(raw))
+    token.refresh_from_db()
+    client.force_login(people["alice"])
+    html = client.get("/account/api-tokens/").content.decode()
+    assert f"{token.last_used_at:%-d %b %Y}" in html
+    assert "Expires" in html
+    assert f"{token.expires_at:%-d %b %Y}" in html
+
+
+def test_a_read_only_token_reads_but_every_write_is_refused(client, people, partnership):
+    from convene.audit.models import AuditEntry as Entry
+
+    client.force_login(people["bob"])
+    html = client.post(
+        "/account/api-tokens/", {"name": "Reporting", "read_only": "on"}
+    ).content.decode()
+    raw = html.split("<code")[1].split(">", 1)[1].split("<", 1)[0].strip()
+    token = ApiToken.objects.get(name="Reporting")
+    assert token.read_only
+    assert client.get("/api/children/", headers=bearer(raw)).status_code == 200
+    before = Entry.objects.count()
+    response = client.post(
+        "/api/discussions/", {}, content_type="application/json", headers=bearer(raw)
+    )
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+    assert Entry.objects.count() == before
+    client.force_login(people["bob"])
+    assert "Read only" in client.get("/account/api-tokens/").content.decode()

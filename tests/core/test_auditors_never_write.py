@@ -9,6 +9,7 @@ refuse them (403) and so do the services behind the pages and the API.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -111,3 +112,65 @@ def test_the_services_refuse_an_auditor_who_is_also_a_manager(auditor_manager, p
             by=auditor_manager,
             now=NOW + timedelta(hours=4),
         )
+
+
+# Routes an auditor may post to: their own sign-in, tokens and notifications, not case records.
+AUDITOR_MAY_POST = {
+    "login",
+    "logout",
+    "sign-in-code",
+    "sign-in-set-up",
+    "api-tokens",
+    "api-token-revoke",
+    "notifications-read",
+}
+
+
+WRITERS = ("bob", "hana", "alice", "carol", "erin")
+
+
+def _takes_a_form(client, world, url: str) -> bool:
+    """Does the page at ``url`` show someone who writes a form that posts back to it?"""
+    for persona in WRITERS:
+        client.force_login(world.people[persona])
+        response = client.get(url)
+        if response.status_code == 200 and "html" in response.get("Content-Type", ""):
+            page = response.content.decode()
+            for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>", page, re.I):
+                action = re.search(r'action="([^"]*)"', form)
+                if action is None or action.group(1) in ("", url):
+                    return True
+    return False
+
+
+@pytest.fixture
+def ivy_posts(client, world):
+    """Every write route of the matrix (a POST case, or a page whose form posts back to it)."""
+    from tests.core.test_route_matrix import RULES
+
+    writes = []
+    for name, cases in sorted(RULES.items()):
+        if name in AUDITOR_MAY_POST:
+            continue
+        for case in cases:
+            url = reverse(name, kwargs=case.kwargs(world))
+            if case.method == "post" or _takes_a_form(client, world, url):
+                writes.append((f"{name} [{case.label}] {url}", url, case.data(world)))
+    assert len(writes) > 30, writes  # the walk found the write routes
+    client.force_login(world.people["ivy"])
+    return {label: client.post(url, data) for label, url, data in writes}
+
+
+def test_an_auditor_posting_any_write_form_gets_403(ivy_posts):
+    """Issue 12 point 8: every route in the route × persona matrix, posted to by the auditor.
+
+    403 everywhere; 404 only where ivy may not see the record (a restricted one, another
+    partnership's), and 405 where the route takes no POST at all. Never a 200 with an error
+    on the form, never a redirect as if something was done.
+    """
+    wrong = {
+        route: response.status_code
+        for route, response in ivy_posts.items()
+        if response.status_code not in (403, 404, 405)
+    }
+    assert not wrong, wrong

@@ -99,3 +99,30 @@ def test_too_many_fields_is_refused_the_same_way(client, people):
     client.force_login(people["alice"])
     response = client.post("/account/api-tokens/", {f"f{n}": "x" for n in range(600)})
     assert response.status_code == 413
+
+
+def test_a_locked_database_gets_a_503_gov_uk_page_not_a_500(client, people):
+    """Issue 12 point 10: unavailable or locked → "Sorry, there is a problem" with a 503."""
+    client.raise_request_exception = False
+    client.force_login(people["alice"])
+    response = client.get("/test-only/locked/")
+    html = _checked(response, 503, "Sorry, there is a problem with the service")
+    assert response["Retry-After"] == "30"
+    assert "database is locked" not in html
+
+
+def test_a_write_the_database_fails_half_way_leaves_nothing_written(client, people, monkeypatch):
+    from django.db import OperationalError
+
+    from convene.api import services
+    from convene.api.models import ApiToken
+
+    def unavailable(**kwargs):  # the token row is written, then the database goes away
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "audit_record", unavailable)
+    client.raise_request_exception = False
+    client.force_login(people["alice"])
+    response = client.post("/account/api-tokens/", {"name": "Case system"})
+    _checked(response, 503, "Sorry, there is a problem with the service")
+    assert not ApiToken.objects.exists()
