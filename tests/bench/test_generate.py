@@ -7,6 +7,8 @@ copy, a broken audit chain or a page that no longer renders.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 
@@ -61,10 +63,11 @@ def test_generator_makes_n_discussions_with_their_history(generated):
         "closed",
     }
     assert {"met", "breached", "pending"} <= set(Clock.objects.values_list("state", flat=True))
-    # Nothing is due at once: no running clock is already past due.
+    # Nothing is due at once: no running clock is due, or to be reminded (48 hours before), yet.
     from django.utils import timezone
 
-    assert not Clock.objects.filter(state="pending", due_at__lt=timezone.now()).exists()
+    soon = timezone.now() + timedelta(days=2)
+    assert not Clock.objects.filter(state="pending", due_at__lt=soon).exists()
 
 
 def test_generator_extends_the_audit_chain_validly(generated):
