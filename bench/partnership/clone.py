@@ -206,11 +206,16 @@ def copy_case(
 
 
 def _fix_clock(row: list[Any], at: dict[str, int], case: Case, rng: random.Random) -> None:
-    """A clock still running in the past would be due at the next sweep: move it on."""
-    if row[at["state"]] != "pending" or row[at["due_at"]] > case.now + timedelta(hours=1):
+    """A running clock due (or reminded: up to 48 hours before) by the first sweep: move it on.
+
+    So the first sweep over a new database has nothing to do; later sweeps find
+    what became due since, as in a live system.
+    """
+    soon = case.now + timedelta(days=3)
+    if row[at["state"]] != "pending" or row[at["due_at"]] > soon:
         return
     if case.recent:
-        row[at["due_at"]] = case.now + timedelta(minutes=rng.randint(90, 14 * 24 * 60))
+        row[at["due_at"]] = soon + timedelta(minutes=rng.randint(60, 14 * 24 * 60))
     else:  # an old case: it was met, a little late
         row[at["state"]] = "met"
         row[at["met_at"]] = max(row[at["started_at"]], row[at["due_at"]] + timedelta(hours=2))
