@@ -23,6 +23,7 @@ from convene.core.access import READS, AccessAction, can, in_selector, part_of, 
 from convene.people.models import Professional
 from convene.records.models import (
     Attendance,
+    AttendanceException,
     Confirmation,
     DistributionLog,
     ProfessionalView,
@@ -66,6 +67,7 @@ def _draft_record(obj: Any) -> Record:
 
 
 @rule_for(RecordSectionEntry)
+@rule_for(AttendanceException)
 @rule_for(SectionHistory)
 @rule_for(RecordEvent)
 @rule_for(DistributionLog)
