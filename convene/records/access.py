@@ -33,6 +33,7 @@ from convene.core.access import (
 from convene.people.models import Professional
 from convene.records.models import (
     Attendance,
+    AttendanceException,
     Confirmation,
     DistributionLog,
     ProfessionalView,
@@ -76,6 +77,7 @@ def _draft_record(obj: Any) -> Record:
 
 
 @rule_for(RecordSectionEntry)
+@rule_for(AttendanceException)
 @rule_for(SectionHistory)
 @rule_for(RecordEvent)
 @rule_for(DistributionLog)

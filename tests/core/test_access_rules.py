@@ -56,6 +56,7 @@ from convene.people.selectors import children_visible_to, family_members_visible
 from convene.records.models import (
     Action,
     Attendance,
+    AttendanceException,
     Confirmation,
     DistributionLog,
     ProfessionalView,
@@ -183,6 +184,7 @@ SELECTORS: dict[type[Model], tuple[Selector, Callable[[Any], Any]]] = {
     RecordSectionEntry: (record_drafts_visible_to, lambda row: row.record),
     SectionHistory: (record_drafts_visible_to, lambda row: row.record),
     RecordEvent: (record_drafts_visible_to, lambda row: row.record),
+    AttendanceException: (record_drafts_visible_to, lambda row: row.record),
     DistributionLog: (record_drafts_visible_to, lambda log: log.version.record),
     Confirmation: (confirmations_visible_to, _same),
     Action: (actions_visible_to, _same),

@@ -22,6 +22,7 @@ from convene.records.services import discussion_hold, record_authorise
 from tests.access_matrix import FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, Case, World, expect
 from tests.convening import accepted_referral, make_referral, scheduled_discussion
 from tests.followup.conftest import HELD_AT, fill
+from tests.records.conftest import except_missing
 
 HOME_CASELOAD = ("alice", "bob", "tom", "hana", "ivy", "admin")
 INVITED = ("carol", "dev", "erin")
@@ -76,6 +77,7 @@ def _version(
     )
     action_owner = ("agency", agencies[owner].pk) if owner else None
     fill(record, w.people, Decision.S47_JOINT, action_owner=action_owner)
+    except_missing(record, dict(w.people), now=HELD_AT + timedelta(hours=1))  # R002.4
     return record_authorise(record=record, by=w.people["bob"], now=HELD_AT + timedelta(hours=1))
 
 
