@@ -152,19 +152,33 @@ class DiscussionOut(Schema):
     )
 
 
-def discussion_out(discussion: Discussion, user: Professional) -> DiscussionOut:
+def _reconvene_links(
+    discussions: list[Discussion], user: Professional
+) -> set[tuple[int, int | None]]:
+    """(pk, reconvenes_id) of the discussions the user may see that reconvene, or are
+    reconvened by, any of ``discussions`` (R002.13): one query however many are listed."""
+    ids = [d.pk for d in discussions]
+    reconvened = [d.reconvenes_id for d in discussions if d.reconvenes_id]
+    visible = selectors.discussions_visible_to(user=user)
+    return set(
+        visible.filter(Q(pk__in=reconvened) | Q(reconvenes__in=ids)).values_list(
+            "pk", "reconvenes_id"
+        )
+    )
+
+
+def discussion_out(
+    discussion: Discussion,
+    user: Professional,
+    links: set[tuple[int, int | None]] | None = None,
+) -> DiscussionOut:
     invitations = selectors.invitations_for(discussion=discussion)
     children = list(discussion.children.all())  # prefetched when listed
     attending = [i.professional for i in invitations if i.response != Invitation.Response.APOLOGIES]
     items = selectors.discussion_checklist(
         referral=discussion.referral, children=children, invitees=attending, kind=discussion.kind
     )
-    visible = selectors.discussions_visible_to(user=user)
-    linked = set(
-        visible.filter(Q(pk=discussion.reconvenes_id) | Q(reconvenes=discussion)).values_list(
-            "pk", "reconvenes_id"
-        )
-    )
+    linked = links if links is not None else _reconvene_links([discussion], user)
     return DiscussionOut(
         reconvenes_id=next((pk for pk, _ in linked if pk == discussion.reconvenes_id), None),
         reconvened_as_ids=sorted(pk for pk, of in linked if of == discussion.pk),
@@ -290,7 +304,8 @@ def list_discussions(
         f"{len(found)} shown",
         request=request,
     )
-    return [discussion_out(d, user) for d in found]
+    links = _reconvene_links(found, user)
+    return [discussion_out(d, user, links) for d in found]
 
 
 def _visible(request: HttpRequest, discussion_id: int) -> tuple[Professional, Discussion | None]:
