@@ -116,6 +116,6 @@ def _draft_rows(model: type[Model], path: str) -> Any:
     return selector
 
 
-for _model in (RecordSectionEntry, SectionHistory, RecordEvent):
+for _model in (RecordSectionEntry, SectionHistory, RecordEvent, AttendanceException):
     seen_through(_model, _draft_rows(_model, "record"))
 seen_through(DistributionLog, _draft_rows(DistributionLog, "version__record"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from convene.core.access import READS, AccessAction, in_selector, part_of, rule_for, seen_through
 from convene.people.models import Professional
-from convene.referrals.models import Referral, ReferralChild
+from convene.referrals.models import Referral, ReferralChild, TriageReason
 from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
 
 
@@ -23,4 +23,5 @@ def _referral_rule(user: Professional, action: AccessAction, referral: Referral)
 
 
 part_of(ReferralChild, parent=lambda link: link.referral, via="referral")
+part_of(TriageReason, parent=lambda reason: reason.referral, via="referral")
 seen_through(Referral, referrals_visible_to)

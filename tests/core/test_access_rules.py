@@ -72,7 +72,7 @@ from convene.records.selectors import (
     record_versions_visible_to,
     records_visible_to,
 )
-from convene.referrals.models import Referral, ReferralChild
+from convene.referrals.models import Referral, ReferralChild, TriageReason
 from convene.referrals.selectors import referrals_visible_to
 from convene.reminders.models import Delivery
 from convene.reminders.selectors import deliveries_visible_to
@@ -175,6 +175,7 @@ SELECTORS: dict[type[Model], tuple[Selector, Callable[[Any], Any]]] = {
     FamilyRelationship: (children_visible_to, lambda relationship: relationship.child),
     Referral: (referrals_visible_to, _same),
     ReferralChild: (referrals_visible_to, lambda link: link.referral),
+    TriageReason: (referrals_visible_to, lambda reason: reason.referral),
     Discussion: (discussions_visible_to, _same),
     Invitation: (invitations_visible_to, _same),
     Record: (records_visible_to, _same),

@@ -23,7 +23,7 @@ from convene.records.told import (
 )
 from convene.reminders.models import Delivery
 from convene.reminders.services import deliveries_send
-from tests.records.conftest import fill
+from tests.records.conftest import except_missing, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,7 @@ def _outcome_clock(record) -> Clock:
 def _authorised(make_record, people, **kwargs):
     record = make_record(**kwargs)
     fill(record, people, Decision.CHILD_IN_NEED)
+    except_missing(record, people, now=record.held_at)  # health was not invited (R002.4)
     services.record_authorise(record=record, by=people["bob"], now=record.held_at)
     return record
 
