@@ -23,6 +23,7 @@ from django.db import models
 from bench.partnership.archetypes import Archetype, dump_json, generic_pairs
 from convene.audit.chain import entry_hash
 from convene.audit.models import chain_fields
+from convene.audit.selectors import audit_key
 from convene.people.models import Child, Professional
 
 PK, FK, CHILD, PRO, TIME, DAY, UUID, GENERIC, UNIQUE = range(9)
@@ -255,6 +256,7 @@ class Chain:
     def __init__(self, sequence: int, head: str) -> None:
         self.sequence = sequence
         self.head = head
+        self.key = audit_key()  # the chain is keyed (CONVENE_AUDIT_KEY), as the app writes it
 
     def link(self, entry: list[Any]) -> tuple[Any, ...]:
         at, actor_id, username, action, object_type, object_id, child_id, summary, addr = entry
@@ -270,7 +272,7 @@ class Chain:
             remote_addr=addr,
         )
         self.sequence += 1
-        digest = entry_hash(fields, self.head)
+        digest = entry_hash(fields, self.head, key=self.key)
         row = (self.sequence, self.head, digest, *entry)
         self.head = digest
         return row

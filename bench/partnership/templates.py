@@ -72,7 +72,7 @@ def _extra_cases(
     from convene.referrals.services import referral_accept
     from tests import matrix_world
     from tests.convening import NOW, accepted_referral, make_referral, scheduled_discussion
-    from tests.records.conftest import fill
+    from tests.records.conftest import except_missing, fill
 
     everyone = dict(people)
     # Below the threshold: the recommended pathway is no strategy discussion, so triage closes it.
@@ -104,6 +104,7 @@ def _extra_cases(
     record = matrix_world._held(people=people, partnership=partnership, agencies=agencies)
     fill(record, everyone, Decision.NO_FURTHER_ACTION)
     after = matrix_world.AFTER
+    except_missing(record, everyone, now=after)  # health was not invited (R002.4)
     records.record_authorise(record=record, by=people["bob"], now=after)
     records.record_distribute(record=record, by=people["bob"], now=after)
     for name in ("carol", "erin"):

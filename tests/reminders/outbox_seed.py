@@ -20,7 +20,7 @@ from convene.policy.vocab import Decision
 from convene.records import services
 from tests.conftest import make_agencies, make_partnerships, make_people
 from tests.convening import accepted_referral, scheduled_discussion
-from tests.records.conftest import HELD_AT, fill
+from tests.records.conftest import HELD_AT, except_missing, fill
 
 
 def seed() -> None:
@@ -54,6 +54,7 @@ def seed() -> None:
     )
     fill(record, people, Decision.CHILD_IN_NEED)
     after = HELD_AT + timedelta(hours=2)
+    except_missing(record, people, now=after)  # health was not invited (R002.4)
     services.record_authorise(record=record, by=people["bob"], now=after)
     services.record_distribute(record=record, by=people["bob"], now=after)
     Clock.objects.filter(state=Clock.State.PENDING).update(
