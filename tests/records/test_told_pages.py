@@ -14,7 +14,7 @@ from convene.records import services
 from convene.records.models import DistributionLog
 from convene.records.told import distribution_agency_options
 from convene.reminders.services import deliveries_send
-from tests.records.conftest import fill
+from tests.records.conftest import except_missing, fill
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,7 @@ def _url(name, record, *args):
 def authorised(make_record, people):
     record = make_record(invitees=("alice", "carol"))
     fill(record, people, Decision.CHILD_IN_NEED)
+    except_missing(record, people, now=record.held_at)  # health was not invited (R002.4)
     services.record_authorise(record=record, by=people["bob"], now=record.held_at)
     return record
 
