@@ -53,7 +53,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    # django.contrib.staticfiles, leaving GOV.UK Frontend's sources out of collectstatic.
+    "convene.core.apps.StaticFilesConfig",
     "govuk_frontend_django",
     "django_tasks",
     "django_tasks_db",
@@ -78,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an id for every request, and one JSON log line for it (convene/core/jsonlog.py).
+    "convene.core.jsonlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -158,20 +161,30 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # GOV.UK Frontend comes from the npm registry (package.json); its compiled CSS
 # asks for fonts and images under /assets/, which WhiteNoise serves from the
 # package's own folder.
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend"
 STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIR)]
 WHITENOISE_ROOT = GOVUK_FRONTEND_DIR / "dist" / "govuk"
-# Serve straight from the app and package folders, so no collectstatic step is needed
-# before `make run`; production may still collect into STATIC_ROOT.
-WHITENOISE_USE_FINDERS = True
+# Development serves straight from the app and package folders, so no collectstatic
+# step is needed before `make run`. Production (`convene serve --production`, the
+# Containerfile) collects into STATIC_ROOT with hashed names and gzip/Brotli copies,
+# which WhiteNoise serves with year-long cache headers.
+CONVENE_STATIC_MANIFEST = env_bool("CONVENE_STATIC_MANIFEST", not DEVELOPMENT)
+WHITENOISE_USE_FINDERS = not CONVENE_STATIC_MANIFEST
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if CONVENE_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
 }
+# GOV.UK Frontend's own CSS asks for fonts and images by relative URL; leave those as
+# they are rather than fail the collection on a file the package does not ship.
+WHITENOISE_MANIFEST_STRICT = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `convene worker` enqueues each of these (dotted task path: seconds) once per slot.
@@ -188,6 +201,10 @@ CONVENE_PERIODIC_TASKS = {
 # failed instead once it has been claimed CONVENE_TASK_MAX_CLAIMS times.
 CONVENE_TASK_STALE_SECONDS = env_int("CONVENE_TASK_STALE_SECONDS", 900, minimum=1)
 CONVENE_TASK_MAX_CLAIMS = env_int("CONVENE_TASK_MAX_CLAIMS", 3, minimum=1)
+# Each worker writes a heartbeat row this often; /readyz fails once no worker has
+# beaten for CONVENE_READY_HEARTBEAT_MINUTES.
+CONVENE_HEARTBEAT_SECONDS = env_int("CONVENE_HEARTBEAT_SECONDS", 30, minimum=1)
+CONVENE_READY_HEARTBEAT_MINUTES = env_int("CONVENE_READY_HEARTBEAT_MINUTES", 5, minimum=1)
 # The append-only file the worker adds the audit chain's head to; `convene audit verify`
 # checks the latest line. Keep it where the database's users cannot write (docs/security.md).
 CONVENE_AUDIT_ANCHOR_FILE = env_str("CONVENE_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.log"))
@@ -247,6 +264,8 @@ if not DEVELOPMENT:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Load balancers probe these over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Proxies in front of Convene that append to X-Forwarded-For (0: use the socket address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -296,12 +315,29 @@ CSRF_FAILURE_VIEW = "convene.core.error_pages.csrf_failure"
 
 SERVICE_NAME = "Convene"
 
+# Logs go to standard error. LOG_FORMAT=json (the default outside development) writes
+# one JSON object per line: a line per request and per task (convene/core/jsonlog.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEVELOPMENT else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "convene.core.jsonlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Axes logs every attempt at INFO; failures and lock-outs (WARNING) are what matter,
-    # and every sign-in is in the audit log anyway.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Axes logs every attempt at INFO; failures and lock-outs (WARNING) are what
+        # matter, and every sign-in is in the audit log anyway.
+        "axes": {"level": "WARNING"},
+        # The request line replaces Django's own (which names the path) and the task
+        # line replaces django-tasks' (which names the arguments' ids, not the outcome).
+        "django.server": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        # Development keeps the console quiet: the development server prints each request.
+        "convene.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }

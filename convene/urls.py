@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from convene.accounts import views as accounts_views
+from convene.core import health
 from convene.people import views as people_views
 
 admin.site.site_header = "Convene administration"
@@ -24,4 +25,7 @@ urlpatterns = [
     # The admin signs in through Convene's own two-step sign-in, never its own form.
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),
+    # For load balancers and monitoring: no sign-in, no data (convene/core/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]

@@ -60,3 +60,18 @@ class OnceKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.key[:8]}…"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time each background worker said it was alive (``/readyz`` reads it).
+
+    One row per worker process, written every ``CONVENE_HEARTBEAT_SECONDS``; rows of
+    workers gone for a day are removed by the next beat.
+    """
+
+    worker_id = models.CharField(max_length=100, unique=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.worker_id

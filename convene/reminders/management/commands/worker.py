@@ -12,6 +12,7 @@ from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
+from convene.core.heartbeat import HeartbeatThread, beat
 from convene.reminders.services import periodic_enqueue_due
 from convene.reminders.worker import PeriodicScheduler
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         if not queues:
             raise CommandError("--queue-name must name at least one queue, or '*'")
         schedule: dict[str, int] = dict(settings.CONVENE_PERIODIC_TASKS)
+        worker_id = _worker_id()
         worker = Worker(
             queue_names=queues,
             interval=interval,
@@ -66,10 +68,12 @@ class Command(BaseCommand):
             backend_name=DEFAULT_TASK_BACKEND_ALIAS,
             startup_delay=not once,
             max_tasks=None,
-            worker_id=_worker_id(),
+            worker_id=worker_id,
             excluded_queue_names=[],
         )
         if once:
+            # A cron-driven worker beats too, so /readyz sees it (convene/core/heartbeat.py).
+            beat(worker_id, started_at=timezone.now())
             periodic_enqueue_due(now=timezone.now(), schedule=schedule)
             worker.run()
             return
@@ -79,10 +83,13 @@ class Command(BaseCommand):
             + ", ".join(f"{path} every {seconds}s" for path, seconds in schedule.items())
             + f"; queues {','.join(queues)}"
         )
+        heartbeat = HeartbeatThread(worker_id, every=settings.CONVENE_HEARTBEAT_SECONDS)
+        heartbeat.start()
         scheduler.start()
         worker.configure_signals()
         try:
             worker.run()
         finally:
             scheduler.stop()
+            heartbeat.stop()
             self.stdout.write("Convene worker stopped")
