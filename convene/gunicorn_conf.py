@@ -42,9 +42,11 @@ loglevel = env_str("LOG_LEVEL", "INFO").lower()
 # Only trust X-Forwarded-* from the proxies named here (default: none but this host).
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # The workers' heartbeat files: memory, not a disk that may stall (in a container, /tmp
-# may be an overlay file system).
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+# may be an overlay file system). gunicorn unlinks each file at once, so a shared
+# directory exposes nothing.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
+if os.path.isdir(SHARED_MEMORY):
+    worker_tmp_dir = SHARED_MEMORY
 proc_name = "convene"
 # gunicorn's control socket (for `gunicornc`) would sit in the home directory, shared by
 # every instance on the host; Convene is managed by signals (docs/operations.md).

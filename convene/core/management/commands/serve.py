@@ -35,7 +35,8 @@ class Command(BaseCommand):
     help = (
         "Apply migrations and serve Convene, with the background worker beside it unless "
         "--no-worker. Without --production: Django's development server on 127.0.0.1:8000. "
-        "With --production: collect static files and serve with gunicorn (convene/gunicorn_conf.py)."
+        "With --production: collect static files and serve with gunicorn "
+        "(convene/gunicorn_conf.py)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
