@@ -54,7 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     # django.contrib.staticfiles, leaving GOV.UK Frontend's sources out of collectstatic.
-    "convene.core.apps.StaticFilesConfig",
+    "convene.core.staticfiles.StaticFilesConfig",
     "govuk_frontend_django",
     "django_tasks",
     "django_tasks_db",
