@@ -35,7 +35,7 @@ from convene.people.models import Professional
 from tests.totp import code_for
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery staple 42"  # noqa: S105 - a synthetic test account
+PASSWORD = "correct horse battery staple 42"
 HIDDEN = re.compile(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"')
 # About 10 s on an idle 2-core machine; generous, for a machine busy with other tests.
 STARTUP_SECONDS = 120
@@ -151,10 +151,17 @@ def test_production_server_serves_signs_in_and_reports_ready(tmp_path: Path) -> 
     )
     log_path = tmp_path / "server.log"
     with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and command
+        server = subprocess.Popen(
             # The test database is migrated already; /readyz checks that it is.
-            [sys.executable, "-m", "convene.cli", "serve", "--production", "--no-migrate"]
-            + [f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "convene.cli",
+                "serve",
+                "--production",
+                "--no-migrate",
+                f"127.0.0.1:{port}",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
