@@ -8,7 +8,7 @@ UV_VERSION := 0.9.30
 DEV_ENV := CONVENE_DEVELOPMENT=true DEBUG=true CONVENE_DEMO_SKIP_2FA=true
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck pytest deps chromium migrate demo worker clean bench
+.PHONY: run test lint typecheck pytest deps chromium migrate demo worker clean bench bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,12 @@ bench: deps var
 		--database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
 	$(BIN)/python bench/sweep.py --database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
 	rm -f var/bench-partnership.sqlite3
+
+# 20 signed-in clients for 30 seconds through `convene serve --production` on a fresh
+# demo database (docs/operations.md); LOAD_ARGS="--clients 50 --seconds 60" to vary.
+LOAD_ARGS ?= --clients 20 --seconds 30
+bench-load: deps
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -317,6 +317,7 @@ SERVICE_NAME = "Convene"
 
 # Logs go to standard error. LOG_FORMAT=json (the default outside development) writes
 # one JSON object per line: a line per request and per task (convene/core/jsonlog.py).
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
 LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEVELOPMENT else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured("LOG_FORMAT must be json or text")
@@ -328,7 +329,7 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Axes logs every attempt at INFO; failures and lock-outs (WARNING) are what
         # matter, and every sign-in is in the audit log anyway.
@@ -338,6 +339,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         # Development keeps the console quiet: the development server prints each request.
-        "convene.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+        "convene.request": {"level": LOG_LEVEL if LOG_FORMAT == "json" else "WARNING"},
     },
 }

@@ -1,0 +1,204 @@
+"""Load through the production server: N signed-in clients for T seconds (docs/operations.md).
+
+    python bench/load.py [--clients 20] [--seconds 30] [--workers 2]
+                         [--database-url URL] [--children 200]
+
+Without ``--database-url`` it builds a fresh demo database (``convene demo``) in a
+temporary SQLite file. It starts ``convene serve --production`` (gunicorn, ``--workers``
+processes, and a background worker) on a free port of 127.0.0.1 with production
+settings, gives each client a signed-in, two-factor-verified session of one demo
+persona, and has every client request the everyday pages one after another, as fast as
+the server answers, for ``--seconds``. It prints requests per second, p50/p95/max
+latency, the statuses and the errors (any 5xx, time-out or refused connection).
+
+Bounded: at most 100 clients and 300 seconds, and only ever 127.0.0.1. The sessions it
+makes and the pages it reads write to the database as any use would: point it at a
+throwaway copy, never at live data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import http.client
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.pages import build_demo, p95  # noqa: E402 - after the path is set
+
+MAX_CLIENTS = 100
+MAX_SECONDS = 300
+# Pages every demo persona may open: the ones people sit on all day.
+PATHS = ("/", "/my-work/", "/invitations/", "/notifications/")
+PERSONAS = ("alice", "bob", "tom", "hana", "ivy", "carol", "dev", "erin", "nick")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def production_env(url: str, folder: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONVENE_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="convene.settings",
+        CONVENE_DEVELOPMENT="false",
+        DEBUG="false",
+        SECRET_KEY=secrets.token_urlsafe(64),
+        CONVENE_AUDIT_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        DATABASE_URL=url,
+        STATIC_ROOT=f"{folder}/static",
+        CONVENE_AUDIT_ANCHOR_FILE=f"{folder}/anchors.log",
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        LOG_LEVEL="WARNING",  # the request lines would cost the server time to write
+    )
+    return env
+
+
+def make_sessions(env: dict[str, str], count: int) -> list[str]:
+    """A signed-in session per client, already past the authenticator code."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from convene.people.models import Professional
+
+    keys = []
+    for n in range(count):
+        user = Professional.objects.get(username=PERSONAS[n % len(PERSONAS)])
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="bench/load.py", defaults={"confirmed": True}
+        )
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        keys.append(session.session_key)
+    return keys
+
+
+def wait_ready(port: int, server: subprocess.Popen[bytes], seconds: float = 180) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("convene serve --production exited")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/readyz", headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise SystemExit("the server did not become ready")
+
+
+def client(port: int, session_key: str, stop: threading.Event, results: list) -> None:
+    headers = {"Host": "127.0.0.1", "Cookie": f"sessionid={session_key}"}
+    n = 0
+    while not stop.is_set():
+        path = PATHS[n % len(PATHS)]
+        n += 1
+        started = time.perf_counter()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            status: int | str = response.status
+        except OSError as error:
+            status = type(error).__name__
+        results.append((status, (time.perf_counter() - started) * 1000))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--children", type=int, default=200)
+    options = parser.parse_args()
+    if not 1 <= options.clients <= MAX_CLIENTS or not 0 < options.seconds <= MAX_SECONDS:
+        parser.error(f"--clients 1..{MAX_CLIENTS}, --seconds up to {MAX_SECONDS}")
+    with tempfile.TemporaryDirectory() as folder:
+        url = options.database_url or build_demo(folder, options.children)
+        env = production_env(url, folder)
+        sessions = make_sessions(env, options.clients)
+        port = free_port()
+        server = subprocess.Popen(  # our own interpreter and command
+            [
+                sys.executable,
+                "-m",
+                "convene.cli",
+                "serve",
+                "--production",
+                "--no-migrate",
+                "--workers",
+                str(options.workers),
+                f"127.0.0.1:{port}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_ready(port, server)
+            stop = threading.Event()
+            results: list[tuple[int | str, float]] = []
+            threads = [
+                threading.Thread(target=client, args=(port, key, stop, results)) for key in sessions
+            ]
+            started = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            time.sleep(options.seconds)
+            stop.set()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(60)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+    timings = sorted(ms for _, ms in results)
+    statuses = collections.Counter(status for status, _ in results)
+    errors = sum(n for s, n in statuses.items() if not isinstance(s, int) or s >= 500)
+    print(
+        f"{options.clients} clients × {options.seconds:g} s, {options.workers} gunicorn "
+        f"processes: {len(results)} requests, {len(results) / elapsed:.1f} req/s, "
+        f"p50 {timings[len(timings) // 2]:.0f} ms, p95 {p95(timings):.0f} ms, "
+        f"max {timings[-1]:.0f} ms, errors {errors}"
+    )
+    print("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items(), key=str)))
+    if errors:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
