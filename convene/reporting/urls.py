@@ -1,0 +1,11 @@
+from django.urls import path
+
+from convene.reporting import views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("reports/", views.dashboard, name="dashboard"),
+    path("reports/drift/", views.drift, name="drift"),
+    path("reports/download/<slug:key>.<slug:fmt>", views.download, name="download"),
+]
