@@ -21,6 +21,8 @@ from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.policy.vocab import ClockKind, Decision
 from convene.records.models import Action, Attendance, AttendanceStatusChoices, RecordVersion
+from convene.referrals.models import Referral, TriageDecision
+from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
 from convene.reporting.percentiles import elapsed_percentiles
 from convene.reporting.periods import Period
@@ -306,3 +308,49 @@ def agency_name(*, scope: Scope) -> str:
     if scope.agency_id is None:
         return ""
     return Agency.objects.filter(pk=scope.agency_id).values_list("name", flat=True).first() or ""
+
+
+# -- triage: recommendations overridden ---------------------------------------------------
+
+
+def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        partnership=scope.partnership,
+        triaged_at__gte=period.start_at,
+        triaged_at__lt=period.end_at,
+    )
+
+
+def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, int]]:
+    """(rule, overridden, triaged by that rule), most overridden first.
+
+    Counts are partnership-wide: a restricted referral is counted, never named.
+    """
+    grouped = (
+        _triaged(scope, period)
+        .values("recommended_rule_id")
+        .annotate(
+            triaged=Count("pk"),
+            overridden=Count("pk", filter=Q(decision=TriageDecision.OVERRIDDEN)),
+        )
+        .filter(overridden__gt=0)
+        .order_by("-overridden", "recommended_rule_id")
+    )
+    return [
+        (row["recommended_rule_id"] or "No rule recorded", row["overridden"], row["triaged"])
+        for row in grouped
+    ]
+
+
+def overridden_referrals(*, user: Professional, scope: Scope, period: Period) -> QuerySet[Referral]:
+    """The overridden referrals ``user`` may open, with the reason given, newest first."""
+    return (
+        referrals_visible_to(user=user)
+        .filter(
+            partnership=scope.partnership,
+            decision=TriageDecision.OVERRIDDEN,
+            triaged_at__gte=period.start_at,
+            triaged_at__lt=period.end_at,
+        )
+        .order_by("-triaged_at", "-pk")
+    )

@@ -118,6 +118,16 @@ def escalations_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
+def overrides_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="overrides",
+        title="Recommendations overridden",
+        headers=["Recommending rule", "Overridden", "Triaged under that rule"],
+        rows=[list(row) for row in selectors.overrides_by_rule(scope=scope, period=period)],
+        chart=(0, 1, "Overridden"),
+    )
+
+
 def overdue_actions_table(
     *, scope: Scope, user: Professional, today: date, limit: int | None = None, **_: object
 ) -> Table:
@@ -154,6 +164,7 @@ WHOLE = {
     "timeliness": timeliness_table,
     "attendance": attendance_table,
     "decisions": decisions_table,
+    "overrides": overrides_table,
     "escalations": escalations_table,
     "drift": drift_table,
     "actions": overdue_actions_table,

@@ -29,7 +29,7 @@ from convene.workdays.timescales import LONDON
 
 PAGE_SIZE = 25
 # The tables on the dashboard itself; drift and actions are lists with their own page.
-SUMMARIES = ("timeliness", "attendance", "decisions", "escalations")
+SUMMARIES = ("timeliness", "attendance", "decisions", "overrides", "escalations")
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", as_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_xlsx),
@@ -155,3 +155,25 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
     filename = f"{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@require_GET
+def overrides(request: HttpRequest) -> HttpResponse:
+    """The reasons managers gave for overriding a recommendation, for the referrals one may open."""
+    user, scope, _form, period = _context(request)
+    if not scope.whole:
+        raise Http404("No such report")
+    page = Paginator(
+        selectors.overridden_referrals(user=user, scope=scope, period=period), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed overridden recommendations for {scope.partnership}, {period.label}",
+        request=request,
+    )
+    return render(
+        request,
+        "reporting/overrides.html",
+        {"scope": scope, "period": period, "page": page, "query": _query(request)},
+    )

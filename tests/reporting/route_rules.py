@@ -34,6 +34,7 @@ ROUTES = {
         ),
     ],
     "reporting:drift": [Case(EVERY_READER)],
+    "reporting:overrides": [Case(only(each(WHOLE) | REFUSED))],
     "reporting:download": [
         Case(
             only(each(WHOLE) | REFUSED),
