@@ -9,6 +9,7 @@ from convene.people.models import Professional
 from convene.reporting import selectors
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
+from convene.reporting.quality import quality_audit
 
 Cell = str | int | float | None
 
@@ -128,6 +129,20 @@ def overrides_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
+def quality_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="quality",
+        title="Quality standards",
+        headers=["Standard", "Rule", "Records meeting it", "Records authorised", "%"],
+        rows=[
+            [r.standard, r.citation, r.met, r.records, _maybe(r.percent)]
+            for r in quality_audit(scope=scope, period=period)
+        ],
+        chart=(0, 4, "% of records"),
+        notes=["Records of discussions held in the period, as last authorised."],
+    )
+
+
 def overdue_actions_table(
     *, scope: Scope, user: Professional, today: date, limit: int | None = None, **_: object
 ) -> Table:
@@ -165,6 +180,7 @@ WHOLE = {
     "attendance": attendance_table,
     "decisions": decisions_table,
     "overrides": overrides_table,
+    "quality": quality_table,
     "escalations": escalations_table,
     "drift": drift_table,
     "actions": overdue_actions_table,

@@ -24,12 +24,13 @@ from convene.reporting.access import Scope, report_scope
 from convene.reporting.charts import bar_chart
 from convene.reporting.downloads import as_csv, as_xlsx
 from convene.reporting.periods import Period, PeriodForm
+from convene.reporting.quality import missing_labels, records_missing_a_standard
 from convene.reporting.tables import Table, tables_for
 from convene.workdays.timescales import LONDON
 
 PAGE_SIZE = 25
 # The tables on the dashboard itself; drift and actions are lists with their own page.
-SUMMARIES = ("timeliness", "attendance", "decisions", "overrides", "escalations")
+SUMMARIES = ("timeliness", "quality", "attendance", "decisions", "overrides", "escalations")
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", as_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_xlsx),
@@ -176,4 +177,27 @@ def overrides(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/overrides.html",
         {"scope": scope, "period": period, "page": page, "query": _query(request)},
+    )
+
+
+@require_GET
+def quality(request: HttpRequest) -> HttpResponse:
+    """Records that miss a quality standard, with what is missing, for records one may open."""
+    user, scope, _form, period = _context(request)
+    if not scope.whole:
+        raise Http404("No such report")
+    page = Paginator(
+        records_missing_a_standard(user=user, scope=scope, period=period), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed records missing a standard for {scope.partnership}, {period.label}",
+        request=request,
+    )
+    rows = [(version, missing_labels(version)) for version in page.object_list]
+    return render(
+        request,
+        "reporting/quality.html",
+        {"scope": scope, "period": period, "page": page, "rows": rows, "query": _query(request)},
     )

@@ -35,6 +35,7 @@ ROUTES = {
     ],
     "reporting:drift": [Case(EVERY_READER)],
     "reporting:overrides": [Case(only(each(WHOLE) | REFUSED))],
+    "reporting:quality": [Case(only(each(WHOLE) | REFUSED))],
     "reporting:download": [
         Case(
             only(each(WHOLE) | REFUSED),
