@@ -20,7 +20,13 @@ from convene.followup.selectors import actions_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.policy.vocab import ClockKind, Decision
-from convene.records.models import Action, Attendance, AttendanceStatusChoices, RecordVersion
+from convene.records.models import (
+    Action,
+    Attendance,
+    AttendanceException,
+    AttendanceStatusChoices,
+    RecordVersion,
+)
 from convene.referrals.models import Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
@@ -183,6 +189,23 @@ def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]
     ]
 
 
+def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
+    """Minimum parties absent with a manager's recorded reason (R002.4), by party: the
+    latest exception of each record and party is the one that stands, so count records."""
+    counts = dict(
+        AttendanceException.objects.filter(
+            record__discussion__partnership=scope.partnership,
+            record__held_at__gte=period.start_at,
+            record__held_at__lt=period.end_at,
+        )
+        .values("party")
+        .annotate(n=Count("record", distinct=True))
+        .order_by()
+        .values_list("party", "n")
+    )
+    return [(label, counts.get(value, 0)) for value, label in AttendanceException.Party.choices]
+
+
 # -- decisions ----------------------------------------------------------------------------
 
 DECISION_LABELS = {
@@ -267,16 +290,20 @@ def escalations_summary(*, scope: Scope, period: Period) -> list[EscalationRow]:
 # -- drift: lists of rows, each through the owning app's selector -------------------------
 
 
-def drifting_clocks(*, user: Professional, scope: Scope, now: datetime) -> QuerySet[Clock]:
+def drifting_clocks(
+    *, user: Professional, scope: Scope, now: datetime, kind: str | None = None
+) -> QuerySet[Clock]:
     """Timescales past due and not met, oldest due first: those ``user`` may see only.
 
     Covers every kind: S47 enquiries without an ICPC (the ICPC clock runs until the
     conference is held or recorded as not required), records not distributed, outcome
     notices not sent, actions overdue.
     """
+    clocks = clocks_visible_to(user=user)
+    if kind:
+        clocks = clocks.filter(kind=kind)
     return (
-        clocks_visible_to(user=user)
-        .filter(partnership=scope.partnership, due_at__lt=now)
+        clocks.filter(partnership=scope.partnership, due_at__lt=now)
         .filter(Q(state=Clock.State.PENDING) | Q(state=Clock.State.BREACHED))
         .select_related("subject_type")
         .order_by("due_at", "pk")

@@ -94,6 +94,18 @@ def attendance_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
+def exceptions_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="exceptions",
+        title="Attendance exceptions recorded",
+        headers=["Party that did not attend", "Records with a reason recorded"],
+        rows=[
+            [label, n] for label, n in selectors.attendance_exceptions(scope=scope, period=period)
+        ],
+        notes=["A manager records why children's social care, police or health did not attend."],
+    )
+
+
 def decisions_table(*, scope: Scope, period: Period, **_: object) -> Table:
     return Table(
         key="decisions",
@@ -178,6 +190,7 @@ def drift_table(
 WHOLE = {
     "timeliness": timeliness_table,
     "attendance": attendance_table,
+    "exceptions": exceptions_table,
     "decisions": decisions_table,
     "overrides": overrides_table,
     "quality": quality_table,

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
+from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.people.models import Professional
 from convene.reporting import selectors
 from convene.reporting.access import Scope, report_scope
@@ -30,7 +31,15 @@ from convene.workdays.timescales import LONDON
 
 PAGE_SIZE = 25
 # The tables on the dashboard itself; drift and actions are lists with their own page.
-SUMMARIES = ("timeliness", "quality", "attendance", "decisions", "overrides", "escalations")
+SUMMARIES = (
+    "timeliness",
+    "quality",
+    "attendance",
+    "exceptions",
+    "decisions",
+    "overrides",
+    "escalations",
+)
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", as_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_xlsx),
@@ -102,9 +111,13 @@ def drift(request: HttpRequest) -> HttpResponse:
     today = now.astimezone(LONDON).date()
     clocks_page = None
     escalations_page = None
+    kind = request.GET.get("kind", "")
+    if kind not in CLOCK_KIND_LABELS:
+        kind = ""  # an unknown kind shows every kind rather than an error
     if scope.whole:
         clocks_page = Paginator(
-            selectors.drifting_clocks(user=user, scope=scope, now=now), PAGE_SIZE
+            selectors.drifting_clocks(user=user, scope=scope, now=now, kind=kind or None),
+            PAGE_SIZE,
         ).get_page(request.GET.get("page"))
         prefetch_related_objects(list(clocks_page.object_list), "subject")
         escalations_page = Paginator(
@@ -127,6 +140,8 @@ def drift(request: HttpRequest) -> HttpResponse:
             "clocks_page": clocks_page,
             "escalations_page": escalations_page,
             "actions_page": actions_page,
+            "kind": kind,
+            "kinds": [(k.value, label) for k, label in CLOCK_KIND_LABELS.items()],
             "query": _query(request),
         },
     )

@@ -139,3 +139,26 @@ def test_drift_queries_do_not_grow(
 def test_csv_cells_never_become_formulas():
     table = Table(key="t", title="T", headers=["A"], rows=[["=HYPERLINK(1)"], ["-1"], [3]])
     assert as_csv(table).decode("utf-8-sig").splitlines() == ["A", "'=HYPERLINK(1)", "'-1", "3"]
+
+
+def test_drift_filtered_by_kind(client, people, world):
+    page = _get(client, people, "bob", DRIFT, {"kind": "record_distributed"}).content.decode()
+    assert "Held within 3 working days" not in page
+    page = _get(client, people, "bob", DRIFT, {"kind": "nonsense"}).content.decode()
+    assert "Held within 3 working days" in page  # an unknown kind shows every kind
+
+
+def test_dashboard_queries_do_not_grow(
+    client, people, world, partnership, django_assert_max_num_queries
+):
+    from tests.clocks.helpers import make_clock
+    from tests.reporting.fixtures import london
+
+    client.force_login(people["bob"])
+    client.get(DASHBOARD, APRIL)
+    with django_assert_max_num_queries(60) as before:
+        client.get(DASHBOARD, APRIL)
+    for day in range(1, 25):
+        make_clock(partnership, started_at=london(2026, 4, day, 9), due_at=london(2026, 4, 28))
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        client.get(DASHBOARD, APRIL)

@@ -62,3 +62,10 @@ def test_records_missing_a_standard_say_what_is_missing(client, people, records)
     ).content.decode()
     assert reverse("discussions:detail", args=[thin.discussion_id]) in page
     assert "A health professional attended" in page
+
+
+def test_attendance_exceptions_counted_by_party(records, people):
+    from convene.reporting.selectors import attendance_exceptions
+
+    counts = dict(attendance_exceptions(scope=report_scope(user=people["bob"]), period=MARCH))
+    assert counts == {"Children's social care": 0, "Police": 0, "Health": 1}
