@@ -20,6 +20,7 @@ from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.people.models import Professional
+from convene.people.selectors import partnerships_of
 from convene.reporting import selectors
 from convene.reporting.access import Scope, report_scope
 from convene.reporting.charts import bar_chart
@@ -97,6 +98,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "scope": scope,
             "agency_name": selectors.agency_name(scope=scope),
+            "other_partnerships": list(
+                partnerships_of(user=user).exclude(pk=scope.partnership.pk).order_by("name")
+            ),
             "tables": [(t, charts.get(t.key)) for t in tables],
             "query": _query(request),
         },

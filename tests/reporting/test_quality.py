@@ -69,3 +69,42 @@ def test_attendance_exceptions_counted_by_party(records, people):
 
     counts = dict(attendance_exceptions(scope=report_scope(user=people["bob"]), period=MARCH))
     assert counts == {"Children's social care": 0, "Police": 0, "Health": 1}
+
+
+def test_attendance_and_decisions_hand_counted(records, people):
+    from convene.reporting.selectors import attendance_by_agency, decisions_by_outcome
+
+    whole = {
+        row.agency: row
+        for row in attendance_by_agency(scope=report_scope(user=people["bob"]), period=MARCH)
+    }
+    police = people["carol"].agency.name
+    health = people["dev"].agency.name
+    assert whole[police].attended == 2
+    assert whole[health].attended == 1
+    # A partner sees their own agency's line only.
+    # Carol's police force serves two partnerships: she chooses which (the first by name,
+    # Northvale, otherwise).
+    carol = report_scope(
+        user=people["carol"], partnership_id=str(records[0].discussion.partnership_id)
+    )
+    mine = attendance_by_agency(scope=carol, period=MARCH)
+    assert [row.agency for row in mine] == [police]
+    decisions = dict(decisions_by_outcome(scope=report_scope(user=people["ivy"]), period=MARCH))
+    assert decisions["Child in need"] == 2
+    assert sum(decisions.values()) == 2
+
+
+def test_chart_is_accessible_and_matches_the_table():
+    from convene.reporting.charts import bar_chart
+
+    svg = bar_chart(
+        chart_id="c",
+        title="Decisions <by> outcome",
+        points=[("Child in need", 2.0), ("No further action", 0.0)],
+        measure="Discussions",
+    )
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="c-title c-desc"' in svg
+    assert '<title id="c-title">Decisions &lt;by&gt; outcome</title>' in svg
+    assert "Child in need: 2; No further action: 0" in svg
