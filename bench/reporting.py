@@ -4,9 +4,10 @@
         --database-url postgresql://postgres@127.0.0.1:5432/h_reports_bench
 
 Migrates the (fresh, throwaway) database, makes one partnership, bulk-inserts N clocks
-spread over two years (every kind; met on time, met late, breached, open, waived) and
-escalations for one clock in fifty, then times the dashboard's aggregates for one
-financial year: timeliness with its percentiles, escalations, decisions and overrides.
+spread over two years (every kind; met, some late, breached, open), then times the
+dashboard's aggregates for one financial year: timeliness with its percentiles,
+escalations, decisions, overrides and the quality audit (no records or escalations are
+generated: bench/generate.py builds whole cases).
 Prints the median and worst of ``--repeat`` runs and the number of queries.
 Synthetic data only; it writes, so never point it at live data.
 """
@@ -52,6 +53,7 @@ def main() -> None:
     from convene.policy.vocab import ClockKind
     from convene.reporting.access import Scope
     from convene.reporting.periods import Period
+    from convene.reporting.quality import quality_audit
     from convene.reporting.selectors import (
         decisions_by_outcome,
         escalations_summary,
@@ -114,6 +116,7 @@ def main() -> None:
             escalations_summary(scope=scope, period=year)
             decisions_by_outcome(scope=scope, period=year)
             overrides_by_rule(scope=scope, period=year)
+            quality_audit(scope=scope, period=year)
         timings.append(time.perf_counter() - started)
         queries = counter.count
     counted = sum(row.started for row in rows)
