@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "convene.notify",
     "convene.records",
     "convene.followup",
+    "convene.reporting",
 ]
 
 MIDDLEWARE = [

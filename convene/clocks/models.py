@@ -57,6 +57,8 @@ class Clock(TrackedModel):
             models.Index(fields=["state", "due_at"]),
             models.Index(fields=["subject_type", "subject_id"]),
             models.Index(fields=["partnership", "state", "due_at"]),
+            # Reports count clocks started in a period, by kind (convene.reporting).
+            models.Index(fields=["partnership", "started_at", "kind"], name="clock_report_started"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,112 @@
+"""The period a report covers: this month, last month, this quarter, this year, or dates chosen.
+
+A period is a half-open range of London dates ``[start, end)`` turned into aware datetimes,
+so a clock started at 23:30 on the last day counts and one at 00:00 the next day does not.
+"Quarter" and "year" follow the council's financial year (April to March, the year of the
+CIN census and of Ofsted's Annex A), each to date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django import forms
+
+from convene.core.forms import GovukDateField, GovukForm
+from convene.workdays.timescales import LONDON
+
+# The longest range a person may choose: a dashboard, not an archive export.
+MAX_DAYS = 366 * 5
+
+CHOICES = [
+    ("month", "This month"),
+    ("last_month", "Last month"),
+    ("quarter", "This quarter"),
+    ("year", "This financial year"),
+    ("dates", "Dates I choose"),
+]
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # first day included
+    end: date  # first day NOT included
+    label: str
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=LONDON)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end, time.min, tzinfo=LONDON)
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def _financial_year_start(day: date) -> date:
+    return date(day.year if day.month >= 4 else day.year - 1, 4, 1)
+
+
+def named_period(choice: str, *, today: date) -> Period:
+    """One of the fixed choices, relative to ``today`` (a London date), to date."""
+    tomorrow = today + timedelta(days=1)
+    if choice == "last_month":
+        this_month = _month_start(today)
+        start = _month_start(this_month - timedelta(days=1))
+        return Period(start, this_month, "Last month")
+    if choice == "quarter":
+        months_in = (today.month - 4) % 3
+        month = (today.month - months_in - 1) % 12 + 1
+        year = today.year if month <= today.month else today.year - 1
+        return Period(date(year, month, 1), tomorrow, "This quarter to date")
+    if choice == "year":
+        return Period(_financial_year_start(today), tomorrow, "This financial year to date")
+    return Period(_month_start(today), tomorrow, "This month to date")
+
+
+class PeriodForm(GovukForm):
+    period = forms.ChoiceField(
+        label="Period", choices=CHOICES, required=False, widget=forms.RadioSelect
+    )
+    start = GovukDateField(subject="the first day", label="From", required=False)
+    end = GovukDateField(subject="the last day", label="To", required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("period") != "dates":
+            return data
+        start, end = data.get("start"), data.get("end")
+        if start is None and "start" not in self.errors:
+            self.add_error("start", "Enter the first day")
+        if end is None and "end" not in self.errors:
+            self.add_error("end", "Enter the last day")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The last day must be the same as or after the first day")
+            elif (end - start).days > MAX_DAYS:
+                self.add_error("end", "Choose a period of 5 years or less")
+        return data
+
+    def period_or_default(self, *, today: date) -> Period:
+        """The chosen period, or this month when the form is empty or has errors."""
+        if not self.is_valid():
+            return named_period("month", today=today)
+        choice = self.cleaned_data.get("period") or "month"
+        if choice != "dates":
+            return named_period(choice, today=today)
+        start, end = self.cleaned_data["start"], self.cleaned_data["end"]
+        label = f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+        return Period(start, end + timedelta(days=1), label)

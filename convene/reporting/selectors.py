@@ -1,0 +1,383 @@
+"""Reads for the reports: database aggregates over the one clock table and the records.
+
+Reporting only reads (STYLE habit 11): every figure is a ``COUNT`` or a percentile in SQL,
+grouped in one query per table, so the number of queries does not grow with the data.
+Counts are partnership-wide (a restricted record is counted, never named); every list of
+rows goes through the owning app's ``*_visible_to`` selector.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+
+from convene.clocks.models import Clock, Escalation
+from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
+from convene.followup.selectors import actions_visible_to
+from convene.people.models import Agency, Professional
+from convene.people.vocab import AgencyKind
+from convene.policy.vocab import ClockKind, Decision
+from convene.records.models import (
+    Action,
+    Attendance,
+    AttendanceException,
+    AttendanceStatusChoices,
+    RecordVersion,
+)
+from convene.referrals.models import Referral, TriageDecision
+from convene.referrals.selectors import referrals_visible_to
+from convene.reporting.access import Scope
+from convene.reporting.percentiles import elapsed_percentiles
+from convene.reporting.periods import Period
+
+# The unit each kind of clock is read in: hours where the procedures count hours or the
+# same day, days where they count working days, months or a chosen date.
+HOURS = "hours"
+DAYS = "days"
+CLOCK_KINDS: tuple[tuple[ClockKind, str, str], ...] = (
+    (ClockKind.TRIAGE, "Triage decision", HOURS),
+    (ClockKind.CONVENE, "Discussion convened", HOURS),
+    (ClockKind.RECORD_DISTRIBUTED, "Record distributed", DAYS),
+    (ClockKind.OUTCOME_NOTIFIED, "Referrer and absent agencies told", DAYS),
+    (ClockKind.S47_VISIT, "Section 47 visit", HOURS),
+    (ClockKind.ICPC, "Initial child protection conference", DAYS),
+    (ClockKind.HRPM, "High risk planning meeting (monthly)", DAYS),
+    (ClockKind.RECONVENE, "Reconvened discussion", DAYS),
+    (ClockKind.ACTION_DUE, "Actions", DAYS),
+)
+# DfE, Children in need statistics 2024-25: ICPCs within 15 working days in England.
+ICPC_NATIONAL_PERCENT = 81.4
+
+
+@dataclass(frozen=True)
+class TimelinessRow:
+    kind: str
+    label: str
+    unit: str
+    started: int
+    met_on_time: int
+    met_late: int
+    breached: int
+    open: int
+    waived: int
+    median: float | None  # in ``unit``
+    p90: float | None
+
+    @property
+    def decided(self) -> int:
+        return self.met_on_time + self.met_late + self.breached
+
+    @property
+    def percent_on_time(self) -> float | None:
+        """Of the clocks that ran out or were met (open and waived ones are not yet judged)."""
+        return round(100 * self.met_on_time / self.decided, 1) if self.decided else None
+
+    @property
+    def national_percent(self) -> float | None:
+        return ICPC_NATIONAL_PERCENT if self.kind == ClockKind.ICPC else None
+
+
+def _period_clocks(scope: Scope, period: Period) -> QuerySet[Clock]:
+    return Clock.objects.filter(
+        partnership=scope.partnership,
+        started_at__gte=period.start_at,
+        started_at__lt=period.end_at,
+    )
+
+
+def timeliness(*, scope: Scope, period: Period) -> list[TimelinessRow]:
+    """Every clock kind started in ``period``: two queries whatever the number of clocks."""
+    counts = {
+        row["kind"]: row
+        for row in _period_clocks(scope, period)
+        .values("kind")
+        .annotate(
+            started=Count("pk"),
+            met_on_time=Count("pk", filter=Q(state=Clock.State.MET, met_at__lte=F("due_at"))),
+            met_late=Count("pk", filter=Q(state=Clock.State.MET, met_at__gt=F("due_at"))),
+            breached=Count("pk", filter=Q(state=Clock.State.BREACHED)),
+            open=Count("pk", filter=Q(state=Clock.State.PENDING)),
+            waived=Count("pk", filter=Q(state=Clock.State.WAIVED)),
+        )
+        .order_by()
+    }
+    table = Clock._meta.db_table
+    taken = elapsed_percentiles(
+        table=table,
+        group="kind",
+        start="started_at",
+        end="met_at",
+        where="partnership_id = %s AND started_at >= %s AND started_at < %s AND state = %s",
+        params=[scope.partnership.pk, period.start_at, period.end_at, Clock.State.MET.value],
+    )
+    rows = []
+    for kind, label, unit in CLOCK_KINDS:
+        found: dict[str, Any] = counts.get(kind.value, {})
+        divisor = 3600 if unit == HOURS else 86400
+        median, p90 = taken.get(kind.value) or (None, None)
+        rows.append(
+            TimelinessRow(
+                kind=kind.value,
+                label=label,
+                unit=unit,
+                started=found.get("started", 0),
+                met_on_time=found.get("met_on_time", 0),
+                met_late=found.get("met_late", 0),
+                breached=found.get("breached", 0),
+                open=found.get("open", 0),
+                waived=found.get("waived", 0),
+                median=None if median is None else round(median / divisor, 1),
+                p90=None if p90 is None else round(p90 / divisor, 1),
+            )
+        )
+    return rows
+
+
+# -- attendance ---------------------------------------------------------------------------
+
+
+def _latest_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
+    """The current version of each record of a discussion held in ``period`` (a correction
+    replaces the version it supersedes, so each discussion counts once)."""
+    return RecordVersion.objects.filter(
+        record__discussion__partnership=scope.partnership,
+        record__held_at__gte=period.start_at,
+        record__held_at__lt=period.end_at,
+        superseded_by__isnull=True,
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    agency: str
+    kind: str
+    attended: int
+    apologies: int
+    absent: int
+
+
+def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]:
+    """For discussions held: how often each agency attended, sent apologies or was absent.
+
+    A partner sees their own agency's line only. Rows with no agency (the referrer, when
+    not a professional of an agency) are grouped as "No agency recorded".
+    """
+    attendance = Attendance.objects.filter(version__in=_latest_versions(scope, period))
+    if not scope.whole:
+        attendance = attendance.filter(agency=scope.agency_id)
+    grouped = (
+        attendance.values("agency__name", "agency__kind")
+        .annotate(
+            attended=Count("pk", filter=Q(status=AttendanceStatusChoices.ATTENDED)),
+            apologies=Count("pk", filter=Q(status=AttendanceStatusChoices.APOLOGIES)),
+            absent=Count("pk", filter=Q(status=AttendanceStatusChoices.ABSENT)),
+        )
+        .order_by("agency__name")
+    )
+    return [
+        AttendanceRow(
+            agency=row["agency__name"] or "No agency recorded",
+            kind=AgencyKind(row["agency__kind"]).label if row["agency__kind"] else "",
+            attended=row["attended"],
+            apologies=row["apologies"],
+            absent=row["absent"],
+        )
+        for row in grouped
+    ]
+
+
+def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
+    """Minimum parties absent with a manager's recorded reason (R002.4), by party: the
+    latest exception of each record and party is the one that stands, so count records."""
+    counts = dict(
+        AttendanceException.objects.filter(
+            record__discussion__partnership=scope.partnership,
+            record__held_at__gte=period.start_at,
+            record__held_at__lt=period.end_at,
+        )
+        .values("party")
+        .annotate(n=Count("record", distinct=True))
+        .order_by()
+        .values_list("party", "n")
+    )
+    return [(label, counts.get(value, 0)) for value, label in AttendanceException.Party.choices]
+
+
+# -- decisions ----------------------------------------------------------------------------
+
+DECISION_LABELS = {
+    Decision.S47_SINGLE_AGENCY.value: "Section 47 enquiry, social care alone",
+    Decision.S47_JOINT.value: "Section 47 enquiry, jointly with police",
+    Decision.SINGLE_ASSESSMENT.value: "Single assessment, then reconvene",
+    Decision.CHILD_IN_NEED.value: "Child in need",
+    Decision.NO_FURTHER_ACTION.value: "No further action",
+}
+
+
+def decisions_by_outcome(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
+    counts = dict(
+        _latest_versions(scope, period)
+        .values("decision")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("decision", "n")
+    )
+    return [(label, counts.get(key, 0)) for key, label in DECISION_LABELS.items()]
+
+
+# -- escalations --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EscalationRow:
+    direction: str
+    level: int
+    raised: int
+    resolved: int
+    open: int
+    median_days_to_resolve: float | None
+
+
+def escalations_summary(*, scope: Scope, period: Period) -> list[EscalationRow]:
+    """Escalations raised in ``period`` by direction and level; time to resolve in days."""
+    raised = Escalation.objects.filter(
+        partnership=scope.partnership,
+        raised_at__gte=period.start_at,
+        raised_at__lt=period.end_at,
+    )
+    grouped = (
+        raised.values("direction", "level")
+        .annotate(
+            raised=Count("pk"),
+            resolved=Count("pk", filter=Q(state=Escalation.State.RESOLVED)),
+        )
+        .order_by("direction", "level")
+    )
+    taken = elapsed_percentiles(
+        table=Escalation._meta.db_table,
+        group="direction || ':' || CAST(level AS TEXT)",
+        start="raised_at",
+        end="resolved_at",
+        where="partnership_id = %s AND raised_at >= %s AND raised_at < %s AND state = %s",
+        params=[
+            scope.partnership.pk,
+            period.start_at,
+            period.end_at,
+            Escalation.State.RESOLVED.value,
+        ],
+    )
+    labels = dict(Escalation.Direction.choices)
+    rows = []
+    for row in grouped:
+        found = taken.get(f"{row['direction']}:{row['level']}")
+        median = found[0] if found else None
+        rows.append(
+            EscalationRow(
+                direction=str(labels.get(row["direction"], row["direction"])),
+                level=row["level"],
+                raised=row["raised"],
+                resolved=row["resolved"],
+                open=row["raised"] - row["resolved"],
+                median_days_to_resolve=None if median is None else round(median / 86400, 1),
+            )
+        )
+    return rows
+
+
+# -- drift: lists of rows, each through the owning app's selector -------------------------
+
+
+def drifting_clocks(
+    *, user: Professional, scope: Scope, now: datetime, kind: str | None = None
+) -> QuerySet[Clock]:
+    """Timescales past due and not met, oldest due first: those ``user`` may see only.
+
+    Covers every kind: S47 enquiries without an ICPC (the ICPC clock runs until the
+    conference is held or recorded as not required), records not distributed, outcome
+    notices not sent, actions overdue.
+    """
+    clocks = clocks_visible_to(user=user)
+    if kind:
+        clocks = clocks.filter(kind=kind)
+    return (
+        clocks.filter(partnership=scope.partnership, due_at__lt=now)
+        .filter(Q(state=Clock.State.PENDING) | Q(state=Clock.State.BREACHED))
+        .select_related("subject_type")
+        .order_by("due_at", "pk")
+    )
+
+
+def open_escalations(*, user: Professional, scope: Scope) -> QuerySet[Escalation]:
+    return (
+        escalations_visible_to(user=user)
+        .filter(partnership=scope.partnership)
+        .exclude(state=Escalation.State.RESOLVED)
+        .order_by("raised_at", "pk")
+    )
+
+
+def overdue_actions(*, user: Professional, scope: Scope, today: date) -> QuerySet[Action]:
+    """Open actions past their due date; a partner sees their own agency's only."""
+    actions = actions_visible_to(user=user).filter(
+        record__discussion__partnership=scope.partnership,
+        status=Action.Status.OPEN,
+        due_on__lt=today,
+    )
+    if not scope.whole:
+        actions = actions.filter(owner_agency=scope.agency_id)
+    return actions.select_related("owner_agency", "record").order_by("due_on", "pk")
+
+
+def agency_name(*, scope: Scope) -> str:
+    if scope.agency_id is None:
+        return ""
+    return Agency.objects.filter(pk=scope.agency_id).values_list("name", flat=True).first() or ""
+
+
+# -- triage: recommendations overridden ---------------------------------------------------
+
+
+def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        partnership=scope.partnership,
+        triaged_at__gte=period.start_at,
+        triaged_at__lt=period.end_at,
+    )
+
+
+def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, int]]:
+    """(rule, overridden, triaged by that rule), most overridden first.
+
+    Counts are partnership-wide: a restricted referral is counted, never named.
+    """
+    grouped = (
+        _triaged(scope, period)
+        .values("recommended_rule_id")
+        .annotate(
+            triaged=Count("pk"),
+            overridden=Count("pk", filter=Q(decision=TriageDecision.OVERRIDDEN)),
+        )
+        .filter(overridden__gt=0)
+        .order_by("-overridden", "recommended_rule_id")
+    )
+    return [
+        (row["recommended_rule_id"] or "No rule recorded", row["overridden"], row["triaged"])
+        for row in grouped
+    ]
+
+
+def overridden_referrals(*, user: Professional, scope: Scope, period: Period) -> QuerySet[Referral]:
+    """The overridden referrals ``user`` may open, with the reason given, newest first."""
+    return (
+        referrals_visible_to(user=user)
+        .filter(
+            partnership=scope.partnership,
+            decision=TriageDecision.OVERRIDDEN,
+            triaged_at__gte=period.start_at,
+            triaged_at__lt=period.end_at,
+        )
+        .order_by("-triaged_at", "-pk")
+    )

@@ -1,0 +1,206 @@
+"""Each report as a plain table: the same figures feed the page, its chart and its downloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from convene.people.models import Professional
+from convene.reporting import selectors
+from convene.reporting.access import Scope
+from convene.reporting.periods import Period
+from convene.reporting.quality import quality_audit
+
+Cell = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Cell]]
+    # The chart drawn from it: (label column, value column, what the value is), or none.
+    chart: tuple[int, int, str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def chart_points(self) -> list[tuple[str, float]]:
+        if self.chart is None:
+            return []
+        label, value, _ = self.chart
+        return [(str(row[label]), float(row[value] or 0)) for row in self.rows]
+
+
+def _maybe(value: float | None) -> Cell:
+    return "" if value is None else value
+
+
+def timeliness_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    rows: list[list[Cell]] = []
+    for row in selectors.timeliness(scope=scope, period=period):
+        rows.append(
+            [
+                row.label,
+                row.started,
+                row.met_on_time,
+                row.met_late,
+                row.breached,
+                row.open,
+                row.waived,
+                _maybe(row.percent_on_time),
+                _maybe(row.median),
+                _maybe(row.p90),
+                row.unit,
+                _maybe(row.national_percent),
+            ]
+        )
+    return Table(
+        key="timeliness",
+        title="Timeliness",
+        headers=[
+            "Timescale",
+            "Started",
+            "Met on time",
+            "Met late",
+            "Breached",
+            "Open",
+            "Waived",
+            "% on time",
+            "Median time taken",
+            "90th percentile",
+            "Unit",
+            "England % (2024-25)",
+        ],
+        rows=rows,
+        chart=(0, 7, "% on time"),
+        notes=[
+            "Clocks started in the period. % on time is of those met or breached; open and "
+            "waived clocks are not yet judged. England: 81.4% of initial child protection "
+            "conferences within 15 working days (DfE, Children in need statistics 2024-25)."
+        ],
+    )
+
+
+def attendance_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="attendance",
+        title="Attendance by agency",
+        headers=["Agency", "Kind", "Attended", "Sent apologies", "Did not attend"],
+        rows=[
+            [r.agency, r.kind, r.attended, r.apologies, r.absent]
+            for r in selectors.attendance_by_agency(scope=scope, period=period)
+        ],
+        chart=(0, 2, "Attended"),
+    )
+
+
+def exceptions_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="exceptions",
+        title="Attendance exceptions recorded",
+        headers=["Party that did not attend", "Records with a reason recorded"],
+        rows=[
+            [label, n] for label, n in selectors.attendance_exceptions(scope=scope, period=period)
+        ],
+        notes=["A manager records why children's social care, police or health did not attend."],
+    )
+
+
+def decisions_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="decisions",
+        title="Decisions by outcome",
+        headers=["Outcome", "Discussions"],
+        rows=[
+            [label, n] for label, n in selectors.decisions_by_outcome(scope=scope, period=period)
+        ],
+        chart=(0, 1, "Discussions"),
+    )
+
+
+def escalations_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="escalations",
+        title="Escalations",
+        headers=["Direction", "Level", "Raised", "Resolved", "Open", "Median days to resolve"],
+        rows=[
+            [r.direction, r.level, r.raised, r.resolved, r.open, _maybe(r.median_days_to_resolve)]
+            for r in selectors.escalations_summary(scope=scope, period=period)
+        ],
+        chart=(0, 2, "Raised"),
+    )
+
+
+def overrides_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="overrides",
+        title="Recommendations overridden",
+        headers=["Recommending rule", "Overridden", "Triaged under that rule"],
+        rows=[list(row) for row in selectors.overrides_by_rule(scope=scope, period=period)],
+        chart=(0, 1, "Overridden"),
+    )
+
+
+def quality_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="quality",
+        title="Quality standards",
+        # Citations are in the page's "Why?" (rule ids stay out of the main text).
+        headers=["Standard", "Records meeting it", "Records authorised", "%"],
+        rows=[
+            [r.standard, r.met, r.records, _maybe(r.percent)]
+            for r in quality_audit(scope=scope, period=period)
+        ],
+        chart=(0, 3, "% of records"),
+        notes=["Records of discussions held in the period, as last authorised."],
+    )
+
+
+def overdue_actions_table(
+    *, scope: Scope, user: Professional, today: date, limit: int | None = None, **_: object
+) -> Table:
+    actions = selectors.overdue_actions(user=user, scope=scope, today=today)
+    if limit is not None:
+        actions = actions[:limit]
+    return Table(
+        key="actions",
+        title="Actions overdue",
+        headers=["Action", "Owner", "Due"],
+        rows=[
+            [a.what, a.owner_agency.name if a.owner_agency else a.owner_name, a.due_on.isoformat()]
+            for a in actions
+        ],
+    )
+
+
+def drift_table(
+    *, scope: Scope, user: Professional, now: datetime, limit: int | None = None, **_: object
+) -> Table:
+    clocks = selectors.drifting_clocks(user=user, scope=scope, now=now)
+    if limit is not None:
+        clocks = clocks[:limit]
+    return Table(
+        key="drift",
+        title="Timescales past due",
+        headers=["Timescale", "What", "Due", "State"],
+        rows=[[c.kind, c.summary, c.due_at.isoformat(timespec="minutes"), c.state] for c in clocks],
+    )
+
+
+# Which tables a scope may read: partners their agency's attendance and actions only.
+WHOLE = {
+    "timeliness": timeliness_table,
+    "attendance": attendance_table,
+    "exceptions": exceptions_table,
+    "decisions": decisions_table,
+    "overrides": overrides_table,
+    "quality": quality_table,
+    "escalations": escalations_table,
+    "drift": drift_table,
+    "actions": overdue_actions_table,
+}
+AGENCY = {"attendance": attendance_table, "actions": overdue_actions_table}
+
+
+def tables_for(scope: Scope) -> dict[str, object]:
+    return dict(WHOLE if scope.whole else AGENCY)

@@ -1,0 +1,222 @@
+"""Report pages and downloads. Views parse the period, ask the selectors, render.
+
+Who sees what is decided once in :mod:`convene.reporting.access`; a table a person may not
+read answers 404 (they are not told it exists for them), reports as a whole 403.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from convene.audit.models import Action as AuditAction
+from convene.audit.services import audit_record
+from convene.clocks.labels import CLOCK_KIND_LABELS
+from convene.people.models import Professional
+from convene.people.selectors import partnerships_of
+from convene.reporting import selectors
+from convene.reporting.access import Scope, report_scope
+from convene.reporting.charts import bar_chart
+from convene.reporting.downloads import as_csv, as_xlsx
+from convene.reporting.periods import Period, PeriodForm
+from convene.reporting.quality import missing_labels, records_missing_a_standard
+from convene.reporting.tables import Table, tables_for
+from convene.workdays.timescales import LONDON
+
+PAGE_SIZE = 25
+# The tables on the dashboard itself; drift and actions are lists with their own page.
+SUMMARIES = (
+    "timeliness",
+    "quality",
+    "attendance",
+    "exceptions",
+    "decisions",
+    "overrides",
+    "escalations",
+)
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", as_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", as_xlsx),
+}
+
+
+def _professional(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _context(request: HttpRequest) -> tuple[Professional, Scope, PeriodForm, Period]:
+    user = _professional(request)
+    scope = report_scope(user=user, partnership_id=request.GET.get("partnership"))
+    form = PeriodForm(request.GET or None)
+    period = form.period_or_default(today=timezone.now().astimezone(LONDON).date())
+    return user, scope, form, period
+
+
+def _query(request: HttpRequest) -> str:
+    """The period's part of the query string, for links to downloads and pages."""
+    keep = request.GET.copy()
+    keep.pop("page", None)
+    return keep.urlencode()
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user, scope, form, period = _context(request)
+    allowed = tables_for(scope)
+    tables: list[Table] = []
+    for key in SUMMARIES:
+        build = allowed.get(key)
+        if callable(build):
+            tables.append(build(scope=scope, period=period, user=user))
+    charts = {
+        t.key: bar_chart(
+            chart_id=f"chart-{t.key}", title=t.title, points=t.chart_points(), measure=t.chart[2]
+        )
+        for t in tables
+        if t.chart is not None
+    }
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        summary=f"Viewed reports for {scope.partnership}, {period.label}",
+        request=request,
+    )
+    return render(
+        request,
+        "reporting/dashboard.html",
+        {
+            "form": form,
+            "period": period,
+            "scope": scope,
+            "agency_name": selectors.agency_name(scope=scope),
+            "other_partnerships": list(
+                partnerships_of(user=user).exclude(pk=scope.partnership.pk).order_by("name")
+            ),
+            "tables": [(t, charts.get(t.key)) for t in tables],
+            "query": _query(request),
+        },
+    )
+
+
+@require_GET
+def drift(request: HttpRequest) -> HttpResponse:
+    """Work drifting: past-due timescales, open escalations oldest first, overdue actions."""
+    user, scope, _form, _period = _context(request)
+    now = timezone.now()
+    today = now.astimezone(LONDON).date()
+    clocks_page = None
+    escalations_page = None
+    kind = request.GET.get("kind", "")
+    if kind not in CLOCK_KIND_LABELS:
+        kind = ""  # an unknown kind shows every kind rather than an error
+    if scope.whole:
+        clocks_page = Paginator(
+            selectors.drifting_clocks(user=user, scope=scope, now=now, kind=kind or None),
+            PAGE_SIZE,
+        ).get_page(request.GET.get("page"))
+        prefetch_related_objects(list(clocks_page.object_list), "subject")
+        escalations_page = Paginator(
+            selectors.open_escalations(user=user, scope=scope), PAGE_SIZE
+        ).get_page(request.GET.get("escalations_page"))
+    actions_page = Paginator(
+        selectors.overdue_actions(user=user, scope=scope, today=today), PAGE_SIZE
+    ).get_page(request.GET.get("actions_page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed drifting work for {scope.partnership}",
+        request=request,
+    )
+    return render(
+        request,
+        "reporting/drift.html",
+        {
+            "scope": scope,
+            "clocks_page": clocks_page,
+            "escalations_page": escalations_page,
+            "actions_page": actions_page,
+            "kind": kind,
+            "kinds": [(k.value, label) for k, label in CLOCK_KIND_LABELS.items()],
+            "query": _query(request),
+        },
+    )
+
+
+@require_GET
+def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+    user, scope, _form, period = _context(request)
+    build: Callable[..., Table] | Any = tables_for(scope).get(key)
+    if build is None or fmt not in FORMATS:
+        raise Http404("No such report")
+    now = timezone.now()
+    table: Table = build(
+        scope=scope, period=period, user=user, now=now, today=now.astimezone(LONDON).date()
+    )
+    content_type, render_as = FORMATS[fmt]
+    audit_record(
+        actor=user,
+        action=AuditAction.EXPORT,
+        summary=(
+            f"Downloaded the report '{table.title}' ({fmt.upper()}) for {scope.partnership}, "
+            f"{period.label}: {len(table.rows)} rows"
+        ),
+        request=request,
+    )
+    response = HttpResponse(render_as(table), content_type=content_type)
+    filename = f"{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def overrides(request: HttpRequest) -> HttpResponse:
+    """The reasons managers gave for overriding a recommendation, for the referrals one may open."""
+    user, scope, _form, period = _context(request)
+    if not scope.whole:
+        raise Http404("No such report")
+    page = Paginator(
+        selectors.overridden_referrals(user=user, scope=scope, period=period), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed overridden recommendations for {scope.partnership}, {period.label}",
+        request=request,
+    )
+    return render(
+        request,
+        "reporting/overrides.html",
+        {"scope": scope, "period": period, "page": page, "query": _query(request)},
+    )
+
+
+@require_GET
+def quality(request: HttpRequest) -> HttpResponse:
+    """Records that miss a quality standard, with what is missing, for records one may open."""
+    user, scope, _form, period = _context(request)
+    if not scope.whole:
+        raise Http404("No such report")
+    page = Paginator(
+        records_missing_a_standard(user=user, scope=scope, period=period), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    audit_record(
+        actor=user,
+        action=AuditAction.SEARCH,
+        summary=f"Listed records missing a standard for {scope.partnership}, {period.label}",
+        request=request,
+    )
+    rows = [(version, missing_labels(version)) for version in page.object_list]
+    return render(
+        request,
+        "reporting/quality.html",
+        {"scope": scope, "period": period, "page": page, "rows": rows, "query": _query(request)},
+    )

@@ -1,0 +1,72 @@
+"""Recommendations overridden: counted for the partnership, listed only where one may look."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from convene.referrals.services import referral_accept, referral_override
+from convene.reporting.access import report_scope
+from convene.reporting.periods import Period
+from convene.reporting.selectors import overrides_by_rule
+from tests.convening import NOW
+
+MARCH = {
+    "period": "dates",
+    "start-day": "1",
+    "start-month": "3",
+    "start-year": "2026",
+    "end-day": "31",
+    "end-month": "3",
+    "end-year": "2026",
+}
+
+
+@pytest.fixture
+def triaged(people, referral_for):
+    plain = referral_for()
+    referral_override(
+        referral=plain,
+        pathway="strategy_meeting",
+        reason="Several agencies involved",
+        by=people["bob"],
+        now=NOW,
+        expected_version=plain.version,
+    )
+    secret = referral_for(categories=("allegation_against_staff",), named=("hana", "lee"))
+    referral_override(
+        referral=secret,
+        pathway="strategy_meeting",
+        reason="Staff member is the registered manager",
+        by=people["hana"],
+        now=NOW,
+        expected_version=secret.version,
+    )
+    accepted = referral_for()
+    referral_accept(referral=accepted, by=people["bob"], now=NOW, expected_version=accepted.version)
+    return plain, secret
+
+
+def test_counts_include_the_restricted_referral(people, triaged):
+    scope = report_scope(user=people["bob"])
+    rows = overrides_by_rule(
+        scope=scope, period=Period(date(2026, 3, 1), date(2026, 4, 1), "March")
+    )
+    assert sum(overridden for _, overridden, _ in rows) == 2
+    assert sum(total for _, _, total in rows) >= 2
+
+
+def test_reasons_listed_only_for_those_who_may_open_the_referral(client, people, triaged):
+    plain, secret = triaged
+    assert plain.reference
+    url = reverse("reporting:overrides")
+    client.force_login(people["bob"])
+    bob_page = client.get(url, MARCH).content.decode()
+    assert "Several agencies involved" in bob_page
+    assert "registered manager" not in bob_page
+    assert secret.reference not in bob_page
+    client.force_login(people["hana"])
+    hana_page = client.get(url, MARCH).content.decode()
+    assert "registered manager" in hana_page
