@@ -103,9 +103,10 @@ def teams_of(*, partnership: Partnership | int) -> QuerySet[Team]:
 
 def team_mates(*, user: Professional) -> QuerySet[Professional]:
     """The members of the teams ``user`` belongs to (themselves included)."""
-    return Professional.objects.filter(
-        teams__in=Team.objects.filter(members=user.pk)
-    ).distinct() | Professional.objects.filter(pk=user.pk)
+    mates = Team.members.through.objects.filter(
+        team__in=Team.objects.filter(members=user.pk)
+    ).values("professional")
+    return Professional.objects.filter(Q(pk__in=mates) | Q(pk=user.pk))
 
 
 def _open_to(people: QuerySet[Professional] | Professional, field: str) -> Exists:
