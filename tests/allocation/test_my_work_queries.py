@@ -51,7 +51,7 @@ def _queries(client, url):
     return len(captured.captured_queries), response.content.decode()
 
 
-@pytest.mark.parametrize("persona,query", [("alice", ""), ("bob", ""), ("bob", "?show=team")])
+@pytest.mark.parametrize(("persona", "query"), [("alice", ""), ("bob", ""), ("bob", "?show=team")])
 def test_my_work_query_count_is_constant(client, people, partnership, agencies, persona, query):
     team = Team.objects.create(partnership=partnership, name="Duty team")
     team.members.add(people["alice"], people["bob"])
@@ -63,12 +63,8 @@ def test_my_work_query_count_is_constant(client, people, partnership, agencies, 
     _cases(27, people=people, partnership=partnership, agencies=agencies)
     large, large_page = _queries(client, url)
     assert large == small, f"{small} queries for 3 cases, {large} for 30"
-    assert (
-        large_page.count("Convene a strategy discussion for")
-        > small_page.count("Convene a strategy discussion for")
-        or persona == "bob"
-        and not query
-    )
+    if persona == "alice" or query:  # bob's own list holds none of alice's cases
+        assert large_page.count("Convene a strategy") > small_page.count("Convene a strategy")
 
 
 def test_my_work_is_what_is_allocated_to_me_not_the_caseload(people, partnership, agencies):
