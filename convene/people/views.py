@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
+from convene.allocation import references
 from convene.audit.models import Action
 from convene.audit.selectors import audit_looks_at
 from convene.audit.services import audit_record
 from convene.core.pagination import CappedPaginator
+from convene.followup.chronology import KINDS, chronology
+from convene.followup.selectors import works_cases
 from convene.people import selectors
 from convene.people.models import Professional
 
@@ -24,9 +27,24 @@ def _professional(request: HttpRequest) -> Professional:
 def home(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     query = request.GET.get("q", "")[:QUERY_MAX]
+    reference = references.parse(query)
+    if reference is not None:
+        # A case reference goes straight to the case, if the reader may see it; otherwise
+        # "no match", exactly as for one that does not exist.
+        match = references.find(user=user, reference=reference)
+        audit_record(
+            actor=user,
+            action=Action.SEARCH,
+            summary=f"Searched for reference {reference}: {'found' if match else 'no match'}",
+            request=request,
+        )
+        if match is not None:
+            return redirect(match[1])
     children = selectors.children_search(user=user, query=query).order_by(
         "last_name", "first_name", "pk"
     )
+    if reference is not None:
+        children = children.none()
     paginator = CappedPaginator(children, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     # A search is one look at the list: one entry, not one per child shown.
@@ -61,6 +79,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the siblings the reader may see: the others' names are not theirs to know.
     siblings = child.linked_children.filter(pk__in=selectors.children_visible_to(user=user))
     family = child.family_relationships.select_related("family_member")
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in KINDS else ""
     return render(
         request,
         "people/child_detail.html",
@@ -68,6 +88,11 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "child": child,
             "linked_children": siblings,
             "family": family,
+            "chronology": chronology(child=child, user=user, kind=kind),
+            "kinds": KINDS,
+            "kind": kind,
+            # An HRPM is started from here (and the S47 outcome) by social care, never a typed URL.
+            "may_start_hrpm": works_cases(user=user, partnership=child.partnership_id),
             # Only reached by people who may see the child (the 404 above), and only the
             # looks at records they may see themselves.
             "looks": audit_looks_at(child=child, user=user, limit=VIEWERS_SHOWN),

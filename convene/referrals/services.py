@@ -495,6 +495,11 @@ def _decide(
     )
     if referral.restricted:
         referral.named_people.add(by)
+    if referral.status == Referral.Status.TRIAGED:
+        # Who holds the case from now on (the discussion and S47 inherit it).
+        from convene.allocation.services import allocation_on_triage
+
+        allocation_on_triage(referral=referral, by=by, now=now, request=request)
     how = "Accepted the recommended" if decision == TriageDecision.ACCEPTED else "Overrode the"
     _audit(
         referral,

@@ -74,7 +74,9 @@ def test_the_child_page_does_not_grow_queries_with_its_viewers(
     for _ in range(40):
         audit_record(actor=people["bob"], action=Action.VIEW, obj=child, summary="Viewed")
     client.force_login(people["alice"])
-    with django_assert_max_num_queries(20):
+    # The chronology adds one query per kind of record (tests/allocation/test_child_story.py
+    # checks it stays constant as the case grows).
+    with django_assert_max_num_queries(40):
         client.get(f"/children/{child.pk}/")
 
 

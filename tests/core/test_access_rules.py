@@ -24,6 +24,8 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db.models import Model, QuerySet
 
+from convene.allocation.models import Allocation
+from convene.allocation.selectors import allocations_visible_to
 from convene.audit.models import AuditEntry
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
@@ -201,6 +203,7 @@ SELECTORS: dict[type[Model], tuple[Selector, Callable[[Any], Any]]] = {
     Clock: (clocks_visible_to, _same),
     Escalation: (escalations_visible_to, _same),
     Delivery: (deliveries_visible_to, _same),
+    Allocation: (allocations_visible_to, _same),
 }
 # ActionUpdate belongs to one of two kinds of action: looked for in that kind's selector.
 SPECIAL = {ActionUpdate}

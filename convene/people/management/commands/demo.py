@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from convene.allocation.demo import demo_allocations, demo_teams
 from convene.people import personas
 from convene.people.demo import demo_load
 from convene.referrals.demo import demo_referrals
@@ -29,7 +30,11 @@ class Command(BaseCommand):
             raise CommandError("--children must be between 0 and 1,000,000")
         started = time.perf_counter()
         result = demo_load(children=children)
+        # Teams first: a referral triaged by a manager is allocated to the manager's team.
+        demo_teams(partnership=result.partnership)
         cases = demo_referrals(partnership=result.partnership, now=timezone.now())
+        if cases.referrals:
+            demo_allocations(partnership=result.partnership, now=timezone.now())
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo partnership '{result.partnership.name}' ready: "

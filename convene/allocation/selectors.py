@@ -1,0 +1,178 @@
+"""Reads of allocations: who holds a case now, its history, and who may be allocated."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from convene.allocation.models import Allocation, SubjectKind, Team
+from convene.discussions.models import Discussion
+from convene.followup.models import S47Enquiry
+from convene.people.models import Partnership, Professional
+from convene.people.vocab import AgencyKind, Role
+from convene.referrals.models import Referral
+
+Subject = Referral | Discussion | S47Enquiry
+
+# Who may hold a case: social care practitioners and their managers.
+ALLOCATABLE_ROLES = (
+    Role.SOCIAL_WORKER,
+    Role.DEPUTY_TEAM_MANAGER,
+    Role.TEAM_MANAGER,
+)
+
+
+def subject_filter(subject: Subject) -> dict[str, Any]:
+    """The kind and foreign key naming ``subject`` on an Allocation row."""
+    if isinstance(subject, Referral):
+        return {"subject_kind": SubjectKind.REFERRAL, "referral": subject}
+    if isinstance(subject, Discussion):
+        return {"subject_kind": SubjectKind.DISCUSSION, "discussion": subject}
+    return {"subject_kind": SubjectKind.S47, "s47_enquiry": subject}
+
+
+def _parent(subject: Subject) -> Subject | None:
+    """What a case inherits its allocation from when it has none of its own."""
+    if isinstance(subject, S47Enquiry):
+        return subject.discussion
+    if isinstance(subject, Discussion):
+        return subject.referral
+    return None
+
+
+def _chain(subject: Subject) -> list[Subject]:
+    chain: list[Subject] = []
+    current: Subject | None = subject
+    while current is not None:
+        chain.append(current)
+        current = _parent(current)
+    return chain
+
+
+def current_for(*, subject: Subject) -> Allocation | None:
+    """The open allocation of ``subject``, or the one it inherits (S47 → discussion →
+    referral). One query, whatever the depth."""
+    chain = _chain(subject)
+    condition = Q()
+    for link in chain:
+        condition |= Q(**subject_filter(link))
+    rows = list(
+        Allocation.objects.filter(condition, ended_at__isnull=True).select_related(
+            "social_worker", "team", "referral", "discussion", "s47_enquiry"
+        )
+    )
+    for link in chain:  # its own first, then the nearest above it
+        key = subject_filter(link)
+        for row in rows:
+            if row.subject_kind == key["subject_kind"] and _subject_pk(row) == link.pk:
+                return row
+    return None
+
+
+def _subject_pk(row: Allocation) -> int | None:
+    return row.referral_id or row.discussion_id or row.s47_enquiry_id
+
+
+def history_for(*, subject: Subject) -> list[Allocation]:
+    """Every allocation of ``subject`` itself, newest first."""
+    return list(
+        Allocation.objects.filter(**subject_filter(subject)).select_related(
+            "social_worker", "team", "by"
+        )
+    )
+
+
+def allocatable_workers(*, partnership: Partnership | int) -> QuerySet[Professional]:
+    """The partnership's social care practitioners: the only people a case may be allocated to."""
+    return (
+        Professional.objects.filter(
+            is_active=True,
+            agency__kind=AgencyKind.SOCIAL_CARE,
+            agency__partnerships=partnership,
+            role_grants__role__in=[role.value for role in ALLOCATABLE_ROLES],
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def teams_of(*, partnership: Partnership | int) -> QuerySet[Team]:
+    return Team.objects.filter(partnership=partnership).order_by("name", "pk")
+
+
+def team_mates(*, user: Professional) -> QuerySet[Professional]:
+    """The members of the teams ``user`` belongs to (themselves included)."""
+    mates = Team.members.through.objects.filter(
+        team__in=Team.objects.filter(members=user.pk)
+    ).values("professional")
+    return Professional.objects.filter(Q(pk__in=mates) | Q(pk=user.pk))
+
+
+def _open_to(people: QuerySet[Professional] | Professional, field: str) -> Exists:
+    worker = (
+        Q(social_worker__in=people.values("pk"))
+        if isinstance(people, QuerySet)
+        else Q(social_worker=people.pk)
+    )
+    return Exists(
+        Allocation.objects.filter(worker, ended_at__isnull=True, **{field: OuterRef("pk")})
+    )
+
+
+def _has_own(field: str) -> Exists:
+    return Exists(Allocation.objects.filter(ended_at__isnull=True, **{field: OuterRef("pk")}))
+
+
+def referrals_allocated(
+    qs: QuerySet[Referral], *, to: QuerySet[Professional] | Professional
+) -> QuerySet[Referral]:
+    return qs.filter(_open_to(to, "referral"))
+
+
+def discussions_allocated(
+    qs: QuerySet[Discussion], *, to: QuerySet[Professional] | Professional
+) -> QuerySet[Discussion]:
+    """A discussion allocated to ``to``, or with no allocation of its own and its referral's."""
+    referral_mine = Exists(
+        Allocation.objects.filter(
+            Q(social_worker__in=to.values("pk"))
+            if isinstance(to, QuerySet)
+            else Q(social_worker=to.pk),
+            ended_at__isnull=True,
+            referral=OuterRef("referral_id"),
+        )
+    )
+    return qs.filter(_open_to(to, "discussion") | (~_has_own("discussion") & referral_mine))
+
+
+def s47s_allocated(
+    qs: QuerySet[S47Enquiry], *, to: QuerySet[Professional] | Professional
+) -> QuerySet[S47Enquiry]:
+    """An enquiry allocated to ``to``, or inheriting from a discussion allocated to ``to``."""
+    discussions = discussions_allocated(Discussion.objects.all(), to=to)
+    return qs.filter(
+        _open_to(to, "s47_enquiry") | (~_has_own("s47_enquiry") & Q(discussion__in=discussions))
+    )
+
+
+def allocations_visible_to(*, user: Professional) -> QuerySet[Allocation]:
+    """An allocation is seen by whoever may see the case it allocates."""
+    from convene.discussions.selectors import discussions_visible_to
+    from convene.followup.selectors import s47_enquiries_visible_to
+    from convene.referrals.selectors import referrals_visible_to
+
+    return Allocation.objects.filter(
+        Q(referral__in=referrals_visible_to(user=user).values("pk"))
+        | Q(discussion__in=discussions_visible_to(user=user).values("pk"))
+        | Q(s47_enquiry__in=s47_enquiries_visible_to(user=user).values("pk"))
+    )
+
+
+def case_url(subject: Subject) -> str:
+    """The case page that shows the allocation."""
+    from django.urls import reverse
+
+    if isinstance(subject, S47Enquiry):
+        return reverse("followup:s47", args=[subject.pk])
+    return subject.get_absolute_url()

@@ -1,0 +1,98 @@
+"""Allocation pages: change who holds a referral, discussion or S47 enquiry (managers only)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from convene.allocation import selectors, services
+from convene.allocation.forms import AllocationForm
+from convene.allocation.selectors import Subject
+from convene.allocation.work import work_for
+from convene.discussions.selectors import discussions_visible_to
+from convene.followup.selectors import s47_enquiries_visible_to
+from convene.followup.views._common import attempt, audit_view, posted, user_of
+from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
+
+
+def _change(request: HttpRequest, subject: Subject, children: QuerySet | list) -> HttpResponse:  # type: ignore[type-arg]
+    user = user_of(request)
+    # 404 came first (the selector); a worker who may see the case but not allocate it: 403.
+    if not may_decide_and_convene(user=user):
+        raise PermissionDenied("Only a social care manager changes who a case is allocated to")
+    current = selectors.current_for(subject=subject)
+    form = AllocationForm(
+        posted(request),
+        workers=selectors.allocatable_workers(partnership=subject.partnership_id),
+        teams=selectors.teams_of(partnership=subject.partnership_id),
+        initial={"team": current.team_id if current else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            lambda: services.allocation_change(
+                subject=subject,
+                social_worker=form.cleaned_data["social_worker"],
+                team=form.cleaned_data["team"],
+                reason=form.cleaned_data["reason"],
+                by=user,
+                now=timezone.now(),
+                request=request,
+            ),
+        )
+        if done is not None:
+            return redirect(selectors.case_url(subject))
+    audit_view(
+        request,
+        obj=subject,
+        summary=f"Opened ‘Change allocation’ ({subject.reference})",
+        children=list(children),
+    )
+    return render(
+        request,
+        "allocation/change.html",
+        {
+            "form": form,
+            "subject": subject,
+            "back_url": selectors.case_url(subject),
+            "current": current,
+            "history": selectors.history_for(subject=subject),
+        },
+    )
+
+
+def referral_allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(referrals_visible_to(user=user_of(request)), pk=pk)
+    return _change(request, referral, referral.children.all())
+
+
+def discussion_allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = get_object_or_404(
+        discussions_visible_to(user=user_of(request)).select_related("referral"), pk=pk
+    )
+    return _change(request, discussion, discussion.children.all())
+
+
+def s47_allocation(request: HttpRequest, pk: int) -> HttpResponse:
+    enquiry = get_object_or_404(
+        s47_enquiries_visible_to(user=user_of(request)).select_related(
+            "discussion__referral", "child"
+        ),
+        pk=pk,
+    )
+    return _change(request, enquiry, [enquiry.child])
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    """One list of what is due for the person signed in; managers may switch to their team."""
+    user = user_of(request)
+    team = request.GET.get("show") == "team" and may_decide_and_convene(user=user)
+    rows = work_for(user=user, now=timezone.now(), team=team)
+    return render(
+        request,
+        "allocation/my_work.html",
+        {"rows": rows, "team": team, "may_switch": may_decide_and_convene(user=user)},
+    )

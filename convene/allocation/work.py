@@ -1,0 +1,446 @@
+"""Reads for "My work": one row per thing due for the person signed in (or their team), built
+from allocation and from what they own, never from the whole caseload.
+
+Each section is one query (with its children prefetched: two), whatever the caseload, so the
+page's query count is constant (tests/allocation/test_my_work_queries.py). A section that is
+not the person's job (triage for a social worker, the caseload's S47s for a partner) is empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
+
+from convene.allocation.selectors import (
+    discussions_allocated,
+    referrals_allocated,
+    s47s_allocated,
+    team_mates,
+)
+from convene.clocks.models import Clock
+from convene.clocks.selectors import escalations_visible_to
+from convene.discussions.models import Discussion, Invitation
+from convene.discussions.selectors import discussions_visible_to, invitations_of
+from convene.followup.models import Hrpm
+from convene.followup.selectors import (
+    actions_visible_to,
+    arranges_conference,
+    hrpm_actions_visible_to,
+    hrpms_visible_to,
+    icpcs_visible_to,
+    mine,
+    s47_decisions_to_start,
+    s47_enquiries_visible_to,
+    s47_rows,
+)
+from convene.people.models import Child, Professional
+from convene.people.selectors import sees_whole_caseload
+from convene.records.models import Confirmation
+from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
+from convene.referrals.models import Referral
+from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
+from convene.workdays import LONDON, london_date
+
+ROWS_PER_SECTION = 50
+ACTIONS_AHEAD = timedelta(days=7)
+VISITS_AHEAD = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    child: str
+    what: str
+    due_at: datetime | None
+    status: str  # "overdue", "due today", "on track" or "" (no deadline)
+    url: str
+
+
+def status_of(due_at: datetime | None, now: datetime) -> str:
+    """Time left in three words: a pure function of the deadline and ``now``."""
+    if due_at is None:
+        return ""
+    if due_at < now:
+        return "overdue"
+    if london_date(due_at) == london_date(now):
+        return "due today"
+    return "on track"
+
+
+def _names(children: Iterable[Child]) -> str:
+    return ", ".join(f"{c.first_name} {c.last_name}" for c in children)
+
+
+def _kids(path: str) -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(path, queryset=Child.objects.only("pk", "first_name", "last_name"))
+
+
+def _clock(model: type[Any], kinds: tuple[str, ...], subject: str = "pk") -> Subquery:
+    """The soonest open clock of these kinds on the row's subject."""
+    clocks = Clock.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        subject_id=OuterRef(subject),
+        kind__in=kinds,
+        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
+    ).order_by("due_at", "pk")
+    return Subquery(clocks.values("due_at")[:1])
+
+
+def _row(
+    children: Iterable[Child], what: str, due_at: datetime | None, url: str, now: datetime
+) -> WorkRow:
+    return WorkRow(_names(children), what, due_at, status_of(due_at, now), url)
+
+
+def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
+    return team_mates(user=user) if team else user
+
+
+def _triage(user: Professional, now: datetime) -> list[WorkRow]:
+    if not may_decide_and_convene(user=user):
+        return []
+    qs = (
+        referrals_visible_to(user=user)
+        .filter(status=Referral.Status.AWAITING_TRIAGE)
+        .annotate(due=_clock(Referral, ("convene", "triage")))
+        .prefetch_related(_kids("children"))
+        .order_by("-immediate_risk", F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            r.children.all(),
+            f"Triage referral {r.reference}",
+            r.due,
+            reverse("referrals:triage", args=[r.pk]),
+            now,
+        )
+        for r in qs
+    ]
+
+
+def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    qs = (
+        referrals_allocated(
+            referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
+        )
+        .annotate(due=_clock(Referral, ("convene",)))
+        .prefetch_related(_kids("children"))
+        .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            r.children.all(),
+            f"Convene a strategy discussion for {r.reference}",
+            r.due,
+            reverse("discussions:convene", args=[r.pk]),
+            now,
+        )
+        for r in qs
+    ]
+
+
+def _mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:
+    chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
+    return qs.filter(
+        Q(pk__in=discussions_allocated(Discussion.objects.all(), to=who).values("pk")) | chair
+    )
+
+
+def _hold_today(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    start = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
+    qs = (
+        _mine_or_chaired(
+            discussions_visible_to(user=user).filter(
+                state=Discussion.State.SCHEDULED,
+                starts_at__gte=start,
+                starts_at__lt=start + timedelta(days=1),
+            ),
+            who,
+        )
+        .prefetch_related(_kids("children"))
+        .order_by("starts_at", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            d.children.all(),
+            f"Hold {d.get_kind_display().lower()} {d.reference}",
+            d.starts_at,
+            reverse("records:hold", args=[d.pk]),
+            now,
+        )
+        for d in qs
+    ]
+
+
+def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    """Drafts to write and authorise; authorised versions not yet sent."""
+    ours = _mine_or_chaired(Discussion.objects.all(), who).values("pk")
+    drafts = (
+        record_drafts_visible_to(user=user)
+        .filter(draft_open=True, discussion__in=ours)
+        .select_related("discussion")
+        .prefetch_related(_kids("discussion__children"))
+        .order_by("held_at", "pk")[:ROWS_PER_SECTION]
+    )
+    rows = [
+        _row(
+            r.discussion.children.all(),
+            f"Write and authorise the record of {r.discussion.reference}",
+            None,
+            reverse("records:task-list", args=[r.discussion_id]),
+            now,
+        )
+        for r in drafts
+    ]
+    unsent = (
+        record_versions_visible_to(user=user)
+        .filter(
+            distributed_at__isnull=True,
+            number=F("record__latest_number"),
+            record__discussion__in=ours,
+        )
+        .select_related("record__discussion")
+        .prefetch_related(_kids("record__discussion__children"))
+        .order_by("authorised_at", "pk")[:ROWS_PER_SECTION]
+    )
+    rows += [
+        _row(
+            v.record.discussion.children.all(),
+            f"Send the record of {v.record.discussion.reference}",
+            None,
+            reverse("records:distribute", args=[v.record.discussion_id]),
+            now,
+        )
+        for v in unsent
+    ]
+    return rows
+
+
+def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
+    """Records sent to me that I have not yet confirmed (partners and social care alike)."""
+    answered = Confirmation.objects.filter(version=OuterRef("pk"), professional=user.pk)
+    invited = Invitation.objects.filter(
+        discussion=OuterRef("record__discussion"), professional=user.pk
+    )
+    qs = (
+        record_versions_visible_to(user=user)
+        .filter(distributed_at__isnull=False, number=F("record__latest_number"))
+        .filter(Exists(invited))
+        .exclude(Exists(answered))
+        .select_related("record__discussion")
+        .prefetch_related(_kids("record__discussion__children"))
+        .order_by("distributed_at", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            v.record.discussion.children.all(),
+            f"Confirm the record of {v.record.discussion.reference}",
+            None,
+            reverse("records:confirm", args=[v.record.discussion_id]),
+            now,
+        )
+        for v in qs
+    ]
+
+
+def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
+    qs = (
+        invitations_of(user=user)
+        .filter(
+            response="invited",
+            discussion__state=Discussion.State.SCHEDULED,
+            discussion__starts_at__gte=now,
+        )
+        .prefetch_related(_kids("discussion__children"))[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            i.discussion.children.all(),
+            f"Reply to the invitation to {i.discussion.reference}",
+            i.discussion.starts_at,
+            reverse("discussions:respond", args=[i.pk]),
+            now,
+        )
+        for i in qs
+    ]
+
+
+def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    if not sees_whole_caseload(user=user):
+        return []
+    ours = discussions_allocated(Discussion.objects.all(), to=who).values("pk")
+    to_start = (
+        s47_decisions_to_start(user=user)
+        .filter(record__discussion__in=ours)
+        .prefetch_related(_kids("record__discussion__children"))[:ROWS_PER_SECTION]
+    )
+    rows = [
+        _row(
+            v.record.discussion.children.all(),
+            f"Start the S47 enquiry decided at {v.record.discussion.reference}",
+            None,
+            reverse("followup:s47-start", args=[v.pk]),
+            now,
+        )
+        for v in to_start
+    ]
+    visits = s47_rows(
+        s47s_allocated(s47_enquiries_visible_to(user=user).filter(state="started"), to=who), now=now
+    ).filter(visit_due_at__lte=now + VISITS_AHEAD)[:ROWS_PER_SECTION]  # type: ignore[misc]
+    rows += [
+        _row(
+            [e.child],
+            f"Visit for S47 enquiry {e.reference}",
+            getattr(e, "visit_due_at", None),
+            reverse("followup:s47-visit", args=[e.pk]),
+            now,
+        )
+        for e in visits
+    ]
+    return rows
+
+
+def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    qs = icpcs_visible_to(user=user).filter(state__in=["requested", "confirmed"])
+    if not any(arranges_conference(user=user, partnership=p) for p in _partnership_ids(user)):
+        qs = qs.filter(enquiries__in=s47s_allocated(s47_enquiries_visible_to(user=user), to=who))
+    rows = (
+        qs.distinct()
+        .annotate(due=_clock(Discussion, ("icpc",), "discussion_id"))
+        .prefetch_related(_kids("discussion__children"))
+        .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            c.discussion.children.all(),
+            f"Confirm and date conference {c.reference}"
+            if c.state == "requested"
+            else f"Set the date of conference {c.reference}",
+            c.due,
+            reverse("followup:icpc", args=[c.pk]),
+            now,
+        )
+        for c in rows
+    ]
+
+
+def _partnership_ids(user: Professional) -> list[int]:
+    from convene.people.selectors import partnerships_of
+
+    return list(partnerships_of(user=user).values_list("pk", flat=True))
+
+
+def _hrpms(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    if not sees_whole_caseload(user=user):
+        return []
+    ours = referrals_allocated(Referral.objects.all(), to=who).values("pk")
+    qs = (
+        hrpms_visible_to(user=user)
+        .filter(state="active", referral__in=ours)
+        .annotate(due=_clock(Hrpm, ("hrpm",)))
+        .filter(due__lte=now + ACTIONS_AHEAD)
+        .select_related("child")
+        .order_by("due", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            [h.child],
+            f"High Risk Planning Meeting {h.reference}",
+            h.due,
+            reverse("followup:hrpm", args=[h.pk]),
+            now,
+        )
+        for h in qs
+    ]
+
+
+def _actions(user: Professional, now: datetime) -> list[WorkRow]:
+    """Actions owned by me or my agency, open and due within a week or overdue."""
+    horizon = london_date(now + ACTIONS_AHEAD)
+    actions = (
+        mine(actions_visible_to(user=user), user=user)
+        .filter(status="open", due_on__lte=horizon)
+        .select_related("record__discussion")
+        .prefetch_related(_kids("record__discussion__children"))
+        .order_by("due_on", "pk")[:ROWS_PER_SECTION]
+    )
+    rows = [
+        _row(
+            a.record.discussion.children.all(),
+            f"Action: {a.what[:80]}",
+            _end_of(a.due_on),
+            reverse("followup:action", args=[a.pk]),
+            now,
+        )
+        for a in actions
+    ]
+    hrpm_actions = (
+        mine(hrpm_actions_visible_to(user=user), user=user)
+        .filter(status="open", due_on__lte=horizon)
+        .select_related("meeting__hrpm__child")
+        .order_by("due_on", "pk")[:ROWS_PER_SECTION]
+    )
+    rows += [
+        _row(
+            [a.meeting.hrpm.child],
+            f"Safety plan action: {a.what[:80]}",
+            _end_of(a.due_on),
+            reverse("followup:hrpm-action", args=[a.pk]),
+            now,
+        )
+        for a in hrpm_actions
+    ]
+    return rows
+
+
+def _end_of(day: Any) -> datetime:
+    return datetime.combine(day, time(23, 59), tzinfo=LONDON)
+
+
+def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
+    to_me = Q(addressed_to=user.pk)
+    if user.agency_id is not None:
+        to_me |= Q(addressed_agencies=user.agency_id)
+    qs = (
+        escalations_visible_to(user=user)
+        .filter(to_me, state__in=["raised", "acknowledged"])
+        .distinct()
+        .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        _row(
+            [],
+            f"Escalation: {e.what_is_late}",
+            None,
+            reverse("escalation-detail", args=[e.pk]),
+            now,
+        )
+        for e in qs
+    ]
+
+
+def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[WorkRow]:
+    """Everything due for ``user`` (or, for a manager with ``team``, their teams), most
+    urgent first: overdue, then due today, then by deadline; undated last."""
+    rows: list[WorkRow] = []
+    if sees_whole_caseload(user=user):
+        who = _people(user, team)
+        rows += _triage(user, now)
+        rows += _to_convene(user, who, now)
+        rows += _hold_today(user, who, now)
+        rows += _records(user, who, now)
+        rows += _s47(user, who, now)
+        rows += _icpcs(user, who, now)
+        rows += _hrpms(user, who, now)
+    rows += _invitations(user, now)
+    rows += _to_confirm(user, now)
+    rows += _actions(user, now)
+    rows += _escalations(user, now)
+    order = {"overdue": 0, "due today": 1, "on track": 2, "": 3}
+    far = datetime.max.replace(tzinfo=LONDON)
+    return sorted(rows, key=lambda r: (order[r.status], r.due_at or far))

@@ -1,0 +1,2 @@
+from tests.followup.conftest import enquiry, s47_decision  # noqa: F401 - fixtures
+from tests.records.conftest import make_record  # noqa: F401 - fixture

@@ -1,0 +1,104 @@
+"""My work: built from allocation, and a constant number of queries as the caseload grows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from convene.allocation import services
+from convene.allocation.models import Team
+from convene.allocation.work import status_of, work_for
+from convene.referrals.services import referral_accept
+from tests.convening import make_referral
+
+pytestmark = pytest.mark.django_db
+
+
+def _cases(n, *, people, partnership, agencies, recorder="alice"):
+    """``n`` triaged referrals recorded by ``recorder`` (so allocated to them), and one
+    awaiting triage for every three."""
+    now = timezone.now()
+    made = []
+    for i in range(n):
+        referral = make_referral(
+            people=people,
+            partnership=partnership,
+            agencies=agencies,
+            by=recorder,
+            now=now,
+            received_at=now - timedelta(minutes=5),
+        )
+        if i % 3:
+            made.append(referral)
+            continue
+        made.append(
+            referral_accept(
+                referral=referral, by=people["bob"], now=now, expected_version=referral.version
+            )
+        )
+    return made
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries), response.content.decode()
+
+
+@pytest.mark.parametrize(("persona", "query"), [("alice", ""), ("bob", ""), ("bob", "?show=team")])
+def test_my_work_query_count_is_constant(client, people, partnership, agencies, persona, query):
+    team = Team.objects.create(partnership=partnership, name="Duty team")
+    team.members.add(people["alice"], people["bob"])
+    url = reverse("allocation:my-work") + query
+    client.force_login(people[persona])
+    _cases(3, people=people, partnership=partnership, agencies=agencies)
+    client.get(url)  # warm the content-type and session caches
+    small, small_page = _queries(client, url)
+    _cases(27, people=people, partnership=partnership, agencies=agencies)
+    large, large_page = _queries(client, url)
+    assert large == small, f"{small} queries for 3 cases, {large} for 30"
+    if persona == "alice" or query:  # bob's own list holds none of alice's cases
+        assert large_page.count("Convene a strategy") > small_page.count("Convene a strategy")
+
+
+def test_my_work_is_what_is_allocated_to_me_not_the_caseload(people, partnership, agencies):
+    cases = _cases(3, people=people, partnership=partnership, agencies=agencies)
+    triaged = [r for r in cases if r.status == "triaged"]
+    now = timezone.now()
+    alice = work_for(user=people["alice"], now=now)
+    assert any(triaged[0].reference in row.what for row in alice)
+    # Re-allocated to bob: it leaves alice's list and joins bob's.
+    services.allocation_change(
+        subject=triaged[0],
+        social_worker=people["bob"],
+        team=None,
+        reason="",
+        by=people["bob"],
+        now=now,
+    )
+    assert not any(
+        triaged[0].reference in row.what for row in work_for(user=people["alice"], now=now)
+    )
+    bob = work_for(user=people["bob"], now=now)
+    assert any(
+        f"Convene a strategy discussion for {triaged[0].reference}" == row.what for row in bob
+    )
+    # A social worker does not triage; the manager sees the referrals awaiting triage.
+    assert not any(row.what.startswith("Triage") for row in alice)
+    assert any(row.what.startswith("Triage") for row in bob)
+    # A partner sees none of the caseload.
+    assert not any("Convene" in row.what for row in work_for(user=people["carol"], now=now))
+
+
+def test_status_words():
+    now = timezone.now().replace(hour=10)
+    assert status_of(None, now) == ""
+    assert status_of(now - timedelta(minutes=1), now) == "overdue"
+    assert status_of(now + timedelta(hours=1), now) == "due today"
+    assert status_of(now + timedelta(days=2), now) == "on track"
