@@ -28,6 +28,7 @@ from convene.discussions.attendance import missing_mandatory
 from convene.discussions.models import Discussion, Invitation, is_web_link
 from convene.discussions.notices import Notice, queue_notices, when_text
 from convene.discussions.selectors import chair_rule_text, discussion_checklist
+from convene.discussions.transitions import discussion_transition
 from convene.people.models import Child, ChildLink, FamilyMember, Partnership, Professional
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import AgencyKind
@@ -367,8 +368,13 @@ def discussion_schedule(
         discussion, starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link
     )
     discussion.chair = chair
-    discussion.state = Discussion.State.SCHEDULED
-    _save(discussion, by, ["starts_at", "ends_at", "venue", "virtual_link", "chair", "state"])
+    discussion_transition(
+        discussion=discussion,
+        to=Discussion.State.SCHEDULED,
+        by=by,
+        at=now,
+        fields=["starts_at", "ends_at", "venue", "virtual_link", "chair"],
+    )
     _audit(
         discussion,
         action=Action.CHANGE,
@@ -518,12 +524,16 @@ def discussion_cancel(
             field="close_referral",
         )
     was_scheduled = discussion.state == Discussion.State.SCHEDULED
-    discussion.state = Discussion.State.CANCELLED
-    discussion.cancelled_at = now
     discussion.cancelled_by = by
     discussion.cancel_reason = reason.strip()
     discussion.sequence += 1
-    _save(discussion, by, ["state", "cancelled_at", "cancelled_by", "cancel_reason", "sequence"])
+    discussion_transition(
+        discussion=discussion,
+        to=Discussion.State.CANCELLED,
+        by=by,
+        at=now,
+        fields=["cancelled_by", "cancel_reason", "sequence"],
+    )
     _audit(
         discussion,
         action=Action.CHANGE,

@@ -24,6 +24,7 @@ from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_start, clock_waive, clocks_open_for
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions.models import Discussion, Invitation
+from convene.discussions.transitions import discussion_transition
 from convene.people.models import Agency, Professional
 from convene.people.vocab import LegalStatus
 from convene.policy import engine
@@ -118,13 +119,6 @@ def _lock(record: Record) -> Record:
     # The discussion row too: its state is the record's state.
     locked.discussion = Discussion.objects.select_for_update().get(pk=locked.discussion_id)
     return locked
-
-
-def _set_state(discussion: Discussion, state: str, by: Professional) -> None:
-    discussion.state = state
-    discussion.version += 1
-    discussion.modified_by = by
-    discussion.save(update_fields=["state", "version", "modified_by", "modified_at"])
 
 
 def _event(
@@ -347,7 +341,7 @@ def discussion_hold(
             if clock.kind == ClockKind.CONVENE:
                 clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)
     meet_planned_reconvene(discussion=discussion, held_at=held_at, by=by)
-    _set_state(discussion, State.HELD, by)
+    discussion_transition(discussion=discussion, to=State.HELD, by=by, at=now)
     _event(record, action="held", from_state=State.SCHEDULED, to_state=State.HELD, by=by, at=now)
     _audit(
         record,
@@ -587,7 +581,7 @@ def record_submit(
     )
     if not check.ready:
         raise RecordIncomplete(check.missing)
-    _set_state(discussion, State.RECORDED, by)
+    discussion_transition(discussion=discussion, to=State.RECORDED, by=by, at=now)
     _event(
         record, action="submitted", from_state=State.HELD, to_state=State.RECORDED, by=by, at=now
     )
@@ -974,7 +968,7 @@ def record_authorise(
             "modified_at",
         ]
     )
-    _set_state(discussion, State.AUTHORISED, by)
+    discussion_transition(discussion=discussion, to=State.AUTHORISED, by=by, at=now)
     _event(
         record,
         action="authorised",
@@ -1145,7 +1139,7 @@ def record_distribute(
     if updated != 1:
         raise Conflict(f"Version {version.number} has already been distributed")
     _meet(discussion, ClockKind.RECORD_DISTRIBUTED, at=now, by=by)
-    _set_state(discussion, State.DISTRIBUTED, by)
+    discussion_transition(discussion=discussion, to=State.DISTRIBUTED, by=by, at=now)
     _event(
         record,
         action="distributed",
@@ -1201,7 +1195,7 @@ def _maybe_confirmed(
         )
     ) | set(version.confirmations.exclude(resolution="").values_list("professional_id", flat=True))
     if _to_confirm(version) <= settled:
-        _set_state(discussion, State.CONFIRMED, by)
+        discussion_transition(discussion=discussion, to=State.CONFIRMED, by=by, at=now)
         _event(
             record,
             action="confirmed",
