@@ -29,14 +29,12 @@ MAX_LINES = 500
 
 # path (relative to the repository) -> its line count when it was listed. Only shrinks.
 OVERSIZED: dict[str, int] = {
-    "convene/records/services.py": 1343,
     "convene/records/sections.py": 1099,
     "convene/followup/services/s47.py": 732,
     "convene/records/views.py": 728,
     "convene/clocks/escalations.py": 698,
     "convene/records/forms.py": 668,
     "convene/referrals/services.py": 657,
-    "convene/discussions/services.py": 593,
     "convene/referrals/intake.py": 546,
     "convene/referrals/api.py": 507,
     "convene/records/models.py": 507,
@@ -82,7 +80,8 @@ COMPLEX_TODAY = {
     "convene/policy/checks.py",
     "convene/policy/explain_text.py",
     "convene/records/sections.py",
-    "convene/records/services.py",
+    "convene/records/services/authorise.py",
+    "convene/records/services/draft.py",
     "convene/records/views.py",
 }
 
