@@ -20,6 +20,7 @@ docs/architecture.md explains the layers in words.
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from pathlib import Path
 
@@ -253,3 +254,15 @@ def test_complexity_gate_is_on_and_exemptions_only_shrink() -> None:
         f"These modules no longer need an exemption: remove them from COMPLEX_TODAY: "
         f"{COMPLEX_TODAY - exempt}"
     )
+
+
+def test_decision_records_have_one_numbering_and_an_index() -> None:
+    folder = ROOT / "docs" / "decisions"
+    records = sorted(p.name for p in folder.glob("*.md") if p.name != "README.md")
+    unnumbered = [name for name in records if not re.fullmatch(r"\d{4}-[a-z0-9-]+\.md", name)]
+    assert not unnumbered, f"Give these the next free numbers (NNNN-topic.md): {unnumbered}"
+    numbers = [int(name[:4]) for name in records]
+    assert numbers == list(range(1, len(records) + 1)), f"Numbers repeat or skip: {numbers}"
+    index = (folder / "README.md").read_text(encoding="utf-8")
+    missing = [name for name in records if f"]({name})" not in index]
+    assert not missing, f"Add these to docs/decisions/README.md: {missing}"
