@@ -1,13 +1,18 @@
-from typing import Any, TypeVar
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record
-from convene.people.models import Professional
+
+if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
+    from convene.people.models import Professional
 
 
 @admin.register(AuditEntry)
@@ -43,7 +48,7 @@ class AuditedAdmin(admin.ModelAdmin[M]):
     """
 
     def _actor(self, request: HttpRequest) -> Professional | None:
-        return request.user if isinstance(request.user, Professional) else None
+        return request.user if isinstance(request.user, get_user_model()) else None
 
     def _record(self, request: HttpRequest, action: Action, obj: Model, summary: str) -> None:
         audit_record(

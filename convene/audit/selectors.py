@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.conf import settings
@@ -22,7 +23,9 @@ from convene.audit.models import (
     keying_mac,
 )
 from convene.core.access import visible_set
-from convene.people.models import Child, Professional
+
+if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
+    from convene.people.models import Child, Professional
 
 VERIFY_CHUNK = 5_000
 

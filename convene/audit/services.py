@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -13,12 +14,20 @@ from convene.audit.chain import GENESIS, entry_hash
 from convene.audit.models import Action, AuditEntry
 from convene.audit.selectors import audit_key
 from convene.core.net import client_ip
-from convene.people.models import Child, Professional
+
+if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
+    from convene.people.models import Child, Professional
 
 # Any constant will do; it names the one lock that keeps the chain a single line.
 _CHAIN_LOCK = 0x436F6E76656E65  # "Convene"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 SUMMARY_MAX = 500
+
+
+def _child_model() -> type[models.Model]:
+    model = AuditEntry._meta.get_field("child").related_model
+    assert isinstance(model, type)
+    return model
 
 
 def _clean(text: str, limit: int) -> str:
@@ -62,8 +71,9 @@ def audit_record(
     the entry keeps the client's address, and for an API request the summary
     names the token used.
     """
-    if child is None and isinstance(obj, Child):
-        child = obj
+    # The entry's child foreign key names the Child model, which audit does not import.
+    if child is None and obj is not None and isinstance(obj, _child_model()):
+        child = cast("Child", obj)
     with transaction.atomic():
         _take_chain_lock()
         last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()

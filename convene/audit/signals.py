@@ -7,15 +7,18 @@ audited by their services, explicitly (STYLE habit 5).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record
-from convene.people.models import Professional
+
+if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
+    from convene.people.models import Professional
 
 
 @receiver(user_logged_in, dispatch_uid="convene.audit.sign_in")
@@ -42,7 +45,7 @@ def _sign_in_failed(
     user = kwargs.get("user")
     reason = kwargs.get("reason") or "wrong username or password, or locked out"
     audit_record(
-        actor=user if isinstance(user, Professional) else None,
+        actor=user if isinstance(user, get_user_model()) else None,
         actor_username=str(credentials.get("username") or ""),
         action=Action.SIGN_IN_FAILED,
         summary=f"Sign-in failed: {reason}",

@@ -33,13 +33,36 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
-from convene.people.models import Professional
 from convene.people.vocab import AgencyKind, Role
+
+
+class ActorAgency(Protocol):
+    kind: Any
+
+
+class Actor(Protocol):
+    """Who is acting, as the access layer needs to know them.
+
+    ``convene.people.models.Professional`` is the one implementation; ``core`` types
+    against this so that it sits below the domain apps and imports none of them
+    (docs/architecture.md, tests/test_architecture.py).
+    """
+
+    pk: Any
+    is_active: bool
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def agency(self) -> ActorAgency | None: ...
+
+    def has_role(self, *roles: Role) -> bool: ...
 
 
 class AccessAction(StrEnum):
@@ -76,7 +99,7 @@ class NoAccessRule(LookupError):
     """``can`` was asked about a kind of record nobody wrote a rule for."""
 
 
-def sees_whole_caseload(*, user: Professional) -> bool:
+def sees_whole_caseload(*, user: Actor) -> bool:
     """Children's social care staff, and the partnership's admins and auditors."""
     if not user.is_active or user.agency_id is None or not user.has_role(*CASELOAD_ROLES):
         return False
@@ -86,12 +109,12 @@ def sees_whole_caseload(*, user: Professional) -> bool:
     )
 
 
-def is_read_only(*, user: Professional) -> bool:
+def is_read_only(*, user: Actor) -> bool:
     """Auditors never write, whatever other roles they hold."""
     return user.has_role(*READ_ONLY_ROLES)
 
 
-def require_write(*, user: Professional) -> None:
+def require_write(*, user: Actor) -> None:
     """Call at the top of every service or view that changes case records."""
     if not user.is_active:
         raise PermissionDenied("Your account is not active")
@@ -101,7 +124,9 @@ def require_write(*, user: Professional) -> None:
 
 # -- children a partner comes to see ---------------------------------------------------
 
-ChildGrant = Callable[[Professional], Q]
+# Registered callbacks take the registering app's own user type (Professional), which
+# core cannot name: it calls them with the Actor it was given.
+ChildGrant = Callable[[Any], Q]
 _child_grants: list[ChildGrant] = []
 
 
@@ -117,7 +142,7 @@ def grants_children(grant: ChildGrant) -> ChildGrant:
     return grant
 
 
-def child_grants(*, user: Professional) -> Q | None:
+def child_grants(*, user: Actor) -> Q | None:
     """The registered grants for ``user`` ORed together, or None if there are none."""
     combined: Q | None = None
     for grant in _child_grants:
@@ -129,7 +154,7 @@ def child_grants(*, user: Professional) -> Q | None:
 # -- one object --------------------------------------------------------------------------
 
 M = TypeVar("M", bound=Model)
-Rule = Callable[[Professional, AccessAction, Any], bool]
+Rule = Callable[[Any, AccessAction, Any], bool]
 _rules: dict[type[Model], Rule] = {}
 
 
@@ -146,7 +171,7 @@ def has_rule(model: type[Model]) -> bool:
     return any(klass in _rules for klass in model.__mro__)
 
 
-def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Professional, obj: Model) -> bool:
+def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Actor, obj: Model) -> bool:
     """Is ``obj`` among what ``selector(user=user)`` returns? The read half of most rules:
     ``can`` answers from the very selector the pages and the API list from."""
     return bool(selector(user=user).filter(pk=obj.pk).exists())
@@ -169,7 +194,7 @@ def part_of(model: type[M], *, parent: Callable[[M], Model], via: str | None = N
     if via is not None:
         _part_paths[model] = via
 
-    def rule(user: Professional, action: AccessAction, obj: Any) -> bool:
+    def rule(user: Actor, action: AccessAction, obj: Any) -> bool:
         return can(user=user, action=action, obj=parent(obj))
 
     rule_for(model)(rule)
@@ -184,7 +209,7 @@ def parent_of(obj: Model) -> Model | None:
     return None
 
 
-def can(*, user: Professional, action: AccessAction, obj: Model) -> bool:
+def can(*, user: Actor, action: AccessAction, obj: Model) -> bool:
     """May ``user`` do ``action`` to ``obj``? Inactive users and auditors' writes: never."""
     if not user.is_active:
         return False
@@ -216,7 +241,7 @@ def seen_through(model: type[Model], selector: Selector) -> None:
     _selectors[model] = selector
 
 
-def visible_set(*, user: Professional, model: type[Model]) -> QuerySet[Any] | None:
+def visible_set(*, user: Actor, model: type[Model]) -> QuerySet[Any] | None:
     """The ``model`` rows ``user`` may read, as one query; None for a model with no
     registered selector (the caller must then show nothing: there is no default)."""
     selector = _selectors.get(model)

@@ -19,16 +19,19 @@ anything is written, not by a database error.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from ninja import P, PathEx, QueryEx, Schema, Status
 from ninja.errors import HttpError
 from pydantic import Field
 
 from convene.core.errors import ServiceError
-from convene.people.models import Professional
+
+if TYPE_CHECKING:  # core imports no domain app at run time (tests/test_architecture.py)
+    from convene.people.models import Professional
 
 T = TypeVar("T")
 
@@ -81,7 +84,7 @@ def acting_user(request: HttpRequest) -> Professional:
     """
     auth = getattr(request, "auth", None)
     candidate = auth if auth is not None else getattr(request, "user", None)
-    if isinstance(candidate, Professional) and candidate.is_active:
+    if isinstance(candidate, get_user_model()) and candidate.is_active:
         return candidate
     raise HttpError(401, "Unauthorized")
 

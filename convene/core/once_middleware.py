@@ -29,15 +29,23 @@ _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 EXEMPT_VIEWS = frozenset({"logout"})
 
 
+# How to read a bearer token's user, registered by the api app (``ApiConfig.ready``):
+# core sits below the domain apps and imports none of them (docs/architecture.md).
+_token_user_id: Callable[[str], int | None] | None = None
+
+
+def register_token_user(resolver: Callable[[str], int | None]) -> None:
+    """Register ``resolver(raw_token) -> user id or None``, the API's own token check."""
+    global _token_user_id  # one registration at start-up, like a signal receiver
+    _token_user_id = resolver
+
+
 def _api_user_id(request: HttpRequest) -> int | None:
     """The user of the request's bearer token, checked as the API's own authentication does."""
-    from convene.api.services import api_token_authenticate
-
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not raw:
+    if scheme.lower() != "bearer" or not raw or _token_user_id is None:
         return None
-    token = api_token_authenticate(raw=raw.strip())
-    return token.user_id if token is not None else None
+    return _token_user_id(raw.strip())
 
 
 def _replay(answer: Answered, *, api: bool) -> HttpResponse:

@@ -9,7 +9,7 @@ must attend (R001.4, R002.4) are never decided here.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -19,31 +19,25 @@ from convene.audit.services import audit_record_children
 from convene.core.errors import (
     Conflict,
     Invalid,
-    NotAllowed,
-    check_fits,
     check_text,
     stale,
 )
-from convene.discussions.attendance import missing_mandatory
-from convene.discussions.models import Discussion, Invitation, is_web_link
+from convene.discussions.checks import (
+    _check_attendance,
+    _check_chair,
+    _check_children,
+    _check_convenor,
+    _check_invitees,
+    _check_schedule,
+)
+from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import Notice, queue_notices, when_text
-from convene.discussions.selectors import chair_rule_text, discussion_checklist
-from convene.people.models import Child, ChildLink, FamilyMember, Partnership, Professional
-from convene.people.selectors import partnerships_of
-from convene.people.vocab import AgencyKind
-from convene.policy import engine
-from convene.policy.vocab import Pathway
+from convene.discussions.transitions import discussion_transition
+from convene.people.models import Child, Professional
 from convene.referrals.models import Referral
-from convene.referrals.policy import case_facts, pack_for
-from convene.referrals.selectors import may_decide_and_convene
 from convene.referrals.services import referral_close, referral_note_convening
 
 _LIVE = (Discussion.State.REQUESTED, Discussion.State.SCHEDULED)
-# A discussion is arranged within days (the convene-by deadlines); a date further off
-# than this is a typing mistake. It lasts hours: one ending more than a day after it
-# starts is a mistake too.
-SCHEDULE_WITHIN = timedelta(days=366)
-LONGEST = timedelta(hours=24)
 
 
 def _audit(
@@ -64,135 +58,6 @@ def _audit(
         summary=f"{summary} ({discussion.get_kind_display().lower()} {discussion.reference})",
         request=request,
     )
-
-
-def _check_convenor(by: Professional, partnership: Partnership) -> None:
-    if not may_decide_and_convene(user=by):
-        raise NotAllowed(
-            "Only a social care manager (deputy team manager, team manager or head of service) "
-            "convenes strategy discussions"
-        )
-    if not partnerships_of(user=by).filter(pk=partnership.pk).exists():
-        raise NotAllowed(f"You do not work for {partnership.name}")
-
-
-def _check_children(referral: Referral, children: Sequence[Child]) -> None:
-    if not children:
-        raise Invalid("Select at least one child to discuss", field="children")
-    ids = [child.pk for child in children]
-    for child in children:
-        if ids.count(child.pk) > 1:
-            raise Invalid(f"{child.full_name} is listed twice", field="children")
-    own = set(referral.children.values_list("pk", flat=True))
-    linked = set(ChildLink.objects.filter(from_child__in=own).values_list("to_child", flat=True))
-    for child in children:
-        if child.pk not in own | linked:
-            raise Invalid(
-                f"{child.full_name} is not on this referral and not a sibling or household "
-                "child of a child on it",
-                field="children",
-            )
-    if not own & set(ids):
-        raise Invalid("Include at least one child the referral is about", field="children")
-
-
-def _check_chair(referral: Referral, chair: Professional, children: Sequence[Child]) -> None:
-    pack = pack_for(referral)
-    facts = case_facts(referral, list(children), pathway=Pathway(referral.chosen_pathway))
-    # R001.5: a manager of children's social care, in the referral's partnership.
-    in_partnership = (
-        chair.is_active
-        and chair.agency is not None
-        and chair.agency.kind == AgencyKind.SOCIAL_CARE
-        and chair.agency.partnerships.filter(pk=referral.partnership_id).exists()
-    )
-    if not in_partnership or not engine.may_chair(pack, facts, chair.role_set):
-        chair_rules = [
-            rule for rule in engine.applicable_rules(pack, facts) if rule.kind == "chair"
-        ]
-        ids = sorted({r for rule in chair_rules for r in rule.source.requirements})
-        raise Invalid(
-            f"{chair} cannot chair: {pack.title} asks for "
-            f"{chair_rule_text(referral=referral, children=list(children))} "
-            f"of the partnership's children's social care to chair ({', '.join(ids)})",
-            field="chair",
-        )
-
-
-def _check_schedule(
-    *, starts_at: datetime, ends_at: datetime, venue: str, virtual_link: str, now: datetime
-) -> None:
-    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
-        if moment.tzinfo is None or moment.utcoffset() is None:
-            raise Invalid(f"{name} must carry a time zone", field=name)
-    check_text(venue=venue, virtual_link=virtual_link)
-    check_fits(Discussion, venue=venue.strip(), virtual_link=virtual_link.strip())
-    if starts_at < now:
-        raise Invalid("The start must be in the future", field="starts_at")
-    if starts_at > now + SCHEDULE_WITHIN:
-        raise Invalid("The start must be within the next year", field="starts_at")
-    if ends_at <= starts_at:
-        raise Invalid("The end must be after the start", field="ends_at")
-    if ends_at > starts_at + LONGEST:
-        raise Invalid("The end must be within a day of the start", field="ends_at")
-    if not venue.strip() and not virtual_link.strip():
-        raise Invalid("Enter a venue or a link to the virtual meeting", field="venue")
-    if virtual_link.strip() and not is_web_link(virtual_link):
-        raise Invalid(
-            "Enter the virtual meeting link as a web address, like https://…",
-            field="virtual_link",
-        )
-
-
-def _check_invitees(
-    partnership: Partnership, invitees: Sequence[object], already: Collection[int] = ()
-) -> list[Professional]:
-    people: list[Professional] = []
-    for invitee in invitees:
-        if isinstance(invitee, FamilyMember):
-            raise Invalid(
-                f"{invitee} is a family member: parents, carers and family members are never "
-                "invited to a strategy discussion (R002.10, R003.5)",
-                field="invitees",
-            )
-        if not isinstance(invitee, Professional):
-            raise Invalid("Only professionals can be invited", field="invitees")
-        if not invitee.is_active:
-            raise Invalid(f"{invitee}'s account is not active", field="invitees")
-        agency = invitee.agency
-        if agency is None or not agency.partnerships.filter(pk=partnership.pk).exists():
-            where = f"works for {agency.name}, which" if agency else "has no agency and"
-            raise Invalid(
-                f"{invitee} {where} is not part of {partnership.name}: only the partnership's "
-                "agencies are invited",
-                field="invitees",
-            )
-        if invitee.pk in already:
-            raise Invalid(f"{invitee} is already invited", field="invitees")
-        if any(person.pk == invitee.pk for person in people):
-            raise Invalid(f"{invitee} is listed twice", field="invitees")
-        people.append(invitee)
-    return people
-
-
-def _check_attendance(
-    referral: Referral,
-    children: Sequence[Child],
-    invitees: Sequence[Professional],
-    kind: str,
-    allow_missing_required: bool,
-) -> None:
-    items = discussion_checklist(
-        referral=referral, children=list(children), invitees=list(invitees), kind=kind
-    )
-    missing = missing_mandatory(items)
-    if missing and not allow_missing_required:
-        who = "; ".join(item.who for item in missing)
-        raise Invalid(
-            f"Required people are not invited: {who}. Invite them, or confirm that the "
-            "discussion goes ahead without them",
-            field="invitees",
-        )
 
 
 def _locked(discussion: Discussion, expected_version: int | None, now: datetime) -> Discussion:
@@ -367,8 +232,13 @@ def discussion_schedule(
         discussion, starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link
     )
     discussion.chair = chair
-    discussion.state = Discussion.State.SCHEDULED
-    _save(discussion, by, ["starts_at", "ends_at", "venue", "virtual_link", "chair", "state"])
+    discussion_transition(
+        discussion=discussion,
+        to=Discussion.State.SCHEDULED,
+        by=by,
+        at=now,
+        fields=["starts_at", "ends_at", "venue", "virtual_link", "chair"],
+    )
     _audit(
         discussion,
         action=Action.CHANGE,
@@ -518,12 +388,16 @@ def discussion_cancel(
             field="close_referral",
         )
     was_scheduled = discussion.state == Discussion.State.SCHEDULED
-    discussion.state = Discussion.State.CANCELLED
-    discussion.cancelled_at = now
     discussion.cancelled_by = by
     discussion.cancel_reason = reason.strip()
     discussion.sequence += 1
-    _save(discussion, by, ["state", "cancelled_at", "cancelled_by", "cancel_reason", "sequence"])
+    discussion_transition(
+        discussion=discussion,
+        to=Discussion.State.CANCELLED,
+        by=by,
+        at=now,
+        fields=["cancelled_by", "cancel_reason", "sequence"],
+    )
     _audit(
         discussion,
         action=Action.CHANGE,

@@ -4,7 +4,7 @@ For development and tests (``EMAIL_BACKEND=convene.reminders.backends.SpoolEmail
 ``EMAIL_SPOOL_DIR``): it behaves like a mail relay that refuses a Message-ID it
 has already accepted, and it can say whether it has (``was_sent``), which is
 what lets the delivery pass turn "in doubt" into "sent" without sending twice
-(docs/decisions/0002-exactly-once-delivery.md).
+(docs/decisions/0003-exactly-once-delivery.md).
 
 A message is written to a temporary file, flushed to disk, then hard-linked to
 its final name, which either succeeds or finds the name taken: a reader never

@@ -1,6 +1,6 @@
 """Deciding, sending and retrying deliveries; marking notifications read; periodic tasks.
 
-Exactly once, in two halves (docs/decisions/0002-exactly-once-delivery.md):
+Exactly once, in two halves (docs/decisions/0003-exactly-once-delivery.md):
 
 - *Deciding* is idempotent: :func:`deliveries_decide` runs in the caller's
   transaction (the one that raised the escalation or found the reminder due)

@@ -5,7 +5,7 @@
 ``select_for_update(skip_locked=True)``, records its result, stops gracefully on
 SIGTERM/SIGINT) in the main thread, and a :class:`PeriodicScheduler` thread
 that enqueues each periodic task (``settings.CONVENE_PERIODIC_TASKS``) once per
-time slot across all workers (docs/decisions/0003-background-worker.md).
+time slot across all workers (docs/decisions/0004-background-worker.md).
 """
 
 from __future__ import annotations

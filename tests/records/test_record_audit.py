@@ -183,13 +183,13 @@ def test_refused_transitions_write_no_entry(record, people):
 def test_an_authorisation_that_fails_late_leaves_no_entry(record, people, monkeypatch):
     fill(record, people, Decision.CHILD_IN_NEED)
     before = AuditEntry.objects.count()
-    real = services.audit_record_children
+    real = services._common.audit_record_children
 
     def audit_then_fail(**kwargs):
         real(**kwargs)
         raise RuntimeError("the disk filled up after the entry")
 
-    monkeypatch.setattr(services, "audit_record_children", audit_then_fail)
+    monkeypatch.setattr(services._common, "audit_record_children", audit_then_fail)
     with pytest.raises(RuntimeError):
         services.record_authorise(record=record, by=people["bob"], now=AFTER)
     assert AuditEntry.objects.count() == before

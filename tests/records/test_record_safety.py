@@ -119,7 +119,7 @@ def test_a_failure_while_authorising_leaves_the_record_as_it_was(make_record, pe
     def broken(snapshot):
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setattr("convene.records.services.render_pdf", broken)
+    monkeypatch.setattr("convene.records.services.authorise.render_pdf", broken)
     with pytest.raises(RuntimeError):
         services.record_authorise(record=record, by=people["bob"], now=AFTER)
     record = Record.objects.get(pk=record.pk)
