@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,16 @@ class AllocationConfig(AppConfig):
     def ready(self) -> None:
         # The allocation rows' rule in the one access layer.
         from convene.allocation import access  # noqa: F401
+        from convene.referrals.signals import referral_triaged
+
+        # Referrals sit below allocation, so they announce the triage and allocation listens.
+        referral_triaged.connect(_allocate_on_triage, dispatch_uid="allocation-on-triage")
+
+
+def _allocate_on_triage(
+    sender: object, *, referral: Any, by: Any, now: Any, request: Any, **_: Any
+) -> None:
+    """Who holds the case from now on (the discussion and S47 inherit it)."""
+    from convene.allocation.services import allocation_on_triage
+
+    allocation_on_triage(referral=referral, by=by, now=now, request=request)

@@ -9,6 +9,7 @@ raised: services check before they write, inside one transaction.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -82,6 +83,12 @@ def check_text(**values: str) -> None:
                 f"The {field.replace('_', ' ')} contains a character that is not allowed",
                 field=field,
             )
+
+
+def require_aware(value: datetime, name: str) -> None:
+    """A time without a zone is ambiguous across the clocks' DST changes: refuse it."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise Invalid(f"{name} must carry a time zone", field=name)
 
 
 def check_fits(model: type[Model], **values: str) -> None:

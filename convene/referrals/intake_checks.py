@@ -1,18 +1,22 @@
-"""Checks of the children a referral is recorded about, before anything is written."""
+"""Checks of who referred and the children a referral is about, before anything is written."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from convene.core.errors import Invalid
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from convene.core.errors import Invalid, check_fits
 from convene.people import nhs_number
 from convene.people.models import Child, Partnership
+from convene.referrals.models import Referral
 
 if TYPE_CHECKING:
-    from convene.referrals.services import NewChild
+    from convene.referrals.services import NewChild, Referrer
 
-__all__ = ["check_children"]
+__all__ = ["check_children", "check_referrer"]
 
 
 def check_children(
@@ -50,3 +54,37 @@ def check_children(
             f"({clash.full_name}): find and add them rather than adding a new child",
             field="children",
         )
+
+
+def check_referrer(referrer: Referrer, partnership: Partnership) -> None:
+    check_fits(
+        Referral,
+        referrer_name=referrer.name.strip(),
+        referrer_organisation=referrer.organisation.strip(),
+        referrer_role=referrer.role.strip(),
+        referrer_email=referrer.email.strip(),
+        referrer_phone=referrer.phone.strip(),
+    )
+    if not referrer.name.strip():
+        raise Invalid("Enter the referrer's name", field="referrer_name")
+    if referrer.email.strip():
+        try:
+            validate_email(referrer.email.strip())
+        except ValidationError:
+            raise Invalid(
+                "Enter the referrer's email address in the correct format, like name@example.org",
+                field="referrer_email",
+            ) from None
+    if referrer.agency is not None:
+        if not referrer.agency.partnerships.filter(pk=partnership.pk).exists():
+            raise Invalid(
+                f"{referrer.agency.name} is not an agency of {partnership.name}",
+                field="referrer_agency",
+            )
+    elif not referrer.organisation.strip():
+        raise Invalid(
+            "Enter the referrer's organisation, or 'Member of the public'",
+            field="referrer_organisation",
+        )
+    if not referrer.email.strip() and not referrer.phone.strip():
+        raise Invalid("Enter the referrer's email address or phone number", field="referrer_email")

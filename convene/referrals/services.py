@@ -12,14 +12,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpRequest
 
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.clocks.services import clock_rescind
-from convene.core.errors import Conflict, Invalid, NotAllowed, check_fits, check_text, stale
+from convene.core.errors import (
+    Conflict,
+    Invalid,
+    NotAllowed,
+    check_text,
+    require_aware,
+    stale,
+)
 from convene.people.models import Agency, Child, Partnership, Professional, Sex
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
@@ -28,7 +34,7 @@ from convene.policy.explanation import Explanation, explain
 from convene.policy.loader import load_pack
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind, Pathway, StartEvent
-from convene.referrals.intake_checks import check_children
+from convene.referrals.intake_checks import check_children, check_referrer
 from convene.referrals.models import (
     PATHWAY_LABELS,
     HowReceived,
@@ -45,6 +51,7 @@ from convene.referrals.selectors import (
     referral_children,
     restricted_record_readers,
 )
+from convene.referrals.signals import referral_triaged
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,11 +123,6 @@ def _audit(
     )
 
 
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise Invalid(f"{name} must carry a time zone", field=name)
-
-
 def _check_partnership(user: Professional, partnership: Partnership) -> None:
     if not partnerships_of(user=user).filter(pk=partnership.pk).exists():
         raise NotAllowed(f"You do not work for {partnership.name}")
@@ -144,40 +146,6 @@ def _check_facts(facts: RiskFacts) -> None:
         )
     if facts.exploitation_rating not in {rating.value for rating in ExploitationRating}:
         raise Invalid("Select the exploitation screening rating", field="exploitation_rating")
-
-
-def _check_referrer(referrer: Referrer, partnership: Partnership) -> None:
-    check_fits(
-        Referral,
-        referrer_name=referrer.name.strip(),
-        referrer_organisation=referrer.organisation.strip(),
-        referrer_role=referrer.role.strip(),
-        referrer_email=referrer.email.strip(),
-        referrer_phone=referrer.phone.strip(),
-    )
-    if not referrer.name.strip():
-        raise Invalid("Enter the referrer's name", field="referrer_name")
-    if referrer.email.strip():
-        try:
-            validate_email(referrer.email.strip())
-        except ValidationError:
-            raise Invalid(
-                "Enter the referrer's email address in the correct format, like name@example.org",
-                field="referrer_email",
-            ) from None
-    if referrer.agency is not None:
-        if not referrer.agency.partnerships.filter(pk=partnership.pk).exists():
-            raise Invalid(
-                f"{referrer.agency.name} is not an agency of {partnership.name}",
-                field="referrer_agency",
-            )
-    elif not referrer.organisation.strip():
-        raise Invalid(
-            "Enter the referrer's organisation, or 'Member of the public'",
-            field="referrer_organisation",
-        )
-    if not referrer.email.strip() and not referrer.phone.strip():
-        raise Invalid("Enter the referrer's email address or phone number", field="referrer_email")
 
 
 def _new_child(spec: NewChild, partnership: Partnership, by: Professional) -> Child:
@@ -315,7 +283,7 @@ def referral_create(
             for name in ("first_name", "last_name", "nhs_number")
         },
     )
-    _require_aware(received_at, "received_at")
+    require_aware(received_at, "received_at")
     if received_at > now:
         raise Invalid(
             "The date and time the concern was received must be in the past", field="received_at"
@@ -326,7 +294,7 @@ def referral_create(
         )
     if how_received not in HowReceived.values:
         raise Invalid("Select how the concern was received", field="how_received")
-    _check_referrer(referrer, partnership)
+    check_referrer(referrer, partnership)
     if not account.strip():
         raise Invalid("Enter what happened, in the referrer's words", field="account")
     chosen = _categories(categories)
@@ -496,10 +464,7 @@ def _decide(
     if referral.restricted:
         referral.named_people.add(by)
     if referral.status == Referral.Status.TRIAGED:
-        # Who holds the case from now on (the discussion and S47 inherit it).
-        from convene.allocation.services import allocation_on_triage
-
-        allocation_on_triage(referral=referral, by=by, now=now, request=request)
+        referral_triaged.send(Referral, referral=referral, by=by, now=now, request=request)
     how = "Accepted the recommended" if decision == TriageDecision.ACCEPTED else "Overrode the"
     _audit(
         referral,
