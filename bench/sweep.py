@@ -48,6 +48,9 @@ def main() -> None:
     from convene.clocks.reminders import clock_reminders_decide
     from convene.clocks.services import clocks_sweep
 
+    # Count every query, not only the last 9,000 Django keeps by default.
+    connection.queries_limit = 10_000_000
+
     def failed(clock_id: int, error: Exception) -> None:
         print(f"    clock {clock_id}: {type(error).__name__}: {error}", flush=True)
 
