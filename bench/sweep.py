@@ -17,6 +17,7 @@ import argparse
 import os
 import sys
 import time
+from collections import deque
 from datetime import timedelta
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def main() -> None:
     from convene.clocks.services import clocks_sweep
 
     # Count every query, not only the last 9,000 Django keeps by default.
-    connection.queries_limit = 10_000_000
+    connection.queries_log = deque(maxlen=10_000_000)
 
     def failed(clock_id: int, error: Exception) -> None:
         print(f"    clock {clock_id}: {type(error).__name__}: {error}", flush=True)

@@ -102,12 +102,8 @@ def _clock_remind(
     now: datetime,
     managers: dict[int, list[Professional]],
 ) -> int:
-    # Whatever is decided (or not: nobody may be told), the sweep next looks at this
-    # clock when its next window opens; none left once the overdue one is open.
-    Clock.objects.filter(pk=clock.pk).update(
-        remind_at=next_reminder_at(due=clock.due_at, after=now)
-    )
     if not kinds:
+        _move_cursor(clock, now=now)
         return 0
     partnership: Partnership = clock.partnership
     if partnership.pk not in managers:
@@ -129,6 +125,10 @@ def _clock_remind(
         # Nobody who may see it can be found: the escalation, when it comes, says so blind.
         return 0
     people, agencies = list(audience.professionals), list(audience.agencies)
+    if people or agencies:
+        _move_cursor(clock, now=now)
+    # else nobody to tell (no managers yet, a set-up mistake): the cursor stays, so the
+    # next sweep tries again, as it does for a blind one.
     link = _link(subject)
     what = CLOCK_KIND_LABELS[ClockKind(clock.kind)]
     due = clock.due_at.astimezone(LONDON)
@@ -152,6 +152,14 @@ def _clock_remind(
             now=now,
         )
     return added
+
+
+def _move_cursor(clock: Clock, *, now: datetime) -> None:
+    """Next look at this clock when its next reminder window opens; never again once the
+    overdue one is open (decided now, or before)."""
+    Clock.objects.filter(pk=clock.pk).update(
+        remind_at=next_reminder_at(due=clock.due_at, after=now)
+    )
 
 
 def _link(subject: object) -> str:
