@@ -183,6 +183,7 @@ def escalations_raise_due(
     """
     _require_aware(now, "now")
     raised: list[Escalation] = []
+    busy: list[int] = []  # held by another transaction (a reminder moving its cursor)
     after = 0
     while True:
         batch = list(
@@ -191,29 +192,53 @@ def escalations_raise_due(
             .values_list("pk", flat=True)[:_BATCH]
         )
         for clock_id in batch:
-            try:
-                raised.extend(_clock_escalate(clock_id=clock_id, now=now))
-            except Exception as error:
-                if on_error is None:
-                    raise
-                on_error(clock_id, error)
+            _escalate_one(clock_id, now=now, raised=raised, busy=busy, on_error=on_error)
         if len(batch) < _BATCH:
-            return raised
+            break
         after = batch[-1]
+    # A clock skipped because it was locked may only be having its reminder cursor moved:
+    # wait for it now rather than leave its escalation to the next sweep. Safe with other
+    # workers: the cursor and the levels raised are re-read under the lock.
+    for clock_id in busy:
+        _escalate_one(clock_id, now=now, raised=raised, busy=None, on_error=on_error)
+    return raised
+
+
+def _escalate_one(
+    clock_id: int,
+    *,
+    now: datetime,
+    raised: list[Escalation],
+    busy: list[int] | None,
+    on_error: Callable[[int, Exception], None] | None,
+) -> None:
+    try:
+        done = _clock_escalate(clock_id=clock_id, now=now, wait=busy is None)
+    except Exception as error:
+        if on_error is None:
+            raise
+        on_error(clock_id, error)
+        return
+    if done is None:
+        if busy is not None:
+            busy.append(clock_id)
+        return
+    raised.extend(done)
 
 
 @transaction.atomic
-def _clock_escalate(*, clock_id: int, now: datetime) -> list[Escalation]:
+def _clock_escalate(*, clock_id: int, now: datetime, wait: bool = False) -> list[Escalation] | None:
+    """Raise the clock's levels due; None if another transaction holds it (and not ``wait``)."""
     # Locked and skipped when another worker holds it; re-read, since it may
     # have been met or waived (or escalated by another worker) since the list was made.
+    due = Clock.objects.filter(pk=clock_id, state=Clock.State.BREACHED, escalate_at__lte=now)
     clock = (
-        Clock.objects.select_for_update(skip_locked=True)
-        .filter(pk=clock_id, state=Clock.State.BREACHED, escalate_at__lte=now)
+        due.select_for_update(skip_locked=not wait, of=("self",))
         .select_related("partnership")
         .first()
     )
     if clock is None:
-        return []
+        return None if not wait and due.exists() else []
     plan = _plan(clock.policy_id, clock.kind, clock.started_at)
     if plan is None:
         return []  # logged; the cursor stays, so a mended pack escalates it next sweep
