@@ -24,6 +24,7 @@ from bench.partnership.archetypes import Archetype, dump_json, generic_pairs
 from convene.audit.chain import entry_hash
 from convene.audit.models import chain_fields
 from convene.audit.selectors import audit_key
+from convene.clocks.schedule import next_reminder_at
 from convene.people.models import Child, Professional
 
 PK, FK, CHILD, PRO, TIME, DAY, UUID, GENERIC, UNIQUE = range(9)
@@ -118,7 +119,9 @@ def compile_archetype(archetype: Archetype) -> Compiled:
         programs=programs,
         offsets={model: len(rows) for model, rows in archetype.rows.items()},
         audit=audit,
-        clock_index=_positions(clock_model, "state", "due_at", "met_at", "started_at"),
+        clock_index=_positions(
+            clock_model, "state", "due_at", "met_at", "started_at", "escalate_at", "remind_at"
+        ),
         delivery_index=_positions(
             delivery_model,
             "state",
@@ -217,9 +220,14 @@ def _fix_clock(row: list[Any], at: dict[str, int], case: Case, rng: random.Rando
         return
     if case.recent:
         row[at["due_at"]] = soon + timedelta(minutes=rng.randint(60, 14 * 24 * 60))
+        cursor = (row[at["due_at"]], next_reminder_at(due=row[at["due_at"]]))
     else:  # an old case: it was met, a little late
         row[at["state"]] = "met"
         row[at["met_at"]] = max(row[at["started_at"]], row[at["due_at"]] + timedelta(hours=2))
+        cursor = (None, None)
+    # The sweep's cursor moves with the clock, as clock_start and clock_meet set it.
+    if "escalate_at" in at:
+        row[at["escalate_at"]], row[at["remind_at"]] = cursor
 
 
 def _fix_delivery(

@@ -6,7 +6,8 @@ answer. A *restricted* subject (an allegation against a member of staff) may be
 seen only by the people named on it, whatever their role, so a manager not
 named on it must not be told even its reference. Nothing here knows what makes
 a subject restricted: it asks the subject app's own selector
-(:func:`convene.clocks.subjects.may_see_subject`) about each person.
+(:func:`convene.clocks.subjects.subject_viewers`) about everyone it may tell at
+once, in one query, never one query per person.
 
 :func:`audience_for` takes who the rule addresses and returns who may be told:
 
@@ -37,7 +38,7 @@ from convene.clocks.selectors import (
     social_care_staff,
     social_care_with_roles,
 )
-from convene.clocks.subjects import may_see_subject
+from convene.clocks.subjects import subject_viewers
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.vocab import Role
 
@@ -75,14 +76,13 @@ def audience_for(
     addressed = _unique(professionals)
     if subject is None:
         return Audience(professionals=tuple(addressed), agencies=tuple(agencies))
-    seen: dict[int, bool] = {}
+    managers = list(social_care_with_roles(partnership=partnership, roles=ESCALATION_MANAGER_ROLES))
+    # Everyone the usual answer needs, asked together; the wider staff only if it comes to that.
+    seen = subject_viewers(subject=subject, candidates=[*addressed, *managers])
 
     def sees(person: Professional) -> bool:
-        if person.pk not in seen:
-            seen[person.pk] = may_see_subject(user=person, subject=subject)
-        return seen[person.pk]
+        return person.pk in seen
 
-    managers = list(social_care_with_roles(partnership=partnership, roles=ESCALATION_MANAGER_ROLES))
     readers = [person for person in addressed if sees(person)]
     # The partnership's managers see every record of it that is not restricted, so one of
     # them left out is what marks a need-to-know subject (no manager: nobody addressed sees).
@@ -94,8 +94,12 @@ def audience_for(
     for candidates in (
         readers,
         [manager for manager in managers if sees(manager)],
-        [person for person in social_care_staff(partnership=partnership) if sees(person)],
+        None,
     ):
+        if candidates is None:  # step 4: anyone in social care, asked only now
+            staff = list(social_care_staff(partnership=partnership))
+            staff_seen = subject_viewers(subject=subject, candidates=staff)
+            candidates = [person for person in staff if person.pk in staff_seen]
         if candidates:
             return Audience(professionals=tuple(candidates), need_to_know=True)
     heads = list(social_care_with_roles(partnership=partnership, roles=[Role.HEAD_OF_SERVICE]))

@@ -34,7 +34,7 @@ from convene.clocks.audience import NOTICE_BLIND, Audience, audience_for
 from convene.clocks.labels import CLOCK_KIND_LABELS, addressee_label
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers, resolve_party, resolve_responsible
-from convene.clocks.schedule import escalation_levels_due
+from convene.clocks.schedule import escalation_levels_due, next_escalation_at
 from convene.clocks.selectors import (
     clocks_visible_to,
     escalation_may_act,
@@ -163,68 +163,85 @@ def _plan(policy_id: str, kind: str, started_at: datetime) -> Plan | None:
 # --- Automatic ----------------------------------------------------------------
 
 
+# Clocks read (ids only) per query of the sweep: memory stays flat however much is due.
+_BATCH = 500
+
+
 def escalations_raise_due(
     *, now: datetime, on_error: Callable[[int, Exception], None] | None = None
 ) -> list[Escalation]:
     """Raise every escalation level due at ``now`` for breached clocks; return those raised.
 
-    Idempotent: a level raised before (by this or another worker) is never
-    raised again. Each clock is handled in its own short transaction; with
-    ``on_error``, a clock that fails is reported to it (clock id, error) and the
-    others still escalate, otherwise the error is raised.
+    Reads only the clocks whose cursor (``Clock.escalate_at``, partially indexed)
+    has come, in batches by primary key, so a sweep with nothing due costs a
+    query or two however many clocks breached in the past. Idempotent: a level
+    raised before (by this or another worker) is never raised again. Each clock
+    is handled in its own short transaction, which moves its cursor on to the
+    next level (or clears it); with ``on_error``, a clock that fails is reported
+    to it (clock id, error), keeps its cursor for the next sweep, and the others
+    still escalate; otherwise the error is raised.
     """
     _require_aware(now, "now")
-    breached = list(
-        Clock.objects.filter(state=Clock.State.BREACHED).values_list(
-            "pk", "policy_id", "kind", "started_at", "due_at"
-        )
-    )
-    if not breached:
-        return []
-    have: dict[int, set[int]] = {}
-    for clock_id, level in Escalation.objects.filter(
-        direction=Escalation.Direction.AUTOMATIC, clock__state=Clock.State.BREACHED
-    ).values_list("clock_id", "level"):
-        if clock_id is not None:
-            have.setdefault(clock_id, set()).add(level)
-    plans: dict[tuple[str, str, object], Plan | None] = {}
-    candidates: list[int] = []
-    for pk, policy_id, kind, started_at, due_at in breached:
-        key = (policy_id, kind, london_date(started_at))
-        if key not in plans:
-            plans[key] = _plan(policy_id, kind, started_at)
-        plan = plans[key]
-        if plan is None:
-            continue
-        steps, calendar = plan
-        due = escalation_levels_due(steps=steps, clock_due_at=due_at, now=now, calendar=calendar)
-        if any(level not in have.get(pk, set()) for level, _ in due):
-            candidates.append(pk)
     raised: list[Escalation] = []
-    for clock_id in candidates:
-        try:
-            raised.extend(_clock_escalate(clock_id=clock_id, now=now))
-        except Exception as error:
-            if on_error is None:
-                raise
-            on_error(clock_id, error)
+    busy: list[int] = []  # held by another transaction (a reminder moving its cursor)
+    after = 0
+    while True:
+        batch = list(
+            Clock.objects.filter(state=Clock.State.BREACHED, escalate_at__lte=now, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:_BATCH]
+        )
+        for clock_id in batch:
+            _escalate_one(clock_id, now=now, raised=raised, busy=busy, on_error=on_error)
+        if len(batch) < _BATCH:
+            break
+        after = batch[-1]
+    # A clock skipped because it was locked may only be having its reminder cursor moved:
+    # wait for it now rather than leave its escalation to the next sweep. Safe with other
+    # workers: the cursor and the levels raised are re-read under the lock.
+    for clock_id in busy:
+        _escalate_one(clock_id, now=now, raised=raised, busy=None, on_error=on_error)
     return raised
 
 
+def _escalate_one(
+    clock_id: int,
+    *,
+    now: datetime,
+    raised: list[Escalation],
+    busy: list[int] | None,
+    on_error: Callable[[int, Exception], None] | None,
+) -> None:
+    try:
+        done = _clock_escalate(clock_id=clock_id, now=now, wait=busy is None)
+    except Exception as error:
+        if on_error is None:
+            raise
+        on_error(clock_id, error)
+        return
+    if done is None:
+        if busy is not None:
+            busy.append(clock_id)
+        return
+    raised.extend(done)
+
+
 @transaction.atomic
-def _clock_escalate(*, clock_id: int, now: datetime) -> list[Escalation]:
+def _clock_escalate(*, clock_id: int, now: datetime, wait: bool = False) -> list[Escalation] | None:
+    """Raise the clock's levels due; None if another transaction holds it (and not ``wait``)."""
     # Locked and skipped when another worker holds it; re-read, since it may
-    # have been met or waived since the list was made.
+    # have been met or waived (or escalated by another worker) since the list was made.
+    due = Clock.objects.filter(pk=clock_id, state=Clock.State.BREACHED, escalate_at__lte=now)
     clock = (
-        Clock.objects.select_for_update(skip_locked=True)
-        .filter(pk=clock_id, state=Clock.State.BREACHED)
+        due.select_for_update(skip_locked=not wait, of=("self",))
+        .select_related("partnership")
         .first()
     )
     if clock is None:
-        return []
+        return None if not wait and due.exists() else []
     plan = _plan(clock.policy_id, clock.kind, clock.started_at)
     if plan is None:
-        return []
+        return []  # logged; the cursor stays, so a mended pack escalates it next sweep
     steps, calendar = plan
     have = set(
         Escalation.objects.filter(
@@ -242,6 +259,12 @@ def _clock_escalate(*, clock_id: int, now: datetime) -> list[Escalation]:
             )
             if escalation is not None:
                 raised.append(escalation)
+        have.add(level)  # raised now, or by another worker first
+    Clock.objects.filter(pk=clock.pk).update(
+        escalate_at=next_escalation_at(
+            steps=steps, clock_due_at=clock.due_at, calendar=calendar, raised=have
+        )
+    )
     return raised
 
 

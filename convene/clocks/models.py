@@ -50,6 +50,12 @@ class Clock(TrackedModel):
         related_name="+",
     )
     waived_reason = models.TextField(blank=True)
+    # The sweep's cursor (convene.clocks.cursor): the next moment this clock needs
+    # attention, so a sweep reads only what became due since the last one and never
+    # rescans history. Empty once there is nothing more to do (met, waived, every
+    # level raised, the overdue reminder decided).
+    escalate_at = models.DateTimeField(null=True, blank=True, editable=False)
+    remind_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -59,6 +65,18 @@ class Clock(TrackedModel):
             models.Index(fields=["partnership", "state", "due_at"]),
             # Reports count clocks started in a period, by kind (convene.reporting).
             models.Index(fields=["partnership", "started_at", "kind"], name="clock_report_started"),
+            # Partial: only clocks with something still to do are in them, so their
+            # size follows the open work, not ten years of history.
+            models.Index(
+                fields=["escalate_at", "id"],
+                name="clock_escalate_at_due",
+                condition=Q(escalate_at__isnull=False),
+            ),
+            models.Index(
+                fields=["remind_at", "id"],
+                name="clock_remind_at_due",
+                condition=Q(remind_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

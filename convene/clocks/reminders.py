@@ -14,19 +14,24 @@ referral's clock reminds only the people named on it).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Final
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
 
 from convene.clocks.audience import audience_for
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.clocks.models import Clock
 from convene.clocks.parties import resolve_responsible
-from convene.clocks.schedule import REMINDER_LABELS, ReminderKind, reminders_due
+from convene.clocks.schedule import (
+    OPEN_STATES,
+    REMINDER_LABELS,
+    ReminderKind,
+    next_reminder_at,
+    reminders_due,
+)
 from convene.clocks.selectors import REMINDER_ROLES, social_care_with_roles
 from convene.clocks.status import describe_time_left
 from convene.people.models import Agency, Partnership, Professional
@@ -37,15 +42,8 @@ from convene.workdays import LONDON
 
 __all__ = ["clock_reminders_decide"]
 
-# The earliest a reminder opens before the due time: 08:00 on the day before a
-# deadline at the end of the next day is 40 hours; a little more for safety.
-_LOOKAHEAD: Final = timedelta(hours=48)
+# Clocks read per query of the sweep: memory stays flat however much is due.
 _BATCH: Final = 500
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def clock_reminders_decide(
@@ -53,44 +51,47 @@ def clock_reminders_decide(
 ) -> int:
     """Decide every clock reminder due at ``now``; return how many deliveries were added.
 
-    Each clock in its own transaction; with ``on_error`` a clock that fails is
-    reported (clock id, error) and the others are still reminded.
+    Reads only the clocks whose cursor (``Clock.remind_at``, partially indexed)
+    has come, in batches by primary key: a sweep with nothing due is a query or
+    two, however long the history. Each clock in its own transaction, which moves
+    the cursor on to its next reminder window (or clears it); with ``on_error`` a
+    clock that fails is reported (clock id, error), keeps its cursor for the next
+    sweep, and the others are still reminded.
     """
     clock_type = ContentType.objects.get_for_model(Clock)
-    overdue_decided = Delivery.objects.filter(
-        source_type=clock_type, source_id=OuterRef("pk"), kind=ReminderKind.OVERDUE.value
-    )
-    candidates = list(
-        Clock.objects.filter(
-            Q(state=Clock.State.PENDING, due_at__lte=now + _LOOKAHEAD)
-            | Q(state=Clock.State.BREACHED)
-        )
-        .exclude(Q(due_at__lt=now) & Exists(overdue_decided))
-        .values_list("pk", flat=True)
-    )
     added = 0
     managers: dict[int, list[Professional]] = {}
-    for batch in _chunks(candidates, _BATCH):
-        decided: set[tuple[int, str]] = set(
-            Delivery.objects.filter(
-                source_type=clock_type,
-                source_id__in=batch,
-                kind__in=[kind.value for kind in ReminderKind],
-            )
-            .values_list("source_id", "kind")
-            .distinct()
+    after = 0
+    while True:
+        batch = list(
+            Clock.objects.filter(state__in=OPEN_STATES, remind_at__lte=now, pk__gt=after)
+            .order_by("pk")
+            .select_related("partnership")[:_BATCH]
         )
-        for clock in Clock.objects.filter(pk__in=batch).select_related("partnership"):
+        decided: set[tuple[int, str]] = (
+            set(
+                Delivery.objects.filter(
+                    source_type=clock_type,
+                    source_id__in=[clock.pk for clock in batch],
+                    kind__in=[kind.value for kind in ReminderKind],
+                )
+                .values_list("source_id", "kind")
+                .distinct()
+            )
+            if batch
+            else set()
+        )
+        for clock in batch:
             kinds = [k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided]
-            if not kinds:
-                continue
             try:
                 added += _clock_remind(clock=clock, kinds=kinds, now=now, managers=managers)
             except Exception as error:
                 if on_error is None:
                     raise
                 on_error(clock.pk, error)
-    return added
+        if len(batch) < _BATCH:
+            return added
+        after = batch[-1].pk
 
 
 @transaction.atomic
@@ -101,6 +102,9 @@ def _clock_remind(
     now: datetime,
     managers: dict[int, list[Professional]],
 ) -> int:
+    if not kinds:
+        _move_cursor(clock, now=now)
+        return 0
     partnership: Partnership = clock.partnership
     if partnership.pk not in managers:
         managers[partnership.pk] = list(
@@ -121,6 +125,10 @@ def _clock_remind(
         # Nobody who may see it can be found: the escalation, when it comes, says so blind.
         return 0
     people, agencies = list(audience.professionals), list(audience.agencies)
+    if people or agencies:
+        _move_cursor(clock, now=now)
+    # else nobody to tell (no managers yet, a set-up mistake): the cursor stays, so the
+    # next sweep tries again, as it does for a blind one.
     link = _link(subject)
     what = CLOCK_KIND_LABELS[ClockKind(clock.kind)]
     due = clock.due_at.astimezone(LONDON)
@@ -144,6 +152,14 @@ def _clock_remind(
             now=now,
         )
     return added
+
+
+def _move_cursor(clock: Clock, *, now: datetime) -> None:
+    """Next look at this clock when its next reminder window opens; never again once the
+    overdue one is open (decided now, or before)."""
+    Clock.objects.filter(pk=clock.pk).update(
+        remind_at=next_reminder_at(due=clock.due_at, after=now)
+    )
 
 
 def _link(subject: object) -> str:

@@ -44,6 +44,8 @@ __all__ = [
     "ReminderKind",
     "escalation_due_at",
     "escalation_levels_due",
+    "next_escalation_at",
+    "next_reminder_at",
     "reminder_window",
     "reminders_due",
 ]
@@ -146,3 +148,38 @@ def escalation_levels_due(
             calendar=calendar,
         )
     ]
+
+
+# --- The sweep's cursor --------------------------------------------------------
+# ``Clock.remind_at`` and ``Clock.escalate_at`` hold the next moment a clock needs the
+# sweep; these say what that moment is. The sweep reads only clocks whose moment has come.
+
+
+def next_reminder_at(*, due: datetime, after: datetime | None = None) -> datetime | None:
+    """The first reminder window of a clock due at ``due`` that opens after ``after``
+    (the earliest of all when ``after`` is None: a clock just started); None if none is left."""
+    opens = [reminder_window(kind, due=due)[0] for kind in ReminderKind]
+    if after is not None:
+        after = _utc(after, "after")
+        opens = [moment for moment in opens if moment > after]
+    return min(opens, default=None)
+
+
+def next_escalation_at(
+    *,
+    steps: Sequence[EscalationStep],
+    clock_due_at: datetime,
+    calendar: WorkingCalendar,
+    raised: set[int],
+) -> datetime | None:
+    """The moment after which the first level not in ``raised`` falls due; None if all are."""
+    moments = [
+        escalation_due_at(
+            clock_due_at=clock_due_at,
+            after_working_days=step.after_working_days,
+            calendar=calendar,
+        )
+        for level, step in enumerate(steps, start=1)
+        if level not in raised
+    ]
+    return min(moments, default=None)

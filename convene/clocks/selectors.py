@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -16,8 +17,10 @@ from convene.people.vocab import AgencyKind, Role
 __all__ = [
     "ESCALATION_MANAGER_ROLES",
     "REMINDER_ROLES",
+    "EscalationPage",
     "clocks_visible_to",
     "escalation_may_act",
+    "escalations_page",
     "escalations_visible_to",
     "is_social_care_manager",
     "partner_agencies_of",
@@ -159,3 +162,46 @@ def escalation_may_act(*, user: Professional, escalation: Escalation) -> bool:
     # A partner agency answers as an agency; social care answers through its managers.
     in_social_care = user.agency is not None and user.agency.kind == AgencyKind.SOCIAL_CARE.value
     return not in_social_care and escalation.addressed_agencies.filter(pk=user.agency_id).exists()
+
+
+# The list counts at most this many: a number anyone can act on, and bounded work.
+COUNT_UP_TO = 500
+
+
+@dataclass(frozen=True)
+class EscalationPage:
+    escalations: list[Escalation]
+    # Pass as ``before`` for the next (older) page; None on the last page.
+    older: int | None
+    first: bool
+    count: int  # how many in all, up to COUNT_UP_TO
+    more_than: bool  # there are more than COUNT_UP_TO
+
+
+def escalations_page(
+    *, user: Professional, states: Iterable[str], before: int | None, size: int
+) -> EscalationPage:
+    """One page of the escalations ``user`` may see in ``states``, newest first, after the
+    escalation ``before`` (keyset: no offset, and never a count of more than COUNT_UP_TO).
+    An unknown ``before`` (or one the person may not see) starts at the newest."""
+    rows = (
+        escalations_visible_to(user=user)
+        .filter(state__in=list(states))
+        .select_related("partnership", "raised_by_agency")
+        .order_by("-raised_at", "-pk")
+    )
+    start = None
+    if before is not None:
+        start = rows.filter(pk=before).values_list("raised_at", flat=True).first()
+    count = rows.order_by()[: COUNT_UP_TO + 1].count()
+    if start is not None:
+        rows = rows.filter(Q(raised_at__lt=start) | Q(raised_at=start, pk__lt=before))
+    fetched = list(rows[: size + 1])
+    page = fetched[:size]
+    return EscalationPage(
+        escalations=page,
+        older=page[-1].pk if len(fetched) > size else None,
+        first=start is None,
+        count=min(count, COUNT_UP_TO),
+        more_than=count > COUNT_UP_TO,
+    )

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from convene.clocks.models import Clock
+from convene.clocks.schedule import next_reminder_at
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind
 
@@ -56,6 +57,9 @@ def clock_start(
         summary=summary[:300],
         started_at=started_at,
         due_at=due_at,
+        # The sweep looks at it again when its first reminder opens and when it is due.
+        escalate_at=due_at,
+        remind_at=next_reminder_at(due=due_at),
         created_by=by,
         modified_by=by,
     )
@@ -81,7 +85,10 @@ def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
     clock.state = Clock.State.MET
     clock.met_at = at
     clock.modified_by = by
-    clock.save(update_fields=["state", "met_at", "modified_by", "modified_at"])
+    clock.escalate_at = clock.remind_at = None  # nothing more for the sweep to do
+    clock.save(
+        update_fields=["state", "met_at", "escalate_at", "remind_at", "modified_by", "modified_at"]
+    )
     return clock
 
 
@@ -101,8 +108,11 @@ def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) ->
     clock.waived_by = by
     clock.waived_reason = reason
     clock.modified_by = by
+    clock.escalate_at = clock.remind_at = None  # nothing more for the sweep to do
     clock.save(
         update_fields=[
+            "escalate_at",
+            "remind_at",
             "state",
             "waived_at",
             "waived_by",

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,18 +57,21 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in STATE_FILTERS:
         state = "open"
-    escalations = (
-        selectors.escalations_visible_to(user=user)
-        .filter(state__in=STATE_FILTERS[state][1])
-        .select_related("partnership", "raised_by_agency")
-        .order_by("-raised_at", "-pk")
+    before = request.GET.get("before", "")
+    # Newest first, a keyset page at a time (``?before=<id>``): no offset, bounded count.
+    page = selectors.escalations_page(
+        user=user,
+        states=STATE_FILTERS[state][1],
+        before=int(before) if before.isdigit() else None,
+        size=PAGE_SIZE,
     )
-    page = Paginator(escalations, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = f"more than {page.count}" if page.more_than else str(page.count)
     # A list is one look, as a search is: one entry, not one per escalation shown.
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
-        summary=f"Listed escalations ({state}), page {page.number}: {page.paginator.count} found",
+        summary=f"Listed escalations ({state}), {'first page' if page.first else 'a later page'}"
+        f": {found} found",
         request=request,
     )
     return render(

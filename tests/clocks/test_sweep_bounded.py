@@ -1,0 +1,144 @@
+"""The sweep's work follows what became due, never the history (issue 15).
+
+A sweep with nothing due costs the same few queries with 5 or 50 clocks long
+breached and escalated behind it (the cursor, ``Clock.escalate_at`` and
+``Clock.remind_at``, is cleared once there is nothing more to do), and raising
+escalations costs the same number of queries however many people are told:
+who may see the subject is one query for all of them
+(:func:`convene.clocks.subjects.subject_viewers`), not one per person.
+R004.8 (escalation), R004.3 (timescales).
+"""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from convene.clocks.escalations import escalations_raise_due
+from convene.clocks.models import Clock, Escalation
+from convene.clocks.reminders import clock_reminders_decide
+from convene.clocks.schedule import next_reminder_at
+from convene.clocks.services import clock_meet, clocks_sweep
+from convene.clocks.subjects import may_see_subject, subject_viewers
+from convene.clocks.sweep import sweep_run
+from convene.people.factories import ChildFactory, ProfessionalFactory
+from convene.people.models import Partnership, Professional
+from convene.people.vocab import Role
+from convene.workdays import LONDON, end_of_day
+from tests.clocks.helpers import make_clock
+
+pytestmark = pytest.mark.django_db
+
+SECOND = timedelta(seconds=1)
+MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=LONDON)
+FRIDAY_END = end_of_day(date(2026, 12, 4))
+# Far enough on that every level of every pack's rule has been raised.
+MONTH_LATER = FRIDAY_END + timedelta(days=40)
+
+
+def _history(partnership: Partnership, count: int) -> None:
+    """``count`` clocks that breached, escalated every level and were reminded: history."""
+    for _ in range(count):
+        make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END)
+    sweep_run(now=FRIDAY_END + SECOND, send=False)
+    sweep_run(now=MONTH_LATER, send=False)
+
+
+def _queries_of_idle_sweep(now: datetime) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        report = sweep_run(now=now, send=False)
+    assert report == {"breached": 0, "escalations": 0, "reminders": 0}
+    return len(queries)
+
+
+def test_a_sweep_with_nothing_due_costs_the_same_as_history_grows(partnership, people):
+    _history(partnership, 5)
+    assert not Clock.objects.filter(escalate_at__isnull=False).exists()
+    assert not Clock.objects.filter(remind_at__isnull=False).exists()
+    small = _queries_of_idle_sweep(MONTH_LATER + SECOND)
+
+    _history(partnership, 45)
+    assert Clock.objects.filter(state=Clock.State.BREACHED).count() == 50
+    large = _queries_of_idle_sweep(MONTH_LATER + 2 * SECOND)
+
+    assert small == large
+    assert large <= 8  # a handful: no clock is read when none is due
+
+
+def test_the_cursor_follows_the_clock(partnership, people):
+    clock = make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END)
+    assert clock.escalate_at == FRIDAY_END
+    assert clock.remind_at == next_reminder_at(due=FRIDAY_END)
+    assert clock.remind_at < FRIDAY_END - timedelta(hours=24)  # 08:00 the day before
+
+    # Nothing is read before the first reminder opens.
+    assert clock_reminders_decide(now=clock.remind_at - SECOND) == 0
+    clock.refresh_from_db()
+    assert clock.remind_at == next_reminder_at(due=FRIDAY_END)
+
+    # Reminded "due tomorrow": next looked at when "due within 2 hours" opens.
+    assert clock_reminders_decide(now=clock.remind_at) > 0
+    clock.refresh_from_db()
+    assert clock.remind_at == FRIDAY_END - timedelta(hours=2)
+
+    # Breached and escalated at level 1: the cursor moves on to level 2's moment.
+    clocks_sweep(now=FRIDAY_END + SECOND)
+    [level_one] = escalations_raise_due(now=FRIDAY_END + SECOND)
+    clock.refresh_from_db()
+    assert level_one.level == 1
+    assert clock.escalate_at is not None
+    assert clock.escalate_at > FRIDAY_END + SECOND
+    assert escalations_raise_due(now=clock.escalate_at) == []  # due only after that moment
+
+    clock_meet(clock=clock, at=FRIDAY_END + timedelta(days=1), by=None)
+    clock.refresh_from_db()
+    assert (clock.escalate_at, clock.remind_at) == (None, None)
+    assert escalations_raise_due(now=MONTH_LATER) == []
+
+
+def _team_managers(partnership: Partnership, social_care: object, count: int) -> None:
+    for _ in range(count):
+        ProfessionalFactory(agency=social_care, roles=[Role.TEAM_MANAGER])
+
+
+def _queries_to_escalate(partnership: Partnership, people: dict[str, Professional]) -> int:
+    clocks = [make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END) for _ in range(3)]
+    Clock.objects.filter(pk__in=[c.pk for c in clocks]).update(
+        state=Clock.State.BREACHED, breached_at=FRIDAY_END + SECOND
+    )
+    with CaptureQueriesContext(connection) as queries:
+        raised = escalations_raise_due(now=FRIDAY_END + SECOND)
+    assert len(raised) == 3
+    return len(queries)
+
+
+def test_raising_escalations_costs_the_same_however_many_are_told(partnership, people):
+    social_care = people["bob"].agency
+    _team_managers(partnership, social_care, 2)
+    few = _queries_to_escalate(partnership, people)
+    told_few = Escalation.objects.order_by("-pk")[0].addressed_to.count()
+
+    _team_managers(partnership, social_care, 12)
+    many = _queries_to_escalate(partnership, people)
+    told_many = Escalation.objects.order_by("-pk")[0].addressed_to.count()
+
+    assert told_many == told_few + 12  # every new manager is told...
+    assert many == few  # ...with no query more
+
+
+def test_who_may_see_a_subject_is_one_query_for_everyone(
+    partnership, people, django_assert_max_num_queries
+):
+    child = ChildFactory(partnership=partnership)
+    social_care = people["bob"].agency
+    _team_managers(partnership, social_care, 20)
+    everyone = list(Professional.objects.all())
+    # The reference answer: each person's own selector, asked one by one.
+    expected = {p.pk for p in everyone if may_see_subject(user=p, subject=child)}
+    assert people["bob"].pk in expected
+    assert len(expected) < len(everyone)  # partners not invited do not see the child
+    everyone = list(Professional.objects.all())  # fresh: nothing cached from the above
+    with django_assert_max_num_queries(3):  # agencies, roles, then the one question
+        seen = subject_viewers(subject=child, candidates=everyone)
+    assert seen == expected
