@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "convene.notify",
     "convene.records",
     "convene.followup",
+    "convene.returns",
 ]
 
 MIDDLEWARE = [
