@@ -132,3 +132,32 @@ def test_census_year_leaves_out_what_concluded_before_it(partnership_year):
     # Only the S47 still open on 1 April 2027 is in the next year's return.
     starts = [s.findtext("S47ActualStartDate") for s in ET.fromstring(xml).iter("Section47")]
     assert starts == ["2027-03-17"]
+
+
+def test_annex_a_list_5(partnership_year, tmp_path):
+    from openpyxl import load_workbook
+
+    from convene.returns.annex_a import COLUMNS
+
+    out = tmp_path / "annex.xlsx"
+    call_command(
+        "returns",
+        "annex-a",
+        "--partnership",
+        str(partnership_year.pk),
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-12-31",
+        "--output",
+        str(out),
+    )
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    assert rows[0] == COLUMNS
+    assert len(rows) == 3  # the March 2027 enquiry is outside the period
+    first, second = rows[1], rows[2]
+    assert first[6].date().isoformat() == "2026-05-06"
+    assert (first[7], first[8].date().isoformat()) == ("No", "2026-05-20")
+    assert (second[7], second[8]) == ("Yes", None)
+    assert (first[10], first[11]) == (1, 0)  # the ICPC was after the S47 started
+    assert (first[9], first[12], first[13]) == (None, None, None)  # the case system's
