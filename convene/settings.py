@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "convene.followup",
     "convene.reporting",
     "convene.allocation",
+    "convene.returns",
 ]
 
 MIDDLEWARE = [

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 
 HELD = datetime(2026, 3, 25, 13, 0, tzinfo=UTC)
 CONFIRMED = HELD + timedelta(days=6)
+# Conferences are on weekdays (the census's 8875): Tuesday 7 April 2026.
 
 
 @pytest.fixture
@@ -60,14 +61,14 @@ def test_R001_14_the_reviewing_service_sets_the_date_once_confirmed(icpc, people
     icpc = _confirm(icpc, people)
     dated = services.icpc_set_date(
         icpc=icpc,
-        conference_at=HELD + timedelta(days=10),
+        conference_at=HELD + timedelta(days=13),
         venue="Riverside House",
         by=rosa,
         now=CONFIRMED,
     )
     assert dated.state == "date_set"
     held = services.icpc_held(
-        icpc=dated, held_at=HELD + timedelta(days=10), by=rosa, now=HELD + timedelta(days=10)
+        icpc=dated, held_at=HELD + timedelta(days=13), by=rosa, now=HELD + timedelta(days=13)
     )
     assert held.state == "held"
 
@@ -85,7 +86,7 @@ def test_R001_14_the_role_outside_social_care_convenes_nothing(icpc, people, age
     with pytest.raises(NotAllowed, match="Reviewing Service"):
         services.icpc_set_date(
             icpc=icpc,
-            conference_at=HELD + timedelta(days=10),
+            conference_at=HELD + timedelta(days=13),
             venue="Riverside House",
             by=police,
             now=CONFIRMED,

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        # Re-pointed at the latest clocks migration when branches merge (indexes only).
         ("clocks", "0005_fill_clock_sweep_cursor"),
     ]
 

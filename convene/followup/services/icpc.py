@@ -14,12 +14,13 @@ from django.db import transaction
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet
 from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.followup.census import check_icpc_after_start, check_icpc_day
 from convene.followup.models import Icpc
 from convene.followup.selectors import arranges_conference, icpc_clock, is_head_of_service
 from convene.followup.services._common import AuditAction, audit, aware, text
 from convene.followup.vocab import IcpcState
 from convene.people.models import Professional
-from convene.workdays import LONDON
+from convene.workdays import LONDON, london_date
 
 __all__ = ["icpc_confirm", "icpc_held", "icpc_set_date"]
 
@@ -49,6 +50,16 @@ def _audit(icpc: Icpc, by: Professional, summary: str) -> None:
         obj=icpc,
         summary=f"{summary} (initial child protection conference {icpc.reference})",
         children=[e.child for e in icpc.enquiries.select_related("child")],
+    )
+
+
+def _check_census(icpc: Icpc, moment: datetime, field: str) -> None:
+    """The census rules on the conference's date (convene.followup.census): a weekday, and not
+    before the strategy discussion that started the S47 enquiry."""
+    day = london_date(moment)
+    check_icpc_day(day, field=field)
+    check_icpc_after_start(
+        day, s47_started_on=london_date(icpc.discussion.record.held_at), field=field
     )
 
 
@@ -112,6 +123,7 @@ def icpc_set_date(
         raise Conflict("This conference has been held")
     if conference_at < now:
         raise Invalid("The conference must be in the future", field="conference_at")
+    _check_census(icpc, conference_at, "conference_at")
     if not text(venue):
         raise Invalid("Enter where the conference will be held", field="venue")
     clock = icpc_clock(icpc=icpc)
@@ -155,6 +167,7 @@ def icpc_held(
         raise Invalid("The conference cannot be recorded before it is held", field="held_at")
     if held_at < icpc.requested_at:
         raise Invalid("The conference must be after it was requested", field="held_at")
+    _check_census(icpc, held_at, "held_at")
     icpc.state = IcpcState.HELD.value
     icpc.held_at = held_at
     icpc.held_recorded_by = by

@@ -21,6 +21,7 @@ from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_waive
 from convene.core.errors import Conflict, Invalid, NotAllowed, stale
 from convene.discussions.models import Discussion
+from convene.followup.census import check_no_open_s47
 from convene.followup.models import (
     CarePlanReview,
     CoreGroupReview,
@@ -209,6 +210,8 @@ def s47_enquiries_start(
     children = [c for c in discussion.children.order_by("pk") if c.pk not in started]
     if not children:
         raise Conflict(f"The S47 enquiries of {discussion.reference} have already started")
+    # One open enquiry per child (the census's 8890 and 8839), checked before anything is written.
+    check_no_open_s47(children, exclude_discussion=discussion.pk)
     lead = S47Lead.JOINT if decision == Decision.S47_JOINT else S47Lead.SINGLE_AGENCY
     enquiries = [
         S47Enquiry.objects.create(

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from convene.discussions.selectors import discussions_visible_to
+from convene.followup import census, selectors, services
 from convene.followup import forms as f
-from convene.followup import selectors, services
 from convene.followup.models import Icpc
 from convene.followup.views._common import (
     attempt,
@@ -26,6 +26,9 @@ from convene.followup.views._common import (
     version_of,
 )
 from convene.people.models import Professional
+
+# The census rules the conference's date must meet, shown under "Why?" on its forms.
+_CENSUS_WHY = (census.WHY["icpc_weekend"], census.WHY["icpc_before_s47"])
 
 
 def _icpc(user: Professional, pk: int) -> Icpc:
@@ -51,6 +54,7 @@ def _form_page(
     submit: Any,
     done: str,
     intro: tuple[str, ...] = (),
+    why: tuple[str, ...] = (),
 ) -> HttpResponse:
     if (
         request.method == "POST"
@@ -76,6 +80,7 @@ def _form_page(
             "back_text": "Back to the conference",
             "button": button,
             "intro": intro,
+            "why": why,
         },
     )
 
@@ -182,6 +187,7 @@ def icpc_date(request: HttpRequest, pk: int) -> HttpResponse:
         title="Set the date of the conference",
         button="Save the date",
         intro=due,
+        why=_CENSUS_WHY,
         submit=lambda data: services.icpc_set_date(
             icpc=icpc,
             conference_at=data["conference_at"],
@@ -212,6 +218,7 @@ def icpc_held(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         title="Record the conference as held",
         button="Save",
+        why=_CENSUS_WHY,
         submit=lambda data: services.icpc_held(
             icpc=icpc,
             held_at=data["held_at"],

@@ -1,0 +1,51 @@
+"""`convene returns cin-census --partnership SLUG --year YYYY --output FILE.xml` and
+`convene returns annex-a --partnership SLUG --from DATE --to DATE --output FILE.xlsx`."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from convene.returns.annex_a import annex_a_xlsx
+from convene.returns.cin import CensusYear, census_xml, partnership_by_slug
+
+
+class Command(BaseCommand):
+    help = "Statutory returns: the Children in Need census XML and Ofsted Annex A, List 5"
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="which", required=True)
+        cin = sub.add_parser("cin-census", help="the DfE Children in Need census XML")
+        cin.add_argument("--partnership", required=True, help="the partnership's slug or id")
+        cin.add_argument(
+            "--year", required=True, type=int, help="the census year, by the 31 March it ends"
+        )
+        cin.add_argument("--output", required=True, type=Path)
+        annex = sub.add_parser("annex-a", help="Ofsted Annex A, List 5 (XLSX)")
+        annex.add_argument("--partnership", required=True, help="the partnership's slug or id")
+        annex.add_argument("--from", dest="start", required=True, type=date.fromisoformat)
+        annex.add_argument("--to", dest="end", required=True, type=date.fromisoformat)
+        annex.add_argument("--output", required=True, type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        partnership = partnership_by_slug(options["partnership"])
+        if partnership is None:
+            raise CommandError(f"No partnership {options['partnership']!r}")
+        if options["which"] == "annex-a":
+            if options["end"] < options["start"]:
+                raise CommandError("--to must not be before --from")
+            data = annex_a_xlsx(partnership=partnership, start=options["start"], end=options["end"])
+            options["output"].write_bytes(data)
+            self.stdout.write(f"Wrote {options['output']}")
+            return
+        year = options["year"]
+        if not 2000 <= year <= 2100:
+            raise CommandError("Give the year as four digits, e.g. 2027 for 2026 to 2027")
+        data = census_xml(partnership=partnership, year=CensusYear(year), now=timezone.now())
+        options["output"].write_bytes(data)
+        self.stdout.write(f"Wrote {options['output']} ({data.count(b'<Child>')} children)")
