@@ -33,9 +33,9 @@ OVERSIZED: dict[str, int] = {
     "convene/records/sections.py": 1099,
     "convene/followup/services/s47.py": 732,
     "convene/records/views.py": 728,
-    "convene/clocks/escalations.py": 698,
+    "convene/clocks/escalations.py": 657,
     "convene/records/forms.py": 668,
-    "convene/referrals/services.py": 657,
+    "convene/referrals/services.py": 627,
     "convene/referrals/intake.py": 546,
     "convene/referrals/api.py": 507,
     "convene/records/models.py": 507,
@@ -59,16 +59,33 @@ LAYERS: list[str] = [
     "discussions",
     "records",
     "followup",
+    "allocation",  # who holds each case, and "My work" built from it
     "api",
+    "reporting",  # reads every app through its selectors; nothing imports it
+    "returns",
+    "pages",  # pages that gather several apps (the child page, the demo data)
 ]
 # Modules that sit in a different layer from the rest of their app.
-MODULE_LAYERS: dict[str, str] = {"convene.people.vocab": "vocab"}
+MODULE_LAYERS: dict[str, str] = {
+    "convene.people.vocab": "vocab",
+    # The child page tells the child's whole story, and the demo builds every app's data.
+    "convene.people.views": "pages",
+    "convene.people.urls": "pages",
+    "convene.people.management.commands.demo": "pages",
+}
 # Modules at the top of the project that wire every app together (settings, URLs, CLI).
-COMPOSITION_ROOT = {"cli", "settings", "test_settings", "urls", "wsgi", "__init__"}
+COMPOSITION_ROOT = {
+    "cli",
+    "gunicorn_conf",
+    "settings",
+    "test_settings",
+    "urls",
+    "wsgi",
+    "__init__",
+}
 
 # (importing file, imported app) pairs that go upward today. Only shrinks.
 KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    ("convene/people/management/commands/demo.py", "referrals"),
     ("convene/reminders/notices.py", "clocks"),
     ("convene/reminders/selectors.py", "clocks"),
     ("convene/referrals/demo.py", "discussions"),

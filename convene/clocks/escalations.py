@@ -1,6 +1,7 @@
 """Raising, acknowledging and resolving escalations (R004.8).
 
-Automatic: :func:`escalations_raise_due` raises, for every breached clock, each
+Automatic: :func:`convene.clocks.escalation_sweep.escalations_raise_due` raises,
+for every breached clock, each
 level of the pack's escalation rule whose time has come
 (:func:`convene.clocks.schedule.escalation_levels_due`), addressed to the
 level's roles in the partnership's children's social care and to its parties
@@ -21,7 +22,7 @@ no names and no text typed by a person: only what Convene wrote and a link.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -44,6 +45,7 @@ from convene.clocks.selectors import (
 )
 from convene.clocks.status import describe_time_left
 from convene.core.access import require_write
+from convene.core.errors import require_aware
 from convene.people.models import Agency, Child, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -61,10 +63,10 @@ __all__ = [
     "NOTICE_RAISED",
     "NOTICE_RESOLVED",
     "EscalationError",
+    "clock_escalate_due",
     "escalation_acknowledge",
     "escalation_raise",
     "escalation_resolve",
-    "escalations_raise_due",
 ]
 
 logger = logging.getLogger(__name__)
@@ -144,11 +146,6 @@ def clock_audit_look(*, clock: Clock, by: Professional, what: str, request: Http
     )
 
 
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise EscalationError(f"{name} must carry a time zone")
-
-
 def _plan(policy_id: str, kind: str, started_at: datetime) -> Plan | None:
     """The escalation levels for a clock, and the calendar to count working days with."""
     try:
@@ -163,71 +160,10 @@ def _plan(policy_id: str, kind: str, started_at: datetime) -> Plan | None:
 # --- Automatic ----------------------------------------------------------------
 
 
-# Clocks read (ids only) per query of the sweep: memory stays flat however much is due.
-_BATCH = 500
-
-
-def escalations_raise_due(
-    *, now: datetime, on_error: Callable[[int, Exception], None] | None = None
-) -> list[Escalation]:
-    """Raise every escalation level due at ``now`` for breached clocks; return those raised.
-
-    Reads only the clocks whose cursor (``Clock.escalate_at``, partially indexed)
-    has come, in batches by primary key, so a sweep with nothing due costs a
-    query or two however many clocks breached in the past. Idempotent: a level
-    raised before (by this or another worker) is never raised again. Each clock
-    is handled in its own short transaction, which moves its cursor on to the
-    next level (or clears it); with ``on_error``, a clock that fails is reported
-    to it (clock id, error), keeps its cursor for the next sweep, and the others
-    still escalate; otherwise the error is raised.
-    """
-    _require_aware(now, "now")
-    raised: list[Escalation] = []
-    busy: list[int] = []  # held by another transaction (a reminder moving its cursor)
-    after = 0
-    while True:
-        batch = list(
-            Clock.objects.filter(state=Clock.State.BREACHED, escalate_at__lte=now, pk__gt=after)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:_BATCH]
-        )
-        for clock_id in batch:
-            _escalate_one(clock_id, now=now, raised=raised, busy=busy, on_error=on_error)
-        if len(batch) < _BATCH:
-            break
-        after = batch[-1]
-    # A clock skipped because it was locked may only be having its reminder cursor moved:
-    # wait for it now rather than leave its escalation to the next sweep. Safe with other
-    # workers: the cursor and the levels raised are re-read under the lock.
-    for clock_id in busy:
-        _escalate_one(clock_id, now=now, raised=raised, busy=None, on_error=on_error)
-    return raised
-
-
-def _escalate_one(
-    clock_id: int,
-    *,
-    now: datetime,
-    raised: list[Escalation],
-    busy: list[int] | None,
-    on_error: Callable[[int, Exception], None] | None,
-) -> None:
-    try:
-        done = _clock_escalate(clock_id=clock_id, now=now, wait=busy is None)
-    except Exception as error:
-        if on_error is None:
-            raise
-        on_error(clock_id, error)
-        return
-    if done is None:
-        if busy is not None:
-            busy.append(clock_id)
-        return
-    raised.extend(done)
-
-
 @transaction.atomic
-def _clock_escalate(*, clock_id: int, now: datetime, wait: bool = False) -> list[Escalation] | None:
+def clock_escalate_due(
+    *, clock_id: int, now: datetime, wait: bool = False
+) -> list[Escalation] | None:
     """Raise the clock's levels due; None if another transaction holds it (and not ``wait``)."""
     # Locked and skipped when another worker holds it; re-read, since it may
     # have been met or waived (or escalated by another worker) since the list was made.
@@ -489,7 +425,7 @@ def escalation_raise(
     """
     # Auditors never write, whichever page or job calls this (docs/access.md, rule 5).
     require_write(user=by)
-    _require_aware(now, "now")
+    require_aware(now, "now", error=EscalationError)
     what_is_late, details, responsible = what_is_late.strip(), details.strip(), responsible.strip()
     errors: list[EscalationError] = []
     if not by.is_active or by.agency is None:
@@ -644,7 +580,7 @@ def escalation_acknowledge(
     request: HttpRequest | None = None,
 ) -> Escalation:
     """The addressed side has seen it and is dealing with it."""
-    _require_aware(now, "now")
+    require_aware(now, "now", error=EscalationError)
     escalation = _locked(escalation)
     if not escalation_may_act(user=by, escalation=escalation):
         raise EscalationError("You cannot acknowledge this escalation")
@@ -680,7 +616,7 @@ def escalation_resolve(
     request: HttpRequest | None = None,
 ) -> Escalation:
     """Close it with the outcome agreed; acknowledges it too if nobody had yet."""
-    _require_aware(now, "now")
+    require_aware(now, "now", error=EscalationError)
     outcome = outcome.strip()
     if not outcome:
         raise EscalationError("Enter the outcome of the escalation", field="outcome")

@@ -13,17 +13,13 @@ from django.db import models, transaction
 
 from convene.clocks.models import Clock
 from convene.clocks.schedule import next_reminder_at
+from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind
 
 
 class ClockError(ValueError):
     """A clock transition that the rules do not allow; the message says why."""
-
-
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ClockError(f"{name} must carry a time zone")
 
 
 @transaction.atomic
@@ -41,8 +37,8 @@ def clock_start(
     due_at: datetime,
     by: Professional | None,
 ) -> Clock:
-    _require_aware(started_at, "started_at")
-    _require_aware(due_at, "due_at")
+    require_aware(started_at, "started_at", error=ClockError)
+    require_aware(due_at, "due_at", error=ClockError)
     if due_at < started_at:
         raise ClockError("A clock cannot be due before it starts")
     return Clock.objects.create(
@@ -74,7 +70,7 @@ def _locked(clock: Clock) -> Clock:
 @transaction.atomic
 def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
     """Record the timescale met at `at`: late if after due; a breached clock may be met late."""
-    _require_aware(at, "at")
+    require_aware(at, "at", error=ClockError)
     clock = _locked(clock)
     if clock.state == Clock.State.MET:
         return clock  # meeting twice changes nothing: the first time stands
@@ -94,7 +90,7 @@ def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
 
 @transaction.atomic
 def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) -> Clock:
-    _require_aware(at, "at")
+    require_aware(at, "at", error=ClockError)
     reason = reason.strip()
     if not reason:
         raise ClockError("Enter the reason the timescale no longer applies")
@@ -150,7 +146,7 @@ def clocks_sweep(*, now: datetime) -> list[Clock]:
     Rows are locked and skipped when another worker holds them, so several
     workers on PostgreSQL never breach (and escalate) the same clock twice.
     """
-    _require_aware(now, "now")
+    require_aware(now, "now", error=ClockError)
     due = list(
         Clock.objects.select_for_update(skip_locked=True)
         .filter(state=Clock.State.PENDING, due_at__lt=now)

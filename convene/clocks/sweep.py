@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from convene.clocks.escalations import escalations_raise_due
+from convene.clocks.escalation_sweep import escalations_raise_due
 from convene.clocks.reminders import clock_reminders_decide
 from convene.clocks.services import clocks_sweep
 from convene.reminders.services import deliveries_send

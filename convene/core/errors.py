@@ -9,6 +9,7 @@ raised: services check before they write, inside one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -85,10 +86,16 @@ def check_text(**values: str) -> None:
             )
 
 
-def require_aware(value: datetime, name: str) -> None:
-    """A time without a zone is ambiguous across the clocks' DST changes: refuse it."""
+def require_aware(
+    value: datetime, name: str, *, error: Callable[[str], Exception] | None = None
+) -> None:
+    """A time without a zone is ambiguous across the clocks' DST changes: refuse it.
+
+    ``error`` makes the refusal the caller's own kind (an escalation's, a clock's).
+    """
     if value.tzinfo is None or value.utcoffset() is None:
-        raise Invalid(f"{name} must carry a time zone", field=name)
+        message = f"{name} must carry a time zone"
+        raise error(message) if error is not None else Invalid(message, field=name)
 
 
 def check_fits(model: type[Model], **values: str) -> None:

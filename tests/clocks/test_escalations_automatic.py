@@ -7,7 +7,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from convene.clocks import escalations, parties
-from convene.clocks.escalations import NOTICE_RAISED, EscalationError, escalations_raise_due
+from convene.clocks.escalation_sweep import escalations_raise_due
+from convene.clocks.escalations import NOTICE_RAISED, EscalationError
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers
 from convene.clocks.services import clock_meet, clock_waive, clocks_sweep

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from convene.clocks.escalations import escalations_raise_due
+from convene.clocks.escalation_sweep import escalations_raise_due
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.reminders import clock_reminders_decide
 from convene.clocks.schedule import next_reminder_at

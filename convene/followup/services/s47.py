@@ -1,12 +1,10 @@
 """S47 enquiries: start from an authorised S47 decision, visit, outcome, what follows, close.
 
-One enquiry per child of the deciding discussion. The clocks are the
-discussion's, started by the record when the decision was authorised: the
-24-hour visit (R003.8) and the 15-working-day ICPC (R002.12). These services
-meet them (never start a second clock for one timescale); only where the
-record started none (the pack set none for any child when it was authorised,
-or the record predates reading each child's own facts) do they start one on the
-discussion, computed the same way.
+One enquiry per child of the deciding discussion. The clocks are the discussion's, started
+by the record when the decision was authorised: the 24-hour visit (R003.8) and the
+15-working-day ICPC (R002.12). These services meet them (never a second clock for one
+timescale); only where the record started none (the pack set none when it was authorised,
+or the record predates each child's own facts) do they start one, computed the same way.
 """
 
 from __future__ import annotations
@@ -210,8 +208,7 @@ def s47_enquiries_start(
     children = [c for c in discussion.children.order_by("pk") if c.pk not in started]
     if not children:
         raise Conflict(f"The S47 enquiries of {discussion.reference} have already started")
-    # One open enquiry per child (the census's 8890 and 8839), checked before anything is written.
-    check_no_open_s47(children, exclude_discussion=discussion.pk)
+    check_no_open_s47(children, exclude_discussion=discussion.pk)  # before anything is written
     lead = S47Lead.JOINT if decision == Decision.S47_JOINT else S47Lead.SINGLE_AGENCY
     enquiries = [
         S47Enquiry.objects.create(
