@@ -44,7 +44,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from convene.clocks.escalations import escalations_raise_due
+    from convene.clocks.escalation_sweep import escalations_raise_due
     from convene.clocks.models import Clock
     from convene.clocks.reminders import clock_reminders_decide
     from convene.clocks.services import clocks_sweep

@@ -12,13 +12,13 @@ import pytest
 
 from convene.audit.models import Action, AuditEntry
 from convene.clocks import escalations
+from convene.clocks.escalation_sweep import escalations_raise_due
 from convene.clocks.escalations import (
     AUTOMATIC_ACTOR,
     EscalationError,
     escalation_acknowledge,
     escalation_raise,
     escalation_resolve,
-    escalations_raise_due,
 )
 from convene.clocks.models import Escalation
 from convene.clocks.services import clocks_sweep

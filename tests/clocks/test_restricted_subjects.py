@@ -14,12 +14,12 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from convene.clocks.audience import NOTICE_BLIND, audience_for
+from convene.clocks.escalation_sweep import escalations_raise_due
 from convene.clocks.escalations import (
     BLIND_SUBJECT,
     NOTICE_RAISED,
     EscalationError,
     escalation_raise,
-    escalations_raise_due,
 )
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.reminders import clock_reminders_decide
