@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import models
 from django.utils import timezone
 from faker import Faker
 
@@ -193,7 +192,7 @@ def _copy_cases(
     next_hrpm_child = 0
     last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
     chain = clone.Chain(*(last if last else (0, GENESIS)))
-    audit_fields = AuditEntry._meta.concrete_fields
+    audit_row, audit_at = _audit_layout()
     writer = Writer()
     restore = loading([*tables, AuditEntry])
     try:
@@ -239,30 +238,12 @@ def _copy_cases(
             )
             entries = clone.copy_case(shape, case, rng, emails, usernames, writer.add)
             for entry in entries:
-                linked = chain.link(entry)
-                values: dict[str, Any] = dict(
-                    zip(
-                        (
-                            "sequence",
-                            "prev_hash",
-                            "hash",
-                            "at",
-                            "actor_id",
-                            "actor_username",
-                            "action",
-                            "object_type",
-                            "object_id",
-                            "child_id",
-                            "summary",
-                            "remote_addr",
-                        ),
-                        linked,
-                        strict=True,
-                    )
-                )
-                values["id"] = starts[AuditEntry]
+                values = audit_row.copy()
+                values[audit_at[0]] = starts[AuditEntry]
+                for position, value in zip(audit_at[1:], chain.link(entry), strict=True):
+                    values[position] = value
                 starts[AuditEntry] += 1
-                writer.add(AuditEntry, tuple(_value(f, values) for f in audit_fields))
+                writer.add(AuditEntry, tuple(values))
             made += archetype.discussions
             cases += 1
             if cases % CHUNK_CASES == 0:
@@ -280,8 +261,31 @@ def _copy_cases(
     return made, cases
 
 
-def _value(f: models.Field[Any, Any], values: dict[str, Any]) -> Any:
-    return values[f.attname] if f.attname in values else f.get_default()
+# What Chain.link returns, in order; the entry's id comes first.
+_LINKED = (
+    "id",
+    "sequence",
+    "prev_hash",
+    "hash",
+    "at",
+    "actor_id",
+    "actor_username",
+    "action",
+    "object_type",
+    "object_id",
+    "child_id",
+    "summary",
+    "remote_addr",
+)
+
+
+def _audit_layout() -> tuple[list[Any], list[int]]:
+    """An audit row's defaults, and where each linked value goes in it: worked out once, not
+    per entry (a million discussions write tens of millions of entries)."""
+    fields = AuditEntry._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    row: list[Any] = [None if f.attname in _LINKED else f.get_default() for f in fields]
+    return row, [attnames.index(name) for name in _LINKED]
 
 
 def _partnerships(archetype: Archetype) -> set[int]:

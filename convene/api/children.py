@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage
 from django.http import HttpRequest
 from ninja import P, QueryEx, Router
 from ninja.errors import HttpError
@@ -11,6 +11,7 @@ from convene.api.schemas import ChildOut, ChildPage
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.api import AUTH_ERRORS, READ_ERRORS, PathId, acting_user
+from convene.core.pagination import CappedPaginator
 from convene.people import selectors
 from convene.people.models import Child
 
@@ -40,25 +41,33 @@ def children_search(
     q: QueryEx[str, P(max_length=100, description="Name, date of birth or NHS number")] = "",
     page: QueryEx[int, P(ge=1, le=100_000)] = 1,
 ) -> ChildPage:
-    """Children you may see, optionally searched; 25 a page."""
+    """Children you may see, optionally searched; 25 a page. Matches are counted up to 1,000:
+    beyond that ``more`` is true, ``count`` is 1,001 and ``pages`` reaches as far as the count
+    (search more narrowly)."""
     user = acting_user(request)
     children = selectors.children_search(user=user, query=q).order_by(
         "last_name", "first_name", "pk"
     )
-    paginator = Paginator(children, PAGE_SIZE, allow_empty_first_page=True)
+    # Never a count of the whole caseload on each request (issue 15): at most cap + 1 rows.
+    paginator = CappedPaginator(children, PAGE_SIZE)
     try:
         items = list(paginator.page(page).object_list)
     except EmptyPage:
         items = []
     what = f"for ‘{q.strip()}’" if q.strip() else "(no search term)"
+    found = f"more than {paginator.cap}" if paginator.capped else str(paginator.count)
     audit_record(
         actor=user,
         action=Action.SEARCH,
-        summary=f"Searched children {what}, page {page}: {paginator.count} found",
+        summary=f"Searched children {what}, page {page}: {found} found",
         request=request,
     )
     return ChildPage(
-        count=paginator.count, page=page, pages=paginator.num_pages, items=[_out(c) for c in items]
+        count=paginator.count,
+        more=paginator.capped,
+        page=page,
+        pages=paginator.num_pages,
+        items=[_out(c) for c in items],
     )
 
 

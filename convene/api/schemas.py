@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ChildOut(Schema):
@@ -19,7 +19,8 @@ class ChildOut(Schema):
 
 
 class ChildPage(Schema):
-    count: int
+    count: int = Field(description="Matches, counted up to 1,000 (1,001 means more)")
+    more: bool = Field(description="More than 1,000 match: search more narrowly")
     page: int
     pages: int
     items: list[ChildOut]

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from convene.core.access import (
     READS,
@@ -28,7 +28,7 @@ from convene.discussions.selectors import (
     may_answer_invitation,
     may_change_discussion,
 )
-from convene.people.models import Child, Professional
+from convene.people.models import Professional
 
 
 @grants_children
@@ -38,8 +38,11 @@ def children_of_invited_discussions(user: Professional) -> Q:
     Every invitation belongs to one partnership's discussion, so the rule
     never crosses a partnership boundary on its own.
     """
-    invited = Child.objects.filter(discussions__invitations__professional=user.pk).values("pk")
-    return Q(pk__in=invited)
+    # EXISTS, not IN: ORed with a caseload (a team manager), it is checked only for a child
+    # outside the caseload, two index probes each, instead of gathering every child of every
+    # discussion the person was ever invited to (issue 15); alone, PostgreSQL makes it a join.
+    invited = Invitation.objects.filter(professional=user.pk, discussion__children=OuterRef("pk"))
+    return Q(Exists(invited))
 
 
 @rule_for(Discussion)

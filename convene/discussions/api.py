@@ -28,6 +28,7 @@ from convene.core.api import (
 )
 from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
+from convene.core.pagination import keyset_page
 from convene.discussions import selectors
 from convene.discussions.models import Discussion, DiscussionState, Invitation
 from convene.discussions.services import (
@@ -293,9 +294,7 @@ def list_discussions(
     discussions = selectors.discussions_for_listing(selectors.discussions_visible_to(user=user))
     if state:
         discussions = discussions.filter(state=state.value)
-    if before is not None:
-        discussions = discussions.filter(pk__lt=before)
-    found = list(discussions.order_by("-pk")[:limit])
+    found = keyset_page(discussions, before=before, limit=limit)
     link_next(request, response, rows=found, limit=limit, state=state.value if state else "")
     audit_record(
         actor=user,

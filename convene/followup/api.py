@@ -17,14 +17,25 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 from pydantic import Field as PydanticField
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record, audit_record_children
-from convene.core.api import AUTH_ERRORS, ERRORS, READ_ERRORS, PathId, acting_user, answer, error
+from convene.core.api import (
+    AUTH_ERRORS,
+    ERRORS,
+    READ_ERRORS,
+    Cursor,
+    PathId,
+    acting_user,
+    answer,
+    error,
+    link_next,
+)
+from convene.core.pagination import keyset_page
 from convene.followup import selectors, services
 from convene.followup.forms import TEXT_MAX
 from convene.followup.models import HrpmAction, S47Enquiry
@@ -295,14 +306,27 @@ def _s47_out(enquiry: S47Enquiry) -> S47Out:
     operation_id="s47_enquiries",
     summary="S47 enquiries you can see",
 )
-def s47_enquiries(request: HttpRequest, include_closed: bool = False) -> list[S47Out]:
+def s47_enquiries(
+    request: HttpRequest,
+    response: HttpResponse,
+    include_closed: bool = False,
+    limit: QueryEx[int, P(ge=1, le=LIST_LIMIT)] = 100,
+    before: Cursor = None,
+) -> list[S47Out]:
     """Social care: the partnership's; a partner: those of discussions they were invited to.
-    One audit entry for the list."""
+
+    Newest first, ``limit`` (at most 500) a page; the next page is ``?before=<id of the last
+    one>``, also given as the ``Link: <…>; rel="next"`` header when there may be more. The
+    same few queries whatever the page holds. One audit entry for the list."""
     user = acting_user(request)
     enquiries = selectors.s47_enquiries_visible_to(user=user).select_related("child", "icpc")
     if not include_closed:
         enquiries = enquiries.exclude(state="closed")
-    found = [_s47_out(e) for e in enquiries.order_by("started_at", "pk")[:LIST_LIMIT]]
+    rows = keyset_page(enquiries, before=before, limit=limit)
+    link_next(
+        request, response, rows=rows, limit=limit, include_closed="true" if include_closed else ""
+    )
+    found = [_s47_out(e) for e in rows]
     return _listed(request, user, "S47 enquiries", everything=include_closed, found=found)
 
 
