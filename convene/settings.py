@@ -295,6 +295,8 @@ CONTENT_SECURITY_POLICY = {
 CSRF_FAILURE_VIEW = "convene.core.error_pages.csrf_failure"
 
 SERVICE_NAME = "Convene"
+# The partnership running this Convene, shown in the header of every page (and emails).
+CONVENE_PARTNERSHIP_NAME = env_str("CONVENE_PARTNERSHIP_NAME", "")
 
 LOGGING = {
     "version": 1,
