@@ -117,6 +117,10 @@ TEMPLATES = [
                 "govuk_frontend_django.templatetags.govuk_frontend_django",
                 # {% csrf_token %} also writes the form's one-time token (convene/core/once.py).
                 "convene.core.templatetags.once_forms",
+                # GOV.UK dates: {{ value|govuk_date }} (convene/core/dates.py).
+                "convene.core.templatetags.dates",
+                # {% why citation %}: citations behind a "Why?" details component.
+                "convene.core.templatetags.plain",
             ],
         },
     }
@@ -153,6 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# GOV.UK dates ("23 April 2015") for any date a template prints without a format.
+FORMAT_MODULE_PATH = ["convene.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True

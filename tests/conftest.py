@@ -7,7 +7,7 @@ from django.test import Client
 
 from convene.people import factories, personas
 from convene.people.models import Agency, Partnership, Professional
-from tests.pagecheck import check_page
+from tests.pagecheck import check_page, plain_words_problems
 from tests.totp import verify_session
 
 
@@ -32,6 +32,18 @@ class CheckedClient(Client):
                 problems = check_page(response.content.decode())
                 assert not problems, f"{path}: {'; '.join(problems)}"
         return response
+
+
+@pytest.fixture(autouse=True)
+def _plain_emails() -> Any:
+    """Every email a test sends is in plain words, as every page is (issue 18): no rule
+    ids, pack keys, priorities or ISO dates in a subject or body."""
+    yield
+    from django.core import mail
+
+    for message in getattr(mail, "outbox", []):
+        problems = plain_words_problems(f"{message.subject}\n{message.body}")
+        assert not problems, f"email {message.subject!r}: {'; '.join(problems)}"
 
 
 @pytest.fixture
