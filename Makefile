@@ -6,6 +6,12 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.9.30
 # The demo signs in with a password only; production refuses CONVENE_DEMO_SKIP_2FA.
 DEV_ENV := CONVENE_DEVELOPMENT=true DEBUG=true CONVENE_DEMO_SKIP_2FA=true
+# The demo is served with DEBUG off, so a missing page is the GOV.UK "Page not found" page
+# (never Django's list of URLs); WhiteNoise still serves the static files.
+# `make run PORT=8080` serves on another port.
+PORT ?= 8000
+RUN_ENV := CONVENE_DEVELOPMENT=true DEBUG=false CONVENE_DEMO_SKIP_2FA=true \
+	CONVENE_PARTNERSHIP_NAME="Riverside Safeguarding Children Partnership"
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck pytest deps chromium migrate demo worker clean bench bench-load
@@ -31,7 +37,7 @@ chromium:
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 var:
-	mkdir -p var
+	mkdir -p var/static
 
 migrate: deps var
 	$(DEV_ENV) $(BIN)/convene migrate --no-input -v0
@@ -41,7 +47,7 @@ demo: migrate
 
 # `convene serve` starts the background worker beside the web server.
 run: demo
-	$(DEV_ENV) $(BIN)/convene serve
+	$(RUN_ENV) $(BIN)/convene serve 127.0.0.1:$(PORT)
 
 worker: migrate
 	$(DEV_ENV) $(BIN)/convene worker

@@ -123,6 +123,10 @@ TEMPLATES = [
                 "govuk_frontend_django.templatetags.govuk_frontend_django",
                 # {% csrf_token %} also writes the form's one-time token (convene/core/once.py).
                 "convene.core.templatetags.once_forms",
+                # GOV.UK dates: {{ value|govuk_date }} (convene/core/dates.py).
+                "convene.core.templatetags.dates",
+                # {% why citation %}: citations behind a "Why?" details component.
+                "convene.core.templatetags.plain",
             ],
         },
     }
@@ -159,6 +163,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
+# GOV.UK dates ("23 April 2015") for any date a template prints without a format.
+FORMAT_MODULE_PATH = ["convene.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
@@ -317,6 +323,8 @@ CONTENT_SECURITY_POLICY = {
 CSRF_FAILURE_VIEW = "convene.core.error_pages.csrf_failure"
 
 SERVICE_NAME = "Convene"
+# The partnership running this Convene, shown in the header of every page (and emails).
+CONVENE_PARTNERSHIP_NAME = env_str("CONVENE_PARTNERSHIP_NAME", "")
 
 # Logs go to standard error. LOG_FORMAT=json (the default outside development) writes
 # one JSON object per line: a line per request and per task (convene/core/jsonlog.py).

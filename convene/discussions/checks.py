@@ -117,7 +117,7 @@ def _check_invitees(
         if isinstance(invitee, FamilyMember):
             raise Invalid(
                 f"{invitee} is a family member: parents, carers and family members are never "
-                "invited to a strategy discussion (R002.10, R003.5)",
+                "invited to a strategy discussion",
                 field="invitees",
             )
         if not isinstance(invitee, Professional):

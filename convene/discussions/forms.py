@@ -70,8 +70,7 @@ class ConveneForm(WhenForm):
     children = forms.MultipleChoiceField(
         label="Which children will be discussed?",
         widget=forms.CheckboxSelectMultiple,
-        help_text="Include siblings and other children of the household who may be affected "
-        "(R001.13)",
+        help_text="Include siblings and other children of the household who may be affected",
         error_messages={"required": "Select at least one child to discuss"},
     )
     chair = PersonField(
@@ -86,7 +85,7 @@ class ConveneForm(WhenForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text="Only professionals of the partnership's agencies can be invited. Parents, "
-        "carers and family members are never invited (R002.10, R003.5). The chair is invited too.",
+        "carers and family members are never invited. The chair is invited too.",
     )
     allow_missing_required = forms.BooleanField(
         label="Go ahead without the required people who are not invited",

@@ -119,7 +119,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
     form.fields["chair"].error_messages["invalid_choice"] = (
         "That person cannot chair: under this partnership's procedures the chair is "
         + selectors.chair_rule_text(referral=referral, children=list(referral.children.all()))
-        + " of children's social care (R001.5, R002.4)"
+        + " of children's social care"
     )
     show_confirm = False
     if request.method == "POST" and form.is_valid():
@@ -187,8 +187,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
             "chair_hint": "Under this partnership's procedures the chair is "
             + selectors.chair_rule_text(
                 referral=referral, children=[c for c, own in children if own]
-            )
-            + " (R001.5, R002.4)",
+            ),
             "clock": clock,
             "now": timezone.now(),
         },

@@ -75,8 +75,7 @@ class VisitForm(VersionedForm):
         label="Who visited?",
         queryset=Professional.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Children's social care visits (R003.8); include the police officer on a joint "
-        "visit",
+        help_text="Children's social care visits; include the police officer on a joint visit",
         error_messages={"required": "Select who visited"},
     )
     seen_alone = yes_no_field(
@@ -128,7 +127,7 @@ class CoreGroupReviewForm(GovukForm):
 class OversightForm(GovukForm):
     note = _text(
         "Management oversight",
-        hint="Your view, as manager, of the updated plan and of the ongoing risk (R000.2)",
+        hint="Your view, as manager, of the updated plan and of the ongoing risk",
     )
 
 
@@ -144,7 +143,7 @@ class CarePlanReviewForm(GovukForm):
     )
     young_persons_view = _text(
         "The young person's own view of the risk",
-        hint="Central to the review and the risk assessment (R000.3)",
+        hint="Central to the review and the risk assessment",
     )
 
 
@@ -152,7 +151,7 @@ class HrpmDecisionForm(GovukForm):
     needed = yes_no_field(
         label="Is a High Risk Planning Meeting needed?",
         required_message="Select whether an HRPM is needed",
-        help_text="To oversee the ongoing risk, for example exploitation (R000.2)",
+        help_text="To oversee the ongoing risk, for example exploitation",
     )
     reasons = _text("Reasons for the decision")
     first_meeting_on = GovukDateField(
@@ -186,7 +185,7 @@ class IcpcDateForm(VersionedForm):
     venue = forms.CharField(label="Venue", required=False, max_length=300)
     late_reason = _text(
         "If after the deadline: why can it not be held sooner?",
-        hint="The conference is due within 15 working days of the strategy discussion (R002.12)",
+        hint="The conference is due within 15 working days of the strategy discussion",
         rows=3,
     )
 
@@ -225,7 +224,7 @@ class ReviewRequestForm(GovukForm):
     )
     effect_on_plan = _text(
         "How does it affect the safeguarding plan?",
-        hint="A review is held only when new information affects the plan (R004.5)",
+        hint="A review is held only when new information affects the plan",
     )
     immediate_risk = yes_no_field(
         label="Does it put the child at immediate risk?",
@@ -246,7 +245,7 @@ class HrpmCreateForm(GovukForm):
         "Stand-alone risk assessment", hint="The risks, for example exploitation, and mitigation"
     )
     young_persons_view = _text(
-        "The young person's own view of the risk", hint="Central to the HRPM (R000.3)"
+        "The young person's own view of the risk", hint="Central to the HRPM"
     )
     first_meeting_on = GovukDateField(
         label="Date of the first meeting (optional)",
@@ -262,7 +261,7 @@ class HrpmMeetingForm(VersionedForm):
         label="Who attended?",
         queryset=Professional.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="A multi-agency forum: professionals from at least two agencies (R000.3)",
+        help_text="A multi-agency forum: professionals from at least two agencies",
         error_messages={"required": "Select who attended"},
     )
     young_person_attended = yes_no_field(
@@ -271,7 +270,7 @@ class HrpmMeetingForm(VersionedForm):
     )
     young_person_absent_reason = _text("If not, why not?", rows=3)
     young_persons_view = _text(
-        "The young person's view of the risk", hint="Required, attended or not (R000.3)"
+        "The young person's view of the risk", hint="Required, attended or not"
     )
     risk_assessment = _text("Updated risk assessment")
     safety_plan = _text(
@@ -280,7 +279,7 @@ class HrpmMeetingForm(VersionedForm):
     next_meeting_on = GovukDateField(
         label="Date of the next meeting",
         subject="the date of the next meeting",
-        help_text="It meets monthly (R000.3)",
+        help_text="It meets monthly",
     )
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:

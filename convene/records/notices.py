@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 
+from convene.core.dates import govuk_date
 from convene.policy.vocab import Decision, RecordSection
 from convene.records.family import family_summary
 from convene.records.sections import DECISION_LABELS, DecisionContent
@@ -95,7 +96,7 @@ def outcome_message(snapshot: Mapping[str, Any], *, name: str, family_safe: bool
                 NEXT_STEPS[decision.decision],
             ]
             if decision.reconvene_on:
-                lines.append(f"It reconvenes by {decision.reconvene_on:%d %B %Y}.")
+                lines.append(f"It reconvenes by {govuk_date(decision.reconvene_on)}.")
         chair = snapshot.get("chair") or {}
         if chair.get("name"):
             lines += ["", f"The chair was {chair['name']}; contact them with any questions."]

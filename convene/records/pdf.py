@@ -21,6 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from convene.core.dates import govuk_date, govuk_datetime
 from convene.policy.vocab import RecordSection
 from convene.records.sections import (
     ATTENDANCE_LABELS,
@@ -181,7 +182,7 @@ def _actions(pdf: FPDF, content: Mapping[str, Any] | None) -> None:
             (
                 action.owner_name + (" [not for the family]" if action.not_for_family else ""),
                 action.what,
-                f"{action.due_on.day} {action.due_on:%b %Y}",
+                govuk_date(action.due_on),
                 action.why,
             )
             for action in c.actions
@@ -191,10 +192,7 @@ def _actions(pdf: FPDF, content: Mapping[str, Any] | None) -> None:
 
 
 def _when(iso: str | None) -> str:
-    if not iso:
-        return ""
-    moment = datetime.fromisoformat(iso)
-    return f"{moment.day} {moment:%B %Y} at {moment:%H:%M}"
+    return govuk_datetime(iso)
 
 
 def render_pdf(snapshot: Mapping[str, Any]) -> bytes:
@@ -267,7 +265,7 @@ def render_pdf(snapshot: Mapping[str, Any]) -> bytes:
 def _child(child: Mapping[str, Any]) -> str:
     bits = [child.get("name", "")]
     if child.get("date_of_birth"):
-        bits.append(f"born {child['date_of_birth']}")
+        bits.append(f"born {govuk_date(child['date_of_birth'])}")
     if child.get("nhs_number"):
         bits.append(f"NHS {child['nhs_number']}")
     if child.get("legal_status_label"):

@@ -65,7 +65,7 @@ def _bool(value: Any) -> bool | None:
 def add_format_fields(form: forms.BaseForm, content: Mapping[str, Any]) -> None:
     form.fields["format"] = forms.ChoiceField(
         label="How was the discussion held?",
-        help_text="Unless the risk is immediate, a meeting is preferred to phone calls (R002.3)",
+        help_text="Unless the risk is immediate, a meeting is preferred to phone calls",
         choices=[(f.value, label) for f, label in sections.FORMAT_LABELS.items()],
         widget=forms.RadioSelect,
         required=False,
@@ -73,7 +73,7 @@ def add_format_fields(form: forms.BaseForm, content: Mapping[str, Any]) -> None:
     )
     form.fields["phone_reason"] = _text(
         "If by phone: why was it not a meeting?",
-        "Needed unless the risk to the child was immediate (R002.3)",
+        "Needed unless the risk to the child was immediate",
         initial=content.get("phone_reason"),
     )
 
@@ -93,7 +93,7 @@ def add_consent_fields(form: forms.BaseForm, content: Mapping[str, Any]) -> None
         "Was any information shared without consent?",
         content.get("shared_without_consent"),
         "Information is shared without consent only where that is reasonable, proportionate "
-        "and relevant (R003.2)",
+        "and relevant",
     )
     form.fields["without_consent_what"] = _text(
         "What was shared without consent, and by which agency",
@@ -143,7 +143,7 @@ def add_view_fields(form: forms.BaseForm, pk: int, found: Mapping[str, Any]) -> 
     form.fields[f"no_view_reason_{pk}"] = _text(
         "If they gave no view: why not",
         "For example, they left before the question was put. A view or a reason is needed "
-        "for each professional who attended (R003.6)",
+        "for each professional who attended",
         initial=found.get("no_view_reason"),
     )
 

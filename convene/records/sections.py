@@ -24,6 +24,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from convene.core.dates import govuk_date
 from convene.policy.vocab import Decision, RecordSection
 
 __all__ = [
@@ -62,12 +63,12 @@ DECISION_LABELS: dict[Decision, str] = {
 
 DECISION_HINTS: dict[Decision, str] = {
     Decision.S47_SINGLE_AGENCY: "Reasonable cause to suspect significant harm; no criminal "
-    "investigation (R002.5, R003.2)",
+    "investigation",
     Decision.S47_JOINT: "Reasonable cause to suspect significant harm and a possible offence: "
-    "children's social care and the police together (R001.6, R003.2)",
+    "children's social care and the police together",
     Decision.SINGLE_ASSESSMENT: "More assessment is needed before the threshold can be judged; "
-    "set the date to reconvene at its end (R002.13)",
-    Decision.CHILD_IN_NEED: "The family would benefit from support under section 17 (R003.9)",
+    "set the date to reconvene at its end",
+    Decision.CHILD_IN_NEED: "The family would benefit from support under section 17",
     Decision.NO_FURTHER_ACTION: "The threshold for a section 47 enquiry is not met and no "
     "support is needed from children's social care",
 }
@@ -515,7 +516,7 @@ PARTS: tuple[Part, ...] = (
         RecordSection.ATTENDANCE,
         Group.INTRODUCTION,
         AttendanceContent,
-        "Who attended, sent apologies or did not attend, for each agency (R001.7, R001.11)",
+        "Who attended, sent apologies or did not attend, for each agency",
         internal=True,
     ),
     _part(
@@ -523,63 +524,63 @@ PARTS: tuple[Part, ...] = (
         Group.INTRODUCTION,
         IntroductionContent,
         "Reason for convening; background on the child or children, parents, carers and "
-        "relevant others (R001.11)",
+        "relevant others",
     ),
     _part(
         RecordSection.INFORMATION_SHARED,
         Group.INFORMATION,
         InformationSharedContent,
         "Each agency's information on the child's needs, risks and circumstances; for a review, "
-        "progress on the agreed actions and an updated assessment of risk (R001.12)",
+        "progress on the agreed actions and an updated assessment of risk",
     ),
     _part(
         RecordSection.RISK_ASSESSMENT,
         Group.INFORMATION,
         RiskAssessmentContent,
         "Cause for concern, seriousness, recurrence, vulnerability, strengths, capacity, risk "
-        "factors, level of intervention (R001.10)",
+        "factors, level of intervention",
     ),
     _part(
         RecordSection.ANALYSIS,
         Group.INFORMATION,
         AnalysisContent,
         "Harm attributable to carers, likelihood of continuing, protective factors, other "
-        "interventions, views, history (R003.3)",
+        "interventions, views, history",
     ),
     _part(
         RecordSection.PROFESSIONAL_VIEWS,
         Group.INFORMATION,
         ProfessionalViewsContent,
         "Has the child suffered, or are they likely to suffer, significant harm? Each "
-        "professional's answer (R003.6)",
+        "professional's answer",
     ),
     _part(
         RecordSection.DECISION,
         Group.DECISION,
         DecisionContent,
         "Section 47 enquiry (alone or jointly with the police), single assessment, child in "
-        "need or no further action, always with reasons (R002.5, R002.13, R003.9)",
+        "need or no further action, always with reasons",
         covers=(RecordSection.DECISION_REASONS,),
     ),
     _part(
         RecordSection.S47_PLAN,
         Group.PLAN,
         S47PlanContent,
-        "How the section 47 enquiry is carried out and the areas of risk it assesses (R002.6)",
+        "How the section 47 enquiry is carried out and the areas of risk it assesses",
         conditional=True,
     ),
     _part(
         RecordSection.CRIMINAL_INVESTIGATION,
         Group.PLAN,
         TextContent,
-        "The conduct and timing of any criminal investigation (R001.13)",
+        "The conduct and timing of any criminal investigation",
         internal=True,
     ),
     _part(
         RecordSection.ABE_INTERVIEW,
         Group.PLAN,
         TextContent,
-        "Whether and when an Achieving Best Evidence interview takes place (R003.7)",
+        "Whether and when an Achieving Best Evidence interview takes place",
         internal=True,
         conditional=True,
     ),
@@ -587,72 +588,71 @@ PARTS: tuple[Part, ...] = (
         RecordSection.MEDICAL_ASSESSMENT,
         Group.PLAN,
         TextContent,
-        "Any paediatric safeguarding medical: who, where, when (R001.13, R003.7)",
+        "Any paediatric safeguarding medical: who, where, when",
     ),
     _part(
         RecordSection.IMMEDIATE_PROTECTION,
         Group.PLAN,
         ImmediateProtectionContent,
-        "What is done now to keep the child safe, and interim services (R001.13)",
+        "What is done now to keep the child safe, and interim services",
     ),
     _part(
         RecordSection.SAFE_DISCHARGE,
         Group.PLAN,
         TextContent,
-        "For a child in hospital: how their safe discharge is secured (R001.13)",
+        "For a child in hospital: how their safe discharge is secured",
         conditional=True,
     ),
     _part(
         RecordSection.CHILD_SEEN_ALONE,
         Group.PLAN,
         ChildSeenAloneContent,
-        "When the child is seen alone and how their wishes and feelings are gathered (R001.13)",
+        "When the child is seen alone and how their wishes and feelings are gathered",
     ),
     _part(
         RecordSection.DIVERSITY_INTERPRETER,
         Group.PLAN,
         DiversityContent,
-        "Race, ethnicity, beliefs and culture; whether an interpreter is needed (R001.13)",
+        "Race, ethnicity, beliefs and culture; whether an interpreter is needed",
     ),
     _part(
         RecordSection.OTHER_CHILDREN,
         Group.PLAN,
         TextContent,
-        "Siblings, children in the household, children in contact with the alleged abuser "
-        "(R001.13)",
+        "Siblings, children in the household, children in contact with the alleged abuser ",
     ),
     _part(
         RecordSection.FAMILY_COMMUNICATION,
         Group.PLAN,
         FamilyCommunicationContent,
-        "What is shared with the family, by whom and when, or why not (R001.13, R003.5)",
+        "What is shared with the family, by whom and when, or why not",
         internal=True,
     ),
     _part(
         RecordSection.LADO_LEGAL,
         Group.PLAN,
         LadoLegalContent,
-        "Whether a LADO referral or legal action by any agency is needed (R001.13)",
+        "Whether a LADO referral or legal action by any agency is needed",
         internal=True,
     ),
     _part(
         RecordSection.ACTIONS,
         Group.PLAN,
         ActionsContent,
-        "Who does what, by when and why; each due date is a timescale (R001.13, R002.11)",
+        "Who does what, by when and why; each due date is a timescale",
     ),
     _part(
         RecordSection.RECONVENE_DATE,
         Group.CLOSE,
         NextDiscussionContent,
-        "Date, time and venue of the next discussion, or that none is planned (R001.14)",
+        "Date, time and venue of the next discussion, or that none is planned",
         internal=True,
     ),
     _part(
         RecordSection.RECORD_DISTRIBUTION,
         Group.CLOSE,
         RecordDistributionContent,
-        "The timescale for distributing the authorised record (R001.14, R002.8)",
+        "The timescale for distributing the authorised record",
         internal=True,
     ),
     _part(
@@ -660,7 +660,7 @@ PARTS: tuple[Part, ...] = (
         Group.CLOSE,
         IcpcContent,
         "Where an initial child protection conference is agreed, confirmed with the Head of "
-        "Service (R001.14, R002.12)",
+        "Service",
         internal=True,
         conditional=True,
     ),
@@ -668,8 +668,7 @@ PARTS: tuple[Part, ...] = (
         RecordSection.HRPM_CONSIDERATION,
         Group.CLOSE,
         HrpmContent,
-        "For a child in care: who considers a High Risk Planning Meeting, and by when "
-        "(R001.14, R000.2)",
+        "For a child in care: who considers a High Risk Planning Meeting, and by when ",
         internal=True,
         conditional=True,
     ),
@@ -858,7 +857,7 @@ def decision_of(contents: Mapping[RecordSection, Mapping[str, Any]]) -> Decision
 
 
 def _date(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return govuk_date(value)
 
 
 def _yes_no(value: bool | None) -> str:
@@ -874,10 +873,10 @@ def _without_consent(c: InformationSharedContent) -> list[Item]:
     if c.shared_without_consent is None:
         return []
     if not c.shared_without_consent:
-        return [Item("Information shared without consent (R003.2)", "None", True)]
+        return [Item("Information shared without consent", "None", True)]
     return _blocks(
         [
-            ("Information shared without consent (R003.2)", c.without_consent_what),
+            ("Information shared without consent", c.without_consent_what),
             ("Why it was reasonable, proportionate and relevant", c.without_consent_why),
         ],
         not_for_family=True,
@@ -914,7 +913,7 @@ def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Ite
             ]
             confirmed = (
                 "Each attendee brought their agency's information and could make decisions "
-                "for their agency (R001.7)"
+                "for their agency"
                 if c.agency_information_confirmed
                 else ""
             )
@@ -924,7 +923,7 @@ def items(section: RecordSection, content: Mapping[str, Any] | None) -> list[Ite
                 + _blocks(
                     [
                         ("How it was held", FORMAT_LABELS[c.format] if c.format else ""),
-                        ("Why by phone (R002.3)", c.phone_reason),
+                        ("Why by phone", c.phone_reason),
                     ]
                 )
                 + _blocks([("Notes", c.notes)])

@@ -150,7 +150,7 @@ class ConversationForm(PartnershipForm):
         max_length=TEXT_MAX,
         required=False,
         help_text="What you asked the referrer to establish what happened, and their answers "
-        "(R003.1). Leave blank if you have not been able to speak to them yet.",
+        ". Leave blank if you have not been able to speak to them yet.",
     )
 
 
@@ -168,9 +168,8 @@ class CategoriesForm(PartnershipForm):
         self.fields["categories"].option_hints = {  # type: ignore[attr-defined]
             "penetrative_sexual": "Where forensic evidence may be needed",
             "missing_episode": "Missing episodes follow the trigger meeting process in some "
-            "partnerships (R004.6)",
-            "allegation_against_staff": "The record will be restricted to the people you name "
-            "(R004.2)",
+            "partnerships",
+            "allegation_against_staff": "The record will be restricted to the people you name ",
         }
 
 
@@ -179,17 +178,17 @@ class RiskForm(PartnershipForm):
         label="Is there reasonable cause to suspect the child is suffering, or likely to suffer, "
         "significant harm?",
         required_message="Select yes if there is reasonable cause to suspect significant harm",
-        help_text="The threshold for a strategy discussion (R001.1, R002.1)",
+        help_text="The threshold for a strategy discussion",
     )
     immediate_risk = yes_no_field(
         label="Is the child at immediate risk of significant harm?",
         required_message="Select yes if the child is at immediate risk",
-        help_text="For example, a serious physical injury or serious neglect (R004.1)",
+        help_text="For example, a serious physical injury or serious neglect",
     )
     forensic_evidence_needed = yes_no_field(
         label="Must forensic evidence be secured?",
         required_message="Select yes if forensic evidence must be secured",
-        help_text="For an allegation of penetrative sexual abuse (R004.1)",
+        help_text="For an allegation of penetrative sexual abuse",
     )
 
 
@@ -201,7 +200,7 @@ class HealthForm(PartnershipForm):
     medical_needed = yes_no_field(
         label="May the child need a paediatric safeguarding medical?",
         required_message="Select yes if the child may need a medical",
-        help_text="For example, an unexplained injury or a disclosed assault (R001.4, R003.7)",
+        help_text="For example, an unexplained injury or a disclosed assault",
     )
 
 
@@ -210,7 +209,7 @@ class ExploitationForm(PartnershipForm):
         label="What is the exploitation screening rating?",
         choices=[(r.value, label) for r, label in EXPLOITATION_RATING_LABELS.items()],
         widget=forms.RadioSelect,
-        help_text="From the exploitation screening tool (R004.7)",
+        help_text="From the exploitation screening tool",
         error_messages={"required": "Select the exploitation screening rating"},
     )
 
@@ -221,7 +220,7 @@ class PlanningForm(PartnershipForm):
         min_value=0,
         max_value=30,
         widget=forms.TextInput(attrs={"class": "govuk-input--width-3", "inputmode": "numeric"}),
-        help_text="More than one points to a strategy meeting (R004.4)",
+        help_text="More than one points to a strategy meeting",
         error_messages={
             "required": "Enter how many agencies are key to the planning",
             "invalid": "Enter the number of agencies as a whole number, like 2",
@@ -232,13 +231,12 @@ class PlanningForm(PartnershipForm):
     complex_concerns = yes_no_field(
         label="Are the concerns complex?",
         required_message="Select yes if the concerns are complex",
-        help_text="Non-immediate concerns needing detailed multi-agency planning (R001.3, R004.2)",
+        help_text="Non-immediate concerns needing detailed multi-agency planning",
     )
     ongoing_risk = yes_no_field(
         label="Is there an ongoing risk, for example of exploitation, to a child already known?",
         required_message="Select yes if there is an ongoing risk",
-        help_text="For a child in care this raises the High Risk Planning Meeting question "
-        "(R000.2)",
+        help_text="For a child in care this raises the High Risk Planning Meeting question ",
     )
     review_requested = yes_no_field(
         label="Is this a request to review an earlier strategy discussion?",
@@ -247,8 +245,7 @@ class PlanningForm(PartnershipForm):
     new_information = yes_no_field(
         label="If it is a review, is there new information that affects the safeguarding plan?",
         required_message="Select yes if there is new information",
-        help_text="Reviews are held only in exceptional cases (R004.5). Answer no if this is "
-        "not a review.",
+        help_text="Reviews are held only in exceptional cases. Answer no if this is not a review.",
     )
 
 
@@ -263,7 +260,7 @@ class RestrictedForm(PartnershipForm):
         queryset=Professional.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="An allegation against a member of staff is visible only to the people named "
-        "on it (R004.2). You are named already.",
+        "on it. You are named already.",
         error_messages={"required": "Select at least one manager or the LADO"},
     )
 
@@ -395,7 +392,7 @@ class TriageForm(GovukForm):
         for item in self.asked:
             self.fields[field_name(item.rule_id)] = forms.CharField(
                 label=item.question,
-                help_text=f"{item.summary} ({', '.join(item.citation.requirements)})",
+                help_text=item.summary,
                 widget=forms.Textarea(attrs={"rows": 3}),
                 max_length=NOTE_MAX,
                 error_messages={

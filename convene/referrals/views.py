@@ -132,7 +132,8 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         recommended=recommended,
         asked=asked,
-        initial={"version": referral.version, "pathway": recommended or None},
+        # No option is chosen for the manager (issue 18): the recommendation is a hint.
+        initial={"version": referral.version},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -24,6 +24,8 @@ def test_carol_updates_her_agencys_action_to_done(
     sign_in(page, live_server.url, "carol", "correct horse battery staple")
     assert_accessible(page)
 
+    # "My work" in the service navigation, then "My actions" among its links.
+    page.get_by_role("link", name="My work").click()
     page.get_by_role("link", name="My actions").click()
     expect(page.locator("h1")).to_have_text("My actions")
     expect(page).to_have_title(starting("My actions"))

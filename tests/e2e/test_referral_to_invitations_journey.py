@@ -130,7 +130,9 @@ def test_referral_to_invitations_journey(
 
     _heading(page, f"Triage referral {referral.reference}")
     expect(page.get_by_text("Same day: Immediate risk of harm")).to_be_visible()
-    expect(page.get_by_label("Strategy discussion", exact=True)).to_be_checked()  # recommended
+    # Recommended, but the manager chooses: nothing is pre-selected (issue 18).
+    expect(page.get_by_label("Strategy discussion", exact=True)).not_to_be_checked()
+    page.get_by_label("Strategy discussion", exact=True).check()
     page.get_by_role("button", name="Confirm decision").click()
 
     _heading(page, f"Referral {referral.reference}")

@@ -103,7 +103,7 @@ def test_R001_14_the_icpc_page_shows_who_convenes_it(client, icpc, people, rosa)
     _confirm(icpc, people)
     page = client.get(url).content.decode()
     assert "once the Head of Service confirms it" not in page
-    assert "The Reviewing Service (R001.14): Rosa Reed" in page
+    assert "The Reviewing Service: Rosa Reed" in page
 
 
 def test_R001_14_the_reviewing_service_sets_the_date_on_the_page(client, icpc, people, rosa):

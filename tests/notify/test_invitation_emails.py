@@ -19,6 +19,7 @@ from convene.discussions.services import discussion_cancel, discussion_reschedul
 from convene.reminders.models import Delivery
 from convene.reminders.services import deliveries_send
 from tests.convening import NOW, scheduled_discussion
+from tests.pagecheck import plain_words_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,8 @@ def test_each_invitee_gets_an_email_with_an_ics_invitation(convened, mailoutbox)
     assert message.subject.startswith("Invitation: strategy discussion on Wednesday 4 March 2026")
     assert "Carol Clarke" in message.body
     assert "http://testserver/invitations/" in message.body
-    assert "R002.10" in message.body
+    assert "Parents, carers and family members are not invited" in message.body
+    assert plain_words_problems(message.body) == []  # no rule ids (issue 18)
     # Email is not a secure channel: no child is named in it.
     for child in convened.children.all():
         assert child.last_name not in message.body
@@ -80,7 +82,8 @@ def test_R003_4_the_referrer_receives_the_preparation_checklist(convened, mailou
         "previous concerns or worries",
     ):
         assert item in body
-    assert "R003.4" in body
+    assert "Key things to consider and prepare for the meeting" in body
+    assert plain_words_problems(body) == []
     assert message.attachments == []
     convened.refresh_from_db()
     assert convened.referrer_notified_at is not None

@@ -288,10 +288,11 @@ def test_the_triage_page_shows_the_pathway_the_deadline_and_why(client, people, 
     html = client.get(f"/referrals/{referral.pk}/triage/").content.decode()
     assert "Recommended pathway" in html
     assert "Same day: Immediate risk of harm" in html
-    assert (
-        "R004.1, R004.2, Halton local procedures: Strategy Discussions and Strategy Meetings"
-        in html
-    )
+    # The citation, in the partnership's procedure's words, is behind "Why?" (issue 18).
+    why = html[html.index("Same day: Immediate risk of harm") :]
+    why = why[why.index("<details") : why.index("</details>")]
+    assert "Halton local procedures: Strategy Discussions and Strategy Meetings" in why
+    assert "R004.1, R004.2" in why
     assert "halton.convene.immediate_risk" in html
     assert 'name="version" value="1"' in html
 
@@ -392,3 +393,14 @@ def test_R004_6_R002_1_triage_page_keeps_the_same_day_discussion_and_advises_the
     assert "halton.advice.missing_trigger_meeting" in html
     html = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Also advised: Trigger meeting (missing episode)." in html
+
+
+def test_the_triage_page_chooses_nothing_for_the_manager(client, people, referral_for):
+    """The recommendation is shown, but no pathway is pre-selected (issue 18)."""
+    referral = referral_for(categories=["serious_physical_injury"], immediate_risk=True)
+    client.force_login(people["bob"])
+    html = client.get(f"/referrals/{referral.pk}/triage/").content.decode()
+    assert "Recommended" in html
+    radios = [tag for tag in html.split("<input")[1:] if 'name="pathway"' in tag.split(">")[0]]
+    assert radios
+    assert not any("checked" in tag.split(">")[0] for tag in radios)

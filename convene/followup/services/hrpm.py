@@ -115,7 +115,7 @@ def hrpm_create(
     if child.legal_status != LegalStatus.CHILD_IN_CARE:
         status = LEGAL_STATUS_LABELS[LegalStatus(child.legal_status)].lower()
         raise Invalid(
-            f"A High Risk Planning Meeting is for a child in care (R000.3); {child.full_name}'s "
+            f"A High Risk Planning Meeting is for a child in care; {child.full_name}'s "
             f"legal status is {status}",
             field="child",
         )
@@ -124,7 +124,7 @@ def hrpm_create(
         raise Invalid("Enter the stand-alone risk assessment", field="risk_assessment")
     if not young_persons_view:
         raise Invalid(
-            "Enter the young person's own view of the risk: it is central to the HRPM (R000.3)",
+            "Enter the young person's own view of the risk: it is central to the HRPM",
             field="young_persons_view",
         )
     if first_meeting_on is not None and first_meeting_on < london_date(now):
@@ -135,7 +135,7 @@ def hrpm_create(
     if referral is None or referral.partnership_id != child.partnership_id:
         raise Invalid(
             f"{child.full_name} has no referral on record: an HRPM follows a S47 enquiry or a "
-            "referral for ongoing risk (R000.2)",
+            "referral for ongoing risk",
             field="child",
         )
     hrpm = Hrpm.objects.create(
@@ -174,8 +174,7 @@ def _check_attendees(hrpm: Hrpm, attendees: Sequence[Professional]) -> list[Prof
             people.append(person)
     if len({p.agency_id for p in people}) < 2:
         raise Invalid(
-            "An HRPM is a multi-agency forum (R000.3): record professionals from at least two "
-            "agencies",
+            "An HRPM is a multi-agency forum: record professionals from at least two agencies",
             field="attendees",
         )
     return people
@@ -216,13 +215,13 @@ def hrpm_meeting_record(
     young_persons_view = text(young_persons_view)
     if not young_persons_view:
         raise Invalid(
-            "Enter the young person's own view of the risk: it is central to the HRPM (R000.3)",
+            "Enter the young person's own view of the risk: it is central to the HRPM",
             field="young_persons_view",
         )
     absent_reason = text(young_person_absent_reason)
     if not young_person_attended and not absent_reason:
         raise Invalid(
-            "The HRPM meets with the young person (R000.3): say why they did not attend",
+            "The HRPM meets with the young person: say why they did not attend",
             field="young_person_absent_reason",
         )
     if not text(risk_assessment):
@@ -241,8 +240,7 @@ def hrpm_meeting_record(
     if deadline is not None and next_meeting_on > london_date(deadline.due_at):
         due = deadline.due_at.astimezone(LONDON)
         raise Invalid(
-            f"The HRPM meets monthly (R000.3): plan the next meeting by {due:%A} {due.day} "
-            f"{due:%B %Y}",
+            f"The HRPM meets monthly: plan the next meeting by {due:%A} {due.day} {due:%B %Y}",
             field="next_meeting_on",
         )
 

@@ -67,7 +67,7 @@ def _check_worker(by: Professional, icpc: Icpc) -> None:
     if not arranges_conference(user=by, partnership=icpc.partnership_id):
         raise NotAllowed(
             "Only the Reviewing Service, or a social worker or manager of the partnership's "
-            "children's social care, arranges the conference (R001.14)"
+            "children's social care, arranges the conference"
         )
 
 
@@ -83,9 +83,7 @@ def icpc_confirm(
     """R001.14: the conference is confirmed with the Head of Service, who records it."""
     aware(now, "now")
     if not is_head_of_service(user=by, partnership=icpc.partnership_id):
-        raise NotAllowed(
-            "Only the Head of Service confirms an initial child protection conference (R001.14)"
-        )
+        raise NotAllowed("Only the Head of Service confirms an initial child protection conference")
     icpc = _locked(icpc, expected_version, now)
     if icpc.state != IcpcState.REQUESTED:
         raise Conflict(f"This conference was already confirmed by {icpc.confirmed_by}")
@@ -116,9 +114,7 @@ def icpc_set_date(
     _check_worker(by, icpc)
     icpc = _locked(icpc, expected_version, now)
     if icpc.state == IcpcState.REQUESTED:
-        raise Conflict(
-            "Confirm the conference with the Head of Service before setting the date (R001.14)"
-        )
+        raise Conflict("Confirm the conference with the Head of Service before setting the date")
     if icpc.state == IcpcState.HELD:
         raise Conflict("This conference has been held")
     if conference_at < now:

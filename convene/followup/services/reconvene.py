@@ -47,8 +47,8 @@ def reconvene_convene(*, discussion: Discussion, by: Professional, now: datetime
     if version is None:
         raise Conflict(
             f"The record of {discussion.reference} did not decide a Single Assessment, so it "
-            "planned no reconvene (R002.13). For new information that affects the safeguarding "
-            "plan, ask for a review discussion (R004.5)"
+            "planned no reconvene. For new information that affects the safeguarding "
+            "plan, ask for a review discussion"
         )
     already = reconvened_as(discussion=discussion)
     if already is not None:

@@ -55,7 +55,7 @@ def where_progress_is_tracked(children: list[Child]) -> str:
 def _refusal(children: list[Child]) -> str:
     return (
         "A review strategy discussion is held only when new information affects the "
-        "safeguarding plan (R004.5). Record the new information and how it affects the plan; "
+        "safeguarding plan. Record the new information and how it affects the plan; "
         f"otherwise progress on the agreed actions is tracked at "
         f"{where_progress_is_tracked(children)}."
     )
@@ -170,7 +170,7 @@ def review_discussion_request(
         action=AuditAction.CREATE,
         obj=request,
         summary=f"Requested review {review.reference} of {discussion.reference}: new information "
-        "affects the plan (R004.5)",
+        "affects the plan",
         children=children,
     )
     return request

@@ -290,7 +290,7 @@ def s47_visit_record(
             people.append(person)
     if not any(p.agency is not None and p.agency.kind == AgencyKind.SOCIAL_CARE for p in people):
         raise Invalid(
-            "Children's social care visits (R003.8): record the social worker who visited",
+            "Children's social care visits: record the social worker who visited",
             field="visitors",
         )
     reason = text(not_seen_alone_reason)
@@ -458,7 +458,6 @@ def _on_route(enquiry: S47Enquiry, route: Route) -> None:
                 Route.CORE_GROUP_REVIEW: "on a child protection plan",
                 Route.CARE_PLAN_REVIEW: "in care",
             }[route]
-            + " (R000.2)"
         )
 
 
@@ -520,7 +519,7 @@ def core_group_review_oversee(
     """R000.2b: a manager records management oversight of the updated CP plan."""
     aware(now, "now")
     review = CoreGroupReview.objects.select_for_update().select_related("enquiry").get(pk=review.pk)
-    _check_manager(by, review.enquiry, "records management oversight (R000.2)")
+    _check_manager(by, review.enquiry, "records management oversight")
     if review.oversight_at is not None:
         raise Conflict(f"Management oversight was recorded by {review.oversight_by}")
     if not text(note):
@@ -577,7 +576,7 @@ def care_plan_review_record(
         raise Invalid("Enter the stand-alone risk assessment", field="risk_assessment")
     if not text(young_persons_view):
         raise Invalid(
-            "Enter the young person's own view of the risk: it is central to the review (R000.3)",
+            "Enter the young person's own view of the risk: it is central to the review",
             field="young_persons_view",
         )
     review = CarePlanReview.objects.create(
@@ -636,7 +635,7 @@ def hrpm_decide(
     if review is None:
         raise Conflict(
             "Record the care plan review first: its risk assessment and the young person's "
-            "view inform the decision (R000.2, R000.3)"
+            "view inform the decision"
         )
     reasons = text(reasons)
     if not reasons:
@@ -716,7 +715,7 @@ def s47_enquiry_close(
         raise Conflict("Record the visit and the outcome before closing the enquiry")
     missing = _follow_through_missing(enquiry)
     if missing:
-        raise Conflict(f"The enquiry cannot close yet: {missing} (R000.2)")
+        raise Conflict(f"The enquiry cannot close yet: {missing}")
     enquiry.state = State.CLOSED
     enquiry.closed_at = now
     enquiry.closed_by = by

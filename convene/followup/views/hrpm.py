@@ -125,8 +125,8 @@ def hrpm_create(request: HttpRequest, child_pk: int) -> HttpResponse:
         child=child,
         intro=(
             "For a child in care with ongoing risk, for example exploitation: a multi-agency "
-            "forum that meets monthly with the young person (R000.3). It never replaces a "
-            "strategy discussion: a new significant-harm concern still needs one (R000.4).",
+            "forum that meets monthly with the young person. It never replaces a "
+            "strategy discussion: a new significant-harm concern still needs one.",
         ),
     )
 

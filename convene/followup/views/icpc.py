@@ -141,7 +141,7 @@ def icpc_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = user_of(request)
     icpc = _icpc(user, pk)
     if not selectors.is_head_of_service(user=user, partnership=icpc.partnership_id):
-        raise PermissionDenied("Only the Head of Service confirms an ICPC (R001.14)")
+        raise PermissionDenied("Only the Head of Service confirms an ICPC")
     form = f.IcpcConfirmForm(posted(request), initial={"version": icpc.version})
     return _form_page(
         request,
@@ -151,7 +151,7 @@ def icpc_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         button="Confirm the conference",
         intro=(
             "An initial child protection conference is confirmed with the Head of Service "
-            "(R001.14). Confirming records that you agree it goes ahead.",
+            ". Confirming records that you agree it goes ahead.",
         ),
         submit=lambda data: services.icpc_confirm(
             icpc=icpc,
@@ -179,7 +179,7 @@ def icpc_date(request: HttpRequest, pk: int) -> HttpResponse:
     form = f.IcpcDateForm(posted(request), initial={"version": icpc.version, "venue": icpc.venue})
     from convene.followup.templatetags.followup import day
 
-    due = (f"It is due by the end of {day(clock.due_at)} (R002.12).",) if clock else ()
+    due = (f"It is due by the end of {day(clock.due_at)}.",) if clock else ()
     return _form_page(
         request,
         icpc=icpc,

@@ -108,7 +108,7 @@ def reconvene(request: HttpRequest, pk: int) -> HttpResponse:
             "button": "Convene the reconvened discussion",
             "intro": (
                 "The record decided a Single Assessment and planned to reconvene at its end "
-                "(R002.13). This convenes that discussion, linked to this one; no new "
+                ". This convenes that discussion, linked to this one; no new "
                 "information is needed (that is for a review discussion, R004.5).",
                 due,
             ),

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from convene.core.dates import govuk_date
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
@@ -182,7 +183,7 @@ def s47_visit(request: HttpRequest, pk: int) -> HttpResponse:
         button="Save the visit",
         intro=(
             "Children's social care visits within 24 hours of the discussion that decided the S47 "
-            "enquiry (R003.8). Record when, who went, and whether the child was seen alone.",
+            "enquiry. Record when, who went, and whether the child was seen alone.",
         ),
         submit=lambda data: services.s47_visit_record(
             enquiry=enquiry,
@@ -207,7 +208,7 @@ def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     route = continuing_risk_route(status)
     hint = (
         f"{enquiry.child.full_name} is {LEGAL_STATUS_LABELS[status].lower()}: continuing risk "
-        f"goes to the {ROUTE_LABELS[route][0].lower()}{ROUTE_LABELS[route][1:]} (R000.2, R003.9)"
+        f"goes to the {ROUTE_LABELS[route][0].lower()}{ROUTE_LABELS[route][1:]}"
     )
     form = f.OutcomeForm(posted(request), route_hint=hint, initial={"version": enquiry.version})
     return _form_page(
@@ -245,7 +246,7 @@ def core_group_review(request: HttpRequest, pk: int) -> HttpResponse:
         intro=(
             f"{enquiry.child.full_name} is on a child protection plan: the core group considers "
             "the ongoing risk and the plan is reviewed and updated, with management oversight "
-            "(R000.2).",
+            ".",
         ),
         submit=lambda data: services.core_group_review_record(
             enquiry=enquiry,
@@ -272,7 +273,7 @@ def core_group_oversight(request: HttpRequest, pk: int) -> HttpResponse:
         title="Record management oversight",
         button="Save the oversight",
         intro=(
-            f"Core group on {review.held_on:%d %B %Y}. Ongoing risk: {review.risk_considered}",
+            f"Core group on {govuk_date(review.held_on)}. Ongoing risk: {review.risk_considered}",
             f"Plan updated: {review.plan_changes}",
         ),
         submit=lambda data: services.core_group_review_oversee(
@@ -296,7 +297,7 @@ def care_plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         intro=(
             f"{enquiry.child.full_name} is a child in care: the care plan is reviewed and updated "
             "with a stand-alone risk assessment, the young person's view of the risk central to "
-            "it (R000.2, R000.3).",
+            "it.",
         ),
         submit=lambda data: services.care_plan_review_record(
             enquiry=enquiry,
@@ -324,7 +325,7 @@ def hrpm_decision(request: HttpRequest, pk: int) -> HttpResponse:
         button="Save the decision",
         intro=(
             "Where the risk is ongoing, for example through exploitation, decide whether an HRPM "
-            "oversees the risk management, like a core group for a child in care (R000.2, R000.4).",
+            "oversees the risk management, like a core group for a child in care.",
         ),
         submit=lambda data: services.hrpm_decide(
             enquiry=enquiry,

@@ -9,6 +9,7 @@ from django import template
 
 from convene.clocks.models import Clock
 from convene.clocks.status import Rag, rag_status
+from convene.core.dates import govuk_datetime
 from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
 from convene.people.vocab import ROLE_LABELS, Role
@@ -80,22 +81,19 @@ def short_when(value: Any) -> str:
     moment = _moment(value)
     if moment is None:
         return ""
-    local = moment.astimezone(LONDON)
-    return f"{local.day} {local:%b %Y}, {local:%H:%M}"
+    return govuk_datetime(moment)
 
 
 @register.filter
 def deadline_phrase(deadline: dict[str, Any]) -> str:
-    """'Same day: <rule summary> — R004.1, R004.2, Halton local procedures …'."""
+    """'Same day: <rule summary>'; the citation goes behind "Why?" ({% why %})."""
     amount = int(deadline.get("amount", 0))
     lead = UNIT_LEADS.get(str(deadline.get("unit")), "By").format(
         n=amount, s="" if amount == 1 else "s"
     )
     if deadline.get("unit") != "same_day":
         lead += f" {EVENT_WORDS.get(str(deadline.get('start_event')), '')}".rstrip()
-    citation = deadline.get("citation") or {}
-    cited = ", ".join([*citation.get("requirements", []), citation.get("document", "")])
-    return f"{lead}: {deadline.get('summary', '')} — {cited}".strip()
+    return f"{lead}: {deadline.get('summary', '')}".strip()
 
 
 @register.filter

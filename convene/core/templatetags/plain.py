@@ -1,0 +1,39 @@
+"""``{% why "..." %}``: the citation behind a plain sentence, for those who want it.
+
+Pages say things as a social worker would; the rule ids (R002.8), the procedure's
+document and paragraph sit behind a GOV.UK "Why?" details component (issue 18).
+Built into every template. Nothing is rendered for an empty citation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+def _text(citation: Any) -> str:
+    if isinstance(citation, dict):
+        # A pack citation: {"requirements": [...], "document": ..., "paragraph": ...}
+        parts = [citation.get("document", ""), citation.get("paragraph", "")]
+        requirements = ", ".join(citation.get("requirements", []))
+        text = ", ".join(p for p in parts if p)
+        return f"{text} ({requirements})" if requirements and text else text or requirements
+    return str(citation or "").strip()
+
+
+@register.simple_tag
+def why(*citations: Any) -> str:
+    text = "; ".join(t for t in (_text(c) for c in citations) if t)
+    if not text:
+        return ""
+    return format_html(
+        '<details class="govuk-details convene-why">'
+        '<summary class="govuk-details__summary">'
+        '<span class="govuk-details__summary-text">Why?</span></summary>'
+        '<div class="govuk-details__text">{}</div></details>',
+        text,
+    )
