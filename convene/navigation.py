@@ -17,11 +17,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.conf import settings
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 
 from convene.core.access import sees_whole_caseload
 from convene.people.models import Professional
 from convene.people.vocab import Role
+from convene.reporting.access import may_see_reports
 
 MAX_SECTIONS = 6
 
@@ -67,11 +71,12 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "My work",
         (
-            Link("My work", ("discussions:my-work",), caseload),
+            Link("My work", ("allocation:my-work",)),
+            Link("Convening", ("discussions:my-work",), caseload),
             Link("My invitations", ("discussions:my-invitations",)),
             Link("My actions", ("followup:my-actions",)),
         ),
-        owns=("discussions:respond",),
+        owns=("discussions:respond", "allocation:my-work"),
     ),
     Section(
         "Children",
@@ -108,7 +113,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("Escalations", (Link("Escalations", ("escalation-list",)),), owns=("escalation-",)),
     Section(
         "Reports",
-        (Link("Reports", ("reports:index", "reporting:index"), caseload),),
+        (Link("Reports", ("reporting:dashboard",), may_see_reports),),
         owns=("reports:", "reporting:"),
     ),
 )
@@ -169,3 +174,18 @@ def navigation_for(user: Professional, view_name: str = "") -> Navigation:
                 NavItem(link.label, href, view_name in link.url_names) for link, href in visible
             ]
     return Navigation(sections[:MAX_SECTIONS], section_links)
+
+
+def service(request: HttpRequest) -> dict[str, object]:
+    """Context for every page: the service's and partnership's names, and the navigation
+    (built only when a page shows it)."""
+    context: dict[str, object] = {
+        "service_name": settings.SERVICE_NAME,
+        "partnership_name": settings.CONVENE_PARTNERSHIP_NAME,
+    }
+    user = getattr(request, "user", None)
+    if isinstance(user, Professional) and user.is_authenticated:
+        match = getattr(request, "resolver_match", None)
+        view_name = match.view_name if match else ""
+        context["navigation"] = SimpleLazyObject(lambda: navigation_for(user, view_name))
+    return context

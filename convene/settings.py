@@ -116,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "convene.core.context_processors.service",
+                "convene.navigation.service",
                 "convene.reminders.context_processors.notifications",
             ],
             "builtins": [

@@ -30,8 +30,8 @@ MAX_LINES = 500
 
 # path (relative to the repository) -> its line count when it was listed. Only shrinks.
 OVERSIZED: dict[str, int] = {
-    "convene/records/sections.py": 1099,
-    "convene/followup/services/s47.py": 732,
+    "convene/records/sections.py": 1098,
+    "convene/followup/services/s47.py": 731,
     "convene/records/views.py": 728,
     "convene/clocks/escalations.py": 657,
     "convene/records/forms.py": 668,
@@ -39,7 +39,7 @@ OVERSIZED: dict[str, int] = {
     "convene/referrals/intake.py": 546,
     "convene/referrals/api.py": 507,
     "convene/records/models.py": 507,
-    "convene/discussions/views.py": 502,
+    "convene/discussions/views.py": 501,
 }
 
 # The dependency direction between apps, lowest first: an app may import the apps
@@ -77,6 +77,7 @@ MODULE_LAYERS: dict[str, str] = {
 COMPOSITION_ROOT = {
     "cli",
     "gunicorn_conf",
+    "navigation",  # the service navigation links every app's pages
     "settings",
     "test_settings",
     "urls",

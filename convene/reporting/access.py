@@ -43,9 +43,19 @@ class Scope:
     agency_id: int | None
 
 
+def may_see_reports(user: Professional) -> bool:
+    """Whether ``user`` has reports of some kind (the navigation asks; no query)."""
+    if not user.is_active or user.agency is None:
+        return False
+    if sees_whole_caseload(user=user):
+        return user.has_role(*WHOLE_PARTNERSHIP_ROLES)
+    # Partners see their own agency's figures; social care without a caseload role does not.
+    return user.agency.kind != AgencyKind.SOCIAL_CARE.value
+
+
 def report_scope(*, user: Professional, partnership_id: str | None = None) -> Scope:
     """The scope of ``user``'s reports, for the partnership chosen (or their first); 403 if none."""
-    if not user.is_active or user.agency is None:
+    if not may_see_reports(user):
         raise PermissionDenied(REFUSED)
     partnerships = partnerships_of(user=user).order_by("name", "pk")
     partnership = None
@@ -56,9 +66,5 @@ def report_scope(*, user: Professional, partnership_id: str | None = None) -> Sc
     if partnership is None:
         raise PermissionDenied(REFUSED)
     if sees_whole_caseload(user=user):
-        if user.has_role(*WHOLE_PARTNERSHIP_ROLES):
-            return Scope(partnership=partnership, whole=True, agency_id=None)
-        raise PermissionDenied(REFUSED)
-    if user.agency.kind == AgencyKind.SOCIAL_CARE.value:
-        raise PermissionDenied(REFUSED)  # social care without a caseload role (e.g. the LADO)
+        return Scope(partnership=partnership, whole=True, agency_id=None)
     return Scope(partnership=partnership, whole=False, agency_id=user.agency_id)

@@ -16,11 +16,11 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     # social worker, team manager, head of service: the whole follow-through
     "alice": ["My work", "Children", "Meetings", "Follow-up", "Escalations"],
-    "bob": ["My work", "Children", "Meetings", "Follow-up", "Escalations"],
-    "hana": ["My work", "Children", "Meetings", "Follow-up", "Escalations"],
+    "bob": ["My work", "Children", "Meetings", "Follow-up", "Escalations", "Reports"],
+    "hana": ["My work", "Children", "Meetings", "Follow-up", "Escalations", "Reports"],
     # partners: their invitations and actions, the children they may see, escalations
-    "carol": ["My work", "Children", "Escalations"],
-    "erin": ["My work", "Children", "Escalations"],
+    "carol": ["My work", "Children", "Escalations", "Reports"],
+    "erin": ["My work", "Children", "Escalations", "Reports"],
 }
 
 
@@ -57,7 +57,7 @@ def test_the_current_section_is_marked_and_its_links_shown(people):
     assert [item.label for item in nav.sections if item.active] == ["Meetings"]
     nav = navigation_for(people["bob"], "discussions:my-work")
     assert [item.label for item in nav.sections if item.active] == ["My work"]
-    assert [link.active for link in nav.section_links] == [True, False, False]
+    assert [link.active for link in nav.section_links] == [False, True, False, False]
 
 
 def _service_nav(html: str) -> str:
@@ -76,6 +76,7 @@ def test_the_page_shows_the_sections_with_a_menu_button_and_the_account_area(cli
         "My work",
         "Children",
         "Escalations",
+        "Reports",
     ]
     assert "govuk-service-navigation__toggle" in nav  # the Menu button on a narrow screen
     account = html[html.index('aria-label="Your account"') :]
