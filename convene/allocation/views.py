@@ -12,6 +12,8 @@ from convene.allocation import selectors, services
 from convene.allocation.forms import AllocationForm
 from convene.allocation.selectors import Subject
 from convene.allocation.work import work_for
+from convene.audit.models import Action
+from convene.audit.services import audit_record
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.selectors import s47_enquiries_visible_to
 from convene.followup.views._common import attempt, audit_view, posted, user_of
@@ -91,6 +93,9 @@ def my_work(request: HttpRequest) -> HttpResponse:
     user = user_of(request)
     team = request.GET.get("show") == "team" and may_decide_and_convene(user=user)
     rows = work_for(user=user, now=timezone.now(), team=team)
+    # A work list names children, as a search does: one entry for the list.
+    summary = "Opened My team's work" if team else "Opened My work"
+    audit_record(actor=user, action=Action.SEARCH, summary=summary, request=request)
     return render(
         request,
         "allocation/my_work.html",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -7,6 +9,7 @@ from convene.allocation import references
 from convene.audit.models import Action
 from convene.audit.selectors import audit_looks_at
 from convene.audit.services import audit_record
+from convene.core.dates import govuk_date
 from convene.core.pagination import CappedPaginator
 from convene.followup.chronology import KINDS, chronology
 from convene.followup.selectors import works_cases
@@ -61,10 +64,21 @@ def home(request: HttpRequest) -> HttpResponse:
         "people/home.html",
         {
             "query": query,
+            # A date typed as 2015-03-27 is said back as a GOV.UK date (27 March 2015).
+            "query_said": _said(query.strip()),
             "page": page,
             "sees_caseload": selectors.sees_whole_caseload(user=user),
         },
     )
+
+
+def _said(query: str) -> str:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", query):
+        try:
+            return govuk_date(query)
+        except ValueError:
+            return query
+    return query
 
 
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:

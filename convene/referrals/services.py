@@ -463,8 +463,6 @@ def _decide(
     )
     if referral.restricted:
         referral.named_people.add(by)
-    if referral.status == Referral.Status.TRIAGED:
-        referral_triaged.send(Referral, referral=referral, by=by, now=now, request=request)
     how = "Accepted the recommended" if decision == TriageDecision.ACCEPTED else "Overrode the"
     _audit(
         referral,
@@ -474,6 +472,8 @@ def _decide(
         by=by,
         request=request,
     )
+    if referral.status == Referral.Status.TRIAGED:
+        referral_triaged.send(Referral, referral=referral, by=by, now=now, request=request)
     return referral
 
 

@@ -120,15 +120,17 @@ def test_a_token_expires_after_the_configured_days(client, people, settings):
 
 def test_the_page_shows_when_a_token_was_last_used_and_when_it_expires(client, people):
     from convene.api.services import api_token_create
+    from convene.core.dates import govuk_date
 
     token, raw = api_token_create(user=people["alice"], name="Case system")
     client.get("/api/children/", headers=bearer(raw))
     token.refresh_from_db()
     client.force_login(people["alice"])
     html = client.get("/account/api-tokens/").content.decode()
-    assert f"{token.last_used_at:%-d %b %Y}" in html
+    # GOV.UK dates (issue 18): "3 December 2026".
+    assert govuk_date(token.last_used_at) in html
     assert "Expires" in html
-    assert f"{token.expires_at:%-d %b %Y}" in html
+    assert govuk_date(token.expires_at) in html
 
 
 def test_a_read_only_token_reads_but_every_write_is_refused(client, people, partnership):

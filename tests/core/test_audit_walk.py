@@ -29,6 +29,10 @@ NO_CHILD_DATA = {
     "api-tokens": "the person's own API tokens",
     "notification-list": "notification subjects carry no names or free text (by design)",
     "deliveries-failed": "email subjects and recipients only: no names or free text",
+    "healthz": "a load balancer's check: no data at all",
+    "reporting:dashboard": "partnership figures: counts, naming no child",
+    "reporting:download[timeliness as CSV]": "figures only (audited as an export)",
+    "reporting:download[attendance as XLSX]": "figures only (audited as an export)",
     "escalation-raise[default]": "an empty form; with a timescale it shows its subject (audited)",
     # The referral being recorded is the person's own unsaved draft (in their session);
     # the children in it were found through the children search, which is audited.

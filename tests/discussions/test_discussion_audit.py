@@ -148,6 +148,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
     referral_changes = entries_about(referral, Action.CHANGE)
     assert [e.summary.split(" (")[0] for e in referral_changes] == [
         "Accepted the recommended pathway: Strategy discussion",
+        f"Allocated {referral.reference} to Bob Bennett",  # who holds the case (issue 18)
         "Status now ‘Discussion arranged’",
         "Status now ‘To convene’",
     ]

@@ -23,7 +23,7 @@ def test_social_worker_signs_in_finds_a_child_and_opens_the_record(
     # GOV.UK Frontend's JavaScript loaded from our own static files
     assert "govuk-frontend-supported" in page.locator("body").get_attribute("class")
 
-    page.get_by_label("Search by name, date of birth or NHS number").fill("999 000 0018")
+    page.get_by_label("Search by name, date of birth, NHS number or reference").fill("999 000 0018")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("link", name="Ann Smith").click()
 

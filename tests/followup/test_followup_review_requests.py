@@ -40,7 +40,8 @@ def test_R004_5_refused_without_new_information_naming_where_progress_is_tracked
             by=people["bob"],
             now=LATER,
         )
-    assert "R004.5" in refused.value.message
+    # Plain words (issue 18): the rule, not its id.
+    assert "only when new information affects the safeguarding plan" in refused.value.message
     assert f"tracked at {meeting}." in refused.value.message
     assert refused.value.field == "new_information"
     assert not ReviewRequest.objects.exists()

@@ -118,7 +118,8 @@ def test_accept_override_triage_update_and_close_are_each_recorded(
         ("bob", "Accepted the recommended pathway: Strategy discussion"),
         ("bob", "Closed: the strategy discussion is no longer needed"),
     ]
-    assert entries_about(first, Action.CHANGE).count() == 8  # two children each
+    # Two children each, and one for the allocation the triage made (issue 18).
+    assert entries_about(first, Action.CHANGE).count() == 9
     override = entries_about(second, Action.CHANGE).get()
     assert override.summary.startswith("Overrode the pathway: Strategy meeting")
     assert override.remote_addr == ADDRESS

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -37,3 +38,18 @@ def why(*citations: Any) -> str:
         '<div class="govuk-details__text">{}</div></details>',
         text,
     )
+
+
+CITATION_PREFIX = "Rule: "
+
+
+@register.filter
+def with_why(body: str) -> str:
+    """A notice's text with its ``Rule: ...`` lines moved behind "Why?" (the email keeps them)."""
+    lines = str(body or "").splitlines()
+    said = [line for line in lines if not line.startswith(CITATION_PREFIX)]
+    rules = [
+        line.removeprefix(CITATION_PREFIX) for line in lines if line.startswith(CITATION_PREFIX)
+    ]
+    text = format_html_join("", "{}<br>", ((line,) for line in said))
+    return mark_safe(text + why(*rules))  # noqa: S308 - both parts are escaped above

@@ -107,10 +107,14 @@ def reconvene(request: HttpRequest, pk: int) -> HttpResponse:
             "back_text": "Back to the discussion",
             "button": "Convene the reconvened discussion",
             "intro": (
-                "The record decided a Single Assessment and planned to reconvene at its end "
-                ". This convenes that discussion, linked to this one; no new "
-                "information is needed (that is for a review discussion, R004.5).",
+                "The record decided a Single Assessment and planned to reconvene at its end. "
+                "This convenes that discussion, linked to this one; no new "
+                "information is needed (that is for a review discussion).",
                 due,
             ),
+            "why": [
+                "Reconvening at the end of a Single Assessment: R002.13.",
+                "A review discussion only when new information affects the plan: R004.5.",
+            ],
         },
     )
