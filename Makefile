@@ -8,9 +8,9 @@ UV_VERSION := 0.9.30
 DEV_ENV := CONVENE_DEVELOPMENT=true DEBUG=true CONVENE_DEMO_SKIP_2FA=true
 # The demo is served with DEBUG off, so a missing page is the GOV.UK "Page not found" page
 # (never Django's list of URLs); WhiteNoise still serves the static files.
-# `make run PORT=8080` serves on another port.
+# `make run PORT=8080` serves on another port (the sign-in and the emails' links follow it).
 PORT ?= 8000
-RUN_ENV := CONVENE_DEVELOPMENT=true DEBUG=false CONVENE_DEMO_SKIP_2FA=true \
+RUN_ENV := CONVENE_DEVELOPMENT=true DEBUG=false CONVENE_DEMO_SKIP_2FA=true SITE_URL=http://127.0.0.1:$(PORT) \
 	CONVENE_PARTNERSHIP_NAME="Riverside Safeguarding Children Partnership"
 PYTEST_ARGS ?=
 
@@ -43,7 +43,7 @@ migrate: deps var
 	$(DEV_ENV) $(BIN)/convene migrate --no-input -v0
 
 demo: migrate
-	$(DEV_ENV) $(BIN)/convene demo --children 200
+	$(DEV_ENV) SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/convene demo --children 200
 
 # `convene serve` starts the background worker beside the web server.
 run: demo

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             )
         if quiet_logins:
             return
-        self.stdout.write("Sign in at http://127.0.0.1:8000/ as any of these (synthetic people):")
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/ as any of these (synthetic people):")
         for persona in personas.PERSONAS:
             roles = ", ".join(role.label for role in persona.roles) or "no procedure role"
             self.stdout.write(f"  {persona.username:<8} {persona.job_title} ({roles})")
