@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "convene.records",
     "convene.followup",
     "convene.reporting",
+    "convene.agencychecks",
     "convene.allocation",
     "convene.returns",
 ]

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("convene.records.urls")),
     path("", include("convene.followup.urls")),
     path("", include("convene.allocation.urls")),
+    path("", include("convene.agencychecks.urls")),
     path("", include("convene.clocks.urls")),
     path("", include("convene.reminders.urls")),
     path("", include("convene.accounts.urls")),

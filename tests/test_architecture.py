@@ -59,6 +59,7 @@ LAYERS: list[str] = [
     "discussions",
     "records",
     "followup",
+    "agencychecks",  # each agency's information before the meeting (reads discussions)
     "allocation",  # who holds each case, and "My work" built from it
     "api",
     "reporting",  # reads every app through its selectors; nothing imports it

@@ -1,0 +1,57 @@
+"""An agency's check for a discussion: what it knows of the child, before the meeting (R001.7).
+
+One ``AgencyCheck`` per agency and discussion; every submission is kept as an
+``AgencyCheckVersion`` so the agency's own words survive whatever the chair later
+writes in the record, and an update after submission is a new version.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from convene.core.models import TrackedModel
+
+
+class AgencyCheck(TrackedModel):
+    discussion = models.ForeignKey(
+        "discussions.Discussion", on_delete=models.CASCADE, related_name="agency_checks"
+    )
+    agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="+")
+    # The newest submission, or 0 before the first.
+    version = models.PositiveIntegerField(default=0)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["discussion", "agency"], name="one_agency_check_per_discussion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agency check {self.pk}"
+
+
+class AgencyCheckVersion(models.Model):
+    check_row = models.ForeignKey(AgencyCheck, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+    # Submitted after the meeting started: the chair is told, and may review the plan (R004.5).
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["check_row", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["check_row", "number"], name="one_agency_check_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Agency check {self.check_row_id} version {self.number}"

@@ -1,0 +1,67 @@
+"""Who has submitted, and what each agency said, for a discussion: two queries, any size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import F
+
+from convene.agencychecks.models import AgencyCheckVersion
+from convene.discussions.models import Discussion, Invitation
+from convene.people.models import Agency, Professional
+from convene.people.vocab import AgencyKind
+
+
+@dataclass(frozen=True)
+class AgencyColumn:
+    agency: Agency
+    latest: AgencyCheckVersion | None  # None: not received
+
+    @property
+    def received(self) -> bool:
+        return self.latest is not None
+
+
+def expected_agencies(*, discussion: Discussion) -> list[Agency]:
+    """The agencies invited, social care aside (its information is the record's own)."""
+    invited = Invitation.objects.filter(discussion=discussion).values("professional__agency")
+    return list(
+        Agency.objects.filter(pk__in=invited).exclude(kind=AgencyKind.SOCIAL_CARE).order_by("name")
+    )
+
+
+def checks_board(*, discussion: Discussion) -> list[AgencyColumn]:
+    """Each invited agency with its newest submission, or "not received".
+
+    The caller has already found ``discussion`` through ``discussions_visible_to``: whoever
+    may see the discussion sees what its agencies shared for it.
+    """
+    latest = {
+        version.check_row.agency_id: version
+        for version in AgencyCheckVersion.objects.filter(
+            check_row__discussion=discussion, number=F("check_row__version")
+        ).select_related("check_row", "submitted_by")
+    }
+    return [
+        AgencyColumn(agency=agency, latest=latest.get(agency.pk))
+        for agency in expected_agencies(discussion=discussion)
+    ]
+
+
+def may_complete(*, user: Professional, discussion: Discussion) -> bool:
+    return (
+        user.agency is not None
+        and user.agency.kind != AgencyKind.SOCIAL_CARE
+        and discussion.state != Discussion.State.CANCELLED
+        and Invitation.objects.filter(discussion=discussion, professional=user.pk).exists()
+    )
+
+
+def own_latest(*, user: Professional, discussion: Discussion) -> AgencyCheckVersion | None:
+    return (
+        AgencyCheckVersion.objects.filter(
+            check_row__discussion=discussion, check_row__agency=user.agency_id
+        )
+        .order_by("-number")
+        .first()
+    )

@@ -1,0 +1,78 @@
+"""Completing an agency check: only the agency's own invitees, every submission kept."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.http import HttpRequest
+
+from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
+from convene.core.errors import Conflict, Invalid, NotAllowed, require_aware
+from convene.discussions.models import Discussion, Invitation
+from convene.people.models import Professional
+from convene.people.vocab import AgencyKind
+
+
+def _check_submitter(discussion: Discussion, by: Professional) -> None:
+    invited = Invitation.objects.filter(discussion=discussion, professional=by).exists()
+    if not by.is_active or by.agency is None or not invited:
+        raise NotAllowed("Only the people invited from an agency complete its check")
+    if by.agency.kind == AgencyKind.SOCIAL_CARE:
+        raise NotAllowed("Social care's own information goes in the record, not an agency check")
+    if discussion.state == Discussion.State.CANCELLED:
+        raise Conflict("This discussion was cancelled, so its agency checks are closed")
+
+
+def _check_content(content: dict[str, str]) -> None:
+    if not content.get("known"):
+        raise Invalid("Select whether the child is known to your agency", field="known")
+    if content.get("not_for_family") and not content.get("not_for_family_reason"):
+        raise Invalid(
+            "Say why it must not be shared with the family", field="not_for_family_reason"
+        )
+
+
+@transaction.atomic
+def agency_check_submit(
+    *,
+    discussion: Discussion,
+    content: dict[str, str],
+    by: Professional,
+    now: datetime,
+    request: HttpRequest | None = None,
+) -> AgencyCheckVersion:
+    """Submit ``by``'s agency's check; a second submission is a new version, the first kept."""
+    require_aware(now, "now")
+    _check_submitter(discussion, by)
+    _check_content(content)
+    check, _ = AgencyCheck.objects.get_or_create(
+        discussion=discussion, agency_id=by.agency_id, defaults={"created_by": by}
+    )
+    check = AgencyCheck.objects.select_for_update().get(pk=check.pk)
+    check.version += 1
+    check.submitted_at = now
+    check.modified_by = by
+    check.save(update_fields=["version", "submitted_at", "modified_by", "modified_at"])
+    late = discussion.starts_at is not None and now >= discussion.starts_at
+    version = AgencyCheckVersion.objects.create(
+        check_row=check,
+        number=check.version,
+        content=content,
+        submitted_by=by,
+        submitted_at=now,
+        late=late,
+    )
+    what = "Submitted" if check.version == 1 else f"Updated (version {check.version})"
+    audit_record_children(
+        actor=by,
+        action=Action.CREATE if check.version == 1 else Action.CHANGE,
+        summary=f"{what} the agency check for {discussion.reference}"
+        + (" after it started" if late else ""),
+        obj=check,
+        children=discussion.children.all(),
+        request=request,
+    )
+    return version

@@ -1,0 +1,85 @@
+"""Agency check pages: each agency completes its own; whoever may see the discussion reads them."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from convene.agencychecks import selectors
+from convene.agencychecks.forms import AgencyCheckForm
+from convene.agencychecks.questions import answered
+from convene.agencychecks.services import agency_check_submit
+from convene.discussions.models import Discussion
+from convene.discussions.selectors import discussions_visible_to
+from convene.followup.views._common import attempt, audit_view, posted, user_of
+from convene.people.vocab import AgencyKind
+
+
+def _discussion(request: HttpRequest, pk: int) -> Discussion:
+    # Not invited and not social care: the discussion does not exist for them (404).
+    return get_object_or_404(
+        discussions_visible_to(user=user_of(request)).select_related("referral", "chair"), pk=pk
+    )
+
+
+def board(request: HttpRequest, pk: int) -> HttpResponse:
+    discussion = _discussion(request, pk)
+    columns = selectors.checks_board(discussion=discussion)
+    audit_view(
+        request,
+        obj=discussion,
+        summary=f"Opened the agency checks of {discussion.reference}",
+        children=discussion.children.all(),
+    )
+    return render(
+        request,
+        "agencychecks/board.html",
+        {
+            "discussion": discussion,
+            "columns": [
+                (column, answered(column.latest.content) if column.latest else [])
+                for column in columns
+            ],
+            "received": sum(column.received for column in columns),
+            "may_complete": selectors.may_complete(user=user_of(request), discussion=discussion),
+        },
+    )
+
+
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    discussion = _discussion(request, pk)
+    if not selectors.may_complete(user=user, discussion=discussion):
+        raise PermissionDenied("Only the people invited from a partner agency complete its check")
+    latest = selectors.own_latest(user=user, discussion=discussion)
+    school = user.agency is not None and user.agency.kind in (AgencyKind.SCHOOL, AgencyKind.NURSERY)
+    form = AgencyCheckForm(
+        posted(request), school=school, initial=latest.content if latest else None
+    )
+    if request.method == "POST" and form.is_valid():
+        done = attempt(
+            form,
+            lambda: agency_check_submit(
+                discussion=discussion,
+                content=form.content(),
+                by=user,
+                now=timezone.now(),
+                request=request,
+            ),
+        )
+        if done is not None:
+            return redirect(reverse("agencychecks:board", args=[discussion.pk]))
+    audit_view(
+        request,
+        obj=discussion,
+        summary=f"Opened their agency's check for {discussion.reference}",
+        children=discussion.children.all(),
+    )
+    return render(
+        request,
+        "agencychecks/complete.html",
+        {"discussion": discussion, "form": form, "latest": latest, "agency": user.agency},
+    )

@@ -1,0 +1,143 @@
+"""Agency checks (issue 16): each invited agency sends what it knows before the meeting (R001.7)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
+from convene.agencychecks.services import agency_check_submit
+from convene.audit.models import AuditEntry
+from convene.core.errors import Invalid, NotAllowed
+from tests.convening import NOW, accepted_referral, scheduled_discussion
+
+pytestmark = pytest.mark.django_db
+
+POLICE = {"known": "yes", "history": "Two call-outs to the address in 2025.", "concerns": "DV"}
+
+
+@pytest.fixture
+def discussion(people, partnership, agencies):
+    referral = accepted_referral(people=people, partnership=partnership, agencies=agencies)
+    return scheduled_discussion(referral=referral, people=people, invitees=("carol", "dev", "erin"))
+
+
+def _board(client, person, discussion):
+    client.force_login(person)
+    return client.get(reverse("agencychecks:board", args=[discussion.pk]))
+
+
+def test_police_health_and_school_send_checks_and_the_chair_sees_them_side_by_side(
+    client, people, discussion
+):
+    client.force_login(people["erin"])
+    form = client.get(reverse("agencychecks:complete", args=[discussion.pk])).content.decode()
+    assert "Attendance, and any pattern in absences" in form  # a school is asked R003.4's items
+    response = client.post(
+        reverse("agencychecks:complete", args=[discussion.pk]),
+        {"known": "yes", "attendance": "84% this term", "completed_by_role": "DSL"},
+    )
+    assert response.status_code == 302
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
+
+    page = _board(client, people["bob"], discussion).content.decode()
+    assert "2 of 3 agencies sent their check" in page
+    assert "Two call-outs to the address in 2025." in page
+    assert "84% this term" in page
+    assert "Not received" in page  # dev's health trust has not sent one
+    assert page.count('<h2 class="govuk-summary-card__title">') == 3
+
+
+def test_a_nurse_is_not_asked_the_school_questions(client, people, discussion):
+    client.force_login(people["dev"])
+    form = client.get(reverse("agencychecks:complete", args=[discussion.pk])).content.decode()
+    assert "Protective factors" in form
+    assert "Attendance, and any pattern in absences" not in form
+
+
+def test_an_update_after_submission_is_a_new_version_and_the_first_is_kept(people, discussion):
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
+    changed = {**POLICE, "concerns": "Domestic abuse; a new incident last night"}
+    agency_check_submit(
+        discussion=discussion, content=changed, by=people["carol"], now=NOW + timedelta(hours=1)
+    )
+    check = AgencyCheck.objects.get(discussion=discussion)
+    assert check.version == 2
+    assert [v.content["concerns"] for v in check.versions.order_by("number")] == [
+        "DV",
+        "Domestic abuse; a new incident last night",
+    ]
+    assert AuditEntry.objects.filter(summary__contains="Updated (version 2)").exists()
+
+
+def test_a_check_sent_after_the_meeting_started_is_marked_late(client, people, discussion):
+    after = discussion.starts_at + timedelta(minutes=5)
+    version = agency_check_submit(
+        discussion=discussion, content=POLICE, by=people["carol"], now=after
+    )
+    assert version.late
+    assert "Received late" in _board(client, people["bob"], discussion).content.decode()
+    assert AuditEntry.objects.filter(summary__contains="after it started").exists()
+
+
+def test_bad_answers_are_refused_and_nothing_is_written(client, people, discussion):
+    with pytest.raises(Invalid, match="known to your agency"):
+        agency_check_submit(discussion=discussion, content={}, by=people["carol"], now=NOW)
+    with pytest.raises(Invalid, match="why it must not be shared"):
+        agency_check_submit(
+            discussion=discussion,
+            content={"known": "yes", "not_for_family": "The address of the refuge"},
+            by=people["carol"],
+            now=NOW,
+        )
+    client.force_login(people["carol"])
+    page = client.post(reverse("agencychecks:complete", args=[discussion.pk]), {})
+    assert page.status_code == 200
+    assert "Select whether the child is known to your agency" in page.content.decode()
+    assert not AgencyCheck.objects.exists()
+    assert not AgencyCheckVersion.objects.exists()
+
+
+def test_only_an_invited_partner_completes_its_own_agencys_check(client, people, discussion):
+    with pytest.raises(NotAllowed):  # social care's information is the record's own
+        agency_check_submit(discussion=discussion, content=POLICE, by=people["bob"], now=NOW)
+    client.force_login(people["alice"])
+    assert client.get(reverse("agencychecks:complete", args=[discussion.pk])).status_code == 403
+    assert _board(client, people["alice"], discussion).status_code == 200
+
+
+def test_an_uninvited_partner_does_not_know_the_discussion_exists(client, people, discussion):
+    assert _board(client, people["ursula"], discussion).status_code == 404
+    client.force_login(people["ursula"])
+    assert client.get(reverse("agencychecks:complete", args=[discussion.pk])).status_code == 404
+
+
+def test_a_restricted_referrals_checks_are_only_for_those_named_or_invited(
+    client, people, discussion
+):
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
+    referral = discussion.referral
+    referral.restricted = True
+    referral.save(update_fields=["restricted"])
+    referral.named_people.add(people["bob"])
+    assert _board(client, people["alice"], discussion).status_code == 404
+    assert "Two call-outs" in _board(client, people["carol"], discussion).content.decode()
+
+
+def test_every_view_is_audited_and_the_board_costs_the_same_however_many_agencies_sent(
+    client, people, discussion
+):
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
+    _board(client, people["bob"], discussion)
+    with CaptureQueriesContext(connection) as one:
+        _board(client, people["bob"], discussion)
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["dev"], now=NOW)
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["erin"], now=NOW)
+    with CaptureQueriesContext(connection) as three:
+        _board(client, people["bob"], discussion)
+    assert len(three) == len(one)
+    assert AuditEntry.objects.filter(summary__startswith="Opened the agency checks").count() >= 3
