@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 
-from convene.agencychecks.models import AgencyCheckVersion
+from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
@@ -64,4 +65,24 @@ def own_latest(*, user: Professional, discussion: Discussion) -> AgencyCheckVers
         )
         .order_by("-number")
         .first()
+    )
+
+
+def checks_to_send(*, user: Professional, now: datetime) -> QuerySet[Invitation]:
+    """``user``'s invitations to discussions still to come whose agency has sent no check:
+    one query, for "My work"."""
+    if user.agency is None or user.agency.kind == AgencyKind.SOCIAL_CARE:
+        return Invitation.objects.none()
+    sent = AgencyCheck.objects.filter(
+        discussion=OuterRef("discussion"), agency=user.agency_id, version__gte=1
+    )
+    return (
+        Invitation.objects.filter(
+            professional=user.pk,
+            discussion__state=Discussion.State.SCHEDULED,
+            discussion__starts_at__gte=now,
+        )
+        .exclude(Exists(sent))
+        .select_related("discussion")
+        .order_by("discussion__starts_at", "pk")
     )

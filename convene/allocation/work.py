@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
+from convene.agencychecks.selectors import checks_to_send
 from convene.allocation.selectors import (
     discussions_allocated,
     referrals_allocated,
@@ -270,6 +271,21 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
     ]
 
 
+def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
+    """Partners: send the agency's information before each meeting (R001.7)."""
+    qs = checks_to_send(user=user, now=now).prefetch_related(_kids("discussion__children"))
+    return [
+        _row(
+            i.discussion.children.all(),
+            f"Send your agency's check for {i.discussion.reference}",
+            i.discussion.starts_at,
+            reverse("agencychecks:complete", args=[i.discussion_id]),
+            now,
+        )
+        for i in qs[:ROWS_PER_SECTION]
+    ]
+
+
 def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
@@ -438,6 +454,7 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
         rows += _icpcs(user, who, now)
         rows += _hrpms(user, who, now)
     rows += _invitations(user, now)
+    rows += _agency_checks(user, now)
     rows += _to_confirm(user, now)
     rows += _actions(user, now)
     rows += _escalations(user, now)

@@ -141,3 +141,22 @@ def test_every_view_is_audited_and_the_board_costs_the_same_however_many_agencie
         _board(client, people["bob"], discussion)
     assert len(three) == len(one)
     assert AuditEntry.objects.filter(summary__startswith="Opened the agency checks").count() >= 3
+
+
+def test_my_work_asks_each_invited_partner_for_its_check_until_the_agency_sends_it(
+    client, people, discussion
+):
+    from convene.allocation.work import work_for
+
+    def asked(name):
+        rows = work_for(user=people[name], now=NOW)
+        return [r for r in rows if r.what == f"Send your agency's check for {discussion.reference}"]
+
+    assert asked("carol")
+    assert asked("dev")
+    assert asked("erin")
+    assert asked("carol")[0].url == reverse("agencychecks:complete", args=[discussion.pk])
+    assert not asked("bob")  # social care convenes; its information is the record's
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
+    assert not asked("carol")
+    assert asked("dev")
