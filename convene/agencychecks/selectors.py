@@ -8,6 +8,8 @@ from datetime import datetime
 from django.db.models import Exists, F, OuterRef, QuerySet
 
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
+from convene.agencychecks.questions import answered
+from convene.core.dates import govuk_datetime
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
@@ -86,3 +88,27 @@ def checks_to_send(*, user: Professional, now: datetime) -> QuerySet[Invitation]
         .select_related("discussion")
         .order_by("discussion__starts_at", "pk")
     )
+
+
+def record_contributions(*, discussion: Discussion) -> list[dict[str, str | bool]]:
+    """Each agency's newest check as the record's "information shared" item, attributed and
+    time-stamped; the chair edits the record, never the agency's own submission."""
+    items: list[dict[str, str | bool]] = []
+    for column in checks_board(discussion=discussion):
+        if column.latest is None:
+            continue
+        content = column.latest.content
+        role = content.get("completed_by_role", "")
+        sent = govuk_datetime(column.latest.submitted_at)
+        items.append(
+            {
+                "agency": column.agency.name,
+                "shared_by": f"{column.latest.submitted_by}{f' ({role})' if role else ''}, "
+                f"agency check sent {sent}"[:200],
+                "information": "\n\n".join(
+                    f"{question}: {answer}" for question, answer in answered(content)
+                ),
+                "not_for_family": bool(content.get("not_for_family")),
+            }
+        )
+    return items

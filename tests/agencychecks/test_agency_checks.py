@@ -160,3 +160,24 @@ def test_my_work_asks_each_invited_partner_for_its_check_until_the_agency_sends_
     agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
     assert not asked("carol")
     assert asked("dev")
+
+
+def test_the_record_opens_with_each_agencys_check_attributed_and_time_stamped(people, discussion):
+    from convene.policy.vocab import RecordSection
+    from convene.records.selectors import record_contents
+    from convene.records.services import discussion_hold
+
+    withheld = {**POLICE, "not_for_family": "The caller's name", "not_for_family_reason": "Safety"}
+    agency_check_submit(
+        discussion=discussion, content=withheld, by=people["carol"], now=NOW, request=None
+    )
+    held = discussion.starts_at + timedelta(minutes=1)
+    record = discussion_hold(discussion=discussion, held_at=held, by=people["bob"], now=held)
+    shared = record_contents(record=record)[RecordSection.INFORMATION_SHARED]
+    (police,) = shared["contributions"]
+    assert police["agency"] == people["carol"].agency.name
+    assert police["shared_by"] == f"{people['carol']}, agency check sent 4 March 2026 at 10:00"
+    assert "Relevant history and incidents: Two call-outs" in police["information"]
+    assert police["not_for_family"] is True
+    # The chair edits the record, never the agency's own words.
+    assert AgencyCheckVersion.objects.get().content == withheld

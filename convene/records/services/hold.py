@@ -28,6 +28,7 @@ from convene.records.policy import (
     discussion_pack,
     may_chair,
 )
+from convene.records.prefill import contributions_for
 from convene.records.reconvened import meet_planned_reconvene
 from convene.records.services._common import (
     AT_HOLD,
@@ -152,6 +153,18 @@ def discussion_hold(
         now=now,
         expected_version=None,
     )
+    contributions = contributions_for(discussion)
+    if contributions:
+        _write_entry(
+            record,
+            RecordSection.INFORMATION_SHARED,
+            sections.parse_content(
+                RecordSection.INFORMATION_SHARED, {"contributions": contributions}
+            ),
+            by=by,
+            now=now,
+            expected_version=None,
+        )
     _write_entry(
         record,
         RecordSection.RECORD_DISTRIBUTION,
