@@ -12,6 +12,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 from ninja import NinjaAPI
 
+from convene.agencychecks.api import router as agencychecks_router
 from convene.api import children
 from convene.api.auth import BearerToken
 from convene.discussions.api import router as discussions_router
@@ -71,3 +72,4 @@ api.add_router("/referrals/", referrals_router)
 api.add_router("/discussions/", discussions_router)
 api.add_router("/records/", records_router)
 api.add_router("/followup/", followup_router)
+api.add_router("/agency-checks/", agencychecks_router)

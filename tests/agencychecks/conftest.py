@@ -1,0 +1,1 @@
+from tests.api.conftest import tokens  # noqa: F401 - fixture
