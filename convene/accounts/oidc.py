@@ -145,9 +145,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
         self.OIDC_RP_CLIENT_ID = provider.client_id
         self.OIDC_RP_CLIENT_SECRET = provider.client_secret
 
-    def authenticate(  # type: ignore[override]
-        self, request: HttpRequest | None, **kwargs: Any
-    ) -> Professional | None:
+    def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Professional | None:
         match = getattr(request, "resolver_match", None)
         if request is None or match is None or match.url_name != "oidc-callback":
             return None

@@ -44,7 +44,7 @@ class ProviderSignInView(OIDCAuthenticationRequestView):
         # Not the library's __init__: the provider is known only from the URL.
         View.__init__(self, **kwargs)
 
-    def get(self, request: HttpRequest, provider: str = "") -> HttpResponseBase:  # type: ignore[override]
+    def get(self, request: HttpRequest, provider: str = "") -> HttpResponseBase:
         found = oidc.provider_named(provider)
         if found is None:
             raise Http404("No such sign-in provider")
@@ -65,7 +65,7 @@ class ProviderSignInView(OIDCAuthenticationRequestView):
 class ProviderCallbackView(OIDCAuthenticationCallbackView):
     """``/sign-in/oidc-callback/``: the provider sends the person back here."""
 
-    def get(self, request: HttpRequest) -> HttpResponseBase:  # type: ignore[override]
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         try:
             return super().get(request)
         except oidc.ProviderUnreachable as error:

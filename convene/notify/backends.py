@@ -25,8 +25,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
-from notifications_python_client import NotificationsAPIClient, prepare_upload
 from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
+from notifications_python_client.utils import prepare_upload
 
 from convene.notify.email import EmailRejected
 

@@ -77,7 +77,8 @@ class LocalProvider:
 
     def authorize(self, query: dict[str, str]) -> str:
         """Sign in ``person`` and send the browser back with a code."""
-        assert query["response_type"] == "code" and query["client_id"] == self.client_id
+        assert query["response_type"] == "code"
+        assert query["client_id"] == self.client_id
         assert query["code_challenge_method"] == "S256"
         code = secrets.token_urlsafe(16)
         self.grants[code] = Grant(
