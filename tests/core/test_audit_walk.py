@@ -26,8 +26,6 @@ from tests.matrix_world import build_world
 # Route (or "route[case label]") → why the page shows no child's data, so writes no entry.
 NO_CHILD_DATA = {
     "login": "the sign-in form",
-    "oidc-sign-in": "a redirect to the identity provider",
-    "oidc-callback": "the way back from the identity provider: a redirect or a refusal",
     "api-tokens": "the person's own API tokens",
     "notification-list": "notification subjects carry no names or free text (by design)",
     "deliveries-failed": "email subjects and recipients only: no names or free text",
