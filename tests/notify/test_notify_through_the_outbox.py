@@ -4,14 +4,18 @@ A refusal (400: bad template or address) fails the email at once, for admins to
 see on the failed emails page; a busy or failing Notify (429, 5xx) is retried.
 """
 
+import base64
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
+from icalendar import Calendar
 
 from convene.people.factories import ChildFactory
 from convene.reminders.models import Delivery
 from convene.reminders.services import deliveries_decide, deliveries_send
+from tests.convening import scheduled_discussion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("notify_settings")]
 
@@ -80,3 +84,20 @@ def test_a_busy_or_failing_notify_is_retried_through_the_outbox(email, notify, s
     email.refresh_from_db()
     assert (email.state, email.attempts) == ("sent", 2)
     assert len(notify.requests) == 2
+
+
+def test_a_meeting_invitation_reaches_notify_with_its_calendar_as_a_file_link(
+    notify, accepted_for, people, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        scheduled_discussion(referral=accepted_for(), people=people)
+    deliveries_send(now=timezone.now())
+    [request] = [r for r in notify.requests if r["body"]["email_address"] == "carol@example.org"]
+    personalisation = request["body"]["personalisation"]
+    assert personalisation["subject"].startswith("Invitation: strategy discussion")
+    file = personalisation["calendar_file"]
+    assert file["filename"] == "invite.ics"
+    assert file["retention_period"] == "4 weeks"
+    calendar = Calendar.from_ical(base64.b64decode(file["file"]))
+    assert str(calendar["method"]) == "REQUEST"
+    assert "carol@example.org" in str(calendar.walk("VEVENT")[0]["attendee"])
