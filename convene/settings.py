@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -149,6 +151,8 @@ AUTH_USER_MODEL = "people.Professional"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on: answers only a provider's callback (convene/accounts/oidc.py).
+    "convene.accounts.oidc.ProviderBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -256,6 +260,33 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "convene@localhost")
 # Where convene.reminders.backends.SpoolEmailBackend writes each message, once.
 EMAIL_SPOOL_DIR = env_str("EMAIL_SPOOL_DIR", str(VAR_DIR / "mail"))
+
+# Single sign-on with OpenID Connect providers (docs/operations.md, "Single sign-on"):
+# CONVENE_OIDC_PROVIDERS=council,police, then per name CONVENE_OIDC_<NAME>_ISSUER, _CLIENT_ID,
+# _CLIENT_SECRET_FILE, _LABEL, _TRUST_MFA and _MFA_ACR.
+CONVENE_OIDC_PROVIDERS: dict[str, dict[str, Any]] = {}
+for _name in filter(None, (n.strip() for n in env_str("CONVENE_OIDC_PROVIDERS", "").split(","))):
+    if not re.fullmatch(r"[a-z][a-z0-9]{0,29}", _name):
+        raise ImproperlyConfigured(
+            f"CONVENE_OIDC_PROVIDERS: {_name!r} must be lower-case letters and digits"
+        )
+    _prefix = f"CONVENE_OIDC_{_name.upper()}"
+    CONVENE_OIDC_PROVIDERS[_name] = {
+        "issuer": env_str(f"{_prefix}_ISSUER").rstrip("/"),
+        "client_id": env_str(f"{_prefix}_CLIENT_ID"),
+        "client_secret": env_str(f"{_prefix}_CLIENT_SECRET"),  # read from _CLIENT_SECRET_FILE
+        "label": env_str(f"{_prefix}_LABEL", _name.title()),
+        "trust_mfa": env_bool(f"{_prefix}_TRUST_MFA", False),
+        "mfa_acr": env_str(f"{_prefix}_MFA_ACR", "").replace(",", " ").split(),
+    }
+CONVENE_OIDC_TIMEOUT_SECONDS = env_int("CONVENE_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# mozilla-django-oidc's own settings, the same for every provider.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False  # never: an email must match an existing Professional
+OIDC_TIMEOUT = CONVENE_OIDC_TIMEOUT_SECONDS
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session

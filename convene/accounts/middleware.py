@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 
+from convene.accounts.services import PROVIDER_MFA_KEY
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.people.models import Professional
@@ -15,7 +16,8 @@ from convene.people.models import Professional
 class RequireTwoFactorMiddleware:
     """Every signed-in session must have passed the second factor.
 
-    Sign-in through Convene's own pages always does; this catches any other way a
+    Sign-in through Convene's own pages always does (a code, or an identity
+    provider trusted for its own multi-factor that asserted it); this catches any other way a
     session could become signed in (the admin's login form, a future view that
     calls ``login`` by mistake) and ends it. The development demo may skip it.
     """
@@ -26,7 +28,10 @@ class RequireTwoFactorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
         if (
-            user.is_authenticated and not settings.CONVENE_DEMO_SKIP_2FA and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
+            user.is_authenticated
+            and not settings.CONVENE_DEMO_SKIP_2FA
+            and not user.is_verified()  # type: ignore[attr-defined]  # set by OTPMiddleware
+            and not request.session.get(PROVIDER_MFA_KEY)
         ):
             actor = user if isinstance(user, Professional) else None
             request.session.flush()

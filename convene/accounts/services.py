@@ -23,6 +23,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from convene.people.models import Professional
 
 PENDING_KEY = "convene_sign_in_pending"
+# Set only by a single sign-on whose provider asserted multi-factor and is trusted for it
+# (convene/accounts/oidc_views.py): that session needs no Convene code.
+PROVIDER_MFA_KEY = "convene_provider_mfa"
+# The provider a session signed in through: its label, and what its sign-out needs.
+PROVIDER_SIGN_IN_KEY = "convene_provider_sign_in"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,8 @@ class CodeCheck(Enum):
 def sign_in_begin(*, request: HttpRequest, user: Professional, backend: str, next_url: str) -> None:
     """The password was right: remember who is signing in until they give a code."""
     request.session.cycle_key()  # a new session id once a password is accepted
+    request.session.pop(PROVIDER_MFA_KEY, None)
+    request.session.pop(PROVIDER_SIGN_IN_KEY, None)
     request.session[PENDING_KEY] = {
         "user": user.pk,
         "backend": backend,
@@ -79,6 +86,11 @@ def sign_in_complete(*, request: HttpRequest, pending: Pending, device: TOTPDevi
     # django_otp's user_logged_in receiver stores this device in the session;
     # the audit receiver reads it to record how the person signed in.
     user.otp_device = device  # type: ignore[attr-defined]
+    provider = request.session.get(PROVIDER_SIGN_IN_KEY)
+    if isinstance(provider, dict):
+        user.convene_sign_in_method = (  # type: ignore[attr-defined]  # read by the audit
+            f"single sign-on with {provider.get('label')} and authenticator code"
+        )
     auth.login(request, user, backend=pending.backend)
     request.session.pop(PENDING_KEY, None)
     request.session.pop(SET_UP_KEY, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -15,7 +17,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from convene.accounts import services
+from convene.accounts import oidc, services
 from convene.accounts.forms import CodeForm
 from convene.accounts.qr import qr_svg
 from convene.people.models import Professional
@@ -31,6 +33,11 @@ class SignInView(LoginView):
     """Step one: username and password (with lock-out, through the Axes backend)."""
 
     template_name = "registration/login.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["providers"] = list(oidc.providers().values())
+        return context
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         if settings.CONVENE_DEMO_SKIP_2FA:

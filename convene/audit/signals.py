@@ -24,7 +24,8 @@ if TYPE_CHECKING:  # audit sits below people: it names their models only in type
 @receiver(user_logged_in, dispatch_uid="convene.audit.sign_in")
 def _signed_in(sender: Any, request: HttpRequest | None, user: Professional, **kwargs: Any) -> None:
     device = getattr(user, "otp_device", None)
-    how = (
+    # Single sign-on says how itself (convene/accounts/oidc_views.py, services.py).
+    how = getattr(user, "convene_sign_in_method", None) or (
         "password and authenticator code"
         if device is not None
         else "password only (two-factor skipped in development)"

@@ -1,62 +1,64 @@
-"""An ``EMAIL_BACKEND`` that sends through GOV.UK Notify's REST API.
+"""An ``EMAIL_BACKEND`` that sends through GOV.UK Notify, with the official client.
 
-Set ``NOTIFY_API_KEY`` and ``NOTIFY_TEMPLATE_ID`` (see .env.example). The
-Notify template must use three placeholders: ``((subject))`` as its subject,
-and ``((body))`` and ``((calendar_file))`` in its message. A message's first
-attachment (the ``.ics``) goes as a Notify file link ("send a file by
-email"), which the service must have switched on; messages without one send
-an empty ``calendar_file``.
+Set ``NOTIFY_API_KEY`` and ``NOTIFY_TEMPLATE_ID`` (see .env.example and
+docs/operations.md). The Notify template must use three placeholders:
+``((subject))`` as its subject, and ``((body))`` and ``((calendar_file))`` in its
+message. A message's first attachment (the ``.ics``) goes as a Notify file link
+("send a file by email", ``prepare_upload``), which the service must have
+switched on; messages without one send an empty ``calendar_file``.
 
-The official ``notifications-python-client`` is not a dependency: this back
-end makes the same call with the standard library (a JSON POST to
-``/v2/notifications/email`` with an HS256 JSON Web Token made from the API
-key, as the client does), so nothing extra is installed and nothing is
-fetched at import.
+``NOTIFY_BASE_URL`` points the client elsewhere (the tests use a local stub).
+Failures raise, so the outbox records them: :class:`NotifyRejected` when Notify
+refused the message itself (a 4xx other than 429: bad template, bad address,
+bad key), which is not retried because the same message would be refused again;
+:class:`NotifyError` for anything that may pass later (429, 5xx, no connection),
+which the outbox retries with back-off.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import time
-import urllib.request
-from collections.abc import Callable, Sequence
+import io
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
+from notifications_python_client.utils import prepare_upload
+
+from convene.notify.email import EmailRejected
 
 DEFAULT_BASE_URL = "https://api.notifications.service.gov.uk"
+# How long a calendar file link stays valid; the meeting is usually within days.
+FILE_RETENTION = "4 weeks"
+_KEY_LENGTH = 74  # "-<service uuid>-<secret uuid>" at the end of every Notify API key
+TOO_MANY_REQUESTS = 429
+TIMEOUT_SECONDS = 15  # a worker waits no longer than this for Notify, then retries later
 
 
 class NotifyError(RuntimeError):
-    pass
+    """Notify could not take the message now (busy, down, unreachable): try again later."""
 
 
-def _b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+class NotifyRejected(NotifyError, EmailRejected):
+    """Notify refused this message (bad template, address, key or file): retrying will not help."""
 
 
-def parse_api_key(api_key: str) -> tuple[str, str]:
-    """(service id, secret) from a key ``name-<service uuid>-<secret uuid>``."""
-    if len(api_key) < 74 or api_key[-37] != "-" or api_key[-74] != "-":
+def check_api_key(api_key: str) -> None:
+    """Refuse at start-up a key that is not ``name-<service uuid>-<secret uuid>``."""
+    if len(api_key) < _KEY_LENGTH or api_key[-37] != "-" or api_key[-74] != "-":
         raise ImproperlyConfigured("NOTIFY_API_KEY is not a GOV.UK Notify API key")
-    return api_key[-73:-37], api_key[-36:]
 
 
-def make_token(*, service_id: str, secret: str, issued_at: int) -> str:
-    header = _b64url(json.dumps({"typ": "JWT", "alg": "HS256"}).encode())
-    claims = _b64url(json.dumps({"iss": service_id, "iat": issued_at}).encode())
-    signing_input = f"{header}.{claims}".encode("ascii")
-    signature = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
-    return f"{header}.{claims}.{_b64url(signature)}"
-
-
-Opener = Callable[..., Any]
+def _reason(error: APIError) -> str:
+    """Notify's own words: a message, or a list of {"error", "message"} entries."""
+    message = error.message
+    if isinstance(message, list):
+        return "; ".join(str(entry.get("message", entry)) for entry in message)
+    return str(message)
 
 
 class NotifyEmailBackend(BaseEmailBackend):
@@ -67,7 +69,7 @@ class NotifyEmailBackend(BaseEmailBackend):
         api_key: str | None = None,
         template_id: str | None = None,
         base_url: str | None = None,
-        opener: Opener | None = None,
+        timeout: float | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(fail_silently=fail_silently, **kwargs)
@@ -77,63 +79,57 @@ class NotifyEmailBackend(BaseEmailBackend):
             raise ImproperlyConfigured(
                 "The GOV.UK Notify email back end needs NOTIFY_API_KEY and NOTIFY_TEMPLATE_ID"
             )
-        self.service_id, self.secret = parse_api_key(key)
-        self.base_url = (
-            base_url or getattr(settings, "NOTIFY_BASE_URL", "") or DEFAULT_BASE_URL
-        ).rstrip("/")
-        self.opener: Opener = opener or urllib.request.urlopen
+        check_api_key(key)
+        self.client = NotificationsAPIClient(
+            key,
+            base_url=(
+                base_url or getattr(settings, "NOTIFY_BASE_URL", "") or DEFAULT_BASE_URL
+            ).rstrip("/"),
+            timeout=timeout or TIMEOUT_SECONDS,
+        )
 
-    def payload(self, message: EmailMessage, recipient: str) -> dict[str, Any]:
+    def personalisation(self, message: EmailMessage) -> dict[str, Any]:
         calendar_file: Any = ""
         for attachment in message.attachments:
             if isinstance(attachment, tuple):  # (filename, content, mimetype)
                 filename, content, _mimetype = attachment
                 raw = content.encode() if isinstance(content, str) else bytes(content)
-                calendar_file = {
-                    "file": base64.b64encode(raw).decode("ascii"),
-                    "filename": filename,
-                    "confirm_email_before_download": False,
-                    "retention_period": "4 weeks",
-                }
+                try:
+                    calendar_file = prepare_upload(
+                        io.BytesIO(raw),
+                        filename=filename,
+                        confirm_email_before_download=False,
+                        retention_period=FILE_RETENTION,
+                    )
+                except ValueError as error:  # over Notify's 2 MB limit
+                    raise NotifyRejected(f"The attached file cannot be sent: {error}") from error
                 break
-        return {
-            "email_address": recipient,
-            "template_id": self.template_id,
-            "personalisation": {
-                "subject": message.subject,
-                "body": message.body,
-                "calendar_file": calendar_file,
-            },
-        }
+        return {"subject": message.subject, "body": message.body, "calendar_file": calendar_file}
 
-    def _post(self, payload: dict[str, Any]) -> None:
-        token = make_token(
-            service_id=self.service_id, secret=self.secret, issued_at=int(time.time())
-        )
-        request = urllib.request.Request(  # noqa: S310 - the URL is https from settings
-            f"{self.base_url}/v2/notifications/email",
-            data=json.dumps(payload).encode(),
-            headers={
-                "Authorization": f"Bearer {token}",
-                "Content-Type": "application/json",
-                "User-Agent": "convene-notify-backend",
-            },
-            method="POST",
-        )
+    def _send(self, recipient: str, personalisation: dict[str, Any]) -> None:
         try:
-            with self.opener(request, timeout=15) as response:
-                status = getattr(response, "status", 201)
-                if status >= 300:
-                    raise NotifyError(f"GOV.UK Notify answered {status}")
-        except OSError as error:  # URLError and HTTPError are OSErrors
-            raise NotifyError(f"GOV.UK Notify could not be reached: {error}") from error
+            self.client.send_email_notification(
+                email_address=recipient,
+                template_id=self.template_id,
+                personalisation=personalisation,
+            )
+        except APIError as error:
+            status = error.status_code
+            if 400 <= status < 500 and status != TOO_MANY_REQUESTS:
+                raise NotifyRejected(
+                    f"GOV.UK Notify refused the email ({status}): {_reason(error)}"
+                ) from error
+            if error.response is None:
+                raise NotifyError("GOV.UK Notify could not be reached") from error
+            raise NotifyError(f"GOV.UK Notify answered {status}: {_reason(error)}") from error
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         sent = 0
         for message in email_messages:
             try:
+                personalisation = self.personalisation(message)
                 for recipient in message.recipients():
-                    self._post(self.payload(message, recipient))
+                    self._send(recipient, personalisation)
                 sent += 1
             except NotifyError:
                 if not self.fail_silently:

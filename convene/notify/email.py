@@ -9,6 +9,14 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 
 
+class EmailRejected(RuntimeError):
+    """The email service refused this message itself: sending it again unchanged cannot work.
+
+    An email back end raises it (or a subclass) so the outbox marks the email
+    failed at once, for an administrator to see, instead of retrying it.
+    """
+
+
 @dataclass(frozen=True, kw_only=True)
 class Attachment:
     filename: str

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from convene.audit.services import audit_sent
+from convene.notify.email import EmailRejected
 from convene.people.models import Agency, Partnership, Professional
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.outbox import attachments_of, email_kinds
@@ -253,8 +254,10 @@ def _delivery_withdraw(delivery: Delivery, reason: str, *, now: datetime) -> Non
 
 
 def _delivery_record_failure(delivery: Delivery, error: BaseException, *, now: datetime) -> bool:
-    """Record a failed attempt; True when it was the last one allowed."""
-    final = delivery.attempts >= int(settings.CONVENE_DELIVERY_MAX_ATTEMPTS)
+    """Record a failed attempt; True when it was the last one (allowed, or worth making)."""
+    final = isinstance(error, EmailRejected) or delivery.attempts >= int(
+        settings.CONVENE_DELIVERY_MAX_ATTEMPTS
+    )
     stamp = _stamp(now)
     message = f"Attempt {delivery.attempts} at {stamp:%Y-%m-%d %H:%M:%S %Z}: "
     message += f"{type(error).__name__}: {error}"

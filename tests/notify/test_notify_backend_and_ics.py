@@ -1,11 +1,13 @@
-"""The iCalendar builder and the GOV.UK Notify email back end (no network: a fake opener)."""
+"""The iCalendar builder and the GOV.UK Notify email back end.
+
+The back end is the official notifications-python-client, pointed at a stub Notify
+server on a free local port (no network): it checks the client's token and answers
+what each test queues.
+"""
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,12 +15,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from icalendar import Calendar
 
-from convene.notify.backends import NotifyEmailBackend, NotifyError, make_token, parse_api_key
+from convene.notify.backends import NotifyEmailBackend, NotifyError, NotifyRejected
 from convene.notify.ics import CalendarEvent, Method, Person, calendar_invitation
+from tests.notify.conftest import KEY, SERVICE
 
-SERVICE = "26785a09-ab16-4eb0-8407-a37497a57506"
-SECRET = "3d844edf-8d35-48ac-975b-e847b4f122b0"
-KEY = f"convene_test-{SERVICE}-{SECRET}"
 START = datetime(2026, 7, 1, 13, 0, tzinfo=UTC)  # 14:00 BST
 
 
@@ -64,16 +64,6 @@ def test_calendar_invitation_refuses_naive_times():
         )
 
 
-def test_api_key_parts_and_token():
-    assert parse_api_key(KEY) == (SERVICE, SECRET)
-    token = make_token(service_id=SERVICE, secret=SECRET, issued_at=1_700_000_000)
-    header, claims, signature = token.split(".")
-    padded = claims + "=" * (-len(claims) % 4)
-    assert json.loads(base64.urlsafe_b64decode(padded)) == {"iss": SERVICE, "iat": 1_700_000_000}
-    expected = hmac.new(SECRET.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
-    assert signature == base64.urlsafe_b64encode(expected).rstrip(b"=").decode()
-
-
 def test_a_bad_key_is_refused_at_start():
     with pytest.raises(ImproperlyConfigured):
         NotifyEmailBackend(api_key="not-a-key", template_id="t")
@@ -81,48 +71,62 @@ def test_a_bad_key_is_refused_at_start():
         NotifyEmailBackend(api_key=KEY, template_id="")
 
 
-class FakeResponse:
-    status = 201
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *args):
-        return False
-
-
-def test_notify_backend_posts_each_recipient_with_the_calendar_file():
-    calls = []
-
-    def opener(request, timeout):
-        calls.append((request, timeout))
-        return FakeResponse()
-
-    backend = NotifyEmailBackend(api_key=KEY, template_id="tmpl-1", opener=opener)
-    message = EmailMessage("Invitation", "Body text", "from@example.org", ["a@example.org"])
+def test_each_recipient_is_sent_with_the_calendar_file_as_a_file_link(notify):
+    backend = NotifyEmailBackend(api_key=KEY, template_id="tmpl-1", base_url=notify.url)
+    message = EmailMessage(
+        "Invitation", "Body text", "from@example.org", ["a@example.org", "b@example.org"]
+    )
     message.attach("invite.ics", b"BEGIN:VCALENDAR", "text/calendar; method=REQUEST")
     assert backend.send_messages([message]) == 1
-    [(request, timeout)] = calls
-    assert request.full_url == "https://api.notifications.service.gov.uk/v2/notifications/email"
-    assert request.get_header("Authorization").startswith("Bearer ")
-    payload = json.loads(request.data)
-    assert payload["email_address"] == "a@example.org"
-    assert payload["template_id"] == "tmpl-1"
-    assert payload["personalisation"]["subject"] == "Invitation"
-    assert payload["personalisation"]["body"] == "Body text"
-    file = payload["personalisation"]["calendar_file"]
+    first, second = notify.requests
+    assert first["path"] == "/v2/notifications/email"
+    # The official client signs each request with the key's secret, issued by the service.
+    assert first["claims"]["iss"] == SERVICE
+    body = first["body"]
+    assert body["email_address"] == "a@example.org"
+    assert second["body"]["email_address"] == "b@example.org"
+    assert body["template_id"] == "tmpl-1"
+    assert body["personalisation"]["subject"] == "Invitation"
+    assert body["personalisation"]["body"] == "Body text"
+    file = body["personalisation"]["calendar_file"]
     assert base64.b64decode(file["file"]) == b"BEGIN:VCALENDAR"
     assert file["filename"] == "invite.ics"
-    assert timeout == 15
+    assert file["confirm_email_before_download"] is False
+    assert file["retention_period"] == "4 weeks"
 
 
-def test_notify_backend_raises_when_notify_cannot_be_reached():
-    def opener(request, timeout):
-        raise OSError("connection refused")
+def test_a_message_without_a_calendar_sends_an_empty_file_placeholder(notify):
+    backend = NotifyEmailBackend(api_key=KEY, template_id="t", base_url=notify.url)
+    backend.send_messages([EmailMessage("s", "b", "f@example.org", ["a@example.org"])])
+    [request] = notify.requests
+    assert request["body"]["personalisation"]["calendar_file"] == ""
 
-    backend = NotifyEmailBackend(api_key=KEY, template_id="t", opener=opener)
+
+def test_a_refusal_says_notifys_reason_and_is_marked_as_not_worth_retrying(notify):
+    notify.answer(400, ["email_address Not a valid email address"])
+    backend = NotifyEmailBackend(api_key=KEY, template_id="t", base_url=notify.url)
+    message = EmailMessage("s", "b", "f@example.org", ["a@example.org"])
+    with pytest.raises(NotifyRejected, match=r"refused the email \(400\): email_address Not a"):
+        backend.send_messages([message])
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+def test_busy_or_failing_notify_is_an_error_worth_retrying(notify, status):
+    notify.answer(status, ["Exceeded rate limit"])
+    backend = NotifyEmailBackend(api_key=KEY, template_id="t", base_url=notify.url)
+    message = EmailMessage("s", "b", "f@example.org", ["a@example.org"])
+    with pytest.raises(NotifyError, match=f"answered {status}") as raised:
+        backend.send_messages([message])
+    assert not isinstance(raised.value, NotifyRejected)
+
+
+def test_notify_out_of_reach_raises_unless_silent(notify):
+    url = notify.url
+    notify.server.shutdown()
+    notify.server.server_close()
+    backend = NotifyEmailBackend(api_key=KEY, template_id="t", base_url=url)
     message = EmailMessage("s", "b", "f@example.org", ["a@example.org"])
     with pytest.raises(NotifyError, match="could not be reached"):
         backend.send_messages([message])
-    quiet = NotifyEmailBackend(api_key=KEY, template_id="t", opener=opener, fail_silently=True)
+    quiet = NotifyEmailBackend(api_key=KEY, template_id="t", base_url=url, fail_silently=True)
     assert quiet.send_messages([message]) == 0
