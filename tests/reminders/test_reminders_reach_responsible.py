@@ -95,3 +95,19 @@ def test_a_restricted_case_reaches_only_the_named_people(partnership, people, ag
     )
     sweep_run(now=DUE + timedelta(seconds=1), send=False)
     assert reminded(clock, "overdue") == {"dina"}  # bob, the team manager, is not named on it
+
+
+def test_a_due_notice_goes_stale_when_the_thing_is_done(partnership, people, agencies):
+    from convene.clocks.services import clock_meet
+    from convene.reminders.notices import notices_page, notices_unread_count
+    from convene.reminders.selectors import notifications_for
+
+    clock = allocated_clock(people, partnership, agencies)
+    clock_reminders_decide(now=TOMORROW)
+    alice = people["alice"]
+    assert notifications_for(user=alice).filter(source_id=clock.pk).exists()
+    before = notices_unread_count(user=alice)
+    clock_meet(clock=clock, at=TOMORROW + timedelta(hours=1), by=alice)
+    assert not notifications_for(user=alice).filter(source_id=clock.pk).exists()
+    assert all(n.source_id != clock.pk for n in notices_page(user=alice, before=None).notices)
+    assert notices_unread_count(user=alice) == before - 1
