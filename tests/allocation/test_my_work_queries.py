@@ -142,8 +142,8 @@ def test_records_to_correct_and_outcomes_untold_are_my_work(make_record, people)
 
 
 def test_s47_drifting_without_a_conference_date_is_my_work(enquiry, people):
-    from convene.followup.selectors import s47_drifting
     from convene.followup.models import S47Enquiry
+    from convene.followup.selectors import s47_drifting
 
     started = enquiry()
     soon = started.started_at + timedelta(days=7)
@@ -178,7 +178,7 @@ def test_my_work_query_count_stays_constant_with_follow_through_rows(client, mak
     client.force_login(people["bob"])
     one_more()
     client.get(url)
-    small, small_page = _queries(client, url)
+    small, _ = _queries(client, url)
     one_more()
     one_more()
     large, large_page = _queries(client, url)
