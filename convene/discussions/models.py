@@ -163,7 +163,7 @@ class Discussion(TrackedModel):
         if self.is_live or self.state == self.State.CANCELLED:
             return None
         try:
-            return self.record.held_at  # type: ignore[attr-defined, no-any-return]
+            return self.record.held_at
         except ObjectDoesNotExist:
             return None
 
