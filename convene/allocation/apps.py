@@ -10,10 +10,15 @@ class AllocationConfig(AppConfig):
 
     def ready(self) -> None:
         # The allocation rows' rule in the one access layer.
-        from convene.allocation import access  # noqa: F401
+        from convene.allocation import (
+            access,  # noqa: F401
+            responsible,
+        )
         from convene.referrals.signals import referral_triaged
 
         # Referrals sit below allocation, so they announce the triage and allocation listens.
+        # Reminders about a case go to the worker who holds it (clocks cannot import us).
+        responsible.register()
         referral_triaged.connect(_allocate_on_triage, dispatch_uid="allocation-on-triage")
 
 

@@ -8,13 +8,10 @@ not the person's job (triage for a social worker, the caseload's S47s for a part
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from convene.agencychecks.selectors import checks_to_send
@@ -24,7 +21,20 @@ from convene.allocation.selectors import (
     s47s_allocated,
     team_mates,
 )
-from convene.clocks.models import Clock
+from convene.allocation.work_follow_through import (
+    outcomes_untold,
+    records_to_correct,
+    s47s_drifting,
+)
+from convene.allocation.work_rows import (
+    ROWS_PER_SECTION,
+    WorkRow,
+    kids,
+    mine_or_chaired,
+    open_clock_due,
+    row,
+    status_of,
+)
 from convene.clocks.selectors import escalations_visible_to
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
@@ -40,7 +50,7 @@ from convene.followup.selectors import (
     s47_enquiries_visible_to,
     s47_rows,
 )
-from convene.people.models import Child, Professional
+from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
 from convene.records.models import Confirmation
 from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
@@ -48,54 +58,10 @@ from convene.referrals.models import Referral
 from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
 from convene.workdays import LONDON, london_date
 
-ROWS_PER_SECTION = 50
+__all__ = ["WorkRow", "status_of", "work_for"]
+
 ACTIONS_AHEAD = timedelta(days=7)
 VISITS_AHEAD = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class WorkRow:
-    child: str
-    what: str
-    due_at: datetime | None
-    status: str  # "overdue", "due today", "on track" or "" (no deadline)
-    url: str
-
-
-def status_of(due_at: datetime | None, now: datetime) -> str:
-    """Time left in three words: a pure function of the deadline and ``now``."""
-    if due_at is None:
-        return ""
-    if due_at < now:
-        return "overdue"
-    if london_date(due_at) == london_date(now):
-        return "due today"
-    return "on track"
-
-
-def _names(children: Iterable[Child]) -> str:
-    return ", ".join(f"{c.first_name} {c.last_name}" for c in children)
-
-
-def _kids(path: str) -> Prefetch:  # type: ignore[type-arg]
-    return Prefetch(path, queryset=Child.objects.only("pk", "first_name", "last_name"))
-
-
-def _clock(model: type[Any], kinds: tuple[str, ...], subject: str = "pk") -> Subquery:
-    """The soonest open clock of these kinds on the row's subject."""
-    clocks = Clock.objects.filter(
-        subject_type=ContentType.objects.get_for_model(model),
-        subject_id=OuterRef(subject),
-        kind__in=kinds,
-        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
-    ).order_by("due_at", "pk")
-    return Subquery(clocks.values("due_at")[:1])
-
-
-def _row(
-    children: Iterable[Child], what: str, due_at: datetime | None, url: str, now: datetime
-) -> WorkRow:
-    return WorkRow(_names(children), what, due_at, status_of(due_at, now), url)
 
 
 def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
@@ -108,12 +74,12 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
     qs = (
         referrals_visible_to(user=user)
         .filter(status=Referral.Status.AWAITING_TRIAGE)
-        .annotate(due=_clock(Referral, ("convene", "triage")))
-        .prefetch_related(_kids("children"))
+        .annotate(due=open_clock_due(Referral, ("convene", "triage")))
+        .prefetch_related(kids("children"))
         .order_by("-immediate_risk", F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             r.children.all(),
             f"Triage referral {r.reference}",
             r.due,
@@ -129,12 +95,12 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         referrals_allocated(
             referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
         )
-        .annotate(due=_clock(Referral, ("convene",)))
-        .prefetch_related(_kids("children"))
+        .annotate(due=open_clock_due(Referral, ("convene",)))
+        .prefetch_related(kids("children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             r.children.all(),
             f"Convene a strategy discussion for {r.reference}",
             r.due,
@@ -145,17 +111,10 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:
-    chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
-    return qs.filter(
-        Q(pk__in=discussions_allocated(Discussion.objects.all(), to=who).values("pk")) | chair
-    )
-
-
 def _hold_today(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     start = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
     qs = (
-        _mine_or_chaired(
+        mine_or_chaired(
             discussions_visible_to(user=user).filter(
                 state=Discussion.State.SCHEDULED,
                 starts_at__gte=start,
@@ -163,11 +122,11 @@ def _hold_today(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
             ),
             who,
         )
-        .prefetch_related(_kids("children"))
+        .prefetch_related(kids("children"))
         .order_by("starts_at", "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             d.children.all(),
             f"Hold {d.get_kind_display().lower()} {d.reference}",
             d.starts_at,
@@ -180,16 +139,16 @@ def _hold_today(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
 
 def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     """Drafts to write and authorise; authorised versions not yet sent."""
-    ours = _mine_or_chaired(Discussion.objects.all(), who).values("pk")
+    ours = mine_or_chaired(Discussion.objects.all(), who).values("pk")
     drafts = (
         record_drafts_visible_to(user=user)
         .filter(draft_open=True, discussion__in=ours)
         .select_related("discussion")
-        .prefetch_related(_kids("discussion__children"))
+        .prefetch_related(kids("discussion__children"))
         .order_by("held_at", "pk")[:ROWS_PER_SECTION]
     )
     rows = [
-        _row(
+        row(
             r.discussion.children.all(),
             f"Write and authorise the record of {r.discussion.reference}",
             None,
@@ -206,11 +165,11 @@ def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
             record__discussion__in=ours,
         )
         .select_related("record__discussion")
-        .prefetch_related(_kids("record__discussion__children"))
+        .prefetch_related(kids("record__discussion__children"))
         .order_by("authorised_at", "pk")[:ROWS_PER_SECTION]
     )
     rows += [
-        _row(
+        row(
             v.record.discussion.children.all(),
             f"Send the record of {v.record.discussion.reference}",
             None,
@@ -234,11 +193,11 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
         .filter(Exists(invited))
         .exclude(Exists(answered))
         .select_related("record__discussion")
-        .prefetch_related(_kids("record__discussion__children"))
+        .prefetch_related(kids("record__discussion__children"))
         .order_by("distributed_at", "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             v.record.discussion.children.all(),
             f"Confirm the record of {v.record.discussion.reference}",
             None,
@@ -257,10 +216,10 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
             discussion__state=Discussion.State.SCHEDULED,
             discussion__starts_at__gte=now,
         )
-        .prefetch_related(_kids("discussion__children"))[:ROWS_PER_SECTION]
+        .prefetch_related(kids("discussion__children"))[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             i.discussion.children.all(),
             f"Reply to the invitation to {i.discussion.reference}",
             i.discussion.starts_at,
@@ -293,10 +252,10 @@ def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     to_start = (
         s47_decisions_to_start(user=user)
         .filter(record__discussion__in=ours)
-        .prefetch_related(_kids("record__discussion__children"))[:ROWS_PER_SECTION]
+        .prefetch_related(kids("record__discussion__children"))[:ROWS_PER_SECTION]
     )
     rows = [
-        _row(
+        row(
             v.record.discussion.children.all(),
             f"Start the S47 enquiry decided at {v.record.discussion.reference}",
             None,
@@ -309,7 +268,7 @@ def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         s47s_allocated(s47_enquiries_visible_to(user=user).filter(state="started"), to=who), now=now
     ).filter(visit_due_at__lte=now + VISITS_AHEAD)[:ROWS_PER_SECTION]  # type: ignore[misc]
     rows += [
-        _row(
+        row(
             [e.child],
             f"Visit for S47 enquiry {e.reference}",
             getattr(e, "visit_due_at", None),
@@ -327,12 +286,12 @@ def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         qs = qs.filter(enquiries__in=s47s_allocated(s47_enquiries_visible_to(user=user), to=who))
     rows = (
         qs.distinct()
-        .annotate(due=_clock(Discussion, ("icpc",), "discussion_id"))
-        .prefetch_related(_kids("discussion__children"))
+        .annotate(due=open_clock_due(Discussion, ("icpc",), "discussion_id"))
+        .prefetch_related(kids("discussion__children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             c.discussion.children.all(),
             f"Confirm and date conference {c.reference}"
             if c.state == "requested"
@@ -358,13 +317,13 @@ def _hrpms(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     qs = (
         hrpms_visible_to(user=user)
         .filter(state="active", referral__in=ours)
-        .annotate(due=_clock(Hrpm, ("hrpm",)))
+        .annotate(due=open_clock_due(Hrpm, ("hrpm",)))
         .filter(due__lte=now + ACTIONS_AHEAD)
         .select_related("child")
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             [h.child],
             f"High Risk Planning Meeting {h.reference}",
             h.due,
@@ -382,11 +341,11 @@ def _actions(user: Professional, now: datetime) -> list[WorkRow]:
         mine(actions_visible_to(user=user), user=user)
         .filter(status="open", due_on__lte=horizon)
         .select_related("record__discussion")
-        .prefetch_related(_kids("record__discussion__children"))
+        .prefetch_related(kids("record__discussion__children"))
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
     rows = [
-        _row(
+        row(
             a.record.discussion.children.all(),
             f"Action: {a.what[:80]}",
             _end_of(a.due_on),
@@ -402,7 +361,7 @@ def _actions(user: Professional, now: datetime) -> list[WorkRow]:
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
     rows += [
-        _row(
+        row(
             [a.meeting.hrpm.child],
             f"Safety plan action: {a.what[:80]}",
             _end_of(a.due_on),
@@ -429,7 +388,7 @@ def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
         .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
     )
     return [
-        _row(
+        row(
             [],
             f"Escalation: {e.what_is_late}",
             None,
@@ -450,7 +409,10 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
         rows += _to_convene(user, who, now)
         rows += _hold_today(user, who, now)
         rows += _records(user, who, now)
+        rows += records_to_correct(user, who, now)
+        rows += outcomes_untold(user, who, now)
         rows += _s47(user, who, now)
+        rows += s47s_drifting(user, who, now)
         rows += _icpcs(user, who, now)
         rows += _hrpms(user, who, now)
     rows += _invitations(user, now)

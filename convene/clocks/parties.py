@@ -24,8 +24,15 @@ So each subject app registers a resolver for its model, once, in its
 A resolver returns ``None`` when it cannot say; the escalation then still goes
 to the rule's roles and records the party as unresolved, so the page tells
 the reader to inform them by hand. ``responsible`` names who answers for the
-subject's timescales (the convenor of a discussion, the owner of an action):
-clock reminders go to them as well as to the social care managers.
+subject's timescales (the convenor of a discussion, the owner of an action).
+
+Several apps may know part of who answers for one subject: the allocation app
+knows the social worker who holds a referral, discussion or S47 enquiry, which
+sits above the subject apps in the layers. Each adds its part with
+:func:`register_responsible` (again in ``ready()``, under a key, so registering
+twice replaces); :func:`resolve_responsible` returns the union. Clock reminders
+go to the responsible people, and to the managers only when nobody is
+responsible or the clock is overdue (:mod:`convene.clocks.recipients`).
 
 Parents, carers and family members are never resolved: Convene never
 contacts a family (R002.10).
@@ -48,9 +55,11 @@ __all__ = [
     "PartyResolver",
     "ResponsibleResolver",
     "register_party_resolver",
+    "register_responsible",
     "resolve_party",
     "resolve_responsible",
     "unregister_party_resolver",
+    "unregister_responsible",
 ]
 
 NEVER_CONTACTED = frozenset({Party.PARENTS_CARERS, Party.FAMILY_MEMBERS})
@@ -82,6 +91,8 @@ ResponsibleResolver = Callable[[Any], PartyMembers | None]
 
 _party_resolvers: dict[type[models.Model], PartyResolver] = {}
 _responsible_resolvers: dict[type[models.Model], ResponsibleResolver] = {}
+# More who answer for a subject, from apps other than the subject's own: model -> key -> resolver.
+_responsible_parts: dict[type[models.Model], dict[str, ResponsibleResolver]] = {}
 
 
 def register_party_resolver(
@@ -106,6 +117,18 @@ def unregister_party_resolver(model: type[models.Model]) -> None:
     _responsible_resolvers.pop(model, None)
 
 
+def register_responsible(
+    model: type[models.Model], key: str, resolver: ResponsibleResolver
+) -> None:
+    """Add ``resolver``'s people to who answers for ``model`` subjects (``key`` names the
+    part: registering the same key again replaces it)."""
+    _responsible_parts.setdefault(model, {})[key] = resolver
+
+
+def unregister_responsible(model: type[models.Model], key: str) -> None:
+    _responsible_parts.get(model, {}).pop(key, None)
+
+
 def _lookup(registry: dict[type[models.Model], Any], subject: object) -> Any:
     for klass in type(subject).__mro__:
         if klass in registry:
@@ -126,11 +149,22 @@ def resolve_party(subject: object, party: Party) -> PartyMembers | None:
 
 
 def resolve_responsible(subject: object) -> PartyMembers | None:
-    """Who answers for ``subject``'s timescales, when its app has said."""
+    """Who answers for ``subject``'s timescales, when any app has said: the union of
+    its own app's answer and every part registered for its model."""
     if subject is None:
         return None
-    resolver: ResponsibleResolver | None = _lookup(_responsible_resolvers, subject)
-    return None if resolver is None else resolver(subject)
+    resolvers: list[ResponsibleResolver] = []
+    own: ResponsibleResolver | None = _lookup(_responsible_resolvers, subject)
+    if own is not None:
+        resolvers.append(own)
+    for klass in type(subject).__mro__:
+        resolvers.extend(_responsible_parts.get(klass, {}).values())
+    found: PartyMembers | None = None
+    for resolver in resolvers:
+        part = resolver(subject)
+        if part:
+            found = part if found is None else found + part
+    return found
 
 
 def _built_in(subject: object, party: Party) -> PartyMembers | None:

@@ -5,9 +5,9 @@ only finds the clocks it may apply to, works out who hears, and records the
 decision (:func:`convene.reminders.services.deliveries_decide`), whose unique
 constraint makes each reminder go once per clock, kind and recipient.
 
-Who hears: the team managers and deputy team managers of the partnership's
-children's social care, plus whoever the subject's app names as responsible
-(:func:`convene.clocks.parties.resolve_responsible`), narrowed to those who may
+Who hears: the people responsible for the subject, and once it is overdue the
+first rung of the escalation ladder; the partnership's team managers when nobody
+is responsible (:mod:`convene.clocks.recipients`), narrowed to those who may
 see the subject (:func:`convene.clocks.audience.audience_for`: a restricted
 referral's clock reminds only the people named on it).
 """
@@ -24,7 +24,7 @@ from django.db import transaction
 from convene.clocks.audience import audience_for
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.clocks.models import Clock
-from convene.clocks.parties import resolve_responsible
+from convene.clocks.recipients import RecipientCache, reminder_recipients
 from convene.clocks.schedule import (
     OPEN_STATES,
     REMINDER_LABELS,
@@ -32,9 +32,8 @@ from convene.clocks.schedule import (
     next_reminder_at,
     reminders_due,
 )
-from convene.clocks.selectors import REMINDER_ROLES, social_care_with_roles
 from convene.clocks.status import describe_time_left
-from convene.people.models import Agency, Partnership, Professional
+from convene.people.models import Partnership
 from convene.policy.vocab import ClockKind
 from convene.reminders.models import Delivery
 from convene.reminders.services import deliveries_decide
@@ -60,7 +59,7 @@ def clock_reminders_decide(
     """
     clock_type = ContentType.objects.get_for_model(Clock)
     added = 0
-    managers: dict[int, list[Professional]] = {}
+    cache = RecipientCache()
     after = 0
     while True:
         batch = list(
@@ -84,7 +83,7 @@ def clock_reminders_decide(
         for clock in batch:
             kinds = [k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided]
             try:
-                added += _clock_remind(clock=clock, kinds=kinds, now=now, managers=managers)
+                added += _clock_remind(clock=clock, kinds=kinds, now=now, cache=cache)
             except Exception as error:
                 if on_error is None:
                     raise
@@ -100,41 +99,30 @@ def _clock_remind(
     clock: Clock,
     kinds: Sequence[ReminderKind],
     now: datetime,
-    managers: dict[int, list[Professional]],
+    cache: RecipientCache,
 ) -> int:
     if not kinds:
         _move_cursor(clock, now=now)
         return 0
     partnership: Partnership = clock.partnership
-    if partnership.pk not in managers:
-        managers[partnership.pk] = list(
-            social_care_with_roles(partnership=partnership, roles=REMINDER_ROLES)
-        )
     subject = clock.subject
-    people = list(managers[partnership.pk])
-    agencies: list[Agency] = []
-    responsible = resolve_responsible(subject)
-    if responsible:
-        people = list({p.pk: p for p in [*people, *responsible.professionals]}.values())
-        agencies = list(responsible.agencies)
-    # Need-to-know: about a restricted record only the people named on it are reminded.
-    audience = audience_for(
-        partnership=partnership, subject=subject, professionals=people, agencies=agencies
-    )
-    if audience.blind:
-        # Nobody who may see it can be found: the escalation, when it comes, says so blind.
-        return 0
-    people, agencies = list(audience.professionals), list(audience.agencies)
-    if people or agencies:
-        _move_cursor(clock, now=now)
-    # else nobody to tell (no managers yet, a set-up mistake): the cursor stays, so the
-    # next sweep tries again, as it does for a blind one.
     link = _link(subject)
     what = CLOCK_KIND_LABELS[ClockKind(clock.kind)]
     due = clock.due_at.astimezone(LONDON)
     due_text = f"{due.day} {due:%B %Y at %H:%M}"
     added = 0
+    told = False
     for kind in kinds:
+        people, agencies = reminder_recipients(clock=clock, subject=subject, kind=kind, cache=cache)
+        # Need-to-know: about a restricted record only the people named on it are reminded.
+        audience = audience_for(
+            partnership=partnership, subject=subject, professionals=people, agencies=agencies
+        )
+        if audience.blind:
+            # Nobody who may see it can be found: the escalation, when it comes, says so blind.
+            continue
+        people, agencies = list(audience.professionals), list(audience.agencies)
+        told = told or bool(people or agencies)
         added += deliveries_decide(
             partnership=partnership,
             source=clock,
@@ -151,6 +139,10 @@ def _clock_remind(
             link=link,
             now=now,
         )
+    if told:
+        _move_cursor(clock, now=now)
+    # else nobody to tell (no managers yet, a set-up mistake, or told blind): the cursor
+    # stays, so the next sweep tries again.
     return added
 
 

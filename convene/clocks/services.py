@@ -12,10 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
 from convene.clocks.models import Clock
-from convene.clocks.schedule import next_reminder_at
+from convene.clocks.schedule import ReminderKind, next_reminder_at
 from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind
+from convene.reminders.models import Delivery
 
 
 class ClockError(ValueError):
@@ -61,6 +62,18 @@ def clock_start(
     )
 
 
+def _reminders_retire(clock: Clock, *, at: datetime) -> None:
+    """The thing is done: its "due" reminders are no longer news (issue 18). Their in-app
+    notices are marked read, so the badge drops; the list hides them (reminders.notices)."""
+    Delivery.objects.filter(
+        source_type=ContentType.objects.get_for_model(Clock),
+        source_id=clock.pk,
+        channel=Delivery.Channel.IN_APP,
+        read_at__isnull=True,
+        kind__in=[kind.value for kind in ReminderKind],
+    ).update(read_at=at)
+
+
 def _locked(clock: Clock) -> Clock:
     # Re-read under a row lock so two people (or a person and the sweep) cannot
     # both move the same clock.
@@ -85,6 +98,7 @@ def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
     clock.save(
         update_fields=["state", "met_at", "escalate_at", "remind_at", "modified_by", "modified_at"]
     )
+    _reminders_retire(clock, at=at)
     return clock
 
 
@@ -117,6 +131,7 @@ def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) ->
             "modified_at",
         ]
     )
+    _reminders_retire(clock, at=at)
     return clock
 
 

@@ -30,7 +30,7 @@ from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
 from convene.core.pagination import keyset_page
 from convene.discussions import selectors
-from convene.discussions.models import Discussion, DiscussionState, Invitation
+from convene.discussions.models import Discussion, DiscussionState
 from convene.discussions.services import (
     discussion_cancel,
     discussion_create,
@@ -175,9 +175,8 @@ def discussion_out(
 ) -> DiscussionOut:
     invitations = selectors.invitations_for(discussion=discussion)
     children = list(discussion.children.all())  # prefetched when listed
-    attending = [i.professional for i in invitations if i.response != Invitation.Response.APOLOGIES]
-    items = selectors.discussion_checklist(
-        referral=discussion.referral, children=children, invitees=attending, kind=discussion.kind
+    items = selectors.invited_checklist(
+        discussion=discussion, invitations=invitations, children=children
     )
     linked = links if links is not None else _reconvene_links([discussion], user)
     return DiscussionOut(

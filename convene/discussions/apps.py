@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -8,6 +10,7 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the invitation rule with the one access layer.
+        from convene.clocks.parties import register_responsible
         from convene.clocks.subjects import register_subject_selector
         from convene.discussions import (
             access,  # noqa: F401
@@ -18,5 +21,14 @@ class DiscussionsConfig(AppConfig):
 
         # Who may see a discussion's clocks, escalations and reminders: its own selector.
         register_subject_selector(Discussion, discussions_visible_to)
+        # The chair answers for the discussion's timescales, with whoever holds the case.
+        register_responsible(Discussion, "chair", _chair)
         # Invitations' and referrer notices' hooks in the one outbox.
         outbox.register()
+
+
+def _chair(discussion: Any) -> Any:
+    from convene.clocks.parties import PartyMembers
+
+    chair = discussion.chair
+    return PartyMembers(professionals=(chair,)) if chair is not None and chair.is_active else None

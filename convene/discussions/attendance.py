@@ -10,7 +10,7 @@ requirements are kept apart so pages can show them differently.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from convene.people.models import Agency, Child, Professional
@@ -56,6 +56,8 @@ class ChecklistItem:
     # What would meet it: any of these roles (or their kind of agency), or these agencies.
     roles: tuple[Role, ...] = ()
     agency_ids: frozenset[int] = frozenset()
+    # Invitees who would meet it but sent apologies: "Apologies", never "Not invited".
+    apologies: tuple[str, ...] = ()
 
     def met_by_person(self, person: Professional) -> bool:
         if self.roles:
@@ -201,6 +203,18 @@ def checklist(
             )
     order = {Requirement.MANDATORY: 0, Requirement.ADVISORY: 1, Requirement.EXCLUDED: 2}
     return sorted(merged.values(), key=lambda i: order[i.requirement])
+
+
+def with_apologies(
+    items: Iterable[ChecklistItem], apologised: Sequence[Professional]
+) -> list[ChecklistItem]:
+    """Name, on each item still missing, the invitees who would meet it but sent apologies."""
+    return [
+        replace(item, apologies=_names(p for p in apologised if item.met_by_person(p)))
+        if item.missing and apologised
+        else item
+        for item in items
+    ]
 
 
 def missing_mandatory(items: Iterable[ChecklistItem]) -> list[ChecklistItem]:

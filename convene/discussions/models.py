@@ -9,9 +9,10 @@ any state before ``held``. This app's services move it as far as
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -155,6 +156,16 @@ class Discussion(TrackedModel):
     @property
     def is_live(self) -> bool:
         return self.state in {self.State.REQUESTED, self.State.SCHEDULED}
+
+    @property
+    def held_at(self) -> datetime | None:
+        """When it took place (its record's time), once held; None before (or cancelled)."""
+        if self.is_live or self.state == self.State.CANCELLED:
+            return None
+        try:
+            return self.record.held_at
+        except ObjectDoesNotExist:
+            return None
 
 
 class Invitation(TrackedModel):

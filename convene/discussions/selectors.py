@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 
 from convene.clocks.models import Clock
 from convene.clocks.status import Rag, describe_time_left, rag_status
-from convene.discussions.attendance import ChecklistItem, checklist
+from convene.discussions.attendance import ChecklistItem, checklist, with_apologies
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
@@ -130,6 +130,21 @@ def discussion_checklist(
         referrer_agency=referral.referrer_agency,
         children=children,
     )
+
+
+def invited_checklist(
+    *, discussion: Discussion, invitations: list[Invitation], children: list[Child]
+) -> list[ChecklistItem]:
+    """The checklist of an arranged discussion against those coming; an item only met by
+    someone who sent apologies says "Apologies", not "Not invited" (issue 18)."""
+    apologies = Invitation.Response.APOLOGIES
+    items = discussion_checklist(
+        referral=discussion.referral,
+        children=children,
+        invitees=[i.professional for i in invitations if i.response != apologies],
+        kind=discussion.kind,
+    )
+    return with_apologies(items, [i.professional for i in invitations if i.response == apologies])
 
 
 def chair_rule_text(*, referral: Referral, children: list[Child]) -> str:

@@ -17,7 +17,7 @@ from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.discussions import invitation_pages, selectors
 from convene.discussions.attendance import ChecklistItem, Status
 from convene.discussions.forms import CancelForm, ConveneForm, InviteForm, RespondForm, ScheduleForm
-from convene.discussions.models import Discussion, Invitation
+from convene.discussions.models import Discussion
 from convene.discussions.notices import calendar_event
 from convene.discussions.outbox import invitation_deliveries, invitation_email_status
 from convene.discussions.services import (
@@ -228,9 +228,8 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(pk__in=[c.pk for c in children])
         .values_list("pk", flat=True)
     )
-    attending = [i.professional for i in invitations if i.response != Invitation.Response.APOLOGIES]
-    items = selectors.discussion_checklist(
-        referral=discussion.referral, children=children, invitees=attending, kind=discussion.kind
+    items = selectors.invited_checklist(
+        discussion=discussion, invitations=invitations, children=children
     )
     mine = next((i for i in invitations if i.professional_id == user.pk), None)
     caseload = sees_whole_caseload(user=user)

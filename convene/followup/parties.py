@@ -8,7 +8,7 @@ subject (``convene.clocks.subjects``), from the follow-through's own selectors.
 
 from __future__ import annotations
 
-from convene.clocks.parties import PartyMembers, register_party_resolver
+from convene.clocks.parties import PartyMembers, register_party_resolver, register_responsible
 from convene.clocks.subjects import register_subject_selector
 from convene.followup import selectors
 from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
@@ -40,6 +40,15 @@ def _hrpm_action_responsible(action: HrpmAction) -> PartyMembers | None:
     return PartyMembers(agencies=(agency,)) if agency is not None else None
 
 
+def _action_responsible(action: Action) -> PartyMembers | None:
+    """An agreed action's named owner, else its owner agency's inbox (R004.8)."""
+    if action.owner_professional is not None:
+        return PartyMembers(professionals=(action.owner_professional,))
+    if action.owner_agency is not None:
+        return PartyMembers(agencies=(action.owner_agency,))
+    return None
+
+
 def _hrpm_party(hrpm: Hrpm, party: Party) -> PartyMembers | None:
     if party != Party.INVITED_AGENCIES:
         return None
@@ -58,6 +67,7 @@ def _hrpm_responsible(hrpm: Hrpm) -> PartyMembers | None:
 def register() -> None:
     register_party_resolver(HrpmAction, _hrpm_action_party, responsible=_hrpm_action_responsible)
     register_party_resolver(Hrpm, _hrpm_party, responsible=_hrpm_responsible)
+    register_responsible(Action, "owner", _action_responsible)
     # Who may see the follow-through's clock subjects: the same selectors as its pages.
     register_subject_selector(Action, selectors.actions_visible_to)
     register_subject_selector(HrpmAction, selectors.hrpm_actions_visible_to)

@@ -7,7 +7,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from convene.allocation import references
 from convene.audit.models import Action
-from convene.audit.selectors import audit_looks_at
 from convene.audit.services import audit_record
 from convene.core.dates import govuk_date
 from convene.core.pagination import CappedPaginator
@@ -18,7 +17,6 @@ from convene.people.models import Professional
 
 PAGE_SIZE = 25
 QUERY_MAX = 100
-VIEWERS_SHOWN = 50
 
 
 def _professional(request: HttpRequest) -> Professional:
@@ -107,8 +105,5 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "kind": kind,
             # An HRPM is started from here (and the S47 outcome) by social care, never a typed URL.
             "may_start_hrpm": works_cases(user=user, partnership=child.partnership_id),
-            # Only reached by people who may see the child (the 404 above), and only the
-            # looks at records they may see themselves.
-            "looks": audit_looks_at(child=child, user=user, limit=VIEWERS_SHOWN),
         },
     )

@@ -111,7 +111,7 @@ class LegalStatus(StrEnum):
 
 
 LEGAL_STATUS_LABELS: dict[LegalStatus, str] = {
-    LegalStatus.NONE: "None",
+    LegalStatus.NONE: "No legal order",
     LegalStatus.CHILD_IN_NEED: "Child in need",
     LegalStatus.CHILD_PROTECTION_PLAN: "Child protection plan",
     LegalStatus.CHILD_IN_CARE: "Child in care",

@@ -21,12 +21,14 @@ from django.db.models import Q, QuerySet
 
 from convene.clocks.audience import NOTICE_BLIND
 from convene.clocks.models import Clock, Escalation
+from convene.clocks.schedule import OPEN_STATES, ReminderKind
 from convene.clocks.selectors import escalations_visible_to
 from convene.clocks.subjects import visible_subject_keys
 from convene.people.models import Professional
 from convene.reminders.models import Delivery
 
 PAGE_SIZE = 25
+REMINDER_KINDS = frozenset(kind.value for kind in ReminderKind)
 
 __all__ = ["NoticePage", "notice_for", "notices_page", "notices_shown", "notices_unread_count"]
 
@@ -58,13 +60,15 @@ def notices_shown(*, user: Professional, rows: Sequence[Delivery]) -> list[Deliv
         if row.source_type_id == types[Escalation].pk and row.kind != NOTICE_BLIND
     }
     visible_clocks: set[int] = set()
+    done: set[int] = set()
     if clock_ids:
-        subjects = dict(
-            (pk, (type_id, object_id))
-            for pk, type_id, object_id in Clock.objects.filter(pk__in=clock_ids).values_list(
-                "pk", "subject_type_id", "subject_id"
-            )
-        )
+        subjects, done = {}, set()
+        for pk, type_id, object_id, state in Clock.objects.filter(pk__in=clock_ids).values_list(
+            "pk", "subject_type_id", "subject_id", "state"
+        ):
+            subjects[pk] = (type_id, object_id)
+            if state not in OPEN_STATES:
+                done.add(pk)
         seen = visible_subject_keys(user=user, keys=subjects.values())
         visible_clocks = {pk for pk, key in subjects.items() if key in seen}
     visible_escalations: set[int] = set()
@@ -77,7 +81,9 @@ def notices_shown(*, user: Professional, rows: Sequence[Delivery]) -> list[Deliv
 
     def shown(row: Delivery) -> bool:
         if row.source_type_id == types[Clock].pk:
-            return row.source_id in visible_clocks
+            # A "due" reminder about a timescale since met or waived has gone stale.
+            stale = row.kind in REMINDER_KINDS and row.source_id in done
+            return row.source_id in visible_clocks and not stale
         if row.source_type_id == types[Escalation].pk and row.kind != NOTICE_BLIND:
             return row.source_id in visible_escalations
         return True

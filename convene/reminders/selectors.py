@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from convene.clocks.audience import NOTICE_BLIND
 from convene.clocks.models import Clock, Escalation
+from convene.clocks.schedule import OPEN_STATES, ReminderKind
 from convene.clocks.selectors import escalations_visible_to
 from convene.clocks.subjects import subject_visible_q
 from convene.people.models import Professional
@@ -34,6 +35,12 @@ def notifications_for(*, user: Professional) -> QuerySet[Delivery]:
     types = ContentType.objects.get_for_models(Clock, Escalation)
     hidden = Q(source_type=types[Clock]) & ~Q(
         source_id__in=Clock.objects.filter(subject_visible_q(user=user)).values("pk")
+    )
+    # A "due" reminder about a timescale since met or waived has gone stale (issue 18).
+    hidden |= (
+        Q(source_type=types[Clock])
+        & Q(kind__in=[kind.value for kind in ReminderKind])
+        & Q(source_id__in=Clock.objects.exclude(state__in=OPEN_STATES).values("pk"))
     )
     # A blind notice names nothing (no reference, no link): it is for those who cannot see.
     hidden |= (

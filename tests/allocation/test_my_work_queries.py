@@ -102,3 +102,85 @@ def test_status_words():
     assert status_of(now - timedelta(minutes=1), now) == "overdue"
     assert status_of(now + timedelta(hours=1), now) == "due today"
     assert status_of(now + timedelta(days=2), now) == "on track"
+
+
+# --- Issue 18: the rest of the follow-through -----------------------------------------
+
+
+def _authorised_record(make_record, people, **kwargs):
+    from convene.policy.vocab import Decision
+    from convene.records import services as records
+    from tests.records.conftest import except_missing, fill
+
+    record = make_record(**kwargs)
+    fill(record, people, Decision.CHILD_IN_NEED)
+    except_missing(record, people, now=record.held_at)
+    records.record_authorise(record=record, by=people["bob"], now=record.held_at)
+    return record
+
+
+def test_records_to_correct_and_outcomes_untold_are_my_work(make_record, people):
+    from convene.records import services as records
+
+    record = _authorised_record(make_record, people, invitees=("alice", "carol"))
+    records.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    ref = record.discussion.reference
+    now = record.held_at + timedelta(hours=1)
+    # A partner with a record to confirm sees it in My work.
+    carol = work_for(user=people["carol"], now=now)
+    assert any(row.what == f"Confirm the record of {ref}" for row in carol)
+    # The email to the referrer has not left: the chair has an outcome notice to send.
+    bob = work_for(user=people["bob"], now=now)
+    assert any(row.what == f"Tell the referrer the outcome of {ref}" for row in bob)
+    records.record_confirm(
+        record=record, accurate=False, comment="Wrong school", by=people["carol"], now=now
+    )
+    bob = work_for(user=people["bob"], now=now)
+    (correct,) = [row for row in bob if row.what == f"Correct the record of {ref}"]
+    assert "/resolve/" in correct.url
+    assert not any(ref in row.what for row in work_for(user=people["carol"], now=now))
+
+
+def test_s47_drifting_without_a_conference_date_is_my_work(enquiry, people):
+    from convene.followup.models import S47Enquiry
+    from convene.followup.selectors import s47_drifting
+
+    started = enquiry()
+    soon = started.started_at + timedelta(days=7)
+    late = started.started_at + timedelta(days=30)
+    assert not s47_drifting(S47Enquiry.objects.all(), now=soon).exists()
+    assert list(s47_drifting(S47Enquiry.objects.all(), now=late)) == [started]
+    holder = next(
+        name
+        for name in ("bob", "alice")
+        if any(started.reference in r.what for r in work_for(user=people[name], now=late))
+    )
+    wanted = f"S47 enquiry {started.reference} has no conference date"
+    (row,) = [r for r in work_for(user=people[holder], now=late) if r.what == wanted]
+    assert row.status == "overdue"
+
+
+def test_my_work_query_count_stays_constant_with_follow_through_rows(client, make_record, people):
+    from convene.records import services as records
+
+    def one_more():
+        record = _authorised_record(make_record, people, invitees=("alice", "carol"))
+        records.record_distribute(record=record, by=people["bob"], now=record.held_at)
+        records.record_confirm(
+            record=record,
+            accurate=False,
+            comment="Wrong school",
+            by=people["carol"],
+            now=record.held_at + timedelta(hours=1),
+        )
+
+    url = reverse("allocation:my-work")
+    client.force_login(people["bob"])
+    one_more()
+    client.get(url)
+    small, _ = _queries(client, url)
+    one_more()
+    one_more()
+    large, large_page = _queries(client, url)
+    assert large == small, f"{small} queries for 1 record, {large} for 3"
+    assert large_page.count("Correct the record") == 3

@@ -46,8 +46,9 @@ def test_the_child_page_shows_who_has_looked(client, people, child):
         client.force_login(people[username])
         client.get(f"/children/{child.pk}/")
     client.force_login(people["alice"])
-    html = client.get(f"/children/{child.pk}/").content.decode()
-    table = html[html.index("Who has looked at this record") :]
+    client.get(f"/children/{child.pk}/")
+    html = client.get(f"/children/{child.pk}/looked/").content.decode()
+    table = html[html.index("Who has looked at") :]
     assert "Alice Ashworth" in table
     assert "Bob Bennett" in table
     assert "Ivy Irwin" in table
@@ -133,3 +134,24 @@ def test_who_has_looked_names_what_was_looked_at_without_growing_queries(
     # ...and the label still says what kind of thing it was, for the admin's log.
     assert audit_object_labels([entry]) == {("clocks.escalation", "987654"): "Escalation"}
     assert audit_object_labels([]) == {}
+
+
+def test_the_child_page_links_to_who_has_looked_and_reads_no_looks_itself(client, people, child):
+    """Issue 18: the table moved to /children/<pk>/looked/; the child page only links to it
+    and only writes its own look (the INSERT, after reading the chain's last hash)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["alice"])
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(f"/children/{child.pk}/").content.decode()
+    audit_reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if "audit_auditentry" in q["sql"]
+        and not q["sql"].lstrip().upper().startswith("INSERT")
+        and '"audit_auditentry"."hash" AS "hash"' not in q["sql"]  # the chain, for the write
+    ]
+    assert audit_reads == []
+    assert f"/children/{child.pk}/looked/" in html
+    assert "Times</th>" not in html

@@ -40,10 +40,10 @@ def _looked_at_everything(world: Any) -> Any:
 
 def _page(client: Any, world: Any, persona: str, child: Any) -> str:
     client.force_login(world.people[persona])
-    response = client.get(reverse("child-detail", args=[child.pk]))
+    response = client.get(reverse("allocation:looked", args=[child.pk]))
     assert response.status_code == 200, persona
     html: str = response.content.decode()
-    return html[html.index("Who has looked at this record") :]
+    return html[html.index("Who has looked at") :]
 
 
 def test_a_manager_not_named_on_a_restricted_case_does_not_learn_of_it(client, world):

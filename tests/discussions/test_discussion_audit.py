@@ -266,8 +266,8 @@ def test_the_child_page_shows_the_police_officer_who_looked_at_the_discussion(
     client.force_login(people["carol"])
     client.get(f"/discussions/{discussion.pk}/")
     client.force_login(people["alice"])
-    html = client.get(f"/children/{discussion.children.get().pk}/").content.decode()
-    table = html[html.index("Who has looked at this record") :]
+    html = client.get(f"/children/{discussion.children.get().pk}/looked/").content.decode()
+    table = html[html.index("Who has looked at") :]
     assert "Carol Clarke" in table
     assert "Shire Constabulary" in table
 

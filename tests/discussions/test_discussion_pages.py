@@ -172,6 +172,11 @@ def test_apologies_are_recorded_through_the_reply_page(client, people, discussio
     assert invitation.response == Invitation.Response.APOLOGIES
     html = client.get(f"/discussions/{discussion.pk}/").content.decode()
     assert "On leave; DC Green attends" in html
+    # Issue 18: the police officer who sent apologies is "Apologies", not "Not invited".
+    client.force_login(people["bob"])
+    html = client.get(f"/discussions/{discussion.pk}/").content.decode()
+    assert "Apologies: Carol Clarke" in html
+    assert "Not invited" not in html
 
 
 def test_nobody_else_can_reply_for_an_invitee(client, people, discussion):

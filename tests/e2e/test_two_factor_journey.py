@@ -61,7 +61,8 @@ def test_first_sign_in_sets_up_the_app_then_later_sign_ins_ask_for_a_code(
     expect(page.locator("h1")).to_have_text("Children")
 
     page.get_by_role("link", name="Ann Smith").click()
-    expect(page.get_by_role("heading", name="Who has looked at this record")).to_be_visible()
+    page.get_by_role("link", name="Everyone who has looked at this record, day by day").click()
+    expect(page.locator("h1")).to_contain_text("Who has looked at")
     expect(page.get_by_role("cell", name="Alice Ashworth").first).to_be_visible()
     assert_accessible(page)
 

@@ -199,8 +199,8 @@ def test_the_child_page_shows_who_looked_at_the_childs_referral(
     client.force_login(people["hana"])
     client.get(f"/referrals/{referral.pk}/")
     client.force_login(people["alice"])
-    html = client.get(f"/children/{two_children[1].pk}/").content.decode()
-    table = html[html.index("Who has looked at this record") :]
+    html = client.get(f"/children/{two_children[1].pk}/looked/").content.decode()
+    table = html[html.index("Who has looked at") :]
     assert "Hana Hughes" in table  # looked at the referral
     assert "Tom Turner" in table  # recorded it
 

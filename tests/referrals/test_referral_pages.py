@@ -404,3 +404,21 @@ def test_the_triage_page_chooses_nothing_for_the_manager(client, people, referra
     radios = [tag for tag in html.split("<input")[1:] if 'name="pathway"' in tag.split(">")[0]]
     assert radios
     assert not any("checked" in tag.split(">")[0] for tag in radios)
+
+
+def test_the_triage_page_shows_the_referrers_account_and_the_childs_history(
+    client, people, partnership, referral_for
+):
+    """Issue 18: beside the recommendation, what the referrer said and the child's current
+    legal status and latest chronology entries (an earlier referral, here)."""
+    child = ChildFactory(partnership=partnership)
+    earlier = referral_for(children=[child])
+    referral = referral_for(children=[child])
+    client.force_login(people["bob"])
+    html = client.get(f"/referrals/{referral.pk}/triage/").content.decode()
+    account = html[html.index("What the referrer said") :]
+    assert "Dad did it" in account[: account.index("</div>")]
+    assert "Rita Referrer, Class teacher" in account
+    story = html[html.index("plans and history") : html.index("Recommended pathway")]
+    assert earlier.reference in story
+    assert child.get_legal_status_display() in story

@@ -71,7 +71,9 @@ def test_a_clock_far_off_is_not_looked_at(partnership, people):
     assert clock_reminders_decide(now=datetime(2026, 12, 1, 9, tzinfo=LONDON)) == 0
 
 
-def test_the_subjects_responsible_people_are_reminded_too(partnership, people, agencies):
+def test_the_subjects_responsible_people_are_reminded_instead_of_the_managers(
+    partnership, people, agencies
+):
     parties.register_party_resolver(
         Child,
         lambda child, party: None,
@@ -85,10 +87,8 @@ def test_the_subjects_responsible_people_are_reminded_too(partnership, people, a
     finally:
         parties.unregister_party_resolver(Child)
     rows = reminders("due_tomorrow")
-    assert who(rows.filter(recipient__isnull=False)) == MANAGERS | {
-        ("in_app", "alice"),
-        ("email", "alice"),
-    }
+    # Issue 18: the people responsible, not every manager (who hear once it is overdue).
+    assert who(rows.filter(recipient__isnull=False)) == {("in_app", "alice"), ("email", "alice")}
     assert rows.get(recipient_agency=agencies["police"]).to_address == agencies["police"].email
 
 

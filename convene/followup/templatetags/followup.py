@@ -128,3 +128,22 @@ def convenes_conferences(user: Any) -> bool:
     from convene.people.vocab import Role
 
     return bool(getattr(user, "is_authenticated", False) and user.has_role(Role.REVIEWING_SERVICE))
+
+
+STORY_ENTRIES = 5
+
+
+@register.inclusion_tag("followup/_child_story.html", takes_context=True)
+def child_story(context: template.Context, child: Any) -> dict[str, Any]:
+    """The child's current legal status and the latest few entries of their chronology, for
+    pages that decide about them (triage, issue 18). A tag, so the referrals app below
+    followup in the layers can show it without importing it. Callers check the child is
+    visible; the chronology shows only what the reader may see."""
+    from convene.followup.chronology import chronology
+
+    entries = chronology(child=child, user=context["request"].user)
+    return {
+        "child": child,
+        "entries": entries[:STORY_ENTRIES],
+        "more": len(entries) > STORY_ENTRIES,
+    }

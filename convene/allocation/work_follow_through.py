@@ -1,0 +1,110 @@
+"""My work's follow-through sections (issue 18): records to correct, outcome notices not
+yet sent, and S47 enquiries drifting towards a conference with no date.
+
+Like every section of :mod:`convene.allocation.work`, each is one query (two with the
+children prefetched) through the owning app's own selector, for the person's own cases
+(allocated to them or chaired by them) or their team's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from django.db.models import F
+from django.urls import reverse
+
+from convene.allocation.selectors import s47s_allocated
+from convene.allocation.work_rows import (
+    ROWS_PER_SECTION,
+    WorkRow,
+    kids,
+    mine_or_chaired,
+    open_clock_due,
+    row,
+)
+from convene.discussions.models import Discussion
+from convene.discussions.selectors import discussions_visible_to
+from convene.followup.selectors import (
+    S47_DRIFT_WORKING_DAYS,
+    s47_drifting,
+    s47_enquiries_visible_to,
+)
+from convene.people.models import Professional
+from convene.policy.vocab import ClockKind
+from convene.records.models import Confirmation
+from convene.records.selectors import record_versions_visible_to
+from convene.workdays import LONDON, get_calendar, london_date
+
+__all__ = ["outcomes_untold", "records_to_correct", "s47s_drifting"]
+
+
+def records_to_correct(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    """Corrections asked for on the latest version of my records, not yet answered."""
+    ours = mine_or_chaired(Discussion.objects.all(), who).values("pk")
+    qs = (
+        Confirmation.objects.filter(
+            response=Confirmation.Response.CORRECTION,
+            resolution="",
+            version__in=record_versions_visible_to(user=user)
+            .filter(number=F("record__latest_number"), record__discussion__in=ours)
+            .values("pk"),
+        )
+        .select_related("version__record__discussion")
+        .prefetch_related(kids("version__record__discussion__children"))
+        .order_by("responded_at", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        row(
+            c.version.record.discussion.children.all(),
+            f"Correct the record of {c.version.record.discussion.reference}",
+            None,
+            reverse("records:resolve", args=[c.version.record.discussion_id, c.pk]),
+            now,
+        )
+        for c in qs
+    ]
+
+
+def outcomes_untold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    """My discussions whose outcome notice has not reached everyone (the "outcome
+    notified" clock is open): the referrer or an absent agency not yet told (R002.9)."""
+    qs = (
+        mine_or_chaired(discussions_visible_to(user=user), who)
+        .annotate(due=open_clock_due(Discussion, (ClockKind.OUTCOME_NOTIFIED.value,)))
+        .filter(due__isnull=False)
+        .prefetch_related(kids("children"))
+        .order_by("due", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        row(
+            d.children.all(),
+            f"Tell the referrer the outcome of {d.reference}",
+            d.due,
+            reverse("records:confirmations", args=[d.pk]),
+            now,
+        )
+        for d in qs
+    ]
+
+
+def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    """My S47 enquiries open over 15 working days with no conference date."""
+    qs = s47_drifting(
+        s47s_allocated(s47_enquiries_visible_to(user=user), to=who), now=now
+    ).select_related("child")[:ROWS_PER_SECTION]
+    calendar = get_calendar()
+    return [
+        row(
+            [e.child],
+            f"S47 enquiry {e.reference} has no conference date",
+            datetime.combine(
+                calendar.add_working_days(london_date(e.started_at), S47_DRIFT_WORKING_DAYS),
+                time(23, 59),
+                tzinfo=LONDON,
+            ),
+            reverse("followup:s47", args=[e.pk]),
+            now,
+        )
+        for e in qs
+    ]

@@ -1,0 +1,75 @@
+"""The shape of a "My work" row and the pieces every section builds it from.
+
+Shared by :mod:`convene.allocation.work` and :mod:`convene.allocation.work_follow_through`
+so neither section module copies the other's helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from convene.allocation.selectors import discussions_allocated
+from convene.clocks.models import Clock
+from convene.discussions.models import Discussion
+from convene.people.models import Child
+from convene.workdays import london_date
+
+ROWS_PER_SECTION = 50
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    child: str
+    what: str
+    due_at: datetime | None
+    status: str  # "overdue", "due today", "on track" or "" (no deadline)
+    url: str
+
+
+def status_of(due_at: datetime | None, now: datetime) -> str:
+    """Time left in three words: a pure function of the deadline and ``now``."""
+    if due_at is None:
+        return ""
+    if due_at < now:
+        return "overdue"
+    if london_date(due_at) == london_date(now):
+        return "due today"
+    return "on track"
+
+
+def names(children: Iterable[Child]) -> str:
+    return ", ".join(f"{c.first_name} {c.last_name}" for c in children)
+
+
+def kids(path: str) -> Prefetch:  # type: ignore[type-arg]
+    return Prefetch(path, queryset=Child.objects.only("pk", "first_name", "last_name"))
+
+
+def open_clock_due(model: type[Any], kinds: tuple[str, ...], subject: str = "pk") -> Subquery:
+    """The soonest open clock of these kinds on the row's subject."""
+    clocks = Clock.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        subject_id=OuterRef(subject),
+        kind__in=kinds,
+        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
+    ).order_by("due_at", "pk")
+    return Subquery(clocks.values("due_at")[:1])
+
+
+def row(
+    children: Iterable[Child], what: str, due_at: datetime | None, url: str, now: datetime
+) -> WorkRow:
+    return WorkRow(names(children), what, due_at, status_of(due_at, now), url)
+
+
+def mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:
+    chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
+    return qs.filter(
+        Q(pk__in=discussions_allocated(Discussion.objects.all(), to=who).values("pk")) | chair
+    )
