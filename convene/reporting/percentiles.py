@@ -78,3 +78,9 @@ def _interpolate(values: dict[int, float], n: int, p: float) -> float:
     below = values[low]
     above = values.get(low + 1, below)
     return below + (above - below) * (position - low)
+
+
+def percentile_cont(values: Sequence[float], p: float) -> float:
+    """``PERCENTILE_CONT(p)`` of ``values`` (sorted here), as PostgreSQL interpolates it."""
+    ordered = sorted(values)
+    return _interpolate(dict(enumerate(ordered)), len(ordered), p)
