@@ -165,9 +165,9 @@ def s47s_allocated(
 class TeamCases:
     """The cases a team holds now, each as a queryset of ids (for ``__in`` filters)."""
 
-    referrals: QuerySet[Referral, dict[str, Any]]
-    discussions: QuerySet[Discussion, dict[str, Any]]
-    s47s: QuerySet[S47Enquiry, dict[str, Any]]
+    referrals: QuerySet[Referral, Any]
+    discussions: QuerySet[Discussion, Any]
+    s47s: QuerySet[S47Enquiry, Any]
 
 
 def team_cases(*, team: Team | int) -> TeamCases:
