@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.convening import referral_for  # noqa: F401 - fixture
 from tests.e2e.conftest import assert_accessible, sign_in, starting
 from tests.followup.conftest import enquiry, london, s47_decision  # noqa: F401 - fixtures
 from tests.records.conftest import make_record  # noqa: F401 - fixture
@@ -39,7 +40,7 @@ def test_hana_opens_every_report_and_the_returns(
     page,
     people,
     partnership,
-    referral_for,
+    referral_for,  # noqa: F811
     enquiry,  # noqa: F811
     width,
 ):
