@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
@@ -33,7 +34,7 @@ from convene.records.models import (
 from convene.referrals.models import Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
-from convene.reporting.percentiles import elapsed_percentiles, percentile_cont
+from convene.reporting.percentiles import elapsed_percentiles, weighted_percentile_cont
 from convene.reporting.periods import Period
 from convene.reporting.scoping import (
     current_versions,
@@ -42,7 +43,7 @@ from convene.reporting.scoping import (
     referrals_q,
     subjects_q,
 )
-from convene.workdays import london_date
+from convene.workdays.timescales import LONDON
 
 # The unit each kind of clock is read in: hours where the procedures count hours or the
 # same day, days where they count working days, months or a chosen date.
@@ -105,24 +106,30 @@ def _working_day_percentiles(
     clocks: QuerySet[Clock], *, policy_id: str
 ) -> dict[str, tuple[float, float]]:
     """Median and 90th percentile, in working days, of the met clocks of the kinds counted in
-    working days: the days after the start day up to the day met (London dates), on the
-    partnership's calendar. One query of three columns, at most one row per met clock of
-    those kinds in the period: the work grows with those clocks, not with the table."""
+    working days: the working days after the start day up to the day met (London dates), on
+    the partnership's calendar. The database groups the met clocks by (kind, start day, day
+    met) and counts them, so Python sees one row per distinct pair of days (at most a few
+    thousand a year), never one per clock."""
     calendar = load_pack(policy_id).calendar
     kinds = [kind.value for kind, _, unit in CLOCK_KINDS if unit == WORKING_DAYS]
-    taken: dict[str, list[float]] = {}
-    for kind, started_at, met_at in (
+    pairs = (
         clocks.filter(state=Clock.State.MET, kind__in=kinds)
+        .annotate(
+            start_day=TruncDate("started_at", tzinfo=LONDON),
+            met_day=TruncDate("met_at", tzinfo=LONDON),
+        )
         .order_by()
-        .values_list("kind", "started_at", "met_at")
-        .iterator(chunk_size=5000)
-    ):
-        assert met_at is not None  # a met clock always has the time it was met
-        days = calendar.working_days_between(london_date(started_at), london_date(met_at))
-        taken.setdefault(kind, []).append(float(days))
+        .values_list("kind", "start_day", "met_day")
+        .annotate(n=Count("pk"))
+    )
+    taken: dict[str, dict[float, int]] = {}
+    for kind, start_day, met_day, n in pairs:
+        days = float(calendar.working_days_between(start_day, met_day))
+        counts = taken.setdefault(kind, {})
+        counts[days] = counts.get(days, 0) + n
     return {
-        kind: (percentile_cont(values, 0.5), percentile_cont(values, 0.9))
-        for kind, values in taken.items()
+        kind: (weighted_percentile_cont(counts, 0.5), weighted_percentile_cont(counts, 0.9))
+        for kind, counts in taken.items()
     }
 
 
