@@ -114,7 +114,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Reports",
         (Link("Reports", ("reporting:dashboard",), may_see_reports),),
-        owns=("reports:", "reporting:"),
+        owns=("reports:", "reporting:", "returns:"),
     ),
 )
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("convene.accounts.urls")),
     path("", include("convene.api.urls")),
     path("", include("convene.reporting.urls")),
+    path("", include("convene.returns.urls")),
     # The admin signs in through Convene's own two-step sign-in, never its own form.
     path("admin/login/", accounts_views.admin_login),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -109,50 +110,74 @@ def team_mates(*, user: Professional) -> QuerySet[Professional]:
     return Professional.objects.filter(Q(pk__in=mates) | Q(pk=user.pk))
 
 
-def _open_to(people: QuerySet[Professional] | Professional, field: str) -> Exists:
-    worker = (
-        Q(social_worker__in=people.values("pk"))
-        if isinstance(people, QuerySet)
-        else Q(social_worker=people.pk)
-    )
-    return Exists(
-        Allocation.objects.filter(worker, ended_at__isnull=True, **{field: OuterRef("pk")})
-    )
+def _who(people: QuerySet[Professional] | Professional) -> Q:
+    """Allocations to ``people`` (a set of professionals, or one)."""
+    if isinstance(people, QuerySet):
+        return Q(social_worker__in=people.values("pk"))
+    return Q(social_worker=people.pk)
+
+
+def _held(who: Q, field: str, outer: str = "pk") -> Exists:
+    """The row (``OuterRef(outer)``) has an open allocation on ``field`` matching ``who``."""
+    return Exists(Allocation.objects.filter(who, ended_at__isnull=True, **{field: OuterRef(outer)}))
 
 
 def _has_own(field: str) -> Exists:
     return Exists(Allocation.objects.filter(ended_at__isnull=True, **{field: OuterRef("pk")}))
 
 
+def _discussions_held(qs: QuerySet[Discussion], who: Q) -> QuerySet[Discussion]:
+    """Discussions allocated per ``who``, or with no allocation of their own and their
+    referral's allocated per ``who`` (the inheritance of ``current_for``, set-based)."""
+    return qs.filter(
+        _held(who, "discussion") | (~_has_own("discussion") & _held(who, "referral", "referral_id"))
+    )
+
+
+def _s47s_held(qs: QuerySet[S47Enquiry], who: Q) -> QuerySet[S47Enquiry]:
+    discussions = _discussions_held(Discussion.objects.all(), who)
+    return qs.filter(
+        _held(who, "s47_enquiry") | (~_has_own("s47_enquiry") & Q(discussion__in=discussions))
+    )
+
+
 def referrals_allocated(
     qs: QuerySet[Referral], *, to: QuerySet[Professional] | Professional
 ) -> QuerySet[Referral]:
-    return qs.filter(_open_to(to, "referral"))
+    return qs.filter(_held(_who(to), "referral"))
 
 
 def discussions_allocated(
     qs: QuerySet[Discussion], *, to: QuerySet[Professional] | Professional
 ) -> QuerySet[Discussion]:
     """A discussion allocated to ``to``, or with no allocation of its own and its referral's."""
-    referral_mine = Exists(
-        Allocation.objects.filter(
-            Q(social_worker__in=to.values("pk"))
-            if isinstance(to, QuerySet)
-            else Q(social_worker=to.pk),
-            ended_at__isnull=True,
-            referral=OuterRef("referral_id"),
-        )
-    )
-    return qs.filter(_open_to(to, "discussion") | (~_has_own("discussion") & referral_mine))
+    return _discussions_held(qs, _who(to))
 
 
 def s47s_allocated(
     qs: QuerySet[S47Enquiry], *, to: QuerySet[Professional] | Professional
 ) -> QuerySet[S47Enquiry]:
     """An enquiry allocated to ``to``, or inheriting from a discussion allocated to ``to``."""
-    discussions = discussions_allocated(Discussion.objects.all(), to=to)
-    return qs.filter(
-        _open_to(to, "s47_enquiry") | (~_has_own("s47_enquiry") & Q(discussion__in=discussions))
+    return _s47s_held(qs, _who(to))
+
+
+@dataclass(frozen=True)
+class TeamCases:
+    """The cases a team holds now, each as a queryset of ids (for ``__in`` filters)."""
+
+    referrals: QuerySet[Referral, Any]
+    discussions: QuerySet[Discussion, Any]
+    s47s: QuerySet[S47Enquiry, Any]
+
+
+def team_cases(*, team: Team | int) -> TeamCases:
+    """The referrals, discussions and S47 enquiries allocated to ``team`` now, with the same
+    inheritance as ``current_for`` (S47 → discussion → referral). Querysets, never rows."""
+    who = Q(team=team)
+    return TeamCases(
+        referrals=Referral.objects.filter(_held(who, "referral")).values("pk"),
+        discussions=_discussions_held(Discussion.objects.all(), who).values("pk"),
+        s47s=_s47s_held(S47Enquiry.objects.all(), who).values("pk"),
     )
 
 

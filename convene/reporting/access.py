@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from convene.allocation.models import Team
+from convene.allocation.selectors import teams_of
 from convene.people.models import Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -41,6 +43,8 @@ class Scope:
     partnership: Partnership
     whole: bool  # False: only ``agency_id``'s attendance and actions
     agency_id: int | None
+    # A team chosen: only the cases it holds now (``reporting.scoping``). Never for partners.
+    team: Team | None = None
 
 
 def may_see_reports(user: Professional) -> bool:
@@ -53,8 +57,11 @@ def may_see_reports(user: Professional) -> bool:
     return user.agency.kind != AgencyKind.SOCIAL_CARE.value
 
 
-def report_scope(*, user: Professional, partnership_id: str | None = None) -> Scope:
-    """The scope of ``user``'s reports, for the partnership chosen (or their first); 403 if none."""
+def report_scope(
+    *, user: Professional, partnership_id: str | None = None, team_id: str | None = None
+) -> Scope:
+    """The scope of ``user``'s reports, for the partnership chosen (or their first) and the
+    team chosen (one of that partnership's; another id is no team); 403 if none."""
     if not may_see_reports(user):
         raise PermissionDenied(REFUSED)
     partnerships = partnerships_of(user=user).order_by("name", "pk")
@@ -66,5 +73,8 @@ def report_scope(*, user: Professional, partnership_id: str | None = None) -> Sc
     if partnership is None:
         raise PermissionDenied(REFUSED)
     if sees_whole_caseload(user=user):
-        return Scope(partnership=partnership, whole=True, agency_id=None)
+        team = None
+        if team_id and team_id.isdigit():
+            team = teams_of(partnership=partnership).filter(pk=int(team_id)).first()
+        return Scope(partnership=partnership, whole=True, agency_id=None, team=team)
     return Scope(partnership=partnership, whole=False, agency_id=user.agency_id)

@@ -78,3 +78,23 @@ def _interpolate(values: dict[int, float], n: int, p: float) -> float:
     below = values[low]
     above = values.get(low + 1, below)
     return below + (above - below) * (position - low)
+
+
+def weighted_percentile_cont(counts: dict[float, int], p: float) -> float:
+    """``PERCENTILE_CONT(p)`` of a multiset given as ``{value: how many times}``: the work
+    follows the number of distinct values, not the number of rows."""
+    ordered = sorted(counts.items())
+    total = sum(n for _, n in ordered)
+    position = p * (total - 1)
+    low = math.floor(position)
+
+    def at(index: int) -> float:
+        seen = 0
+        for value, n in ordered:
+            seen += n
+            if index < seen:
+                return value
+        return ordered[-1][0]
+
+    below = at(low)
+    return below + (at(low + 1) - below) * (position - low) if low + 1 < total else below

@@ -8,6 +8,7 @@ CIN census and of Ofsted's Annex A), each to date.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -83,6 +84,20 @@ class PeriodForm(GovukForm):
     )
     start = GovukDateField(subject="the first day", label="From", required=False)
     end = GovukDateField(subject="the last day", label="To", required=False)
+    team = forms.ChoiceField(
+        label="Team",
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the partnership's teams"},
+    )
+
+    def __init__(self, *args: Any, teams: Sequence[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        team = self.fields["team"]
+        assert isinstance(team, forms.ChoiceField)
+        if teams:
+            team.choices = [("", "All teams"), *((str(pk), name) for pk, name in teams)]
+        else:
+            del self.fields["team"]  # a partner's reports, or no teams: nothing to choose
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

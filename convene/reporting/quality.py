@@ -25,6 +25,7 @@ from convene.records.models import Attendance, AttendanceStatusChoices, RecordVe
 from convene.records.selectors import records_visible_to
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
+from convene.reporting.scoping import current_versions
 
 HEALTH_KINDS = [
     AgencyKind.HEALTH_ACUTE.value,
@@ -79,19 +80,9 @@ def _flags() -> dict[str, Exists]:
     }
 
 
-def _current_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
-    """The current version of each record held in ``period``."""
-    return RecordVersion.objects.filter(
-        record__discussion__partnership=scope.partnership,
-        record__held_at__gte=period.start_at,
-        record__held_at__lt=period.end_at,
-        superseded_by__isnull=True,
-    )
-
-
 def audited_versions(*, scope: Scope, period: Period) -> QuerySet[RecordVersion]:
     """The current versions with one flag per standard."""
-    return _current_versions(scope, period).annotate(**_flags())
+    return current_versions(scope, period).annotate(**_flags())
 
 
 @dataclass(frozen=True)
@@ -110,7 +101,7 @@ def quality_audit(*, scope: Scope, period: Period) -> list[StandardRow]:
     """Share of authorised records meeting each standard: one query."""
     # The flags themselves as the filters: aggregating over annotations that reach
     # through joins (the chair) loses the join, so each count carries its own EXISTS.
-    totals = _current_versions(scope, period).aggregate(
+    totals = current_versions(scope, period).aggregate(
         records=Count("pk"),
         **{name: Count("pk", filter=flag) for name, flag in _flags().items()},
     )

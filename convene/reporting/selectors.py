@@ -13,37 +13,50 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDate
 
+from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
-from convene.followup.selectors import actions_visible_to
+from convene.followup.census import s47_drifting
+from convene.followup.models import S47Enquiry
+from convene.followup.selectors import actions_visible_to, s47_enquiries_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
+from convene.policy.loader import load_pack
 from convene.policy.vocab import ClockKind, Decision
 from convene.records.models import (
     Action,
     Attendance,
     AttendanceException,
     AttendanceStatusChoices,
-    RecordVersion,
 )
 from convene.referrals.models import Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
-from convene.reporting.percentiles import elapsed_percentiles
+from convene.reporting.percentiles import elapsed_percentiles, weighted_percentile_cont
 from convene.reporting.periods import Period
+from convene.reporting.scoping import (
+    current_versions,
+    discussions_q,
+    raw_subjects_filter,
+    referrals_q,
+    subjects_q,
+)
+from convene.workdays.timescales import LONDON
 
 # The unit each kind of clock is read in: hours where the procedures count hours or the
 # same day, days where they count working days, months or a chosen date.
 HOURS = "hours"
 DAYS = "days"
+WORKING_DAYS = "working days"
 CLOCK_KINDS: tuple[tuple[ClockKind, str, str], ...] = (
     (ClockKind.TRIAGE, "Triage decision", HOURS),
     (ClockKind.CONVENE, "Discussion convened", HOURS),
-    (ClockKind.RECORD_DISTRIBUTED, "Record distributed", DAYS),
-    (ClockKind.OUTCOME_NOTIFIED, "Referrer and absent agencies told", DAYS),
+    (ClockKind.RECORD_DISTRIBUTED, "Record distributed", WORKING_DAYS),
+    (ClockKind.OUTCOME_NOTIFIED, "Referrer and absent agencies told", WORKING_DAYS),
     (ClockKind.S47_VISIT, "Section 47 visit", HOURS),
-    (ClockKind.ICPC, "Initial child protection conference", DAYS),
+    (ClockKind.ICPC, "Initial child protection conference", WORKING_DAYS),
     (ClockKind.HRPM, "High risk planning meeting (monthly)", DAYS),
     (ClockKind.RECONVENE, "Reconvened discussion", DAYS),
     (ClockKind.ACTION_DUE, "Actions", DAYS),
@@ -82,14 +95,46 @@ class TimelinessRow:
 
 def _period_clocks(scope: Scope, period: Period) -> QuerySet[Clock]:
     return Clock.objects.filter(
+        subjects_q(scope),
         partnership=scope.partnership,
         started_at__gte=period.start_at,
         started_at__lt=period.end_at,
     )
 
 
+def _working_day_percentiles(
+    clocks: QuerySet[Clock], *, policy_id: str
+) -> dict[str, tuple[float, float]]:
+    """Median and 90th percentile, in working days, of the met clocks of the kinds counted in
+    working days: the working days after the start day up to the day met (London dates), on
+    the partnership's calendar. The database groups the met clocks by (kind, start day, day
+    met) and counts them, so Python sees one row per distinct pair of days (at most a few
+    thousand a year), never one per clock."""
+    calendar = load_pack(policy_id).calendar
+    kinds = [kind.value for kind, _, unit in CLOCK_KINDS if unit == WORKING_DAYS]
+    pairs = (
+        clocks.filter(state=Clock.State.MET, kind__in=kinds)
+        .annotate(
+            start_day=TruncDate("started_at", tzinfo=LONDON),
+            met_day=TruncDate("met_at", tzinfo=LONDON),
+        )
+        .order_by()
+        .values_list("kind", "start_day", "met_day")
+        .annotate(n=Count("pk"))
+    )
+    taken: dict[str, dict[float, int]] = {}
+    for kind, start_day, met_day, n in pairs:
+        days = float(calendar.working_days_between(start_day, met_day))
+        counts = taken.setdefault(kind, {})
+        counts[days] = counts.get(days, 0) + n
+    return {
+        kind: (weighted_percentile_cont(counts, 0.5), weighted_percentile_cont(counts, 0.9))
+        for kind, counts in taken.items()
+    }
+
+
 def timeliness(*, scope: Scope, period: Period) -> list[TimelinessRow]:
-    """Every clock kind started in ``period``: two queries whatever the number of clocks."""
+    """Every clock kind started in ``period``: three queries whatever the number of clocks."""
     counts = {
         row["kind"]: row
         for row in _period_clocks(scope, period)
@@ -105,19 +150,36 @@ def timeliness(*, scope: Scope, period: Period) -> list[TimelinessRow]:
         .order_by()
     }
     table = Clock._meta.db_table
+    team_sql, team_params = raw_subjects_filter(scope, Clock)
+    working_kinds = [kind.value for kind, _, unit in CLOCK_KINDS if unit == WORKING_DAYS]
     taken = elapsed_percentiles(
         table=table,
         group="kind",
         start="started_at",
         end="met_at",
-        where="partnership_id = %s AND started_at >= %s AND started_at < %s AND state = %s",
-        params=[scope.partnership.pk, period.start_at, period.end_at, Clock.State.MET.value],
+        # The kinds counted in working days are read below, on the calendar.
+        where="partnership_id = %s AND started_at >= %s AND started_at < %s AND state = %s"
+        f" AND kind NOT IN ({', '.join(['%s'] * len(working_kinds))})" + team_sql,
+        params=[
+            scope.partnership.pk,
+            period.start_at,
+            period.end_at,
+            Clock.State.MET.value,
+            *working_kinds,
+            *team_params,
+        ],
+    )
+    working = _working_day_percentiles(
+        _period_clocks(scope, period), policy_id=scope.partnership.policy_id
     )
     rows = []
     for kind, label, unit in CLOCK_KINDS:
         found: dict[str, Any] = counts.get(kind.value, {})
-        divisor = 3600 if unit == HOURS else 86400
-        median, p90 = taken.get(kind.value) or (None, None)
+        divisor = {HOURS: 3600, DAYS: 86400, WORKING_DAYS: 1}[unit]
+        if unit == WORKING_DAYS:
+            median, p90 = working.get(kind.value) or (None, None)
+        else:
+            median, p90 = taken.get(kind.value) or (None, None)
         rows.append(
             TimelinessRow(
                 kind=kind.value,
@@ -139,17 +201,6 @@ def timeliness(*, scope: Scope, period: Period) -> list[TimelinessRow]:
 # -- attendance ---------------------------------------------------------------------------
 
 
-def _latest_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
-    """The current version of each record of a discussion held in ``period`` (a correction
-    replaces the version it supersedes, so each discussion counts once)."""
-    return RecordVersion.objects.filter(
-        record__discussion__partnership=scope.partnership,
-        record__held_at__gte=period.start_at,
-        record__held_at__lt=period.end_at,
-        superseded_by__isnull=True,
-    )
-
-
 @dataclass(frozen=True)
 class AttendanceRow:
     agency: str
@@ -165,7 +216,7 @@ def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]
     A partner sees their own agency's line only. Rows with no agency (the referrer, when
     not a professional of an agency) are grouped as "No agency recorded".
     """
-    attendance = Attendance.objects.filter(version__in=_latest_versions(scope, period))
+    attendance = Attendance.objects.filter(version__in=current_versions(scope, period))
     if not scope.whole:
         attendance = attendance.filter(agency=scope.agency_id)
     grouped = (
@@ -194,6 +245,7 @@ def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, in
     latest exception of each record and party is the one that stands, so count records."""
     counts = dict(
         AttendanceException.objects.filter(
+            discussions_q(scope, "record__discussion"),
             record__discussion__partnership=scope.partnership,
             record__held_at__gte=period.start_at,
             record__held_at__lt=period.end_at,
@@ -219,7 +271,7 @@ DECISION_LABELS = {
 
 def decisions_by_outcome(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
     counts = dict(
-        _latest_versions(scope, period)
+        current_versions(scope, period)
         .values("decision")
         .annotate(n=Count("pk"))
         .order_by()
@@ -244,10 +296,12 @@ class EscalationRow:
 def escalations_summary(*, scope: Scope, period: Period) -> list[EscalationRow]:
     """Escalations raised in ``period`` by direction and level; time to resolve in days."""
     raised = Escalation.objects.filter(
+        subjects_q(scope),
         partnership=scope.partnership,
         raised_at__gte=period.start_at,
         raised_at__lt=period.end_at,
     )
+    team_sql, team_params = raw_subjects_filter(scope, Escalation)
     grouped = (
         raised.values("direction", "level")
         .annotate(
@@ -261,12 +315,14 @@ def escalations_summary(*, scope: Scope, period: Period) -> list[EscalationRow]:
         group="direction || ':' || CAST(level AS TEXT)",
         start="raised_at",
         end="resolved_at",
-        where="partnership_id = %s AND raised_at >= %s AND raised_at < %s AND state = %s",
+        where="partnership_id = %s AND raised_at >= %s AND raised_at < %s AND state = %s"
+        + team_sql,
         params=[
             scope.partnership.pk,
             period.start_at,
             period.end_at,
             Escalation.State.RESOLVED.value,
+            *team_params,
         ],
     )
     labels = dict(Escalation.Direction.choices)
@@ -303,17 +359,48 @@ def drifting_clocks(
     if kind:
         clocks = clocks.filter(kind=kind)
     return (
-        clocks.filter(partnership=scope.partnership, due_at__lt=now)
+        clocks.filter(subjects_q(scope), partnership=scope.partnership, due_at__lt=now)
         .filter(Q(state=Clock.State.PENDING) | Q(state=Clock.State.BREACHED))
         .select_related("subject_type")
         .order_by("due_at", "pk")
     )
 
 
+def drifting_s47s(*, user: Professional, scope: Scope, now: datetime) -> QuerySet[S47Enquiry]:
+    """S47 enquiries open more than 15 working days (the partnership's calendar) with no
+    conference date and not "ICPC not required" (the census's 8675Q), oldest first: the
+    followup app's rule, over the enquiries ``user`` may see, of the team's cases if chosen."""
+    enquiries = s47_enquiries_visible_to(user=user).filter(partnership=scope.partnership)
+    if scope.team is not None:
+        enquiries = enquiries.filter(pk__in=team_cases(team=scope.team).s47s)
+    return s47_drifting(enquiries, policy_id=scope.partnership.policy_id, now=now)
+
+
+# The drift lists a manager asks for by name: each a kind of timescale past due.
+NAMED_DRIFT = (
+    (ClockKind.RECORD_DISTRIBUTED, "Records not distributed"),
+    (ClockKind.OUTCOME_NOTIFIED, "Outcome notices not sent"),
+    (ClockKind.ACTION_DUE, "Actions past their timescale"),
+)
+
+
+def drift_counts(*, user: Professional, scope: Scope, now: datetime) -> list[tuple[str, str, int]]:
+    """(kind, label, how many past due) for each named drift list: one grouped query."""
+    counts = dict(
+        drifting_clocks(user=user, scope=scope, now=now)
+        .filter(kind__in=[kind.value for kind, _ in NAMED_DRIFT])
+        .order_by()
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+    )
+    return [(kind.value, label, counts.get(kind.value, 0)) for kind, label in NAMED_DRIFT]
+
+
 def open_escalations(*, user: Professional, scope: Scope) -> QuerySet[Escalation]:
     return (
         escalations_visible_to(user=user)
-        .filter(partnership=scope.partnership)
+        .filter(subjects_q(scope), partnership=scope.partnership)
         .exclude(state=Escalation.State.RESOLVED)
         .order_by("raised_at", "pk")
     )
@@ -322,6 +409,7 @@ def open_escalations(*, user: Professional, scope: Scope) -> QuerySet[Escalation
 def overdue_actions(*, user: Professional, scope: Scope, today: date) -> QuerySet[Action]:
     """Open actions past their due date; a partner sees their own agency's only."""
     actions = actions_visible_to(user=user).filter(
+        discussions_q(scope, "record__discussion"),
         record__discussion__partnership=scope.partnership,
         status=Action.Status.OPEN,
         due_on__lt=today,
@@ -342,6 +430,7 @@ def agency_name(*, scope: Scope) -> str:
 
 def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
     return Referral.objects.filter(
+        referrals_q(scope),
         partnership=scope.partnership,
         triaged_at__gte=period.start_at,
         triaged_at__lt=period.end_at,
@@ -374,6 +463,7 @@ def overridden_referrals(*, user: Professional, scope: Scope, period: Period) ->
     return (
         referrals_visible_to(user=user)
         .filter(
+            referrals_q(scope),
             partnership=scope.partnership,
             decision=TriageDecision.OVERRIDDEN,
             triaged_at__gte=period.start_at,

@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from convene.allocation.selectors import teams_of
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.clocks.labels import CLOCK_KIND_LABELS
@@ -55,16 +56,27 @@ def _professional(request: HttpRequest) -> Professional:
 
 def _context(request: HttpRequest) -> tuple[Professional, Scope, PeriodForm, Period]:
     user = _professional(request)
-    scope = report_scope(user=user, partnership_id=request.GET.get("partnership"))
-    form = PeriodForm(request.GET or None)
+    scope = report_scope(
+        user=user,
+        partnership_id=request.GET.get("partnership"),
+        team_id=request.GET.get("team"),
+    )
+    teams = teams_of(partnership=scope.partnership).values_list("pk", "name") if scope.whole else []
+    form = PeriodForm(request.GET or None, teams=list(teams))
     period = form.period_or_default(today=timezone.now().astimezone(LONDON).date())
     return user, scope, form, period
 
 
-def _query(request: HttpRequest) -> str:
-    """The period's part of the query string, for links to downloads and pages."""
+def _covering(scope: Scope) -> str:
+    """What the figures cover, for audit entries: the partnership, and the team if chosen."""
+    return f"{scope.partnership} ({scope.team})" if scope.team else str(scope.partnership)
+
+
+def _query(request: HttpRequest, drop: tuple[str, ...] = ()) -> str:
+    """The period's (and team's) part of the query string, for links to downloads and pages."""
     keep = request.GET.copy()
-    keep.pop("page", None)
+    for name in ("page", *drop):
+        keep.pop(name, None)
     return keep.urlencode()
 
 
@@ -87,7 +99,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
-        summary=f"Viewed reports for {scope.partnership}, {period.label}",
+        summary=f"Viewed reports for {_covering(scope)}, {period.label}",
         request=request,
     )
     return render(
@@ -118,7 +130,13 @@ def drift(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind not in CLOCK_KIND_LABELS:
         kind = ""  # an unknown kind shows every kind rather than an error
+    s47_page = None
+    named: list[tuple[str, str, int]] = []
     if scope.whole:
+        s47_page = Paginator(
+            selectors.drifting_s47s(user=user, scope=scope, now=now), PAGE_SIZE
+        ).get_page(request.GET.get("s47_page"))
+        named = selectors.drift_counts(user=user, scope=scope, now=now)
         clocks_page = Paginator(
             selectors.drifting_clocks(user=user, scope=scope, now=now, kind=kind or None),
             PAGE_SIZE,
@@ -142,6 +160,9 @@ def drift(request: HttpRequest) -> HttpResponse:
         {
             "scope": scope,
             "clocks_page": clocks_page,
+            "s47_page": s47_page,
+            "named": named,
+            "kind_query": _query(request, drop=("kind",)),
             "escalations_page": escalations_page,
             "actions_page": actions_page,
             "kind": kind,
@@ -166,7 +187,7 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         actor=user,
         action=AuditAction.EXPORT,
         summary=(
-            f"Downloaded the report '{table.title}' ({fmt.upper()}) for {scope.partnership}, "
+            f"Downloaded the report '{table.title}' ({fmt.upper()}) for {_covering(scope)}, "
             f"{period.label}: {len(table.rows)} rows"
         ),
         request=request,

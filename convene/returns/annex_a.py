@@ -1,9 +1,10 @@
 """Ofsted's Annex A, List 5: Section 47 enquiries and ICPCs, as an XLSX workbook.
 
 One row per S47 enquiry whose deciding strategy discussion fell in the period.
-Columns Convene cannot know are written blank and named in docs/returns.md:
-whether the ICPC resulted in a child protection plan, and the allocated team and
-worker (the council's case system holds them). Reporting only reads.
+The allocated team and worker are the enquiry's open allocation, or the one it
+inherits (discussion, then referral: ``allocation.selectors.current_for``), read for
+every enquiry at once. Whether the ICPC resulted in a child protection plan is
+written blank (the council's case system holds it; docs/returns.md). Only reads.
 """
 
 from __future__ import annotations
@@ -12,14 +13,16 @@ from collections import Counter
 from datetime import date, timedelta
 from io import BytesIO
 
+from django.db.models import Q
 from openpyxl import Workbook
 
+from convene.allocation.models import Allocation, SubjectKind
 from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
 from convene.people.models import Partnership
 from convene.workdays import london_date
 
-__all__ = ["COLUMNS", "annex_a_rows", "annex_a_xlsx"]
+__all__ = ["COLUMNS", "annex_a_rows", "annex_a_xlsx", "rows_as_xlsx"]
 
 COLUMNS = (
     "Child unique ID",
@@ -39,10 +42,39 @@ COLUMNS = (
 )
 
 
+def _allocations(enquiries: list[S47Enquiry]) -> dict[int, Allocation]:
+    """Each enquiry's allocation: its own open one, else its discussion's, else its referral's.
+
+    One query for all the enquiries (the same inheritance as ``current_for``, set-based)."""
+    s47_ids = {e.pk for e in enquiries}
+    discussion_ids = {e.discussion_id for e in enquiries}
+    referral_ids = {e.discussion.referral_id for e in enquiries}
+    open_rows = Allocation.objects.filter(ended_at__isnull=True).select_related(
+        "social_worker", "team"
+    )
+    by_subject: dict[tuple[str, int | None], Allocation] = {}
+    for row in open_rows.filter(
+        Q(s47_enquiry__in=s47_ids) | Q(discussion__in=discussion_ids) | Q(referral__in=referral_ids)
+    ):
+        pk = row.s47_enquiry_id or row.discussion_id or row.referral_id
+        by_subject[(row.subject_kind, pk)] = row
+    found: dict[int, Allocation] = {}
+    for e in enquiries:
+        for key in (
+            (SubjectKind.S47.value, e.pk),
+            (SubjectKind.DISCUSSION.value, e.discussion_id),
+            (SubjectKind.REFERRAL.value, e.discussion.referral_id),
+        ):
+            if key in by_subject:
+                found[e.pk] = by_subject[key]
+                break
+    return found
+
+
 def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[list[object]]:
     qs = list(
         S47Enquiry.objects.filter(partnership=partnership)
-        .select_related("child", "record_version__record", "icpc")
+        .select_related("child", "record_version__record", "icpc", "discussion")
         .order_by("record_version__record__held_at", "pk")
     )
     begun = {e.pk: london_date(e.record_version.record.held_at) for e in qs}
@@ -51,6 +83,7 @@ def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[li
         for e in qs
         if e.icpc is not None and e.icpc.state == IcpcState.HELD and e.icpc.held_at
     }
+    allocated = _allocations([e for e in qs if start <= begun[e.pk] <= end])
     rows: list[list[object]] = []
     for e in qs:
         day = begun[e.pk]
@@ -64,6 +97,7 @@ def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[li
             e.route != Route.ICPC
         )
         child = e.child
+        allocation = allocated.get(e.pk)
         rows.append(
             [
                 f"CNV{child.pk}",
@@ -78,20 +112,25 @@ def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[li
                 None,
                 s47s,
                 icpcs,
-                None,
-                None,
+                str(allocation.team) if allocation and allocation.team else None,
+                allocation.social_worker.get_full_name() if allocation else None,
             ]
         )
     return rows
 
 
 def annex_a_xlsx(*, partnership: Partnership, start: date, end: date) -> bytes:
+    return rows_as_xlsx(annex_a_rows(partnership=partnership, start=start, end=end))
+
+
+def rows_as_xlsx(rows: list[list[object]]) -> bytes:
+    """List 5's rows (from :func:`annex_a_rows`) as a workbook with the specification's headers."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "List 5"
     sheet.append(list(COLUMNS))
-    for row in annex_a_rows(partnership=partnership, start=start, end=end):
+    for row in rows:
         sheet.append(row)
     out = BytesIO()
     book.save(out)

@@ -33,6 +33,11 @@ NO_CHILD_DATA = {
     "reporting:dashboard": "partnership figures: counts, naming no child",
     "reporting:download[timeliness as CSV]": "figures only (audited as an export)",
     "reporting:download[attendance as XLSX]": "figures only (audited as an export)",
+    "returns:index[default]": "the choice of return: no child named",
+    "returns:index[a bad year]": "the choice of return with an error: no child named",
+    # A return names many children: one Exported entry (tests/returns/test_returns_page.py).
+    "returns:index[the census]": "a download, audited as one export",
+    "returns:index[list 5]": "a download, audited as one export",
     "escalation-raise[default]": "an empty form; with a timescale it shows its subject (audited)",
     # The referral being recorded is the person's own unsaved draft (in their session);
     # the children in it were found through the children search, which is audited.

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from convene.policy.vocab import ClockKind
 from convene.reporting.access import report_scope
 from convene.reporting.periods import Period
 from convene.reporting.selectors import ICPC_NATIONAL_PERCENT, timeliness
@@ -42,15 +43,17 @@ def test_bank_holiday_clock_met_on_time(world, people):
     row = _rows(people)["record_distributed"]
     assert (row.started, row.met_on_time, row.met_late) == (1, 1, 0)
     assert row.percent_on_time == 100.0
-    # Four days and 17 hours, counted in days.
-    assert row.median == 4.7
+    # Four days and 17 hours elapsed, but one working day: Easter's two bank holidays and
+    # the weekend are not counted.
+    assert (row.median, row.p90, row.unit) == (1.0, 1.0, "working days")
 
 
 def test_restricted_record_is_counted_for_every_reader(world, people):
     # Bob is not named on the restricted referral, hana is: both count its ICPC clock.
     for name in ("bob", "hana", "ivy"):
         row = _rows(people, name)["icpc"]
-        assert (row.started, row.met_on_time, row.median) == (1, 1, 5.0)
+        # Wednesday 15 April to Monday 20 April: three working days (five elapsed).
+        assert (row.started, row.met_on_time, row.median) == (1, 1, 3.0)
         assert row.national_percent == ICPC_NATIONAL_PERCENT == 81.4
 
 
@@ -78,3 +81,24 @@ def test_now_is_not_read(world, people):
     with time_machine.travel(NOW, tick=False):
         first = _rows(people)
     assert first == _rows(people)
+
+
+def test_working_day_percentiles_interpolate_over_a_bank_holiday(world, people, partnership):
+    from convene.clocks.services import clock_meet
+    from tests.clocks.helpers import make_clock
+    from tests.reporting.fixtures import london
+
+    # ICPCs from Thursday 2 April (before Easter) met Tuesday 7 April (1 working day) and
+    # Thursday 9 April (3), with the restricted one (3).
+    # A fourth met on Friday 24 April (14 working days): values 1, 3, 3, 14 give
+    # PERCENTILE_CONT 0.5 = 3.0 and 0.9 = 3 + 0.7 * 11 = 10.7.
+    for met in (london(2026, 4, 7, 10), london(2026, 4, 9, 10), london(2026, 4, 24, 10)):
+        clock = make_clock(
+            partnership,
+            started_at=london(2026, 4, 2, 10),
+            due_at=london(2026, 4, 24, 23),
+            kind=ClockKind.ICPC,
+        )
+        clock_meet(clock=clock, at=met, by=None)
+    row = _rows(people)["icpc"]
+    assert (row.median, row.p90) == (3.0, 10.7)
