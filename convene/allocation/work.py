@@ -232,9 +232,9 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
 
 def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
     """Partners: send the agency's information before each meeting (R001.7)."""
-    qs = checks_to_send(user=user, now=now).prefetch_related(_kids("discussion__children"))
+    qs = checks_to_send(user=user, now=now).prefetch_related(kids("discussion__children"))
     return [
-        _row(
+        row(
             i.discussion.children.all(),
             f"Send your agency's check for {i.discussion.reference}",
             i.discussion.starts_at,

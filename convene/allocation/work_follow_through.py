@@ -25,16 +25,15 @@ from convene.allocation.work_rows import (
 )
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.selectors import (
-    S47_DRIFT_WORKING_DAYS,
-    s47_drifting,
-    s47_enquiries_visible_to,
-)
+from convene.followup.census import DRIFT_WORKING_DAYS, s47_drifting
+from convene.followup.selectors import s47_enquiries_visible_to
 from convene.people.models import Professional
+from convene.people.selectors import partnerships_of
+from convene.policy.loader import load_pack
 from convene.policy.vocab import ClockKind
 from convene.records.models import Confirmation
 from convene.records.selectors import record_versions_visible_to
-from convene.workdays import LONDON, get_calendar, london_date
+from convene.workdays import LONDON, london_date
 
 __all__ = ["outcomes_untold", "records_to_correct", "s47s_drifting"]
 
@@ -89,22 +88,29 @@ def outcomes_untold(user: Professional, who: Any, now: datetime) -> list[WorkRow
 
 
 def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
-    """My S47 enquiries open over 15 working days with no conference date."""
-    qs = s47_drifting(
-        s47s_allocated(s47_enquiries_visible_to(user=user), to=who), now=now
-    ).select_related("child")[:ROWS_PER_SECTION]
-    calendar = get_calendar()
-    return [
-        row(
-            [e.child],
-            f"S47 enquiry {e.reference} has no conference date",
-            datetime.combine(
-                calendar.add_working_days(london_date(e.started_at), S47_DRIFT_WORKING_DAYS),
-                time(23, 59),
-                tzinfo=LONDON,
-            ),
-            reverse("followup:s47", args=[e.pk]),
-            now,
+    """My S47 enquiries open over 15 working days with no conference date (the census's
+    8675Q, ``followup.census.s47_drifting``), on each partnership's own calendar."""
+    rows: list[WorkRow] = []
+    for partnership in partnerships_of(user=user).only("pk", "policy_id"):
+        mine = s47s_allocated(
+            s47_enquiries_visible_to(user=user).filter(partnership=partnership), to=who
         )
-        for e in qs
-    ]
+        calendar = load_pack(partnership.policy_id).calendar
+        qs = s47_drifting(mine, policy_id=partnership.policy_id, now=now)[:ROWS_PER_SECTION]
+        rows += [
+            row(
+                [e.child],
+                f"S47 enquiry {e.reference} has no conference date",
+                datetime.combine(
+                    calendar.add_working_days(
+                        london_date(e.record_version.record.held_at), DRIFT_WORKING_DAYS
+                    ),
+                    time(23, 59),
+                    tzinfo=LONDON,
+                ),
+                reverse("followup:s47", args=[e.pk]),
+                now,
+            )
+            for e in qs.select_related("record_version__record")
+        ]
+    return rows

@@ -12,7 +12,7 @@ them). An action never shows more than the discussion it comes from.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -50,7 +50,7 @@ from convene.people.selectors import children_visible_to, partnerships_of, sees_
 from convene.people.vocab import AgencyKind, Role
 from convene.policy.vocab import ClockKind, Decision
 from convene.records.models import Action, RecordVersion
-from convene.workdays import LONDON, get_calendar, london_date
+from convene.workdays import london_date
 
 M = TypeVar("M", bound=Model)
 
@@ -208,22 +208,6 @@ def s47_rows(qs: QuerySet[S47Enquiry], *, now: datetime) -> QuerySet[S47Enquiry]
             visit_met_at=Subquery(clocks.values("met_at")[:1]),
         )
         .order_by(Case(When(state="closed", then=1), default=0), "started_at", "pk")
-    )
-
-
-S47_DRIFT_WORKING_DAYS = 15  # the ICPC is due within 15 working days of the discussion (R002.12)
-
-
-def s47_drifting(qs: QuerySet[S47Enquiry], *, now: datetime) -> QuerySet[S47Enquiry]:
-    """Open enquiries over 15 working days old whose conference has no date: oldest first."""
-    calendar, day = get_calendar(), london_date(now)
-    for _ in range(S47_DRIFT_WORKING_DAYS):
-        day = calendar.previous_working_day(day)
-    return (
-        qs.exclude(state="closed")
-        .filter(Q(icpc__isnull=True) | Q(icpc__conference_at__isnull=True))
-        .filter(started_at__lt=datetime.combine(day, time(0), tzinfo=LONDON))
-        .order_by("started_at", "pk")
     )
 
 

@@ -142,14 +142,18 @@ def test_records_to_correct_and_outcomes_untold_are_my_work(make_record, people)
 
 
 def test_s47_drifting_without_a_conference_date_is_my_work(enquiry, people):
+    from convene.followup.census import s47_drifting
     from convene.followup.models import S47Enquiry
-    from convene.followup.selectors import s47_drifting
 
     started = enquiry()
     soon = started.started_at + timedelta(days=7)
     late = started.started_at + timedelta(days=30)
-    assert not s47_drifting(S47Enquiry.objects.all(), now=soon).exists()
-    assert list(s47_drifting(S47Enquiry.objects.all(), now=late)) == [started]
+    assert not s47_drifting(
+        S47Enquiry.objects.all(), policy_id=started.partnership.policy_id, now=soon
+    ).exists()
+    assert list(
+        s47_drifting(S47Enquiry.objects.all(), policy_id=started.partnership.policy_id, now=late)
+    ) == [started]
     holder = next(
         name
         for name in ("bob", "alice")
