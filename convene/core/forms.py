@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
+from convene.core.errors import ServiceError
 from convene.workdays import LONDON
 
 
@@ -156,3 +157,14 @@ def yes_no_field(*, required_message: str, **kwargs: Any) -> forms.TypedChoiceFi
 def london_datetime(day: date, at: time) -> datetime:
     """A London wall-clock date and time as an aware datetime (fold=0 across clock changes)."""
     return datetime.combine(day, at, tzinfo=LONDON)
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ServiceError, field_of: Mapping[str, str] | None = None
+) -> None:
+    """Put every mistake a service found on the form, each against its field, so that the
+    error summary lists them all at once. ``field_of`` maps a service's argument to the
+    form field that carries it (``starts_at`` → ``date``)."""
+    for problem in error.problems:
+        field = (field_of or {}).get(problem.field or "", problem.field)
+        form.add_error(field if field in form.fields else None, problem.message)

@@ -14,12 +14,22 @@ from django.utils import timezone
 from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
+from convene.core.forms import add_service_errors
 from convene.discussions import invitation_pages, selectors
-from convene.discussions.attendance import ChecklistItem, Status
-from convene.discussions.forms import CancelForm, ConveneForm, InviteForm, RespondForm, ScheduleForm
+from convene.discussions.attendance import Status
+from convene.discussions.checks import MISSING_REQUIRED
+from convene.discussions.forms import (
+    WHEN_FIELDS,
+    CancelForm,
+    ConveneForm,
+    InviteForm,
+    RespondForm,
+    ScheduleForm,
+)
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import calendar_event
 from convene.discussions.outbox import invitation_deliveries, invitation_email_status
+from convene.discussions.people_choice import people_groups, suggestions
 from convene.discussions.services import (
     discussion_cancel,
     discussion_create,
@@ -31,19 +41,12 @@ from convene.discussions.services import (
 from convene.notify.ics import Method, Person, calendar_invitation
 from convene.people.models import Professional
 from convene.people.selectors import children_visible_to, sees_whole_caseload
-from convene.people.vocab import ROLE_LABELS
 from convene.referrals.models import Referral
 from convene.referrals.selectors import (
     may_decide_and_convene,
     referral_convene_clock,
     referrals_visible_to,
 )
-
-# Where a service's complaint about an argument shows on the page.
-FIELD_OF = {
-    "starts_at": "date",
-    "ends_at": "end_time",
-}
 
 
 def _professional(request: HttpRequest) -> Professional:
@@ -53,42 +56,16 @@ def _professional(request: HttpRequest) -> Professional:
 
 
 def _add_error(form: forms.Form, error: ServiceError) -> None:
-    field = FIELD_OF.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    add_service_errors(form, error, WHEN_FIELDS)
+
+
+def _missing_required(error: ServiceError) -> bool:
+    return any(problem.code == MISSING_REQUIRED for problem in error.problems)
 
 
 def _manager(user: Professional) -> None:
     if not may_decide_and_convene(user=user):
         raise PermissionDenied("Only a social care manager convenes and changes discussions")
-
-
-def _people_groups(field: forms.BoundField) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The invitee checkboxes grouped by agency, with each person's roles as the hint."""
-    value = field.value() or []
-    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-    groups: dict[str, list[dict[str, Any]]] = {}
-    choices = getattr(field.field, "choices", ())
-    for index, (option, label) in enumerate(choices):
-        person = option.instance
-        roles = ", ".join(ROLE_LABELS[role] for role in sorted(person.role_set))
-        groups.setdefault(person.agency.name if person.agency else "No agency", []).append(
-            {
-                "value": str(option),
-                "label": label,
-                "id": field.auto_id if index == 0 else f"{field.auto_id}-{index + 1}",
-                "checked": str(option) in chosen,
-                "hint": roles,
-            }
-        )
-    return list(groups.items())
-
-
-def _suggestions(
-    items: list[ChecklistItem], people: list[Professional]
-) -> list[tuple[ChecklistItem, list[Professional]]]:
-    return [
-        (item, [p for p in people if item.missing and item.met_by_person(p)][:5]) for item in items
-    ]
 
 
 def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
@@ -144,7 +121,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
             raise PermissionDenied(error.message) from error
         except ServiceError as error:
             _add_error(form, error)
-            show_confirm = "Required people are not invited" in error.message
+            show_confirm = _missing_required(error)
         else:
             count = discussion.invitations.count()
             messages.success(
@@ -181,8 +158,8 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
         {
             "referral": referral,
             "form": form,
-            "groups": _people_groups(form["invitees"]),
-            "checklist": _suggestions(items, people),
+            "groups": people_groups(form["invitees"]),
+            "checklist": suggestions(items, people),
             "show_confirm": show_confirm or bool(form["allow_missing_required"].value()),
             "chair_hint": "Under this partnership's procedures the chair is "
             + selectors.chair_rule_text(
@@ -348,7 +325,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(error.message) from error
         except ServiceError as error:
             _add_error(form, error)
-            show_confirm = "Required people are not invited" in error.message
+            show_confirm = _missing_required(error)
         else:
             messages.success(
                 request,
@@ -400,7 +377,7 @@ def discussion_invite_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "discussions/invite.html",
-        {"discussion": discussion, "form": form, "groups": _people_groups(form["invitees"])},
+        {"discussion": discussion, "form": form, "groups": people_groups(form["invitees"])},
     )
 
 
