@@ -45,6 +45,15 @@ class GovukForm(forms.Form):
         super().full_clean()
 
 
+class SearchableSelect(forms.Select):
+    """A plain select that, with JavaScript, becomes an accessible autocomplete: type part of
+    a name, an agency or a role (the option text carries them) to narrow the list
+    (``convene/core/static/convene/init.mjs``). Without JavaScript it stays a select."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__({"data-convene-autocomplete": "true", **(attrs or {})}, choices)
+
+
 class DateParts(NamedTuple):
     day: str
     month: str

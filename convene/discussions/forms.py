@@ -7,7 +7,13 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, london_datetime
+from convene.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukTimeField,
+    SearchableSelect,
+    london_datetime,
+)
 from convene.core.limits import NOTE_MAX
 from convene.discussions.checks import schedule_problems
 from convene.discussions.models import Discussion, Invitation
@@ -15,8 +21,18 @@ from convene.people.models import Child, Professional
 
 
 class PersonField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """One person, found by typing a name, agency or role (the option says all three)."""
+
+    widget = SearchableSelect
+
     def label_from_instance(self, obj: Professional) -> str:
-        return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
+        return person_label(obj)
+
+
+def person_label(person: Professional) -> str:
+    """Name, job and agency: what a convenor types to find someone."""
+    parts = [str(person), person.job_title, person.agency.name if person.agency else ""]
+    return ", ".join(part for part in parts if part)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]

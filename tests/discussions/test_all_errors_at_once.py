@@ -114,3 +114,25 @@ def test_the_schedule_page_lists_every_mistake_in_one_submit(client, people, acc
         assert message in html
     discussion.refresh_from_db()
     assert discussion.state == Discussion.State.REQUESTED
+
+
+def test_people_are_found_by_name_agency_or_role_without_javascript_too(
+    client, people, accepted_for
+):
+    referral = accepted_for(now=timezone.now(), received_at=timezone.now() - timedelta(hours=1))
+    client.force_login(people["bob"])
+    html = client.get(f"/discussions/new/{referral.pk}/").content.decode()
+    # The chair is a plain select the browser script turns into a search box.
+    start = html.index('<select class="govuk-select" id="id_chair"')
+    chair = html[start : html.index("</select>", start)]
+    assert 'data-convene-autocomplete="true"' in chair
+    # Only those the pack lets chair, each with job and agency to type.
+    assert "Bob Bennett, Team manager, Riverside Children" in chair
+    assert "Carol Clarke" not in chair
+    # "Find someone to invite" is hidden until the script shows it; the boxes do the work.
+    start = html.index("data-convene-person-finder")
+    finder = html[start : html.index("</select>", start)]
+    assert "hidden" in finder[:60]
+    assert "Carol Clarke, Detective constable, Shire Constabulary" in finder
+    assert 'name="invitees"' not in finder
+    assert html.count('name="invitees"') >= 4
