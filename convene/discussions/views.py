@@ -18,6 +18,7 @@ from convene.core.forms import add_service_errors
 from convene.discussions import invitation_pages, selectors
 from convene.discussions.attendance import Status
 from convene.discussions.checks import MISSING_REQUIRED
+from convene.discussions.clashes import clashes_on_form
 from convene.discussions.forms import (
     WHEN_FIELDS,
     CancelForm,
@@ -161,6 +162,8 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
             "groups": people_groups(form["invitees"]),
             "checklist": suggestions(items, people),
             "show_confirm": show_confirm or bool(form["allow_missing_required"].value()),
+            # A warning, not a refusal (issue 18): they may be able to move the other one.
+            "clashes": clashes_on_form(getattr(form, "cleaned_data", {}), [*chosen_ids, chair_id]),
             "chair_hint": "Under this partnership's procedures the chair is "
             + selectors.chair_rule_text(
                 referral=referral, children=[c for c, own in children if own]
@@ -240,6 +243,13 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and discussion.starts_at > clock.due_at,
             "now": timezone.now(),
             "Status": Status,
+            "clashes": clashes_on_form(
+                {"starts_at": discussion.starts_at, "ends_at": discussion.ends_at},
+                [person.pk for person in attending],
+                exclude=discussion.pk,
+            )
+            if discussion.state == Discussion.State.SCHEDULED and caseload
+            else [],
         },
     )
 
@@ -292,6 +302,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ScheduleForm(request.POST or None, chairs=chairs, initial=initial)
     show_confirm = requested and bool(request.POST.get("allow_missing_required"))
+    chair_id = str(request.POST.get("chair") or discussion.chair_id or "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -342,6 +353,12 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "requested": requested,
             "show_confirm": show_confirm,
+            "clashes": clashes_on_form(
+                getattr(form, "cleaned_data", None)
+                or {"starts_at": discussion.starts_at, "ends_at": discussion.ends_at},
+                [*discussion.invitations.values_list("professional_id", flat=True), chair_id],
+                exclude=discussion.pk,
+            ),
         },
     )
 
