@@ -180,7 +180,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 # asks for fonts and images under /assets/, which WhiteNoise serves from the
 # package's own folder.
 GOVUK_FRONTEND_DIR = BASE_DIR / "node_modules" / "govuk-frontend"
-STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIR)]
+# The accessible autocomplete (alphagov, npm) turns long people selects into a search box.
+AUTOCOMPLETE_DIR = BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"
+STATICFILES_DIRS = [
+    ("govuk-frontend", GOVUK_FRONTEND_DIR),
+    ("accessible-autocomplete", AUTOCOMPLETE_DIR),
+]
 WHITENOISE_ROOT = GOVUK_FRONTEND_DIR / "dist" / "govuk"
 # Development serves straight from the app and package folders, so no collectstatic
 # step is needed before `make run`. Production (`convene serve --production`, the

@@ -9,7 +9,9 @@ raised: services check before they write, inside one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -17,19 +19,74 @@ if TYPE_CHECKING:
     from django.db.models import Model
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request: the words, the field it is about, and a ``code`` a
+    page may act on (never the words: they change)."""
+
+    message: str
+    field: str | None = None
+    code: str = ""
+
+
 class ServiceError(Exception):
-    """A request the rules refuse; ``message`` says why in plain words."""
+    """A request the rules refuse; ``message`` says why in plain words.
+
+    ``problems`` holds every mistake found, so that a page reports them all at once
+    (the first is ``message``/``field``/``code``).
+    """
 
     status = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        field: str | None = None,
+        code: str = "",
+        problems: list[Problem] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
+        self.problems = problems or [Problem(message, field, code)]
 
 
 class Invalid(ServiceError):
     """Bad input: the request can never succeed as it stands (HTTP 400)."""
+
+
+class Problems:
+    """Collect every ``Invalid`` a set of checks raises, then refuse with all of them.
+
+    problems = Problems()
+    with problems.check():
+        _check_children(...)
+    with problems.check():
+        _check_schedule(...)
+    problems.raise_any()
+    """
+
+    def __init__(self) -> None:
+        self.found: list[Problem] = []
+
+    @contextmanager
+    def check(self) -> Iterator[None]:
+        try:
+            yield
+        except Invalid as error:
+            self.found.extend(error.problems)
+
+    def add(self, message: str, *, field: str | None = None, code: str = "") -> None:
+        self.found.append(Problem(message, field, code))
+
+    def raise_any(self) -> None:
+        if self.found:
+            first = self.found[0]
+            raise Invalid(
+                first.message, field=first.field, code=first.code, problems=list(self.found)
+            )
 
 
 class NotAllowed(ServiceError):

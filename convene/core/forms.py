@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.datastructures import MultiValueDict
 
+from convene.core.errors import ServiceError
 from convene.workdays import LONDON
 
 
@@ -42,6 +43,15 @@ class GovukForm(forms.Form):
         for field in self.fields.values():
             govuk_length_message(field)
         super().full_clean()
+
+
+class SearchableSelect(forms.Select):
+    """A plain select that, with JavaScript, becomes an accessible autocomplete: type part of
+    a name, an agency or a role (the option text carries them) to narrow the list
+    (``convene/core/static/convene/init.mjs``). Without JavaScript it stays a select."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__({"data-convene-autocomplete": "true", **(attrs or {})}, choices)
 
 
 class DateParts(NamedTuple):
@@ -156,3 +166,14 @@ def yes_no_field(*, required_message: str, **kwargs: Any) -> forms.TypedChoiceFi
 def london_datetime(day: date, at: time) -> datetime:
     """A London wall-clock date and time as an aware datetime (fold=0 across clock changes)."""
     return datetime.combine(day, at, tzinfo=LONDON)
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ServiceError, field_of: Mapping[str, str] | None = None
+) -> None:
+    """Put every mistake a service found on the form, each against its field, so that the
+    error summary lists them all at once. ``field_of`` maps a service's argument to the
+    form field that carries it (``starts_at`` → ``date``)."""
+    for problem in error.problems:
+        field = (field_of or {}).get(problem.field or "", problem.field)
+        form.add_error(field if field in form.fields else None, problem.message)

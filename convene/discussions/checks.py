@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from convene.core.errors import (
     Invalid,
     NotAllowed,
+    Problem,
+    Problems,
     check_fits,
     check_text,
 )
@@ -29,6 +31,8 @@ from convene.referrals.selectors import may_decide_and_convene
 # starts is a mistake too.
 SCHEDULE_WITHIN = timedelta(days=366)
 LONGEST = timedelta(hours=24)
+# The code of the refusal a convenor may override by confirming (the page then offers it).
+MISSING_REQUIRED = "missing_required"
 
 
 def _check_convenor(by: Professional, partnership: Partnership) -> None:
@@ -84,29 +88,43 @@ def _check_chair(referral: Referral, chair: Professional, children: Sequence[Chi
         )
 
 
+def schedule_problems(
+    *, starts_at: datetime, ends_at: datetime, venue: str, virtual_link: str, now: datetime
+) -> list[Problem]:
+    """Every mistake in a time and place at once (the form shows them beside its own)."""
+    problems = Problems()
+    with problems.check():
+        check_text(venue=venue, virtual_link=virtual_link)
+        check_fits(Discussion, venue=venue.strip(), virtual_link=virtual_link.strip())
+    if starts_at < now:
+        problems.add("The start must be in the future", field="starts_at")
+    elif starts_at > now + SCHEDULE_WITHIN:
+        problems.add("The start must be within the next year", field="starts_at")
+    if ends_at <= starts_at:
+        problems.add("The end must be after the start", field="ends_at")
+    elif ends_at > starts_at + LONGEST:
+        problems.add("The end must be within a day of the start", field="ends_at")
+    if not venue.strip() and not virtual_link.strip():
+        problems.add("Enter a venue or a link to the virtual meeting", field="venue")
+    if virtual_link.strip() and not is_web_link(virtual_link):
+        problems.add(
+            "Enter the virtual meeting link as a web address, like https://…",
+            field="virtual_link",
+        )
+    return problems.found
+
+
 def _check_schedule(
     *, starts_at: datetime, ends_at: datetime, venue: str, virtual_link: str, now: datetime
 ) -> None:
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
         if moment.tzinfo is None or moment.utcoffset() is None:
             raise Invalid(f"{name} must carry a time zone", field=name)
-    check_text(venue=venue, virtual_link=virtual_link)
-    check_fits(Discussion, venue=venue.strip(), virtual_link=virtual_link.strip())
-    if starts_at < now:
-        raise Invalid("The start must be in the future", field="starts_at")
-    if starts_at > now + SCHEDULE_WITHIN:
-        raise Invalid("The start must be within the next year", field="starts_at")
-    if ends_at <= starts_at:
-        raise Invalid("The end must be after the start", field="ends_at")
-    if ends_at > starts_at + LONGEST:
-        raise Invalid("The end must be within a day of the start", field="ends_at")
-    if not venue.strip() and not virtual_link.strip():
-        raise Invalid("Enter a venue or a link to the virtual meeting", field="venue")
-    if virtual_link.strip() and not is_web_link(virtual_link):
-        raise Invalid(
-            "Enter the virtual meeting link as a web address, like https://…",
-            field="virtual_link",
-        )
+    problems = Problems()
+    problems.found = schedule_problems(
+        starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
+    )
+    problems.raise_any()
 
 
 def _check_invitees(
@@ -157,4 +175,60 @@ def _check_attendance(
             f"Required people are not invited: {who}. Invite them, or confirm that the "
             "discussion goes ahead without them",
             field="invitees",
+            code=MISSING_REQUIRED,
         )
+
+
+def with_chair(chair: Professional | None, invitees: list[Professional]) -> list[Professional]:
+    """Those invited, with the chair first if not among them."""
+    if chair is not None and all(person.pk != chair.pk for person in invitees):
+        return [chair, *invitees]
+    return invitees
+
+
+def create_checks(
+    referral: Referral,
+    *,
+    children: Sequence[Child],
+    kind: str,
+    chair: Professional | None,
+    invitees: Sequence[object],
+    when: tuple[datetime | None, datetime | None, str, str],
+    allow_missing_required: bool,
+    now: datetime,
+) -> list[Professional]:
+    """Every check of a new discussion, all reported at once; the people to invite."""
+    starts_at, ends_at, venue, virtual_link = when
+    scheduled = starts_at is not None or ends_at is not None
+    problems = Problems()
+    if kind not in Discussion.Kind.values:
+        problems.add("Select a strategy discussion or a strategy meeting", field="kind")
+    with problems.check():
+        _check_children(referral, children)
+    children_right = not problems.found
+    if scheduled and chair is None:
+        problems.add("Select who chairs the discussion", field="chair")
+    if chair is not None and children_right:  # who may chair depends on the children
+        with problems.check():
+            _check_chair(referral, chair, children)
+    if starts_at is None or ends_at is None:
+        if scheduled:
+            problems.add("Enter both the start and the end", field="starts_at")
+    else:
+        with problems.check():
+            _check_schedule(
+                starts_at=starts_at,
+                ends_at=ends_at,
+                venue=venue,
+                virtual_link=virtual_link,
+                now=now,
+            )
+    people: list[Professional] = []
+    with problems.check():
+        people = with_chair(chair, _check_invitees(referral.partnership, invitees))
+    if scheduled and not problems.found:
+        # Who is missing means something only once the children and people are right.
+        with problems.check():
+            _check_attendance(referral, children, people, kind, allow_missing_required)
+    problems.raise_any()
+    return people

@@ -5,21 +5,43 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
-from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, london_datetime
+from convene.core.forms import (
+    GovukDateField,
+    GovukForm,
+    GovukTimeField,
+    SearchableSelect,
+    london_datetime,
+)
 from convene.core.limits import NOTE_MAX
+from convene.discussions.checks import schedule_problems
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, Professional
 
 
 class PersonField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """One person, found by typing a name, agency or role (the option says all three)."""
+
+    widget = SearchableSelect
+
     def label_from_instance(self, obj: Professional) -> str:
-        return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
+        return person_label(obj)
+
+
+def person_label(person: Professional) -> str:
+    """Name, job and agency: what a convenor types to find someone."""
+    parts = [str(person), person.job_title, person.agency.name if person.agency else ""]
+    return ", ".join(part for part in parts if part)
 
 
 class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Professional) -> str:
         return f"{obj}, {obj.job_title}" if obj.job_title else str(obj)
+
+
+# Where the service's complaint about a time shows on the page.
+WHEN_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
 
 
 class WhenForm(GovukForm):
@@ -55,7 +77,19 @@ class WhenForm(GovukForm):
             data["starts_at"] = london_datetime(day, start)
         if day and end:
             data["ends_at"] = london_datetime(day, end)
-        if not data.get("venue", "").strip() and not data.get("virtual_link", "").strip():
+        if "starts_at" in data and "ends_at" in data:
+            # The service's own checks, here too, so that every mistake shows at once.
+            for problem in schedule_problems(
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                venue=data.get("venue", ""),
+                virtual_link=data.get("virtual_link", ""),
+                now=timezone.now(),
+            ):
+                field = WHEN_FIELDS.get(problem.field or "", problem.field)
+                if field not in self.errors:
+                    self.add_error(field if field in self.fields else None, problem.message)
+        elif not data.get("venue", "").strip() and not data.get("virtual_link", "").strip():
             self.add_error("venue", "Enter a venue or a link to the virtual meeting")
         return data
 

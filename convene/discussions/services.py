@@ -19,16 +19,18 @@ from convene.audit.services import audit_record_children
 from convene.core.errors import (
     Conflict,
     Invalid,
+    Problems,
     check_text,
     stale,
 )
 from convene.discussions.checks import (
     _check_attendance,
     _check_chair,
-    _check_children,
     _check_convenor,
     _check_invitees,
     _check_schedule,
+    create_checks,
+    with_chair,
 )
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import Notice, queue_notices, when_text
@@ -78,12 +80,6 @@ def _save(discussion: Discussion, by: Professional, fields: Collection[str]) -> 
     discussion.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
 
 
-def _with_chair(chair: Professional | None, invitees: list[Professional]) -> list[Professional]:
-    if chair is not None and all(person.pk != chair.pk for person in invitees):
-        return [chair, *invitees]
-    return invitees
-
-
 @transaction.atomic
 def discussion_create(
     *,
@@ -114,23 +110,17 @@ def discussion_create(
             if referral.status == Referral.Status.AWAITING_TRIAGE
             else f"Nothing to convene: this referral is closed ({referral.closed_reason})"
         )
-    if kind not in Discussion.Kind.values:
-        raise Invalid("Select a strategy discussion or a strategy meeting", field="kind")
-    _check_children(referral, children)
+    people = create_checks(
+        referral,
+        children=children,
+        kind=kind,
+        chair=chair,
+        invitees=invitees,
+        when=(starts_at, ends_at, venue, virtual_link),
+        allow_missing_required=allow_missing_required,
+        now=now,
+    )
     scheduled = starts_at is not None or ends_at is not None
-    if scheduled and chair is None:
-        raise Invalid("Select who chairs the discussion", field="chair")
-    if chair is not None:
-        _check_chair(referral, chair, children)
-    if scheduled:
-        if starts_at is None or ends_at is None:
-            raise Invalid("Enter both the start and the end", field="starts_at")
-        _check_schedule(
-            starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
-        )
-    people = _with_chair(chair, _check_invitees(referral.partnership, invitees))
-    if scheduled:
-        _check_attendance(referral, children, people, kind, allow_missing_required)
 
     discussion = Discussion.objects.create(
         partnership=referral.partnership,
@@ -215,12 +205,16 @@ def discussion_schedule(
     chair = chair or discussion.chair
     if chair is None:
         raise Invalid("Select who chairs the discussion", field="chair")
-    _check_chair(discussion.referral, chair, children)
-    _check_schedule(
-        starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
-    )
+    problems = Problems()
+    with problems.check():
+        _check_chair(discussion.referral, chair, children)
+    with problems.check():
+        _check_schedule(
+            starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
+        )
+    problems.raise_any()
     invited = [i.professional for i in discussion.invitations.select_related("professional")]
-    people = _with_chair(chair, invited)
+    people = with_chair(chair, invited)
     _check_attendance(
         discussion.referral, children, people, discussion.kind, allow_missing_required
     )

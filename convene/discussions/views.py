@@ -14,12 +14,23 @@ from django.utils import timezone
 from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
+from convene.core.forms import add_service_errors
 from convene.discussions import invitation_pages, selectors
-from convene.discussions.attendance import ChecklistItem, Status
-from convene.discussions.forms import CancelForm, ConveneForm, InviteForm, RespondForm, ScheduleForm
-from convene.discussions.models import Discussion
+from convene.discussions.attendance import Status
+from convene.discussions.checks import MISSING_REQUIRED
+from convene.discussions.clashes import clashes_on_form
+from convene.discussions.forms import (
+    WHEN_FIELDS,
+    CancelForm,
+    ConveneForm,
+    InviteForm,
+    RespondForm,
+    ScheduleForm,
+)
+from convene.discussions.models import Discussion, Invitation
 from convene.discussions.notices import calendar_event
 from convene.discussions.outbox import invitation_deliveries, invitation_email_status
+from convene.discussions.people_choice import people_groups, suggestions
 from convene.discussions.services import (
     discussion_cancel,
     discussion_create,
@@ -31,19 +42,12 @@ from convene.discussions.services import (
 from convene.notify.ics import Method, Person, calendar_invitation
 from convene.people.models import Professional
 from convene.people.selectors import children_visible_to, sees_whole_caseload
-from convene.people.vocab import ROLE_LABELS
 from convene.referrals.models import Referral
 from convene.referrals.selectors import (
     may_decide_and_convene,
     referral_convene_clock,
     referrals_visible_to,
 )
-
-# Where a service's complaint about an argument shows on the page.
-FIELD_OF = {
-    "starts_at": "date",
-    "ends_at": "end_time",
-}
 
 
 def _professional(request: HttpRequest) -> Professional:
@@ -53,42 +57,16 @@ def _professional(request: HttpRequest) -> Professional:
 
 
 def _add_error(form: forms.Form, error: ServiceError) -> None:
-    field = FIELD_OF.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    add_service_errors(form, error, WHEN_FIELDS)
+
+
+def _missing_required(error: ServiceError) -> bool:
+    return any(problem.code == MISSING_REQUIRED for problem in error.problems)
 
 
 def _manager(user: Professional) -> None:
     if not may_decide_and_convene(user=user):
         raise PermissionDenied("Only a social care manager convenes and changes discussions")
-
-
-def _people_groups(field: forms.BoundField) -> list[tuple[str, list[dict[str, Any]]]]:
-    """The invitee checkboxes grouped by agency, with each person's roles as the hint."""
-    value = field.value() or []
-    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-    groups: dict[str, list[dict[str, Any]]] = {}
-    choices = getattr(field.field, "choices", ())
-    for index, (option, label) in enumerate(choices):
-        person = option.instance
-        roles = ", ".join(ROLE_LABELS[role] for role in sorted(person.role_set))
-        groups.setdefault(person.agency.name if person.agency else "No agency", []).append(
-            {
-                "value": str(option),
-                "label": label,
-                "id": field.auto_id if index == 0 else f"{field.auto_id}-{index + 1}",
-                "checked": str(option) in chosen,
-                "hint": roles,
-            }
-        )
-    return list(groups.items())
-
-
-def _suggestions(
-    items: list[ChecklistItem], people: list[Professional]
-) -> list[tuple[ChecklistItem, list[Professional]]]:
-    return [
-        (item, [p for p in people if item.missing and item.met_by_person(p)][:5]) for item in items
-    ]
 
 
 def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
@@ -144,7 +122,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
             raise PermissionDenied(error.message) from error
         except ServiceError as error:
             _add_error(form, error)
-            show_confirm = "Required people are not invited" in error.message
+            show_confirm = _missing_required(error)
         else:
             count = discussion.invitations.count()
             messages.success(
@@ -181,9 +159,11 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
         {
             "referral": referral,
             "form": form,
-            "groups": _people_groups(form["invitees"]),
-            "checklist": _suggestions(items, people),
+            "groups": people_groups(form["invitees"]),
+            "checklist": suggestions(items, people),
             "show_confirm": show_confirm or bool(form["allow_missing_required"].value()),
+            # A warning, not a refusal (issue 18): they may be able to move the other one.
+            "clashes": clashes_on_form(getattr(form, "cleaned_data", {}), [*chosen_ids, chair_id]),
             "chair_hint": "Under this partnership's procedures the chair is "
             + selectors.chair_rule_text(
                 referral=referral, children=[c for c, own in children if own]
@@ -262,6 +242,17 @@ def discussion_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and discussion.starts_at > clock.due_at,
             "now": timezone.now(),
             "Status": Status,
+            "clashes": clashes_on_form(
+                {"starts_at": discussion.starts_at, "ends_at": discussion.ends_at},
+                [
+                    i.professional_id
+                    for i in invitations
+                    if i.response != Invitation.Response.APOLOGIES
+                ],
+                exclude=discussion.pk,
+            )
+            if discussion.state == Discussion.State.SCHEDULED and caseload
+            else [],
         },
     )
 
@@ -314,6 +305,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
     form = ScheduleForm(request.POST or None, chairs=chairs, initial=initial)
     show_confirm = requested and bool(request.POST.get("allow_missing_required"))
+    chair_id = str(request.POST.get("chair") or discussion.chair_id or "")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -347,7 +339,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied(error.message) from error
         except ServiceError as error:
             _add_error(form, error)
-            show_confirm = "Required people are not invited" in error.message
+            show_confirm = _missing_required(error)
         else:
             messages.success(
                 request,
@@ -364,6 +356,12 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "requested": requested,
             "show_confirm": show_confirm,
+            "clashes": clashes_on_form(
+                getattr(form, "cleaned_data", None)
+                or {"starts_at": discussion.starts_at, "ends_at": discussion.ends_at},
+                [*discussion.invitations.values_list("professional_id", flat=True), chair_id],
+                exclude=discussion.pk,
+            ),
         },
     )
 
@@ -399,7 +397,7 @@ def discussion_invite_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "discussions/invite.html",
-        {"discussion": discussion, "form": form, "groups": _people_groups(form["invitees"])},
+        {"discussion": discussion, "form": form, "groups": people_groups(form["invitees"])},
     )
 
 

@@ -16,6 +16,7 @@ from convene.core.forms import (
     GovukDateField,
     GovukForm,
     GovukTimeField,
+    SearchableSelect,
     london_datetime,
     yes_no_field,
 )
@@ -295,6 +296,7 @@ class HrpmMeetingForm(VersionedForm):
 class HrpmActionForm(GovukForm):
     owner = forms.ChoiceField(
         label="Who will do it?",
+        widget=SearchableSelect,
         help_text="A person, or an agency when the agency decides who",
         error_messages={
             "required": "Choose who will do it",

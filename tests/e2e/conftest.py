@@ -15,6 +15,7 @@ from django_otp.oath import TOTP
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from convene.people.models import Professional
+from tests.convening import accepted_for  # noqa: F401 - fixture
 from tests.totp import code_for, confirmed_device
 
 CHROMIUM = "/usr/bin/chromium"
@@ -123,3 +124,24 @@ def sign_in(page: Page, base_url: str, username: str, password: str) -> None:
         page.get_by_label(CODE_HEADING).fill(code_for(confirmed_device(user)))
         with page.expect_navigation():
             page.get_by_role("button", name="Continue").click()
+
+
+NARROW = 320
+WIDE = 1280
+
+
+def assert_fits(page: Page, width: int = NARROW) -> None:
+    """At ``width`` CSS pixels the page scrolls only downwards (WCAG 1.4.10 Reflow: 320 px),
+    and axe finds nothing at that width either. The viewport is left at ``width``."""
+    page.set_viewport_size({"width": width, "height": 900})
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, (
+        f"{page.url} scrolls sideways at {width} px: it is {scroll_width} px wide"
+    )
+    assert_accessible(page)
+
+
+def assert_fits_narrow_and_wide(page: Page) -> None:
+    """The page at 320 px and at 1280 px (issue 18), ending wide."""
+    assert_fits(page, NARROW)
+    assert_fits(page, WIDE)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from convene.discussions.models import Discussion
 from convene.people.factories import ChildFactory
 from convene.referrals.models import Referral
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, containing, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
@@ -148,9 +148,15 @@ def test_referral_to_invitations_journey(
     page.get_by_label("Start time").fill("09:30")
     page.get_by_label("End time").fill("10:30")
     page.get_by_label("Venue").fill("Riverside House, room 2")
-    page.get_by_label("Chair").select_option(label="Bob Bennett, Team manager")
+    # The chair and the invitees are found by typing (an accessible autocomplete, issue 18).
+    page.get_by_label("Chair").fill("bennett")
+    page.get_by_role("option", name=containing("Bob Bennett, Team manager")).click()
+    page.get_by_label("Find someone to invite").fill("constab")
+    page.get_by_role("option", name=containing("Carol Clarke")).click()
+    expect(page.get_by_text("Carol Clarke is ticked to be invited")).to_be_visible()
+    expect(page.get_by_label("Carol Clarke, Detective constable")).to_be_checked()
+    assert_accessible(page)
     for label in (
-        "Carol Clarke, Detective constable",
         "Dev Dhillon, Named nurse",
         "Priya Patel, Consultant paediatrician",
         "Erin Evans, Designated safeguarding lead",

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.core.errors import NotAllowed, NotFound, ServiceError
+from convene.core.forms import add_service_errors
 from convene.people.models import Child, Professional
 
 T = TypeVar("T")
@@ -32,8 +33,7 @@ def user_of(request: HttpRequest) -> Professional:
 
 
 def add_error(form: forms.BaseForm, error: ServiceError) -> None:
-    field = FIELD_OF.get(error.field or "", error.field)
-    form.add_error(field if field in form.fields else None, error.message)
+    add_service_errors(form, error, FIELD_OF)
 
 
 def attempt(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
