@@ -268,7 +268,9 @@ def hrpm_action_add(
 # --- review and reconvened discussions ------------------------------------------------------
 
 
-def _managed(request: HttpRequest, discussion_id: int, refusal: str) -> Any:
+def _managed(
+    request: HttpRequest, discussion_id: int, refusal: str
+) -> tuple[Professional, Any, Status[Any] | None]:
     """The discussion, or the refusal: 404 unseen, 403 for someone not a manager there."""
     user = acting_user(request)
     discussion = discussions_visible_to(user=user).filter(pk=discussion_id).first()
