@@ -94,7 +94,11 @@ def test_one_whole_case_through_the_generated_client(
             body={
                 "received_at": (START - timedelta(hours=1)).isoformat(),
                 "how_received": "email",
-                "referrer": {"name": "Erin Evans", "agency_id": agencies["primary"].pk},
+                "referrer": {
+                    "name": "Erin Evans",
+                    "agency_id": agencies["primary"].pk,
+                    "email": "erin@example.org",
+                },
                 "account": "A burn on the arm; said mum did it.",
                 "categories": ["physical"],
                 "facts": {"significant_harm_suspected": True},
