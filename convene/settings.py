@@ -214,7 +214,13 @@ CONVENE_PERIODIC_TASKS = {
     "convene.reminders.tasks.recover_stale_tasks": 60,
     "convene.core.tasks.prune_once_keys": 60 * 60,
     "convene.audit.tasks.write_anchor": env_int("CONVENE_AUDIT_ANCHOR_SECONDS", 600, minimum=1),
+    # Webhook retries (docs/api.md): a delivery that failed is tried again when due.
+    "convene.api.tasks.send_webhooks": 60,
 }
+# Webhooks: attempts before a delivery gives up (then shown as failed in its log), and
+# whether plain http:// to this machine (127.0.0.1, localhost) is allowed: development only.
+CONVENE_WEBHOOK_MAX_ATTEMPTS = env_int("CONVENE_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+CONVENE_WEBHOOK_ALLOW_LOCAL_HTTP = DEVELOPMENT
 # A task RUNNING for longer than this was left by a worker that died: it is queued again
 # (keep it above the longest task; running one twice is harmless, docs/decisions/0002), and
 # failed instead once it has been claimed CONVENE_TASK_MAX_CLAIMS times.

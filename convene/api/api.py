@@ -13,8 +13,10 @@ from django.http import HttpRequest, HttpResponseBase
 from ninja import NinjaAPI
 
 from convene.agencychecks.api import router as agencychecks_router
+from convene.allocation.api import router as my_work_router
 from convene.api import children
 from convene.api.auth import BearerToken
+from convene.clocks.api import clocks_router, escalations_router
 from convene.discussions.api import router as discussions_router
 from convene.followup.api import router as followup_router
 from convene.records.api import router as records_router
@@ -73,3 +75,6 @@ api.add_router("/discussions/", discussions_router)
 api.add_router("/records/", records_router)
 api.add_router("/followup/", followup_router)
 api.add_router("/agency-checks/", agencychecks_router)
+api.add_router("/clocks/", clocks_router)
+api.add_router("/escalations/", escalations_router)
+api.add_router("/my-work/", my_work_router)

@@ -17,3 +17,7 @@ class ApiConfig(AppConfig):
             return token.user_id if token is not None else None
 
         register_token_user(token_user_id)
+
+        from convene.api import webhooks
+
+        webhooks.connect()

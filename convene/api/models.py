@@ -56,3 +56,66 @@ class ApiToken(models.Model):
 
     def is_expired(self, *, now: datetime) -> bool:
         return self.expires_at is not None and self.expires_at <= now
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address of a partnership's case system that receives signed events.
+
+    The secret signs each event (HMAC-SHA256, docs/api.md): it is kept to sign with, and
+    shown to the partnership administrator once, when the endpoint is registered.
+    """
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.PROTECT, related_name="webhook_endpoints"
+    )
+    name = models.CharField(max_length=100, help_text="The system receiving the events")
+    url = models.URLField(max_length=500, help_text="https:// only")
+    secret = models.CharField(max_length=100, editable=False)
+    events = models.JSONField(
+        default=list, blank=True, help_text="The event types to send; empty sends them all"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["partnership", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.url})"
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: its log (state, attempts, last error) and its retries."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Gave up"
+
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
+    )
+    event = models.CharField(max_length=50)
+    # What happened to what ("record.authorised:12:1"): each happens once per endpoint.
+    key = models.CharField(max_length=120)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_status = models.PositiveIntegerField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "key"], name="webhook_event_once")
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="webhook_due")]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.endpoint.name}: {self.get_state_display()}"

@@ -104,6 +104,18 @@ def is_social_care_manager(*, user: Professional, partnership: Partnership) -> b
     )
 
 
+def may_raise_escalation(*, user: Professional) -> bool:
+    """May ``user`` raise an escalation by hand (R004.8)? Staff of an agency of a partnership:
+    social care's caseload staff (to a partner), a partner (to social care); never an auditor."""
+    if is_read_only(user=user):
+        return False  # auditors read escalations, never raise them
+    if user.agency is None or not partnerships_of(user=user).exists():
+        return False
+    if user.agency.kind == AgencyKind.SOCIAL_CARE.value:
+        return sees_whole_caseload(user=user)
+    return True
+
+
 def clocks_visible_to(*, user: Professional) -> QuerySet[Clock]:
     """Clocks of the partnerships whose caseload the user works, about records they may see
     (a restricted referral's only to those named on it); partners see none yet.

@@ -13,6 +13,8 @@ from django.db import models, transaction
 
 from convene.clocks.models import Clock
 from convene.clocks.schedule import ReminderKind, next_reminder_at
+from convene.clocks.schedule import next_reminder_at
+from convene.clocks.signals import clocks_breached
 from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind
@@ -171,4 +173,6 @@ def clocks_sweep(*, now: datetime) -> list[Clock]:
         clock.state = Clock.State.BREACHED
         clock.breached_at = now
     Clock.objects.bulk_update(due, ["state", "breached_at"])
+    if due:
+        clocks_breached.send(Clock, clocks=due, now=now)
     return due

@@ -82,19 +82,9 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
             "state": state,
             "filters": [(key, label) for key, (label, _) in STATE_FILTERS.items()],
             "state_label": STATE_FILTERS[state][0],
-            "may_raise": _may_raise(user),
+            "may_raise": selectors.may_raise_escalation(user=user),
         },
     )
-
-
-def _may_raise(user: Professional) -> bool:
-    if access.is_read_only(user=user):
-        return False  # auditors read escalations, never raise them
-    if user.agency is None or not partnerships_of(user=user).exists():
-        return False
-    if user.agency.kind == AgencyKind.SOCIAL_CARE.value:
-        return sees_whole_caseload(user=user)
-    return True
 
 
 def _detail_context(
@@ -180,7 +170,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
 def escalation_raise_view(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     access.require_write(user=user)
-    if not _may_raise(user):
+    if not selectors.may_raise_escalation(user=user):
         raise PermissionDenied("You cannot raise an escalation")
     assert user.agency is not None
     partnerships = partnerships_of(user=user).order_by("name")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from ninja import P, PathEx, QueryEx, Schema, Status
 from ninja.errors import HttpError
@@ -95,6 +96,8 @@ def answer(status: int, call: Callable[[], T]) -> Status[T | ErrorOut]:
         return Status(status, call())
     except ServiceError as error:
         return Status(error.status, ErrorOut(detail=error.message, field=error.field))
+    except PermissionDenied as denied:  # ``require_write``: an auditor never writes
+        return Status(403, ErrorOut(detail=str(denied) or "You may not do this"))
 
 
 def error(status: int, message: str, field: str | None = None) -> Status[ErrorOut]:

@@ -37,6 +37,8 @@ from convene.core.api import (
 )
 from convene.core.pagination import keyset_page
 from convene.followup import selectors, services
+from convene.followup.api_casework import router as casework_router
+from convene.followup.api_meetings import router as meetings_router
 from convene.followup.forms import TEXT_MAX
 from convene.followup.models import HrpmAction, S47Enquiry
 from convene.followup.vocab import ActionProgress
@@ -108,6 +110,7 @@ class S47Out(Schema):
     icpc_id: int | None
     icpc_state: str | None
     closed_at: datetime | None
+    version: int = Field(1, description="Send it back as expected_version")
 
 
 def _action_out(row: Action | HrpmAction, kind: str) -> ActionOut:
@@ -297,6 +300,7 @@ def _s47_out(enquiry: S47Enquiry) -> S47Out:
         icpc_id=enquiry.icpc_id,
         icpc_state=enquiry.icpc.state if enquiry.icpc else None,
         closed_at=enquiry.closed_at,
+        version=enquiry.version,
     )
 
 
@@ -348,3 +352,8 @@ def s47_enquiry(request: HttpRequest, enquiry_id: PathId) -> Status[Any]:
         return error(404, ENQUIRY_NOT_FOUND)
     _audit_look(request, user, enquiry, [enquiry.child], f"Viewed S47 enquiry {enquiry.reference}")
     return Status(200, _s47_out(enquiry))
+
+
+# S47 and ICPC writes, HRPMs, review and reconvened discussions: their own modules.
+router.add_router("", casework_router)
+router.add_router("", meetings_router)

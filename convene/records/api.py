@@ -23,6 +23,7 @@ from convene.core.api import READ_ERRORS, PathId, acting_user
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import attendance_exceptions, sections, selectors
+from convene.records.api_writes import router as writes_router
 from convene.records.models import Record, RecordVersion
 from convene.records.notices import pdf_filename
 
@@ -266,3 +267,7 @@ def record_decision(request: HttpRequest, discussion_id: PathId) -> dict[str, An
         "reconvene_on": decision.reconvene_on,
         "draft": version is None,
     }
+
+
+# The writes (hold, sections, authorise, distribute, confirm, correct): their own module.
+router.add_router("", writes_router)

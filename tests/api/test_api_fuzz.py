@@ -31,8 +31,8 @@ from tests.records import conftest as records
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
-# 27 operations: 50 examples each (and schemathesis's coverage cases) keep the run near half
-# a minute in the normal suite. For a
+# 52 operations: 50 examples each (and schemathesis's coverage cases) keep the run near a
+# minute in the normal suite. For a
 # deeper run: CONVENE_FUZZ_EXAMPLES=1000 .venv/bin/pytest tests/api/test_api_fuzz.py
 EXAMPLES_PER_OPERATION = int(os.environ.get("CONVENE_FUZZ_EXAMPLES", "50"))
 CASES_PROPERTY = "schemathesis_cases"

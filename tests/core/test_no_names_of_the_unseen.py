@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -54,6 +55,12 @@ ID_FIELDS: dict[str, type[Model] | None] = {
     "partnership_id": None,  # left out: defaults to the caller's own
     "setting_id": None,
     "agency_id": None,
+    "agency_ids": None,  # the partnership's agencies a record is sent to: named by the caller
+    "owner_id": None,  # a person or agency, by owner_kind
+    "clock_id": None,
+    "child_id": Child,
+    "visitor_ids": Professional,
+    "attendee_ids": Professional,
 }
 
 
@@ -196,6 +203,13 @@ def _path_objects(world: Any, user: Professional) -> dict[str, Any]:
         "invitation_id": discussion.invitations.order_by("pk").first(),
         "action_id": world.police_action,
         "hrpm-actions": world.hrpm_action,
+        "enquiry_id": world.s47_enquiry,
+        "icpc_id": world.icpc,
+        "hrpm_id": world.hrpm,
+        "escalation_id": world.escalation,
+        # Path parts that are not records: a meeting's number, a record's section.
+        "number": SimpleNamespace(pk=1),
+        "section": SimpleNamespace(pk="decision"),
     }
 
 

@@ -1,0 +1,75 @@
+"""Webhook endpoints (registered by a partnership administrator) and their delivery log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from convene.api.models import WebhookDelivery, WebhookEndpoint
+from convene.api.webhooks import EVENTS, secret_new, url_check
+
+
+class WebhookEndpointForm(forms.ModelForm):  # type: ignore[type-arg]
+    url = forms.URLField(max_length=500, assume_scheme="https", help_text="https:// only")
+    events = forms.MultipleChoiceField(
+        choices=[(e, e) for e in EVENTS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen sends every event",
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["partnership", "name", "url", "events", "active"]
+
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        url_check(url)
+        return str(url)
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    form = WebhookEndpointForm
+    list_display = ["name", "partnership", "url", "active", "created_at"]
+    list_filter = ["partnership", "active"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.secret = secret_new()
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        if not change:  # shown once: copy it into the receiving system now
+            messages.warning(
+                request, f"The signing secret (shown once, keep it safe): {obj.secret}"
+            )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The delivery log: read-only, as the worker alone moves a delivery."""
+
+    list_display = [
+        "created_at",
+        "endpoint",
+        "event",
+        "state",
+        "attempts",
+        "last_status",
+        "last_error",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    list_filter = ["state", "event", "endpoint"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
