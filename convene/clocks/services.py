@@ -13,7 +13,6 @@ from django.db import models, transaction
 
 from convene.clocks.models import Clock
 from convene.clocks.schedule import ReminderKind, next_reminder_at
-from convene.clocks.schedule import next_reminder_at
 from convene.clocks.signals import clocks_breached
 from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional

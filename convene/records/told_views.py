@@ -14,7 +14,7 @@ from convene.records.models import DistributionLog
 from convene.records.policy import may_chair
 from convene.records.told import TOLD, outcome_told_record
 from convene.records.told_forms import ToldForm
-from convene.records.views import _add_error, _audit_look, _context, _user
+from convene.records.views._common import _add_error, _audit_look, _context, _user
 
 __all__ = ["told"]
 

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from convene.audit.services import audit_sent
+from convene.core.templatetags.plain import email_text
 from convene.notify.email import EmailRejected
 from convene.people.models import Agency, Partnership, Professional
 from convene.reminders.models import Delivery, PeriodicRun
@@ -116,7 +117,8 @@ def deliveries_decide(
         ).values_list("channel", "recipient_key")
     )
     base_url = str(settings.SITE_URL).rstrip("/")
-    email_body = f"{body}\n\nOpen Convene to see it: {base_url}{link}\n" if link else body
+    # The email says what happened first; the rule it follows comes last, in plain words.
+    email_body = email_text(body, link=f"{base_url}{link}" if link else "")
     common: dict[str, Any] = {
         "partnership": partnership,
         "source_type": source_type,

@@ -41,15 +41,39 @@ def why(*citations: Any) -> str:
 
 
 CITATION_PREFIX = "Rule: "
+# An email has no "Why?" to open: its citations go last, under these plain words.
+WHY_WE_SENT = "Why we sent this: your partnership's procedure sets this timescale."
 
 
-@register.filter
-def with_why(body: str) -> str:
-    """A notice's text with its ``Rule: ...`` lines moved behind "Why?" (the email keeps them)."""
+def split_citations(body: str) -> tuple[list[str], list[str]]:
+    """A notice's lines people read, and its citations (its ``Rule: ...`` lines)."""
     lines = str(body or "").splitlines()
     said = [line for line in lines if not line.startswith(CITATION_PREFIX)]
     rules = [
         line.removeprefix(CITATION_PREFIX) for line in lines if line.startswith(CITATION_PREFIX)
     ]
+    return said, rules
+
+
+def email_text(body: str, *, link: str = "") -> str:
+    """A notice as an email (issue 18): what happened, the link, then why, citations last.
+
+    The main text carries no rule id or pack key; those follow "Why we sent this" at the
+    end, for anyone who wants to look the rule up.
+    """
+    said, rules = split_citations(body)
+    text = "\n".join(said).rstrip() if rules else body
+    if link:
+        text += f"\n\nOpen Convene to see it: {link}"
+    if rules:
+        text += "\n\n" + WHY_WE_SENT + "\n" + "\n".join(rules)
+    return text + "\n" if link or rules else text
+
+
+@register.filter
+def with_why(body: str) -> str:
+    """A notice's text with its ``Rule: ...`` lines moved behind "Why?" (the email puts
+    them last, under "Why we sent this": ``email_text``)."""
+    said, rules = split_citations(body)
     text = format_html_join("", "{}<br>", ((line,) for line in said))
     return mark_safe(text + why(*rules))  # noqa: S308 - both parts are escaped above

@@ -1,0 +1,89 @@
+"""What every record page shares: who is asking, the audit of a look, the page context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import Model
+from django.http import Http404, HttpRequest
+from django.urls import reverse
+
+from convene.audit.models import Action
+from convene.audit.services import audit_record_children
+from convene.core.errors import ServiceError
+from convene.people.models import Professional
+from convene.policy.vocab import RecordSection
+from convene.records import sections, selectors
+from convene.records.models import Record, RecordSectionEntry
+from convene.records.policy import may_chair
+
+
+def _user(request: HttpRequest) -> Professional:
+    user = request.user
+    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
+    return user
+
+
+def _task_list(record: Record) -> str:
+    return reverse("records:task-list", args=[record.discussion_id])
+
+
+def _add_error(form: forms.BaseForm, error: ServiceError) -> None:
+    field = error.field if error.field in form.fields else None
+    form.add_error(field, error.message)
+
+
+def _entry(record: Record, section: RecordSection) -> RecordSectionEntry:
+    return RecordSectionEntry.objects.filter(record=record, section=section.value).first() or (
+        RecordSectionEntry(
+            record=record, section=section.value, content=sections.part(section).empty()
+        )
+    )
+
+
+def _editable(user: Professional, record: Record) -> None:
+    if not selectors.sees_draft(user=user, discussion=record.discussion):
+        raise Http404("No such record")
+    if not may_chair(user, record.discussion):
+        raise PermissionDenied("Only the chair or a manager who may chair changes the record")
+    if not record.draft_open:
+        raise PermissionDenied("The record is authorised: start a correction to change it")
+
+
+def _audit_look(
+    request: HttpRequest,
+    record: Record,
+    what: str,
+    *,
+    action: Action = Action.VIEW,
+    obj: Model | None = None,
+) -> None:
+    """A look at the record is a look at each child discussed: one entry per child."""
+    audit_record_children(
+        actor=_user(request),
+        action=action,
+        obj=obj or record,
+        children=record.discussion.children.all(),
+        summary=f"{what} (record of {record.discussion.reference})",
+        request=request,
+    )
+
+
+def _context(request: HttpRequest, record: Record, **extra: Any) -> dict[str, Any]:
+    return {
+        "record": record,
+        "discussion": record.discussion,
+        "children": list(record.discussion.children.all()),
+        "can": selectors.permissions(user=_user(request), record=record),
+        **extra,
+    }
+
+
+def _posted_version(request: HttpRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        # Only a tampered or truncated form lacks it: a 400, never a 500.
+        raise BadRequest("The form is missing its version: reload the page") from None

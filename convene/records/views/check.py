@@ -1,0 +1,69 @@
+"""Checking the draft and authorising it as a numbered version."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from convene.core.errors import NotAllowed, ServiceError
+from convene.records import attendance_exceptions, sections, selectors, services
+from convene.records.errors import RecordIncomplete
+from convene.records.views._common import (
+    _audit_look,
+    _context,
+    _user,
+)
+
+# --- check and authorise ------------------------------------------------------------------
+
+
+def check(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    record = selectors.record_for(user=user, pk=pk)
+    if not selectors.sees_draft(user=user, discussion=record.discussion):
+        raise Http404("No such record")
+    contents = selectors.record_contents(record=record)
+    refused: RecordIncomplete | None = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "submit":
+                services.record_submit(record=record, by=user, now=timezone.now(), request=request)
+                messages.success(request, "The record is ready to authorise")
+                return redirect("records:check", pk)
+            version = services.record_authorise(
+                record=record, by=user, now=timezone.now(), request=request
+            )
+        except RecordIncomplete as error:
+            refused = error
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except ServiceError as error:
+            messages.error(request, error.message)
+            return redirect("records:check", pk)
+        else:
+            messages.success(request, f"Version {version.number} authorised")
+            return redirect("records:distribute", pk)
+        record = selectors.record_for(user=user, pk=pk)
+    check_, groups = selectors.task_rows(record=record)
+    if request.method == "GET":
+        _audit_look(request, record, "Checked the draft's answers")
+    shown = [row.part for _, rows in groups for row in rows]
+    answers = [(p, sections.items(p.section, contents.get(p.section))) for p in shown]
+    return render(
+        request,
+        "records/check.html",
+        _context(
+            request,
+            record,
+            check=check_,
+            answers=answers,
+            refused=refused,
+            decision_label=selectors.decision_label(check_.decision),
+            **attendance_exceptions.check_page(record, contents),
+        ),
+        status=400 if refused else 200,
+    )
