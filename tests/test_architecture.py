@@ -33,7 +33,6 @@ OVERSIZED: dict[str, int] = {
     "convene/records/sections.py": 1098,
     "convene/followup/services/s47.py": 731,
     "convene/records/views.py": 728,
-    "convene/clocks/escalations.py": 657,
     "convene/records/forms.py": 668,
     "convene/referrals/services.py": 627,
     "convene/referrals/intake.py": 546,
@@ -93,7 +92,6 @@ KNOWN_VIOLATIONS: set[tuple[str, str]] = {
 # Modules over complexity 12 today (pyproject.toml's per-file C901 ignores). Only shrinks.
 COMPLEX_TODAY = {
     "convene/audit/chain.py",
-    "convene/clocks/escalations.py",
     "convene/policy/checks.py",
     "convene/policy/explain_text.py",
     "convene/records/sections.py",

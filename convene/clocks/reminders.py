@@ -32,9 +32,10 @@ from convene.clocks.schedule import (
     next_reminder_at,
     reminders_due,
 )
-from convene.clocks.selectors import REMINDER_ROLES, social_care_with_roles
+from convene.clocks.selectors import REMINDER_ROLES
 from convene.clocks.status import describe_time_left
-from convene.people.models import Agency, Partnership, Professional
+from convene.clocks.sweep_batch import SweepBatch
+from convene.people.models import Agency, Partnership
 from convene.policy.vocab import ClockKind
 from convene.reminders.models import Delivery
 from convene.reminders.services import deliveries_decide
@@ -60,7 +61,6 @@ def clock_reminders_decide(
     """
     clock_type = ContentType.objects.get_for_model(Clock)
     added = 0
-    managers: dict[int, list[Professional]] = {}
     after = 0
     while True:
         batch = list(
@@ -81,10 +81,12 @@ def clock_reminders_decide(
             if batch
             else set()
         )
+        # Subjects, managers and who of them may see what: read once for the batch.
+        known = SweepBatch(batch)
         for clock in batch:
             kinds = [k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided]
             try:
-                added += _clock_remind(clock=clock, kinds=kinds, now=now, managers=managers)
+                added += _clock_remind(clock=clock, kinds=kinds, now=now, batch=known)
             except Exception as error:
                 if on_error is None:
                     raise
@@ -100,18 +102,14 @@ def _clock_remind(
     clock: Clock,
     kinds: Sequence[ReminderKind],
     now: datetime,
-    managers: dict[int, list[Professional]],
+    batch: SweepBatch,
 ) -> int:
     if not kinds:
         _move_cursor(clock, now=now)
         return 0
     partnership: Partnership = clock.partnership
-    if partnership.pk not in managers:
-        managers[partnership.pk] = list(
-            social_care_with_roles(partnership=partnership, roles=REMINDER_ROLES)
-        )
-    subject = clock.subject
-    people = list(managers[partnership.pk])
+    subject = batch.subject_of(clock)
+    people = list(batch.holders(partnership, REMINDER_ROLES))
     agencies: list[Agency] = []
     responsible = resolve_responsible(subject)
     if responsible:
@@ -119,7 +117,12 @@ def _clock_remind(
         agencies = list(responsible.agencies)
     # Need-to-know: about a restricted record only the people named on it are reminded.
     audience = audience_for(
-        partnership=partnership, subject=subject, professionals=people, agencies=agencies
+        partnership=partnership,
+        subject=subject,
+        professionals=people,
+        agencies=agencies,
+        viewers=batch.viewers,
+        managers=batch.managers(partnership),
     )
     if audience.blind:
         # Nobody who may see it can be found: the escalation, when it comes, says so blind.
