@@ -31,7 +31,6 @@ MAX_LINES = 500
 # path (relative to the repository) -> its line count when it was listed. Only shrinks.
 OVERSIZED: dict[str, int] = {
     "convene/followup/services/s47.py": 731,
-    "convene/clocks/escalations.py": 657,
     "convene/referrals/services.py": 627,
     "convene/referrals/intake.py": 546,
     "convene/referrals/api.py": 507,
@@ -84,15 +83,12 @@ COMPOSITION_ROOT = {
 
 # (importing file, imported app) pairs that go upward today. Only shrinks.
 KNOWN_VIOLATIONS: set[tuple[str, str]] = {
-    ("convene/reminders/notices.py", "clocks"),
-    ("convene/reminders/selectors.py", "clocks"),
     ("convene/referrals/demo.py", "discussions"),
 }
 
 # Modules over complexity 12 today (pyproject.toml's per-file C901 ignores). Only shrinks.
 COMPLEX_TODAY = {
     "convene/audit/chain.py",
-    "convene/clocks/escalations.py",
     "convene/policy/checks.py",
     "convene/policy/explain_text.py",
     "convene/records/services/draft.py",

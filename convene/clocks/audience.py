@@ -29,8 +29,8 @@ once, in one query, never one query per person.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from convene.clocks.selectors import (
     ESCALATION_MANAGER_ROLES,
@@ -38,11 +38,48 @@ from convene.clocks.selectors import (
     social_care_staff,
     social_care_with_roles,
 )
-from convene.clocks.subjects import subject_viewers
+from convene.clocks.subjects import SubjectKey, subject_key, subject_viewers, subjects_viewers
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.vocab import Role
 
-__all__ = ["NOTICE_BLIND", "Audience", "audience_for"]
+__all__ = ["NOTICE_BLIND", "Audience", "Viewers", "ViewersKnown", "audience_for"]
+
+# ``viewers(subject, candidates)``: the pks of ``candidates`` who may see ``subject``.
+Viewers = Callable[[object, Sequence[Professional]], set[int]]
+
+
+def _ask_each(subject: object, candidates: Sequence[Professional]) -> set[int]:
+    return subject_viewers(subject=subject, candidates=candidates)
+
+
+@dataclass
+class ViewersKnown:
+    """Who may see what, asked for a sweep's whole batch at once (:meth:`learn`), then
+    answered from memory; anyone not asked yet is asked then (one query per subject)."""
+
+    known: dict[SubjectKey, set[int]] = field(default_factory=dict)
+    asked: dict[SubjectKey, set[int]] = field(default_factory=dict)
+
+    def learn(self, *, subjects: Iterable[object], candidates: Sequence[Professional]) -> None:
+        subjects = [s for s in subjects if s is not None]
+        found = subjects_viewers(subjects=subjects, candidates=candidates)
+        for subject in subjects:
+            key = subject_key(subject)
+            self.known.setdefault(key, set()).update(found.get(key, set()))
+            self.asked.setdefault(key, set()).update(person.pk for person in candidates)
+
+    def __call__(self, subject: object, candidates: Sequence[Professional]) -> set[int]:
+        if subject is None:
+            return {person.pk for person in candidates}
+        key = subject_key(subject)
+        asked = self.asked.setdefault(key, set())
+        seen = self.known.setdefault(key, set())
+        new = [person for person in candidates if person.pk not in asked]
+        if new:
+            seen.update(subject_viewers(subject=subject, candidates=new))
+            asked.update(person.pk for person in new)
+        return {person.pk for person in candidates if person.pk in seen}
+
 
 # The kind of a notice told blind: it names nothing, so it is shown even to those who may
 # not see the escalation it comes from (convene.reminders.selectors.notifications_for).
@@ -71,14 +108,23 @@ def audience_for(
     subject: object,
     professionals: Sequence[Professional],
     agencies: Sequence[Agency] = (),
+    viewers: Viewers = _ask_each,
+    managers: Sequence[Professional] | None = None,
 ) -> Audience:
-    """Narrow the rule's ``professionals`` and ``agencies`` to those who may know of ``subject``."""
+    """Narrow the rule's ``professionals`` and ``agencies`` to those who may know of ``subject``.
+
+    A sweep passes ``viewers`` (a :class:`ViewersKnown` filled for its batch) and the
+    partnership's ``managers`` (``ESCALATION_MANAGER_ROLES``), read once per batch.
+    """
     addressed = _unique(professionals)
     if subject is None:
         return Audience(professionals=tuple(addressed), agencies=tuple(agencies))
-    managers = list(social_care_with_roles(partnership=partnership, roles=ESCALATION_MANAGER_ROLES))
+    if managers is None:
+        managers = list(
+            social_care_with_roles(partnership=partnership, roles=ESCALATION_MANAGER_ROLES)
+        )
     # Everyone the usual answer needs, asked together; the wider staff only if it comes to that.
-    seen = subject_viewers(subject=subject, candidates=[*addressed, *managers])
+    seen = viewers(subject, [*addressed, *managers])
 
     def sees(person: Professional) -> bool:
         return person.pk in seen
@@ -98,7 +144,7 @@ def audience_for(
     ):
         if candidates is None:  # step 4: anyone in social care, asked only now
             staff = list(social_care_staff(partnership=partnership))
-            staff_seen = subject_viewers(subject=subject, candidates=staff)
+            staff_seen = viewers(subject, staff)
             candidates = [person for person in staff if person.pk in staff_seen]
         if candidates:
             return Audience(professionals=tuple(candidates), need_to_know=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from convene.clocks.escalations import EscalationError, clock_escalate_due
 from convene.clocks.models import Clock, Escalation
+from convene.clocks.sweep_batch import SweepBatch
 from convene.core.errors import require_aware
 
 __all__ = ["escalations_raise_due"]
@@ -45,8 +46,12 @@ def escalations_raise_due(
             .order_by("pk")
             .values_list("pk", flat=True)[:_BATCH]
         )
+        # Subjects, role holders and who may see what: read once for the batch.
+        known = SweepBatch(list(Clock.objects.filter(pk__in=batch).select_related("partnership")))
         for clock_id in batch:
-            _escalate_one(clock_id, now=now, raised=raised, busy=busy, on_error=on_error)
+            _escalate_one(
+                clock_id, now=now, raised=raised, busy=busy, on_error=on_error, batch=known
+            )
         if len(batch) < _BATCH:
             break
         after = batch[-1]
@@ -65,9 +70,10 @@ def _escalate_one(
     raised: list[Escalation],
     busy: list[int] | None,
     on_error: Callable[[int, Exception], None] | None,
+    batch: SweepBatch | None = None,
 ) -> None:
     try:
-        done = clock_escalate_due(clock_id=clock_id, now=now, wait=busy is None)
+        done = clock_escalate_due(clock_id=clock_id, now=now, wait=busy is None, batch=batch)
     except Exception as error:
         if on_error is None:
             raise

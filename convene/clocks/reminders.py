@@ -33,6 +33,7 @@ from convene.clocks.schedule import (
     reminders_due,
 )
 from convene.clocks.status import describe_time_left
+from convene.clocks.sweep_batch import SweepBatch
 from convene.people.models import Partnership
 from convene.policy.vocab import ClockKind
 from convene.reminders.models import Delivery
@@ -80,10 +81,12 @@ def clock_reminders_decide(
             if batch
             else set()
         )
+        # Subjects, managers and who of them may see what: read once for the batch.
+        known = SweepBatch(batch)
         for clock in batch:
             kinds = [k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided]
             try:
-                added += _clock_remind(clock=clock, kinds=kinds, now=now, cache=cache)
+                added += _clock_remind(clock=clock, kinds=kinds, now=now, cache=cache, batch=known)
             except Exception as error:
                 if on_error is None:
                     raise
@@ -100,12 +103,13 @@ def _clock_remind(
     kinds: Sequence[ReminderKind],
     now: datetime,
     cache: RecipientCache,
+    batch: SweepBatch,
 ) -> int:
     if not kinds:
         _move_cursor(clock, now=now)
         return 0
     partnership: Partnership = clock.partnership
-    subject = clock.subject
+    subject = batch.subject_of(clock)
     link = _link(subject)
     what = CLOCK_KIND_LABELS[ClockKind(clock.kind)]
     due = clock.due_at.astimezone(LONDON)
@@ -116,7 +120,12 @@ def _clock_remind(
         people, agencies = reminder_recipients(clock=clock, subject=subject, kind=kind, cache=cache)
         # Need-to-know: about a restricted record only the people named on it are reminded.
         audience = audience_for(
-            partnership=partnership, subject=subject, professionals=people, agencies=agencies
+            partnership=partnership,
+            subject=subject,
+            professionals=people,
+            agencies=agencies,
+            viewers=batch.viewers,
+            managers=batch.managers(partnership),
         )
         if audience.blind:
             # Nobody who may see it can be found: the escalation, when it comes, says so blind.

@@ -31,7 +31,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, IntegerField, Q, QuerySet, Value, prefetch_related_objects
 
 from convene.people.models import Child, Professional
 
@@ -42,6 +42,7 @@ __all__ = [
     "registered_subject_models",
     "subject_viewers",
     "subject_visible_q",
+    "subjects_viewers",
     "visible_subject_keys",
 ]
 
@@ -135,6 +136,56 @@ def subject_viewers(*, subject: object, candidates: Iterable[Professional]) -> s
         found = Professional.objects.filter(condition).values_list("pk", flat=True)
         viewers.update(found)
     return viewers
+
+
+# A subject's key in answers about many subjects: its model and primary key.
+SubjectKey = tuple[type, Any]
+
+
+def subject_key(subject: object) -> SubjectKey:
+    return (type(subject), getattr(subject, "pk", None))
+
+
+def subjects_viewers(
+    *, subjects: Iterable[object], candidates: Iterable[Professional]
+) -> dict[SubjectKey, set[int]]:
+    """Which of ``candidates`` may see each of ``subjects``: a sweep's batch asked at once.
+
+    Each person's own selector is narrowed to the batch's subjects of a model
+    (``selector(user=...).filter(pk__in=ids)``) and the people's answers are joined
+    with ``UNION ALL`` into one query per model (per hundred people), so the cost
+    follows the number of subject models and people, not the number of subjects.
+    Subjects of an unregistered model are seen by nobody, as in :func:`subject_viewers`.
+    """
+    people = list({person.pk: person for person in candidates}.values())
+    by_model: dict[SubjectSelector, dict[Any, SubjectKey]] = {}
+    answers: dict[SubjectKey, set[int]] = {}
+    for subject in subjects:
+        key = subject_key(subject)
+        answers[key] = set()
+        selector = _selector_for(subject)
+        if selector is not None and key[1] is not None:
+            by_model.setdefault(selector, {})[key[1]] = key
+    if not people or not by_model:
+        return answers
+    prefetch_related_objects(people, "agency", "role_grants")
+    for selector, ids in by_model.items():
+        for start in range(0, len(people), _VIEWERS_CHUNK):
+            parts = []
+            for person in people[start : start + _VIEWERS_CHUNK]:
+                sees = selector(user=person).filter(pk__in=list(ids))
+                if not sees.query.is_empty():
+                    parts.append(
+                        sees.order_by().values_list(
+                            Value(person.pk, output_field=IntegerField()), "pk"
+                        )
+                    )
+            if not parts:
+                continue
+            query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+            for person_pk, pk in query:
+                answers[ids[pk]].add(person_pk)
+    return answers
 
 
 def subject_visible_q(

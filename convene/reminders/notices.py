@@ -1,7 +1,7 @@
 """A person's in-app notifications, read cheaply at any size (issue 15, docs/performance.md).
 
 Who is told is decided when a notice is written: one ``Delivery`` row per recipient
-(``convene.clocks.audience`` chooses them with need-to-know). Reading them never rebuilds
+(the writing app chooses them with need-to-know). Reading them never rebuilds
 need-to-know for the whole caseload:
 
 * the badge is one count over the recipient's unread rows (a partial index);
@@ -19,16 +19,11 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from convene.clocks.audience import NOTICE_BLIND
-from convene.clocks.models import Clock, Escalation
-from convene.clocks.schedule import OPEN_STATES, ReminderKind
-from convene.clocks.selectors import escalations_visible_to
-from convene.clocks.subjects import visible_subject_keys
 from convene.people.models import Professional
 from convene.reminders.models import Delivery
+from convene.reminders.sources import NoticeSource, notice_sources
 
 PAGE_SIZE = 25
-REMINDER_KINDS = frozenset(kind.value for kind in ReminderKind)
 
 __all__ = ["NoticePage", "notice_for", "notices_page", "notices_shown", "notices_unread_count"]
 
@@ -47,48 +42,41 @@ def notices_unread_count(*, user: Professional) -> int:
 def notices_shown(*, user: Professional, rows: Sequence[Delivery]) -> list[Delivery]:
     """Those of ``rows`` (the person's own, a bounded page) that ``user`` may still see.
 
-    A reminder about a clock is shown while the clock's subject is visible to them; a notice
-    about an escalation while the escalation is (a blind notice names nothing and is always
+    A notice is shown while its source row is visible to them, as the source's app says
+    (``convene.reminders.sources``: a clock's reminder while the clock's subject is, an
+    escalation's notice while the escalation is; a blind notice names nothing and is always
     theirs to read). The same rule as ``selectors.notifications_for``, asked of these rows
-    only.
+    only: one query per kind of source on the page.
     """
-    types = ContentType.objects.get_for_models(Clock, Escalation)
-    clock_ids = {row.source_id for row in rows if row.source_type_id == types[Clock].pk}
-    escalation_ids = {
-        row.source_id
-        for row in rows
-        if row.source_type_id == types[Escalation].pk and row.kind != NOTICE_BLIND
+    sources = notice_sources()
+    types = ContentType.objects.get_for_models(*sources) if sources else {}
+    asked: dict[int, tuple[NoticeSource, set[int]]] = {
+        types[model].pk: (source, set()) for model, source in sources.items()
     }
-    visible_clocks: set[int] = set()
-    done: set[int] = set()
-    if clock_ids:
-        subjects, done = {}, set()
-        for pk, type_id, object_id, state in Clock.objects.filter(pk__in=clock_ids).values_list(
-            "pk", "subject_type_id", "subject_id", "state"
-        ):
-            subjects[pk] = (type_id, object_id)
-            if state not in OPEN_STATES:
-                done.add(pk)
-        seen = visible_subject_keys(user=user, keys=subjects.values())
-        visible_clocks = {pk for pk, key in subjects.items() if key in seen}
-    visible_escalations: set[int] = set()
-    if escalation_ids:
-        visible_escalations = set(
-            escalations_visible_to(user=user)
-            .filter(pk__in=escalation_ids)
-            .values_list("pk", flat=True)
-        )
+    for row in rows:
+        entry = asked.get(row.source_type_id or 0)
+        if entry is not None and row.kind not in entry[0].open_kinds:
+            entry[1].add(row.source_id)
+    # One query per kind of source present on the page, not one per row.
+    visible = {
+        type_id: _visible_among(source, user=user, ids=ids)
+        for type_id, (source, ids) in asked.items()
+        if ids
+    }
 
     def shown(row: Delivery) -> bool:
-        if row.source_type_id == types[Clock].pk:
-            # A "due" reminder about a timescale since met or waived has gone stale.
-            stale = row.kind in REMINDER_KINDS and row.source_id in done
-            return row.source_id in visible_clocks and not stale
-        if row.source_type_id == types[Escalation].pk and row.kind != NOTICE_BLIND:
-            return row.source_id in visible_escalations
-        return True
+        entry = asked.get(row.source_type_id or 0)
+        if entry is None or row.kind in entry[0].open_kinds:
+            return True
+        return row.source_id in visible.get(row.source_type_id or 0, set())
 
     return [row for row in rows if shown(row)]
+
+
+def _visible_among(source: NoticeSource, *, user: Professional, ids: set[int]) -> set[int]:
+    if source.visible_among is not None:
+        return source.visible_among(user=user, ids=ids)
+    return set(source.visible(user=user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)

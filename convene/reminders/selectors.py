@@ -5,16 +5,12 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
-from convene.clocks.audience import NOTICE_BLIND
-from convene.clocks.models import Clock, Escalation
-from convene.clocks.schedule import OPEN_STATES, ReminderKind
-from convene.clocks.selectors import escalations_visible_to
-from convene.clocks.subjects import subject_visible_q
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import Role
 from convene.reminders.models import Delivery
 from convene.reminders.notices import notices_unread_count
+from convene.reminders.sources import notice_sources
 
 __all__ = [
     "deliveries_failed_visible_to",
@@ -32,22 +28,16 @@ def notifications_for(*, user: Professional) -> QuerySet[Delivery]:
     about an escalation, whose record has since gone out of their sight (taken off a
     restricted referral's named people) is hidden, as the record's own page is (404).
     """
-    types = ContentType.objects.get_for_models(Clock, Escalation)
-    hidden = Q(source_type=types[Clock]) & ~Q(
-        source_id__in=Clock.objects.filter(subject_visible_q(user=user)).values("pk")
-    )
-    # A "due" reminder about a timescale since met or waived has gone stale (issue 18).
-    hidden |= (
-        Q(source_type=types[Clock])
-        & Q(kind__in=[kind.value for kind in ReminderKind])
-        & Q(source_id__in=Clock.objects.exclude(state__in=OPEN_STATES).values("pk"))
-    )
-    # A blind notice names nothing (no reference, no link): it is for those who cannot see.
-    hidden |= (
-        Q(source_type=types[Escalation])
-        & ~Q(kind=NOTICE_BLIND)
-        & ~Q(source_id__in=escalations_visible_to(user=user).values("pk"))
-    )
+    sources = notice_sources()
+    types = ContentType.objects.get_for_models(*sources) if sources else {}
+    hidden = Q(pk__in=[])
+    for model, source in sources.items():
+        # A blind notice names nothing (no reference, no link): it is for those who cannot see.
+        hidden |= (
+            Q(source_type=types[model])
+            & ~Q(kind__in=source.open_kinds)
+            & ~Q(source_id__in=source.visible(user=user).values("pk"))
+        )
     return (
         Delivery.objects.filter(recipient=user, channel=Delivery.Channel.IN_APP)
         .exclude(hidden)

@@ -153,7 +153,7 @@ def test_the_entry_rolls_back_when_the_change_fails_after_it(people, partnership
     def fail(*args, **kwargs):
         raise RuntimeError("the outbox is full")
 
-    monkeypatch.setattr(escalations, "_notify", fail)
+    monkeypatch.setattr(escalations.answers, "_notify", fail)
     with pytest.raises(RuntimeError):
         escalation_acknowledge(escalation=escalation, by=people["bob"], now=NOW)
     assert AuditEntry.objects.count() == before

@@ -265,7 +265,7 @@ def test_one_clock_that_fails_holds_up_no_other_and_the_sweep_says_so(
             raise RuntimeError("corrupt subject")
         return real(clock=clock, **kwargs)
 
-    monkeypatch.setattr(escalations, "_automatic_create", broken)
+    monkeypatch.setattr(escalations.automatic, "_automatic_create", broken)
     with pytest.raises(SweepIncomplete, match=f"escalate clock {bad.pk}: RuntimeError") as info:
         sweep_run(now=FRIDAY_END + SECOND, send=False)
     assert info.value.report["escalations"] == 1

@@ -20,7 +20,7 @@ from convene.clocks.models import Clock, Escalation
 from convene.clocks.reminders import clock_reminders_decide
 from convene.clocks.schedule import next_reminder_at
 from convene.clocks.services import clock_meet, clocks_sweep
-from convene.clocks.subjects import may_see_subject, subject_viewers
+from convene.clocks.subjects import may_see_subject, subject_viewers, subjects_viewers
 from convene.clocks.sweep import sweep_run
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.models import Partnership, Professional
@@ -142,3 +142,42 @@ def test_who_may_see_a_subject_is_one_query_for_everyone(
     with django_assert_max_num_queries(3):  # agencies, roles, then the one question
         seen = subject_viewers(subject=child, candidates=everyone)
     assert seen == expected
+
+
+def _escalate_due(partnership: Partnership, count: int) -> tuple[int, int]:
+    """Make ``count`` clocks breached and due; return (escalations raised, queries)."""
+    clocks = [make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END) for _ in range(count)]
+    Clock.objects.filter(pk__in=[c.pk for c in clocks]).update(
+        state=Clock.State.BREACHED, breached_at=FRIDAY_END + SECOND
+    )
+    with CaptureQueriesContext(connection) as queries:
+        raised = escalations_raise_due(now=FRIDAY_END + SECOND)
+    return len(raised), len(queries)
+
+
+def test_a_batch_reads_its_subjects_and_viewers_once_not_per_clock(partnership, people):
+    # Who of the managers may see each subject, the subjects and the managers themselves
+    # are read once per batch (convene.clocks.sweep_batch): what is left per escalation
+    # is its own writes (the escalation, its addressees, audit entry, notices, cursor).
+    few_raised, few = _escalate_due(partnership, 5)
+    many_raised, many = _escalate_due(partnership, 50)
+    assert (few_raised, many_raised) == (5, 50)
+    per_escalation = (many - few) / 45
+    assert per_escalation <= 19, per_escalation  # about 28 before the batch (issue 15)
+
+
+def test_who_may_see_a_batch_of_subjects_is_one_query_per_model(
+    partnership, people, django_assert_max_num_queries
+):
+    social_care = people["bob"].agency
+    _team_managers(partnership, social_care, 5)
+    children = [ChildFactory(partnership=partnership) for _ in range(30)]
+    everyone = list(Professional.objects.all())
+    expected = {
+        child.pk: {p.pk for p in everyone if may_see_subject(user=p, subject=child)}
+        for child in children
+    }
+    everyone = list(Professional.objects.all())  # fresh: nothing cached from the above
+    with django_assert_max_num_queries(3):  # agencies, roles, then one query for all children
+        seen = subjects_viewers(subjects=children, candidates=everyone)
+    assert {key[1]: pks for key, pks in seen.items()} == expected
