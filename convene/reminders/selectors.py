@@ -9,6 +9,7 @@ from convene.clocks.audience import NOTICE_BLIND
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.clocks.subjects import subject_visible_q
+from convene.core.access import among
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import Role
@@ -33,13 +34,13 @@ def notifications_for(*, user: Professional) -> QuerySet[Delivery]:
     """
     types = ContentType.objects.get_for_models(Clock, Escalation)
     hidden = Q(source_type=types[Clock]) & ~Q(
-        source_id__in=Clock.objects.filter(subject_visible_q(user=user)).values("pk")
+        among(Clock.objects.filter(subject_visible_q(user=user)), "source_id")
     )
     # A blind notice names nothing (no reference, no link): it is for those who cannot see.
     hidden |= (
         Q(source_type=types[Escalation])
         & ~Q(kind=NOTICE_BLIND)
-        & ~Q(source_id__in=escalations_visible_to(user=user).values("pk"))
+        & ~Q(among(escalations_visible_to(user=user), "source_id"))
     )
     return (
         Delivery.objects.filter(recipient=user, channel=Delivery.Channel.IN_APP)
