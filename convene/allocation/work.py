@@ -44,7 +44,11 @@ from convene.people.selectors import sees_whole_caseload
 from convene.records.models import Confirmation
 from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
 from convene.referrals.models import Referral
-from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
+from convene.referrals.selectors import (
+    LIST_DEFERRED,
+    may_decide_and_convene,
+    referrals_visible_to,
+)
 from convene.workdays import LONDON, london_date
 
 ROWS_PER_SECTION = 50
@@ -106,6 +110,7 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
         return []
     qs = (
         referrals_visible_to(user=user)
+        .defer(*LIST_DEFERRED)
         .filter(status=Referral.Status.AWAITING_TRIAGE)
         .annotate(due=_clock(Referral, ("convene", "triage")))
         .prefetch_related(_kids("children"))
@@ -128,6 +133,7 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         referrals_allocated(
             referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
         )
+        .defer(*LIST_DEFERRED)
         .annotate(due=_clock(Referral, ("convene",)))
         .prefetch_related(_kids("children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
