@@ -41,7 +41,6 @@ from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatu
 from convene.policy.vocab import Pathway
 from convene.referrals.models import Referral, ReferralStatus
 from convene.referrals.selectors import (
-    LIST_DEFERRED,
     referral_children,
     referral_convene_clock,
     referral_triage_clock,
@@ -376,7 +375,7 @@ def list_referrals(
     when there may be more. One audit entry for the list."""
     user = acting_user(request)
     visible = referrals_visible_to(user=user)
-    referrals = visible.defer(*LIST_DEFERRED).order_by("-received_at", "-pk")
+    referrals = visible.defer("explanation").order_by("-received_at", "-pk")
     if status:
         referrals = referrals.filter(status=status.value)
     if before is not None:
