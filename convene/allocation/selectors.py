@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from convene.allocation.models import Allocation, SubjectKind, Team
+from convene.core.access import among
 from convene.discussions.models import Discussion
 from convene.followup.models import S47Enquiry
 from convene.people.models import Partnership, Professional
@@ -188,9 +189,9 @@ def allocations_visible_to(*, user: Professional) -> QuerySet[Allocation]:
     from convene.referrals.selectors import referrals_visible_to
 
     return Allocation.objects.filter(
-        Q(referral__in=referrals_visible_to(user=user).values("pk"))
-        | Q(discussion__in=discussions_visible_to(user=user).values("pk"))
-        | Q(s47_enquiry__in=s47_enquiries_visible_to(user=user).values("pk"))
+        Q(among(referrals_visible_to(user=user), "referral"))
+        | Q(among(discussions_visible_to(user=user), "discussion"))
+        | Q(among(s47_enquiries_visible_to(user=user), "s47_enquiry"))
     )
 
 

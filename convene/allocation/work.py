@@ -35,6 +35,7 @@ from convene.allocation.work_rows import (
     row,
     status_of,
 )
+from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
@@ -55,7 +56,11 @@ from convene.people.selectors import sees_whole_caseload
 from convene.records.models import Confirmation
 from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
 from convene.referrals.models import Referral
-from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
+from convene.referrals.selectors import (
+    LIST_DEFERRED,
+    may_decide_and_convene,
+    referrals_visible_to,
+)
 from convene.workdays import LONDON, london_date
 
 __all__ = ["WorkRow", "status_of", "work_for"]
@@ -73,6 +78,7 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
         return []
     qs = (
         referrals_visible_to(user=user)
+        .defer(*LIST_DEFERRED)
         .filter(status=Referral.Status.AWAITING_TRIAGE)
         .annotate(due=open_clock_due(Referral, ("convene", "triage")))
         .prefetch_related(kids("children"))
@@ -95,6 +101,7 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         referrals_allocated(
             referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
         )
+        .defer(*LIST_DEFERRED)
         .annotate(due=open_clock_due(Referral, ("convene",)))
         .prefetch_related(kids("children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
@@ -378,13 +385,23 @@ def _end_of(day: Any) -> datetime:
 
 
 def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
-    to_me = Q(addressed_to=user.pk)
+    # Addressed to me, as ``IN`` over the two link tables (each by index), not a join:
+    # joining both many-to-many tables under an OR multiplied the rows and needed a
+    # DISTINCT over every escalation of the partnership (60 s for a team manager, issue 15).
+    to_me = Q(
+        pk__in=Escalation.addressed_to.through.objects.filter(professional=user.pk).values(
+            "escalation"
+        )
+    )
     if user.agency_id is not None:
-        to_me |= Q(addressed_agencies=user.agency_id)
+        to_me |= Q(
+            pk__in=Escalation.addressed_agencies.through.objects.filter(
+                agency=user.agency_id
+            ).values("escalation")
+        )
     qs = (
         escalations_visible_to(user=user)
         .filter(to_me, state__in=["raised", "acknowledged"])
-        .distinct()
         .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
     )
     return [

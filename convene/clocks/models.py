@@ -207,6 +207,11 @@ class Escalation(TrackedModel):
         ordering = ["-raised_at", "-pk"]
         indexes = [
             models.Index(fields=["partnership", "state", "raised_at"]),
+            # The list's order (newest first, keyset on raised_at and id): PostgreSQL walks
+            # it and stops after a page of visible rows, whatever the states asked for.
+            models.Index(
+                fields=["partnership", "-raised_at", "-id"], name="escalation_list_newest"
+            ),
         ]
         constraints = [
             # One automatic escalation per clock and level, however many

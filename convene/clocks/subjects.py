@@ -33,6 +33,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, IntegerField, Q, QuerySet, Value, prefetch_related_objects
 
+from convene.core.access import among
 from convene.people.models import Child, Professional
 
 __all__ = [
@@ -199,9 +200,8 @@ def subject_visible_q(
     content_types = ContentType.objects.get_for_models(*_selectors)
     for model, selector in _selectors.items():
         content_type = content_types[model]
-        condition |= Q(
-            **{type_field: content_type.pk, f"{id_field}__in": selector(user=user).values("pk")}
-        )
+        # EXISTS per row (``among``), not IN: the whole caseload is never built to list 20.
+        condition |= Q(**{type_field: content_type.pk}) & Q(among(selector(user=user), id_field))
     return condition
 
 

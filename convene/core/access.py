@@ -36,7 +36,7 @@ from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from convene.people.vocab import AgencyKind, Role
 
@@ -169,6 +169,19 @@ def rule_for(model: type[M]) -> Callable[[Rule], Rule]:
 def has_rule(model: type[Model]) -> bool:
     """Whether ``can`` answers for ``model`` (or a model it inherits from)."""
     return any(klass in _rules for klass in model.__mro__)
+
+
+def among(visible: QuerySet[Any], key: str) -> Exists:
+    """``key`` (a foreign key of the outer query's rows) names a row of ``visible``: a
+    correlated ``EXISTS``, probed by primary key, instead of ``key IN (visible)``.
+
+    The two mean the same (a NULL key matches neither), but ``IN`` under an ``OR``
+    makes PostgreSQL build the whole ``visible`` set (a partnership's whole caseload,
+    through every nested selector) before it looks at one row; the ``EXISTS`` is
+    asked per row, so a page of 20 costs 20 index probes, and for a long scan
+    the planner may still hash it (issue 15).
+    """
+    return Exists(visible.filter(pk=OuterRef(key)).order_by())
 
 
 def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Actor, obj: Model) -> bool:

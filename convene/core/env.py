@@ -82,6 +82,16 @@ def env_database(name: str, default: str) -> dict[str, Any]:
             f"{name} must be a sqlite:// or postgresql:// URL, not {url.split(':', 1)[0]!r}"
         )
     try:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        database: dict[str, Any] = dict(
+            dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        )
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} is not a valid database URL: {error}") from error
+    if database["ENGINE"].endswith("postgresql"):
+        # No JIT compilation: Convene's queries are short index walks, but a visibility
+        # filter's cost estimate easily passes the JIT thresholds, and compiling took
+        # seconds (up to 50 s on a busy machine) for a query that runs in milliseconds.
+        options = dict(database.get("OPTIONS") or {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        database["OPTIONS"] = options
+    return database

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 
 from convene.clocks.models import Clock
 from convene.clocks.status import Rag, describe_time_left, rag_status
+from convene.core.access import among
 from convene.discussions.attendance import ChecklistItem, checklist, with_apologies
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
@@ -33,7 +34,9 @@ def discussions_visible_to(*, user: Professional) -> QuerySet[Discussion]:
     invited = Invitation.objects.filter(discussion=OuterRef("pk"), professional=user.pk)
     own = Q(Exists(invited)) | Q(chair=user.pk)
     if sees_whole_caseload(user=user):
-        return Discussion.objects.filter(Q(referral__in=referrals_visible_to(user=user)) | own)
+        return Discussion.objects.filter(
+            Q(among(referrals_visible_to(user=user), "referral")) | own
+        )
     return Discussion.objects.filter(own)
 
 
@@ -48,7 +51,7 @@ def may_change_discussion(*, user: Professional, discussion: Discussion) -> bool
 
 def invitations_visible_to(*, user: Professional) -> QuerySet[Invitation]:
     """The invitations of the discussions ``user`` may see (the discussion page lists them)."""
-    return Invitation.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
+    return Invitation.objects.filter(among(discussions_visible_to(user=user), "discussion"))
 
 
 def may_answer_invitation(*, user: Professional, invitation: Invitation) -> bool:

@@ -33,7 +33,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from convene.clocks.models import Clock
-from convene.core.access import is_read_only
+from convene.core.access import among, is_read_only
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.models import (
@@ -170,7 +170,7 @@ S47_DECISIONS = [Decision.S47_SINGLE_AGENCY.value, Decision.S47_JOINT.value]
 def s47_enquiries_visible_to(*, user: Professional) -> QuerySet[S47Enquiry]:
     """The enquiries of the discussions ``user`` may see (social care: the partnership's;
     a partner: those of discussions they were invited to, e.g. police in a joint enquiry)."""
-    return S47Enquiry.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
+    return S47Enquiry.objects.filter(among(discussions_visible_to(user=user), "discussion"))
 
 
 def s47_decisions_to_start(*, user: Professional) -> QuerySet[RecordVersion]:
@@ -214,7 +214,7 @@ def s47_rows(qs: QuerySet[S47Enquiry], *, now: datetime) -> QuerySet[S47Enquiry]
 def icpcs_visible_to(*, user: Professional) -> QuerySet[Icpc]:
     """Those of the discussions ``user`` may see; and for the Reviewing Service, every
     conference of their partnership the Head of Service confirmed: theirs to convene (R001.14)."""
-    seen = Q(discussion__in=discussions_visible_to(user=user).values("pk"))
+    seen = Q(among(discussions_visible_to(user=user), "discussion"))
     if user.has_role(Role.REVIEWING_SERVICE):
         mine = [
             pk
@@ -259,7 +259,7 @@ def hrpms_visible_to(*, user: Professional) -> QuerySet[Hrpm]:
     if not user.is_active:
         return Hrpm.objects.none()
     if sees_whole_caseload(user=user):
-        return Hrpm.objects.filter(child__in=children_visible_to(user=user))
+        return Hrpm.objects.filter(among(children_visible_to(user=user), "child"))
     attended = HrpmMeeting.objects.filter(hrpm=OuterRef("pk"), attendees=user.pk)
     return Hrpm.objects.filter(Exists(attended))
 
@@ -308,10 +308,8 @@ def actions_visible_to(*, user: Professional) -> QuerySet[Action]:
     its discussion does: a colleague not invited does not see the agency's action."""
     if not user.is_active or user.agency_id is None:
         return Action.objects.none()
-    seen = discussions_visible_to(user=user).values("pk")
-    return Action.objects.filter(
-        Q(record__discussion__in=seen) & _whose(user, "record__discussion__partnership")
-    )
+    seen = among(discussions_visible_to(user=user), "record__discussion")
+    return Action.objects.filter(Q(seen) & _whose(user, "record__discussion__partnership"))
 
 
 def hrpm_actions_visible_to(*, user: Professional) -> QuerySet[HrpmAction]:
@@ -319,10 +317,8 @@ def hrpm_actions_visible_to(*, user: Professional) -> QuerySet[HrpmAction]:
     (``hrpms_visible_to``: the caseload's, or one whose meeting a partner attended)."""
     if not user.is_active or user.agency_id is None:
         return HrpmAction.objects.none()
-    seen = hrpms_visible_to(user=user).values("pk")
-    return HrpmAction.objects.filter(
-        Q(meeting__hrpm__in=seen) & _whose(user, "meeting__hrpm__partnership")
-    )
+    seen = among(hrpms_visible_to(user=user), "meeting__hrpm")
+    return HrpmAction.objects.filter(Q(seen) & _whose(user, "meeting__hrpm__partnership"))
 
 
 def may_view_action(*, user: Professional, action: Action | HrpmAction) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from convene.core.access import among
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
@@ -84,7 +85,7 @@ def record_drafts_visible_to(*, user: Professional) -> QuerySet[Record]:
     if readers is None:
         return Record.objects.none()
     seen = discussions_visible_to(user=user).filter(readers)
-    return Record.objects.filter(discussion__in=seen.values("pk"))
+    return Record.objects.filter(among(seen, "discussion"))
 
 
 def records_visible_to(*, user: Professional) -> QuerySet[Record]:
@@ -95,17 +96,17 @@ def records_visible_to(*, user: Professional) -> QuerySet[Record]:
     shared = Record.objects.filter(
         Exists(distributed),
         Exists(invited),
-        discussion__in=discussions_visible_to(user=user).values("pk"),
+        among(discussions_visible_to(user=user), "discussion"),
     )
     drafts = record_drafts_visible_to(user=user)
-    return Record.objects.filter(Q(pk__in=drafts.values("pk")) | Q(pk__in=shared.values("pk")))
+    return Record.objects.filter(Q(among(drafts, "pk")) | Q(among(shared, "pk")))
 
 
 def record_versions_visible_to(*, user: Professional) -> QuerySet[RecordVersion]:
     """Draft readers see every version; the invited, the versions that were distributed."""
     return RecordVersion.objects.filter(
-        Q(record__in=record_drafts_visible_to(user=user).values("pk"))
-        | Q(record__in=records_visible_to(user=user).values("pk"), distributed_at__isnull=False)
+        Q(among(record_drafts_visible_to(user=user), "record"))
+        | Q(among(records_visible_to(user=user), "record"), distributed_at__isnull=False)
     )
 
 

@@ -375,7 +375,7 @@ def list_referrals(
     when there may be more. One audit entry for the list."""
     user = acting_user(request)
     visible = referrals_visible_to(user=user)
-    referrals = visible.order_by("-received_at", "-pk")
+    referrals = visible.defer("explanation").order_by("-received_at", "-pk")
     if status:
         referrals = referrals.filter(status=status.value)
     if before is not None:

@@ -55,6 +55,11 @@ def may_decide_and_convene(*, user: Professional) -> bool:
     )
 
 
+# What a list of referrals never shows: the policy's explanation (about 55 KB of JSON a
+# referral in the generated partnership; parsing 100 of them took 3.5 s of the API list).
+LIST_DEFERRED = ("explanation",)
+
+
 def referrals_visible_to(*, user: Professional) -> QuerySet[Referral]:
     """Social care sees its partnerships' referrals; a restricted one (R004.2) only the people
     named on it see, the LADO included.

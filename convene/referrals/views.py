@@ -19,6 +19,7 @@ from convene.referrals.forms import TriageForm
 from convene.referrals.models import Referral
 from convene.referrals.reasons import reasons_still_asked
 from convene.referrals.selectors import (
+    LIST_DEFERRED,
     may_decide_and_convene,
     may_record_referrals,
     referral_children,
@@ -45,6 +46,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     referrals = (
         referrals_visible_to(user=user)
+        .defer(*LIST_DEFERRED)
         .select_related("referrer_agency")
         .prefetch_related("children")
         .order_by("-received_at", "-pk")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
+from convene.core.access import among
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import Role
@@ -36,7 +37,7 @@ def notifications_for(*, user: Professional) -> QuerySet[Delivery]:
         hidden |= (
             Q(source_type=types[model])
             & ~Q(kind__in=source.open_kinds)
-            & ~Q(source_id__in=source.visible(user=user).values("pk"))
+            & ~Q(among(source.visible(user=user), "source_id"))
         )
     return (
         Delivery.objects.filter(recipient=user, channel=Delivery.Channel.IN_APP)

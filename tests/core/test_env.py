@@ -42,6 +42,14 @@ def test_database_url_postgres(monkeypatch):
     assert config["NAME"] == "test"
 
 
+def test_postgres_connections_run_without_jit(monkeypatch):
+    """Issue 15: JIT compiling took seconds for visibility queries that run in milliseconds."""
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    assert "-c jit=off" in env.env_database("DATABASE_URL", "sqlite:///x")["OPTIONS"]["options"]
+    monkeypatch.setenv("DATABASE_URL", "sqlite:///x")
+    assert "options" not in env.env_database("DATABASE_URL", "sqlite:///x").get("OPTIONS", {})
+
+
 def test_int_minimum(monkeypatch):
     monkeypatch.setenv("SESSION_IDLE_SECONDS", "5")
     with pytest.raises(ImproperlyConfigured, match="SESSION_IDLE_SECONDS must be at least 60"):
