@@ -16,7 +16,6 @@ from convene.core.forms import (
     GovukDateField,
     GovukForm,
     GovukTimeField,
-    SearchableSelect,
     london_datetime,
     yes_no_field,
 )
@@ -27,7 +26,7 @@ from convene.followup.vocab import (
     choices,
 )
 from convene.people.models import Agency, Professional
-from convene.records.forms import owner_choices, parse_owner
+from convene.records.forms import owner_choices, owner_field, parse_owner
 
 TEXT_MAX = 10_000
 
@@ -294,15 +293,7 @@ class HrpmMeetingForm(VersionedForm):
 
 
 class HrpmActionForm(GovukForm):
-    owner = forms.ChoiceField(
-        label="Who will do it?",
-        widget=SearchableSelect,
-        help_text="A person, or an agency when the agency decides who",
-        error_messages={
-            "required": "Choose who will do it",
-            "invalid_choice": "Choose who will do it",
-        },
-    )
+    owner = owner_field()
     what = _text("What will they do?", rows=3)
     due_on = GovukDateField(label="By when?", subject="the date it is due")
 

@@ -15,7 +15,12 @@ from django import forms
 from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, yes_no_field
 from convene.people.models import Agency, Professional
 from convene.records.sections import TEXT_MAX
-from convene.records.sections._forms import not_for_family, owner_choices, parse_owner
+from convene.records.sections._forms import (
+    not_for_family,
+    owner_choices,
+    owner_field,
+    parse_owner,
+)
 
 __all__ = [
     "ActionForm",
@@ -24,19 +29,13 @@ __all__ = [
     "HoldForm",
     "ResolveForm",
     "owner_choices",
+    "owner_field",
     "parse_owner",
 ]
 
 
 class ActionForm(GovukForm):
-    owner = forms.ChoiceField(
-        label="Who will do it?",
-        help_text="A person, or an agency when the agency decides who",
-        error_messages={
-            "required": "Choose who will do it",
-            "invalid_choice": "Choose who will do it",
-        },
-    )
+    owner = owner_field()
     what = forms.CharField(
         label="What will they do?",
         max_length=TEXT_MAX,

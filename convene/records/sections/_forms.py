@@ -12,7 +12,7 @@ from typing import Any
 
 from django import forms
 
-from convene.core.forms import GovukForm, yes_no_field
+from convene.core.forms import GovukForm, SearchableSelect, yes_no_field
 from convene.people.models import Agency, Professional
 from convene.records.sections._base import TEXT_MAX
 
@@ -70,6 +70,20 @@ class PartForm(GovukForm):
 
 
 # --- owners: a person or an agency of the partnership ----------------------------------------
+
+
+def owner_field() -> forms.ChoiceField:
+    """ "Who will do it?": a person or an agency, found by typing (an action, a safety-plan
+    action); its choices are set by the form from ``owner_choices``."""
+    return forms.ChoiceField(
+        label="Who will do it?",
+        widget=SearchableSelect,
+        help_text="A person, or an agency when the agency decides who",
+        error_messages={
+            "required": "Choose who will do it",
+            "invalid_choice": "Choose who will do it",
+        },
+    )
 
 
 def owner_choices(
