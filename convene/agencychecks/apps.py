@@ -9,6 +9,7 @@ class AgencyChecksConfig(AppConfig):
     verbose_name = "Agency checks: each agency's information before the meeting"
 
     def ready(self) -> None:
+        from convene.agencychecks import access  # noqa: F401 - registers the access rules
         from convene.records.prefill import register_contribution_source
 
         # Records sit below agency checks, so they ask for the checks through a registered source.

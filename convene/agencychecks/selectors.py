@@ -11,6 +11,7 @@ from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.agencychecks.questions import answered
 from convene.core.dates import govuk_datetime
 from convene.discussions.models import Discussion, Invitation
+from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 
@@ -23,6 +24,12 @@ class AgencyColumn:
     @property
     def received(self) -> bool:
         return self.latest is not None
+
+
+def agency_checks_visible_to(*, user: Professional) -> QuerySet[AgencyCheck]:
+    """The checks of the discussions ``user`` may see: whoever may see a discussion reads what
+    its agencies sent for it (a restricted referral's only those named on it and invited)."""
+    return AgencyCheck.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
 
 
 def expected_agencies(*, discussion: Discussion) -> list[Agency]:

@@ -24,6 +24,9 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.db.models import Model, QuerySet
 
+from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
+from convene.agencychecks.selectors import agency_checks_visible_to
+from convene.agencychecks.services import agency_check_submit
 from convene.allocation.models import Allocation
 from convene.allocation.selectors import allocations_visible_to
 from convene.audit.models import AuditEntry
@@ -204,6 +207,8 @@ SELECTORS: dict[type[Model], tuple[Selector, Callable[[Any], Any]]] = {
     Escalation: (escalations_visible_to, _same),
     Delivery: (deliveries_visible_to, _same),
     Allocation: (allocations_visible_to, _same),
+    AgencyCheck: (agency_checks_visible_to, _same),
+    AgencyCheckVersion: (agency_checks_visible_to, lambda version: version.check_row),
 }
 # ActionUpdate belongs to one of two kinds of action: looked for in that kind's selector.
 SPECIAL = {ActionUpdate}
@@ -251,6 +256,11 @@ def richer_world(world: Any, django_db_blocker: Any) -> Any:
             by=people["bob"],
             now=now,
         )
+        # Carol's police check for the scheduled discussion and for the restricted one.
+        for discussion in (world.discussion, world.restricted_discussion):
+            agency_check_submit(
+                discussion=discussion, content={"known": "yes"}, by=people["carol"], now=now
+            )
         sibling = ChildFactory(partnership=world.home_child.partnership, last_name="Smith")
         ChildLink.objects.create(
             from_child=world.home_child, to_child=sibling, kind=ChildLink.Kind.SIBLING
@@ -298,6 +308,8 @@ def test_the_world_has_something_of_most_kinds(richer_world):
         Clock,
         Escalation,
         Delivery,
+        AgencyCheck,
+        AgencyCheckVersion,
     } <= present
 
 

@@ -111,6 +111,8 @@ def test_worker_on_an_empty_database_does_nothing_wrong():
         # Issue 12: the audit chain's head to the anchor file, and expired form tokens.
         ("convene.audit.tasks.write_anchor", "SUCCESSFUL"),
         ("convene.core.tasks.prune_once_keys", "SUCCESSFUL"),
+        # Issue 14: webhook deliveries due (none here).
+        ("convene.api.tasks.send_webhooks", "SUCCESSFUL"),
     }
     result = DBTaskResult.objects.get(task_path=SWEEP)
     assert result.return_value == {

@@ -160,4 +160,6 @@ def test_annex_a_list_5(partnership_year, tmp_path):
     assert (first[7], first[8].date().isoformat()) == ("No", "2026-05-20")
     assert (second[7], second[8]) == ("Yes", None)
     assert (first[10], first[11]) == (1, 0)  # the ICPC was after the S47 started
-    assert (first[9], first[12], first[13]) == (None, None, None)  # the case system's
+    assert first[9] is None  # the case system's (CP plan)
+    # Allocated team and worker, from allocation: triaged by bob, who is in no team here.
+    assert (first[12], first[13]) == (None, "Bob Bennett")
