@@ -163,7 +163,9 @@ def test_a_batch_reads_its_subjects_and_viewers_once_not_per_clock(partnership, 
     many_raised, many = _escalate_due(partnership, 50)
     assert (few_raised, many_raised) == (5, 50)
     per_escalation = (many - few) / 45
-    assert per_escalation <= 19, per_escalation  # about 28 before the batch (issue 15)
+    # About 28 before the batch (issue 15); 20 on PostgreSQL with the responsible people's
+    # look-up (issue 18): the escalation's own writes and its addressees.
+    assert per_escalation <= 20, per_escalation
 
 
 def test_who_may_see_a_batch_of_subjects_is_one_query_per_model(
