@@ -29,6 +29,7 @@ from typing import Any
 from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 
+from convene.api.models import WebhookDelivery, WebhookEndpoint
 from convene.api.services import api_token_create
 from convene.clocks.escalations import escalation_raise
 from convene.clocks.models import Escalation
@@ -407,5 +408,25 @@ def build_world(
         failed_delivery=failed,
         neighbour_failed_delivery=neighbour_failed,
         police_action=Action.objects.get(record=distributed, owner_agency=agencies["police"]),
+        extra=_webhooks(partnership=partnership, neighbour=neighbour),
         **follow_through,
     )
+
+
+def _webhooks(*, partnership: Partnership, neighbour: Partnership) -> dict[str, Any]:
+    """A webhook endpoint of each partnership, Riverside's with a delivery that gave up."""
+    endpoints = {
+        key: WebhookEndpoint.objects.create(
+            partnership=owner, name=f"{owner} case system", url="https://cases.example.org/hook"
+        )
+        for key, owner in (("webhook", partnership), ("neighbour_webhook", neighbour))
+    }
+    failed = WebhookDelivery.objects.create(
+        endpoint=endpoints["webhook"],
+        event="clock.breached",
+        key="clock.breached:0",
+        payload={},
+        state=WebhookDelivery.State.FAILED,
+        next_attempt_at=AFTER,
+    )
+    return {**endpoints, "failed_webhook_delivery": failed}

@@ -8,27 +8,15 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import HttpRequest
 
+from convene.api.forms import WebhookAddressFields
 from convene.api.models import WebhookDelivery, WebhookEndpoint
-from convene.api.webhooks import EVENTS, secret_new, url_check
+from convene.api.webhooks import secret_new
 
 
-class WebhookEndpointForm(forms.ModelForm):  # type: ignore[type-arg]
-    url = forms.URLField(max_length=500, assume_scheme="https", help_text="https:// only")
-    events = forms.MultipleChoiceField(
-        choices=[(e, e) for e in EVENTS],
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="None chosen sends every event",
-    )
-
+class WebhookEndpointForm(forms.ModelForm, WebhookAddressFields):  # type: ignore[type-arg]
     class Meta:
         model = WebhookEndpoint
         fields = ["partnership", "name", "url", "events", "active"]
-
-    def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
-        url_check(url)
-        return str(url)
 
 
 @admin.register(WebhookEndpoint)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, JsonResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
 
-from convene.api import views
+from convene.api import views, webhook_views
 from convene.api.api import api
 
 
@@ -34,8 +34,20 @@ token_pages = [
     path("<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
 ]
 
+webhook_pages = [
+    path("", webhook_views.webhooks, name="webhooks"),
+    path("<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
+    path("<int:pk>/active/", webhook_views.webhook_active, name="webhook-active"),
+    path(
+        "deliveries/<int:pk>/retry/",
+        webhook_views.webhook_delivery_retry,
+        name="webhook-delivery-retry",
+    ),
+]
+
 urlpatterns = [
     path("api/", _api_patterns()),
     re_path(r"^api/", api_not_found),
     path("account/api-tokens/", include(token_pages)),
+    path("account/webhooks/", include(webhook_pages)),
 ]

@@ -40,14 +40,16 @@ from convene.api.models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
-EVENTS = (
-    "referral.triaged",
-    "discussion.held",
-    "record.authorised",
-    "record.distributed",
-    "s47.decided",
-    "clock.breached",
-)
+# Each event and how the webhooks page names it.
+EVENT_LABELS = {
+    "referral.triaged": "A referral is triaged",
+    "discussion.held": "A strategy discussion is held",
+    "record.authorised": "A record is authorised",
+    "record.distributed": "A record is sent out",
+    "s47.decided": "A record decides a section 47 enquiry",
+    "clock.breached": "A timescale is missed",
+}
+EVENTS = tuple(EVENT_LABELS)
 SIGNATURE_HEADER = "Convene-Signature"
 TIMEOUT_SECONDS = 10
 BATCH = 100

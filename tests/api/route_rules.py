@@ -1,4 +1,22 @@
-from tests.access_matrix import NOT_ALLOWED, OK, Case, expect, only, redirect
+from collections.abc import Callable
+from typing import Any
+
+from tests.access_matrix import (
+    FORBIDDEN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    Case,
+    World,
+    expect,
+    only,
+    redirect,
+)
+
+
+def _extra(key: str) -> Callable[[World], dict[str, Any]]:
+    return lambda world: {"pk": world.extra[key].pk}
+
 
 ROUTES = {
     # Each person manages their own tokens; auditors may hold one to read.
@@ -17,6 +35,43 @@ ROUTES = {
             expect(NOT_ALLOWED),
             label="by GET",
             kwargs=lambda w: {"pk": w.alice_token.pk},
+        ),
+    ],
+    # Partnership admins register their partnership's webhooks; others may not.
+    "webhooks": [
+        Case(only(("admin",), others=FORBIDDEN), label="list"),
+        Case(
+            only(("admin",), others=FORBIDDEN),
+            label="a mistake",
+            method="post",
+            data=lambda w: {"name": "", "url": "http://example.org"},
+        ),
+    ],
+    "webhook-detail": [
+        Case(only(("admin",), others=FORBIDDEN), label="Riverside's", kwargs=_extra("webhook")),
+        # Riverside's admin is told another partnership's webhook does not exist.
+        Case(
+            only({"admin": NOT_FOUND}, others=FORBIDDEN),
+            label="another partnership's",
+            kwargs=_extra("neighbour_webhook"),
+        ),
+    ],
+    "webhook-active": [
+        Case(
+            only({"admin": redirect("/account/webhooks/*")}, others=FORBIDDEN),
+            label="pause",
+            method="post",
+            kwargs=_extra("webhook"),
+            data=lambda w: {"active": "false"},
+        ),
+        Case(expect(NOT_ALLOWED), label="by GET", kwargs=_extra("webhook")),
+    ],
+    "webhook-delivery-retry": [
+        Case(
+            only({"admin": redirect("/account/webhooks/*")}, others=FORBIDDEN),
+            label="Riverside's",
+            method="post",
+            kwargs=_extra("failed_webhook_delivery"),
         ),
     ],
 }

@@ -29,6 +29,8 @@ NO_CHILD_DATA = {
     "api-tokens": "the person's own API tokens",
     "notification-list": "notification subjects carry no names or free text (by design)",
     "deliveries-failed": "email subjects and recipients only: no names or free text",
+    "webhooks": "the partnership's webhook addresses: no child data",
+    "webhook-detail": "an address and its delivery log: event names and ids only",
     "healthz": "a load balancer's check: no data at all",
     "reporting:dashboard": "partnership figures: counts, naming no child",
     "reporting:download[timeliness as CSV]": "figures only (audited as an export)",
