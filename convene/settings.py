@@ -291,6 +291,10 @@ for _name in filter(None, (n.strip() for n in env_str("CONVENE_OIDC_PROVIDERS", 
         "mfa_acr": env_str(f"{_prefix}_MFA_ACR", "").replace(",", " ").split(),
     }
 CONVENE_OIDC_TIMEOUT_SECONDS = env_int("CONVENE_OIDC_TIMEOUT_SECONDS", 10, minimum=1)
+# How long each process keeps a provider's discovery document (0: fetch it every sign-in).
+CONVENE_OIDC_DISCOVERY_CACHE_SECONDS = env_int(
+    "CONVENE_OIDC_DISCOVERY_CACHE_SECONDS", 3600, minimum=0
+)
 # mozilla-django-oidc's own settings, the same for every provider.
 OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_RP_SCOPES = "openid email"

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -84,7 +85,22 @@ def provider_named(name: str) -> Provider | None:
 
 
 def discover(provider: Provider) -> Endpoints:
-    """The provider's endpoints from its discovery document (its own server, with a time-out)."""
+    """The provider's endpoints from its discovery document (its own server, with a time-out).
+
+    Kept for ``CONVENE_OIDC_DISCOVERY_CACHE_SECONDS`` in each process's cache, so a sign-in
+    costs the provider one round trip fewer; a failure is never kept, so a provider that
+    comes back is used at once.
+    """
+    key = f"convene-oidc-discovery:{provider.issuer}"
+    cached = cache.get(key)
+    if isinstance(cached, Endpoints):
+        return cached
+    endpoints = _fetch_endpoints(provider)
+    cache.set(key, endpoints, settings.CONVENE_OIDC_DISCOVERY_CACHE_SECONDS)
+    return endpoints
+
+
+def _fetch_endpoints(provider: Provider) -> Endpoints:
     url = f"{provider.issuer}/.well-known/openid-configuration"
     try:
         response = requests.get(url, timeout=settings.CONVENE_OIDC_TIMEOUT_SECONDS)

@@ -44,6 +44,7 @@ class LocalProvider:
     grants: dict[str, Grant] = field(default_factory=dict)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)
     ended_sessions: list[dict[str, str]] = field(default_factory=list)
+    discoveries: int = 0  # how many times the discovery document was fetched
 
     def __post_init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -138,6 +139,7 @@ def _handler(provider: LocalProvider) -> type[BaseHTTPRequestHandler]:
             url = urlsplit(self.path)
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             if url.path == "/.well-known/openid-configuration":
+                provider.discoveries += 1
                 self._json(200, provider.discovery())
             elif url.path == "/jwks":
                 self._json(200, provider.jwks())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import requests
+from django.core.cache import cache
 
 from convene.audit.models import Action, AuditEntry
 from convene.people.models import Professional
@@ -20,6 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def provider(settings):
+    cache.clear()  # each test's provider is new, and may reuse an earlier one's port
     running = LocalProvider().start()
     settings.CONVENE_OIDC_PROVIDERS = {
         "council": {
@@ -191,3 +193,20 @@ def test_passwords_still_work_beside_single_sign_on(client, provider, people):
         "/sign-in/", {"username": "alice", "password": "correct horse battery staple"}
     )
     assert response["Location"] == "/sign-in/set-up/"
+
+
+def test_the_discovery_document_is_fetched_once_not_at_every_sign_in(client, provider, people):
+    for username in ("bob", "alice"):
+        sign_in_through(client, provider, email=people[username].email, email_verified=True)
+        client.logout()
+    assert provider.discoveries == 1
+
+
+def test_a_failed_discovery_is_not_kept(client, provider, people, settings):
+    """A provider that was down is used as soon as it answers again."""
+    settings.CONVENE_OIDC_PROVIDERS["council"]["issuer"] = provider.issuer + "/wrong"
+    assert client.get("/sign-in/oidc/council/").status_code == 502
+    settings.CONVENE_OIDC_PROVIDERS["council"]["issuer"] = provider.issuer
+    response = sign_in_through(client, provider, email=people["bob"].email, email_verified=True)
+    assert response.status_code == 302
+    assert provider.discoveries == 1
