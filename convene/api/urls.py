@@ -38,11 +38,7 @@ webhook_pages = [
     path("", webhook_views.webhooks, name="webhooks"),
     path("<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
     path("<int:pk>/active/", webhook_views.webhook_active, name="webhook-active"),
-    path(
-        "deliveries/<int:pk>/retry/",
-        webhook_views.webhook_delivery_retry,
-        name="webhook-delivery-retry",
-    ),
+    path("deliveries/<int:pk>/retry/", webhook_views.delivery_retry, name="webhook-delivery-retry"),
 ]
 
 urlpatterns = [

@@ -97,7 +97,7 @@ def webhook_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def webhook_delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
+def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
     user = _admin(request)
     delivery = get_object_or_404(
         WebhookDelivery.objects.filter(
