@@ -8,7 +8,7 @@ may be saved half done ("In progress"), so few fields are required here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 
@@ -62,11 +62,20 @@ class PartForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.stored = dict(content)
 
+    # Yes/no questions: stored as True, False or None (not answered), asked as radios.
+    yes_no_fields: ClassVar[tuple[str, ...]] = ()
+
     def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: content.get(name) for name in self.base_fields if name in content}
+        initial = {name: content.get(name) for name in self.base_fields if name in content}
+        for name in self.yes_no_fields:
+            initial[name] = stored_yes_no(content.get(name))
+        return initial
 
     def content(self) -> dict[str, Any]:
-        return {**self.stored, **{k: v for k, v in self.cleaned_data.items() if v is not None}}
+        answered = {k: v for k, v in self.cleaned_data.items() if v is not None}
+        for name in self.yes_no_fields:
+            answered[name] = answer(self.cleaned_data.get(name))
+        return {**self.stored, **answered}
 
 
 # --- owners: a person or an agency of the partnership ----------------------------------------
