@@ -104,6 +104,28 @@ def error(status: int, message: str, field: str | None = None) -> Status[ErrorOu
     return Status(status, ErrorOut(detail=message, field=field))
 
 
+M = TypeVar("M")
+Refusal = Callable[["Professional", M], "Status[Any] | None"]
+
+
+def acted(
+    found: tuple[Professional, M | None],
+    not_found: str,
+    call: Callable[[Professional, M], T],
+    *,
+    refusal: Refusal[M] | None = None,
+    status: int = 200,
+) -> Status[Any]:
+    """The shape of every write to one thing: 404 unless the caller may see it; then the
+    page's own check (``refusal``: 403 with the reason, or None); then the service, whose
+    refusal becomes its status and message."""
+    user, thing = found
+    if thing is None:
+        return error(404, not_found)
+    refused = refusal(user, thing) if refusal is not None else None
+    return refused or answer(status, lambda: call(user, thing))
+
+
 # A list's cursor (``?before=<id>``): the id of the last row of the page before.
 Cursor = QueryEx[
     int | None, P(ge=1, le=MAX_ID, description="Cursor: the id of the last row of the page before")

@@ -21,6 +21,7 @@ from convene.core.api import (
     Cursor,
     PathId,
     Version,
+    acted,
     acting_user,
     answer,
     error,
@@ -346,12 +347,7 @@ def read_discussion(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     summary="Schedule a requested discussion, or reschedule a scheduled one",
 )
 def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -> Status[Any]:
-    user, discussion = _visible(request, discussion_id)
-    if discussion is None:
-        return error(404, NOT_FOUND)
-    found = discussion
-
-    def call() -> DiscussionOut:
+    def call(user: Professional, found: Discussion) -> DiscussionOut:
         if found.state == Discussion.State.REQUESTED:
             chair = _people(user, [payload.chair_id], "chair")[0] if payload.chair_id else None
             changed = discussion_schedule(
@@ -381,7 +377,7 @@ def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -
             )
         return discussion_out(changed, user)
 
-    return answer(200, call)
+    return acted(_visible(request, discussion_id), NOT_FOUND, call)
 
 
 @router.post(
@@ -390,12 +386,7 @@ def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -
     summary="Invite more professionals",
 )
 def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> Status[Any]:
-    user, discussion = _visible(request, discussion_id)
-    if discussion is None:
-        return error(404, NOT_FOUND)
-    found = discussion
-
-    def call() -> DiscussionOut:
+    def call(user: Professional, found: Discussion) -> DiscussionOut:
         discussion_invite(
             discussion=found,
             invitees=_people(user, payload.invitee_ids, "invitees"),
@@ -407,7 +398,7 @@ def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> St
         found.refresh_from_db()
         return discussion_out(found, user)
 
-    return answer(201, call)
+    return acted(_visible(request, discussion_id), NOT_FOUND, call, status=201)
 
 
 @router.post(
@@ -416,13 +407,10 @@ def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> St
     summary="Cancel, with the reason",
 )
 def cancel(request: HttpRequest, discussion_id: PathId, payload: CancelIn) -> Status[Any]:
-    user, discussion = _visible(request, discussion_id)
-    if discussion is None:
-        return error(404, NOT_FOUND)
-    found = discussion
-    return answer(
-        200,
-        lambda: discussion_out(
+    return acted(
+        _visible(request, discussion_id),
+        NOT_FOUND,
+        lambda user, found: discussion_out(
             discussion_cancel(
                 discussion=found,
                 reason=payload.reason,

@@ -27,6 +27,7 @@ from convene.core.api import (
     BodyId,
     PathId,
     Version,
+    acted,
     acting_user,
     answer,
     error,
@@ -178,13 +179,10 @@ def s47_start(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     summary="Record the visit (R003.8)",
 )
 def s47_visit(request: HttpRequest, enquiry_id: PathId, payload: VisitIn) -> Status[Any]:
-    user, enquiry = _enquiry(request, enquiry_id)
-    if enquiry is None:
-        return error(404, ENQUIRY_NOT_FOUND)
-    found = enquiry
-    return _worker_refusal(user, found) or answer(
-        200,
-        lambda: _enquiry_out(
+    return acted(
+        _enquiry(request, enquiry_id),
+        ENQUIRY_NOT_FOUND,
+        lambda user, found: _enquiry_out(
             services.s47_visit_record(
                 enquiry=found,
                 visited_at=payload.visited_at,
@@ -197,6 +195,7 @@ def s47_visit(request: HttpRequest, enquiry_id: PathId, payload: VisitIn) -> Sta
                 expected_version=payload.expected_version,
             )
         ),
+        refusal=_worker_refusal,
     )
 
 
@@ -207,13 +206,10 @@ def s47_visit(request: HttpRequest, enquiry_id: PathId, payload: VisitIn) -> Sta
     summary="Record the outcome (R003.9): significant harm requests an ICPC (R000.2)",
 )
 def s47_outcome(request: HttpRequest, enquiry_id: PathId, payload: OutcomeIn) -> Status[Any]:
-    user, enquiry = _enquiry(request, enquiry_id)
-    if enquiry is None:
-        return error(404, ENQUIRY_NOT_FOUND)
-    found = enquiry
-    return _worker_refusal(user, found) or answer(
-        200,
-        lambda: _enquiry_out(
+    return acted(
+        _enquiry(request, enquiry_id),
+        ENQUIRY_NOT_FOUND,
+        lambda user, found: _enquiry_out(
             services.s47_outcome_record(
                 enquiry=found,
                 outcome=payload.outcome.value,
@@ -224,6 +220,7 @@ def s47_outcome(request: HttpRequest, enquiry_id: PathId, payload: OutcomeIn) ->
                 expected_version=payload.expected_version,
             )
         ),
+        refusal=_worker_refusal,
     )
 
 
@@ -281,6 +278,12 @@ def _arranger_refusal(user: Professional, icpc: Icpc) -> Status[Any] | None:
     return None
 
 
+def _head_refusal(user: Professional, icpc: Icpc) -> Status[Any] | None:
+    if not selectors.is_head_of_service(user=user, partnership=icpc.partnership_id):
+        return error(403, "Only the Head of Service confirms an ICPC")
+    return None
+
+
 @router.post(
     "/icpc/{icpc_id}/confirm",
     response={200: IcpcOut, **ERRORS},
@@ -288,15 +291,10 @@ def _arranger_refusal(user: Professional, icpc: Icpc) -> Status[Any] | None:
     summary="As the Head of Service: confirm the conference goes ahead",
 )
 def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) -> Status[Any]:
-    user, icpc = _icpc(request, icpc_id)
-    if icpc is None:
-        return error(404, ICPC_NOT_FOUND)
-    if not selectors.is_head_of_service(user=user, partnership=icpc.partnership_id):
-        return error(403, "Only the Head of Service confirms an ICPC")
-    found = icpc
-    return answer(
-        200,
-        lambda: icpc_out(
+    return acted(
+        _icpc(request, icpc_id),
+        ICPC_NOT_FOUND,
+        lambda user, found: icpc_out(
             services.icpc_confirm(
                 icpc=found,
                 note=payload.note,
@@ -305,6 +303,7 @@ def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) 
                 expected_version=payload.expected_version,
             )
         ),
+        refusal=_head_refusal,
     )
 
 
@@ -315,13 +314,10 @@ def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) 
     summary="Set the date and venue of the conference",
 )
 def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) -> Status[Any]:
-    user, icpc = _icpc(request, icpc_id)
-    if icpc is None:
-        return error(404, ICPC_NOT_FOUND)
-    found = icpc
-    return _arranger_refusal(user, found) or answer(
-        200,
-        lambda: icpc_out(
+    return acted(
+        _icpc(request, icpc_id),
+        ICPC_NOT_FOUND,
+        lambda user, found: icpc_out(
             services.icpc_set_date(
                 icpc=found,
                 conference_at=payload.conference_at,
@@ -332,6 +328,7 @@ def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) ->
                 expected_version=payload.expected_version,
             )
         ),
+        refusal=_arranger_refusal,
     )
 
 
@@ -342,13 +339,10 @@ def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) ->
     summary="Record the conference as held (meets its clock)",
 )
 def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Status[Any]:
-    user, icpc = _icpc(request, icpc_id)
-    if icpc is None:
-        return error(404, ICPC_NOT_FOUND)
-    found = icpc
-    return _arranger_refusal(user, found) or answer(
-        200,
-        lambda: icpc_out(
+    return acted(
+        _icpc(request, icpc_id),
+        ICPC_NOT_FOUND,
+        lambda user, found: icpc_out(
             services.icpc_held(
                 icpc=found,
                 held_at=payload.held_at,
@@ -357,4 +351,5 @@ def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Sta
                 expected_version=payload.expected_version,
             )
         ),
+        refusal=_arranger_refusal,
     )

@@ -23,6 +23,7 @@ from convene.core.api import (
     BodyId,
     PathId,
     Version,
+    acted,
     acting_user,
     answer,
     error,
@@ -184,14 +185,7 @@ def hrpm_read(request: HttpRequest, hrpm_id: PathId) -> Status[Any]:
     summary="Record a meeting: who came, the young person's view, the risk and the safety plan",
 )
 def hrpm_meeting(request: HttpRequest, hrpm_id: PathId, payload: MeetingIn) -> Status[Any]:
-    user, hrpm = _hrpm(request, hrpm_id)
-    if hrpm is None:
-        return error(404, HRPM_NOT_FOUND)
-    if not selectors.works_cases(user=user, partnership=hrpm.partnership_id):
-        return error(403, NOT_SOCIAL_CARE)
-    found = hrpm
-
-    def call() -> MeetingOut:
+    def call(user: Professional, found: Hrpm) -> MeetingOut:
         meeting = services.hrpm_meeting_record(
             hrpm=found,
             held_at=payload.held_at,
@@ -213,7 +207,13 @@ def hrpm_meeting(request: HttpRequest, hrpm_id: PathId, payload: MeetingIn) -> S
             next_meeting_on=meeting.next_meeting_on,
         )
 
-    return answer(201, call)
+    return acted(_hrpm(request, hrpm_id), HRPM_NOT_FOUND, call, refusal=_worker_refusal, status=201)
+
+
+def _worker_refusal(user: Professional, hrpm: Hrpm) -> Status[Any] | None:
+    if not selectors.works_cases(user=user, partnership=hrpm.partnership_id):
+        return error(403, NOT_SOCIAL_CARE)
+    return None
 
 
 def _owner(hrpm: Hrpm, kind: str, pk: int) -> Professional | Agency:
@@ -238,17 +238,13 @@ def hrpm_action_add(
     request: HttpRequest, hrpm_id: PathId, number: PathId, payload: HrpmActionIn
 ) -> Status[Any]:
     user, hrpm = _hrpm(request, hrpm_id)
-    meeting = HrpmMeeting.objects.filter(hrpm=hrpm, number=number).first() if hrpm else None
-    if hrpm is None or meeting is None:
-        return error(404, HRPM_NOT_FOUND)
-    if not selectors.works_cases(user=user, partnership=hrpm.partnership_id):
-        return error(403, NOT_SOCIAL_CARE)
-    found, at = hrpm, meeting
+    meetings = HrpmMeeting.objects.select_related("hrpm__partnership")
+    meeting = meetings.filter(hrpm=hrpm, number=number).first() if hrpm else None
 
-    def call() -> HrpmActionOut:
+    def call(user: Professional, at: HrpmMeeting) -> HrpmActionOut:
         action = services.hrpm_action_add(
             meeting=at,
-            owner=_owner(found, payload.owner_kind, payload.owner_id),
+            owner=_owner(at.hrpm, payload.owner_kind, payload.owner_id),
             what=payload.what,
             due_on=payload.due_on,
             by=user,
@@ -262,7 +258,11 @@ def hrpm_action_add(
             status=action.status,
         )
 
-    return answer(201, call)
+    return acted((user, meeting), HRPM_NOT_FOUND, call, refusal=_meeting_refusal, status=201)
+
+
+def _meeting_refusal(user: Professional, meeting: HrpmMeeting) -> Status[Any] | None:
+    return _worker_refusal(user, meeting.hrpm)
 
 
 # --- review and reconvened discussions ------------------------------------------------------
