@@ -18,7 +18,10 @@ from convene.followup.services.s47.reviews import (
     core_group_review_oversee,
     core_group_review_record,
 )
-from convene.followup.services.s47.start import s47_enquiries_start
+from convene.followup.services.s47.start import (
+    s47_enquiries_start,
+    s47_enquiries_start_on_authorisation,
+)
 from convene.followup.services.s47.visit import s47_visit_record
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "core_group_review_record",
     "hrpm_decide",
     "s47_enquiries_start",
+    "s47_enquiries_start_on_authorisation",
     "s47_enquiry_close",
     "s47_outcome_record",
     "s47_visit_record",

@@ -19,43 +19,17 @@ from convene.policy.vocab import ClockKind, Decision
 from convene.records.models import RecordVersion
 
 
-@transaction.atomic
-def s47_enquiries_start(
-    *, version: RecordVersion, by: Professional, now: datetime
-) -> list[S47Enquiry]:
-    """Start one S47 enquiry per child from an authorised S47 decision (single or joint).
-
-    The version must be the record's latest: a correction that changed the
-    decision away from S47 starts nothing. Children already under an enquiry
-    from this discussion are skipped; with none left it is refused.
-    """
-    aware(now, "now")
-    version = RecordVersion.objects.select_related(
-        "record__discussion__referral", "record__discussion__partnership"
-    ).get(pk=version.pk)
+def _start(version: RecordVersion, by: Professional, now: datetime) -> list[S47Enquiry]:
+    """One enquiry per child of the decision not yet under one from this discussion, each
+    audited, and the 24-hour visit clock where the record started none. Refused (Conflict)
+    if a child already has an open S47 enquiry from another discussion (DfE 8890)."""
     record = version.record
     discussion = Discussion.objects.select_for_update().get(pk=record.discussion_id)
-    if not works_cases(user=by, partnership=discussion.partnership_id):
-        raise NotAllowed(
-            "Only a social worker or manager of the partnership's children's social care "
-            "starts S47 enquiries"
-        )
     decision = Decision(version.decision)
-    if not decision.starts_s47:
-        raise Conflict(
-            f"The decision of {discussion.reference} is not a S47 enquiry: nothing to start"
-        )
-    if record.latest_number != version.number or record.draft_open:
-        raise Conflict(
-            f"{discussion.reference}'s record is being corrected or has a newer version: start "
-            "the enquiry from the authorised version in force"
-        )
-    if discussion.state not in DECIDED:
-        raise Conflict(f"{discussion.reference} has not been authorised")
     started = set(discussion.s47_enquiries.values_list("child_id", flat=True))
     children = [c for c in discussion.children.order_by("pk") if c.pk not in started]
     if not children:
-        raise Conflict(f"The S47 enquiries of {discussion.reference} have already started")
+        return []
     check_no_open_s47(children, exclude_discussion=discussion.pk)  # before anything is written
     lead = S47Lead.JOINT if decision == Decision.S47_JOINT else S47Lead.SINGLE_AGENCY
     enquiries = [
@@ -89,4 +63,61 @@ def s47_enquiries_start(
         decided_at=record.held_at,
         by=by,
     )
+    return enquiries
+
+
+def _version(version: RecordVersion) -> RecordVersion:
+    return RecordVersion.objects.select_related(
+        "record__discussion__referral", "record__discussion__partnership"
+    ).get(pk=version.pk)
+
+
+@transaction.atomic
+def s47_enquiries_start_on_authorisation(
+    *, version: RecordVersion, by: Professional, now: datetime
+) -> list[S47Enquiry]:
+    """The records app's hook (``records.on_authorise``): an authorised S47 decision (single
+    or joint) starts its enquiries with the authorisation, by the manager who authorised it
+    (issue 18). Any other decision, or a correction whose children are all started, starts
+    nothing; a child with an open enquiry elsewhere refuses the authorisation."""
+    aware(now, "now")
+    if not Decision(version.decision).starts_s47:
+        return []
+    return _start(_version(version), by, now)
+
+
+@transaction.atomic
+def s47_enquiries_start(
+    *, version: RecordVersion, by: Professional, now: datetime
+) -> list[S47Enquiry]:
+    """Start what an authorised S47 decision has not started (a decision authorised before
+    enquiries started with the authorisation): one enquiry per child, as on authorisation.
+
+    The version must be the record's latest: a correction that changed the
+    decision away from S47 starts nothing. Children already under an enquiry
+    from this discussion are skipped; with none left it is refused.
+    """
+    aware(now, "now")
+    version = _version(version)
+    record = version.record
+    discussion = record.discussion
+    if not works_cases(user=by, partnership=discussion.partnership_id):
+        raise NotAllowed(
+            "Only a social worker or manager of the partnership's children's social care "
+            "starts S47 enquiries"
+        )
+    if not Decision(version.decision).starts_s47:
+        raise Conflict(
+            f"The decision of {discussion.reference} is not a S47 enquiry: nothing to start"
+        )
+    if record.latest_number != version.number or record.draft_open:
+        raise Conflict(
+            f"{discussion.reference}'s record is being corrected or has a newer version: start "
+            "the enquiry from the authorised version in force"
+        )
+    if discussion.state not in DECIDED:
+        raise Conflict(f"{discussion.reference} has not been authorised")
+    enquiries = _start(version, by, now)
+    if not enquiries:
+        raise Conflict(f"The S47 enquiries of {discussion.reference} have already started")
     return enquiries
