@@ -138,7 +138,6 @@ class World:
     neighbour_failed_delivery: Any = None  # Northvale, to nick
     # Follow-through (tests/matrix_world.py says how each was reached).
     s47_enquiry: Any = None  # joint S47 (carol and erin invited), visited, significant harm
-    s47_to_start: Any = None  # an authorised S47 decision (RecordVersion) not yet started
     icpc: Any = None  # requested by the enquiry's outcome, not yet confirmed
     police_action: Any = None  # the distributed record's action for the police
     social_care_action: Any = None  # the S47 record's action for alice (social care)

@@ -34,7 +34,7 @@ from convene.api.services import api_token_create
 from convene.clocks.escalations import escalation_raise
 from convene.clocks.models import Escalation
 from convene.followup import services as followup
-from convene.followup.models import Icpc
+from convene.followup.models import Icpc, S47Enquiry
 from convene.followup.vocab import S47Outcome
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.models import Agency, Partnership, Professional
@@ -164,9 +164,7 @@ def _follow_through(
     a second S47 decision not yet started; a child in care with an HRPM whose first meeting
     (alice and carol attended) gave the police an action."""
     version = _s47_decision(people=people, partnership=partnership, agencies=agencies)
-    (enquiry,) = followup.s47_enquiries_start(
-        version=version, by=people["alice"], now=AFTER + timedelta(hours=1)
-    )
+    enquiry = S47Enquiry.objects.get(record_version=version)  # started on authorisation
     enquiry = followup.s47_visit_record(
         enquiry=enquiry,
         visited_at=AFTER + timedelta(hours=2),
@@ -182,7 +180,6 @@ def _follow_through(
         by=people["alice"],
         now=AFTER + timedelta(days=1),
     )
-    to_start = _s47_decision(people=people, partnership=partnership, agencies=agencies)
 
     child_in_care = ChildFactory(
         partnership=partnership, last_name="Carey", legal_status="child_in_care"
@@ -223,7 +220,6 @@ def _follow_through(
     hrpm.refresh_from_db()
     return {
         "s47_enquiry": enquiry,
-        "s47_to_start": to_start,
         "icpc": Icpc.objects.get(enquiries=enquiry),
         "social_care_action": Action.objects.get(record=version.record),
         "child_in_care": child_in_care,

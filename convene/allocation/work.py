@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from convene.agencychecks.selectors import checks_to_send
 from convene.allocation.selectors import (
-    discussions_allocated,
     referrals_allocated,
     s47s_allocated,
     team_mates,
@@ -47,7 +46,6 @@ from convene.followup.selectors import (
     hrpms_visible_to,
     icpcs_visible_to,
     mine,
-    s47_decisions_to_start,
     s47_enquiries_visible_to,
     s47_rows,
 )
@@ -255,26 +253,10 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
 def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
-    ours = discussions_allocated(Discussion.objects.all(), to=who).values("pk")
-    to_start = (
-        s47_decisions_to_start(user=user)
-        .filter(record__discussion__in=ours)
-        .prefetch_related(kids("record__discussion__children"))[:ROWS_PER_SECTION]
-    )
-    rows = [
-        row(
-            v.record.discussion.children.all(),
-            f"Start the S47 enquiry decided at {v.record.discussion.reference}",
-            None,
-            reverse("followup:s47-start", args=[v.pk]),
-            now,
-        )
-        for v in to_start
-    ]
     visits = s47_rows(
         s47s_allocated(s47_enquiries_visible_to(user=user).filter(state="started"), to=who), now=now
     ).filter(visit_due_at__lte=now + VISITS_AHEAD)[:ROWS_PER_SECTION]  # type: ignore[misc]
-    rows += [
+    return [
         row(
             [e.child],
             f"Visit for S47 enquiry {e.reference}",
@@ -284,7 +266,6 @@ def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         )
         for e in visits
     ]
-    return rows
 
 
 def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:

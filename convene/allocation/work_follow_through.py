@@ -8,7 +8,7 @@ children prefetched) through the owning app's own selector, for the person's own
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
 
 from django.db.models import F
@@ -25,15 +25,13 @@ from convene.allocation.work_rows import (
 )
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.census import DRIFT_WORKING_DAYS, s47_drifting
+from convene.followup.census import drift_due_at, s47_drifting
 from convene.followup.selectors import s47_enquiries_visible_to
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
-from convene.policy.loader import load_pack
 from convene.policy.vocab import ClockKind
 from convene.records.models import Confirmation
 from convene.records.selectors import record_versions_visible_to
-from convene.workdays import LONDON, london_date
 
 __all__ = ["outcomes_untold", "records_to_correct", "s47s_drifting"]
 
@@ -95,18 +93,13 @@ def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         mine = s47s_allocated(
             s47_enquiries_visible_to(user=user).filter(partnership=partnership), to=who
         )
-        calendar = load_pack(partnership.policy_id).calendar
         qs = s47_drifting(mine, policy_id=partnership.policy_id, now=now)[:ROWS_PER_SECTION]
         rows += [
             row(
                 [e.child],
                 f"S47 enquiry {e.reference} has no conference date",
-                datetime.combine(
-                    calendar.add_working_days(
-                        london_date(e.record_version.record.held_at), DRIFT_WORKING_DAYS
-                    ),
-                    time(23, 59),
-                    tzinfo=LONDON,
+                drift_due_at(
+                    decided_at=e.record_version.record.held_at, policy_id=partnership.policy_id
                 ),
                 reverse("followup:s47", args=[e.pk]),
                 now,

@@ -150,9 +150,14 @@ def _worker_refusal(user: Professional, enquiry: S47Enquiry) -> Status[Any] | No
 
 @router.post(
     "/discussions/{discussion_id}/s47",
-    response={201: StartedOut, **ERRORS},
+    response={200: StartedOut, 201: StartedOut, **ERRORS},
     operation_id="s47_start",
-    summary="Start the S47 enquiries the discussion's authorised record decided",
+    summary="The S47 enquiries the discussion's authorised record decided",
+    description=(
+        "Enquiries start when the record deciding them is authorised, so this is idempotent: "
+        "200 with the discussion's enquiries already started; 201 only where an S47 decision "
+        "authorised before that had none, starting them now."
+    ),
 )
 def s47_start(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     user = acting_user(request)
@@ -160,7 +165,15 @@ def s47_start(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
         selectors.s47_decisions_to_start(user=user).filter(record__discussion_id=discussion_id)
     ).first()
     if version is None:
-        return error(404, "No S47 decision to start for that discussion")
+        started = list(
+            selectors.s47_enquiries_visible_to(user=user)
+            .filter(discussion_id=discussion_id)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not started:
+            return error(404, "No S47 decision for that discussion")
+        return Status(200, StartedOut(enquiry_ids=started))
     return answer(
         201,
         lambda: StartedOut(

@@ -42,6 +42,7 @@ __all__ = [
     "check_icpc_day",
     "check_no_open_s47",
     "drift_cutoff",
+    "drift_due_at",
     "open_s47_q",
     "s47_drifting",
 ]
@@ -130,6 +131,15 @@ def drift_cutoff(*, policy_id: str, now: datetime) -> date:
     for _ in range(DRIFT_WORKING_DAYS):
         day = calendar.previous_working_day(day)
     return day
+
+
+def drift_due_at(*, decided_at: datetime, policy_id: str) -> datetime:
+    """When an enquiry decided at ``decided_at`` starts drifting (8675Q): the end of the 15th
+    working day (the partnership's calendar) after the discussion that decided it. The same
+    rule as ``drift_cutoff``, seen from the enquiry rather than from today."""
+    calendar = load_pack(policy_id).calendar
+    day = calendar.add_working_days(london_date(decided_at), DRIFT_WORKING_DAYS)
+    return datetime.combine(day, time(23, 59), tzinfo=LONDON)
 
 
 def s47_drifting(

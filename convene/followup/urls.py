@@ -6,7 +6,6 @@ app_name = "followup"
 
 urlpatterns = [
     path("s47/", s47.s47_list, name="s47-list"),
-    path("s47/start/<int:version_pk>/", s47.s47_start, name="s47-start"),
     path("s47/<int:pk>/", s47.s47_detail, name="s47"),
     path("s47/<int:pk>/visit/", s47.s47_visit, name="s47-visit"),
     path("s47/<int:pk>/outcome/", s47.s47_outcome, name="s47-outcome"),

@@ -142,7 +142,7 @@ def test_records_to_correct_and_outcomes_untold_are_my_work(make_record, people)
 
 
 def test_s47_drifting_without_a_conference_date_is_my_work(enquiry, people):
-    from convene.followup.census import s47_drifting
+    from convene.followup.census import drift_due_at, s47_drifting
     from convene.followup.models import S47Enquiry
 
     started = enquiry()
@@ -162,6 +162,34 @@ def test_s47_drifting_without_a_conference_date_is_my_work(enquiry, people):
     wanted = f"S47 enquiry {started.reference} has no conference date"
     (row,) = [r for r in work_for(user=people[holder], now=late) if r.what == wanted]
     assert row.status == "overdue"
+    # 8675Q: the due date shown is the census's own (one place for the rule).
+    assert row.due_at == drift_due_at(
+        decided_at=started.record_version.record.held_at, policy_id=started.partnership.policy_id
+    )
+
+
+def test_an_authorised_s47_is_a_visit_to_make_not_an_enquiry_to_start(s47_decision, people):
+    """Issue 18, R003.8: authorising the S47 decision started the enquiry, so My work offers
+    its visit (due within 24 hours, linking to the visit form), never a start; recording the
+    visit meets the visit clock and the row goes."""
+    from convene.followup.models import S47Enquiry
+    from tests.followup.conftest import clocks_of, visit
+
+    version = s47_decision()
+    started = S47Enquiry.objects.get(record_version=version)
+    now = version.authorised_at + timedelta(minutes=30)
+    wanted = f"Visit for S47 enquiry {started.reference}"
+    rows = {name: work_for(user=people[name], now=now) for name in ("alice", "bob")}
+    assert not any(r.what.startswith("Start the S47") for rs in rows.values() for r in rs)
+    holder = next(name for name, rs in rows.items() if any(r.what == wanted for r in rs))
+    (row,) = [r for r in rows[holder] if r.what == wanted]
+    assert row.url == reverse("followup:s47-visit", args=[started.pk])
+    clock = clocks_of(started.discussion)["s47_visit"]
+    assert row.due_at == clock.due_at
+    visit(started, people, at=now, now=now)
+    assert not any(r.what == wanted for r in work_for(user=people[holder], now=now))
+    clock.refresh_from_db()
+    assert clock.state == "met"
 
 
 def test_my_work_query_count_stays_constant_with_follow_through_rows(client, make_record, people):

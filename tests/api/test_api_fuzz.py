@@ -23,6 +23,7 @@ from schemathesis.config import SchemathesisConfig
 from convene.api.api import api
 from convene.api.services import api_token_create
 from convene.followup import services as followup
+from convene.followup.models import S47Enquiry
 from convene.people.factories import ChildFactory
 from convene.workdays import london_date
 from tests.api.conftest import bearer
@@ -74,7 +75,7 @@ def fuzz_token(people, partnership, neighbour, agencies) -> str:
     record = records.record_with_version(
         people=people, partnership=partnership, agencies=agencies, now=now
     )
-    followup.s47_enquiries_start(version=record.versions.get(), by=people["alice"], now=now)
+    assert S47Enquiry.objects.filter(record_version__record=record).exists()  # on authorising
     _hrpm_action(people=people, partnership=partnership, agencies=agencies, now=now)
     make_referral(people=people, partnership=partnership, agencies=agencies, now=now)
     referral = accepted_referral(people=people, partnership=partnership, agencies=agencies, now=now)

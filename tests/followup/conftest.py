@@ -102,9 +102,8 @@ def enquiry(s47_decision, people) -> Callable[..., S47Enquiry]:
     def make(*, visited: bool = False, **kwargs: Any) -> S47Enquiry:
         version = s47_decision(**kwargs)
         held_at = version.record.held_at
-        (started,) = services.s47_enquiries_start(
-            version=version, by=people["alice"], now=held_at + timedelta(hours=2)
-        )
+        # Started with the authorisation (issue 18), by its manager.
+        started = S47Enquiry.objects.get(record_version=version)
         if visited:
             started = visit(started, people, at=held_at + timedelta(hours=3))
         return started

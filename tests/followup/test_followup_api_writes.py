@@ -30,11 +30,14 @@ def test_s47_to_a_held_icpc(client, tokens, s47_decision, people):
     version = s47_decision(legal_status="child_in_need")
     pk = version.record.discussion_id
     with time_machine.travel(HELD_AT + timedelta(hours=2), tick=False):
-        carol = _post(client, tokens, "carol", f"discussions/{pk}/s47")
-        assert carol.status_code == 403, carol.content  # as the page: she sees the decision
+        # Started with the authorisation (issue 18): the start answers with the enquiry,
+        # again and again (idempotent), to whoever may see it.
         started = _post(client, tokens, "alice", f"discussions/{pk}/s47")
-        assert started.status_code == 201, started.json()
+        assert started.status_code == 200, started.json()
         (enquiry_id,) = started.json()["enquiry_ids"]
+        again = _post(client, tokens, "alice", f"discussions/{pk}/s47")
+        assert again.json()["enquiry_ids"] == [enquiry_id]
+        assert enquiry_id == S47Enquiry.objects.get(record_version=version).pk
         visit = {
             "visited_at": (HELD_AT + timedelta(hours=1)).isoformat(),
             "visitor_ids": [people["alice"].pk, people["carol"].pk],

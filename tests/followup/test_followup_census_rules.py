@@ -107,6 +107,16 @@ def test_8675Q_open_past_15_working_days_with_no_date_is_drift(enquiry, now, dri
     assert (list(found) == [started]) is drifting
 
 
+def test_8675Q_drift_due_at_is_the_same_rule_as_the_drift_list():
+    """8675Q, R002.12: the due date My work shows for a drifting enquiry is the last moment
+    ``s47_drifting`` leaves it out (the 15th working day, past Easter), from one rule."""
+    due = census.drift_due_at(decided_at=HELD, policy_id="warwickshire")
+    assert due == london(2026, 4, 17, 23, 59)
+    assert census.drift_cutoff(policy_id="warwickshire", now=due).isoformat() == "2026-03-25"
+    after = census.drift_cutoff(policy_id="warwickshire", now=due + timedelta(minutes=1))
+    assert after.isoformat() > "2026-03-25"
+
+
 def test_8675Q_a_conference_date_or_no_conference_needed_is_not_drift(confirmed, people):
     late = london(2026, 5, 4, 9, 0)
     qs = S47Enquiry.objects.all()

@@ -20,28 +20,27 @@ def _login(client, person):
     return client
 
 
-def test_list_shows_decisions_to_start_and_starting_opens_the_enquiry(client, s47_decision, people):
+def test_the_authorised_decision_is_already_an_enquiry_on_the_list(client, s47_decision, people):
+    """Issue 18: no manual start: the list shows the enquiry the authorisation started, and
+    its page offers the visit."""
     version = s47_decision()
+    enquiry = S47Enquiry.objects.get(record_version=version)
     _login(client, people["alice"])
-    page = client.get(reverse("followup:s47-list"))
-    assert page.status_code == 200
-    assert "S47 decisions with no enquiry started" in page.content.decode()
-    started = client.post(reverse("followup:s47-start", args=[version.pk]))
-    enquiry = S47Enquiry.objects.get()
-    assert started.url == reverse("followup:s47", args=[enquiry.pk])
-    page = client.get(started.url)
-    assert "Record the visit" in page.content.decode()
-    # Started now: the decision is no longer offered; a second start is a 404.
-    assert client.post(reverse("followup:s47-start", args=[version.pk])).status_code == 404
+    page = client.get(reverse("followup:s47-list")).content.decode()
+    assert "S47 decisions with no enquiry started" not in page
+    assert "Start the enquiry" not in page
+    assert reverse("followup:s47", args=[enquiry.pk]) in page
+    page = client.get(reverse("followup:s47", args=[enquiry.pk])).content.decode()
+    assert "Record the visit" in page
 
 
-def test_partners_cannot_start_and_other_partnerships_see_nothing(client, s47_decision, people):
-    version = s47_decision()
-    _login(client, people["carol"])  # invited to the discussion, not social care
-    assert client.post(reverse("followup:s47-start", args=[version.pk])).status_code == 403
+def test_other_partnerships_do_not_see_the_started_enquiry(client, s47_decision, people):
+    enquiry = S47Enquiry.objects.get(record_version=s47_decision())
     _login(client, people["nick"])
-    assert client.post(reverse("followup:s47-start", args=[version.pk])).status_code == 404
-    assert "Start the enquiry" not in client.get(reverse("followup:s47-list")).content.decode()
+    assert reverse("followup:s47", args=[enquiry.pk]) not in (
+        client.get(reverse("followup:s47-list")).content.decode()
+    )
+    assert client.get(reverse("followup:s47", args=[enquiry.pk])).status_code == 404
 
 
 def test_visit_page_records_the_visit_and_shows_errors(client, enquiry, people):
@@ -265,3 +264,21 @@ def test_auditor_reads_but_cannot_act(client, enquiry, people):
     page = client.get(reverse("followup:s47", args=[started.pk])).content.decode()
     assert "Record the outcome" not in page
     assert client.get(reverse("followup:s47-outcome", args=[started.pk])).status_code == 403
+
+
+def test_an_hrpm_is_started_by_a_link_from_the_outcome_and_the_childs_page(client, enquiry, people):
+    """Issue 18, R000.3: no typed URL: social care follows a link to start an HRPM from the
+    S47 outcome and from the child's page; those who may not start one see no link."""
+    done = outcome(enquiry(visited=True), people, "no_further_action")
+    start = reverse("followup:hrpm-new", args=[done.child_id])
+    _login(client, people["alice"])
+    assert start in client.get(reverse("followup:s47", args=[done.pk])).content.decode()
+    assert start in client.get(reverse("child-detail", args=[done.child_id])).content.decode()
+    assert client.get(start).status_code == 200
+    for who in ("ivy", "carol"):  # the auditor reads; the police officer was invited
+        _login(client, people[who])
+        page = client.get(reverse("followup:s47", args=[done.pk]))
+        assert page.status_code == 200
+        assert start not in page.content.decode()
+        child_page = client.get(reverse("child-detail", args=[done.child_id]))
+        assert start not in child_page.content.decode()

@@ -6,12 +6,22 @@ from datetime import timedelta
 
 import pytest
 
+from convene.audit.models import AuditEntry
+from convene.clocks.models import Clock
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.followup import services
 from convene.followup.models import Hrpm, Icpc, S47Enquiry
 from convene.policy.vocab import Decision
 from convene.records.models import Action
-from tests.followup.conftest import clocks_of, outcome, visit
+from convene.records.services import record_authorise, record_correction_start
+from tests.followup.conftest import (
+    HELD_AT,
+    clocks_of,
+    except_missing,
+    fill,
+    outcome,
+    visit,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -186,23 +196,72 @@ def test_outcome_needs_the_visit_first_and_is_recorded_once(enquiry, people):
         outcome(visited, people, "no_further_action")
 
 
-def test_enquiries_start_only_from_an_authorised_s47_decision(s47_decision, people):
+def test_R003_8_a_decision_other_than_s47_starts_no_enquiry_on_authorisation(s47_decision, people):
+    """Issue 18: only an S47 decision starts enquiries; the API's start refuses the others."""
     version = s47_decision(decision=Decision.NO_FURTHER_ACTION)
+    assert not S47Enquiry.objects.exists()
     with pytest.raises(Conflict, match="not a S47 enquiry"):
         services.s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
     assert not S47Enquiry.objects.exists()
 
 
-def test_enquiries_start_once_and_only_by_social_care(s47_decision, people):
+def test_R003_8_authorising_a_s47_decision_starts_its_enquiry_with_clock_and_audit(
+    s47_decision, people
+):
+    """Issue 18, R003.8: the enquiry starts in the authorisation's transaction, by the manager
+    who authorised, audited, under the one 24-hour visit clock the record started; no manual
+    start is left to do (a second start is refused, and only social care may ask)."""
     version = s47_decision(decision=Decision.S47_SINGLE_AGENCY)
+    (started,) = S47Enquiry.objects.filter(record_version=version)
+    assert started.lead == "single_agency"
+    assert started.child in version.record.discussion.children.all()
+    assert started.started_at == version.authorised_at
+    assert started.created_by == people["bob"] == version.authorised_by
+    assert AuditEntry.objects.filter(
+        summary=f"Started S47 enquiry {started.reference} from {started.discussion.reference}",
+        actor=people["bob"],
+    ).exists()
+    visit_clocks = [
+        c for c in Clock.objects.filter(subject_id=started.discussion_id) if c.kind == "s47_visit"
+    ]
+    assert len(visit_clocks) == 1
     with pytest.raises(NotAllowed):
         services.s47_enquiries_start(version=version, by=people["carol"], now=version.authorised_at)
     with pytest.raises(NotAllowed):
         services.s47_enquiries_start(version=version, by=people["ivy"], now=version.authorised_at)
-    (started,) = services.s47_enquiries_start(
-        version=version, by=people["alice"], now=version.authorised_at
-    )
-    assert started.lead == "single_agency"
-    assert started.child in version.record.discussion.children.all()
     with pytest.raises(Conflict, match="already started"):
         services.s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
+
+
+def test_a_correction_of_a_s47_record_starts_no_second_enquiry(s47_decision, people):
+    """Issue 18: authorising a corrected version finds the child's enquiry already started."""
+    version = s47_decision()
+    record = version.record
+    record_correction_start(
+        record=record, note="Spelling", by=people["bob"], now=version.authorised_at
+    )
+    corrected = record_authorise(
+        record=record, by=people["bob"], now=version.authorised_at + timedelta(minutes=5)
+    )
+    assert corrected.number == 2
+    (only,) = S47Enquiry.objects.all()
+    assert only.record_version == version
+
+
+def test_8890_a_child_under_an_open_enquiry_refuses_the_authorisation(
+    s47_decision, make_record, people
+):
+    """DfE 8890: the second S47 decision about a child whose enquiry is still open cannot
+    start another, so its authorisation is refused and nothing of it is written."""
+    first = S47Enquiry.objects.get(record_version=s47_decision())
+    record = make_record(
+        pack="warwickshire", legal_status="none", held_at=HELD_AT + timedelta(days=1)
+    )
+    record.discussion.children.set([first.child])
+    fill(record, people, Decision.S47_JOINT)
+    except_missing(record, people, now=HELD_AT + timedelta(days=1, hours=1))
+    with pytest.raises(Conflict, match="already has an open Section 47 enquiry"):
+        record_authorise(record=record, by=people["bob"], now=HELD_AT + timedelta(days=1, hours=1))
+    record.refresh_from_db()
+    assert record.latest_number == 0
+    assert S47Enquiry.objects.count() == 1

@@ -1,4 +1,5 @@
-"""S47 enquiry pages: the list, start, the enquiry, visit, outcome, what follows, close."""
+"""S47 enquiry pages: the list, the enquiry, visit, outcome, what follows, close (an enquiry
+starts when the record deciding it is authorised: no start page)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from convene.core.dates import govuk_date
 from convene.followup import forms as f
@@ -102,30 +102,12 @@ def s47_list(request: HttpRequest) -> HttpResponse:
         request,
         "followup/s47_list.html",
         {
-            "to_start": list(selectors.s47_decisions_to_start(user=user)[:100]),
             "enquiries": list(
                 selectors.s47_rows(selectors.s47_enquiries_visible_to(user=user), now=now)[:200]
             ),
             "now": now,
         },
     )
-
-
-@require_POST
-def s47_start(request: HttpRequest, version_pk: int) -> HttpResponse:
-    user = user_of(request)
-    version = get_object_or_404(selectors.s47_decisions_to_start(user=user), pk=version_pk)
-    form = forms.Form()
-    form.is_valid()
-    started = attempt(
-        form,
-        lambda: services.s47_enquiries_start(version=version, by=user, now=timezone.now()),
-    )
-    if started is None:  # started meanwhile (a second click): the list shows it
-        return redirect("followup:s47-list")
-    names = ", ".join(e.child.full_name for e in started)
-    messages.success(request, f"S47 enquiry started for {names}")
-    return redirect("followup:s47", started[0].pk)
 
 
 def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -25,6 +25,7 @@ from convene.records.models import (
 from convene.records.models import (
     ProfessionalView as ViewRow,
 )
+from convene.records.on_authorise import run_authorised_hooks
 from convene.records.pdf import render_pdf
 from convene.records.per_child import children_facts
 from convene.records.policy import (
@@ -54,7 +55,8 @@ def record_authorise(
     Refused unless ``by`` may authorise (R001.5), every section the policy
     requires for the decision is complete and the safety rules hold (the minimum
     attendance or an exception, R002.4; each attendee's view, R003.6; why by phone,
-    R002.3: ``authorise_checks.record_check``), listing exactly what is missing.
+    R002.3: ``authorise_checks.record_check``), listing exactly what is missing. The
+    apps above start what the decision sets going (``on_authorise``: the S47 enquiries).
     """
     _aware(now, "now")
     record = _lock(record)
@@ -216,4 +218,7 @@ def record_authorise(
         by=by,
         request=request,
     )
+    # What the decision starts in the apps above (the S47 enquiries, issue 18), in this
+    # transaction: a refusal there refuses the authorisation.
+    run_authorised_hooks(version=version, by=by, now=now)
     return version
