@@ -42,7 +42,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except ServiceError as error:
-            messages.error(request, error.message)
+            for problem in error.problems:  # every one at once (issue 18)
+                messages.error(request, problem.message)
             return redirect("records:check", pk)
         else:
             messages.success(request, f"Version {version.number} authorised")
