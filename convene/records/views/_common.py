@@ -17,6 +17,7 @@ from convene.core.forms import add_service_errors
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import sections, selectors
+from convene.records.incomplete import incomplete_shown
 from convene.records.models import Record, RecordSectionEntry
 from convene.records.policy import may_chair
 
@@ -78,6 +79,8 @@ def _context(request: HttpRequest, record: Record, **extra: Any) -> dict[str, An
         "discussion": record.discussion,
         "children": list(record.discussion.children.all()),
         "can": selectors.permissions(user=_user(request), record=record),
+        # A part saved incomplete just before: what it lacks, shown once (issue 18).
+        "incomplete": incomplete_shown(request),
         **extra,
     }
 
