@@ -50,7 +50,7 @@ def _distribution_text(pack: PolicyPack, facts: CaseFacts, held_at: datetime) ->
         for d in engine.deadlines(pack, facts, events={StartEvent.DISCUSSION_HELD: held_at})
         if d.clock == ClockKind.RECORD_DISTRIBUTED and d.governing
     ]
-    if not found:
+    if not found:  # R001.8: circulated as soon as practicable to all parties
         return "As soon as practicable to everyone who took part"
     # Plain words (issue 18): the rule behind it is the clock's citation, shown behind "Why?".
     deadline = found[0]
