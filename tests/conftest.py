@@ -29,10 +29,7 @@ class CheckedClient(Client):
             path = request.get("PATH_INFO", "")
             # Django's admin and Swagger UI are other people's pages.
             if not path.startswith(("/admin/", "/api/docs")) and response.status_code < 300:
-                # The record's pages still carry rule ids in their form hints (records/forms.py
-                # is being restructured on another branch): plain words there come next.
-                plain = "/record/" not in path
-                problems = check_page(response.content.decode(), plain_words=plain)
+                problems = check_page(response.content.decode())
                 assert not problems, f"{path}: {'; '.join(problems)}"
         return response
 

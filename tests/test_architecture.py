@@ -30,7 +30,7 @@ MAX_LINES = 500
 
 # path (relative to the repository) -> its line count when it was listed. Only shrinks.
 OVERSIZED: dict[str, int] = {
-    "convene/referrals/services.py": 627,
+    "convene/referrals/services.py": 623,
     "convene/referrals/intake.py": 546,
     "convene/referrals/api.py": 507,
     "convene/records/models.py": 507,

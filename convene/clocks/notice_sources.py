@@ -42,11 +42,19 @@ def clocks_with_visible_subject_among(*, user: Professional, ids: Iterable[int])
     return {pk for pk, key in subjects.items() if key in seen}
 
 
+def clocks_still_running(ids: set[int]) -> set[int]:
+    """Which of these clocks are still running: a reminder about a clock met or waived
+    after it was queued is not sent (issue 18)."""
+    return set(Clock.objects.filter(pk__in=ids, state__in=OPEN_STATES).values_list("pk", flat=True))
+
+
 def register() -> None:
     register_notice_source(
         Clock,
         NoticeSource(
-            visible=clocks_with_visible_subject, visible_among=clocks_with_visible_subject_among
+            visible=clocks_with_visible_subject,
+            visible_among=clocks_with_visible_subject_among,
+            still_due=clocks_still_running,
         ),
     )
     # A blind notice names nothing (no reference, no link): it is for those who cannot see.

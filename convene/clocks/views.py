@@ -203,8 +203,10 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
         except EscalationError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, str(error))
+            # Every problem the service found, each on its field (issue 18: all at once).
+            for problem in error.errors:
+                field = problem.field if problem.field in form.fields else None
+                form.add_error(field, str(problem))
         else:
             messages.success(request, "Escalation raised")
             return HttpResponseRedirect(reverse("escalation-detail", args=[escalation.pk]))

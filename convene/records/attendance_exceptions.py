@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, NotAllowed
+from convene.core.errors import Conflict, Invalid, NotAllowed, Problems
 from convene.discussions.attendance import HEALTH_ROLES, SOCIAL_CARE_ROLES, satisfies_roles
 from convene.people.models import Professional
 from convene.people.vocab import Role
@@ -226,24 +226,8 @@ def attendance_exception_record(
         )
     if not record.draft_open:
         raise Conflict("The record is authorised: start a correction to change it")
-    if party not in Party.values:
-        raise Invalid("Select who did not attend", field="party")
+    missing = _exception_problems(record, party=party, reason=reason.strip())
     reason = reason.strip()
-    if not reason:
-        raise Invalid("Enter why the record can be authorised without them", field="reason")
-    if len(reason) > REASON_MAX:
-        raise Invalid(f"The reason must be {REASON_MAX:,} characters or fewer", field="reason")
-    pack = discussion_pack(discussion)
-    facts = discussion_facts(discussion)
-    contents = {RecordSection(e.section): e.content for e in record.entries.all()}
-    missing = {
-        s.party: s for s in shortfalls(pack, facts, attended_professionals(record, contents))
-    }
-    if party not in missing:
-        raise Invalid(
-            f"The record says {Party(party).label} attended: there is nothing to except",
-            field="party",
-        )
     exception = AttendanceException.objects.create(
         record=record,
         party=party,
@@ -271,3 +255,31 @@ def attendance_exception_record(
         request=request,
     )
     return exception
+
+
+def _exception_problems(record: Record, *, party: str, reason: str) -> dict[str, Shortfall]:
+    """Every mistake in an attendance exception at once (issue 18); the shortfalls if none."""
+    problems = Problems()
+    discussion = record.discussion
+    contents = {RecordSection(e.section): e.content for e in record.entries.all()}
+    missing = {
+        s.party: s
+        for s in shortfalls(
+            discussion_pack(discussion),
+            discussion_facts(discussion),
+            attended_professionals(record, contents),
+        )
+    }
+    if party not in Party.values:
+        problems.add("Select who did not attend", field="party")
+    elif party not in missing:
+        problems.add(
+            f"The record says {Party(party).label} attended: there is nothing to except",
+            field="party",
+        )
+    if not reason:
+        problems.add("Enter why the record can be authorised without them", field="reason")
+    elif len(reason) > REASON_MAX:
+        problems.add(f"The reason must be {REASON_MAX:,} characters or fewer", field="reason")
+    problems.raise_any()
+    return missing

@@ -17,7 +17,7 @@ from django.utils import timezone
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import NotAllowed, ServiceError
-from convene.core.forms import GovukForm
+from convene.core.forms import GovukForm, add_service_errors
 from convene.people.models import Professional
 from convene.records import attendance_exceptions, selectors
 from convene.records.attendance_exceptions import Shortfall
@@ -81,8 +81,7 @@ def attendance_exception(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except ServiceError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The attendance exception is recorded")
             return redirect("records:check", pk)

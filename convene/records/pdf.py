@@ -140,7 +140,8 @@ def _exceptions(pdf: FPDF, exceptions: Sequence[Mapping[str, Any]]) -> None:
             f"Attendance exception: {exception.get('party_label', '')} did not attend",
             f"{exception.get('reason', '')}\n\nRecorded by "
             f"{_person(exception.get('recorded_by') or {})}, "
-            f"{_when(exception.get('recorded_at'))} ({exception.get('citation', '')})",
+            # Plain words (issue 18): the rule it answers is kept in the snapshot, not printed.
+            f"{_when(exception.get('recorded_at'))}",
         )
 
 

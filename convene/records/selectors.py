@@ -12,15 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from convene.clocks.models import Clock
 from convene.core.access import among
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
-from convene.policy.vocab import Decision, RecordSection
+from convene.policy.vocab import ClockKind, Decision, RecordSection
 from convene.records import sections
 from convene.records.authorise_checks import record_check
 from convene.records.models import Confirmation, DistributionLog, Record, RecordVersion
@@ -256,3 +258,18 @@ def permissions(*, user: Professional, record: Record) -> dict[str, bool]:
 
 def decision_label(decision: str | None) -> str:
     return sections.DECISION_LABELS[Decision(decision)] if decision else ""
+
+
+def distribution_citation(*, record: Record) -> str:
+    """The rule behind the record's distribution timescale, for the check page's "Why?"
+    (the timescale itself is written in plain words, issue 18)."""
+    return (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(Discussion),
+            subject_id=record.discussion_id,
+            kind=ClockKind.RECORD_DISTRIBUTED,
+        )
+        .values_list("citation", flat=True)
+        .first()
+        or ""
+    )

@@ -15,14 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from convene.core.errors import Invalid, check_text
+from convene.core.errors import Problems, check_text
 from convene.core.limits import NOTE_MAX
 from convene.people.models import Professional
 from convene.policy.engine import ReasonAsked
 from convene.policy.explanation import Explanation
 from convene.referrals.models import Referral, TriageReason
 
-__all__ = ["FIELD_PREFIX", "field_name", "reasons_record", "reasons_still_asked"]
+__all__ = [
+    "FIELD_PREFIX",
+    "field_name",
+    "reasons_problems",
+    "reasons_record",
+    "reasons_still_asked",
+]
 
 FIELD_PREFIX = "reason-"
 
@@ -42,21 +48,18 @@ def reasons_record(
     *,
     referral: Referral,
     explanation: Explanation,
-    reasons: Mapping[str, str],
+    reasons: Mapping[str, str] | None,
     by: Professional,
     now: datetime,
+    also: Problems | None = None,
 ) -> list[TriageReason]:
-    """Check every reason asked is given, then keep them; raises :class:`Invalid` first."""
+    """Check every reason asked is given, then keep them; refuses with every one missing
+    and the caller's problems ``also`` (the other mistakes of the same decision)."""
     asked = reasons_still_asked(referral, explanation)
-    for item in asked:
-        given = (reasons.get(item.rule_id) or "").strip()
-        if not given:
-            raise Invalid(f"{item.question}: enter the reason", field=field_name(item.rule_id))
-        if len(given) > NOTE_MAX:
-            raise Invalid(
-                f"The reason must be {NOTE_MAX} characters or fewer", field=field_name(item.rule_id)
-            )
-        check_text(**{field_name(item.rule_id): given})
+    reasons = reasons or {}
+    problems = also or Problems()
+    reasons_problems(asked, reasons, problems)
+    problems.raise_any()
     return [
         TriageReason.objects.create(
             referral=referral,
@@ -68,3 +71,19 @@ def reasons_record(
         )
         for item in asked
     ]
+
+
+def reasons_problems(
+    asked: list[ReasonAsked], reasons: Mapping[str, str], problems: Problems
+) -> None:
+    """Add to ``problems`` every reason asked that is missing or too long (issue 18)."""
+    for item in asked:
+        given = (reasons.get(item.rule_id) or "").strip()
+        name = field_name(item.rule_id)
+        if not given:
+            problems.add(f"{item.question}: enter the reason", field=name)
+        elif len(given) > NOTE_MAX:
+            problems.add(f"The reason must be {NOTE_MAX} characters or fewer", field=name)
+        else:
+            with problems.check():
+                check_text(**{name: given})

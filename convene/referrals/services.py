@@ -22,6 +22,7 @@ from convene.core.errors import (
     Conflict,
     Invalid,
     NotAllowed,
+    Problems,
     check_text,
     require_aware,
     stale,
@@ -42,6 +43,7 @@ from convene.referrals.models import (
     ReferralChild,
     TriageDecision,
 )
+from convene.referrals.override_checks import override_problems
 from convene.referrals.policy import case_facts
 from convene.referrals.reasons import reasons_record
 from convene.referrals.receipt_clocks import clocks_at_decision, clocks_from_receipt
@@ -422,13 +424,14 @@ def _decide(
     by: Professional,
     now: datetime,
     request: HttpRequest | None,
+    problems: Problems | None = None,
 ) -> Referral:
     pack = load_pack(referral.policy_id)
     facts = case_facts(referral, referral_children(referral=referral), pathway=pathway)
     explanation = explain(pack, facts, events={StartEvent.DISCUSSION_REQUESTED: now}, now=now)
-    # R000.1, R004.7: the reasons the pack asks are recorded before anything is decided.
+    # R000.1, R004.7: the reasons the pack asks (and the caller's problems) before deciding.
     reasons_record(
-        referral=referral, explanation=explanation, reasons=reasons or {}, by=by, now=now
+        referral=referral, explanation=explanation, reasons=reasons, by=by, now=now, also=problems
     )
     referral.explanation = explanation_to_dict(explanation)
     referral.chosen_pathway = pathway.value
@@ -545,16 +548,8 @@ def referral_override(
     _check_decider(referral, by)
     referral = _locked(referral, expected_version, now)
     _awaiting(referral)
-    if pathway not in {p.value for p in Pathway}:
-        raise Invalid("Select the pathway you choose instead", field="pathway")
-    if not reason.strip():
-        raise Invalid("Enter the reason for overriding the recommendation", field="override_reason")
-    check_text(override_reason=reason)
     triage_fields = _apply_triage(referral, now)
-    if pathway == referral.recommended_pathway:
-        raise Invalid(
-            "That is the recommended pathway: accept the recommendation instead", field="pathway"
-        )
+    problems = override_problems(pathway, reason, referral.recommended_pathway)
     return _decide(
         referral,
         pathway=Pathway(pathway),
@@ -565,6 +560,7 @@ def referral_override(
         by=by,
         now=now,
         request=request,
+        problems=problems,
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
+from convene.core.forms import add_service_errors
 from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
 from convene.policy.explain_text import explanation_to_dict
@@ -163,8 +164,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
         except ServiceError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            add_service_errors(form, error)
             if isinstance(error, StaleVersion):
                 # Show the referral as it is now; the next submission acts on this version.
                 referral.refresh_from_db()

@@ -31,6 +31,9 @@ class Delivery(models.Model):
         # No longer wanted when its turn came (a later change superseded it, or the
         # recipient may no longer see what it carries): never sent, never retried.
         WITHDRAWN = "withdrawn", "Not sent: no longer needed"
+        # A reminder whose turn came after the thing was done (its clock met or waived):
+        # never sent, never retried, not a failure (reminders/sources.py ``still_due``).
+        SKIPPED = "skipped", "Not sent: already done"
 
     # The idempotency key: the Message-ID of the email is made from it when the
     # delivery is decided, so every attempt at one delivery carries the same id.

@@ -38,6 +38,7 @@ from convene.notify.email import EmailRejected
 from convene.people.models import Agency, Partnership, Professional
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.outbox import attachments_of, email_kinds
+from convene.reminders.sources import still_due
 
 __all__ = [
     "SendReport",
@@ -69,6 +70,7 @@ class SendReport:
     retried: int = 0  # failed this time, to be tried again later
     failed: int = 0  # failed for the last time
     withdrawn: int = 0  # no longer wanted when its turn came: not sent
+    skipped: int = 0  # a reminder of something done before its turn came: not sent
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -77,6 +79,7 @@ class SendReport:
             "retried": self.retried,
             "failed": self.failed,
             "withdrawn": self.withdrawn,
+            "skipped": self.skipped,
         }
 
 
@@ -255,6 +258,14 @@ def _delivery_withdraw(delivery: Delivery, reason: str, *, now: datetime) -> Non
             kind.on_withdrawn(delivery, _stamp(now))
 
 
+def _delivery_skip(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=Delivery.State.SKIPPED,
+        next_attempt_at=None,
+        last_error="Not sent: what it reminds of was done before it was sent",
+    )
+
+
 def _delivery_record_failure(delivery: Delivery, error: BaseException, *, now: datetime) -> bool:
     """Record a failed attempt; True when it was the last one (allowed, or worth making)."""
     final = isinstance(error, EmailRejected) or delivery.attempts >= int(
@@ -325,6 +336,13 @@ def deliveries_send(
         delivery, in_doubt = claim
         kind = email_kinds(delivery.kind)
         reason = kind.withdraw_reason(delivery) if kind is not None else ""
+        if not (in_doubt and callable(confirm) and confirm(delivery.message_id)) and not (
+            still_due(delivery.source_type.model_class(), delivery.source_id)
+        ):
+            logger.info("Delivery %s skipped: what it reminds of is done", delivery.pk)
+            _delivery_skip(delivery)
+            report.skipped += 1
+            continue
         if reason and not (in_doubt and callable(confirm) and confirm(delivery.message_id)):
             logger.info("Delivery %s withdrawn: %s", delivery.pk, reason)
             _delivery_withdraw(delivery, reason, now=now)

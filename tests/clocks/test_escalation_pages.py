@@ -285,3 +285,31 @@ def test_the_navigation_links_to_escalations_and_notifications(client, people, a
     assert 'href="/notifications/"' in page
     assert "unread" in page  # bob has notices of the escalation and the overdue clock
     assert 'href="/deliveries/failed/"' not in page
+
+
+def test_every_refusal_of_the_service_is_listed_on_its_field(client, people, monkeypatch):
+    """R004.8: the page shows all that ``escalation_raise_problems`` found, not the first."""
+    from convene.clocks import views
+    from convene.clocks.escalations import EscalationError
+
+    def refuse(**_kwargs):
+        raise EscalationError.every(
+            [
+                EscalationError("You cannot raise an escalation for this partnership"),
+                EscalationError("You cannot escalate this timescale", field="clock"),
+                EscalationError("Enter what is late or has not been done", field="what_is_late"),
+            ]
+        )
+
+    monkeypatch.setattr(views, "escalation_raise", refuse)
+    signed_in(client, people["carol"])
+    riverside = people["carol"].agency.partnerships.order_by("pk").first()
+    page = client.post(
+        "/escalations/raise/",
+        {"partnership": riverside.pk, "what_is_late": "Visit", "details": "Late"},
+    ).content.decode()
+    start = page.index("govuk-error-summary")
+    summary = page[start : page.index("</ul>", start)]
+    assert summary.count("<li>") == 3
+    assert 'href="#id_what_is_late"' in summary
+    assert not Escalation.objects.exists()

@@ -8,6 +8,7 @@ import io
 from pypdf import PdfReader
 
 from convene.records.pdf import MARKING, render_pdf
+from tests.pagecheck import plain_words_problems
 
 NAME = "Zoë Łukasz-Nguyễn"
 
@@ -107,3 +108,19 @@ def test_a_correction_says_which_version_it_corrects():
     text = _text(render_pdf(_snapshot(supersedes=2, correction_note="Police officer's name")))
     assert "version 2" in text
     assert "Police officer's name" in text
+
+
+def test_the_pdf_reads_in_plain_words_with_govuk_dates():
+    """Issue 18: no rule ids, pack keys or ISO dates in the PDF's text."""
+    exception = {
+        "party_label": "Police",
+        "reason": "Officer called to an arrest",
+        "recorded_by": {"name": "Bob Bennett", "job_title": "Team manager"},
+        "recorded_at": "2026-03-04T15:00:00+00:00",
+        "citation": "R002.4: Working Together 2023, paragraph 141",
+    }
+    text = _text(render_pdf(_snapshot(attendance_exceptions=[exception])))
+    assert plain_words_problems(text) == []
+    assert "Officer called to an arrest" in text
+    for date in ("4 March 2026 at 10:00", "5 March 2026", "2 January 2019"):
+        assert date in " ".join(text.split())

@@ -80,6 +80,7 @@ def test_every_email_goes_once_with_its_stable_message_id(decided):
         "retried": 0,
         "failed": 0,
         "withdrawn": 0,
+        "skipped": 0,
     }
     assert sorted(m.to[0] for m in mail.outbox) == sorted(d.to_address for d in decided)
     sent = {m.extra_headers["Message-ID"] for m in mail.outbox}
@@ -129,6 +130,7 @@ def test_a_failed_email_is_retried_with_back_off_then_marked_failed(decided, set
         "retried": 0,
         "failed": 0,
         "withdrawn": 0,
+        "skipped": 0,
     }
 
 

@@ -124,6 +124,7 @@ def test_worker_on_an_empty_database_does_nothing_wrong():
         "retried": 0,
         "failed": 0,
         "withdrawn": 0,
+        "skipped": 0,
     }
 
 

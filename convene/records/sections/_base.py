@@ -141,6 +141,9 @@ class Part:
     page_extra: Callable[[Mapping[str, Any], Contents], dict[str, Any]] | None = None
     # Saving returns to the part's own page (a list edited item by item) rather than the list.
     stays_after_save: bool = False
+    # What is still to answer when the part is incomplete, named as the form asks it
+    # (content, every part's content) -> labels; None: the part's title says it.
+    missing: Callable[[Any, Contents], list[str]] | None = None
 
     @property
     def slug(self) -> str:

@@ -69,6 +69,9 @@ def text_part(
     def complete(content: Any, _contents: Contents) -> bool:
         return all(bool(getattr(content, name).strip()) for name in required)
 
+    def missing(content: Any, _contents: Contents) -> list[str]:
+        return [q.label for q in questions if q.required and not getattr(content, q.name).strip()]
+
     def describe(content: Any) -> list[Item]:
         pairs = [(q.read_as, getattr(content, q.name)) for q in questions]
         return blocks(pairs, not_for_family=flag(content))
@@ -81,6 +84,7 @@ def text_part(
         hint=hint,
         complete=complete,
         describe=describe,
+        missing=missing,
         form=_form(section, schema, questions),
         internal=internal,
         conditional=conditional,

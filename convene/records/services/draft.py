@@ -10,7 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from convene.audit.models import Action as AuditAction
-from convene.core.errors import Conflict, Invalid, NotAllowed
+from convene.core.errors import Conflict, Invalid, NotAllowed, Problems
 from convene.discussions.models import Discussion
 from convene.discussions.transitions import discussion_transition
 from convene.people.models import Agency, Professional
@@ -54,40 +54,53 @@ def _check_editable(record: Record, by: Professional) -> None:
 
 
 def _normalise(record: Record, section: RecordSection, content: dict[str, Any]) -> dict[str, Any]:
-    """Check what the schema cannot, and copy names from the database, not the form."""
-    discussion = record.discussion
-    held_on = london_date(record.held_at)
-    invitees = _invitees(discussion)
-    if section == RecordSection.ATTENDANCE:
-        for row in content["rows"]:
-            person = invitees.get(row["professional_id"])
-            if person is None:
-                raise Invalid("Attendance can only list people invited to the discussion")
-            row["name"], row["agency"], row["role"] = _person_label(person)
-    elif section == RecordSection.PROFESSIONAL_VIEWS:
-        for view in content["views"]:
-            person = invitees.get(view["professional_id"])
-            if person is None:
-                raise Invalid("Views can only be recorded for people invited to the discussion")
-            view["name"], view["agency"], _ = _person_label(person)
+    """Check what the schema cannot, and copy names from the database, not the form.
+
+    Every mistake is found before any is reported (issue 18: all at once)."""
+    problems = Problems()
+    if section in (RecordSection.ATTENDANCE, RecordSection.PROFESSIONAL_VIEWS):
+        _name_invitees(record, section, content, problems)
     elif section == RecordSection.DECISION:
         reconvene_on = sections.DecisionContent.model_validate(content).reconvene_on
         if content.get("decision") != Decision.SINGLE_ASSESSMENT:
             content["reconvene_on"] = None
-        elif reconvene_on is not None and reconvene_on < held_on:
-            raise Invalid(
+        elif reconvene_on is not None and reconvene_on < london_date(record.held_at):
+            problems.add(
                 "The date to reconvene must be on or after the discussion", field="reconvene_on"
             )
     elif section == RecordSection.ACTIONS:
         for action in content["actions"]:
-            _resolve_owner(discussion, action)
-            if sections.ActionItem.model_validate(action).due_on < held_on:
-                raise Invalid("An action cannot be due before the discussion", field="due_on")
+            with problems.check():
+                _resolve_owner(record.discussion, action)
+            if sections.ActionItem.model_validate(action).due_on < london_date(record.held_at):
+                problems.add("An action cannot be due before the discussion", field="due_on")
     elif section == RecordSection.HRPM_CONSIDERATION and content.get("owner_id") is not None:
-        _resolve_owner(discussion, content)
+        with problems.check():
+            _resolve_owner(record.discussion, content)
     elif section == RecordSection.RECONVENE_DATE and content.get("none_planned"):
         content.update(next_on=None, at_time="", venue="")
+    problems.raise_any()
     return content
+
+
+def _name_invitees(
+    record: Record, section: RecordSection, content: dict[str, Any], problems: Problems
+) -> None:
+    """Attendance and views name only invitees, with the names the database holds."""
+    invitees = _invitees(record.discussion)
+    attendance = section == RecordSection.ATTENDANCE
+    for row in content["rows" if attendance else "views"]:
+        person = invitees.get(row["professional_id"])
+        if person is None:
+            problems.add(
+                "Attendance can only list people invited to the discussion"
+                if attendance
+                else "Views can only be recorded for people invited to the discussion"
+            )
+            continue
+        row["name"], row["agency"], role = _person_label(person)
+        if attendance:
+            row["role"] = role
 
 
 def _resolve_owner(discussion: Discussion, item: dict[str, Any]) -> Professional | Agency:
@@ -163,7 +176,12 @@ def _section_save(
     try:
         parsed = sections.parse_content(section, content)
     except sections.ContentInvalid as error:
-        raise Invalid("; ".join(error.problems)) from None
+        # Each problem of the content on its own, so that a form lists them all.
+        found = Problems()
+        for problem in error.problems:
+            where, _, _ = problem.partition(":")
+            found.add(problem, field=where.split(".")[0] or None)
+        found.raise_any()
     parsed = _normalise(record, section, parsed)
     return _write_entry(record, section, parsed, by=by, now=now, expected_version=expected_version)
 

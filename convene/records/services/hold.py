@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from convene.audit.models import Action as AuditAction
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_start, clocks_open_for
+from convene.core.dates import govuk_datetime
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.transitions import discussion_transition
@@ -39,7 +40,6 @@ from convene.records.services._common import (
     _person_label,
     _write_entry,
 )
-from convene.workdays import LONDON
 
 # --- holding the discussion -------------------------------------------------------------
 
@@ -50,15 +50,12 @@ def _distribution_text(pack: PolicyPack, facts: CaseFacts, held_at: datetime) ->
         for d in engine.deadlines(pack, facts, events={StartEvent.DISCUSSION_HELD: held_at})
         if d.clock == ClockKind.RECORD_DISTRIBUTED and d.governing
     ]
-    if not found:
-        return "As soon as practicable to everyone who took part (R001.8)"
+    if not found:  # R001.8: circulated as soon as practicable to all parties
+        return "As soon as practicable to everyone who took part"
+    # Plain words (issue 18): the rule behind it is the clock's citation, shown behind "Why?".
     deadline = found[0]
-    due = deadline.due_at.astimezone(LONDON)
-    return (
-        f"To everyone who attended by {due:%H:%M} on {due:%A} {due.day} {due:%B %Y} "
-        f"({deadline.summary.lower()}; {deadline.rule_id}, "
-        f"{', '.join(deadline.citation.requirements)})"
-    )
+    due = govuk_datetime(deadline.due_at)
+    return f"To everyone who attended by {due} ({deadline.summary.lower()})"
 
 
 def _start_deadline(

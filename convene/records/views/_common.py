@@ -13,9 +13,11 @@ from django.urls import reverse
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import ServiceError
+from convene.core.forms import add_service_errors
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import sections, selectors
+from convene.records.incomplete import incomplete_shown
 from convene.records.models import Record, RecordSectionEntry
 from convene.records.policy import may_chair
 
@@ -31,8 +33,8 @@ def _task_list(record: Record) -> str:
 
 
 def _add_error(form: forms.BaseForm, error: ServiceError) -> None:
-    field = error.field if error.field in form.fields else None
-    form.add_error(field, error.message)
+    """Every mistake the service found, each on its field (issue 18: all at once)."""
+    add_service_errors(form, error)
 
 
 def _entry(record: Record, section: RecordSection) -> RecordSectionEntry:
@@ -77,6 +79,8 @@ def _context(request: HttpRequest, record: Record, **extra: Any) -> dict[str, An
         "discussion": record.discussion,
         "children": list(record.discussion.children.all()),
         "can": selectors.permissions(user=_user(request), record=record),
+        # A part saved incomplete just before: what it lacks, shown once (issue 18).
+        "incomplete": incomplete_shown(request),
         **extra,
     }
 

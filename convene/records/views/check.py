@@ -11,6 +11,7 @@ from django.utils import timezone
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import attendance_exceptions, sections, selectors, services
 from convene.records.errors import RecordIncomplete
+from convene.records.policy import discussion_pack
 from convene.records.views._common import (
     _audit_look,
     _context,
@@ -42,7 +43,8 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
         except ServiceError as error:
-            messages.error(request, error.message)
+            for problem in error.problems:  # every one at once (issue 18)
+                messages.error(request, problem.message)
             return redirect("records:check", pk)
         else:
             messages.success(request, f"Version {version.number} authorised")
@@ -52,6 +54,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         _audit_look(request, record, "Checked the draft's answers")
     shown = [row.part for _, rows in groups for row in rows]
+    pack = discussion_pack(record.discussion)
     answers = [(p, sections.items(p.section, contents.get(p.section))) for p in shown]
     return render(
         request,
@@ -63,6 +66,9 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             answers=answers,
             refused=refused,
             decision_label=selectors.decision_label(check_.decision),
+            # Citations behind "Why?" (issue 18): the procedure, the distribution timescale's rule.
+            procedure=f"{pack.title}, version {record.policy_version}",
+            distribution_why=selectors.distribution_citation(record=record),
             **attendance_exceptions.check_page(record, contents),
         ),
         status=400 if refused else 200,

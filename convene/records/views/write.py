@@ -21,6 +21,7 @@ from convene.policy.vocab import RecordSection
 from convene.records import forms as record_forms
 from convene.records import sections, selectors, services
 from convene.records.errors import SectionConflict
+from convene.records.incomplete import incomplete_items, incomplete_note, saved_contents
 from convene.records.models import Record
 from convene.records.policy import may_chair
 from convene.records.views._common import (
@@ -161,6 +162,8 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                 _add_error(form, error)
             else:
                 messages.success(request, f"{part.title}: saved")
+                items = incomplete_items(section, saved_contents(record))
+                incomplete_note(request, title=part.title, items=items)
                 if part.stays_after_save:
                     return redirect("records:part", pk, part.slug)
                 return redirect("records:task-list", pk)
