@@ -1,7 +1,8 @@
 """Agency checks in the browser (issue 16): police, health and a school each send their check
 from "My work" before the meeting (R001.7; the school answers R003.4's items); the chair sees
-all three side by side, then opens the record with the information shared by each agency
-already filled from the checks.
+all three side by side, then opens the record, records who attended, and finds the
+information shared by each agency already filled from the checks; saving it keeps each
+check's sender and time.
 
 After signing in, everyone moves by following links, as a person would. The check page, the
 board and the record page are scanned with axe at 1280 px and at 320 px (no sideways scroll).
@@ -160,6 +161,16 @@ def test_three_agencies_send_checks_and_the_chair_opens_the_record_prefilled(
     expect(page.locator("h1")).to_contain_text("Record of the strategy")
     assert_fits_narrow_and_wide(page)
 
+    # Who attended: each of the three agencies gets its place in the information shared.
+    _follow(page, "Attendance")
+    for radio in page.get_by_role("radio", name="Attended").all():
+        radio.check()
+    page.get_by_label(re.compile("Everyone who attended brought")).check()
+    page.get_by_label("A meeting in person").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and return to the record").click()
+    expect(page.locator("main")).to_contain_text("Attendance: saved")
+
     # The record's information shared by each agency, filled from the checks, attributed.
     _follow(page, "Information shared by each agency")
     for _username, agency, answers in CHECKS:
@@ -168,8 +179,14 @@ def test_three_agencies_send_checks_and_the_chair_opens_the_record_prefilled(
             if label != "Your role":
                 expect(box).to_have_value(re.compile(re.escape(f"{label}: {answer}")))
         expect(box).to_have_value(re.compile("Is the child known to your agency\\?: Yes"))
-    # Each item attributed and time-stamped, as the chair reads the record to authorise it.
-    _back(page, "Back to the record")
+    # The chair saves the section; each item stays attributed and time-stamped, as the chair
+    # reads the record to authorise it.
+    page.get_by_role("group", name="Was any information shared without consent?").get_by_label(
+        "No"
+    ).check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and return to the record").click()
+    expect(page.locator("h1")).to_contain_text("Record of the strategy")
     _follow(page, "Check and authorise the record")
     main = page.locator("main")
     for _username, agency, answers in CHECKS:
