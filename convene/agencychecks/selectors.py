@@ -97,6 +97,52 @@ def checks_to_send(*, user: Professional, now: datetime) -> QuerySet[Invitation]
     )
 
 
+@dataclass(frozen=True)
+class ExpectedCheck:
+    """One invited agency of one discussion, and whether its check came by the start."""
+
+    discussion_id: int
+    agency_id: int
+    agency_name: str
+    agency_kind: str
+    on_time: bool
+
+
+def checks_on_time(*, discussions: QuerySet[Discussion]) -> list[ExpectedCheck]:
+    """Each agency invited to ``discussions`` (social care aside) and whether it sent a check
+    at or before the meeting's start (a check due by the start and sent at it is on time, as
+    a clock met at its due time is; an update after the start keeps the first on time).
+    One query, any number of discussions: for the reports."""
+    on_time = AgencyCheckVersion.objects.filter(
+        check_row__discussion=OuterRef("discussion"),
+        check_row__agency=OuterRef("professional__agency"),
+        submitted_at__lte=OuterRef("discussion__starts_at"),
+    )
+    rows = (
+        Invitation.objects.filter(discussion__in=discussions, professional__agency__isnull=False)
+        .exclude(professional__agency__kind=AgencyKind.SOCIAL_CARE)
+        .values(
+            "discussion_id",
+            "professional__agency_id",
+            "professional__agency__name",
+            "professional__agency__kind",
+        )
+        .annotate(on_time=Exists(on_time))
+        .order_by("discussion_id", "professional__agency__name")
+        .distinct()
+    )
+    return [
+        ExpectedCheck(
+            discussion_id=row["discussion_id"],
+            agency_id=row["professional__agency_id"],
+            agency_name=row["professional__agency__name"],
+            agency_kind=row["professional__agency__kind"],
+            on_time=row["on_time"],
+        )
+        for row in rows
+    ]
+
+
 def record_contributions(*, discussion: Discussion) -> list[dict[str, str | bool]]:
     """Each agency's newest check as the record's "information shared" item, attributed and
     time-stamped; the chair edits the record, never the agency's own submission."""

@@ -56,7 +56,8 @@ def agency_check_submit(
     check.submitted_at = now
     check.modified_by = by
     check.save(update_fields=["version", "submitted_at", "modified_by", "modified_at"])
-    late = discussion.starts_at is not None and now >= discussion.starts_at
+    # Due by the start: sent at the start itself is on time, as the reports count it.
+    late = discussion.starts_at is not None and now > discussion.starts_at
     version = AgencyCheckVersion.objects.create(
         check_row=check,
         number=check.version,

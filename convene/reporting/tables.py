@@ -8,6 +8,7 @@ from datetime import date, datetime
 from convene.people.models import Professional
 from convene.reporting import selectors
 from convene.reporting.access import Scope
+from convene.reporting.checks import agency_checks_on_time
 from convene.reporting.periods import Period
 from convene.reporting.quality import quality_audit
 
@@ -156,6 +157,25 @@ def quality_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
+def agency_checks_table(*, scope: Scope, period: Period, **_: object) -> Table:
+    return Table(
+        key="agency_checks",
+        title="Agency checks sent before the meeting",
+        headers=["Agency", "Kind", "Discussions held", "Check sent by the start", "%"],
+        rows=[
+            [r.label, r.kind, r.discussions, r.on_time, _maybe(r.percent)]
+            for r in agency_checks_on_time(scope=scope, period=period)
+        ],
+        chart=(0, 4, "% sent by the start"),
+        notes=[
+            "Discussions held in the period with a partner agency invited. The first line is "
+            "the share where every agency invited sent its check by the meeting's start; each "
+            "agency's line counts the discussions it was invited to. A check sent at the start "
+            "time itself counts as sent by the start."
+        ],
+    )
+
+
 def overdue_actions_table(
     *, scope: Scope, user: Professional, today: date, limit: int | None = None, **_: object
 ) -> Table:
@@ -187,7 +207,7 @@ def drift_table(
     )
 
 
-# Which tables a scope may read: partners their agency's attendance and actions only.
+# Which tables a scope may read: partners their agency's attendance, checks and actions only.
 WHOLE = {
     "timeliness": timeliness_table,
     "attendance": attendance_table,
@@ -196,10 +216,15 @@ WHOLE = {
     "overrides": overrides_table,
     "quality": quality_table,
     "escalations": escalations_table,
+    "agency_checks": agency_checks_table,
     "drift": drift_table,
     "actions": overdue_actions_table,
 }
-AGENCY = {"attendance": attendance_table, "actions": overdue_actions_table}
+AGENCY = {
+    "attendance": attendance_table,
+    "agency_checks": agency_checks_table,
+    "actions": overdue_actions_table,
+}
 
 
 def tables_for(scope: Scope) -> dict[str, object]:

@@ -41,6 +41,7 @@ SUMMARIES = (
     "decisions",
     "overrides",
     "escalations",
+    "agency_checks",
 )
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", as_csv),

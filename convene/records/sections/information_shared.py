@@ -119,7 +119,9 @@ class InformationSharedForm(GovukForm):
         self.agencies = []
         for index, agency in enumerate(names):
             found = existing.get(agency, {})
-            shared_by = dict(agencies).get(agency, found.get("shared_by", ""))
+            # Who shared it as first written (an agency check's sender and time, issue 16)
+            # stays when the chair saves; the first attendee names it otherwise.
+            shared_by = found.get("shared_by") or dict(agencies).get(agency, "")
             prefix = f"a{index}"
             self.fields[f"{prefix}_information"] = text(
                 f"{agency}: information shared",
