@@ -18,7 +18,11 @@ from django.db.models import prefetch_related_objects
 
 from convene.clocks.audience import ViewersKnown
 from convene.clocks.models import Clock
-from convene.clocks.selectors import ESCALATION_MANAGER_ROLES, social_care_with_roles
+from convene.clocks.selectors import (
+    ESCALATION_MANAGER_ROLES,
+    social_care_agencies,
+    social_care_with_roles,
+)
 from convene.people.models import Partnership, Professional
 from convene.people.vocab import Role
 
@@ -32,6 +36,7 @@ class SweepBatch:
         prefetch_related_objects(list(clocks), "subject")
         self._subjects = {(c.subject_type_id, c.subject_id): c.subject for c in clocks}
         self._holders: dict[tuple[int, frozenset[Role]], list[Professional]] = {}
+        self._social_care: dict[int, list[str]] = {}
         self.viewers = ViewersKnown()
         by_partnership: dict[int, tuple[Partnership, list[object]]] = {}
         for clock in clocks:
@@ -55,3 +60,10 @@ class SweepBatch:
 
     def managers(self, partnership: Partnership) -> list[Professional]:
         return self.holders(partnership, ESCALATION_MANAGER_ROLES)
+
+    def social_care_names(self, partnership: Partnership) -> list[str]:
+        """The names of ``partnership``'s children's social care agencies."""
+        if partnership.pk not in self._social_care:
+            agencies = social_care_agencies(partnership=partnership)
+            self._social_care[partnership.pk] = list(agencies.values_list("name", flat=True))
+        return self._social_care[partnership.pk]
