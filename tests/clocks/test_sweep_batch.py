@@ -2,8 +2,9 @@
 
 The batch (``convene.clocks.escalations.batch``) and the one-clock-at-a-time path it
 falls back to must write the same rows: the escalations, who they are addressed to,
-the notices and the audit entries (R004.8), and the clocks' cursors. If the batch
-fails, its clocks are escalated one at a time, so one bad clock holds up no other.
+the notices and the audit entries (R004.8), the reminders (R004.3), and the clocks'
+cursors. If the batch fails, its clocks are taken one at a time, so one bad clock
+holds up no other.
 """
 
 import re
@@ -17,9 +18,11 @@ from django.urls import reverse
 from convene.audit.models import AuditEntry
 from convene.audit.selectors import audit_chain_verify
 from convene.clocks import escalation_sweep
+from convene.clocks import reminders as clock_reminders
 from convene.clocks.escalation_sweep import escalations_raise_due
 from convene.clocks.escalations import batch as batch_module
 from convene.clocks.models import Clock, Escalation
+from convene.clocks.reminders import clock_reminders_decide
 from convene.clocks.services import clocks_sweep
 from convene.people.models import Partnership
 from convene.policy.vocab import ClockKind
@@ -215,3 +218,50 @@ def test_a_batch_costs_the_same_queries_for_5_or_25_clocks(partnership, people):
     many = _queries_to_escalate(partnership, 25)
     assert many == few
     assert few <= 25
+
+
+def _reminders_and_look(now: datetime) -> dict[str, object]:
+    with transaction.atomic():
+        added = clock_reminders_decide(now=now)
+        seen = {
+            "added": added,
+            "deliveries": sorted(
+                Delivery.objects.filter(source_type__model="clock").values_list(
+                    "source_id",
+                    "kind",
+                    "channel",
+                    "recipient_key",
+                    "recipient_id",
+                    "recipient_agency_id",
+                    "to_address",
+                    "subject",
+                    "body",
+                    "link",
+                    "state",
+                    "sent_at",
+                    "next_attempt_at",
+                    "decided_at",
+                )
+            ),
+            "cursors": sorted(Clock.objects.values_list("pk", "remind_at")),
+        }
+        transaction.set_rollback(True)
+    return seen
+
+
+def test_R004_3_reminders_of_a_batch_are_those_of_one_clock_at_a_time(
+    partnership, people, monkeypatch
+):
+    clocks = _mixed_clocks(partnership)
+    # Some reminded before: the batch leaves what was decided and decides the rest.
+    clock_reminders_decide(now=FRIDAY_END - timedelta(hours=30))
+    batched = _reminders_and_look(LATE)
+
+    def refused() -> None:
+        raise RuntimeError("batch refused (test)")
+
+    monkeypatch.setattr(clock_reminders, "wide_inserts", refused)
+    single = _reminders_and_look(LATE)
+
+    assert batched["added"] > len(clocks)
+    assert batched == single

@@ -17,13 +17,12 @@ holds up no other.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import prefetch_related_objects
 
 from convene.audit.models import AuditEntry
@@ -33,7 +32,7 @@ from convene.clocks.escalations.automatic import Draft, _announce, _levels_to_ra
 from convene.clocks.escalations.routing import _plan
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.schedule import next_escalation_at
-from convene.clocks.sweep_batch import SweepBatch
+from convene.clocks.sweep_batch import SweepBatch, cursors_update, wide_inserts
 from convene.people.models import Child
 from convene.reminders.models import Delivery
 from convene.reminders.services import delivery_rows
@@ -93,9 +92,9 @@ def clocks_escalate_batch(
                 steps=steps, clock_due_at=clock.due_at, calendar=calendar, raised=have[clock.pk]
             )
             moved.append(clock)
-        with _wide_inserts():
+        with wide_inserts():
             _write(drafts, now=now)
-            Clock.objects.bulk_update(moved, ["escalate_at"], batch_size=500)
+            cursors_update(moved, "escalate_at")
     return [draft.escalation for draft in drafts], busy
 
 
@@ -122,23 +121,6 @@ def _write(drafts: list[Draft], *, now: datetime) -> None:
         _announce(draft, now=now, record=record, decide=decide)
     audit_append(entries)
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-
-
-@contextlib.contextmanager
-def _wide_inserts() -> Iterator[None]:
-    """On SQLite, as many rows per insert as the library allows (Django assumes 999
-    parameters; SQLite 3.32 and later take 32,766), so a batch's inserts do not grow
-    in number with the people told."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    features = connection.features
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    features.max_query_params = max(limit, type(features).max_query_params)
-    try:
-        yield
-    finally:
-        del features.max_query_params  # back to the backend's own figure
 
 
 def _through(descriptor: Any, pairs: Iterable[tuple[Escalation, Sequence[models.Model]]]) -> None:
