@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from django.db import connection, models, transaction
@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from convene.audit.chain import GENESIS, entry_hash
-from convene.audit.models import Action, AuditEntry
+from convene.audit.models import Action, AppendOnlyError, AuditEntry
 from convene.audit.selectors import audit_key
 from convene.core.net import client_ip
 
@@ -54,6 +54,65 @@ def _channel(request: HttpRequest | None) -> str:
     return f" through the API (token ‘{token.name}’)" if token is not None else ""
 
 
+def audit_draft(
+    *,
+    actor: Professional | None,
+    action: Action,
+    summary: str,
+    obj: models.Model | None = None,
+    child: Child | None = None,
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> AuditEntry:
+    """An entry as ``audit_record`` writes it, not yet chained nor saved (see ``audit_append``)."""
+    # The entry's child foreign key names the Child model, which audit does not import.
+    if child is None and obj is not None and isinstance(obj, _child_model()):
+        child = cast("Child", obj)
+    return AuditEntry(
+        at=timezone.now(),
+        actor=actor,
+        actor_username=_clean(actor.get_username() if actor else actor_username, 150),
+        action=action.value,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=_clean(str(obj.pk), 64) if obj is not None else "",
+        child=child,
+        summary=_clean(summary + _channel(request), SUMMARY_MAX),
+        remote_addr=client_ip(request) if request is not None else "",
+    )
+
+
+def audit_append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
+    """Chain ``entries`` (from ``audit_draft``), in order, onto the log's head and save them.
+
+    One lock, one read of the head and, for several entries, one bulk insert: each
+    entry's hash covers the one before it exactly as if ``audit_record`` had written
+    them one at a time (issue 15: a sweep batch's entries). Runs in the caller's
+    transaction when there is one.
+    """
+    if not entries:
+        return []
+    with transaction.atomic():
+        _take_chain_lock()
+        last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
+        sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        key = audit_key()
+        for entry in entries:
+            if not entry._state.adding or entry.sequence is not None:
+                raise AppendOnlyError("only new entries (audit_draft) can be appended")
+            entry.sequence, entry.prev_hash = sequence, prev_hash
+            # Always keyed: only entries written before keying began are plain SHA-256.
+            entry.hash = entry_hash(entry.chain_fields(), prev_hash, key=key)
+            sequence, prev_hash = sequence + 1, entry.hash
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            # AuditEntry.objects refuses bulk_create (entries must be chained): these are.
+            AuditEntry._base_manager.bulk_create(entries, batch_size=500)
+            for entry in entries:
+                entry._state.adding = False
+    return list(entries)
+
+
 def audit_record(
     *,
     actor: Professional | None,
@@ -71,30 +130,16 @@ def audit_record(
     the entry keeps the client's address, and for an API request the summary
     names the token used.
     """
-    # The entry's child foreign key names the Child model, which audit does not import.
-    if child is None and obj is not None and isinstance(obj, _child_model()):
-        child = cast("Child", obj)
-    with transaction.atomic():
-        _take_chain_lock()
-        last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
-        sequence, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry = AuditEntry(
-            sequence=sequence,
-            at=timezone.now(),
-            actor=actor,
-            actor_username=_clean(actor.get_username() if actor else actor_username, 150),
-            action=action.value,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=_clean(str(obj.pk), 64) if obj is not None else "",
-            child=child,
-            summary=_clean(summary + _channel(request), SUMMARY_MAX),
-            remote_addr=client_ip(request) if request is not None else "",
-            prev_hash=prev_hash,
-        )
-        # Always keyed: only entries written before keying began are plain SHA-256.
-        entry.hash = entry_hash(entry.chain_fields(), prev_hash, key=audit_key())
-        entry.save()
-    return entry
+    draft = audit_draft(
+        actor=actor,
+        action=action,
+        summary=summary,
+        obj=obj,
+        child=child,
+        request=request,
+        actor_username=actor_username,
+    )
+    return audit_append([draft])[0]
 
 
 # The actor of an entry for an email that left the system from a background task.
@@ -134,20 +179,33 @@ def audit_record_children(
     An entry names one child, so that each child's "who has looked" list finds
     every look at a record about them; with no child, one entry names ``obj`` alone.
     """
-    concerned = sorted({child.pk: child for child in children}.values(), key=lambda c: c.pk)
-    if not concerned:
-        return [
-            audit_record(
-                actor=actor,
-                action=action,
-                summary=summary,
-                obj=obj,
-                request=request,
-                actor_username=actor_username,
-            )
-        ]
+    drafts = audit_drafts_children(
+        actor=actor,
+        action=action,
+        summary=summary,
+        obj=obj,
+        children=children,
+        request=request,
+        actor_username=actor_username,
+    )
+    return [audit_append([draft])[0] for draft in drafts]
+
+
+def audit_drafts_children(
+    *,
+    actor: Professional | None,
+    action: Action,
+    summary: str,
+    obj: models.Model,
+    children: Iterable[Child],
+    request: HttpRequest | None = None,
+    actor_username: str = "",
+) -> list[AuditEntry]:
+    """The entries ``audit_record_children`` writes, as drafts for ``audit_append``."""
+    unique = sorted({child.pk: child for child in children}.values(), key=lambda c: c.pk)
+    concerned: list[Child | None] = [*unique]
     return [
-        audit_record(
+        audit_draft(
             actor=actor,
             action=action,
             summary=summary,
@@ -156,5 +214,5 @@ def audit_record_children(
             request=request,
             actor_username=actor_username,
         )
-        for child in concerned
+        for child in (concerned or [None])
     ]

@@ -14,9 +14,10 @@ referral's clock reminds only the people named on it).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Final
+from typing import Any, Final
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -33,14 +34,16 @@ from convene.clocks.schedule import (
     reminders_due,
 )
 from convene.clocks.status import describe_time_left
-from convene.clocks.sweep_batch import SweepBatch
+from convene.clocks.sweep_batch import SweepBatch, cursors_update, wide_inserts
 from convene.people.models import Partnership
 from convene.policy.vocab import ClockKind
 from convene.reminders.models import Delivery
-from convene.reminders.services import deliveries_decide
+from convene.reminders.services import deliveries_decide, delivery_rows
 from convene.workdays import LONDON
 
 __all__ = ["clock_reminders_decide"]
+
+logger = logging.getLogger(__name__)
 
 # Clocks read per query of the sweep: memory stays flat however much is due.
 _BATCH: Final = 500
@@ -53,8 +56,9 @@ def clock_reminders_decide(
 
     Reads only the clocks whose cursor (``Clock.remind_at``, partially indexed)
     has come, in batches by primary key: a sweep with nothing due is a query or
-    two, however long the history. Each clock in its own transaction, which moves
-    the cursor on to its next reminder window (or clears it); with ``on_error`` a
+    two, however long the history. Each batch in one transaction, its deliveries and
+    cursors (each moved on to its next reminder window, or cleared) written in bulk;
+    if it fails, each of its clocks in its own transaction; with ``on_error`` a
     clock that fails is reported (clock id, error), keeps its cursor for the next
     sweep, and the others are still reminded.
     """
@@ -81,22 +85,85 @@ def clock_reminders_decide(
             if batch
             else set()
         )
-        # Subjects, managers and who of them may see what: read once for the batch.
-        known = SweepBatch(batch)
-        for clock in batch:
-            kinds = [k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided]
-            try:
-                added += _clock_remind(clock=clock, kinds=kinds, now=now, cache=cache, batch=known)
-            except Exception as error:
-                if on_error is None:
-                    raise
-                on_error(clock.pk, error)
+        due = {
+            clock.pk: [
+                k for k in reminders_due(clock=clock, now=now) if (clock.pk, k) not in decided
+            ]
+            for clock in batch
+        }
+        added += _remind_batch(batch, due=due, now=now, cache=cache, on_error=on_error)
         if len(batch) < _BATCH:
             return added
         after = batch[-1].pk
 
 
-@transaction.atomic
+def _remind_batch(
+    clocks: list[Clock],
+    *,
+    due: dict[int, list[ReminderKind]],
+    now: datetime,
+    cache: RecipientCache,
+    on_error: Callable[[int, Exception], None] | None,
+) -> int:
+    """The batch in one transaction, its deliveries and cursors written in bulk (issue 15);
+    if that fails, each clock in its own transaction, as before."""
+    if not clocks:
+        return 0
+    rows: list[Delivery] = []
+    moved: list[Clock] = []
+    cursors = {clock.pk: clock.remind_at for clock in clocks}
+
+    def decide(**fields: Any) -> int:
+        # The kinds decided before were left out above: these have no rows yet.
+        decided = delivery_rows(**fields, existing=set())
+        rows.extend(decided)
+        return len(decided)
+
+    def move(clock: Clock, *, now: datetime) -> None:
+        clock.remind_at = next_reminder_at(due=clock.due_at, after=now)
+        moved.append(clock)
+
+    try:
+        with transaction.atomic():
+            # Subjects, managers and who of them may see what: read once for the batch.
+            known = SweepBatch(clocks)
+            for clock in clocks:
+                _clock_remind(
+                    clock=clock,
+                    kinds=due[clock.pk],
+                    now=now,
+                    cache=cache,
+                    batch=known,
+                    decide=decide,
+                    move=move,
+                )
+            with wide_inserts():
+                Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+                cursors_update(moved, "remind_at")
+        return len(rows)
+    except Exception:
+        for clock in moved:  # as read: the batch wrote nothing
+            clock.remind_at = cursors[clock.pk]
+        logger.warning(
+            "Sweep: a batch of %d clocks could not be reminded together; one at a time",
+            len(clocks),
+            exc_info=True,
+        )
+    added = 0
+    known = SweepBatch(clocks)
+    for clock in clocks:
+        try:
+            with transaction.atomic():
+                added += _clock_remind(
+                    clock=clock, kinds=due[clock.pk], now=now, cache=cache, batch=known
+                )
+        except Exception as error:
+            if on_error is None:
+                raise
+            on_error(clock.pk, error)
+    return added
+
+
 def _clock_remind(
     *,
     clock: Clock,
@@ -104,9 +171,14 @@ def _clock_remind(
     now: datetime,
     cache: RecipientCache,
     batch: SweepBatch,
+    decide: Callable[..., int] = deliveries_decide,
+    move: Callable[..., None] | None = None,
 ) -> int:
+    """Decide ``kinds`` for ``clock`` and move its cursor (``decide`` and ``move`` write them,
+    or collect them for the batch)."""
+    move = move or _move_cursor
     if not kinds:
-        _move_cursor(clock, now=now)
+        move(clock, now=now)
         return 0
     partnership: Partnership = clock.partnership
     subject = batch.subject_of(clock)
@@ -132,7 +204,7 @@ def _clock_remind(
             continue
         people, agencies = list(audience.professionals), list(audience.agencies)
         told = told or bool(people or agencies)
-        added += deliveries_decide(
+        added += decide(
             partnership=partnership,
             source=clock,
             kind=kind.value,
@@ -149,7 +221,7 @@ def _clock_remind(
             now=now,
         )
     if told:
-        _move_cursor(clock, now=now)
+        move(clock, now=now)
     # else nobody to tell (no managers yet, a set-up mistake, or told blind): the cursor
     # stays, so the next sweep tries again.
     return added

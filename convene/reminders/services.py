@@ -119,6 +119,42 @@ def deliveries_decide(
             source_type=source_type, source_id=source.pk, kind=kind
         ).values_list("channel", "recipient_key")
     )
+    rows = delivery_rows(
+        partnership=partnership,
+        source=source,
+        kind=kind,
+        professionals=professionals,
+        agencies=agencies,
+        subject=subject,
+        body=body,
+        link=link,
+        now=now,
+        existing=existing,
+    )
+    # A second worker deciding the same thing at the same moment loses quietly
+    # to the unique constraint (ON CONFLICT DO NOTHING / INSERT OR IGNORE).
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def delivery_rows(
+    *,
+    partnership: Partnership,
+    source: models.Model,
+    kind: str,
+    professionals: Iterable[Professional],
+    agencies: Iterable[Agency] = (),
+    subject: str,
+    body: str,
+    link: str,
+    now: datetime,
+    existing: set[tuple[str, str]],
+) -> list[Delivery]:
+    """The rows ``deliveries_decide`` inserts, not saved: those not already in ``existing``
+    (``(channel, recipient_key)`` pairs; a new source has none). For a caller that
+    inserts the rows of many sources at once (issue 15: a sweep batch)."""
+    source_type = ContentType.objects.get_for_model(source)
+    existing = set(existing)
     base_url = str(settings.SITE_URL).rstrip("/")
     # The email says what happened first; the rule it follows comes last, in plain words.
     email_body = email_text(body, link=f"{base_url}{link}" if link else "")
@@ -170,10 +206,7 @@ def deliveries_decide(
                 body=email_body,
                 next_attempt_at=now,
             )
-    # A second worker deciding the same thing at the same moment loses quietly
-    # to the unique constraint (ON CONFLICT DO NOTHING / INSERT OR IGNORE).
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)
+    return rows
 
 
 def retry_delay(attempts: int) -> timedelta:

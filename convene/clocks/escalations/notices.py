@@ -8,14 +8,14 @@ names and no text typed by a person: only what Convene wrote and a link.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 
-from convene.audit.models import Action
+from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record_children
 from convene.clocks.audience import NOTICE_BLIND, Audience
 from convene.clocks.models import Clock, Escalation
@@ -52,10 +52,13 @@ def _audit(
     summary: str,
     by: Professional | None,
     request: HttpRequest | None = None,
+    record: Callable[..., list[AuditEntry]] = audit_record_children,
 ) -> None:
-    """One audit entry per child the escalation is about (none: one naming the escalation)."""
+    """One audit entry per child the escalation is about (none: one naming the escalation).
+
+    ``record`` writes them (a sweep batch passes one that collects them for one append)."""
     subject = escalation.clock.subject if escalation.clock is not None else None
-    audit_record_children(
+    record(
         actor=by,
         actor_username="" if by is not None else AUTOMATIC_ACTOR,
         action=action,
@@ -94,8 +97,9 @@ def _notify(
     subject: str,
     body: str,
     now: datetime,
+    decide: Callable[..., int] = deliveries_decide,
 ) -> None:
-    deliveries_decide(
+    decide(
         partnership=escalation.partnership,
         source=escalation,
         kind=kind,
@@ -112,9 +116,17 @@ BLIND_SUBJECT = "Escalation: a timescale on a restricted record is late"
 
 
 def _notify_raised(
-    escalation: Escalation, *, audience: Audience, subject: str, body: str, now: datetime
+    escalation: Escalation,
+    *,
+    audience: Audience,
+    subject: str,
+    body: str,
+    now: datetime,
+    decide: Callable[..., int] = deliveries_decide,
 ) -> None:
-    """Tell the audience an escalation was raised; told blind, they learn nothing of the record."""
+    """Tell the audience an escalation was raised; told blind, they learn nothing of the record.
+
+    ``decide`` writes the notices (a sweep batch passes one that collects the rows)."""
     if not audience.blind:
         _notify(
             escalation,
@@ -124,13 +136,14 @@ def _notify_raised(
             subject=subject,
             body=body,
             now=now,
+            decide=decide,
         )
         return
     # Nobody who may see the record can be found (everyone named on it has left). Its
     # reference, summary and page are for the named only: no link, no details, just
     # enough for an admin to find it (the escalation's number) and name someone.
     logger.error("Escalation %s: nobody who may see its record can be told", escalation.pk)
-    deliveries_decide(
+    decide(
         partnership=escalation.partnership,
         source=escalation,
         kind=NOTICE_BLIND,

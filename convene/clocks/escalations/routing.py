@@ -14,7 +14,6 @@ from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers, resolve_party, resolve_responsible
 from convene.clocks.selectors import (
     partnership_admins,
-    social_care_agencies,
 )
 from convene.clocks.sweep_batch import SweepBatch
 from convene.people.models import Agency, Partnership, Professional
@@ -86,7 +85,7 @@ def _what_is_late(clock: Clock) -> str:
     return f"{label}: {clock.summary}"[:300] if clock.summary else label
 
 
-def _responsible_text(clock: Clock, subject: object) -> str:
+def _responsible_text(clock: Clock, subject: object, *, batch: SweepBatch) -> str:
     found = resolve_responsible(subject)
     if found:
         return found.describe()[:300]
@@ -95,5 +94,5 @@ def _responsible_text(clock: Clock, subject: object) -> str:
         if owner:
             return owner.describe()[:300]
         return "The agency that owns the action (see the record)"
-    names = list(social_care_agencies(partnership=clock.partnership).values_list("name", flat=True))
+    names = batch.social_care_names(clock.partnership)
     return (", ".join(names) or "Children's social care")[:300]
