@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -53,40 +53,68 @@ def _check_editable(record: Record, by: Professional) -> None:
         )
 
 
+def _normalise_attendance(record: Record, content: dict[str, Any]) -> None:
+    invitees = _invitees(record.discussion)
+    for row in content["rows"]:
+        person = invitees.get(row["professional_id"])
+        if person is None:
+            raise Invalid("Attendance can only list people invited to the discussion")
+        row["name"], row["agency"], row["role"] = _person_label(person)
+
+
+def _normalise_views(record: Record, content: dict[str, Any]) -> None:
+    invitees = _invitees(record.discussion)
+    for view in content["views"]:
+        person = invitees.get(view["professional_id"])
+        if person is None:
+            raise Invalid("Views can only be recorded for people invited to the discussion")
+        view["name"], view["agency"], _ = _person_label(person)
+
+
+def _normalise_decision(record: Record, content: dict[str, Any]) -> None:
+    reconvene_on = sections.DecisionContent.model_validate(content).reconvene_on
+    if content.get("decision") != Decision.SINGLE_ASSESSMENT:
+        content["reconvene_on"] = None
+    elif reconvene_on is not None and reconvene_on < london_date(record.held_at):
+        raise Invalid(
+            "The date to reconvene must be on or after the discussion", field="reconvene_on"
+        )
+
+
+def _normalise_actions(record: Record, content: dict[str, Any]) -> None:
+    held_on = london_date(record.held_at)
+    for action in content["actions"]:
+        _resolve_owner(record.discussion, action)
+        if sections.ActionItem.model_validate(action).due_on < held_on:
+            raise Invalid("An action cannot be due before the discussion", field="due_on")
+
+
+def _normalise_hrpm(record: Record, content: dict[str, Any]) -> None:
+    if content.get("owner_id") is not None:
+        _resolve_owner(record.discussion, content)
+
+
+def _normalise_reconvene(record: Record, content: dict[str, Any]) -> None:
+    if content.get("none_planned"):
+        content.update(next_on=None, at_time="", venue="")
+
+
+# What each section needs beyond its schema; sections not listed need nothing more.
+_NORMALISERS: dict[RecordSection, Callable[[Record, dict[str, Any]], None]] = {
+    RecordSection.ATTENDANCE: _normalise_attendance,
+    RecordSection.PROFESSIONAL_VIEWS: _normalise_views,
+    RecordSection.DECISION: _normalise_decision,
+    RecordSection.ACTIONS: _normalise_actions,
+    RecordSection.HRPM_CONSIDERATION: _normalise_hrpm,
+    RecordSection.RECONVENE_DATE: _normalise_reconvene,
+}
+
+
 def _normalise(record: Record, section: RecordSection, content: dict[str, Any]) -> dict[str, Any]:
     """Check what the schema cannot, and copy names from the database, not the form."""
-    discussion = record.discussion
-    held_on = london_date(record.held_at)
-    invitees = _invitees(discussion)
-    if section == RecordSection.ATTENDANCE:
-        for row in content["rows"]:
-            person = invitees.get(row["professional_id"])
-            if person is None:
-                raise Invalid("Attendance can only list people invited to the discussion")
-            row["name"], row["agency"], row["role"] = _person_label(person)
-    elif section == RecordSection.PROFESSIONAL_VIEWS:
-        for view in content["views"]:
-            person = invitees.get(view["professional_id"])
-            if person is None:
-                raise Invalid("Views can only be recorded for people invited to the discussion")
-            view["name"], view["agency"], _ = _person_label(person)
-    elif section == RecordSection.DECISION:
-        reconvene_on = sections.DecisionContent.model_validate(content).reconvene_on
-        if content.get("decision") != Decision.SINGLE_ASSESSMENT:
-            content["reconvene_on"] = None
-        elif reconvene_on is not None and reconvene_on < held_on:
-            raise Invalid(
-                "The date to reconvene must be on or after the discussion", field="reconvene_on"
-            )
-    elif section == RecordSection.ACTIONS:
-        for action in content["actions"]:
-            _resolve_owner(discussion, action)
-            if sections.ActionItem.model_validate(action).due_on < held_on:
-                raise Invalid("An action cannot be due before the discussion", field="due_on")
-    elif section == RecordSection.HRPM_CONSIDERATION and content.get("owner_id") is not None:
-        _resolve_owner(discussion, content)
-    elif section == RecordSection.RECONVENE_DATE and content.get("none_planned"):
-        content.update(next_on=None, at_time="", venue="")
+    normalise = _NORMALISERS.get(section)
+    if normalise is not None:
+        normalise(record, content)
     return content
 
 
