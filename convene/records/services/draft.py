@@ -53,22 +53,34 @@ def _check_editable(record: Record, by: Professional) -> None:
         )
 
 
-def _normalise_attendance(record: Record, content: dict[str, Any]) -> None:
+def _label_invitees(
+    record: Record, rows: list[dict[str, Any]], fields: tuple[str, ...], refusal: str
+) -> None:
+    """Copy each row's person's name, agency (and role) from the database, not the form."""
     invitees = _invitees(record.discussion)
-    for row in content["rows"]:
+    for row in rows:
         person = invitees.get(row["professional_id"])
         if person is None:
-            raise Invalid("Attendance can only list people invited to the discussion")
-        row["name"], row["agency"], row["role"] = _person_label(person)
+            raise Invalid(refusal)
+        row.update(zip(fields, _person_label(person), strict=False))
+
+
+def _normalise_attendance(record: Record, content: dict[str, Any]) -> None:
+    _label_invitees(
+        record,
+        content["rows"],
+        ("name", "agency", "role"),
+        "Attendance can only list people invited to the discussion",
+    )
 
 
 def _normalise_views(record: Record, content: dict[str, Any]) -> None:
-    invitees = _invitees(record.discussion)
-    for view in content["views"]:
-        person = invitees.get(view["professional_id"])
-        if person is None:
-            raise Invalid("Views can only be recorded for people invited to the discussion")
-        view["name"], view["agency"], _ = _person_label(person)
+    _label_invitees(
+        record,
+        content["views"],
+        ("name", "agency"),
+        "Views can only be recorded for people invited to the discussion",
+    )
 
 
 def _normalise_decision(record: Record, content: dict[str, Any]) -> None:
