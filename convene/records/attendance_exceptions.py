@@ -21,7 +21,7 @@ from django.http import HttpRequest
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, NotAllowed
+from convene.core.errors import Conflict, Invalid, NotAllowed, required_text
 from convene.discussions.attendance import HEALTH_ROLES, SOCIAL_CARE_ROLES, satisfies_roles
 from convene.people.models import Professional
 from convene.people.vocab import Role
@@ -78,9 +78,7 @@ def attended_professionals(
     record: Record, contents: Mapping[RecordSection, Mapping[str, Any]]
 ) -> list[Professional]:
     """The invitees the attendance part records as attended (names come from the database)."""
-    rows = sections.AttendanceContent.model_validate(
-        dict(contents.get(RecordSection.ATTENDANCE) or {})
-    ).rows
+    rows = sections.attendance_in(contents).rows
     ids = {row.professional_id for row in rows if row.status == sections.AttendanceStatus.ATTENDED}
     return list(
         Professional.objects.filter(pk__in=ids, invitations__discussion=record.discussion_id)
@@ -228,11 +226,13 @@ def attendance_exception_record(
         raise Conflict("The record is authorised: start a correction to change it")
     if party not in Party.values:
         raise Invalid("Select who did not attend", field="party")
-    reason = reason.strip()
-    if not reason:
-        raise Invalid("Enter why the record can be authorised without them", field="reason")
-    if len(reason) > REASON_MAX:
-        raise Invalid(f"The reason must be {REASON_MAX:,} characters or fewer", field="reason")
+    reason = required_text(
+        reason,
+        field="reason",
+        max_length=REASON_MAX,
+        missing="Enter why the record can be authorised without them",
+        too_long=f"The reason must be {REASON_MAX:,} characters or fewer",
+    )
     pack = discussion_pack(discussion)
     facts = discussion_facts(discussion)
     contents = {RecordSection(e.section): e.content for e in record.entries.all()}

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ninja import P, QueryEx, Router, Status
 
 from convene.audit.models import Action
-from convene.audit.services import audit_record, audit_record_children
+from convene.audit.services import audit_record
 from convene.core.api import (
     AUTH_ERRORS,
     ERRORS,
@@ -43,9 +43,9 @@ from convene.referrals.api_schemas import (
     referral_out,
     triage_out,
 )
+from convene.referrals.auditing import audit_referral_viewed
 from convene.referrals.models import Referral, ReferralStatus
 from convene.referrals.selectors import (
-    referral_children,
     referrals_visible_to,
 )
 from convene.referrals.services import (
@@ -192,14 +192,8 @@ def _visible(request: HttpRequest, referral_id: int) -> tuple[Professional, Refe
 
 
 def _audit_read(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
-    audit_record_children(
-        actor=user,
-        action=Action.VIEW,
-        obj=referral,
-        children=referral_children(referral=referral),
-        summary=f"Viewed {what} of referral {referral.reference}",
-        request=request,
-    )
+    summary = f"Viewed {what} of referral {referral.reference}"
+    audit_referral_viewed(referral, summary=summary, by=user, request=request)
 
 
 NOT_FOUND = "Referral not found"

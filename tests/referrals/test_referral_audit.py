@@ -16,6 +16,7 @@ from ninja.testing import TestClient
 from convene.audit.models import Action, AuditEntry
 from convene.core.errors import NotAllowed, StaleVersion
 from convene.people.factories import ChildFactory
+from convene.referrals import auditing as services
 from convene.referrals.api import router
 from convene.referrals.models import Referral
 from convene.referrals.services import (
@@ -27,7 +28,6 @@ from convene.referrals.services import (
     referral_triage,
     referral_update_facts,
 )
-from convene.referrals.services import _common as services
 from tests.api.conftest import bearer
 from tests.convening import NOW
 

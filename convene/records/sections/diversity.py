@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django import forms
 
 from convene.policy.vocab import RecordSection
@@ -22,7 +19,7 @@ from convene.records.sections._base import (
     text_field,
     yes_no,
 )
-from convene.records.sections._forms import PartForm, answer, not_for_family, stored_yes_no, text
+from convene.records.sections._forms import PartForm, not_for_family, text
 from convene.records.sections._forms import yes_no as yes_no_question
 
 
@@ -52,6 +49,7 @@ def _describe(c: DiversityContent) -> list[Item]:
 
 
 class DiversityForm(PartForm):
+    yes_no_answers = ("interpreter_needed",)
     section = RecordSection.DIVERSITY_INTERPRETER
     considerations = text(
         "Race, ethnicity, beliefs and culture: how they are considered in the enquiry"
@@ -59,16 +57,6 @@ class DiversityForm(PartForm):
     interpreter_needed = yes_no_question("Is an interpreter needed?")
     interpreter_language = forms.CharField(label="Language", required=False, max_length=LINE_MAX)
     not_for_family = not_for_family()
-
-    def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        initial = super().initial_from(content)
-        initial["interpreter_needed"] = stored_yes_no(content.get("interpreter_needed"))
-        return initial
-
-    def content(self) -> dict[str, Any]:
-        content = super().content()
-        content["interpreter_needed"] = answer(self.cleaned_data.get("interpreter_needed"))
-        return content
 
 
 PART = Part(

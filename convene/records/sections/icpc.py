@@ -3,9 +3,6 @@ of Service; the Reviewing Service convenes it within 15 working days (R002.12)."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django import forms
 
 from convene.policy.vocab import RecordSection
@@ -22,7 +19,7 @@ from convene.records.sections._base import (
     text_field,
     yes_no,
 )
-from convene.records.sections._forms import PartForm, answer, stored_yes_no, text
+from convene.records.sections._forms import PartForm, text
 from convene.records.sections._forms import yes_no as yes_no_question
 
 
@@ -49,6 +46,7 @@ def _describe(c: IcpcContent) -> list[Item]:
 
 
 class IcpcForm(PartForm):
+    yes_no_answers = ("confirmed",)
     section = RecordSection.ICPC_ARRANGEMENTS
     head_of_service = forms.CharField(
         label="Head of Service the chair confirms the conference with",
@@ -57,16 +55,6 @@ class IcpcForm(PartForm):
     )
     confirmed = yes_no_question("Has the Head of Service confirmed it?")
     notes = text("Notes", "The Reviewing Service convenes it within 15 working days")
-
-    def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        initial = super().initial_from(content)
-        initial["confirmed"] = stored_yes_no(content.get("confirmed"))
-        return initial
-
-    def content(self) -> dict[str, Any]:
-        content = super().content()
-        content["confirmed"] = answer(self.cleaned_data.get("confirmed"))
-        return content
 
 
 PART = Part(

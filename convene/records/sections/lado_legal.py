@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from convene.policy.vocab import RecordSection
 from convene.records.sections._base import (
     Content,
@@ -18,7 +15,7 @@ from convene.records.sections._base import (
     text_field,
     yes_no,
 )
-from convene.records.sections._forms import PartForm, answer, not_for_family, stored_yes_no, text
+from convene.records.sections._forms import PartForm, not_for_family, text
 from convene.records.sections._forms import yes_no as yes_no_question
 
 
@@ -45,21 +42,12 @@ def _describe(c: LadoLegalContent) -> list[Item]:
 
 
 class LadoLegalForm(PartForm):
+    yes_no_answers = ("lado_referral",)
     section = RecordSection.LADO_LEGAL
     lado_referral = yes_no_question("Is a referral to the LADO needed?")
     lado_notes = text("LADO referral: who makes it and when")
     legal_action = text("Legal action by any agency")
     not_for_family = not_for_family()
-
-    def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        initial = super().initial_from(content)
-        initial["lado_referral"] = stored_yes_no(content.get("lado_referral"))
-        return initial
-
-    def content(self) -> dict[str, Any]:
-        content = super().content()
-        content["lado_referral"] = answer(self.cleaned_data.get("lado_referral"))
-        return content
 
 
 PART = Part(

@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions.models import Discussion
-from convene.discussions.transitions import discussion_transition
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
@@ -32,9 +31,9 @@ from convene.records.services._common import (
     State,
     _audit,
     _contents,
-    _event,
     _invitees,
     _lock,
+    _move,
     _person_label,
     _write_entry,
 )
@@ -308,9 +307,14 @@ def record_submit(
     )
     if not check.ready:
         raise RecordIncomplete(check.missing)
-    discussion_transition(discussion=discussion, to=State.RECORDED, by=by, at=now)
-    _event(
-        record, action="submitted", from_state=State.HELD, to_state=State.RECORDED, by=by, at=now
+    _move(
+        record,
+        discussion,
+        action="submitted",
+        from_state=State.HELD,
+        to_state=State.RECORDED,
+        by=by,
+        at=now,
     )
     _audit(
         record,

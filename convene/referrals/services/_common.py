@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from convene.audit.models import Action
-from convene.audit.services import audit_record_children
 from convene.core.errors import (
     Invalid,
     NotAllowed,
@@ -24,6 +23,7 @@ from convene.policy.explanation import Explanation, explain
 from convene.policy.loader import load_pack
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind
+from convene.referrals.auditing import audit_referral
 from convene.referrals.models import (
     Referral,
 )
@@ -93,12 +93,11 @@ def _audit(
     request: HttpRequest | None,
 ) -> None:
     """One audit entry per child on the referral, in the caller's transaction."""
-    audit_record_children(
-        actor=by,
+    audit_referral(
+        referral,
         action=action,
-        obj=referral,
-        children=referral_children(referral=referral),
         summary=f"{summary} (referral {referral.reference})",
+        by=by,
         request=request,
     )
 
