@@ -161,6 +161,45 @@ def _keying_moved(anchor: Anchor | None, keyed_from: int) -> Problem | None:
     )
 
 
+def _link_problem(
+    link: Link,
+    *,
+    expected_prev: str | None,
+    previous: int,
+    key: bytes | None,
+    owner_of: Callable[[str], int | None],
+) -> Problem | None:
+    """What is wrong with one entry given the one before it, or None."""
+    if entry_hash(link.fields, link.prev_hash, key=key) != link.hash:
+        return Problem(
+            ProblemKind.ALTERED,
+            link.sequence,
+            f"entry #{link.sequence} was altered: its contents no longer match its hash",
+        )
+    if link.prev_hash != expected_prev:
+        return _broken_link(link, previous, owner_of)
+    if link.sequence != previous + 1:
+        return Problem(
+            ProblemKind.RENUMBERED,
+            link.sequence,
+            f"entry numbers jump from #{previous} to #{link.sequence} "
+            "although the chain links up: entries were renumbered",
+        )
+    return None
+
+
+def _pinned_mismatch(link: Link, pins: Iterable[Anchor | None]) -> Problem | None:
+    """The entry differs from an anchor (or start) recorded earlier at its number."""
+    for pinned in pins:
+        if pinned is not None and link.sequence == pinned.sequence and link.hash != pinned.hash:
+            return Problem(
+                ProblemKind.ALTERED,
+                link.sequence,
+                f"entry #{link.sequence} differs from the anchor recorded earlier",
+            )
+    return None
+
+
 def verify_chain(
     links: Iterable[Link],
     *,
@@ -202,39 +241,19 @@ def verify_chain(
             if link.sequence != start.sequence:
                 return stop(_anchor_missing(start, None))
             expected_prev = link.prev_hash
-        link_key = key if key is not None and link.sequence >= keyed_from else None
-        if entry_hash(link.fields, link.prev_hash, key=link_key) != link.hash:
-            return stop(
-                Problem(
-                    ProblemKind.ALTERED,
-                    link.sequence,
-                    f"entry #{link.sequence} was altered: its contents no longer match its hash",
-                )
-            )
-        if link.prev_hash != expected_prev:
-            return stop(_broken_link(link, previous, owner_of))
-        if link.sequence != previous + 1:
-            return stop(
-                Problem(
-                    ProblemKind.RENUMBERED,
-                    link.sequence,
-                    f"entry numbers jump from #{previous} to #{link.sequence} "
-                    "although the chain links up: entries were renumbered",
-                )
-            )
-        for pinned in (anchor, start):
-            if pinned is not None and link.sequence == pinned.sequence:
-                if link.hash != pinned.hash:
-                    return stop(
-                        Problem(
-                            ProblemKind.ALTERED,
-                            link.sequence,
-                            f"entry #{link.sequence} differs from the anchor recorded earlier",
-                        ),
-                        link.sequence,
-                        link.hash,
-                    )
-                anchor_seen = anchor_seen or pinned is anchor
+        problem = _link_problem(
+            link,
+            expected_prev=expected_prev,
+            previous=previous,
+            key=key if link.sequence >= keyed_from else None,
+            owner_of=owner_of,
+        )
+        if problem is not None:
+            return stop(problem)
+        mismatch = _pinned_mismatch(link, (anchor, start))
+        if mismatch is not None:
+            return stop(mismatch, link.sequence, link.hash)
+        anchor_seen = anchor_seen or (anchor is not None and link.sequence == anchor.sequence)
         expected_prev = link.hash
         previous = link.sequence
     if start is not None and expected_prev is None:

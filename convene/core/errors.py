@@ -166,3 +166,13 @@ def check_fits(model: type[Model], **values: str) -> None:
             raise Invalid(
                 f"The {field.replace('_', ' ')} must be {limit} characters or fewer", field=field
             )
+
+
+def required_text(value: str, *, field: str, max_length: int, missing: str, too_long: str) -> str:
+    """The text without its surrounding spaces; Invalid (on ``field``) if empty or too long."""
+    value = value.strip()
+    if not value:
+        raise Invalid(missing, field=field)
+    if len(value) > max_length:
+        raise Invalid(too_long, field=field)
+    return value

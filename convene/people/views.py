@@ -13,16 +13,13 @@ from convene.core.pagination import CappedPaginator
 from convene.followup.chronology import KINDS, chronology
 from convene.followup.selectors import works_cases
 from convene.people import selectors
-from convene.people.models import Professional
+from convene.people.signed_in import professional_of
 
 PAGE_SIZE = 25
 QUERY_MAX = 100
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -10,6 +10,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from convene.policy.errors import PolicyError
 from convene.policy.pack import in_force, origin_of
@@ -72,41 +73,64 @@ def _rule_problems(header: PackFile | StandardFile, rule: Rule) -> list[tuple[st
     return problems
 
 
-def _kind_problems(rule: Rule) -> list[tuple[str, str]]:
+def _timescale_problems(rule: TimescaleRule) -> list[tuple[str, str]]:
     problems = []
-    if isinstance(rule, TimescaleRule):
-        if rule.unit == Unit.SAME_DAY and rule.amount != 0:
-            problems.append(("amount", "a same_day timescale takes amount = 0"))
-        if rule.basis != Basis.STATED and rule.interpretation is None:
-            problems.append(
-                ("interpretation", f"basis {rule.basis!s} needs an interpretation saying why")
-            )
-    elif isinstance(rule, PathwayRule):
-        if rule.applies_when.mentions("pathway"):
-            problems.append(
-                ("applies_when.pathway", "a pathway rule cannot depend on the pathway it decides")
-            )
-    elif isinstance(rule, AttendanceRule):
-        if bool(rule.roles) == (rule.party is not None):
-            problems.append(("roles", "give either roles or party, not both or neither"))
-    elif isinstance(rule, EscalationRule):
-        if not rule.applies_when.is_empty:
-            problems.append(
-                (
-                    "applies_when",
-                    "escalation rules apply to every case; a local pack replaces them instead",
-                )
-            )
-        previous = 0
-        for i, level in enumerate(rule.levels):
-            if not (level.roles or level.parties):
-                problems.append((f"levels[{i}]", "name the roles or parties to tell"))
-            if level.after_working_days < previous:
-                problems.append(
-                    (f"levels[{i}].after_working_days", "levels must be in escalating order")
-                )
-            previous = level.after_working_days
+    if rule.unit == Unit.SAME_DAY and rule.amount != 0:
+        problems.append(("amount", "a same_day timescale takes amount = 0"))
+    if rule.basis != Basis.STATED and rule.interpretation is None:
+        problems.append(
+            ("interpretation", f"basis {rule.basis!s} needs an interpretation saying why")
+        )
     return problems
+
+
+def _pathway_problems(rule: PathwayRule) -> list[tuple[str, str]]:
+    if rule.applies_when.mentions("pathway"):
+        return [("applies_when.pathway", "a pathway rule cannot depend on the pathway it decides")]
+    return []
+
+
+def _attendance_problems(rule: AttendanceRule) -> list[tuple[str, str]]:
+    if bool(rule.roles) == (rule.party is not None):
+        return [("roles", "give either roles or party, not both or neither")]
+    return []
+
+
+def _escalation_problems(rule: EscalationRule) -> list[tuple[str, str]]:
+    problems = []
+    if not rule.applies_when.is_empty:
+        problems.append(
+            (
+                "applies_when",
+                "escalation rules apply to every case; a local pack replaces them instead",
+            )
+        )
+    previous = 0
+    for i, level in enumerate(rule.levels):
+        if not (level.roles or level.parties):
+            problems.append((f"levels[{i}]", "name the roles or parties to tell"))
+        if level.after_working_days < previous:
+            problems.append(
+                (f"levels[{i}].after_working_days", "levels must be in escalating order")
+            )
+        previous = level.after_working_days
+    return problems
+
+
+# Each kind of rule's own checks, looked up by the rule's class.
+_KIND_CHECKS: dict[type, Callable[[Any], list[tuple[str, str]]]] = {
+    TimescaleRule: _timescale_problems,
+    PathwayRule: _pathway_problems,
+    AttendanceRule: _attendance_problems,
+    EscalationRule: _escalation_problems,
+}
+
+
+def _kind_problems(rule: Rule) -> list[tuple[str, str]]:
+    for kind, check in _KIND_CHECKS.items():
+        if isinstance(rule, kind):
+            return check(rule)
+    return []
 
 
 def _version_problems(file: str, rules: Sequence[Rule]) -> list[PolicyError]:

@@ -159,47 +159,53 @@ def _roles(roles: Iterable[object]) -> str:
     return ", ".join(sorted(str(r) for r in roles)) or "(none)"
 
 
-def render_text(explanation: Explanation) -> str:
-    """The explanation for a person at a terminal: every answer followed by its source."""
-    lines: list[str] = []
-    add = lines.append
+def _heading_lines(explanation: Explanation) -> list[str]:
     lineage = ", ".join(f"{i} {v}" for i, v in explanation.lineage)
-    add(
-        f"Policy: {explanation.policy.policy_id} {explanation.policy.version} ({explanation.title})"
-    )
-    add(f"  built from: {lineage}; digest {explanation.policy.digest}")
-    add(
+    lines = [
+        f"Policy: {explanation.policy.policy_id} {explanation.policy.version} "
+        f"({explanation.title})",
+        f"  built from: {lineage}; digest {explanation.policy.digest}",
         f"Received: {_time(explanation.facts.received_at)}; rules in force on "
-        f"{explanation.reference_date.isoformat()}"
-    )
+        f"{explanation.reference_date.isoformat()}",
+    ]
     if explanation.now is not None:
-        add(f"Now: {_time(explanation.now)}")
+        lines.append(f"Now: {_time(explanation.now)}")
+    return lines
+
+
+def _pathway_lines(explanation: Explanation) -> list[str]:
     rec = explanation.recommendation
-    add("")
-    add(f"Pathway recommended: {rec.pathway or '(none)'}  [{rec.rule_id or '-'}]")
+    lines = ["", f"Pathway recommended: {rec.pathway or '(none)'}  [{rec.rule_id or '-'}]"]
     lines += [f"  cites {rec.citation}"] if rec.citation else []
     lines += [f"  - {reason}" for reason in rec.reasons]
     if explanation.facts.pathway is not None:
-        add(f"Pathway chosen by the manager: {explanation.facts.pathway}")
+        lines.append(f"Pathway chosen by the manager: {explanation.facts.pathway}")
     for advised in explanation.advice:
         also = f" ({advised.also})" if advised.also else ""
-        add(f"Also advised{also}: {advised.summary}  [{advised.rule_id}]")
-        add(f"  cites {advised.citation}")
+        lines.append(f"Also advised{also}: {advised.summary}  [{advised.rule_id}]")
+        lines.append(f"  cites {advised.citation}")
     for asked in explanation.reasons_asked:
-        add(f"Reason to record before deciding: {asked.question}  [{asked.rule_id}]")
-        add(f"  {asked.summary}")
-        add(f"  cites {asked.citation}")
-    add("")
-    add("Deadlines:")
+        lines.append(f"Reason to record before deciding: {asked.question}  [{asked.rule_id}]")
+        lines.append(f"  {asked.summary}")
+        lines.append(f"  cites {asked.citation}")
+    return lines
+
+
+def _deadline_role(deadline: Deadline, first_due: dict[Any, datetime]) -> str:
+    if deadline.governing:
+        return "governs"
+    if deadline.due_at == first_due[deadline.clock]:
+        return f"same deadline as {deadline.superseded_by}"
+    return f"superseded by the earlier {deadline.superseded_by}"
+
+
+def _deadline_lines(explanation: Explanation) -> list[str]:
+    lines = ["", "Deadlines:"]
+    add = lines.append
     first_due = {d.clock: d.due_at for d in explanation.deadlines if d.governing}
     for d in explanation.deadlines:
         state = {True: " OVERDUE", False: "", None: ""}[explanation.overdue(d)]
-        if d.governing:
-            role = "governs"
-        elif d.due_at == first_due[d.clock]:
-            role = f"same deadline as {d.superseded_by}"
-        else:
-            role = f"superseded by the earlier {d.superseded_by}"
+        role = _deadline_role(d, first_due)
         advisory = ", wherever possible" if d.advisory else ""
         add(f"  {d.clock}: due {_time(d.due_at)}{state}  [{d.rule_id}] ({role}{advisory})")
         add(
@@ -213,8 +219,12 @@ def render_text(explanation: Explanation) -> str:
         add("  (none)")
     for a in explanation.awaiting:
         add(f"  {a.clock}: starts when {a.start_event} happens  [{a.rule_id}]  cites {a.citation}")
-    add("")
-    add("Attendance:")
+    return lines
+
+
+def _people_lines(explanation: Explanation) -> list[str]:
+    lines = ["", "Attendance:"]
+    add = lines.append
     for item in explanation.attendance:
         who = _roles(item.roles) if item.roles else str(item.party)
         add(f"  {item.requirement}: {who}  [{item.rule_id}]  cites {item.citation}")
@@ -231,11 +241,21 @@ def render_text(explanation: Explanation) -> str:
             f"{_roles([*s.roles, *s.parties])} (after {s.after_working_days} WD)" for s in steps
         )
         add(f"  {clock}: {chain or '(no escalation rule)'}")
-    add("")
-    add("Rules applied:")
+    return lines
+
+
+def _rule_lines(explanation: Explanation) -> list[str]:
+    lines = ["", "Rules applied:"]
     for r in explanation.rules:
         when = "; ".join(r.conditions) or "always"
-        add(f"  [{r.rule_id}] {r.kind}: {r.summary}")
-        add(f"    when {when}; cites {r.citation}")
+        lines.append(f"  [{r.rule_id}] {r.kind}: {r.summary}")
+        lines.append(f"    when {when}; cites {r.citation}")
         lines += [f"    reading: {r.interpretation}"] if r.interpretation else []
+    return lines
+
+
+def render_text(explanation: Explanation) -> str:
+    """The explanation for a person at a terminal: every answer followed by its source."""
+    parts = (_heading_lines, _pathway_lines, _deadline_lines, _people_lines, _rule_lines)
+    lines = [line for part in parts for line in part(explanation)]
     return "\n".join(lines) + "\n"

@@ -78,9 +78,7 @@ def attended_professionals(
     record: Record, contents: Mapping[RecordSection, Mapping[str, Any]]
 ) -> list[Professional]:
     """The invitees the attendance part records as attended (names come from the database)."""
-    rows = sections.AttendanceContent.model_validate(
-        dict(contents.get(RecordSection.ATTENDANCE) or {})
-    ).rows
+    rows = sections.attendance_in(contents).rows
     ids = {row.professional_id for row in rows if row.status == sections.AttendanceStatus.ATTENDED}
     return list(
         Professional.objects.filter(pk__in=ids, invitations__discussion=record.discussion_id)

@@ -37,9 +37,7 @@ def phone_gaps(
     facts: CaseFacts, contents: Mapping[RecordSection, Mapping[str, Any]]
 ) -> list[MissingSection]:
     """R002.3: held by phone without immediate risk, and no reason recorded."""
-    attendance = sections.AttendanceContent.model_validate(
-        dict(contents.get(RecordSection.ATTENDANCE) or {})
-    )
+    attendance = sections.attendance_in(contents)
     if (
         attendance.format != sections.DiscussionFormat.PHONE
         or facts.immediate_risk

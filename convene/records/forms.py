@@ -7,15 +7,15 @@ the shape of what was typed; the rules live in the services.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 
 from convene.core.forms import GovukDateField, GovukForm, GovukTimeField, yes_no_field
-from convene.people.models import Agency, Professional
 from convene.records.sections import TEXT_MAX
 from convene.records.sections._forms import (
+    OwnerChoices,
     not_for_family,
     owner_choices,
     owner_field,
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 
-class ActionForm(GovukForm):
+class ActionForm(OwnerChoices, GovukForm):
     owner = owner_field()
     what = forms.CharField(
         label="What will they do?",
@@ -52,16 +52,6 @@ class ActionForm(GovukForm):
         error_messages={"required": "Enter what the action is for"},
     )
     not_for_family = not_for_family()
-
-    def __init__(
-        self,
-        *args: Any,
-        people: Sequence[Professional],
-        agencies: Sequence[Agency],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owner_choices(people, agencies)  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_for(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from django.http import HttpRequest
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.clocks.services import clock_meet, clocks_open_for
-from convene.core.errors import Conflict, Invalid, NotAllowed
+from convene.core.errors import Conflict, Invalid, NotAllowed, required_text
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import ClockKind
@@ -129,11 +129,13 @@ def outcome_told_record(
         raise Invalid("Enter when you told them", field="told_at")
     if told_at > now:
         raise Invalid("The time you told them must be in the past", field="told_at")
-    told_by = told_by.strip()
-    if not told_by:
-        raise Invalid("Enter who told them", field="told_by")
-    if len(told_by) > _MAX_TOLD_BY:
-        raise Invalid(f"Who told them must be {_MAX_TOLD_BY} characters or fewer", field="told_by")
+    told_by = required_text(
+        told_by,
+        field="told_by",
+        max_length=_MAX_TOLD_BY,
+        missing="Enter who told them",
+        too_long=f"Who told them must be {_MAX_TOLD_BY} characters or fewer",
+    )
     DistributionLog.objects.filter(pk=log.pk).update(
         outcome=DistributionLog.Outcome.TOLD,
         told_how=how,

@@ -8,8 +8,6 @@ half-recorded in the case record.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,105 +26,11 @@ from convene.core.errors import ServiceError
 from convene.people import nhs_number
 from convene.people.models import Child, Partnership, Professional
 from convene.people.selectors import children_search, children_visible_to, partnerships_of
-from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
+from convene.people.vocab import ExploitationRating, LegalStatus
 from convene.referrals import forms as f
+from convene.referrals.intake_draft import STEP_BY_SLUG, STEPS, Draft, Step, is_restricted
 from convene.referrals.selectors import may_record_referrals
 from convene.referrals.services import NewChild, Referrer, RiskFacts, referral_create
-
-DRAFT = "referral_draft"
-
-
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    form: type[f.PartnershipForm] | None
-    # One question on the page: its label or legend is the page's <h1>.
-    single: bool = False
-    applies: Callable[[Draft], bool] = lambda draft: True
-    caption: str = "Record a concern"
-
-
-def _restricted(draft: Draft) -> bool:
-    return ConcernCategory.ALLEGATION_AGAINST_STAFF.value in draft.raw("categories").get(
-        "categories", []
-    )
-
-
-STEPS: tuple[Step, ...] = (
-    Step("received", "When and how was the concern received?", f.ReceivedForm),
-    Step("referrer", "Who made the referral?", f.ReferrerForm),
-    Step("children", "Which children is the concern about?", None),
-    Step("account", "What happened, in the referrer's words?", f.AccountForm, single=True),
-    Step("conversation", "Your conversation with the referrer", f.ConversationForm, single=True),
-    Step("categories", "What kind of concern is it?", f.CategoriesForm, single=True),
-    Step("risk", "Significant harm and immediate risk", f.RiskForm),
-    Step("health", "Health and medical needs", f.HealthForm),
-    Step(
-        "exploitation",
-        "What is the exploitation screening rating?",
-        f.ExploitationForm,
-        single=True,
-    ),
-    Step("planning", "Planning the discussion", f.PlanningForm),
-    Step(
-        "restricted",
-        "Who else may see this restricted record?",
-        f.RestrictedForm,
-        single=True,
-        applies=_restricted,
-    ),
-)
-STEP_BY_SLUG = {step.slug: step for step in STEPS}
-
-
-class Draft:
-    """The answers so far, in the session, as the raw form data of each page."""
-
-    def __init__(self, request: HttpRequest) -> None:
-        self.request = request
-        stored = request.session.get(DRAFT)
-        self.data: dict[str, Any] = stored if isinstance(stored, dict) else {}
-        self.data.setdefault("steps", {})
-        self.data.setdefault("children", [])
-
-    def save(self) -> None:
-        self.request.session[DRAFT] = self.data
-        self.request.session.modified = True
-
-    def clear(self) -> None:
-        self.request.session.pop(DRAFT, None)
-
-    @property
-    def started(self) -> bool:
-        return bool(self.data["steps"] or self.data["children"])
-
-    def raw(self, slug: str) -> dict[str, list[str]]:
-        answers = self.data["steps"].get(slug)
-        return answers if isinstance(answers, dict) else {}
-
-    def store(self, slug: str, post: MultiValueDict[str, str]) -> None:
-        self.data["steps"][slug] = {
-            key: post.getlist(key) for key in post if key != "csrfmiddlewaretoken"
-        }
-        self.save()
-
-    def form(self, step: Step, partnership: Partnership) -> f.PartnershipForm | None:
-        """The page's form bound to the stored answers, or None when unanswered."""
-        assert step.form is not None
-        answers = self.raw(step.slug)
-        if not answers:
-            return None
-        return step.form(MultiValueDict(answers), partnership=partnership)
-
-    def cleaned(self, step: Step, partnership: Partnership) -> dict[str, Any] | None:
-        form = self.form(step, partnership)
-        return form.cleaned_data if form is not None and form.is_valid() else None
-
-    @property
-    def children(self) -> list[dict[str, Any]]:
-        items = self.data["children"]
-        return items if isinstance(items, list) else []
 
 
 def _user(request: HttpRequest) -> Professional:
@@ -196,10 +100,10 @@ def intake_step(request: HttpRequest, slug: str) -> HttpResponse:
         form = step.form(request.POST, partnership=partnership)
         if form.is_valid():
             draft.store(slug, request.POST)
-            if slug == "categories" and not _restricted(draft):
+            if slug == "categories" and not is_restricted(draft):
                 draft.data["steps"].pop("restricted", None)
                 draft.save()
-            if slug == "categories" and _restricted(draft) and not draft.raw("restricted"):
+            if slug == "categories" and is_restricted(draft) and not draft.raw("restricted"):
                 return redirect(_url("restricted"))  # a new question now applies
             return redirect(_next(slug, draft, returning))
     else:
@@ -436,7 +340,7 @@ def _service_arguments(
 
     received, referrer = answers("received"), answers("referrer")
     risk, health, planning = answers("risk"), answers("health"), answers("planning")
-    named = answers("restricted")["named_people"] if _restricted(draft) else []
+    named = answers("restricted")["named_people"] if is_restricted(draft) else []
     existing: list[Child] = []
     new: list[NewChild] = []
     for item in _added_children(draft, user, partnership):

@@ -10,12 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from convene.audit.models import Action
-from convene.audit.services import audit_record, audit_record_children
+from convene.audit.services import audit_record
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.core.forms import add_service_errors
 from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
+from convene.people.signed_in import professional_of
 from convene.policy.explain_text import explanation_to_dict
+from convene.referrals.auditing import audit_referral_viewed
 from convene.referrals.forms import TriageForm
 from convene.referrals.models import Referral
 from convene.referrals.reasons import reasons_still_asked
@@ -34,10 +36,7 @@ from convene.referrals.services import referral_accept, referral_override
 PAGE_SIZE = 25
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -86,14 +85,8 @@ def _visible(user: Professional, pk: int) -> Referral:
 
 
 def _audit_view(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
-    audit_record_children(
-        actor=user,
-        action=Action.VIEW,
-        obj=referral,
-        children=referral_children(referral=referral),
-        summary=f"Viewed {what} (referral {referral.reference})",
-        request=request,
-    )
+    summary = f"Viewed {what} (referral {referral.reference})"
+    audit_referral_viewed(referral, summary=summary, by=user, request=request)
 
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -16,7 +16,7 @@ from ninja.testing import TestClient
 from convene.audit.models import Action, AuditEntry
 from convene.core.errors import NotAllowed, StaleVersion
 from convene.people.factories import ChildFactory
-from convene.referrals import services
+from convene.referrals import auditing as services
 from convene.referrals.api import router
 from convene.referrals.models import Referral
 from convene.referrals.services import (

@@ -64,6 +64,7 @@ from convene.records.sections.attendance import (
     AttendanceRow,
     AttendanceStatus,
     DiscussionFormat,
+    attendance_in,
 )
 from convene.records.sections.child_seen_alone import ChildSeenAloneContent
 from convene.records.sections.decision import DECISION_HINTS, DECISION_LABELS, DecisionContent
@@ -148,6 +149,7 @@ __all__ = [
     "TextContent",
     "View",
     "answered",
+    "attendance_in",
     "complete_sections",
     "decision_of",
     "is_complete",

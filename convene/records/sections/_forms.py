@@ -8,7 +8,8 @@ may be saved half done ("In progress"), so few fields are required here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, ClassVar
+from datetime import date
+from typing import Any
 
 from django import forms
 
@@ -62,20 +63,27 @@ class PartForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.stored = dict(content)
 
-    # Yes/no questions: stored as True, False or None (not answered), asked as radios.
-    yes_no_fields: ClassVar[tuple[str, ...]] = ()
+    # Optional yes/no questions: shown as "yes"/"no", stored as True, False or None.
+    yes_no_answers: tuple[str, ...] = ()
+    # Dates: stored as ISO text, shown in the date field.
+    date_answers: tuple[str, ...] = ()
 
     def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
         initial = {name: content.get(name) for name in self.base_fields if name in content}
-        for name in self.yes_no_fields:
-            initial[name] = stored_yes_no(content.get(name))
+        initial.update({name: stored_yes_no(content.get(name)) for name in self.yes_no_answers})
+        initial.update(
+            {
+                name: date.fromisoformat(str(content[name]))
+                for name in self.date_answers
+                if content.get(name)
+            }
+        )
         return initial
 
     def content(self) -> dict[str, Any]:
-        answered = {k: v for k, v in self.cleaned_data.items() if v is not None}
-        for name in self.yes_no_fields:
-            answered[name] = answer(self.cleaned_data.get(name))
-        return {**self.stored, **answered}
+        content = {**self.stored, **{k: v for k, v in self.cleaned_data.items() if v is not None}}
+        content.update({name: answer(self.cleaned_data.get(name)) for name in self.yes_no_answers})
+        return content
 
 
 # --- owners: a person or an agency of the partnership ----------------------------------------
@@ -104,6 +112,25 @@ def owner_choices(
         *[(f"person:{p.pk}", f"{p} ({p.agency.name})" if p.agency else str(p)) for p in people],
         *[(f"agency:{a.pk}", f"{a.name} (the agency)") for a in agencies],
     ]
+
+
+class OwnerChoices:
+    """For a form with an ``owner`` field: its choices are the people and agencies given.
+
+    Put it first in the bases (``class F(OwnerChoices, GovukForm)``).
+    """
+
+    fields: dict[str, Any]
+
+    def __init__(
+        self,
+        *args: Any,
+        people: Sequence[Professional],
+        agencies: Sequence[Agency],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = owner_choices(people, agencies)
 
 
 def parse_owner(value: str) -> tuple[str, int] | None:

@@ -81,6 +81,11 @@ class AttendanceContent(Content):
         return rows
 
 
+def attendance_in(contents: Contents) -> AttendanceContent:
+    """The attendance part of a record's contents, read through its schema (empty if unsaved)."""
+    return AttendanceContent.model_validate(dict(contents.get(RecordSection.ATTENDANCE) or {}))
+
+
 def _complete(c: AttendanceContent, _contents: Contents) -> bool:
     return (
         bool(c.rows)

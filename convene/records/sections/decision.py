@@ -4,7 +4,6 @@ assessment sets the date to reconvene at its end."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -72,6 +71,7 @@ def _describe(c: DecisionContent) -> list[Item]:
 
 
 class DecisionForm(PartForm):
+    date_answers = ("reconvene_on",)
     section = RecordSection.DECISION
     decision = forms.ChoiceField(
         label="What was decided?",
@@ -91,12 +91,6 @@ class DecisionForm(PartForm):
         rows=6,
     )
     not_for_family = not_for_family()
-
-    def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        initial = super().initial_from(content)
-        if content.get("reconvene_on"):
-            initial["reconvene_on"] = date.fromisoformat(str(content["reconvene_on"]))
-        return initial
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

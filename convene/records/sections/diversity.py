@@ -49,8 +49,8 @@ def _describe(c: DiversityContent) -> list[Item]:
 
 
 class DiversityForm(PartForm):
+    yes_no_answers = ("interpreter_needed",)
     section = RecordSection.DIVERSITY_INTERPRETER
-    yes_no_fields = ("interpreter_needed",)
     considerations = text(
         "Race, ethnicity, beliefs and culture: how they are considered in the enquiry"
     )

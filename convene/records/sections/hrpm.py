@@ -3,14 +3,13 @@ considers an HRPM, and by when."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from django import forms
 
 from convene.core.forms import GovukDateField
-from convene.people.models import Agency, Professional
 from convene.policy.vocab import RecordSection
 from convene.records.sections._base import (
     Content,
@@ -24,7 +23,7 @@ from convene.records.sections._base import (
     line_field,
     text_field,
 )
-from convene.records.sections._forms import PartForm, owner_choices, parse_owner, text
+from convene.records.sections._forms import OwnerChoices, PartForm, parse_owner, text
 from convene.records.sections.actions import OwnerKind
 
 
@@ -48,28 +47,17 @@ def _describe(c: HrpmContent) -> list[Item]:
     )
 
 
-class HrpmForm(PartForm):
+class HrpmForm(OwnerChoices, PartForm):
+    date_answers = ("by_on",)
     section = RecordSection.HRPM_CONSIDERATION
     owner = forms.ChoiceField(label="Who considers whether an HRPM is needed?", required=False)
     by_on = GovukDateField(subject="the date to decide by", label="By when?", required=False)
     notes = text("Notes")
 
-    def __init__(
-        self,
-        *args: Any,
-        people: Sequence[Professional],
-        agencies: Sequence[Agency],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owner_choices(people, agencies)  # type: ignore[attr-defined]
-
     def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
         initial = super().initial_from(content)
         if content.get("owner_id"):
             initial["owner"] = f"{content['owner_kind']}:{content['owner_id']}"
-        if content.get("by_on"):
-            initial["by_on"] = date.fromisoformat(str(content["by_on"]))
         return initial
 
     def content(self) -> dict[str, Any]:

@@ -46,8 +46,8 @@ def _describe(c: IcpcContent) -> list[Item]:
 
 
 class IcpcForm(PartForm):
+    yes_no_answers = ("confirmed",)
     section = RecordSection.ICPC_ARRANGEMENTS
-    yes_no_fields = ("confirmed",)
     head_of_service = forms.CharField(
         label="Head of Service the chair confirms the conference with",
         required=False,

@@ -42,8 +42,8 @@ def _describe(c: LadoLegalContent) -> list[Item]:
 
 
 class LadoLegalForm(PartForm):
+    yes_no_answers = ("lado_referral",)
     section = RecordSection.LADO_LEGAL
-    yes_no_fields = ("lado_referral",)
     lado_referral = yes_no_question("Is a referral to the LADO needed?")
     lado_notes = text("LADO referral: who makes it and when")
     legal_action = text("Legal action by any agency")

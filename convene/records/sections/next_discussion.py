@@ -56,6 +56,7 @@ def _describe(c: NextDiscussionContent) -> list[Item]:
 
 
 class NextDiscussionForm(PartForm):
+    date_answers = ("next_on",)
     section = RecordSection.RECONVENE_DATE
     none_planned = forms.BooleanField(label="No further discussion is planned", required=False)
     next_on = GovukDateField(
@@ -65,12 +66,6 @@ class NextDiscussionForm(PartForm):
     venue = forms.CharField(
         label="Venue or virtual meeting link", required=False, max_length=LINE_MAX
     )
-
-    def initial_from(self, content: Mapping[str, Any]) -> dict[str, Any]:
-        initial = super().initial_from(content)
-        if content.get("next_on"):
-            initial["next_on"] = date.fromisoformat(str(content["next_on"]))
-        return initial
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -24,7 +24,7 @@ from convene.records.sections._base import (
     text_field,
 )
 from convene.records.sections._forms import answer, not_for_family, text, yes_no
-from convene.records.sections.attendance import AttendanceContent, AttendanceStatus
+from convene.records.sections.attendance import AttendanceStatus, attendance_in
 
 KEY_QUESTION = (
     "Given what we know, do we consider that the child has suffered or is likely to suffer "
@@ -93,9 +93,7 @@ class ProfessionalViewsContent(Content):
 
 def views_missing(contents: Contents) -> list[str]:
     """Everyone recorded as attended with neither a view nor why none was given (R003.6)."""
-    attendance = AttendanceContent.model_validate(
-        dict(contents.get(RecordSection.ATTENDANCE) or {})
-    )
+    attendance = attendance_in(contents)
     views = ProfessionalViewsContent.model_validate(
         dict(contents.get(RecordSection.PROFESSIONAL_VIEWS) or {})
     )

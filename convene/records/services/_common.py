@@ -12,6 +12,7 @@ from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.core.errors import Invalid
 from convene.discussions.models import Discussion, Invitation
+from convene.discussions.transitions import discussion_transition
 from convene.people.models import Professional
 from convene.policy.vocab import ClockKind, RecordSection
 from convene.records.errors import SectionConflict
@@ -87,6 +88,32 @@ def _event(
         note=note,
         by=by,
         at=at,
+    )
+
+
+def _move(
+    record: Record,
+    discussion: Discussion,
+    *,
+    action: str,
+    from_state: str,
+    to_state: str,
+    by: Professional,
+    at: datetime,
+    version_number: int | None = None,
+    note: str = "",
+) -> None:
+    """Move the discussion through the one state machine and record the record's event."""
+    discussion_transition(discussion=discussion, to=to_state, by=by, at=at)
+    _event(
+        record,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        by=by,
+        at=at,
+        version_number=version_number,
+        note=note,
     )
 
 

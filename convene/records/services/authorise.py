@@ -10,7 +10,6 @@ from django.http import HttpRequest
 
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, NotAllowed
-from convene.discussions.transitions import discussion_transition
 from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import attendance_exceptions, sections, snapshot
@@ -42,6 +41,7 @@ from convene.records.services._common import (
     _event,
     _invitees,
     _lock,
+    _move,
 )
 from convene.records.services.follow_on import _hrpm_item, _sync_actions, _sync_follow_on
 
@@ -111,9 +111,7 @@ def record_authorise(
         correction_note=record.correction_note,
     )
     invitees = _invitees(discussion)
-    attendance = sections.AttendanceContent.model_validate(
-        contents.get(RecordSection.ATTENDANCE) or {}
-    )
+    attendance = sections.attendance_in(contents)
     Attendance.objects.bulk_create(
         [
             Attendance(
@@ -199,9 +197,9 @@ def record_authorise(
             "modified_at",
         ]
     )
-    discussion_transition(discussion=discussion, to=State.AUTHORISED, by=by, at=now)
-    _event(
+    _move(
         record,
+        discussion,
         action="authorised",
         from_state=from_state,
         to_state=State.AUTHORISED,

@@ -9,7 +9,6 @@ from django.http import HttpRequest
 
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, Invalid, NotAllowed
-from convene.discussions.transitions import discussion_transition
 from convene.people.models import Professional
 from convene.records.models import (
     Confirmation,
@@ -19,7 +18,7 @@ from convene.records.models import (
 from convene.records.policy import (
     may_chair,
 )
-from convene.records.services._common import State, _audit, _event, _lock
+from convene.records.services._common import State, _audit, _event, _lock, _move
 
 # --- confirmation and correction ---------------------------------------------------------
 
@@ -51,9 +50,9 @@ def _maybe_confirmed(
         )
     ) | set(version.confirmations.exclude(resolution="").values_list("professional_id", flat=True))
     if _to_confirm(version) <= settled:
-        discussion_transition(discussion=discussion, to=State.CONFIRMED, by=by, at=now)
-        _event(
+        _move(
             record,
+            discussion,
             action="confirmed",
             from_state=State.DISTRIBUTED,
             to_state=State.CONFIRMED,

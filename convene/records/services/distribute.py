@@ -12,7 +12,6 @@ from convene.audit.models import Action as AuditAction
 from convene.clocks.services import clock_meet, clocks_open_for
 from convene.core.errors import Conflict, NotAllowed
 from convene.discussions.models import Discussion
-from convene.discussions.transitions import discussion_transition
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import ClockKind
 from convene.records.models import (
@@ -24,7 +23,7 @@ from convene.records.outbox import distribution_decide
 from convene.records.policy import (
     may_chair,
 )
-from convene.records.services._common import State, _audit, _aware, _event, _lock
+from convene.records.services._common import State, _audit, _aware, _lock, _move
 from convene.records.told import distribution_agencies_check
 
 # --- distribution ---------------------------------------------------------------------
@@ -176,9 +175,9 @@ def record_distribute(
     if updated != 1:
         raise Conflict(f"Version {version.number} has already been distributed")
     _meet(discussion, ClockKind.RECORD_DISTRIBUTED, at=now, by=by)
-    discussion_transition(discussion=discussion, to=State.DISTRIBUTED, by=by, at=now)
-    _event(
+    _move(
         record,
+        discussion,
         action="distributed",
         from_state=State.AUTHORISED,
         to_state=State.DISTRIBUTED,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +12,6 @@ from django.http import HttpRequest
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, Invalid, NotAllowed, Problems
 from convene.discussions.models import Discussion
-from convene.discussions.transitions import discussion_transition
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
@@ -32,9 +31,9 @@ from convene.records.services._common import (
     State,
     _audit,
     _contents,
-    _event,
     _invitees,
     _lock,
+    _move,
     _person_label,
     _write_entry,
 )
@@ -53,54 +52,94 @@ def _check_editable(record: Record, by: Professional) -> None:
         )
 
 
+def _label_invitees(
+    record: Record,
+    rows: list[dict[str, Any]],
+    fields: tuple[str, ...],
+    refusal: str,
+    problems: Problems,
+) -> None:
+    """Copy each row's person's name, agency (and role) from the database, not the form."""
+    invitees = _invitees(record.discussion)
+    for row in rows:
+        person = invitees.get(row["professional_id"])
+        if person is None:
+            problems.add(refusal)
+            continue
+        row.update(zip(fields, _person_label(person), strict=False))
+
+
+def _normalise_attendance(record: Record, content: dict[str, Any], problems: Problems) -> None:
+    _label_invitees(
+        record,
+        content["rows"],
+        ("name", "agency", "role"),
+        "Attendance can only list people invited to the discussion",
+        problems,
+    )
+
+
+def _normalise_views(record: Record, content: dict[str, Any], problems: Problems) -> None:
+    _label_invitees(
+        record,
+        content["views"],
+        ("name", "agency"),
+        "Views can only be recorded for people invited to the discussion",
+        problems,
+    )
+
+
+def _normalise_decision(record: Record, content: dict[str, Any], problems: Problems) -> None:
+    reconvene_on = sections.DecisionContent.model_validate(content).reconvene_on
+    if content.get("decision") != Decision.SINGLE_ASSESSMENT:
+        content["reconvene_on"] = None
+    elif reconvene_on is not None and reconvene_on < london_date(record.held_at):
+        problems.add(
+            "The date to reconvene must be on or after the discussion", field="reconvene_on"
+        )
+
+
+def _normalise_actions(record: Record, content: dict[str, Any], problems: Problems) -> None:
+    held_on = london_date(record.held_at)
+    for action in content["actions"]:
+        with problems.check():
+            _resolve_owner(record.discussion, action)
+        if sections.ActionItem.model_validate(action).due_on < held_on:
+            problems.add("An action cannot be due before the discussion", field="due_on")
+
+
+def _normalise_hrpm(record: Record, content: dict[str, Any], problems: Problems) -> None:
+    if content.get("owner_id") is not None:
+        with problems.check():
+            _resolve_owner(record.discussion, content)
+
+
+def _normalise_reconvene(record: Record, content: dict[str, Any], problems: Problems) -> None:
+    if content.get("none_planned"):
+        content.update(next_on=None, at_time="", venue="")
+
+
+# What each section needs beyond its schema; sections not listed need nothing more.
+_NORMALISERS: dict[RecordSection, Callable[[Record, dict[str, Any], Problems], None]] = {
+    RecordSection.ATTENDANCE: _normalise_attendance,
+    RecordSection.PROFESSIONAL_VIEWS: _normalise_views,
+    RecordSection.DECISION: _normalise_decision,
+    RecordSection.ACTIONS: _normalise_actions,
+    RecordSection.HRPM_CONSIDERATION: _normalise_hrpm,
+    RecordSection.RECONVENE_DATE: _normalise_reconvene,
+}
+
+
 def _normalise(record: Record, section: RecordSection, content: dict[str, Any]) -> dict[str, Any]:
     """Check what the schema cannot, and copy names from the database, not the form.
 
     Every mistake is found before any is reported (issue 18: all at once)."""
     problems = Problems()
-    if section in (RecordSection.ATTENDANCE, RecordSection.PROFESSIONAL_VIEWS):
-        _name_invitees(record, section, content, problems)
-    elif section == RecordSection.DECISION:
-        reconvene_on = sections.DecisionContent.model_validate(content).reconvene_on
-        if content.get("decision") != Decision.SINGLE_ASSESSMENT:
-            content["reconvene_on"] = None
-        elif reconvene_on is not None and reconvene_on < london_date(record.held_at):
-            problems.add(
-                "The date to reconvene must be on or after the discussion", field="reconvene_on"
-            )
-    elif section == RecordSection.ACTIONS:
-        for action in content["actions"]:
-            with problems.check():
-                _resolve_owner(record.discussion, action)
-            if sections.ActionItem.model_validate(action).due_on < london_date(record.held_at):
-                problems.add("An action cannot be due before the discussion", field="due_on")
-    elif section == RecordSection.HRPM_CONSIDERATION and content.get("owner_id") is not None:
-        with problems.check():
-            _resolve_owner(record.discussion, content)
-    elif section == RecordSection.RECONVENE_DATE and content.get("none_planned"):
-        content.update(next_on=None, at_time="", venue="")
+    normalise = _NORMALISERS.get(section)
+    if normalise is not None:
+        normalise(record, content, problems)
     problems.raise_any()
     return content
-
-
-def _name_invitees(
-    record: Record, section: RecordSection, content: dict[str, Any], problems: Problems
-) -> None:
-    """Attendance and views name only invitees, with the names the database holds."""
-    invitees = _invitees(record.discussion)
-    attendance = section == RecordSection.ATTENDANCE
-    for row in content["rows" if attendance else "views"]:
-        person = invitees.get(row["professional_id"])
-        if person is None:
-            problems.add(
-                "Attendance can only list people invited to the discussion"
-                if attendance
-                else "Views can only be recorded for people invited to the discussion"
-            )
-            continue
-        row["name"], row["agency"], role = _person_label(person)
-        if attendance:
-            row["role"] = role
 
 
 def _resolve_owner(discussion: Discussion, item: dict[str, Any]) -> Professional | Agency:
@@ -286,9 +325,14 @@ def record_submit(
     )
     if not check.ready:
         raise RecordIncomplete(check.missing)
-    discussion_transition(discussion=discussion, to=State.RECORDED, by=by, at=now)
-    _event(
-        record, action="submitted", from_state=State.HELD, to_state=State.RECORDED, by=by, at=now
+    _move(
+        record,
+        discussion,
+        action="submitted",
+        from_state=State.HELD,
+        to_state=State.RECORDED,
+        by=by,
+        at=now,
     )
     _audit(
         record,

@@ -14,7 +14,6 @@ from convene.clocks.services import clock_meet, clock_start, clocks_open_for
 from convene.core.dates import govuk_datetime
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions.models import Discussion, Invitation
-from convene.discussions.transitions import discussion_transition
 from convene.people.models import Professional
 from convene.policy import engine
 from convene.policy.facts import CaseFacts
@@ -36,7 +35,7 @@ from convene.records.services._common import (
     State,
     _audit,
     _aware,
-    _event,
+    _move,
     _person_label,
     _write_entry,
 )
@@ -188,8 +187,15 @@ def discussion_hold(
             if clock.kind == ClockKind.CONVENE:
                 clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)
     meet_planned_reconvene(discussion=discussion, held_at=held_at, by=by)
-    discussion_transition(discussion=discussion, to=State.HELD, by=by, at=now)
-    _event(record, action="held", from_state=State.SCHEDULED, to_state=State.HELD, by=by, at=now)
+    _move(
+        record,
+        discussion,
+        action="held",
+        from_state=State.SCHEDULED,
+        to_state=State.HELD,
+        by=by,
+        at=now,
+    )
     _audit(
         record,
         action=AuditAction.CREATE,

@@ -15,17 +15,23 @@ from convene.audit.services import audit_record_children
 from convene.core.errors import ServiceError
 from convene.core.forms import add_service_errors
 from convene.people.models import Professional
+from convene.people.signed_in import professional_of
 from convene.policy.vocab import RecordSection
 from convene.records import sections, selectors
 from convene.records.incomplete import incomplete_shown
 from convene.records.models import Record, RecordSectionEntry
 from convene.records.policy import may_chair
 
+_user = professional_of
 
-def _user(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+
+def _draft_record(request: HttpRequest, pk: int) -> tuple[Professional, Record]:
+    """The user and the record, for those who see its draft; 404 for anyone else."""
+    user = _user(request)
+    record = selectors.record_for(user=user, pk=pk)
+    if not selectors.sees_draft(user=user, discussion=record.discussion):
+        raise Http404("No such record")
+    return user, record
 
 
 def _task_list(record: Record) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -15,17 +15,14 @@ from convene.records.policy import discussion_pack
 from convene.records.views._common import (
     _audit_look,
     _context,
-    _user,
+    _draft_record,
 )
 
 # --- check and authorise ------------------------------------------------------------------
 
 
 def check(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    record = selectors.record_for(user=user, pk=pk)
-    if not selectors.sees_draft(user=user, discussion=record.discussion):
-        raise Http404("No such record")
+    user, record = _draft_record(request, pk)
     contents = selectors.record_contents(record=record)
     refused: RecordIncomplete | None = None
     if request.method == "POST":

@@ -19,6 +19,7 @@ from convene.records.views._common import (
     _add_error,
     _audit_look,
     _context,
+    _draft_record,
     _user,
 )
 
@@ -62,10 +63,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def confirmations(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    record = selectors.record_for(user=user, pk=pk)
-    if not selectors.sees_draft(user=user, discussion=record.discussion):
-        raise Http404("No such record")
+    _, record = _draft_record(request, pk)
     version = record.versions.filter(distributed_at__isnull=False).order_by("-number").first()
     rows = selectors.confirmation_rows(version=version) if version else []
     earlier_open = Confirmation.objects.filter(

@@ -4,27 +4,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from convene.core.errors import ServiceError
 from convene.records import forms as record_forms
-from convene.records import selectors, services
+from convene.records import services
 from convene.records.policy import may_chair
 from convene.records.views._common import (
     _add_error,
     _audit_look,
     _context,
-    _user,
+    _draft_record,
 )
 
 
 def correct(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    record = selectors.record_for(user=user, pk=pk)
-    if not selectors.sees_draft(user=user, discussion=record.discussion):
-        raise Http404("No such record")
+    user, record = _draft_record(request, pk)
     if not may_chair(user, record.discussion):
         raise PermissionDenied("Only the chair or a manager who may chair corrects the record")
     form = record_forms.CorrectionForm(request.POST or None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -16,17 +16,14 @@ from convene.records.views._common import (
     _add_error,
     _audit_look,
     _context,
-    _user,
+    _draft_record,
 )
 
 # --- distribute, confirm, correct ------------------------------------------------------------
 
 
 def distribute(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    record = selectors.record_for(user=user, pk=pk)
-    if not selectors.sees_draft(user=user, discussion=record.discussion):
-        raise Http404("No such record")
+    user, record = _draft_record(request, pk)
     version = record.versions.order_by("-number").first()
     if version is None:
         return redirect("records:check", pk)

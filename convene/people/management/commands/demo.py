@@ -8,9 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from convene.allocation.demo import demo_allocations, demo_teams
+from convene.discussions.demo import demo_referrals
 from convene.people import personas
 from convene.people.demo import demo_load
-from convene.referrals.demo import demo_referrals
 
 
 class Command(BaseCommand):
