@@ -10,6 +10,7 @@ from convene.reporting import selectors
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
 from convene.reporting.quality import quality_audit
+from convene.workdays.timescales import LONDON
 
 Cell = str | int | float | None
 
@@ -187,6 +188,25 @@ def drift_table(
     )
 
 
+def drifting_s47s_table(
+    *, scope: Scope, user: Professional, now: datetime, limit: int | None = None, **_: object
+) -> Table:
+    """The drift page's first list: S47 enquiries with no conference date after 15 working
+    days, those ``user`` may see (a restricted case only to those named on it)."""
+    enquiries = selectors.drifting_s47s(user=user, scope=scope, now=now)
+    if limit is not None:
+        enquiries = enquiries[:limit]
+    return Table(
+        key="drifting-s47s",
+        title="Section 47 enquiries with no conference date",
+        headers=["Enquiry", "Child", "Started"],
+        rows=[
+            [e.reference, e.child.full_name, e.started_at.astimezone(LONDON).date().isoformat()]
+            for e in enquiries
+        ],
+    )
+
+
 # Which tables a scope may read: partners their agency's attendance and actions only.
 WHOLE = {
     "timeliness": timeliness_table,
@@ -197,6 +217,7 @@ WHOLE = {
     "quality": quality_table,
     "escalations": escalations_table,
     "drift": drift_table,
+    "drifting-s47s": drifting_s47s_table,
     "actions": overdue_actions_table,
 }
 AGENCY = {"attendance": attendance_table, "actions": overdue_actions_table}

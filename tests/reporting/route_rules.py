@@ -47,6 +47,12 @@ ROUTES = {
             label="attendance as XLSX",
             kwargs=lambda w: {"key": "attendance", "fmt": "xlsx"},
         ),
+        # Partners: 404 (it is not their agency's table).
+        Case(
+            only(each(WHOLE) | REFUSED),
+            label="drifting S47 enquiries as CSV",
+            kwargs=lambda w: {"key": "drifting-s47s", "fmt": "csv"},
+        ),
         Case(
             only(REFUSED),
             label="no such format",
