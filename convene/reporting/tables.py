@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from convene.core.dates import govuk_date
 from convene.people.models import Professional
 from convene.reporting import selectors
 from convene.reporting.access import Scope
+from convene.reporting.exceptions import standing_exceptions
 from convene.reporting.periods import Period
 from convene.reporting.quality import quality_audit
 from convene.workdays.timescales import LONDON
@@ -24,6 +26,7 @@ class Table:
     # The chart drawn from it: (label column, value column, what the value is), or none.
     chart: tuple[int, int, str] | None = None
     notes: list[str] = field(default_factory=list)
+    numeric: bool = True  # the columns after the first are figures (aligned right)
 
     def chart_points(self) -> list[tuple[str, float]]:
         if self.chart is None:
@@ -104,6 +107,37 @@ def exceptions_table(*, scope: Scope, period: Period, **_: object) -> Table:
             [label, n] for label, n in selectors.attendance_exceptions(scope=scope, period=period)
         ],
         notes=["A manager records why children's social care, police or health did not attend."],
+    )
+
+
+def exception_reasons_table(
+    *, scope: Scope, period: Period, user: Professional, **_: object
+) -> Table:
+    rows: list[list[Cell]] = [
+        [
+            govuk_date(e.record.held_at),
+            e.record.discussion.reference,
+            e.get_party_display(),
+            e.reason,
+            str(e.recorded_by),
+            govuk_date(e.recorded_at),
+        ]
+        for e in standing_exceptions(user=user, scope=scope, period=period)
+    ]
+    return Table(
+        key="exception-reasons",
+        title="Attendance exceptions and their reasons",
+        headers=[
+            "Discussion held",
+            "Discussion",
+            "Did not attend",
+            "Reason",
+            "Recorded by",
+            "Recorded on",
+        ],
+        rows=rows,
+        notes=["Only the records you may open are listed; the counts above include every record."],
+        numeric=False,
     )
 
 
@@ -212,6 +246,7 @@ WHOLE = {
     "timeliness": timeliness_table,
     "attendance": attendance_table,
     "exceptions": exceptions_table,
+    "exception-reasons": exception_reasons_table,
     "decisions": decisions_table,
     "overrides": overrides_table,
     "quality": quality_table,
@@ -220,7 +255,11 @@ WHOLE = {
     "drifting-s47s": drifting_s47s_table,
     "actions": overdue_actions_table,
 }
-AGENCY = {"attendance": attendance_table, "actions": overdue_actions_table}
+AGENCY = {
+    "attendance": attendance_table,
+    "exception-reasons": exception_reasons_table,
+    "actions": overdue_actions_table,
+}
 
 
 def tables_for(scope: Scope) -> dict[str, object]:

@@ -47,6 +47,12 @@ ROUTES = {
             label="attendance as XLSX",
             kwargs=lambda w: {"key": "attendance", "fmt": "xlsx"},
         ),
+        # Partners too: their own agency's exceptions on the records shared with them.
+        Case(
+            EVERY_READER,
+            label="attendance exceptions' reasons as CSV",
+            kwargs=lambda w: {"key": "exception-reasons", "fmt": "csv"},
+        ),
         # Partners: 404 (it is not their agency's table).
         Case(
             only(each(WHOLE) | REFUSED),
