@@ -17,7 +17,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils.text import slugify
 
@@ -27,6 +27,7 @@ from convene.people.models import Child, Partnership, Sex
 from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
 from convene.workdays import london_date
+from convene.workdays.timescales import LONDON
 
 __all__ = ["CensusYear", "census_xml", "partnership_by_slug"]
 
@@ -83,8 +84,15 @@ class S47Row:
 
 def _rows(partnership: Partnership, year: CensusYear) -> list[S47Row]:
     calendar = load_pack(partnership.policy_id).calendar
+    # In the database, what certainly is not in the year: begun after it, or its
+    # conference held before it (the loop below decides the rest exactly).
+    year_start = datetime.combine(year.start, time(0), tzinfo=LONDON)
+    year_end = datetime.combine(year.end + timedelta(days=1), time(0), tzinfo=LONDON)
     qs = (
-        S47Enquiry.objects.filter(partnership=partnership)
+        S47Enquiry.objects.filter(
+            partnership=partnership, record_version__record__held_at__lt=year_end
+        )
+        .exclude(icpc__state=IcpcState.HELD, icpc__held_at__lt=year_start)
         .select_related("record_version__record", "discussion", "icpc")
         .order_by("child_id", "record_version__record__held_at", "pk")
     )
