@@ -85,6 +85,21 @@ def _window(partnership: Partnership, start: date, end: date) -> list[S47Enquiry
             record_version__record__held_at__lt=until,
         )
         .select_related("child", "record_version__record", "icpc", "discussion")
+        # Only what the rows read: not the versions' contents nor other JSON.
+        .only(
+            "child_id",
+            "discussion_id",
+            "state",
+            "route",
+            "child__sex",
+            "child__ethnicity",
+            "child__date_of_birth",
+            "child__disability",
+            "record_version__record__held_at",
+            "icpc__state",
+            "icpc__held_at",
+            "discussion__referral_id",
+        )
         .order_by("record_version__record__held_at", "pk")
     )
 
