@@ -5,12 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from convene.core.dates import govuk_date
 from convene.people.models import Professional
 from convene.reporting import selectors
 from convene.reporting.access import Scope
 from convene.reporting.checks import agency_checks_on_time
+from convene.reporting.exceptions import standing_exceptions
 from convene.reporting.periods import Period
 from convene.reporting.quality import quality_audit
+from convene.workdays.timescales import LONDON
 
 Cell = str | int | float | None
 
@@ -24,6 +27,7 @@ class Table:
     # The chart drawn from it: (label column, value column, what the value is), or none.
     chart: tuple[int, int, str] | None = None
     notes: list[str] = field(default_factory=list)
+    numeric: bool = True  # the columns after the first are figures (aligned right)
 
     def chart_points(self) -> list[tuple[str, float]]:
         if self.chart is None:
@@ -104,6 +108,37 @@ def exceptions_table(*, scope: Scope, period: Period, **_: object) -> Table:
             [label, n] for label, n in selectors.attendance_exceptions(scope=scope, period=period)
         ],
         notes=["A manager records why children's social care, police or health did not attend."],
+    )
+
+
+def exception_reasons_table(
+    *, scope: Scope, period: Period, user: Professional, **_: object
+) -> Table:
+    rows: list[list[Cell]] = [
+        [
+            govuk_date(e.record.held_at),
+            e.record.discussion.reference,
+            e.get_party_display(),
+            e.reason,
+            str(e.recorded_by),
+            govuk_date(e.recorded_at),
+        ]
+        for e in standing_exceptions(user=user, scope=scope, period=period)
+    ]
+    return Table(
+        key="exception-reasons",
+        title="Attendance exceptions and their reasons",
+        headers=[
+            "Discussion held",
+            "Discussion",
+            "Did not attend",
+            "Reason",
+            "Recorded by",
+            "Recorded on",
+        ],
+        rows=rows,
+        notes=["Only the records you may open are listed; the counts above include every record."],
+        numeric=False,
     )
 
 
@@ -207,21 +242,43 @@ def drift_table(
     )
 
 
+def drifting_s47s_table(
+    *, scope: Scope, user: Professional, now: datetime, limit: int | None = None, **_: object
+) -> Table:
+    """The drift page's first list: S47 enquiries with no conference date after 15 working
+    days, those ``user`` may see (a restricted case only to those named on it)."""
+    enquiries = selectors.drifting_s47s(user=user, scope=scope, now=now)
+    if limit is not None:
+        enquiries = enquiries[:limit]
+    return Table(
+        key="drifting-s47s",
+        title="Section 47 enquiries with no conference date",
+        headers=["Enquiry", "Child", "Started"],
+        rows=[
+            [e.reference, e.child.full_name, e.started_at.astimezone(LONDON).date().isoformat()]
+            for e in enquiries
+        ],
+    )
+
+
 # Which tables a scope may read: partners their agency's attendance, checks and actions only.
 WHOLE = {
     "timeliness": timeliness_table,
     "attendance": attendance_table,
     "exceptions": exceptions_table,
+    "exception-reasons": exception_reasons_table,
     "decisions": decisions_table,
     "overrides": overrides_table,
     "quality": quality_table,
     "escalations": escalations_table,
     "agency_checks": agency_checks_table,
     "drift": drift_table,
+    "drifting-s47s": drifting_s47s_table,
     "actions": overdue_actions_table,
 }
 AGENCY = {
     "attendance": attendance_table,
+    "exception-reasons": exception_reasons_table,
     "agency_checks": agency_checks_table,
     "actions": overdue_actions_table,
 }

@@ -38,6 +38,7 @@ SUMMARIES = (
     "quality",
     "attendance",
     "exceptions",
+    "exception-reasons",
     "decisions",
     "overrides",
     "escalations",

@@ -9,8 +9,8 @@ written blank (the council's case system holds it; docs/returns.md). Only reads.
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import date, timedelta
+from collections import Counter, defaultdict
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 
 from django.db.models import Q
@@ -21,6 +21,7 @@ from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
 from convene.people.models import Partnership
 from convene.workdays import london_date
+from convene.workdays.timescales import LONDON
 
 __all__ = ["COLUMNS", "annex_a_rows", "annex_a_xlsx", "rows_as_xlsx"]
 
@@ -71,18 +72,51 @@ def _allocations(enquiries: list[S47Enquiry]) -> dict[int, Allocation]:
     return found
 
 
-def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[list[object]]:
-    qs = list(
+def _window(partnership: Partnership, start: date, end: date) -> list[S47Enquiry]:
+    """The enquiries a row or its "last 12 months" counts can read: begun from a year before
+    ``start`` to ``end``, or with a conference held in that window (London days)."""
+    since = datetime.combine(start - timedelta(days=366), time(0), tzinfo=LONDON)
+    until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=LONDON)
+    return list(
         S47Enquiry.objects.filter(partnership=partnership)
+        .filter(
+            Q(record_version__record__held_at__gte=since)
+            | Q(icpc__state=IcpcState.HELD, icpc__held_at__gte=since),
+            record_version__record__held_at__lt=until,
+        )
         .select_related("child", "record_version__record", "icpc", "discussion")
+        # Only what the rows read: not the versions' contents nor other JSON.
+        .only(
+            "child_id",
+            "discussion_id",
+            "state",
+            "route",
+            "child__sex",
+            "child__ethnicity",
+            "child__date_of_birth",
+            "child__disability",
+            "record_version__record__held_at",
+            "icpc__state",
+            "icpc__held_at",
+            "discussion__referral_id",
+        )
         .order_by("record_version__record__held_at", "pk")
     )
+
+
+def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[list[object]]:
+    """One row per enquiry begun in [start, end]. One query for the enquiries and one for
+    the allocations, whatever their number; the counts per child read a dict, not a scan."""
+    qs = _window(partnership, start, end)
     begun = {e.pk: london_date(e.record_version.record.held_at) for e in qs}
     held = {
         e.pk: london_date(e.icpc.held_at)
         for e in qs
         if e.icpc is not None and e.icpc.state == IcpcState.HELD and e.icpc.held_at
     }
+    of_child: dict[int, list[S47Enquiry]] = defaultdict(list)
+    for e in qs:
+        of_child[e.child_id].append(e)
     allocated = _allocations([e for e in qs if start <= begun[e.pk] <= end])
     rows: list[list[object]] = []
     for e in qs:
@@ -90,7 +124,7 @@ def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[li
         if not start <= day <= end:
             continue
         year_ago = day - timedelta(days=365)
-        mine = [o for o in qs if o.child_id == e.child_id]
+        mine = of_child[e.child_id]
         s47s = Counter(year_ago < begun[o.pk] <= day for o in mine)[True]
         icpcs = Counter(o.pk in held and year_ago < held[o.pk] <= day for o in mine)[True]
         unnecessary = e.state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and (

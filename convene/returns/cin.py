@@ -17,7 +17,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.utils.text import slugify
 
@@ -27,6 +27,7 @@ from convene.people.models import Child, Partnership, Sex
 from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
 from convene.workdays import london_date
+from convene.workdays.timescales import LONDON
 
 __all__ = ["CensusYear", "census_xml", "partnership_by_slug"]
 
@@ -81,35 +82,64 @@ class S47Row:
     not_required: bool
 
 
+_S47_COLUMNS = (
+    "child_id",
+    "state",
+    "route",
+    "outcome_at",
+    "record_version__record__held_at",
+    "discussion__referral_id",
+    "icpc__state",
+    "icpc__held_at",
+)
+_CHILD_COLUMNS = ("date_of_birth", "expected_date_of_delivery", "sex", "ethnicity", "disability")
+
+
 def _rows(partnership: Partnership, year: CensusYear) -> list[S47Row]:
     calendar = load_pack(partnership.policy_id).calendar
+    # In the database, what certainly is not in the year: begun after it, or its
+    # conference held before it (the loop below decides the rest exactly).
+    year_start = datetime.combine(year.start, time(0), tzinfo=LONDON)
+    year_end = datetime.combine(year.end + timedelta(days=1), time(0), tzinfo=LONDON)
     qs = (
-        S47Enquiry.objects.filter(partnership=partnership)
-        .select_related("record_version__record", "discussion", "icpc")
+        S47Enquiry.objects.filter(
+            partnership=partnership, record_version__record__held_at__lt=year_end
+        )
+        .exclude(icpc__state=IcpcState.HELD, icpc__held_at__lt=year_start)
         .order_by("child_id", "record_version__record__held_at", "pk")
+        # Only the columns the census reads: the rows' JSON (policy explanations, record
+        # contents) was most of the time when whole models were loaded.
+        .values_list(*_S47_COLUMNS)
     )
     rows = []
-    for e in qs.iterator(chunk_size=2000):
-        start = london_date(e.record_version.record.held_at)
+    for (
+        child_id,
+        state,
+        route,
+        outcome_at,
+        held_at,
+        referral_id,
+        icpc_state,
+        icpc_at,
+    ) in qs.iterator(chunk_size=2000):
+        start = london_date(held_at)
         if start > year.end:
             continue
-        held = e.icpc.held_at if e.icpc and e.icpc.state == IcpcState.HELD else None
+        held = icpc_at if icpc_state == IcpcState.HELD else None
         icpc = london_date(held) if held is not None else None
         if icpc is not None and icpc > year.end:
             icpc = None  # not yet held on the census date
-        decided = e.state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and e.route != Route.ICPC
-        not_required = (
-            decided and e.outcome_at is not None and london_date(e.outcome_at) <= year.end
-        )
+        decided = state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and route != Route.ICPC
+        not_required = decided and outcome_at is not None and london_date(outcome_at) <= year.end
         concluded_on = (
-            icpc if icpc else (london_date(e.outcome_at) if not_required and e.outcome_at else None)
+            icpc if icpc else (london_date(outcome_at) if not_required and outcome_at else None)
         )
         if concluded_on is not None and concluded_on < year.start:
             continue  # concluded in an earlier census year
         rows.append(
             S47Row(
-                child_id=e.child_id,
-                referral_id=e.discussion.referral_id,
+                child_id=child_id,
+                referral_id=referral_id,
                 start=start,
                 target=calendar.add_working_days(start, 15),
                 icpc=icpc,
@@ -151,10 +181,13 @@ def census_xml(*, partnership: Partnership, year: CensusYear, now: datetime) -> 
     by_child: dict[int, dict[int, list[S47Row]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
         by_child[row.child_id][row.referral_id].append(row)
-    children = Child.objects.in_bulk(list(by_child))
-    referrals = Referral.objects.select_related("referrer_agency").in_bulk(
-        [r for refs in by_child.values() for r in refs]
-    )
+    children = Child.objects.only(*_CHILD_COLUMNS).in_bulk(list(by_child))
+    referrals = {
+        pk: (received_at, kind)
+        for pk, received_at, kind in Referral.objects.filter(
+            pk__in=[r for refs in by_child.values() for r in refs]
+        ).values_list("pk", "received_at", "referrer_agency__kind")
+    }
     root = ET.Element("Message")
     header = ET.SubElement(root, "Header")
     details = ET.SubElement(header, "CollectionDetails")
@@ -172,14 +205,13 @@ def census_xml(*, partnership: Partnership, year: CensusYear, now: datetime) -> 
     for child_id in sorted(by_child):
         node = _child_block(kids, children[child_id])
         for referral_id, s47s in sorted(by_child[child_id].items()):
-            referral = referrals[referral_id]
+            received_at, kind = referrals[referral_id]
             cin = ET.SubElement(node, "CINdetails")
-            _text(cin, "CINreferralDate", london_date(referral.received_at).isoformat())
-            agency = referral.referrer_agency
+            _text(cin, "CINreferralDate", london_date(received_at).isoformat())
             _text(
                 cin,
                 "ReferralSource",
-                _REFERRAL_SOURCE.get(AgencyKind(agency.kind), "8") if agency else "1A",
+                _REFERRAL_SOURCE.get(AgencyKind(kind), "8") if kind else "1A",
             )
             _text(cin, "ReferralNFA", "0")
             for row in s47s:

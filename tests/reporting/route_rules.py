@@ -47,6 +47,18 @@ ROUTES = {
             label="attendance as XLSX",
             kwargs=lambda w: {"key": "attendance", "fmt": "xlsx"},
         ),
+        # Partners too: their own agency's exceptions on the records shared with them.
+        Case(
+            EVERY_READER,
+            label="attendance exceptions' reasons as CSV",
+            kwargs=lambda w: {"key": "exception-reasons", "fmt": "csv"},
+        ),
+        # Partners: 404 (it is not their agency's table).
+        Case(
+            only(each(WHOLE) | REFUSED),
+            label="drifting S47 enquiries as CSV",
+            kwargs=lambda w: {"key": "drifting-s47s", "fmt": "csv"},
+        ),
         Case(
             only(REFUSED),
             label="no such format",

@@ -9,10 +9,19 @@ not drifting that evening, and is from Tuesday 28 April.
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from convene.allocation.models import Team
+from convene.allocation.services import allocation_change
+from convene.audit.models import Action as AuditAction
+from convene.audit.models import AuditEntry
 from convene.policy.vocab import ClockKind
 from convene.reporting.access import report_scope
 from convene.reporting.selectors import drift_counts, drifting_s47s
@@ -81,3 +90,73 @@ def test_a_partner_sees_no_s47_list(client, people, enquiry):
         client.force_login(people["carol"])
         page = client.get(DRIFT).content.decode()
     assert "Section 47 enquiries with no conference date" not in page
+
+
+def _download(client, user, fmt, **query):
+    url = reverse("reporting:download", kwargs={"key": "drifting-s47s", "fmt": fmt})
+    client.force_login(user)
+    with time_machine.travel(london(2026, 4, 28, 9, 0), tick=False):
+        return client.get(url, query)
+
+
+def test_the_drifting_s47_list_downloads_as_csv_and_is_audited(client, people, enquiry):
+    """The drift list's download (issue 13): the same rows as the page, one export entry."""
+    started = enquiry(held_at=HELD)
+    response = _download(client, people["hana"], "csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        ["Enquiry", "Child", "Started"],
+        [started.reference, started.child.full_name, "2026-04-02"],
+    ]
+    assert response["Content-Disposition"].startswith('attachment; filename="drifting-s47s-')
+    entry = AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("sequence")
+    assert entry.actor_id == people["hana"].pk
+    assert "Section 47 enquiries with no conference date" in entry.summary
+    assert "1 rows" in entry.summary
+
+
+def test_the_drifting_s47_list_downloads_as_xlsx(client, people, enquiry):
+    started = enquiry(held_at=HELD)
+    response = _download(client, people["bob"], "xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert values == [
+        ["Enquiry", "Child", "Started"],
+        [started.reference, started.child.full_name, "2026-04-02"],
+    ]
+
+
+def test_the_drifting_s47_download_keeps_the_team(client, people, partnership, enquiry):
+    """With a team chosen, only the enquiries of the team's cases; the audit entry names it."""
+    started = enquiry(held_at=HELD)
+    duty = Team.objects.create(partnership=partnership, name="Duty team")
+    other = Team.objects.create(partnership=partnership, name="Assessment team")
+    duty.members.add(people["alice"])
+    allocation_change(
+        subject=started,
+        social_worker=people["alice"],
+        team=duty,
+        reason="Drift download test",
+        by=people["bob"],
+        now=HELD + timedelta(hours=3),
+    )
+    ours = _download(client, people["hana"], "csv", team=duty.pk).content.decode("utf-8-sig")
+    theirs = _download(client, people["hana"], "csv", team=other.pk).content.decode("utf-8-sig")
+    assert started.reference in ours
+    assert started.reference not in theirs
+    entry = AuditEntry.objects.filter(action=AuditAction.EXPORT).latest("sequence")
+    assert "(Assessment team)" in entry.summary
+
+
+def test_a_partner_cannot_download_the_drifting_s47_list(client, people, enquiry):
+    enquiry(held_at=HELD)
+    assert _download(client, people["carol"], "csv").status_code == 404
+
+
+def test_the_drift_page_links_the_s47_downloads(client, people, enquiry):
+    enquiry(held_at=HELD)
+    client.force_login(people["hana"])
+    with time_machine.travel(london(2026, 4, 28, 9, 0), tick=False):
+        page = client.get(DRIFT).content.decode()
+    assert reverse("reporting:download", args=["drifting-s47s", "csv"]) in page
+    assert reverse("reporting:download", args=["drifting-s47s", "xlsx"]) in page
