@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from convene.agencychecks import selectors
 from convene.agencychecks.forms import ANSWER_MAX, ROLE_MAX
+from convene.agencychecks.holding import only_own_agency
 from convene.agencychecks.models import AgencyCheckVersion
 from convene.agencychecks.questions import QUESTIONS
 from convene.agencychecks.services import agency_check_submit
@@ -124,7 +125,12 @@ def read_checks(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
         summary=f"Viewed the agency checks of {discussion.reference}",
         request=request,
     )
-    board = selectors.checks_board(discussion=discussion)
+    board = selectors.checks_board(
+        discussion=discussion,
+        only_agency=only_own_agency(
+            user=acting_user(request), discussion=discussion, now=timezone.now()
+        ),
+    )
     return Status(200, [_out(column.agency.name, column.latest) for column in board])
 
 

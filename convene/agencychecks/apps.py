@@ -9,14 +9,36 @@ class AgencyChecksConfig(AppConfig):
     verbose_name = "Agency checks: each agency's information before the meeting"
 
     def ready(self) -> None:
-        from convene.agencychecks import access  # noqa: F401 - registers the access rules
+        from convene.agencychecks import (
+            access,  # noqa: F401 - registers the access rules
+            outbox,
+        )
+        from convene.agencychecks.convening import on_notices_decided
+        from convene.agencychecks.models import AgencyCheck
+        from convene.agencychecks.selectors import agency_checks_visible_to
+        from convene.clocks.parties import register_responsible
+        from convene.clocks.subjects import register_subject_selector
+        from convene.discussions.signals import discussion_notices_decided
         from convene.records.prefill import register_contribution_source
 
         # Records sit below agency checks, so they ask for the checks through a registered source.
         register_contribution_source("agency checks", _contributions)
+        # A check's clock: opened when the discussion is arranged, reminded to the agency's
+        # invitees, told only to those who may see the discussion (convening.py).
+        discussion_notices_decided.connect(on_notices_decided, dispatch_uid="agency_checks_open")
+        register_subject_selector(AgencyCheck, agency_checks_visible_to)
+        register_responsible(AgencyCheck, "invitees", _invitees)
+        outbox.register()
 
 
 def _contributions(discussion: Any) -> list[dict[str, str | bool]]:
     from convene.agencychecks.selectors import record_contributions
 
     return record_contributions(discussion=discussion)
+
+
+def _invitees(check: Any) -> Any:
+    from convene.agencychecks.selectors import agency_invitees
+    from convene.clocks.parties import PartyMembers
+
+    return PartyMembers(professionals=tuple(agency_invitees(check=check)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from convene.core.models import TrackedModel
 
@@ -32,6 +33,10 @@ class AgencyCheck(TrackedModel):
 
     def __str__(self) -> str:
         return f"Agency check {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        # Reminders link here: the agency's people complete it; others are sent to the board.
+        return reverse("agencychecks:complete", args=[self.discussion_id])
 
 
 class AgencyCheckVersion(models.Model):

@@ -5,25 +5,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.agencychecks.questions import answered
+from convene.clocks.models import Clock
 from convene.core.dates import govuk_datetime
+from convene.core.errors import Conflict, NotAllowed, ServiceError
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
+from convene.policy.vocab import ClockKind
 
 
 @dataclass(frozen=True)
 class AgencyColumn:
     agency: Agency
     latest: AgencyCheckVersion | None  # None: not received
+    # The check's clock (the newest: a moved meeting waives the old one), if it has one.
+    clock: Clock | None = None
+    # Sent, but held back from this reader until the meeting starts (``holding``).
+    held: bool = False
 
     @property
     def received(self) -> bool:
         return self.latest is not None
+
+    def overdue(self, now: datetime) -> bool:
+        """Not received and past its due time: shown late on the board."""
+        return (
+            self.latest is None
+            and not self.held
+            and self.clock is not None
+            and now > self.clock.due_at
+        )
 
 
 def agency_checks_visible_to(*, user: Professional) -> QuerySet[AgencyCheck]:
@@ -40,8 +57,9 @@ def expected_agencies(*, discussion: Discussion) -> list[Agency]:
     )
 
 
-def checks_board(*, discussion: Discussion) -> list[AgencyColumn]:
-    """Each invited agency with its newest submission, or "not received".
+def checks_board(*, discussion: Discussion, only_agency: int | None = None) -> list[AgencyColumn]:
+    """Each invited agency with its newest submission, or "not received"; with
+    ``only_agency`` (checks held back until the start), the others' are held.
 
     The caller has already found ``discussion`` through ``discussions_visible_to``: whoever
     may see the discussion sees what its agencies shared for it.
@@ -52,19 +70,58 @@ def checks_board(*, discussion: Discussion) -> list[AgencyColumn]:
             check_row__discussion=discussion, number=F("check_row__version")
         ).select_related("check_row", "submitted_by")
     }
+    clocks = {
+        clock.agency_id: clock
+        for clock in Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(AgencyCheck),
+            subject_id__in=AgencyCheck.objects.filter(discussion=discussion).values("pk"),
+            kind=ClockKind.AGENCY_CHECK,
+        )
+        .annotate(
+            agency_id=Subquery(
+                AgencyCheck.objects.filter(pk=OuterRef("subject_id")).values("agency")[:1]
+            )
+        )
+        .order_by("started_at", "pk")
+    }
+    held = {
+        agency_id for agency_id in latest if only_agency is not None and agency_id != only_agency
+    }
     return [
-        AgencyColumn(agency=agency, latest=latest.get(agency.pk))
+        AgencyColumn(
+            agency=agency,
+            latest=None if agency.pk in held else latest.get(agency.pk),
+            clock=clocks.get(agency.pk),
+            held=agency.pk in held,
+        )
         for agency in expected_agencies(discussion=discussion)
     ]
 
 
+def agency_invitees(*, check: AgencyCheck) -> QuerySet[Professional]:
+    """The check's agency's people invited to its discussion: who answers for sending it."""
+    return Professional.objects.filter(
+        is_active=True,
+        agency=check.agency_id,
+        pk__in=Invitation.objects.filter(discussion=check.discussion_id).values("professional"),
+    ).order_by("pk")
+
+
+def completion_refusal(*, user: Professional, discussion: Discussion) -> ServiceError | None:
+    """Why ``user`` may not complete their agency's check for ``discussion``, or None: the one
+    rule the pages, the API, the access layer and ``services.agency_check_submit`` ask."""
+    invited = Invitation.objects.filter(discussion=discussion, professional=user.pk).exists()
+    if not user.is_active or user.agency is None or not invited:
+        return NotAllowed("Only the people invited from an agency complete its check")
+    if user.agency.kind == AgencyKind.SOCIAL_CARE:
+        return NotAllowed("Social care's own information goes in the record, not an agency check")
+    if discussion.state == Discussion.State.CANCELLED:
+        return Conflict("This discussion was cancelled, so its agency checks are closed")
+    return None
+
+
 def may_complete(*, user: Professional, discussion: Discussion) -> bool:
-    return (
-        user.agency is not None
-        and user.agency.kind != AgencyKind.SOCIAL_CARE
-        and discussion.state != Discussion.State.CANCELLED
-        and Invitation.objects.filter(discussion=discussion, professional=user.pk).exists()
-    )
+    return completion_refusal(user=user, discussion=discussion) is None
 
 
 def own_latest(*, user: Professional, discussion: Discussion) -> AgencyCheckVersion | None:

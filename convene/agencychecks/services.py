@@ -7,23 +7,21 @@ from datetime import datetime
 from django.db import transaction
 from django.http import HttpRequest
 
+from convene.agencychecks.convening import check_clock_meet
+from convene.agencychecks.late import late_check_tell_chair
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
+from convene.agencychecks.selectors import completion_refusal
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, NotAllowed, require_aware
-from convene.discussions.models import Discussion, Invitation
+from convene.core.errors import Invalid, require_aware
+from convene.discussions.models import Discussion
 from convene.people.models import Professional
-from convene.people.vocab import AgencyKind
 
 
 def _check_submitter(discussion: Discussion, by: Professional) -> None:
-    invited = Invitation.objects.filter(discussion=discussion, professional=by).exists()
-    if not by.is_active or by.agency is None or not invited:
-        raise NotAllowed("Only the people invited from an agency complete its check")
-    if by.agency.kind == AgencyKind.SOCIAL_CARE:
-        raise NotAllowed("Social care's own information goes in the record, not an agency check")
-    if discussion.state == Discussion.State.CANCELLED:
-        raise Conflict("This discussion was cancelled, so its agency checks are closed")
+    refusal = completion_refusal(user=by, discussion=discussion)
+    if refusal is not None:
+        raise refusal
 
 
 def _check_content(content: dict[str, str]) -> None:
@@ -66,6 +64,9 @@ def agency_check_submit(
         submitted_at=now,
         late=late,
     )
+    check_clock_meet(check, at=now, by=by)
+    if late:  # the chair is told, and asked whether it changes the plan (R004.5)
+        late_check_tell_chair(check=check, version=version, discussion=discussion, now=now)
     what = "Submitted" if check.version == 1 else f"Updated (version {check.version})"
     audit_record_children(
         actor=by,

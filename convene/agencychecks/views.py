@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from convene.agencychecks import selectors
 from convene.agencychecks.forms import AgencyCheckForm
+from convene.agencychecks.holding import only_own_agency
+from convene.agencychecks.late import offers_review
 from convene.agencychecks.questions import answered
 from convene.agencychecks.services import agency_check_submit
 from convene.discussions.models import Discussion
@@ -27,7 +29,11 @@ def _discussion(request: HttpRequest, pk: int) -> Discussion:
 
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = _discussion(request, pk)
-    columns = selectors.checks_board(discussion=discussion)
+    now = timezone.now()
+    columns = selectors.checks_board(
+        discussion=discussion,
+        only_agency=only_own_agency(user=user_of(request), discussion=discussion, now=now),
+    )
     audit_view(
         request,
         obj=discussion,
@@ -40,11 +46,21 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "discussion": discussion,
             "columns": [
-                (column, answered(column.latest.content) if column.latest else [])
+                (
+                    column,
+                    answered(column.latest.content) if column.latest else [],
+                    column.overdue(now),
+                )
                 for column in columns
             ],
             "received": sum(column.received for column in columns),
             "may_complete": selectors.may_complete(user=user_of(request), discussion=discussion),
+            # A check arrived after the start: does it change the plan? (R004.5)
+            "offer_review": offers_review(
+                user=user_of(request),
+                discussion=discussion,
+                late=any(column.latest and column.latest.late for column in columns),
+            ),
         },
     )
 

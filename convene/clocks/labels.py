@@ -19,6 +19,7 @@ CLOCK_KIND_LABELS: Final[dict[ClockKind, str]] = {
     ClockKind.RECONVENE: "Strategy discussion reconvened",
     ClockKind.HRPM: "High Risk Planning Meeting held",
     ClockKind.ACTION_DUE: "Agreed action done",
+    ClockKind.AGENCY_CHECK: "Agency check sent before the meeting",
 }
 
 PARTY_LABELS: Final[dict[Party, str]] = {

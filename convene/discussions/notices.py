@@ -17,8 +17,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from convene.discussions.models import Discussion, Invitation
+from convene.discussions.signals import discussion_notices_decided
 from convene.notify.email import Attachment, ics_attachment
 from convene.notify.ics import CalendarEvent, Method, Person, calendar_invitation
+from convene.people.models import Professional
 from convene.workdays import LONDON
 
 
@@ -159,11 +161,19 @@ def queue_notices(
     notice: Notice,
     referrer: bool,
     previous: str = "",
+    now: datetime,
+    by: Professional,
 ) -> None:
     """Decide the notices in the caller's transaction, through the outbox: a rollback sends
-    nothing, and the worker sends each once, with retries (convene.discussions.outbox)."""
+    nothing, and the worker sends each once, with retries (convene.discussions.outbox).
+
+    The apps above hear of it through ``signals.discussion_notices_decided``."""
     from convene.discussions.outbox import notices_decide  # it imports this module
 
+    invitations = list(invitations)
+    discussion_notices_decided.send(
+        Discussion, discussion=discussion, invitations=invitations, notice=notice, now=now, by=by
+    )
     notices_decide(
         discussion=discussion,
         invitations=invitations,

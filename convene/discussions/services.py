@@ -158,7 +158,12 @@ def discussion_create(
     )
     if scheduled:
         queue_notices(
-            discussion=discussion, invitations=invitations, notice=Notice.INVITATION, referrer=True
+            now=now,
+            by=by,
+            discussion=discussion,
+            invitations=invitations,
+            notice=Notice.INVITATION,
+            referrer=True,
         )
     return discussion
 
@@ -241,6 +246,8 @@ def discussion_schedule(
         request=request,
     )
     queue_notices(
+        now=now,
+        by=by,
         discussion=discussion,
         invitations=list(discussion.invitations.all()),
         notice=Notice.INVITATION,
@@ -294,6 +301,8 @@ def discussion_reschedule(
         request=request,
     )
     queue_notices(
+        now=now,
+        by=by,
         discussion=discussion,
         invitations=list(discussion.invitations.all()),
         notice=Notice.UPDATE,
@@ -338,7 +347,12 @@ def discussion_invite(
     )
     if discussion.state == Discussion.State.SCHEDULED:
         queue_notices(
-            discussion=discussion, invitations=invitations, notice=Notice.INVITATION, referrer=False
+            now=now,
+            by=by,
+            discussion=discussion,
+            invitations=invitations,
+            notice=Notice.INVITATION,
+            referrer=False,
         )
     return invitations
 
@@ -407,6 +421,8 @@ def discussion_cancel(
         )
     if was_scheduled:
         queue_notices(
+            now=now,
+            by=by,
             discussion=discussion,
             # Those told, or being told, of it: decided by the outbox.
             invitations=list(discussion.invitations.select_related("professional")),

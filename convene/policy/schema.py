@@ -29,6 +29,7 @@ from convene.workdays import Unit
 
 __all__ = [
     "AdviceRule",
+    "AgencyCheckRule",
     "AttendanceRule",
     "ChairRule",
     "Conditions",
@@ -166,6 +167,17 @@ class TimescaleRule(_RuleBase):
     advisory: StrictBool = False
 
 
+class AgencyCheckRule(_RuleBase):
+    """When each invited agency's check is due, and who sees it before the meeting (R001.7):
+    ``lead_hours`` before the meeting starts (0: by its start; a week at most), never before
+    the discussion was arranged. With ``hold_back_until_start`` the other invitees see an
+    agency's submitted check only from the meeting's start."""
+
+    kind: Literal["agency_check"]
+    hold_back_until_start: StrictBool = False
+    lead_hours: Annotated[StrictInt, Field(ge=0, le=168)] = 0
+
+
 class PathwayRule(_RuleBase):
     kind: Literal["pathway"]
     pathway: Pathway
@@ -237,7 +249,8 @@ Rule = Annotated[
     | RecordRule
     | EscalationRule
     | AdviceRule
-    | ReasonRule,
+    | ReasonRule
+    | AgencyCheckRule,
     Field(discriminator="kind"),
 ]
 RULE_KINDS: tuple[type[_RuleBase], ...] = (
@@ -249,6 +262,7 @@ RULE_KINDS: tuple[type[_RuleBase], ...] = (
     EscalationRule,
     AdviceRule,
     ReasonRule,
+    AgencyCheckRule,
 )
 
 

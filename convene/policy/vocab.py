@@ -94,6 +94,8 @@ class ClockKind(StrEnum):
     RECONVENE = "reconvene"  # at the end of a single assessment, R002.13
     HRPM = "hrpm"  # monthly, R000.3
     ACTION_DUE = "action_due"  # each agreed action's own due date
+    # Each invited agency's check, due a lead time before the meeting starts (R001.7).
+    AGENCY_CHECK = "agency_check"
 
 
 class StartEvent(StrEnum):

@@ -3,7 +3,7 @@ holds now (``allocation.selectors.team_cases``: its own allocation, or the one i
 
 Every table narrows its rows here, so the team filter means the same on every table: clocks
 and escalations by their subject (a referral, discussion, S47 enquiry, ICPC or action of the
-team's cases), records by their discussion, triage by the referral.
+team's cases, or an agency check for one), records by their discussion, triage by the referral.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
+from convene.agencychecks.models import AgencyCheck
 from convene.allocation.selectors import team_cases
 from convene.discussions.models import Discussion
 from convene.followup.models import Icpc, S47Enquiry
@@ -54,11 +55,14 @@ def subjects_q(scope: Scope) -> Q:
     if scope.team is None:
         return Q()
     cases = team_cases(team=scope.team)
-    types = ContentType.objects.get_for_models(Referral, Discussion, S47Enquiry, Icpc, Action)
+    types = ContentType.objects.get_for_models(
+        Referral, Discussion, S47Enquiry, Icpc, Action, AgencyCheck
+    )
     icpcs = Icpc.objects.filter(
         Q(discussion__in=cases.discussions) | Q(discussion__s47_enquiries__in=cases.s47s)
     ).values("pk")
     actions = Action.objects.filter(record__discussion__in=cases.discussions).values("pk")
+    checks = AgencyCheck.objects.filter(discussion__in=cases.discussions).values("pk")
     condition = Q(pk__in=[])
     for model, ids in (
         (Referral, cases.referrals),
@@ -66,6 +70,7 @@ def subjects_q(scope: Scope) -> Q:
         (S47Enquiry, cases.s47s),
         (Icpc, icpcs),
         (Action, actions),
+        (AgencyCheck, checks),
     ):
         condition |= Q(subject_type=types[model].pk, subject_id__in=ids)
     return condition

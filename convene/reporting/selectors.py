@@ -60,6 +60,7 @@ CLOCK_KINDS: tuple[tuple[ClockKind, str, str], ...] = (
     (ClockKind.HRPM, "High risk planning meeting (monthly)", DAYS),
     (ClockKind.RECONVENE, "Reconvened discussion", DAYS),
     (ClockKind.ACTION_DUE, "Actions", DAYS),
+    (ClockKind.AGENCY_CHECK, "Agency checks before the meeting", HOURS),
 )
 # DfE, Children in need statistics 2024-25: ICPCs within 15 working days in England.
 ICPC_NATIONAL_PERCENT = 81.4

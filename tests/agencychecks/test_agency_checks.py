@@ -65,7 +65,7 @@ def test_an_update_after_submission_is_a_new_version_and_the_first_is_kept(peopl
     agency_check_submit(
         discussion=discussion, content=changed, by=people["carol"], now=NOW + timedelta(hours=1)
     )
-    check = AgencyCheck.objects.get(discussion=discussion)
+    check = AgencyCheck.objects.get(discussion=discussion, agency=people["carol"].agency)
     assert check.version == 2
     assert [v.content["concerns"] for v in check.versions.order_by("number")] == [
         "DV",
@@ -98,7 +98,7 @@ def test_bad_answers_are_refused_and_nothing_is_written(client, people, discussi
     page = client.post(reverse("agencychecks:complete", args=[discussion.pk]), {})
     assert page.status_code == 200
     assert "Select whether the child is known to your agency" in page.content.decode()
-    assert not AgencyCheck.objects.exists()
+    assert not AgencyCheck.objects.filter(version__gt=0).exists()
     assert not AgencyCheckVersion.objects.exists()
 
 
@@ -181,3 +181,18 @@ def test_the_record_opens_with_each_agencys_check_attributed_and_time_stamped(pe
     assert police["not_for_family"] is True
     # The chair edits the record, never the agency's own words.
     assert AgencyCheckVersion.objects.get().content == withheld
+
+
+@pytest.mark.parametrize("name", ["carol", "bob", "alice", "ursula"])
+def test_the_page_and_the_service_ask_one_rule_of_who_completes_a_check(people, discussion, name):
+    """``selectors.may_complete`` and ``services.agency_check_submit`` agree (one rule)."""
+    from convene.agencychecks.selectors import completion_refusal, may_complete
+
+    person = people[name]
+    refusal = completion_refusal(user=person, discussion=discussion)
+    assert may_complete(user=person, discussion=discussion) is (refusal is None)
+    if refusal is None:
+        agency_check_submit(discussion=discussion, content=POLICE, by=person, now=NOW)
+    else:
+        with pytest.raises(type(refusal), match=str(refusal)[:20]):
+            agency_check_submit(discussion=discussion, content=POLICE, by=person, now=NOW)

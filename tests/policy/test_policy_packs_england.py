@@ -1,5 +1,6 @@
 """The England baseline pack, rule by rule, through the engine."""
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
@@ -227,3 +228,21 @@ def test_R002_1_the_baseline_cites_working_together_2023_in_force_from_15_decemb
         for rule in load_pack(pack_id).rules:
             if any(target.startswith("england.") for target in rule.replaces):
                 assert rule.interpretation, rule.id
+
+
+def test_R001_7_each_agencys_check_is_due_by_the_meetings_start_and_never_held_back(
+    england, make_facts
+):
+    from convene.policy.agency_checks import agency_check_terms
+
+    start, arranged = at("2026-03-05T10:00:00+00:00"), at("2026-03-03T15:00:00+00:00")
+    terms = agency_check_terms(england, make_facts())
+    assert terms.rule_id == "england.agency_check.default"
+    assert terms.due_at(starts_at=start, arranged_at=arranged) == start
+    assert terms.hold_back_until_start is False
+    assert "R001.7" in terms.citation.requirements
+    urgent = agency_check_terms(england, make_facts(immediate_risk=True))
+    assert urgent.rule_id == "england.agency_check.immediate_risk"
+    # A lead time never makes a check due before the discussion was arranged.
+    early = replace(urgent, lead_hours=48)
+    assert early.due_at(starts_at=start, arranged_at=arranged) == arranged
