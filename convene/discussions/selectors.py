@@ -20,7 +20,11 @@ from convene.policy import engine
 from convene.policy.vocab import ClockKind, Pathway
 from convene.referrals.models import Referral
 from convene.referrals.policy import case_facts, facts_per_child, pack_for
-from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
+from convene.referrals.selectors import (
+    LIST_DEFERRED,
+    may_decide_and_convene,
+    referrals_visible_to,
+)
 from convene.workdays import LONDON, london_date
 
 WORK_LIST_LIMIT = 100
@@ -180,9 +184,11 @@ def invitations_for(*, discussion: Discussion) -> list[Invitation]:
 def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
     """``discussions`` with everything a listed one shows (the API's ``discussion_out``),
     fetched in a fixed number of queries however many are listed."""
-    return discussions.select_related(
-        "chair", "referral__partnership", "referral__referrer_agency"
-    ).prefetch_related("children", Prefetch("invitations", queryset=_invitations_ordered()))
+    return (
+        discussions.select_related("chair", "referral__partnership", "referral__referrer_agency")
+        .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
+        .prefetch_related("children", Prefetch("invitations", queryset=_invitations_ordered()))
+    )
 
 
 # --- My work ---------------------------------------------------------------------------
@@ -250,7 +256,9 @@ def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
 def my_work(*, user: Professional, now: datetime) -> MyWork:
     """The front door's three queues, most urgent first: a fixed number of queries, whatever
     the number of cases (each section is one query plus one for its children)."""
-    referrals = referrals_visible_to(user=user)
+    # A referral's policy explanation (tens of KB of JSON) is never listed: parsing it for
+    # 200 rows took seconds (issue 15).
+    referrals = referrals_visible_to(user=user).defer(*LIST_DEFERRED)
     awaiting_qs = referrals.filter(status=Referral.Status.AWAITING_TRIAGE)
     awaiting = list(
         awaiting_qs.annotate(
@@ -287,6 +295,7 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
     )
     upcoming = list(
         upcoming_qs.select_related("chair", "referral")
+        .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
         .prefetch_related(_children_prefetch("children"))
         .order_by("starts_at", "pk")[:WORK_LIST_LIMIT]
     )

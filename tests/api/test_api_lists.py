@@ -70,3 +70,15 @@ def test_R001_8_referrals_are_listed_newest_first_a_page_at_a_time(
     assert [r["id"] for r in second.json()] == [made[0]]
     assert "Link" not in second
     assert client.get("/api/referrals/?limit=501", headers=token).status_code == 422
+
+
+def test_the_discussion_list_never_reads_a_referrals_policy_explanation(
+    client, people, partnership, agencies, tokens
+):
+    """Issue 15: the explanation is tens of KB of JSON per referral; a list never shows it,
+    and parsing it for a page of discussions took most of the request."""
+    _discussion(people, partnership, agencies)
+    client.get("/api/discussions/", headers=bearer(tokens["bob"]))
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/discussions/", headers=bearer(tokens["bob"])).status_code == 200
+    assert not [q for q in captured.captured_queries if '"explanation"' in q["sql"]]
