@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +71,62 @@ def current_for(*, subject: Subject) -> Allocation | None:
             if row.subject_kind == key["subject_kind"] and _subject_pk(row) == link.pk:
                 return row
     return None
+
+
+# The Allocation column naming each kind of subject.
+_COLUMN = {
+    SubjectKind.REFERRAL.value: "referral_id",
+    SubjectKind.DISCUSSION.value: "discussion_id",
+    SubjectKind.S47.value: "s47_enquiry_id",
+}
+
+
+def current_for_many(*, subjects: Sequence[Subject]) -> dict[tuple[type, int], Allocation | None]:
+    """:func:`current_for` of each of ``subjects``, keyed by (model, pk): two queries
+    whatever their number (the discussions above S47 enquiries, the open allocations)."""
+    chains = _chains(subjects)
+    wanted: dict[str, set[int]] = {}
+    for chain in chains.values():
+        for kind, pk in chain:
+            wanted.setdefault(kind, set()).add(pk)
+    if not wanted:
+        return {}
+    condition = Q()
+    for kind, pks in wanted.items():
+        condition |= Q(subject_kind=kind, **{f"{_COLUMN[kind]}__in": sorted(pks)})
+    held: dict[tuple[str, int | None], Allocation] = {}
+    for row in Allocation.objects.filter(condition, ended_at__isnull=True).select_related(
+        "social_worker", "team"
+    ):
+        held.setdefault((str(row.subject_kind), _subject_pk(row)), row)
+    return {
+        key: next((held[link] for link in chain if link in held), None)
+        for key, chain in chains.items()
+    }
+
+
+def _chains(subjects: Sequence[Subject]) -> dict[tuple[type, int], list[tuple[str, int]]]:
+    """Each subject's chain of (kind, pk), its own first (S47 → discussion → referral),
+    read from foreign key columns: one query for the discussions above S47 enquiries."""
+    referral_of = {s.pk: s.referral_id for s in subjects if isinstance(s, Discussion)}
+    above = {s.discussion_id for s in subjects if isinstance(s, S47Enquiry)} - referral_of.keys()
+    if above:
+        referral_of.update(Discussion.objects.filter(pk__in=above).values_list("pk", "referral_id"))
+    referral, discussion = SubjectKind.REFERRAL.value, SubjectKind.DISCUSSION.value
+    chains: dict[tuple[type, int], list[tuple[str, int]]] = {}
+    for subject in subjects:
+        if isinstance(subject, Referral):
+            chain = [(referral, subject.pk)]
+        elif isinstance(subject, Discussion):
+            chain = [(discussion, subject.pk), (referral, subject.referral_id)]
+        else:
+            chain = [
+                (SubjectKind.S47.value, subject.pk),
+                (discussion, subject.discussion_id),
+                (referral, referral_of[subject.discussion_id]),
+            ]
+        chains[(type(subject), subject.pk)] = chain
+    return chains
 
 
 def _subject_pk(row: Allocation) -> int | None:

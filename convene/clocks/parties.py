@@ -30,7 +30,11 @@ Several apps may know part of who answers for one subject: the allocation app
 knows the social worker who holds a referral, discussion or S47 enquiry, which
 sits above the subject apps in the layers. Each adds its part with
 :func:`register_responsible` (again in ``ready()``, under a key, so registering
-twice replaces); :func:`resolve_responsible` returns the union. Clock reminders
+twice replaces); :func:`resolve_responsible` returns the union. A part may also give
+its batch form (``many=``: subjects of its model in, ``{subject_key(s): members}`` out,
+a few queries for the whole list); the sweep asks :func:`resolve_responsible_many` once
+per batch of clocks, and parts without a batch form are asked subject by subject
+(issue 15). Both forms must give the same answers. Clock reminders
 go to the responsible people, and to the managers only when nobody is
 responsible or the clock is overdue (:mod:`convene.clocks.recipients`).
 
@@ -40,7 +44,7 @@ contacts a family (R002.10).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,11 +57,15 @@ __all__ = [
     "NEVER_CONTACTED",
     "PartyMembers",
     "PartyResolver",
+    "ResponsibleMany",
     "ResponsibleResolver",
+    "SubjectKey",
     "register_party_resolver",
     "register_responsible",
     "resolve_party",
     "resolve_responsible",
+    "resolve_responsible_many",
+    "subject_key",
     "unregister_party_resolver",
     "unregister_responsible",
 ]
@@ -88,11 +96,26 @@ class PartyMembers:
 
 PartyResolver = Callable[[Any, Party], PartyMembers | None]
 ResponsibleResolver = Callable[[Any], PartyMembers | None]
+SubjectKey = tuple[type, Any]
+# The batch form of a responsible part: subjects of one model -> members by subject_key.
+ResponsibleMany = Callable[[Sequence[Any]], dict[SubjectKey, PartyMembers | None]]
+
+
+@dataclass(frozen=True)
+class _Part:
+    one: ResponsibleResolver
+    many: ResponsibleMany | None = None
+
 
 _party_resolvers: dict[type[models.Model], PartyResolver] = {}
 _responsible_resolvers: dict[type[models.Model], ResponsibleResolver] = {}
-# More who answer for a subject, from apps other than the subject's own: model -> key -> resolver.
-_responsible_parts: dict[type[models.Model], dict[str, ResponsibleResolver]] = {}
+# More who answer for a subject, from apps other than the subject's own: model -> key -> part.
+_responsible_parts: dict[type[models.Model], dict[str, _Part]] = {}
+
+
+def subject_key(subject: Any) -> SubjectKey:
+    """How a subject is named in :func:`resolve_responsible_many`'s answer."""
+    return (type(subject), subject.pk)
 
 
 def register_party_resolver(
@@ -118,11 +141,16 @@ def unregister_party_resolver(model: type[models.Model]) -> None:
 
 
 def register_responsible(
-    model: type[models.Model], key: str, resolver: ResponsibleResolver
+    model: type[models.Model],
+    key: str,
+    resolver: ResponsibleResolver,
+    *,
+    many: ResponsibleMany | None = None,
 ) -> None:
     """Add ``resolver``'s people to who answers for ``model`` subjects (``key`` names the
-    part: registering the same key again replaces it)."""
-    _responsible_parts.setdefault(model, {})[key] = resolver
+    part: registering the same key again replaces it). ``many``, when given, answers the
+    same for a list of subjects at once (the sweep's batches)."""
+    _responsible_parts.setdefault(model, {})[key] = _Part(resolver, many)
 
 
 def unregister_responsible(model: type[models.Model], key: str) -> None:
@@ -153,15 +181,46 @@ def resolve_responsible(subject: object) -> PartyMembers | None:
     its own app's answer and every part registered for its model."""
     if subject is None:
         return None
-    resolvers: list[ResponsibleResolver] = []
-    own: ResponsibleResolver | None = _lookup(_responsible_resolvers, subject)
-    if own is not None:
-        resolvers.append(own)
-    for klass in type(subject).__mro__:
-        resolvers.extend(_responsible_parts.get(klass, {}).values())
+    return _union(part.one(subject) for part in _parts_of(type(subject)))
+
+
+def resolve_responsible_many(subjects: Iterable[object]) -> dict[SubjectKey, PartyMembers | None]:
+    """:func:`resolve_responsible` for each of ``subjects`` (by :func:`subject_key`), each
+    part asked once per model with its batch form when it has one."""
+    groups: dict[type, dict[SubjectKey, object]] = {}
+    for subject in subjects:
+        if subject is not None:
+            groups.setdefault(type(subject), {})[subject_key(subject)] = subject
+    found: dict[SubjectKey, PartyMembers | None] = {}
+    for klass, members in groups.items():
+        listed = list(members.values())
+        answers = [_answers(part, listed) for part in _parts_of(klass)]
+        for key in members:
+            found[key] = _union(answer.get(key) for answer in answers)
+    return found
+
+
+def _parts_of(klass: type) -> list[_Part]:
+    """The subject's own app's part first, then the others', in the order of the model's MRO."""
+    parts: list[_Part] = []
+    for model in klass.__mro__:
+        if model in _responsible_resolvers:
+            parts.append(_Part(_responsible_resolvers[model]))
+            break
+    for model in klass.__mro__:
+        parts.extend(_responsible_parts.get(model, {}).values())
+    return parts
+
+
+def _answers(part: _Part, subjects: list[object]) -> dict[SubjectKey, PartyMembers | None]:
+    if part.many is not None:
+        return part.many(subjects)
+    return {subject_key(subject): part.one(subject) for subject in subjects}
+
+
+def _union(parts: Iterable[PartyMembers | None]) -> PartyMembers | None:
     found: PartyMembers | None = None
-    for resolver in resolvers:
-        part = resolver(subject)
+    for part in parts:
         if part:
             found = part if found is None else found + part
     return found

@@ -1,7 +1,7 @@
 """Who a clock reminder is addressed to: the people responsible, then the ladder above them.
 
 Before the due time a reminder goes to whoever answers for the subject
-(:func:`convene.clocks.parties.resolve_responsible`: the allocated social
+(:func:`convene.clocks.parties.resolve_responsible`, read per batch: the allocated social
 worker, the chair, the action's owner or owner agency), not to every manager of
 the partnership. Once the clock is overdue it goes also to the first rung of the
 pack's escalation ladder for that kind of clock (its roles, usually the team
@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from convene.clocks.models import Clock
-from convene.clocks.parties import resolve_responsible
+from convene.clocks.parties import PartyMembers
 from convene.clocks.schedule import ReminderKind
 from convene.clocks.selectors import REMINDER_ROLES, social_care_with_roles
 from convene.people.models import Agency, Professional
@@ -79,10 +79,15 @@ def _unique(people: Iterable[Professional]) -> list[Professional]:
 
 
 def reminder_recipients(
-    *, clock: Clock, subject: object, kind: ReminderKind, cache: RecipientCache
+    *,
+    clock: Clock,
+    responsible: PartyMembers | None,
+    kind: ReminderKind,
+    cache: RecipientCache,
 ) -> tuple[list[Professional], list[Agency]]:
-    """Who ``kind`` of reminder about ``clock`` is addressed to, before need-to-know."""
-    responsible = resolve_responsible(subject)
+    """Who ``kind`` of reminder about ``clock`` is addressed to, before need-to-know;
+    ``responsible`` is who answers for its subject (read for the sweep's batch:
+    :meth:`convene.clocks.sweep_batch.SweepBatch.responsible`)."""
     if not responsible:
         return list(_holders(cache, clock, frozenset(REMINDER_ROLES))), []
     people = list(responsible.professionals)

@@ -189,7 +189,9 @@ def _clock_remind(
     added = 0
     told = False
     for kind in kinds:
-        people, agencies = reminder_recipients(clock=clock, subject=subject, kind=kind, cache=cache)
+        people, agencies = reminder_recipients(
+            clock=clock, responsible=batch.responsible(subject), kind=kind, cache=cache
+        )
         # Need-to-know: about a restricted record only the people named on it are reminded.
         audience = audience_for(
             partnership=partnership,

@@ -5,7 +5,10 @@ managers (and holders of the rule's roles), and who of them may see the subject.
 Asked clock by clock that was about 28 queries and 0.4 s per escalation; a
 :class:`SweepBatch` reads the batch's subjects in one query per subject model,
 each partnership's role holders once, and who of the managers may see each
-subject in one query per subject model (:func:`convene.clocks.subjects.subjects_viewers`).
+subject in one query per subject model (:func:`convene.clocks.subjects.subjects_viewers`),
+and who answers for each subject (the allocated worker, the chair, the action's owner)
+in a few queries per subject model for the whole batch, when first asked
+(:func:`convene.clocks.parties.resolve_responsible_many`).
 A batch is then escalated or reminded in one transaction with its writes in bulk
 (:mod:`convene.clocks.escalations.batch`, :mod:`convene.clocks.reminders`); if that
 fails, each clock in its own transaction, so one that fails holds up no other.
@@ -23,6 +26,13 @@ from django.db.models import prefetch_related_objects
 
 from convene.clocks.audience import ViewersKnown
 from convene.clocks.models import Clock
+from convene.clocks.parties import (
+    PartyMembers,
+    SubjectKey,
+    resolve_responsible,
+    resolve_responsible_many,
+    subject_key,
+)
 from convene.clocks.selectors import (
     ESCALATION_MANAGER_ROLES,
     social_care_agencies,
@@ -42,6 +52,7 @@ class SweepBatch:
         self._subjects = {(c.subject_type_id, c.subject_id): c.subject for c in clocks}
         self._holders: dict[tuple[int, frozenset[Role]], list[Professional]] = {}
         self._social_care: dict[int, list[str]] = {}
+        self._responsible: dict[SubjectKey, PartyMembers | None] | None = None
         self.viewers = ViewersKnown()
         by_partnership: dict[int, tuple[Partnership, list[object]]] = {}
         for clock in clocks:
@@ -55,6 +66,18 @@ class SweepBatch:
         if key not in self._subjects:
             self._subjects[key] = clock.subject
         return self._subjects[key]
+
+    def responsible(self, subject: object) -> PartyMembers | None:
+        """Who answers for ``subject`` (:func:`~convene.clocks.parties.resolve_responsible`),
+        read for all the batch's subjects at once the first time it is asked."""
+        if subject is None:
+            return None
+        if self._responsible is None:
+            self._responsible = resolve_responsible_many(self._subjects.values())
+        key = subject_key(subject)
+        if key not in self._responsible:
+            self._responsible[key] = resolve_responsible(subject)
+        return self._responsible[key]
 
     def holders(self, partnership: Partnership, roles: Iterable[Role]) -> list[Professional]:
         """Active social care professionals of ``partnership`` holding any of ``roles``."""

@@ -22,7 +22,7 @@ class DiscussionsConfig(AppConfig):
         # Who may see a discussion's clocks, escalations and reminders: its own selector.
         register_subject_selector(Discussion, discussions_visible_to)
         # The chair answers for the discussion's timescales, with whoever holds the case.
-        register_responsible(Discussion, "chair", _chair)
+        register_responsible(Discussion, "chair", _chair, many=_chairs)
         # Invitations' and referrer notices' hooks in the one outbox.
         outbox.register()
 
@@ -32,3 +32,13 @@ def _chair(discussion: Any) -> Any:
 
     chair = discussion.chair
     return PartyMembers(professionals=(chair,)) if chair is not None and chair.is_active else None
+
+
+def _chairs(discussions: Any) -> Any:
+    """``_chair`` for a batch of discussions: their chairs in one query."""
+    from django.db.models import prefetch_related_objects
+
+    from convene.clocks.parties import subject_key
+
+    prefetch_related_objects(list(discussions), "chair")
+    return {subject_key(discussion): _chair(discussion) for discussion in discussions}

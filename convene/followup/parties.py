@@ -8,7 +8,17 @@ subject (``convene.clocks.subjects``), from the follow-through's own selectors.
 
 from __future__ import annotations
 
-from convene.clocks.parties import PartyMembers, register_party_resolver, register_responsible
+from collections.abc import Sequence
+
+from django.db.models import prefetch_related_objects
+
+from convene.clocks.parties import (
+    PartyMembers,
+    SubjectKey,
+    register_party_resolver,
+    register_responsible,
+    subject_key,
+)
 from convene.clocks.subjects import register_subject_selector
 from convene.followup import selectors
 from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
@@ -49,6 +59,12 @@ def _action_responsible(action: Action) -> PartyMembers | None:
     return None
 
 
+def _actions_responsible(actions: Sequence[Action]) -> dict[SubjectKey, PartyMembers | None]:
+    """``_action_responsible`` for a batch: the owners and owner agencies in two queries."""
+    prefetch_related_objects(list(actions), "owner_professional", "owner_agency")
+    return {subject_key(action): _action_responsible(action) for action in actions}
+
+
 def _hrpm_party(hrpm: Hrpm, party: Party) -> PartyMembers | None:
     if party != Party.INVITED_AGENCIES:
         return None
@@ -67,7 +83,7 @@ def _hrpm_responsible(hrpm: Hrpm) -> PartyMembers | None:
 def register() -> None:
     register_party_resolver(HrpmAction, _hrpm_action_party, responsible=_hrpm_action_responsible)
     register_party_resolver(Hrpm, _hrpm_party, responsible=_hrpm_responsible)
-    register_responsible(Action, "owner", _action_responsible)
+    register_responsible(Action, "owner", _action_responsible, many=_actions_responsible)
     # Who may see the follow-through's clock subjects: the same selectors as its pages.
     register_subject_selector(Action, selectors.actions_visible_to)
     register_subject_selector(HrpmAction, selectors.hrpm_actions_visible_to)

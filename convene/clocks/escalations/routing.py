@@ -11,7 +11,7 @@ from datetime import datetime
 
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.clocks.models import Clock, Escalation
-from convene.clocks.parties import PartyMembers, resolve_party, resolve_responsible
+from convene.clocks.parties import PartyMembers, resolve_party
 from convene.clocks.selectors import (
     partnership_admins,
 )
@@ -86,7 +86,7 @@ def _what_is_late(clock: Clock) -> str:
 
 
 def _responsible_text(clock: Clock, subject: object, *, batch: SweepBatch) -> str:
-    found = resolve_responsible(subject)
+    found = batch.responsible(subject)
     if found:
         return found.describe()[:300]
     if clock.kind == ClockKind.ACTION_DUE:
