@@ -19,10 +19,12 @@ class AgencyChecksConfig(AppConfig):
         from convene.clocks.parties import register_responsible
         from convene.clocks.subjects import register_subject_selector
         from convene.discussions.signals import discussion_notices_decided
+        from convene.records.history_sources import register_history_source
         from convene.records.prefill import register_contribution_source
 
         # Records sit below agency checks, so they ask for the checks through a registered source.
         register_contribution_source("agency checks", _contributions)
+        register_history_source("agency checks", _history)
         # A check's clock: opened when the discussion is arranged, reminded to the agency's
         # invitees, told only to those who may see the discussion (convening.py).
         discussion_notices_decided.connect(on_notices_decided, dispatch_uid="agency_checks_open")
@@ -35,6 +37,23 @@ def _contributions(discussion: Any) -> list[dict[str, str | bool]]:
     from convene.agencychecks.selectors import record_contributions
 
     return record_contributions(discussion=discussion)
+
+
+def _history(discussion: Any) -> list[Any]:
+    """Each check sent, and each update, listed with the record's versions (issue 16)."""
+    from django.urls import reverse
+
+    from convene.agencychecks.selectors import check_versions
+    from convene.records.history_sources import HistoryEntry
+
+    board = reverse("agencychecks:board", args=[discussion.pk])
+    entries = []
+    for version in check_versions(discussion=discussion):
+        sent = "sent" if version.number == 1 else f"updated (version {version.number})"
+        late = ", after the meeting started" if version.late else ""
+        what = f"{version.check_row.agency.name}: agency check {sent} by {version.submitted_by}"
+        entries.append(HistoryEntry(at=version.submitted_at, what=what + late, link=board))
+    return entries
 
 
 def _invitees(check: Any) -> Any:

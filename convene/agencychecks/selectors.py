@@ -222,3 +222,26 @@ def record_contributions(*, discussion: Discussion) -> list[dict[str, str | bool
             }
         )
     return items
+
+
+def check_versions(*, discussion: Discussion) -> list[AgencyCheckVersion]:
+    """Every version every agency sent for ``discussion``, oldest first (one query)."""
+    return list(
+        AgencyCheckVersion.objects.filter(check_row__discussion=discussion)
+        .select_related("check_row__agency", "submitted_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def earlier_versions(*, discussion: Discussion) -> dict[int, list[AgencyCheckVersion]]:
+    """Each agency's versions before its newest, newest first, by agency id (one query)."""
+    earlier: dict[int, list[AgencyCheckVersion]] = {}
+    for version in (
+        AgencyCheckVersion.objects.filter(
+            check_row__discussion=discussion, number__lt=F("check_row__version")
+        )
+        .select_related("check_row", "submitted_by")
+        .order_by("-number")
+    ):
+        earlier.setdefault(version.check_row.agency_id, []).append(version)
+    return earlier

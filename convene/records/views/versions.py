@@ -9,6 +9,7 @@ from convene.audit.models import Action
 from convene.core.access import AccessAction, can
 from convene.records import sections, selectors
 from convene.records.family import family_summary
+from convene.records.history_sources import history_for
 from convene.records.notices import pdf_filename
 from convene.records.views._common import (
     _audit_look,
@@ -26,7 +27,12 @@ def versions(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "records/versions.html",
-        _context(request, record, versions=selectors.versions_visible_to(user=user, record=record)),
+        _context(
+            request,
+            record,
+            versions=selectors.versions_visible_to(user=user, record=record),
+            history=history_for(record.discussion),
+        ),
     )
 
 
