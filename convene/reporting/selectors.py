@@ -439,7 +439,7 @@ def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
 
 
 def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, int]]:
-    """(rule, overridden, triaged by that rule), most overridden first.
+    """(what the rule says, overridden, triaged by that rule), most overridden first.
 
     Counts are partnership-wide: a restricted referral is counted, never named.
     """
@@ -453,8 +453,16 @@ def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, i
         .filter(overridden__gt=0)
         .order_by("-overridden", "recommended_rule_id")
     )
+    # Plain words, not rule ids (issue 18): each rule as the partnership's procedure says it.
+    said = {rule.id: str(rule.summary) for rule in load_pack(scope.partnership.policy_id).rules}
     return [
-        (row["recommended_rule_id"] or "No rule recorded", row["overridden"], row["triaged"])
+        (
+            said.get(row["recommended_rule_id"], "A rule no longer in the procedure")
+            if row["recommended_rule_id"]
+            else "No rule recorded",
+            row["overridden"],
+            row["triaged"],
+        )
         for row in grouped
     ]
 

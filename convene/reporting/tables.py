@@ -171,7 +171,7 @@ def overrides_table(*, scope: Scope, period: Period, **_: object) -> Table:
     return Table(
         key="overrides",
         title="Recommendations overridden",
-        headers=["Recommending rule", "Overridden", "Triaged under that rule"],
+        headers=["What the recommending rule says", "Overridden", "Triaged under that rule"],
         rows=[list(row) for row in selectors.overrides_by_rule(scope=scope, period=period)],
         chart=(0, 1, "Overridden"),
     )

@@ -70,3 +70,18 @@ def test_reasons_listed_only_for_those_who_may_open_the_referral(client, people,
     client.force_login(people["hana"])
     hana_page = client.get(url, MARCH).content.decode()
     assert "registered manager" in hana_page
+
+
+def test_each_rule_is_named_in_plain_words_not_by_its_id(client, people, triaged):
+    """Issue 18: no rule ids in the main text: the rule as the procedure says it."""
+    scope = report_scope(user=people["bob"])
+    rows = overrides_by_rule(
+        scope=scope, period=Period(date(2026, 3, 1), date(2026, 4, 1), "March")
+    )
+    assert rows
+    for said, _, _ in rows:
+        assert " " in said, said  # words, not an id like "england.pathway.strategy_discussion"
+        assert not said.startswith(("england.", "halton.", "warwickshire.")), said
+    client.force_login(people["bob"])
+    page = client.get(reverse("reporting:dashboard"), MARCH).content.decode()
+    assert "england.pathway" not in page
