@@ -339,3 +339,18 @@ def _journey(page: Page, url: str, people) -> None:
     _start(page, url, "hana")
     _work(page, f"Confirm and date conference {icpc.reference}")
     _see(page, icpc.reference)
+    _click(page, "Confirm the conference")
+    _see(page, "Confirm the conference")
+    page.get_by_label("Note (optional)").fill("Agreed: continuing risk of significant harm.")
+    _click(page, "Confirm the conference", role="button")
+    _see(page, icpc.reference)
+    _click(page, "Set the date")
+    _see(page, "Set the date of the conference")
+    _date(page, "conference_on", timezone.localdate() + timedelta(days=7))
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("Venue").fill("Riverside House, room 1")
+    _click(page, "Save the date", role="button")
+    _see(page, icpc.reference)
+    icpc.refresh_from_db()
+    assert icpc.state == "date_set"
+    assert icpc.confirmed_by == people["hana"]
