@@ -28,6 +28,7 @@ from convene.discussions.models import Discussion
 from convene.followup.models import S47Enquiry
 from convene.people.factories import ChildFactory
 from convene.policy.vocab import Decision, RecordSection
+from convene.records.models import Action, Confirmation
 from convene.referrals.models import Referral
 from tests.e2e.conftest import NARROW, WIDE, axe_violations, containing, sign_in
 from tests.records.conftest import fill
@@ -354,3 +355,11 @@ def _journey(page: Page, url: str, people) -> None:
     icpc.refresh_from_db()
     assert icpc.state == "date_set"
     assert icpc.confirmed_by == people["hana"]
+    # What the clicks did, end to end.
+    assert (
+        Confirmation.objects.filter(professional__in=[people["carol"], people["erin"]]).count() == 2
+    )
+    assert Action.objects.get(record=discussion.record, kind="agreed").status == "done"
+    enquiry.refresh_from_db()
+    assert enquiry.visited_at is not None
+    assert enquiry.outcome_at is not None
