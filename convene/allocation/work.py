@@ -255,7 +255,10 @@ def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         return []
     visits = s47_rows(
         s47s_allocated(s47_enquiries_visible_to(user=user).filter(state="started"), to=who), now=now
-    ).filter(visit_due_at__lte=now + VISITS_AHEAD)[:ROWS_PER_SECTION]  # type: ignore[misc]
+    ).filter(
+        # Due within 24 hours; or, under a pack with no visit clock, not yet visited.
+        Q(visit_due_at__lte=now + VISITS_AHEAD) | Q(visit_due_at__isnull=True, visited_at=None)
+    )[:ROWS_PER_SECTION]
     return [
         row(
             [e.child],

@@ -1,0 +1,42 @@
+"""My work's own links: the start of a case is one click away for those who record concerns."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from convene.allocation.work import work_for
+from tests.followup.conftest import s47_decision  # noqa: F401 - fixture
+from tests.records.conftest import make_record  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("alice", True), ("carol", False)])
+def test_my_work_offers_record_a_concern_to_who_records_referrals(client, people, persona, shown):
+    """A social worker starts a case from My work (issue 18); a partner is not offered it."""
+    client.force_login(people[persona])
+    page = client.get(reverse("allocation:my-work")).content.decode()
+    assert (f'href="{reverse("referrals:new")}">Record a concern</a>' in page) is shown
+
+
+def test_an_s47_with_no_visit_clock_is_still_a_visit_to_make(s47_decision, people):  # noqa: F811
+    """Issue 18, R003.8: under a pack with no visit clock (the home partnership's), the
+    enquiry the authorisation started is still on My work, with no deadline, until visited."""
+    from convene.followup.models import S47Enquiry
+    from tests.followup.conftest import clocks_of, visit
+
+    version = s47_decision(pack="halton")
+    started = S47Enquiry.objects.get(record_version=version)
+    assert "s47_visit" not in clocks_of(started.discussion)
+    now = version.authorised_at + timedelta(minutes=30)
+    wanted = f"Visit for S47 enquiry {started.reference}"
+    rows = {name: work_for(user=people[name], now=now) for name in ("alice", "bob")}
+    holder = next(name for name, rs in rows.items() if any(r.what == wanted for r in rs))
+    (row,) = [r for r in rows[holder] if r.what == wanted]
+    assert row.url == reverse("followup:s47-visit", args=[started.pk])
+    assert row.due_at is None
+    visit(started, people, at=now, now=now)
+    assert not any(r.what == wanted for r in work_for(user=people[holder], now=now))
