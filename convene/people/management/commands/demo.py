@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from convene.allocation.demo import demo_allocations, demo_teams
 from convene.discussions.demo import demo_referrals
+from convene.followup.demo_history import DEFAULT_CASES, demo_history
 from convene.people import personas
 from convene.people.demo import demo_load
 
@@ -23,11 +24,22 @@ class Command(BaseCommand):
             default=200,
             help="children to create on first load (default 200)",
         )
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=DEFAULT_CASES,
+            help=f"past cases over the last 13 months, for the reports (default {DEFAULT_CASES}; "
+            "0 for none)",
+        )
         parser.add_argument("--quiet-logins", action="store_true", help="do not print sign-ins")
 
-    def handle(self, *args: Any, children: int, quiet_logins: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, children: int, history: int, quiet_logins: bool, **options: Any
+    ) -> None:
         if children < 0 or children > 1_000_000:
             raise CommandError("--children must be between 0 and 1,000,000")
+        if history < 0 or history > 1_000:
+            raise CommandError("--history must be between 0 and 1,000")
         started = time.perf_counter()
         result = demo_load(children=children)
         # Teams first: a referral triaged by a manager is allocated to the manager's team.
@@ -35,6 +47,7 @@ class Command(BaseCommand):
         cases = demo_referrals(partnership=result.partnership, now=timezone.now())
         if cases.referrals:
             demo_allocations(partnership=result.partnership, now=timezone.now())
+        past = demo_history(partnership=result.partnership, now=timezone.now(), cases=history)
         elapsed = time.perf_counter() - started
         self.stdout.write(
             f"Demo partnership '{result.partnership.name}' ready: "
@@ -43,6 +56,11 @@ class Command(BaseCommand):
         if cases.referrals:
             self.stdout.write(
                 f"{cases.referrals} referrals and {cases.discussions} strategy discussion added."
+            )
+        if past.cases:
+            self.stdout.write(
+                f"A year of history: {past.cases} past cases and {past.hrpms} high-risk "
+                "professionals meetings, for the reports."
             )
         if quiet_logins:
             return
