@@ -174,3 +174,11 @@ def pathway_rules() -> list[tuple[str, str, str]]:
             if rule.kind == "pathway":
                 found.append((pack_id, rule.id, str(rule.pathway)))  # type: ignore[union-attr]
     return found
+
+
+def without_check_requests(messages: list[Any]) -> list[Any]:
+    """The emails of convening, less each partner's request for its agency check (issue 16),
+    which goes out beside the invitations (tests/agencychecks)."""
+    from convene.agencychecks.convening import REQUEST_SUBJECT
+
+    return [m for m in messages if not m.subject.startswith(REQUEST_SUBJECT)]

@@ -11,6 +11,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.agencychecks.questions import answered
 from convene.clocks.models import Clock
+from convene.core.access import among
 from convene.core.dates import govuk_datetime
 from convene.core.errors import Conflict, NotAllowed, ServiceError
 from convene.discussions.models import Discussion, Invitation
@@ -46,7 +47,7 @@ class AgencyColumn:
 def agency_checks_visible_to(*, user: Professional) -> QuerySet[AgencyCheck]:
     """The checks of the discussions ``user`` may see: whoever may see a discussion reads what
     its agencies sent for it (a restricted referral's only those named on it and invited)."""
-    return AgencyCheck.objects.filter(discussion__in=discussions_visible_to(user=user).values("pk"))
+    return AgencyCheck.objects.filter(among(discussions_visible_to(user=user), "discussion"))
 
 
 def expected_agencies(*, discussion: Discussion) -> list[Agency]:

@@ -23,7 +23,7 @@ class ApiTokenForm(GovukForm):
     read_only = forms.BooleanField(required=False)
 
 
-class WebhookAddressFields(forms.Form):
+class WebhookAddressFields(GovukForm):
     """The address and events of an endpoint: one definition for the page and the admin."""
 
     url = forms.URLField(
@@ -53,7 +53,7 @@ class WebhookAddressFields(forms.Form):
         return url
 
 
-class WebhookEndpointForm(GovukForm, WebhookAddressFields):
+class WebhookEndpointForm(WebhookAddressFields):
     name = forms.CharField(
         label="Name of the receiving system",
         max_length=WEBHOOK_NAME_MAX,

@@ -11,6 +11,7 @@ from ninja.testing import TestClient
 from convene.discussions.api import router
 from convene.discussions.models import Discussion, Invitation
 from convene.people.factories import ChildFactory, FamilyMemberFactory
+from tests.convening import without_check_requests
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,7 @@ def test_convene_read_and_list(
     }
     required = {(item["who"], item["status"]) for item in body["required_attendance"]}
     assert ("Police", "met") in required
-    assert len(mailoutbox) == 5
+    assert len(without_check_requests(mailoutbox)) == 5
 
     as_carol = api.get(f"/{body['id']}", user=people["carol"]).json()
     assert as_carol["referral_id"] is None  # partners do not get the referral

@@ -92,7 +92,12 @@ def test_a_meeting_invitation_reaches_notify_with_its_calendar_as_a_file_link(
     with django_capture_on_commit_callbacks(execute=True):
         scheduled_discussion(referral=accepted_for(), people=people)
     deliveries_send(now=timezone.now())
-    [request] = [r for r in notify.requests if r["body"]["email_address"] == "carol@example.org"]
+    [request] = [
+        r
+        for r in notify.requests
+        if r["body"]["email_address"] == "carol@example.org"
+        and r["body"]["personalisation"]["subject"].startswith("Invitation")
+    ]
     personalisation = request["body"]["personalisation"]
     assert personalisation["subject"].startswith("Invitation: strategy discussion")
     file = personalisation["calendar_file"]
