@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_has_teams_and_allocated_cases(capsys):
-    call_command("demo", children=30)
+    call_command("demo", children=30, history=0)
     assert Team.objects.filter(name="Duty and assessment team", members__username="alice").exists()
     open_rows = Allocation.objects.filter(ended_at__isnull=True)
     assert open_rows.filter(social_worker__username="alice").exists()
