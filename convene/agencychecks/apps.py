@@ -40,20 +40,9 @@ def _contributions(discussion: Any) -> list[dict[str, str | bool]]:
 
 
 def _history(discussion: Any) -> list[Any]:
-    """Each check sent, and each update, listed with the record's versions (issue 16)."""
-    from django.urls import reverse
+    from convene.agencychecks.selectors import check_history
 
-    from convene.agencychecks.selectors import check_versions
-    from convene.records.history_sources import HistoryEntry
-
-    board = reverse("agencychecks:board", args=[discussion.pk])
-    entries = []
-    for version in check_versions(discussion=discussion):
-        sent = "sent" if version.number == 1 else f"updated (version {version.number})"
-        late = ", after the meeting started" if version.late else ""
-        what = f"{version.check_row.agency.name}: agency check {sent} by {version.submitted_by}"
-        entries.append(HistoryEntry(at=version.submitted_at, what=what + late, link=board))
-    return entries
+    return check_history(discussion=discussion)
 
 
 def _invitees(check: Any) -> Any:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.urls import reverse
 
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.agencychecks.questions import answered
@@ -19,6 +20,7 @@ from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.policy.vocab import ClockKind
+from convene.records.history_sources import HistoryEntry
 
 
 @dataclass(frozen=True)
@@ -246,3 +248,15 @@ def earlier_versions(*, discussion: Discussion) -> dict[int, list[AgencyCheckVer
     ):
         earlier.setdefault(version.check_row.agency_id, []).append(version)
     return earlier
+
+
+def check_history(*, discussion: Discussion) -> list[HistoryEntry]:
+    """Each check sent, and each update, listed with the record's versions (issue 16)."""
+    board = reverse("agencychecks:board", args=[discussion.pk])
+    entries = []
+    for version in check_versions(discussion=discussion):
+        sent = "sent" if version.number == 1 else f"updated (version {version.number})"
+        late = ", after the meeting started" if version.late else ""
+        what = f"{version.check_row.agency.name}: agency check {sent} by {version.submitted_by}"
+        entries.append(HistoryEntry(at=version.submitted_at, what=what + late, link=board))
+    return entries
