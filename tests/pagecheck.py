@@ -35,6 +35,11 @@ def plain_words_problems(text: str) -> list[str]:
     return problems
 
 
+# Text people copy rather than read: a random secret such as "R237 2WJ6 ..." (an
+# authenticator key) is not a rule id, so <code> is skipped like scripts and styles.
+_NOT_PROSE = ("script", "style", "textarea", "code")
+
+
 class _PageParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -75,7 +80,7 @@ class _PageParser(HTMLParser):
             self._in_title = True
         elif tag == "details":
             self._in_details += 1
-        elif tag in ("script", "style", "textarea"):
+        elif tag in _NOT_PROSE:
             self._in_code += 1
 
     def handle_endtag(self, tag: str) -> None:
@@ -87,7 +92,7 @@ class _PageParser(HTMLParser):
             self._in_title = False
         elif tag == "details":
             self._in_details -= 1
-        elif tag in ("script", "style", "textarea"):
+        elif tag in _NOT_PROSE:
             self._in_code -= 1
 
     def handle_data(self, data: str) -> None:

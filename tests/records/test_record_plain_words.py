@@ -50,3 +50,13 @@ def test_the_authorised_pdf_reads_in_plain_words(people, make_record):
     )
     assert plain_words_problems(text) == []
     assert "4 March 2026" in " ".join(text.split())
+
+
+def test_a_secret_to_type_in_is_not_read_as_a_rule_id():
+    # CI once failed when a random authenticator key began "R237".
+    page = (
+        "<html><head><title>Set up</title></head><body><h1>Set up</h1>"
+        "<p>Enter this key: <code>R237 2WJ6 NAMN</code></p></body></html>"
+    )
+    assert check_page(page) == []
+    assert check_page(page.replace("<code>", "<span>").replace("</code>", "</span>")) != []
