@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.discussions.models import Discussion
 from convene.discussions.services import discussion_create
 from convene.people.factories import ChildFactory
@@ -40,7 +40,7 @@ def make_referral(
     new_children: Sequence[NewChild] = (),
     referrer_agency: str | None = "primary",
     named: Sequence[str] = (),
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     **facts: Any,
 ) -> Referral:
     facts.setdefault("significant_harm_suspected", True)
@@ -67,7 +67,7 @@ def make_referral(
         named_people=[people[name] for name in named],
         by=people[by],
         now=now,
-        request=request,
+        context=context,
     )
 
 

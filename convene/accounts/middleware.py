@@ -8,6 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 
 from convene.accounts.services import PROVIDER_MFA_KEY
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.people.models import Professional
@@ -36,11 +37,12 @@ class RequireTwoFactorMiddleware:
             actor = user if isinstance(user, Professional) else None
             request.session.flush()
             request.user = AnonymousUser()
+            context = AuditContext.from_request(request)
             audit_record(
                 actor=actor,
                 action=Action.SIGN_OUT,
                 summary="Session ended: it had not passed two-factor sign-in",
-                request=request,
+                context=context,
             )
             return redirect_to_login(request.get_full_path())
         return self.get_response(request)

@@ -16,6 +16,7 @@ from convene.agencychecks.holding import only_own_agency
 from convene.agencychecks.models import AgencyCheckVersion
 from convene.agencychecks.questions import QUESTIONS
 from convene.agencychecks.services import agency_check_submit
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.api import ERRORS, READ_ERRORS, PathId, acting_user, answer, error
@@ -92,8 +93,9 @@ def _visible(request: HttpRequest, discussion_id: int) -> Discussion | None:
 def open_checks(request: HttpRequest) -> Status[Any]:
     user = acting_user(request)
     rows = list(selectors.checks_to_send(user=user, now=timezone.now())[:OPEN_MAX])
+    context = AuditContext.from_request(request)
     audit_record(
-        actor=user, action=Action.SEARCH, summary="Listed their open agency checks", request=request
+        actor=user, action=Action.SEARCH, summary="Listed their open agency checks", context=context
     )
     return Status(
         200,
@@ -117,13 +119,14 @@ def read_checks(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=acting_user(request),
         action=Action.VIEW,
         obj=discussion,
         children=discussion.children.all(),
         summary=f"Viewed the agency checks of {discussion.reference}",
-        request=request,
+        context=context,
     )
     board = selectors.checks_board(
         discussion=discussion,
@@ -145,13 +148,15 @@ def submit_check(request: HttpRequest, discussion_id: PathId, payload: CheckIn) 
         return error(404, NOT_FOUND)
     user = acting_user(request)
 
+    context = AuditContext.from_request(request)
+
     def call() -> CheckOut:
         version = agency_check_submit(
             discussion=discussion,
             content=_content(payload),
             by=user,
             now=timezone.now(),
-            request=request,
+            context=context,
         )
         return _out(user.agency.name if user.agency else "", version)
 

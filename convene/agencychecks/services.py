@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from convene.agencychecks.convening import check_clock_meet
 from convene.agencychecks.late import late_check_tell_chair
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.agencychecks.selectors import completion_refusal
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import Invalid, require_aware
@@ -40,7 +40,7 @@ def agency_check_submit(
     content: dict[str, str],
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> AgencyCheckVersion:
     """Submit ``by``'s agency's check; a second submission is a new version, the first kept."""
     require_aware(now, "now")
@@ -75,6 +75,6 @@ def agency_check_submit(
         + (" after it started" if late else ""),
         obj=check,
         children=discussion.children.all(),
-        request=request,
+        context=context,
     )
     return version

@@ -14,6 +14,7 @@ from convene.agencychecks.holding import only_own_agency
 from convene.agencychecks.late import offers_review
 from convene.agencychecks.questions import answered
 from convene.agencychecks.services import agency_check_submit
+from convene.audit.context import AuditContext
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.views._common import attempt, audit_view, posted, user_of
@@ -84,6 +85,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
         posted(request), school=school, initial=latest.content if latest else None
     )
     if request.method == "POST" and form.is_valid():
+        context = AuditContext.from_request(request)
         done = attempt(
             form,
             lambda: agency_check_submit(
@@ -91,7 +93,7 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
                 content=form.content(),
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             ),
         )
         if done is not None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema
 
 from convene.allocation.work import work_for
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.api import AUTH_ERRORS, acting_user
@@ -55,11 +56,12 @@ def my_work(
     user = acting_user(request)
     team = team and may_decide_and_convene(user=user)
     rows = work_for(user=user, now=timezone.now(), team=team)
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.SEARCH,
         summary="Opened My team's work (API)" if team else "Opened My work (API)",
-        request=request,
+        context=context,
     )
     start = (page - 1) * PAGE_SIZE
     return WorkPage(

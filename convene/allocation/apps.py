@@ -23,9 +23,9 @@ class AllocationConfig(AppConfig):
 
 
 def _allocate_on_triage(
-    sender: object, *, referral: Any, by: Any, now: Any, request: Any, **_: Any
+    sender: object, *, referral: Any, by: Any, now: Any, context: Any, **_: Any
 ) -> None:
     """Who holds the case from now on (the discussion and S47 inherit it)."""
     from convene.allocation.services import allocation_on_triage
 
-    allocation_on_triage(referral=referral, by=by, now=now, request=request)
+    allocation_on_triage(referral=referral, by=by, now=now, context=context)

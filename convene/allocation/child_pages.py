@@ -12,6 +12,7 @@ from django.db.models.functions import TruncDate
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from convene.audit.context import AuditContext
 from convene.audit.labels import audit_object_labels
 from convene.audit.models import Action, AuditEntry
 from convene.audit.selectors import audit_entries_readable_by, audit_viewers_of
@@ -89,11 +90,12 @@ def looked(request: HttpRequest, pk: int) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     rows = _rows(list(page.object_list))
     # Reading who has looked is itself a look at the child (audited like the child's page).
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.VIEW,
         obj=child,
         summary=f"Viewed who has looked at the child's record, page {page.number}",
-        request=request,
+        context=context,
     )
     return render(request, "allocation/looked.html", {"child": child, "page": page, "rows": rows})

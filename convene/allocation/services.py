@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from convene.allocation.models import Allocation, Team
 from convene.allocation.selectors import (
@@ -18,6 +17,7 @@ from convene.allocation.selectors import (
     subject_filter,
     teams_of,
 )
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.access import require_write
@@ -43,7 +43,7 @@ def _write(
     reason: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None,
+    context: AuditContext | None,
 ) -> Allocation:
     current = _open(subject)
     if current is not None:
@@ -68,7 +68,7 @@ def _write(
         summary=f"{verb} {subject.reference} to {social_worker}"
         + (f" ({team.name})" if team else ""),
         obj=subject,
-        request=request,
+        context=context,
     )
     return allocation
 
@@ -82,7 +82,7 @@ def allocation_change(
     reason: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Allocation:
     """A manager allocates or re-allocates ``subject`` to a social worker of its partnership."""
     require_write(user=by)
@@ -116,12 +116,12 @@ def allocation_change(
         reason=reason.strip(),
         by=by,
         now=now,
-        request=request,
+        context=context,
     )
 
 
 def allocation_on_triage(
-    *, referral: Referral, by: Professional, now: datetime, request: HttpRequest | None = None
+    *, referral: Referral, by: Professional, now: datetime, context: AuditContext | None = None
 ) -> Allocation | None:
     """The default when a manager triages: the referral's own worker (who recorded it) when a
     social worker of the partnership, else the triaging manager; the manager's team.
@@ -146,5 +146,5 @@ def allocation_on_triage(
         reason="Allocated when triaged",
         by=by,
         now=now,
-        request=request,
+        context=context,
     )

@@ -12,6 +12,7 @@ from convene.allocation import selectors, services
 from convene.allocation.forms import AllocationForm
 from convene.allocation.selectors import Subject
 from convene.allocation.work import work_for
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.discussions.selectors import discussions_visible_to
@@ -33,6 +34,7 @@ def _change(request: HttpRequest, subject: Subject, children: QuerySet | list) -
         initial={"team": current.team_id if current else None},
     )
     if request.method == "POST" and form.is_valid():
+        context = AuditContext.from_request(request)
         done = attempt(
             form,
             lambda: services.allocation_change(
@@ -42,7 +44,7 @@ def _change(request: HttpRequest, subject: Subject, children: QuerySet | list) -
                 reason=form.cleaned_data["reason"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             ),
         )
         if done is not None:
@@ -95,7 +97,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     rows = work_for(user=user, now=timezone.now(), team=team)
     # A work list names children, as a search does: one entry for the list.
     summary = "Opened My team's work" if team else "Opened My work"
-    audit_record(actor=user, action=Action.SEARCH, summary=summary, request=request)
+    context = AuditContext.from_request(request)
+    audit_record(actor=user, action=Action.SEARCH, summary=summary, context=context)
     return render(
         request,
         "allocation/my_work.html",

@@ -8,6 +8,7 @@ from ninja import P, QueryEx, Router
 from ninja.errors import HttpError
 
 from convene.api.schemas import ChildOut, ChildPage
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.api import AUTH_ERRORS, READ_ERRORS, PathId, acting_user
@@ -56,11 +57,12 @@ def children_search(
         items = []
     what = f"for ‘{q.strip()}’" if q.strip() else "(no search term)"
     found = f"more than {paginator.cap}" if paginator.capped else str(paginator.count)
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.SEARCH,
         summary=f"Searched children {what}, page {page}: {found} found",
-        request=request,
+        context=context,
     )
     return ChildPage(
         count=paginator.count,
@@ -83,11 +85,12 @@ def child_detail(request: HttpRequest, child_id: PathId) -> ChildOut:
     )
     if child is None:
         raise HttpError(404, "Not Found")
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.VIEW,
         obj=child,
         summary="Viewed child record",
-        request=request,
+        context=context,
     )
     return _out(child)

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record
 
@@ -51,12 +52,13 @@ class AuditedAdmin(admin.ModelAdmin[M]):
         return request.user if isinstance(request.user, get_user_model()) else None
 
     def _record(self, request: HttpRequest, action: Action, obj: Model, summary: str) -> None:
+        context = AuditContext.from_request(request)
         audit_record(
             actor=self._actor(request),
             action=action,
             obj=obj,
             summary=f"{summary} in the administration pages",
-            request=request,
+            context=context,
         )
 
     def change_view(
@@ -80,12 +82,13 @@ class AuditedAdmin(admin.ModelAdmin[M]):
         if request.method == "GET" and response.status_code == 200:
             query = request.GET.get("q", "").strip()
             searched = f" searching for ‘{query}’" if query else ""
+            context = AuditContext.from_request(request)
             audit_record(
                 actor=self._actor(request),
                 action=Action.SEARCH,
                 summary=f"Listed {self.model._meta.verbose_name_plural}{searched} "
                 "in the administration pages",
-                request=request,
+                context=context,
             )
         return response
 

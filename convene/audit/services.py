@@ -7,13 +7,12 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, cast
 
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from convene.audit.chain import GENESIS, entry_hash
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AppendOnlyError, AuditEntry
 from convene.audit.selectors import audit_key
-from convene.core.net import client_ip
 
 if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
     from convene.people.models import Child, Professional
@@ -48,12 +47,6 @@ def _take_chain_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
 
 
-def _channel(request: HttpRequest | None) -> str:
-    """How the request came: API requests name the token they used (``BearerToken`` sets it)."""
-    token = getattr(request, "api_token", None) if request is not None else None
-    return f" through the API (token ‘{token.name}’)" if token is not None else ""
-
-
 def audit_draft(
     *,
     actor: Professional | None,
@@ -61,7 +54,7 @@ def audit_draft(
     summary: str,
     obj: models.Model | None = None,
     child: Child | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     actor_username: str = "",
 ) -> AuditEntry:
     """An entry as ``audit_record`` writes it, not yet chained nor saved (see ``audit_append``)."""
@@ -76,8 +69,8 @@ def audit_draft(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=_clean(str(obj.pk), 64) if obj is not None else "",
         child=child,
-        summary=_clean(summary + _channel(request), SUMMARY_MAX),
-        remote_addr=client_ip(request) if request is not None else "",
+        summary=_clean(summary + (context.channel if context else ""), SUMMARY_MAX),
+        remote_addr=context.remote_addr if context else "",
     )
 
 
@@ -120,15 +113,15 @@ def audit_record(
     summary: str,
     obj: models.Model | None = None,
     child: Child | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     actor_username: str = "",
 ) -> AuditEntry:
     """Append one entry, inside the caller's transaction when there is one.
 
     Call it from the service that makes the change, before that service returns,
-    so the change and its record commit or roll back together. With ``request``,
-    the entry keeps the client's address, and for an API request the summary
-    names the token used.
+    so the change and its record commit or roll back together. With ``context``
+    (``AuditContext.from_request`` at the page or API edge), the entry keeps the
+    client's address, and for an API request the summary names the token used.
     """
     draft = audit_draft(
         actor=actor,
@@ -136,7 +129,7 @@ def audit_record(
         summary=summary,
         obj=obj,
         child=child,
-        request=request,
+        context=context,
         actor_username=actor_username,
     )
     return audit_append([draft])[0]
@@ -161,6 +154,7 @@ def audit_sent(
         obj=obj,
         children=children,
         summary=f"Emailed {what} to {recipient}",
+        context=AuditContext.system(),
     )
 
 
@@ -171,7 +165,7 @@ def audit_record_children(
     summary: str,
     obj: models.Model,
     children: Iterable[Child],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     actor_username: str = "",
 ) -> list[AuditEntry]:
     """One entry per child ``obj`` is about (a referral, discussion or record).
@@ -185,7 +179,7 @@ def audit_record_children(
         summary=summary,
         obj=obj,
         children=children,
-        request=request,
+        context=context,
         actor_username=actor_username,
     )
     return [audit_append([draft])[0] for draft in drafts]
@@ -198,7 +192,7 @@ def audit_drafts_children(
     summary: str,
     obj: models.Model,
     children: Iterable[Child],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     actor_username: str = "",
 ) -> list[AuditEntry]:
     """The entries ``audit_record_children`` writes, as drafts for ``audit_append``."""
@@ -211,7 +205,7 @@ def audit_drafts_children(
             summary=summary,
             obj=obj,
             child=child,
-            request=request,
+            context=context,
             actor_username=actor_username,
         )
         for child in (concerned or [None])

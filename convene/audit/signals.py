@@ -14,11 +14,18 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 
 if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
     from convene.people.models import Professional
+
+
+def _context_of(request: HttpRequest | None) -> AuditContext | None:
+    # Django sends these signals without a request when authenticate() is called outside a
+    # page (a shell, a test): the entry then records no address, as a command's does.
+    return AuditContext.from_request(request) if request is not None else None
 
 
 @receiver(user_logged_in, dispatch_uid="convene.audit.sign_in")
@@ -35,7 +42,7 @@ def _signed_in(sender: Any, request: HttpRequest | None, user: Professional, **k
         action=Action.SIGN_IN,
         obj=user,
         summary=f"Signed in with {how}",
-        request=request,
+        context=_context_of(request),
     )
 
 
@@ -50,7 +57,7 @@ def _sign_in_failed(
         actor_username=str(credentials.get("username") or ""),
         action=Action.SIGN_IN_FAILED,
         summary=f"Sign-in failed: {reason}",
-        request=request,
+        context=_context_of(request),
     )
 
 
@@ -65,5 +72,5 @@ def _signed_out(
         action=Action.SIGN_OUT,
         obj=user,
         summary=kwargs.get("reason") or "Signed out",
-        request=request,
+        context=_context_of(request),
     )

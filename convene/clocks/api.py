@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.clocks import selectors
@@ -138,11 +139,12 @@ def clocks_list(
     link_next(
         request, response, rows=rows, limit=limit, include_closed="true" if include_closed else ""
     )
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         summary=f"Listed timescales ({'all' if include_closed else 'open'}): {len(rows)} shown",
-        request=request,
+        context=context,
     )
     return [_clock_out(c) for c in rows]
 
@@ -163,7 +165,8 @@ def clock_read(request: HttpRequest, clock_id: PathId) -> Status[Any]:
     )
     if clock is None:
         return error(404, "Timescale not found")
-    clock_audit_look(clock=clock, by=user, what="Viewed a timescale", request=request)
+    context = AuditContext.from_request(request)
+    clock_audit_look(clock=clock, by=user, what="Viewed a timescale", context=context)
     return Status(200, _clock_out(clock))
 
 
@@ -216,6 +219,7 @@ def _raise(payload: EscalationIn, user: Professional, request: HttpRequest) -> E
         clock = selectors.clocks_visible_to(user=user).filter(pk=payload.clock_id).first()
         if clock is None:
             raise Invalid(f"Unknown timescale {payload.clock_id}", field="clock_id")
+    context = AuditContext.from_request(request)
     escalation = _service(
         lambda: escalation_raise(
             by=user,
@@ -231,7 +235,7 @@ def _raise(payload: EscalationIn, user: Professional, request: HttpRequest) -> E
             responsible=payload.responsible,
             clock=clock,
             now=timezone.now(),
-            request=request,
+            context=context,
         )
     )()
     return _escalation_out(escalation)
@@ -266,7 +270,8 @@ def escalation_read(request: HttpRequest, escalation_id: PathId) -> Status[Any]:
     user, escalation = _visible(request, escalation_id)
     if escalation is None:
         return error(404, "Escalation not found")
-    escalation_audit_look(escalation=escalation, by=user, request=request)
+    context = AuditContext.from_request(request)
+    escalation_audit_look(escalation=escalation, by=user, context=context)
     return Status(200, _escalation_out(escalation))
 
 
@@ -287,12 +292,13 @@ def _act(request: HttpRequest, escalation_id: int, verb: str, call: Any) -> Stat
     summary="Acknowledge: your side has seen it and is dealing with it",
 )
 def acknowledge(request: HttpRequest, escalation_id: PathId) -> Status[Any]:
+    context = AuditContext.from_request(request)
     return _act(
         request,
         escalation_id,
         "acknowledge",
         lambda user, found: escalation_acknowledge(
-            escalation=found, by=user, now=timezone.now(), request=request
+            escalation=found, by=user, now=timezone.now(), context=context
         ),
     )
 
@@ -304,11 +310,12 @@ def acknowledge(request: HttpRequest, escalation_id: PathId) -> Status[Any]:
     summary="Resolve, with the outcome agreed",
 )
 def resolve(request: HttpRequest, escalation_id: PathId, payload: ResolveIn) -> Status[Any]:
+    context = AuditContext.from_request(request)
     return _act(
         request,
         escalation_id,
         "resolve",
         lambda user, found: escalation_resolve(
-            escalation=found, by=user, outcome=payload.outcome, now=timezone.now(), request=request
+            escalation=found, by=user, outcome=payload.outcome, now=timezone.now(), context=context
         ),
     )

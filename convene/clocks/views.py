@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.clocks import selectors
@@ -67,12 +68,13 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     )
     found = f"more than {page.count}" if page.more_than else str(page.count)
     # A list is one look, as a search is: one entry, not one per escalation shown.
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         summary=f"Listed escalations ({state}), {'first page' if page.first else 'a later page'}"
         f": {found} found",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -122,7 +124,8 @@ def _visible(user: Professional, pk: int) -> Escalation:
 def escalation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _professional(request)
     escalation = _visible(user, pk)
-    escalation_audit_look(escalation=escalation, by=user, request=request)
+    context = AuditContext.from_request(request)
+    escalation_audit_look(escalation=escalation, by=user, context=context)
     return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation))
 
 
@@ -133,7 +136,8 @@ def escalation_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.escalation_may_act(user=user, escalation=escalation):
         raise PermissionDenied("You cannot acknowledge this escalation")
     try:
-        escalation_acknowledge(escalation=escalation, by=user, now=timezone.now(), request=request)
+        context = AuditContext.from_request(request)
+        escalation_acknowledge(escalation=escalation, by=user, now=timezone.now(), context=context)
     except EscalationError as error:
         messages.info(request, str(error))
     else:
@@ -148,6 +152,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.escalation_may_act(user=user, escalation=escalation):
         raise PermissionDenied("You cannot resolve this escalation")
     form = ResolveEscalationForm(request.POST)
+    context = AuditContext.from_request(request)
     if form.is_valid():
         try:
             escalation_resolve(
@@ -155,14 +160,14 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 outcome=form.cleaned_data["outcome"],
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except EscalationError as error:
             form.add_error(error.field if error.field == "outcome" else None, str(error))
         else:
             messages.success(request, "Escalation resolved")
             return redirect("escalation-detail", pk=escalation.pk)
-    escalation_audit_look(escalation=escalation, by=user, request=request)
+    escalation_audit_look(escalation=escalation, by=user, context=context)
     return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation, form))
 
 
@@ -184,6 +189,7 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
         partnerships=partnerships,
         agencies=agencies,
     )
+    context = AuditContext.from_request(request)
     if request.method == "POST" and form.is_valid():
         try:
             escalation = escalation_raise(
@@ -200,7 +206,7 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
                 responsible=form.cleaned_data["responsible"],
                 clock=clock,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except EscalationError as error:
             # Every problem the service found, each on its field (issue 18: all at once).
@@ -215,7 +221,7 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
             clock=clock,
             by=user,
             what="Opened ‘Raise an escalation’ about a timescale",
-            request=request,
+            context=context,
         )
     return render(
         request,

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.api import (
@@ -247,6 +248,7 @@ def _create(payload: DiscussionIn, user: Professional, request: HttpRequest) -> 
         if child_id not in children_by_id:
             raise Invalid(f"Unknown child {child_id}", field="children")
     chair = _people(user, [payload.chair_id], "chair")[0] if payload.chair_id else None
+    context = AuditContext.from_request(request)
     discussion = discussion_create(
         referral=referral,
         children=[children_by_id[pk] for pk in payload.child_ids],
@@ -260,7 +262,7 @@ def _create(payload: DiscussionIn, user: Professional, request: HttpRequest) -> 
         allow_missing_required=payload.allow_missing_required,
         by=user,
         now=timezone.now(),
-        request=request,
+        context=context,
     )
     return discussion_out(discussion, user)
 
@@ -296,12 +298,13 @@ def list_discussions(
         discussions = discussions.filter(state=state.value)
     found = keyset_page(discussions, before=before, limit=limit)
     link_next(request, response, rows=found, limit=limit, state=state.value if state else "")
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.SEARCH,
         summary=f"Listed discussions ({f'state {state.value}' if state else 'any state'}): "
         f"{len(found)} shown",
-        request=request,
+        context=context,
     )
     links = _reconvene_links(found, user)
     return [discussion_out(d, user, links) for d in found]
@@ -330,13 +333,14 @@ def read_discussion(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=user,
         action=Action.VIEW,
         obj=discussion,
         children=discussion.children.all(),
         summary=f"Viewed {discussion.get_kind_display().lower()} {discussion.reference}",
-        request=request,
+        context=context,
     )
     return Status(200, discussion_out(discussion, user))
 
@@ -347,6 +351,8 @@ def read_discussion(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     summary="Schedule a requested discussion, or reschedule a scheduled one",
 )
 def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -> Status[Any]:
+    context = AuditContext.from_request(request)
+
     def call(user: Professional, found: Discussion) -> DiscussionOut:
         if found.state == Discussion.State.REQUESTED:
             chair = _people(user, [payload.chair_id], "chair")[0] if payload.chair_id else None
@@ -361,7 +367,7 @@ def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
-                request=request,
+                context=context,
             )
         else:
             changed = discussion_reschedule(
@@ -373,7 +379,7 @@ def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
-                request=request,
+                context=context,
             )
         return discussion_out(changed, user)
 
@@ -386,6 +392,8 @@ def schedule(request: HttpRequest, discussion_id: PathId, payload: ScheduleIn) -
     summary="Invite more professionals",
 )
 def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> Status[Any]:
+    context = AuditContext.from_request(request)
+
     def call(user: Professional, found: Discussion) -> DiscussionOut:
         discussion_invite(
             discussion=found,
@@ -393,7 +401,7 @@ def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> St
             by=user,
             now=timezone.now(),
             expected_version=payload.expected_version,
-            request=request,
+            context=context,
         )
         found.refresh_from_db()
         return discussion_out(found, user)
@@ -407,6 +415,7 @@ def invite(request: HttpRequest, discussion_id: PathId, payload: InviteIn) -> St
     summary="Cancel, with the reason",
 )
 def cancel(request: HttpRequest, discussion_id: PathId, payload: CancelIn) -> Status[Any]:
+    context = AuditContext.from_request(request)
     return acted(
         _visible(request, discussion_id),
         NOT_FOUND,
@@ -418,7 +427,7 @@ def cancel(request: HttpRequest, discussion_id: PathId, payload: CancelIn) -> St
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,
-                request=request,
+                context=context,
             ),
             user,
         ),
@@ -445,6 +454,8 @@ def reply(
         return error(404, "Invitation not found")
     found = invitation
 
+    context = AuditContext.from_request(request)
+
     def call() -> InvitationOut:
         answered = invitation_respond(
             invitation=found,
@@ -452,7 +463,7 @@ def reply(
             note=payload.note,
             by=user,
             now=timezone.now(),
-            request=request,
+            context=context,
         )
         return InvitationOut(
             id=answered.pk,

@@ -12,8 +12,8 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import (
@@ -48,7 +48,7 @@ def _audit(
     action: Action,
     summary: str,
     by: Professional,
-    request: HttpRequest | None,
+    context: AuditContext | None,
     obj: Invitation | None = None,
 ) -> None:
     """One audit entry per child discussed, in the caller's transaction."""
@@ -58,7 +58,7 @@ def _audit(
         obj=obj or discussion,
         children=discussion.children.all(),
         summary=f"{summary} ({discussion.get_kind_display().lower()} {discussion.reference})",
-        request=request,
+        context=context,
     )
 
 
@@ -95,7 +95,7 @@ def discussion_create(
     allow_missing_required: bool = False,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Discussion:
     """Convene a strategy discussion or meeting for one or more children.
 
@@ -142,7 +142,7 @@ def discussion_create(
             for person in people
         ]
     )
-    referral_note_convening(referral=referral, convening=True, by=by, request=request)
+    referral_note_convening(referral=referral, convening=True, by=by, context=context)
     if referral.restricted:
         referral.named_people.add(by, *([chair] if chair else []))
     _audit(
@@ -154,7 +154,7 @@ def discussion_create(
             else "Requested, without a time yet"
         ),
         by=by,
-        request=request,
+        context=context,
     )
     if scheduled:
         queue_notices(
@@ -195,7 +195,7 @@ def discussion_schedule(
     by: Professional,
     now: datetime,
     expected_version: int,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Discussion:
     """Give a requested discussion its time, place (and chair); the invitations go out."""
     _check_convenor(by, discussion.partnership)
@@ -243,7 +243,7 @@ def discussion_schedule(
         action=Action.CHANGE,
         summary=f"Scheduled for {when_text(starts_at, ends_at)}",
         by=by,
-        request=request,
+        context=context,
     )
     queue_notices(
         now=now,
@@ -267,7 +267,7 @@ def discussion_reschedule(
     by: Professional,
     now: datetime,
     expected_version: int,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Discussion:
     """Move a scheduled discussion: SEQUENCE goes up and everyone gets the updated invitation.
 
@@ -298,7 +298,7 @@ def discussion_reschedule(
         action=Action.CHANGE,
         summary=f"Rescheduled from {previous} to {when_text(starts_at, ends_at)}",
         by=by,
-        request=request,
+        context=context,
     )
     queue_notices(
         now=now,
@@ -320,7 +320,7 @@ def discussion_invite(
     by: Professional,
     now: datetime,
     expected_version: int,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> list[Invitation]:
     """Invite more professionals; a scheduled discussion's invitations go out to them now."""
     _check_convenor(by, discussion.partnership)
@@ -343,7 +343,7 @@ def discussion_invite(
         action=Action.CHANGE,
         summary="Invited " + ", ".join(str(person) for person in people),
         by=by,
-        request=request,
+        context=context,
     )
     if discussion.state == Discussion.State.SCHEDULED:
         queue_notices(
@@ -366,7 +366,7 @@ def discussion_cancel(
     by: Professional,
     now: datetime,
     expected_version: int,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Discussion:
     """Cancel with a reason; invitees get a calendar cancellation.
 
@@ -411,13 +411,13 @@ def discussion_cancel(
         action=Action.CHANGE,
         summary="Cancelled" + (", and the referral closed" if close_referral else ""),
         by=by,
-        request=request,
+        context=context,
     )
     if close_referral:
-        referral_close(referral=discussion.referral, reason=reason, by=by, now=now, request=request)
+        referral_close(referral=discussion.referral, reason=reason, by=by, now=now, context=context)
     elif not others_live:
         referral_note_convening(
-            referral=discussion.referral, convening=False, by=by, request=request
+            referral=discussion.referral, convening=False, by=by, context=context
         )
     if was_scheduled:
         queue_notices(
@@ -440,7 +440,7 @@ def invitation_respond(
     note: str = "",
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Invitation:
     """Accept, or send apologies (with a note): by the invitee, or recorded by a manager."""
     invitation = (
@@ -472,6 +472,6 @@ def invitation_respond(
         summary=f"{answered} the invitation"
         + ("" if own else f" on behalf of {invitation.professional}"),
         by=by,
-        request=request,
+        context=context,
     )
     return invitation

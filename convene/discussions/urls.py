@@ -1,12 +1,12 @@
 from django.urls import path
 
-from convene.discussions import views
+from convene.discussions import my_views, views
 
 app_name = "discussions"
 
 urlpatterns = [
-    path("my-work/", views.my_work, name="my-work"),
-    path("invitations/", views.my_invitations, name="my-invitations"),
+    path("my-work/", my_views.my_work, name="my-work"),
+    path("invitations/", my_views.my_invitations, name="my-invitations"),
     path("invitations/<int:pk>/reply/", views.invitation_respond_page, name="respond"),
     path("discussions/new/<int:referral_pk>/", views.convene, name="convene"),
     path("discussions/<int:pk>/", views.discussion_detail, name="detail"),

@@ -1,4 +1,4 @@
-"""Discussion pages: convene, the discussion, change it, answer it, My invitations, My work."""
+"""Discussion pages: convene, the discussion, change it, answer it (the lists: my_views.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
-from convene.audit.services import audit_record, audit_record_children
+from convene.audit.services import audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.core.forms import add_service_errors
-from convene.discussions import invitation_pages, selectors
+from convene.discussions import selectors
 from convene.discussions.attendance import Status
 from convene.discussions.checks import MISSING_REQUIRED
 from convene.discussions.clashes import clashes_on_form
@@ -100,6 +101,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
         + " of children's social care"
     )
     show_confirm = False
+    context = AuditContext.from_request(request)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -116,7 +118,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
                 allow_missing_required=data["allow_missing_required"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -151,7 +153,7 @@ def convene(request: HttpRequest, referral_pk: int) -> HttpResponse:
         obj=referral,
         children=[child for child, _own in children],
         summary=f"Opened ‘Arrange a discussion’ (referral {referral.reference})",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -187,13 +189,14 @@ def _visible(user: Professional, pk: int) -> Discussion:
 def _audit_look(
     request: HttpRequest, user: Professional, discussion: Discussion, action: Action, what: str
 ) -> None:
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=user,
         action=action,
         obj=discussion,
         children=discussion.children.all(),
         summary=f"{what} ({discussion.get_kind_display().lower()} {discussion.reference})",
-        request=request,
+        context=context,
     )
 
 
@@ -309,6 +312,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            context = AuditContext.from_request(request)
             if requested:
                 discussion = discussion_schedule(
                     discussion=discussion,
@@ -321,7 +325,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
-                    request=request,
+                    context=context,
                 )
             else:
                 discussion = discussion_reschedule(
@@ -333,7 +337,7 @@ def discussion_reschedule_page(request: HttpRequest, pk: int) -> HttpResponse:
                     by=user,
                     now=timezone.now(),
                     expected_version=data["version"],
-                    request=request,
+                    context=context,
                 )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -378,13 +382,14 @@ def discussion_invite_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            context = AuditContext.from_request(request)
             invitations = discussion_invite(
                 discussion=discussion,
                 invitees=list(form.cleaned_data["invitees"]),
                 by=user,
                 now=timezone.now(),
                 expected_version=form.cleaned_data["version"],
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -408,6 +413,7 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None, initial={"version": discussion.version})
     if request.method == "POST" and form.is_valid():
         try:
+            context = AuditContext.from_request(request)
             discussion = discussion_cancel(
                 discussion=discussion,
                 reason=form.cleaned_data["reason"],
@@ -415,7 +421,7 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
                 by=user,
                 now=timezone.now(),
                 expected_version=form.cleaned_data["version"],
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -428,18 +434,6 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("discussions:detail", pk=discussion.pk)
     _audit_look(request, user, discussion, Action.VIEW, "Opened ‘Cancel’")
     return render(request, "discussions/cancel.html", {"discussion": discussion, "form": form})
-
-
-def my_invitations(request: HttpRequest) -> HttpResponse:
-    user = _professional(request)
-    now = timezone.now()
-    before = request.GET.get("before", "")
-    page = invitation_pages.my_invitations(
-        user=user, now=now, before=int(before) if before.isdigit() else None
-    )
-    # A list names children, as a search does: one entry for the page.
-    audit_record(actor=user, action=Action.SEARCH, summary="Opened My invitations", request=request)
-    return render(request, "discussions/my_invitations.html", {"page": page, "now": now})
 
 
 def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -459,13 +453,14 @@ def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            context = AuditContext.from_request(request)
             invitation_respond(
                 invitation=invitation,
                 response=form.cleaned_data["response"],
                 note=form.cleaned_data["note"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error
@@ -481,18 +476,4 @@ def invitation_respond_page(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "discussions/respond.html",
         {"invitation": invitation, "discussion": invitation.discussion, "form": form},
-    )
-
-
-def my_work(request: HttpRequest) -> HttpResponse:
-    user = _professional(request)
-    if not sees_whole_caseload(user=user):
-        raise PermissionDenied("My work is for children's social care")
-    now = timezone.now()
-    # A work list names children, as a search does: one entry for the list.
-    audit_record(actor=user, action=Action.SEARCH, summary="Opened My work", request=request)
-    return render(
-        request,
-        "discussions/my_work.html",
-        {"work": selectors.my_work(user=user, now=now), "now": now},
     )

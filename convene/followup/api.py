@@ -22,6 +22,7 @@ from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
 from pydantic import Field as PydanticField
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.api import (
@@ -154,13 +155,14 @@ def _audit_look(
     request: HttpRequest, user: Professional, obj: Model, children: list[Child], summary: str
 ) -> None:
     """A look at an action or an enquiry is a look at each child it is about."""
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=user,
         action=AuditAction.VIEW,
         obj=obj,
         children=children,
         summary=summary,
-        request=request,
+        context=context,
     )
 
 
@@ -188,6 +190,8 @@ def _update(
     user = acting_user(request)
     found = row
 
+    context = AuditContext.from_request(request)
+
     def call() -> ActionDetailOut:
         services.action_update(
             action=found,
@@ -196,7 +200,7 @@ def _update(
             by=user,
             now=timezone.now(),
             expected_version=payload.expected_version,
-            request=request,
+            context=context,
         )
         return _detail(reread(user, found.pk), kind)
 
@@ -208,11 +212,12 @@ def _listed(
 ) -> list[Any]:
     """A list is one look, as a search is: one audit entry, however many rows it shows."""
     scope = "all" if everything else "open"
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         summary=f"Listed {what} ({scope}): {len(found)} shown",
-        request=request,
+        context=context,
     )
     return found
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.core.api import (
@@ -272,13 +273,14 @@ def icpc_read(request: HttpRequest, icpc_id: PathId) -> Status[Any]:
     user, icpc = _icpc(request, icpc_id)
     if icpc is None:
         return error(404, ICPC_NOT_FOUND)
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=user,
         action=AuditAction.VIEW,
         obj=icpc,
         children=[e.child for e in icpc.enquiries.select_related("child")],
         summary=f"Viewed initial child protection conference {icpc.reference}",
-        request=request,
+        context=context,
     )
     return Status(200, icpc_out(icpc))
 

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.core.api import (
@@ -167,13 +168,14 @@ def hrpm_read(request: HttpRequest, hrpm_id: PathId) -> Status[Any]:
     user, hrpm = _hrpm(request, hrpm_id)
     if hrpm is None:
         return error(404, HRPM_NOT_FOUND)
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=user,
         action=AuditAction.VIEW,
         obj=hrpm,
         children=[hrpm.child],
         summary="Viewed a High Risk Planning Meeting",
-        request=request,
+        context=context,
     )
     return Status(200, _hrpm_out(hrpm))
 

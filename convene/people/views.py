@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from convene.allocation import references
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.dates import govuk_date
@@ -26,6 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     query = request.GET.get("q", "")[:QUERY_MAX]
     reference = references.parse(query)
+    context = AuditContext.from_request(request)
     if reference is not None:
         # A case reference goes straight to the case, if the reader may see it; otherwise
         # "no match", exactly as for one that does not exist.
@@ -34,7 +36,7 @@ def home(request: HttpRequest) -> HttpResponse:
             actor=user,
             action=Action.SEARCH,
             summary=f"Searched for reference {reference}: {'found' if match else 'no match'}",
-            request=request,
+            context=context,
         )
         if match is not None:
             return redirect(match[1])
@@ -52,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
         actor=user,
         action=Action.SEARCH,
         summary=f"Searched children {what}, page {page.number}: {found} found",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -82,8 +84,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
     child = get_object_or_404(
         selectors.children_visible_to(user=user).select_related("partnership", "setting"), pk=pk
     )
+    context = AuditContext.from_request(request)
     audit_record(
-        actor=user, action=Action.VIEW, obj=child, summary="Viewed child record", request=request
+        actor=user, action=Action.VIEW, obj=child, summary="Viewed child record", context=context
     )
     # Only the siblings the reader may see: the others' names are not theirs to know.
     siblings = child.linked_children.filter(pk__in=selectors.children_visible_to(user=user))

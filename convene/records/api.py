@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.api import READ_ERRORS, PathId, acting_user
@@ -107,13 +108,14 @@ def _audit(
     obj: Model | None = None,
 ) -> None:
     """One entry per child discussed: a look at the record is a look at each child's."""
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=user,
         action=action,
         obj=obj or record,
         children=record.discussion.children.all(),
         summary=f"{what} of {record.discussion.reference}",
-        request=request,
+        context=context,
     )
 
 

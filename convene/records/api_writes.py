@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from convene.audit.context import AuditContext
 from convene.core.access import require_write
 from convene.core.api import ERRORS, BodyId, PathId, acting_user, answer, error
 from convene.core.errors import Invalid
@@ -132,6 +133,7 @@ def hold(request: HttpRequest, discussion_id: PathId, payload: HoldIn) -> Status
         return error(403, "Children's social care marks a discussion held and writes its record")
     if not may_chair(user, discussion):
         return error(403, "Only the chair or a manager who may chair marks it held")
+    context = AuditContext.from_request(request)
     return answer(
         201,
         lambda: state_out(
@@ -140,7 +142,7 @@ def hold(request: HttpRequest, discussion_id: PathId, payload: HoldIn) -> Status
                 held_at=payload.held_at,
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         ),
     )
@@ -161,6 +163,8 @@ def section_save(
         return error(404, NOT_FOUND)
     user, record = found
 
+    context = AuditContext.from_request(request)
+
     def call() -> SectionSavedOut:
         entry = services.record_section_save(
             record=record,
@@ -169,7 +173,7 @@ def section_save(
             expected_version=payload.expected_version,
             by=user,
             now=timezone.now(),
-            request=request,
+            context=context,
         )
         return SectionSavedOut(section=entry.section, version=entry.version, content=entry.content)
 
@@ -196,11 +200,12 @@ def _run(request: HttpRequest, discussion_id: int, call: Any) -> Status[Any]:
     summary="Submit the draft for a manager to authorise",
 )
 def submit(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
+    context = AuditContext.from_request(request)
     return _run(
         request,
         discussion_id,
         lambda user, record: services.record_submit(
-            record=record, by=user, now=timezone.now(), request=request
+            record=record, by=user, now=timezone.now(), context=context
         ),
     )
 
@@ -213,11 +218,12 @@ def submit(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
 )
 def authorise(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     """Refused with 400 listing every section still missing."""
+    context = AuditContext.from_request(request)
     return _run(
         request,
         discussion_id,
         lambda user, record: services.record_authorise(
-            record=record, by=user, now=timezone.now(), request=request
+            record=record, by=user, now=timezone.now(), context=context
         ),
     )
 
@@ -229,6 +235,8 @@ def authorise(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     summary="Send the authorised version to the attendees and the outcome to the others",
 )
 def distribute(request: HttpRequest, discussion_id: PathId, payload: DistributeIn) -> Status[Any]:
+    context = AuditContext.from_request(request)
+
     def call(user: Professional, record: Record) -> None:
         options = distribution_agency_options(discussion=record.discussion)
         agencies = {a.pk: a for a in options.filter(pk__in=payload.agency_ids)}
@@ -242,7 +250,7 @@ def distribute(request: HttpRequest, discussion_id: PathId, payload: DistributeI
             by=user,
             now=timezone.now(),
             agencies=[agencies[pk] for pk in payload.agency_ids],
-            request=request,
+            context=context,
         )
 
     return _run(request, discussion_id, call)
@@ -268,6 +276,8 @@ def confirm(request: HttpRequest, discussion_id: PathId, payload: ConfirmIn) -> 
     if not sent:
         return error(404, NOT_FOUND)
 
+    context = AuditContext.from_request(request)
+
     def call() -> ConfirmationOut:
         require_write(user=user)  # an auditor's confirmation: 403, as on the page
         confirmation = services.record_confirm(
@@ -276,7 +286,7 @@ def confirm(request: HttpRequest, discussion_id: PathId, payload: ConfirmIn) -> 
             comment=payload.comment,
             by=user,
             now=timezone.now(),
-            request=request,
+            context=context,
         )
         return ConfirmationOut(
             version=confirmation.version.number,
@@ -295,10 +305,11 @@ def confirm(request: HttpRequest, discussion_id: PathId, payload: ConfirmIn) -> 
     summary="As the chair: reopen the draft to correct the record (a new version)",
 )
 def correction(request: HttpRequest, discussion_id: PathId, payload: CorrectionIn) -> Status[Any]:
+    context = AuditContext.from_request(request)
     return _run(
         request,
         discussion_id,
         lambda user, record: services.record_correction_start(
-            record=record, note=payload.note, by=user, now=timezone.now(), request=request
+            record=record, note=payload.note, by=user, now=timezone.now(), context=context
         ),
     )

@@ -17,8 +17,8 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.core.errors import Conflict, Invalid, NotAllowed, Problems
@@ -206,7 +206,7 @@ def attendance_exception_record(
     reason: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> AttendanceException:
     """A manager records why social care, the police or health did not attend (R002.4).
 
@@ -250,7 +250,7 @@ def attendance_exception_record(
         children=discussion.children.all(),
         summary=f"Recorded an attendance exception for {Party(party).label} "
         f"(record of {discussion.reference})",
-        request=request,
+        context=context,
     )
     return exception
 

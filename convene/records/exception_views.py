@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import NotAllowed, ServiceError
@@ -68,6 +69,7 @@ def attendance_exception(request: HttpRequest, pk: int) -> HttpResponse:
         attendance_exceptions.attended_professionals(record, contents),
     )
     form = AttendanceExceptionForm(request.POST or None, missing=missing)
+    context = AuditContext.from_request(request)
     if request.method == "POST" and form.is_valid():
         try:
             attendance_exceptions.attendance_exception_record(
@@ -76,7 +78,7 @@ def attendance_exception(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
@@ -91,7 +93,7 @@ def attendance_exception(request: HttpRequest, pk: int) -> HttpResponse:
         obj=record,
         children=discussion.children.all(),
         summary=f"Opened ‘Record an attendance exception’ (record of {discussion.reference})",
-        request=request,
+        context=context,
     )
     return render(
         request,

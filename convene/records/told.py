@@ -17,8 +17,8 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.clocks.services import clock_meet, clocks_open_for
@@ -108,7 +108,7 @@ def outcome_told_record(
     told_by: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> DistributionLog:
     """Record how, when and by whom an outcome notice's recipient was told another way."""
     log = (
@@ -164,7 +164,7 @@ def outcome_told_record(
         summary=f"Recorded that {log.recipient} was told the outcome "
         f"{log.get_told_how_display().lower()} by {told_by} "
         f"(record of {discussion.reference})",
-        request=request,
+        context=context,
     )
     outcome_clock_settle(discussion=discussion, by=by)
     return log

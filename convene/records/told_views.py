@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import selectors
 from convene.records.models import DistributionLog
@@ -41,6 +42,7 @@ def told(request: HttpRequest, pk: int, log_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
+            context = AuditContext.from_request(request)
             outcome_told_record(
                 log=log,
                 how=form.cleaned_data["how"],
@@ -48,7 +50,7 @@ def told(request: HttpRequest, pk: int, log_pk: int) -> HttpResponse:
                 told_by=form.cleaned_data["told_by"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None

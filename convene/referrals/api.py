@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import P, QueryEx, Router, Status
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.api import (
@@ -100,6 +101,7 @@ def _create(payload: ReferralIn, user: Professional, request: HttpRequest) -> Re
     ]
     staff = professionals_visible_to(user=user)  # anyone else is unknown, never named
     named = [_one(Professional, pk, "named person", staff) for pk in payload.named_people_ids]
+    context = AuditContext.from_request(request)
     referral = referral_create(
         partnership=partnership,
         received_at=payload.received_at,
@@ -121,7 +123,7 @@ def _create(payload: ReferralIn, user: Professional, request: HttpRequest) -> Re
         named_people=named,
         by=user,
         now=timezone.now(),
-        request=request,
+        context=context,
     )
     return referral_out(referral)
 
@@ -158,12 +160,13 @@ def list_referrals(
             )
     found = list(referrals[:limit])
     link_next(request, response, rows=found, limit=limit, status=status.value if status else "")
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.SEARCH,
         summary=f"Listed referrals ({f'status {status.value}' if status else 'any status'}): "
         f"{len(found)} shown",
-        request=request,
+        context=context,
     )
     return [
         ReferralSummaryOut(
@@ -193,7 +196,8 @@ def _visible(request: HttpRequest, referral_id: int) -> tuple[Professional, Refe
 
 def _audit_read(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
     summary = f"Viewed {what} of referral {referral.reference}"
-    audit_referral_viewed(referral, summary=summary, by=user, request=request)
+    context = AuditContext.from_request(request)
+    audit_referral_viewed(referral, summary=summary, by=user, context=context)
 
 
 NOT_FOUND = "Referral not found"
@@ -231,6 +235,7 @@ def accept(request: HttpRequest, referral_id: PathId, payload: AcceptIn) -> Stat
     if referral is None:
         return error(404, NOT_FOUND)
     found = referral
+    context = AuditContext.from_request(request)
     return answer(
         200,
         lambda: referral_out(
@@ -240,7 +245,7 @@ def accept(request: HttpRequest, referral_id: PathId, payload: AcceptIn) -> Stat
                 now=timezone.now(),
                 expected_version=payload.expected_version,
                 reasons=payload.reasons,
-                request=request,
+                context=context,
             )
         ),
     )
@@ -256,6 +261,7 @@ def override(request: HttpRequest, referral_id: PathId, payload: OverrideIn) -> 
     if referral is None:
         return error(404, NOT_FOUND)
     found = referral
+    context = AuditContext.from_request(request)
     return answer(
         200,
         lambda: referral_out(
@@ -267,7 +273,7 @@ def override(request: HttpRequest, referral_id: PathId, payload: OverrideIn) -> 
                 now=timezone.now(),
                 expected_version=payload.expected_version,
                 reasons=payload.reasons,
-                request=request,
+                context=context,
             )
         ),
     )

@@ -5,8 +5,7 @@ The services (changes), the pages and the API (reads) all write them here.
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.people.models import Professional
@@ -20,7 +19,7 @@ def audit_referral(
     action: Action,
     summary: str,
     by: Professional,
-    request: HttpRequest | None,
+    context: AuditContext | None,
 ) -> None:
     """One entry per child on the referral, with ``summary`` as given."""
     audit_record_children(
@@ -29,12 +28,12 @@ def audit_referral(
         obj=referral,
         children=referral_children(referral=referral),
         summary=summary,
-        request=request,
+        context=context,
     )
 
 
 def audit_referral_viewed(
-    referral: Referral, *, summary: str, by: Professional, request: HttpRequest | None
+    referral: Referral, *, summary: str, by: Professional, context: AuditContext | None
 ) -> None:
     """A page or API read of the referral: one "view" entry per child."""
-    audit_referral(referral, action=Action.VIEW, summary=summary, by=by, request=request)
+    audit_referral(referral, action=Action.VIEW, summary=summary, by=by, context=context)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.errors import ServiceError
@@ -208,11 +209,12 @@ def intake_children(request: HttpRequest) -> HttpResponse:
     results: list[Child] = []
     if query:
         results = list(children_search(user=user, query=query).filter(partnership=partnership)[:20])
+        context = AuditContext.from_request(request)
         audit_record(
             actor=user,
             action=Action.SEARCH,
             summary=f"Searched children for ‘{query}’ to add to a referral: {len(results)} shown",
-            request=request,
+            context=context,
         )
     added = _added_children(draft, user, partnership)
     added_ids = {item["child"].pk for item in added if item["child"] is not None}
@@ -413,11 +415,12 @@ def intake_check(request: HttpRequest) -> HttpResponse:
             )
         if not errors:
             try:
+                context = AuditContext.from_request(request)
                 referral = referral_create(
                     **_service_arguments(draft, user, partnership),
                     by=user,
                     now=timezone.now(),
-                    request=request,
+                    context=context,
                 )
             except ServiceError as error:
                 slug = {

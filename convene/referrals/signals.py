@@ -3,5 +3,6 @@
 from django.dispatch import Signal
 
 # Sent inside the triage transaction once a referral is triaged to a discussion or meeting.
-# Arguments: referral, by, now, request. Allocation gives the case its default worker here.
+# Arguments: referral, by, now, context (an AuditContext). Allocation gives the case its
+# default worker here.
 referral_triaged = Signal()

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
@@ -56,11 +57,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
     # A list is one look, as a search is: one entry, not one per referral shown.
     which = f"status {status}" if status in Referral.Status.values else "any status"
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.SEARCH,
         summary=f"Listed referrals ({which}), page {page.number}: {page.paginator.count} found",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -86,7 +88,8 @@ def _visible(user: Professional, pk: int) -> Referral:
 
 def _audit_view(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
     summary = f"Viewed {what} (referral {referral.reference})"
-    audit_referral_viewed(referral, summary=summary, by=user, request=request)
+    context = AuditContext.from_request(request)
+    audit_referral_viewed(referral, summary=summary, by=user, context=context)
 
 
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -134,6 +137,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            context = AuditContext.from_request(request)
             if form.accepts:
                 referral = referral_accept(
                     referral=referral,
@@ -141,7 +145,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                     now=timezone.now(),
                     expected_version=data["version"],
                     reasons=form.reasons,
-                    request=request,
+                    context=context,
                 )
             else:
                 referral = referral_override(
@@ -152,7 +156,7 @@ def referral_triage_page(request: HttpRequest, pk: int) -> HttpResponse:
                     now=timezone.now(),
                     expected_version=data["version"],
                     reasons=form.reasons,
-                    request=request,
+                    context=context,
                 )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from error

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from convene.allocation.selectors import teams_of
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.clocks.labels import CLOCK_KIND_LABELS
@@ -98,11 +99,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         for t in tables
         if t.chart is not None
     }
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.VIEW,
         summary=f"Viewed reports for {_covering(scope)}, {period.label}",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -150,11 +152,12 @@ def drift(request: HttpRequest) -> HttpResponse:
     actions_page = Paginator(
         selectors.overdue_actions(user=user, scope=scope, today=today), PAGE_SIZE
     ).get_page(request.GET.get("actions_page"))
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         summary=f"Listed drifting work for {scope.partnership}",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -185,6 +188,7 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         scope=scope, period=period, user=user, now=now, today=now.astimezone(LONDON).date()
     )
     content_type, render_as = FORMATS[fmt]
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.EXPORT,
@@ -192,7 +196,7 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
             f"Downloaded the report '{table.title}' ({fmt.upper()}) for {_covering(scope)}, "
             f"{period.label}: {len(table.rows)} rows"
         ),
-        request=request,
+        context=context,
     )
     response = HttpResponse(render_as(table), content_type=content_type)
     filename = f"{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
@@ -209,11 +213,12 @@ def overrides(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         selectors.overridden_referrals(user=user, scope=scope, period=period), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         summary=f"Listed overridden recommendations for {scope.partnership}, {period.label}",
-        request=request,
+        context=context,
     )
     return render(
         request,
@@ -231,11 +236,12 @@ def quality(request: HttpRequest) -> HttpResponse:
     page = Paginator(
         records_missing_a_standard(user=user, scope=scope, period=period), PAGE_SIZE
     ).get_page(request.GET.get("page"))
+    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=AuditAction.SEARCH,
         summary=f"Listed records missing a standard for {scope.partnership}, {period.label}",
-        request=request,
+        context=context,
     )
     rows = [(version, missing_labels(version)) for version in page.object_list]
     return render(

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.people.models import Professional
@@ -65,7 +66,8 @@ def index(request: HttpRequest) -> HttpResponse:
                 f"{start:%-d %B %Y} to {end:%-d %B %Y}: {len(rows)} rows"
             )
             response = _download(content, XLSX, f"annex-a-list-5-{start:%Y%m%d}-{end:%Y%m%d}.xlsx")
-        audit_record(actor=user, action=AuditAction.EXPORT, summary=summary, request=request)
+        context = AuditContext.from_request(request)
+        audit_record(actor=user, action=AuditAction.EXPORT, summary=summary, context=context)
         return response
     return render(
         request,

@@ -169,7 +169,7 @@ def test_the_record_opens_with_each_agencys_check_attributed_and_time_stamped(pe
 
     withheld = {**POLICE, "not_for_family": "The caller's name", "not_for_family_reason": "Safety"}
     agency_check_submit(
-        discussion=discussion, content=withheld, by=people["carol"], now=NOW, request=None
+        discussion=discussion, content=withheld, by=people["carol"], now=NOW, context=None
     )
     held = discussion.starts_at + timedelta(minutes=1)
     record = discussion_hold(discussion=discussion, held_at=held, by=people["bob"], now=held)

@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from convene.api.models import ApiToken
 from convene.api.services import api_token_create
 from convene.audit.chain import GENESIS, entry_hash
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AppendOnlyError, AuditEntry
 from convene.audit.selectors import audit_key
 from convene.audit.services import audit_record
@@ -37,13 +38,13 @@ def test_each_entry_links_to_the_one_before(six_entries):
 
 
 def test_an_entry_records_who_what_which_record_and_from_where(people, child, rf):
-    request = rf.get("/", REMOTE_ADDR="192.0.2.7")
+    context = AuditContext.from_request(rf.get("/", REMOTE_ADDR="192.0.2.7"))
     entry = audit_record(
         actor=people["alice"],
         action=Action.VIEW,
         obj=child,
         summary="Viewed\x00 child\nrecord",
-        request=request,
+        context=context,
     )
     entry.refresh_from_db()
     assert entry.actor == people["alice"]

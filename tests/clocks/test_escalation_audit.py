@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.clocks import escalations
 from convene.clocks.escalation_sweep import escalations_raise_due
@@ -36,8 +37,8 @@ ADDRESS = "2001:db8::7"
 
 
 @pytest.fixture
-def request_from(rf):
-    return rf.post("/", REMOTE_ADDR=ADDRESS)
+def context_from(rf):
+    return AuditContext.from_request(rf.post("/", REMOTE_ADDR=ADDRESS))
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def entries_about(escalation):
 
 
 def test_raise_acknowledge_and_resolve_each_write_an_entry_per_child(
-    people, partnership, referral, request_from
+    people, partnership, referral, context_from
 ):
     clock = referral_convene_clock(referral=referral)
     escalation = escalation_raise(
@@ -74,7 +75,7 @@ def test_raise_acknowledge_and_resolve_each_write_an_entry_per_child(
         details="Asked on Monday",
         clock=None,
         now=NOW,
-        request=request_from,
+        context=context_from,
     )
     # The police cannot see the referral's clock; social care escalates against it.
     against_clock = escalation_raise(
@@ -86,7 +87,7 @@ def test_raise_acknowledge_and_resolve_each_write_an_entry_per_child(
         details="Not back",
         clock=clock,
         now=NOW,
-        request=request_from,
+        context=context_from,
     )
     escalation_acknowledge(escalation=against_clock, by=people["carol"], now=NOW)
     escalation_resolve(
@@ -94,7 +95,7 @@ def test_raise_acknowledge_and_resolve_each_write_an_entry_per_child(
         by=people["carol"],
         outcome="Checks done",
         now=NOW,
-        request=request_from,
+        context=context_from,
     )
     no_child = entries_about(escalation).get()
     assert (no_child.action, no_child.actor, no_child.child_id) == (

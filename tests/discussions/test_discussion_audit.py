@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions import services
@@ -36,8 +37,8 @@ END = START + timedelta(hours=1)
 
 
 @pytest.fixture
-def request_from(rf):
-    return rf.post("/", REMOTE_ADDR=ADDRESS)
+def context_from(rf):
+    return AuditContext.from_request(rf.post("/", REMOTE_ADDR=ADDRESS))
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def _both_children(referral):
     return [child, ChildLink.objects.get(from_child=child).to_child]
 
 
-def test_each_change_writes_one_entry_per_child_discussed(people, referral, request_from):
+def test_each_change_writes_one_entry_per_child_discussed(people, referral, context_from):
     children = _both_children(referral)
     discussion = discussion_create(
         referral=referral,
@@ -70,7 +71,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
         chair=None,
         by=people["bob"],
         now=NOW,
-        request=request_from,
+        context=context_from,
     )
     discussion = discussion_schedule(
         discussion=discussion,
@@ -82,7 +83,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
         by=people["bob"],
         now=NOW,
         expected_version=discussion.version,
-        request=request_from,
+        context=context_from,
     )
     discussion = discussion_reschedule(
         discussion=discussion,
@@ -92,7 +93,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
         by=people["bob"],
         now=NOW,
         expected_version=discussion.version,
-        request=request_from,
+        context=context_from,
     )
     discussion_invite(
         discussion=discussion,
@@ -100,7 +101,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
         by=people["dina"],
         now=NOW,
         expected_version=discussion.version,
-        request=request_from,
+        context=context_from,
     )
     invitation = discussion.invitations.get(professional=people["carol"])
     invitation_respond(
@@ -109,7 +110,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
         note="On leave",
         by=people["carol"],
         now=NOW,
-        request=request_from,
+        context=context_from,
     )
     discussion.refresh_from_db()
     discussion_cancel(
@@ -118,7 +119,7 @@ def test_each_change_writes_one_entry_per_child_discussed(people, referral, requ
         by=people["bob"],
         now=NOW,
         expected_version=discussion.version,
-        request=request_from,
+        context=context_from,
     )
     entries = list(entries_about(discussion))
     assert {e.child_id for e in entries} == {c.pk for c in children}

@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from ninja.testing import TestClient
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.core.errors import Conflict, NotAllowed
 from convene.people.factories import ChildFactory
@@ -29,8 +30,8 @@ ADDRESS = "192.0.2.44"
 
 
 @pytest.fixture
-def request_from(rf):
-    return rf.post("/", REMOTE_ADDR=ADDRESS)
+def context_from(rf):
+    return AuditContext.from_request(rf.post("/", REMOTE_ADDR=ADDRESS))
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_holding_opens_the_record_and_says_so(record):
     )
 
 
-def test_every_step_from_draft_to_confirmed_is_recorded(record, people, request_from):
+def test_every_step_from_draft_to_confirmed_is_recorded(record, people, context_from):
     save(
         record,
         RecordSection.INTRODUCTION,
@@ -87,7 +88,7 @@ def test_every_step_from_draft_to_confirmed_is_recorded(record, people, request_
         expected_version=entry_version(record, RecordSection.ACTIONS),
         by=people["bob"],
         now=AFTER,
-        request=request_from,
+        context=context_from,
     )
     services.record_action_remove(
         record=record,
@@ -95,14 +96,14 @@ def test_every_step_from_draft_to_confirmed_is_recorded(record, people, request_
         expected_version=entry_version(record, RecordSection.ACTIONS),
         by=people["bob"],
         now=AFTER,
-        request=request_from,
+        context=context_from,
     )
     fill(record, people, Decision.CHILD_IN_NEED)
-    services.record_submit(record=record, by=people["bob"], now=AFTER, request=request_from)
+    services.record_submit(record=record, by=people["bob"], now=AFTER, context=context_from)
     version = services.record_authorise(
-        record=record, by=people["bob"], now=AFTER, request=request_from
+        record=record, by=people["bob"], now=AFTER, context=context_from
     )
-    services.record_distribute(record=record, by=people["bob"], now=AFTER, request=request_from)
+    services.record_distribute(record=record, by=people["bob"], now=AFTER, context=context_from)
     for name in ("alice", "dev", "erin"):
         services.record_confirm(record=record, accurate=True, by=people[name], now=AFTER)
     asked = services.record_confirm(
@@ -111,17 +112,17 @@ def test_every_step_from_draft_to_confirmed_is_recorded(record, people, request_
         comment="I am a DC",
         by=people["carol"],
         now=AFTER,
-        request=request_from,
+        context=context_from,
     )
     services.confirmation_resolve(
         confirmation=asked,
         note="Already says DC",
         by=people["bob"],
         now=AFTER,
-        request=request_from,
+        context=context_from,
     )
     services.record_correction_start(
-        record=record, note="Typo", by=people["bob"], now=AFTER, request=request_from
+        record=record, note="Typo", by=people["bob"], now=AFTER, context=context_from
     )
 
     on_record = _kinds(_first_child(record, entries_about(record, Action.CHANGE)))

@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 from ninja.testing import TestClient
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.core.errors import NotAllowed, StaleVersion
 from convene.people.factories import ChildFactory
@@ -37,8 +38,8 @@ ADDRESS = "198.51.100.23"
 
 
 @pytest.fixture
-def request_from(rf):
-    return rf.post("/", REMOTE_ADDR=ADDRESS)
+def context_from(rf):
+    return AuditContext.from_request(rf.post("/", REMOTE_ADDR=ADDRESS))
 
 
 @pytest.fixture
@@ -54,12 +55,12 @@ def entries_about(obj, action=None):
 
 
 def test_recording_a_referral_writes_one_entry_per_child(
-    referral_for, people, two_children, request_from
+    referral_for, people, two_children, context_from
 ):
     referral = referral_for(
         children=two_children,
         new_children=[NewChild(last_name="Baby", expected_date_of_delivery=date(2026, 6, 1))],
-        request=request_from,
+        context=context_from,
     )
     created = list(entries_about(referral, Action.CREATE))
     assert len(created) == 3
@@ -76,10 +77,10 @@ def test_recording_a_referral_writes_one_entry_per_child(
 
 
 def test_accept_override_triage_update_and_close_are_each_recorded(
-    referral_for, people, two_children, request_from
+    referral_for, people, two_children, context_from
 ):
     first = referral_for(children=two_children)
-    referral_triage(referral=first, by=people["tom"], now=NOW, request=request_from)
+    referral_triage(referral=first, by=people["tom"], now=NOW, context=context_from)
     first = referral_update_facts(
         referral=first,
         categories=["physical", "neglect"],
@@ -87,14 +88,14 @@ def test_accept_override_triage_update_and_close_are_each_recorded(
         by=people["tom"],
         now=NOW,
         expected_version=Referral.objects.get(pk=first.pk).version,
-        request=request_from,
+        context=context_from,
     )
     first = referral_accept(
         referral=first,
         by=people["bob"],
         now=NOW,
         expected_version=first.version,
-        request=request_from,
+        context=context_from,
     )
     referral_close(referral=first, reason="Child moved away", by=people["bob"], now=NOW)
     second = referral_for(children=[two_children[0]])
@@ -105,7 +106,7 @@ def test_accept_override_triage_update_and_close_are_each_recorded(
         by=people["hana"],
         now=NOW,
         expected_version=second.version,
-        request=request_from,
+        context=context_from,
     )
     summaries = [
         (e.actor.username, e.summary.split(" (referral")[0])
@@ -267,3 +268,60 @@ def test_a_new_child_without_any_date_is_refused_before_the_database(people, par
     assert "Enter a date of birth or, for an unborn child" in response.json()["detail"]
     assert not Referral.objects.exists()
     assert not AuditEntry.objects.filter(action=Action.CREATE).exists()
+
+
+def _as_recorded(entry):
+    return {
+        "actor": entry.actor_id,
+        "actor_username": entry.actor_username,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "child": entry.child_id,
+        "remote_addr": entry.remote_addr,
+        "summary": entry.summary,
+    }
+
+
+def test_a_decision_through_a_page_and_the_api_is_recorded_as_before(
+    client, people, tokens, referral_for, two_children
+):
+    """Services take an AuditContext, not the request (issue 17): the entries are unchanged."""
+    by_page, by_api = referral_for(children=two_children), referral_for(children=two_children)
+    assert by_page.recommended_pathway == by_api.recommended_pathway == "strategy_discussion"
+    client.force_login(people["bob"])
+    page = client.post(
+        f"/referrals/{by_page.pk}/triage/",
+        {"pathway": "strategy_discussion", "version": str(by_page.version)},
+        REMOTE_ADDR=ADDRESS,
+    )
+    assert page.status_code == 302
+    api = client.post(
+        f"/api/referrals/{by_api.pk}/accept",
+        {"expected_version": by_api.version},
+        content_type="application/json",
+        headers=bearer(tokens["bob"]),
+        REMOTE_ADDR="203.0.113.5",
+    )
+    assert api.status_code == 200
+    bob = {"actor": people["bob"].pk, "actor_username": "bob", "action": "change"}
+    children = sorted(child.pk for child in two_children)
+    expected = []
+    api_channel = " through the API (token ‘bob's case system’)"
+    for referral, address, channel in [
+        (by_page, ADDRESS, ""),
+        (by_api, "203.0.113.5", api_channel),
+    ]:
+        about = {**bob, "object_type": "referrals.referral", "remote_addr": address}
+        decided = (
+            f"Accepted the recommended pathway: Strategy discussion (referral {referral.reference})"
+        )
+        expected += [{**about, "child": pk, "summary": decided + channel} for pk in children]
+        # Allocation gives the case its worker on the referral_triaged signal, with the context.
+        allocated = f"Allocated {referral.reference} to Bob Bennett{channel}"
+        expected.append({**about, "child": None, "summary": allocated})
+    recorded = [
+        _as_recorded(entry)
+        for referral in (by_page, by_api)
+        for entry in entries_about(referral, Action.CHANGE)
+    ]
+    assert recorded == expected

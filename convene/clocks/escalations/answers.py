@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.clocks.escalations.errors import EscalationError
 from convene.clocks.escalations.notices import (
@@ -41,7 +41,7 @@ def escalation_acknowledge(
     escalation: Escalation,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Escalation:
     """The addressed side has seen it and is dealing with it."""
     require_aware(now, "now", error=EscalationError)
@@ -57,7 +57,7 @@ def escalation_acknowledge(
     escalation.save(
         update_fields=["state", "acknowledged_at", "acknowledged_by", "modified_by", "modified_at"]
     )
-    _audit(escalation, action=Action.CHANGE, summary="Acknowledged", by=by, request=request)
+    _audit(escalation, action=Action.CHANGE, summary="Acknowledged", by=by, context=context)
     _notify(
         escalation,
         kind=NOTICE_ACKNOWLEDGED,
@@ -77,7 +77,7 @@ def escalation_resolve(
     by: Professional,
     outcome: str,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Escalation:
     """Close it with the outcome agreed; acknowledges it too if nobody had yet."""
     require_aware(now, "now", error=EscalationError)
@@ -107,7 +107,7 @@ def escalation_resolve(
         action=Action.CHANGE,
         summary="Resolved with the outcome recorded",
         by=by,
-        request=request,
+        context=context,
     )
     _notify(
         escalation,

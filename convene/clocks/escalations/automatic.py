@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record_children
 from convene.clocks.audience import Audience, audience_for
@@ -195,6 +196,7 @@ def _announce(
         action=Action.CREATE,
         summary=f"Raised automatically, level {level}: {escalation.what_is_late}",
         by=None,
+        context=AuditContext.system(),
         record=record,
     )
     why = ", ".join(

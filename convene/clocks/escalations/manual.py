@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.clocks.audience import audience_for
 from convene.clocks.escalations.errors import EscalationError
@@ -70,7 +70,7 @@ def escalation_raise(
     agency: Agency | None = None,
     clock: Clock | None = None,
     responsible: str = "",
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Escalation:
     """A person raises an escalation by hand (R004.8); the addressed side is told at once.
 
@@ -164,7 +164,7 @@ def escalation_raise(
         action=Action.CREATE,
         summary=f"Raised an escalation: {escalation.get_direction_display().lower()}",
         by=by,
-        request=request,
+        context=context,
     )
     _notify_raised(
         escalation,

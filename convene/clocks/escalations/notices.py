@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record_children
 from convene.clocks.audience import NOTICE_BLIND, Audience
@@ -51,7 +51,7 @@ def _audit(
     action: Action,
     summary: str,
     by: Professional | None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
     record: Callable[..., list[AuditEntry]] = audit_record_children,
 ) -> None:
     """One audit entry per child the escalation is about (none: one naming the escalation).
@@ -65,18 +65,18 @@ def _audit(
         obj=escalation,
         children=_children_of(subject),
         summary=f"{summary} (escalation {escalation.pk})",
-        request=request,
+        context=context,
     )
 
 
 def escalation_audit_look(
-    *, escalation: Escalation, by: Professional, request: HttpRequest | None = None
+    *, escalation: Escalation, by: Professional, context: AuditContext | None = None
 ) -> None:
     """Record that ``by`` opened the escalation: a look at each child it is about."""
-    _audit(escalation, action=Action.VIEW, summary="Viewed the escalation", by=by, request=request)
+    _audit(escalation, action=Action.VIEW, summary="Viewed the escalation", by=by, context=context)
 
 
-def clock_audit_look(*, clock: Clock, by: Professional, what: str, request: HttpRequest) -> None:
+def clock_audit_look(*, clock: Clock, by: Professional, what: str, context: AuditContext) -> None:
     """Record a page that shows a timescale's subject (raising an escalation about it)."""
     audit_record_children(
         actor=by,
@@ -84,7 +84,7 @@ def clock_audit_look(*, clock: Clock, by: Professional, what: str, request: Http
         obj=clock,
         children=_children_of(clock.subject),
         summary=what,
-        request=request,
+        context=context,
     )
 
 

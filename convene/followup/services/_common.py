@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 
 from django.db import models
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 
 __all__ = [
@@ -113,13 +113,13 @@ def audit(
     obj: models.Model,
     summary: str,
     children: Iterable[Child],
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> None:
     """One audit entry per child the change is about (so "who has looked" lists it), in the
-    caller's transaction: the change and its record commit together. With ``request``, an
+    caller's transaction: the change and its record commit together. With ``context``, an
     API request's entry names the token used."""
     about: list[Child | None] = [*children] or [None]
     for child in about:
         audit_record(
-            actor=by, action=action, obj=obj, child=child, summary=summary, request=request
+            actor=by, action=action, obj=obj, child=child, summary=summary, context=context
         )

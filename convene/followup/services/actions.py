@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.core.access import READ_ONLY_MESSAGE, is_read_only
 from convene.core.errors import Conflict, Invalid, NotAllowed, NotFound, check_text, stale
 from convene.followup.models import ActionUpdate, HrpmAction
@@ -49,7 +49,7 @@ def action_update(
     by: Professional,
     now: datetime,
     expected_version: int | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> ActionUpdate:
     """Record progress on an action, or that it is done (with what was done).
 
@@ -117,6 +117,6 @@ def action_update(
         obj=action,
         summary=f"Updated an agreed action: {status.replace('_', ' ')}",
         children=action_children(action=action),
-        request=request,
+        context=context,
     )
     return update

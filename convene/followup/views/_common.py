@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.core.errors import NotAllowed, NotFound, ServiceError
@@ -65,6 +66,7 @@ def audit_view(
 ) -> None:
     """Record a look at a child's follow-through (DESIGN: every view of a child is audited)."""
     about: list[Child | None] = [*children] or [None]
+    context = AuditContext.from_request(request)
     for child in about:
         audit_record(
             actor=user_of(request),
@@ -72,12 +74,13 @@ def audit_view(
             obj=obj,
             child=child,
             summary=summary,
-            request=request,
+            context=context,
         )
 
 
 def audit_list(request: HttpRequest, summary: str) -> None:
     """A list names children, as a search does: one entry for the page, not one per row."""
+    context = AuditContext.from_request(request)
     audit_record(
-        actor=user_of(request), action=AuditAction.SEARCH, summary=summary, request=request
+        actor=user_of(request), action=AuditAction.SEARCH, summary=summary, context=context
     )

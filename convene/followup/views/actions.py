@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.followup import forms as f
 from convene.followup import selectors, services
 from convene.followup.models import HrpmAction
@@ -85,6 +86,7 @@ def _page(request: HttpRequest, action: Action | HrpmAction, back: str) -> HttpR
         raise PermissionDenied("You can read this action but not update it")
     form = f.ActionUpdateForm(posted(request), initial={"version": len(updates)})
     if request.method == "POST" and form.is_valid():
+        context = AuditContext.from_request(request)
         saved = attempt(
             form,
             lambda: services.action_update(
@@ -94,7 +96,7 @@ def _page(request: HttpRequest, action: Action | HrpmAction, back: str) -> HttpR
                 by=user,
                 now=timezone.now(),
                 expected_version=version_of(form),
-                request=request,
+                context=context,
             ),
         )
         if saved is not None:

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import models
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.core.errors import Invalid
@@ -37,7 +37,7 @@ def _audit(
     action: AuditAction,
     summary: str,
     by: Professional,
-    request: HttpRequest | None,
+    context: AuditContext | None,
     obj: models.Model | None = None,
 ) -> None:
     """One audit entry per child discussed, in the caller's transaction."""
@@ -48,7 +48,7 @@ def _audit(
         obj=obj or record,
         children=discussion.children.all(),
         summary=f"{summary} (record of {discussion.reference})",
-        request=request,
+        context=context,
     )
 
 

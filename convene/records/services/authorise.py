@@ -6,8 +6,8 @@ import hashlib
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, NotAllowed
 from convene.people.models import Professional
@@ -48,7 +48,7 @@ from convene.records.services.follow_on import _hrpm_item, _sync_actions, _sync_
 
 @transaction.atomic
 def record_authorise(
-    *, record: Record, by: Professional, now: datetime, request: HttpRequest | None = None
+    *, record: Record, by: Professional, now: datetime, context: AuditContext | None = None
 ) -> RecordVersion:
     """Freeze a numbered version with its PDF and start the clocks its decision sets.
 
@@ -214,7 +214,7 @@ def record_authorise(
         action=AuditAction.CREATE,
         summary=f"Authorised version {number}: {sections.DECISION_LABELS[decision]}",
         by=by,
-        request=request,
+        context=context,
     )
     # What the decision starts in the apps above (the S47 enquiries, issue 18), in this
     # transaction: a refusal there refuses the authorisation.

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.people.models import Professional
@@ -75,7 +75,7 @@ def record_confirm(
     comment: str = "",
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Confirmation:
     """An attendee confirms the distributed version is accurate, or asks to correct it (R001.9)."""
     record = _lock(record)
@@ -108,7 +108,7 @@ def record_confirm(
         )
         + (_CONFIRMED if confirmed else ""),
         by=by,
-        request=request,
+        context=context,
     )
     return confirmation
 
@@ -120,7 +120,7 @@ def confirmation_resolve(
     note: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Confirmation:
     """The chair answers a correction request without a new version ("no change needed")."""
     confirmation = Confirmation.objects.select_related("version__record").get(pk=confirmation.pk)
@@ -145,7 +145,7 @@ def confirmation_resolve(
         summary=f"Resolved {confirmation.professional}'s correction request to version "
         f"{confirmation.version.number}: no change needed" + (_CONFIRMED if confirmed else ""),
         by=by,
-        request=request,
+        context=context,
     )
     return confirmation
 
@@ -157,7 +157,7 @@ def record_correction_start(
     note: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Record:
     """Open the draft again to make a corrected version; the authorised ones stay as they are."""
     record = _lock(record)
@@ -187,6 +187,6 @@ def record_correction_start(
         action=AuditAction.CHANGE,
         summary=f"Opened the record to correct version {record.latest_number}",
         by=by,
-        request=request,
+        context=context,
     )
     return record

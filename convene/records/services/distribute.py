@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.clocks.services import clock_meet, clocks_open_for
 from convene.core.errors import Conflict, NotAllowed
@@ -84,7 +84,7 @@ def record_distribute(
     by: Professional,
     now: datetime,
     agencies: Sequence[Agency] = (),
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> list[DistributionLog]:
     """Send the authorised version to every attendee (R002.8) and the outcome to the referrer,
     to the agencies invited but absent and to the relevant ``agencies`` the chair adds that
@@ -195,7 +195,7 @@ def record_distribute(
         f"{'attendee' if records_sent == 1 else 'attendees'}, the outcome to {outcomes_sent} "
         f"{'other' if outcomes_sent == 1 else 'others'}",
         by=by,
-        request=request,
+        context=context,
     )
     distribution_decide(logs=logs, version=version, now=now)
     return logs

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, Invalid, NotAllowed, Problems
 from convene.discussions.models import Discussion
@@ -180,7 +180,7 @@ def record_section_save(
     expected_version: int,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> RecordSectionEntry:
     """Save one part of the draft; refused with both versions if it changed meanwhile."""
     record = _lock(record)
@@ -193,7 +193,7 @@ def record_section_save(
             action=AuditAction.CHANGE,
             summary=f"Saved ‘{sections.part(section).title}’ (section version {entry.version})",
             by=by,
-            request=request,
+            context=context,
         )
     return entry
 
@@ -242,7 +242,7 @@ def record_action_save(
     expected_version: int,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> RecordSectionEntry:
     """Add an action, or change the one with the same ``key``; a save of the actions part."""
     locked = _lock(record)
@@ -269,7 +269,7 @@ def record_action_save(
             summary=f"{'Changed' if known else 'Added'} an action "
             f"(actions version {entry.version})",
             by=by,
-            request=request,
+            context=context,
         )
     return entry
 
@@ -282,7 +282,7 @@ def record_action_remove(
     expected_version: int,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> RecordSectionEntry:
     locked = _lock(record)
     content, _ = _actions_content(locked)
@@ -301,14 +301,14 @@ def record_action_remove(
         action=AuditAction.CHANGE,
         summary=f"Removed an action (actions version {entry.version})",
         by=by,
-        request=request,
+        context=context,
     )
     return entry
 
 
 @transaction.atomic
 def record_submit(
-    *, record: Record, by: Professional, now: datetime, request: HttpRequest | None = None
+    *, record: Record, by: Professional, now: datetime, context: AuditContext | None = None
 ) -> Record:
     """held → recorded: the chair says the draft is complete and ready to authorise."""
     record = _lock(record)
@@ -339,6 +339,6 @@ def record_submit(
         action=AuditAction.CHANGE,
         summary="Submitted the record as complete, ready to authorise",
         by=by,
-        request=request,
+        context=context,
     )
     return record

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_start, clocks_open_for
@@ -88,7 +88,7 @@ def discussion_hold(
     held_at: datetime,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Record:
     """Mark a scheduled discussion as held and open its record.
 
@@ -201,6 +201,6 @@ def discussion_hold(
         action=AuditAction.CREATE,
         summary="Marked the discussion held and opened its record",
         by=by,
-        request=request,
+        context=context,
     )
     return record

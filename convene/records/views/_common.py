@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import ServiceError
@@ -69,13 +70,14 @@ def _audit_look(
     obj: Model | None = None,
 ) -> None:
     """A look at the record is a look at each child discussed: one entry per child."""
+    context = AuditContext.from_request(request)
     audit_record_children(
         actor=_user(request),
         action=action,
         obj=obj or record,
         children=record.discussion.children.all(),
         summary=f"{what} (record of {record.discussion.reference})",
-        request=request,
+        context=context,
     )
 
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import attendance_exceptions, sections, selectors, services
 from convene.records.errors import RecordIncomplete
@@ -28,12 +29,13 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action")
         try:
+            context = AuditContext.from_request(request)
             if action == "submit":
-                services.record_submit(record=record, by=user, now=timezone.now(), request=request)
+                services.record_submit(record=record, by=user, now=timezone.now(), context=context)
                 messages.success(request, "The record is ready to authorise")
                 return redirect("records:check", pk)
             version = services.record_authorise(
-                record=record, by=user, now=timezone.now(), request=request
+                record=record, by=user, now=timezone.now(), context=context
             )
         except RecordIncomplete as error:
             refused = error

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.core.access import require_write
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import forms as record_forms
@@ -41,13 +42,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = record_forms.ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            context = AuditContext.from_request(request)
             services.record_confirm(
                 record=record,
                 accurate=form.cleaned_data["accurate"],
                 comment=form.cleaned_data["comment"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except ServiceError as error:
             _add_error(form, error)
@@ -96,12 +98,13 @@ def resolve(request: HttpRequest, pk: int, confirmation_pk: int) -> HttpResponse
     form = record_forms.ResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            context = AuditContext.from_request(request)
             services.confirmation_resolve(
                 confirmation=confirmation,
                 note=form.cleaned_data["note"],
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import selectors, services
 from convene.records.told import distribution_agency_options
@@ -33,12 +34,13 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and add.is_valid():
         try:
+            context = AuditContext.from_request(request)
             services.record_distribute(
                 record=record,
                 by=user,
                 now=timezone.now(),
                 agencies=list(add.cleaned_data["agencies"]),
-                request=request,
+                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None

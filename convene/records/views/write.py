@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import NotAllowed, NotFound, ServiceError
@@ -54,6 +55,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
     form = record_forms.HoldForm(
         request.POST or None, initial={"held_on": starts.date(), "held_at": f"{starts:%H:%M}"}
     )
+    context = AuditContext.from_request(request)
     if request.method == "POST" and form.is_valid():
         held_at = datetime.combine(
             form.cleaned_data["held_on"], form.cleaned_data["held_at"], tzinfo=LONDON
@@ -64,7 +66,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
                 held_at=held_at,
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except ServiceError as error:
             _add_error(form, error)
@@ -77,7 +79,7 @@ def hold(request: HttpRequest, pk: int) -> HttpResponse:
         obj=discussion,
         children=discussion.children.all(),
         summary=f"Opened ‘Mark the discussion held’ ({discussion.reference})",
-        request=request,
+        context=context,
     )
     return render(request, "records/hold.html", {"discussion": discussion, "form": form})
 
@@ -147,6 +149,7 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             content = form.content()
         if content is not None:
             try:
+                context = AuditContext.from_request(request)
                 services.record_section_save(
                     record=record,
                     section=section,
@@ -154,7 +157,7 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
                     expected_version=version,
                     by=user,
                     now=timezone.now(),
-                    request=request,
+                    context=context,
                 )
             except SectionConflict as conflict:
                 return _conflict(request, record, part, conflict)
@@ -239,13 +242,14 @@ def action_page(request: HttpRequest, pk: int, key: str | None = None) -> HttpRe
         version = _posted_version(request)
         if form.is_valid():
             try:
+                context = AuditContext.from_request(request)
                 services.record_action_save(
                     record=record,
                     action=form.item(key),
                     expected_version=version,
                     by=user,
                     now=timezone.now(),
-                    request=request,
+                    context=context,
                 )
             except SectionConflict as conflict:
                 return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)
@@ -275,13 +279,14 @@ def action_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
+            context = AuditContext.from_request(request)
             services.record_action_remove(
                 record=record,
                 key=key,
                 expected_version=_posted_version(request),
                 by=user,
                 now=timezone.now(),
-                request=request,
+                context=context,
             )
         except SectionConflict as conflict:
             return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)

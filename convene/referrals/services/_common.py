@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.core.errors import (
     Invalid,
@@ -90,7 +90,7 @@ def _audit(
     action: Action,
     summary: str,
     by: Professional,
-    request: HttpRequest | None,
+    context: AuditContext | None,
 ) -> None:
     """One audit entry per child on the referral, in the caller's transaction."""
     audit_referral(
@@ -98,7 +98,7 @@ def _audit(
         action=action,
         summary=f"{summary} (referral {referral.reference})",
         by=by,
-        request=request,
+        context=context,
     )
 
 

@@ -6,8 +6,8 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record_children
 from convene.core.errors import (
@@ -63,7 +63,7 @@ def referral_create(
     named_people: Collection[Professional] = (),
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     """Record a concern about one or more children and store the policy's recommendation."""
     if not may_record_referrals(user=by):
@@ -144,15 +144,15 @@ def referral_create(
             obj=child,
             children=[child],
             summary=f"Recorded the child with referral {referral.reference}",
-            request=request,
+            context=context,
         )
-    _audit(referral, action=Action.CREATE, summary="Recorded the referral", by=by, request=request)
+    _audit(referral, action=Action.CREATE, summary="Recorded the referral", by=by, context=context)
     return referral
 
 
 @transaction.atomic
 def referral_triage(
-    *, referral: Referral, by: Professional, now: datetime, request: HttpRequest | None = None
+    *, referral: Referral, by: Professional, now: datetime, context: AuditContext | None = None
 ) -> Referral:
     """Ask the policy again (e.g. after the pack was updated) and store its answer."""
     if not may_record_referrals(user=by):
@@ -165,7 +165,7 @@ def referral_triage(
         by=by,
         now=now,
         summary="Triaged again under the policy as it is now",
-        request=request,
+        context=context,
     )
     return referral
 
@@ -179,7 +179,7 @@ def referral_update_facts(
     by: Professional,
     now: datetime,
     expected_version: int,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     """Correct the concern and risk answers before the decision; the recommendation follows."""
     if not may_record_referrals(user=by):
@@ -200,7 +200,7 @@ def referral_update_facts(
         by=by,
         now=now,
         summary="Corrected the concerns and risk answers",
-        request=request,
+        context=context,
         changed=["categories", "restricted", *_RISK_FIELDS],
     )
     return referral
@@ -212,11 +212,11 @@ def _save_triaged(
     by: Professional,
     now: datetime,
     summary: str,
-    request: HttpRequest | None,
+    context: AuditContext | None,
     changed: Sequence[str] = (),
 ) -> None:
     """Triage under the policy as it is now, save, restart the receipt clocks, audit."""
     fields, pack, explanation = _triage(referral, now)
     _save(referral, by, [*changed, *fields])
     clocks_from_receipt(referral=referral, pack=pack, explanation=explanation, by=by, now=now)
-    _audit(referral, action=Action.CHANGE, summary=summary, by=by, request=request)
+    _audit(referral, action=Action.CHANGE, summary=summary, by=by, context=context)

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from django.db import transaction
-from django.http import HttpRequest
 
+from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.clocks.services import clock_rescind
 from convene.core.errors import (
@@ -54,7 +54,7 @@ def _decide(
     triage_fields: list[str],
     by: Professional,
     now: datetime,
-    request: HttpRequest | None,
+    context: AuditContext | None,
     problems: Problems | None = None,
 ) -> Referral:
     pack = load_pack(referral.policy_id)
@@ -104,10 +104,10 @@ def _decide(
         summary=f"{how} pathway: {PATHWAY_LABELS[pathway]}"
         + ("; referral closed" if referral.status == Referral.Status.CLOSED else ""),
         by=by,
-        request=request,
+        context=context,
     )
     if referral.status == Referral.Status.TRIAGED:
-        referral_triaged.send(Referral, referral=referral, by=by, now=now, request=request)
+        referral_triaged.send(Referral, referral=referral, by=by, now=now, context=context)
     return referral
 
 
@@ -134,7 +134,7 @@ def referral_accept(
     now: datetime,
     expected_version: int,
     reasons: Mapping[str, str] | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     """Accept the recommended pathway; for a strategy discussion or meeting, start the clock.
 
@@ -159,7 +159,7 @@ def referral_accept(
         triage_fields=triage_fields,
         by=by,
         now=now,
-        request=request,
+        context=context,
     )
 
 
@@ -173,7 +173,7 @@ def referral_override(
     now: datetime,
     expected_version: int,
     reasons: Mapping[str, str] | None = None,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     """Choose another pathway than the recommendation; the reason is kept with the record."""
     _check_decider(referral, by)
@@ -190,7 +190,7 @@ def referral_override(
         triage_fields=triage_fields,
         by=by,
         now=now,
-        request=request,
+        context=context,
         problems=problems,
     )
 
@@ -201,7 +201,7 @@ def referral_note_convening(
     referral: Referral,
     convening: bool,
     by: Professional,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     """A discussion was arranged (``convening``), or the last live one was cancelled."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
@@ -216,7 +216,7 @@ def referral_note_convening(
             action=Action.CHANGE,
             summary=f"Status now ‘{referral.get_status_display()}’",
             by=by,
-            request=request,
+            context=context,
         )
     return referral
 
@@ -228,7 +228,7 @@ def referral_close(
     reason: str,
     by: Professional,
     now: datetime,
-    request: HttpRequest | None = None,
+    context: AuditContext | None = None,
 ) -> Referral:
     """The strategy discussion is no longer needed: close, and waive the convene clock with why."""
     if not may_decide_and_convene(user=by):
@@ -249,6 +249,6 @@ def referral_close(
         action=Action.CHANGE,
         summary="Closed: the strategy discussion is no longer needed",
         by=by,
-        request=request,
+        context=context,
     )
     return referral
