@@ -8,6 +8,7 @@ when (``core.errors.stale``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -18,11 +19,31 @@ from convene.core.errors import stale
 M = TypeVar("M", bound=models.Model)
 
 
-def locked_at_version(obj: M, *, expected_version: int | None, now: datetime, noun: str) -> M:
-    """The row as stored, locked for this transaction; StaleVersion if it moved on."""
-    current: Any = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+def locked_at_version(
+    obj: M,
+    *,
+    expected_version: int | None,
+    now: datetime,
+    noun: str,
+    related: Sequence[str] = (),
+) -> M:
+    """The row as stored, locked for this transaction; StaleVersion if it moved on.
+
+    ``related`` are the rows the caller reads next, fetched in the same query.
+    """
+    rows: Any = type(obj)._default_manager.select_for_update()
+    if related:
+        rows = rows.select_related(*related)
+    current: Any = rows.get(pk=obj.pk)
     if expected_version is not None and current.version != expected_version:
         raise stale(
             noun=noun, changed_by=current.modified_by, changed_at=current.modified_at, now=now
         )
     return current  # type: ignore[no-any-return]
+
+
+def save_as_next_version(obj: Any, *, by: Any, fields: Sequence[str]) -> None:
+    """Save ``fields`` of a locked row as its next version, by ``by``."""
+    obj.version += 1
+    obj.modified_by = by
+    obj.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
