@@ -37,7 +37,7 @@ from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, StartEvent
 from convene.referrals.models import Referral
-from convene.referrals.policy import case_facts, pack_for
+from convene.referrals.policy import CasePolicy, case_policy
 from convene.workdays import LONDON, london_date
 
 __all__ = [
@@ -74,11 +74,16 @@ def _latest_referral(child: Child) -> Referral | None:
     return child.referrals.order_by("-received_at", "-pk").first()
 
 
-def hrpm_next_deadline(*, hrpm: Hrpm, held_at: datetime) -> engine.Deadline | None:
+def _case(hrpm: Hrpm) -> CasePolicy:
+    """The series' case under its pack: built once per operation, passed to each step."""
+    return case_policy(hrpm.referral, [hrpm.child])
+
+
+def hrpm_next_deadline(*, case: CasePolicy, held_at: datetime) -> engine.Deadline | None:
     """The next meeting's deadline under the case's pack: monthly from ``held_at`` (R000.3)."""
     return governing_deadline(
-        pack=pack_for(hrpm.referral),
-        facts=case_facts(hrpm.referral, [hrpm.child]),
+        pack=case.pack,
+        facts=case.facts,
         kind=ClockKind.HRPM,
         events={StartEvent.HRPM_HELD: held_at},
     )
@@ -221,7 +226,8 @@ def hrpm_meeting_record(
             field="safety_plan",
         )
     people = _check_attendees(hrpm, attendees)
-    deadline = hrpm_next_deadline(hrpm=hrpm, held_at=held_at)
+    case = _case(hrpm)
+    deadline = hrpm_next_deadline(case=case, held_at=held_at)
     held_on = london_date(held_at)
     if next_meeting_on <= held_on:
         raise Invalid("The next meeting must be after this one", field="next_meeting_on")
@@ -255,7 +261,7 @@ def hrpm_meeting_record(
             partnership=hrpm.partnership,
             subject=hrpm,
             deadline=deadline,
-            pack=pack_for(hrpm.referral),
+            pack=case.pack,
             started_at=held_at,
             by=by,
         )
@@ -313,9 +319,10 @@ def hrpm_action_add(
         created_by=by,
         modified_by=by,
     )
+    case = _case(hrpm)
     deadline = governing_deadline(
-        pack=pack_for(hrpm.referral),
-        facts=case_facts(hrpm.referral, [hrpm.child]),
+        pack=case.pack,
+        facts=case.facts,
         kind=ClockKind.ACTION_DUE,
         events={StartEvent.ACTION_DUE_DATE: london_datetime(due_on, time.min)},
     )
@@ -324,7 +331,7 @@ def hrpm_action_add(
             partnership=hrpm.partnership,
             subject=action,
             deadline=deadline,
-            pack=pack_for(hrpm.referral),
+            pack=case.pack,
             started_at=now,
             by=by,
         )

@@ -25,7 +25,7 @@ from convene.followup.vocab import progress_meeting
 from convene.people.models import Child, Professional
 from convene.people.vocab import LegalStatus
 from convene.policy.vocab import ClockKind, Pathway, StartEvent
-from convene.referrals.policy import case_facts, pack_for
+from convene.referrals.policy import case_policy
 
 __all__ = ["review_discussion_request", "where_progress_is_tracked"]
 
@@ -120,10 +120,9 @@ def review_discussion_request(
             f"{error.message}. For a new concern about the child, record a new referral"
         ) from error
 
-    referral = discussion.referral
-    pack = pack_for(referral)
+    pack, facts = case_policy(discussion.referral, children, pathway=Pathway(discussion.kind))
     facts = dataclasses.replace(
-        case_facts(referral, children, pathway=Pathway(discussion.kind)),
+        facts,
         review_requested=True,
         new_information=True,
         immediate_risk=immediate_risk,

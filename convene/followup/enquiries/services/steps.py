@@ -19,7 +19,7 @@ from convene.followup.vocab import Route, S47State
 from convene.people.models import Child, Professional
 from convene.policy.vocab import ClockKind, Decision, Pathway, StartEvent
 from convene.records.models import RecordVersion
-from convene.referrals.policy import case_facts, pack_for
+from convene.referrals.policy import case_policy
 from convene.workdays import london_date
 
 State = S47State
@@ -90,12 +90,8 @@ def clock_for(
     existing = discussion_clocks(discussion=discussion, kinds=[kind])
     if existing:
         return existing[0]
-    referral = discussion.referral
-    pack = pack_for(referral)
-    facts = dataclasses.replace(
-        case_facts(referral, list(children), pathway=Pathway(discussion.kind)),
-        decision=decision,
-    )
+    pack, facts = case_policy(discussion.referral, list(children), pathway=Pathway(discussion.kind))
+    facts = dataclasses.replace(facts, decision=decision)
     deadline = governing_deadline(
         pack=pack, facts=facts, kind=kind, events={StartEvent.S47_DECIDED: decided_at}
     )
