@@ -8,13 +8,13 @@ when (``core.errors.stale``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db import models
 
-from convene.core.errors import stale
+from convene.core.errors import require_aware, stale
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,3 +47,24 @@ def save_as_next_version(obj: Any, *, by: Any, fields: Sequence[str]) -> None:
     obj.version += 1
     obj.modified_by = by
     obj.save(update_fields=[*fields, "version", "modified_by", "modified_at"])
+
+
+def locked_for_change(
+    obj: M,
+    *,
+    check: Callable[[], None],
+    now: datetime,
+    expected_version: int | None,
+    noun: str,
+    related: Sequence[str] = (),
+    moments: Mapping[str, datetime] | None = None,
+) -> M:
+    """The steps every change to a versioned row takes first, in this order: each time given
+    carries a zone (``moments``, then ``now``), the person may make the change (``check``
+    raises if not), and the row is locked at the version the person saw."""
+    for name, moment in {**(moments or {}), "now": now}.items():
+        require_aware(moment, name)
+    check()
+    return locked_at_version(
+        obj, expected_version=expected_version, now=now, noun=noun, related=related
+    )

@@ -5,7 +5,7 @@ one London moment."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 
@@ -41,6 +41,24 @@ class VersionedForm(GovukForm):
     """Carries the version of the record the page showed (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class PeopleAndMomentForm(VersionedForm):
+    """A versioned form with a choice of the partnership's people (``people_field``, given as
+    ``people=``) and a day and a time read as one London moment (``moment``: the day field,
+    the time field, and the name the moment is cleaned as)."""
+
+    people_field = ""
+    moment: tuple[str, str, str] = ("", "", "")
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[self.people_field].queryset = people  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        set_when(self, *self.moment)
+        return self.cleaned_data
 
 
 def set_when(form: forms.Form, day_field: str, time_field: str, target: str) -> None:

@@ -3,8 +3,11 @@ where an action is updated to done."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -135,23 +138,18 @@ def _back(request: HttpRequest) -> str:
     return "followup:actions" if sees_whole_caseload(user=user) else "followup:my-actions"
 
 
-def action_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    action = get_object_or_404(
-        actions_visible_to(user=user).select_related(
-            "record__discussion", "owner_agency", "owner_professional"
-        ),
-        pk=pk,
-    )
+def _shown(
+    request: HttpRequest, rows: QuerySet[Any], related: tuple[str, ...], pk: int
+) -> HttpResponse:
+    action = get_object_or_404(rows.select_related(*related), pk=pk)
     return _page(request, action, _back(request))
+
+
+def action_page(request: HttpRequest, pk: int) -> HttpResponse:
+    rows = actions_visible_to(user=professional_of(request))
+    return _shown(request, rows, ("record__discussion", "owner_agency", "owner_professional"), pk)
 
 
 def hrpm_action_page(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    action = get_object_or_404(
-        hrpm_actions_visible_to(user=user).select_related(
-            "meeting__hrpm__child", "owner_agency", "owner_professional"
-        ),
-        pk=pk,
-    )
-    return _page(request, action, _back(request))
+    rows = hrpm_actions_visible_to(user=professional_of(request))
+    return _shown(request, rows, ("meeting__hrpm__child", "owner_agency", "owner_professional"), pk)

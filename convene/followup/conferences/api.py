@@ -9,6 +9,7 @@ what they see but may not change, the service's refusal otherwise.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -127,6 +128,24 @@ def _head_refusal(user: Professional, icpc: Icpc) -> Status[Any] | None:
     return None
 
 
+def _changed(
+    request: HttpRequest,
+    icpc_id: int,
+    payload: Schema,
+    change: Callable[..., Icpc],
+    refusal: Callable[[Professional, Icpc], Status[Any] | None],
+) -> Status[Any]:
+    """Make one change to the conference: the payload's fields are the service's arguments."""
+    return acted(
+        _icpc(request, icpc_id),
+        ICPC_NOT_FOUND,
+        lambda user, found: icpc_out(
+            change(icpc=found, by=user, now=timezone.now(), **payload.model_dump())
+        ),
+        refusal=refusal,
+    )
+
+
 @router.post(
     "/icpc/{icpc_id}/confirm",
     response={200: IcpcOut, **ERRORS},
@@ -134,20 +153,7 @@ def _head_refusal(user: Professional, icpc: Icpc) -> Status[Any] | None:
     summary="As the Head of Service: confirm the conference goes ahead",
 )
 def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) -> Status[Any]:
-    return acted(
-        _icpc(request, icpc_id),
-        ICPC_NOT_FOUND,
-        lambda user, found: icpc_out(
-            services.icpc_confirm(
-                icpc=found,
-                note=payload.note,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-            )
-        ),
-        refusal=_head_refusal,
-    )
+    return _changed(request, icpc_id, payload, services.icpc_confirm, _head_refusal)
 
 
 @router.post(
@@ -157,22 +163,7 @@ def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) 
     summary="Set the date and venue of the conference",
 )
 def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) -> Status[Any]:
-    return acted(
-        _icpc(request, icpc_id),
-        ICPC_NOT_FOUND,
-        lambda user, found: icpc_out(
-            services.icpc_set_date(
-                icpc=found,
-                conference_at=payload.conference_at,
-                venue=payload.venue,
-                late_reason=payload.late_reason,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-            )
-        ),
-        refusal=_arranger_refusal,
-    )
+    return _changed(request, icpc_id, payload, services.icpc_set_date, _arranger_refusal)
 
 
 @router.post(
@@ -182,17 +173,4 @@ def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) ->
     summary="Record the conference as held (meets its clock)",
 )
 def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Status[Any]:
-    return acted(
-        _icpc(request, icpc_id),
-        ICPC_NOT_FOUND,
-        lambda user, found: icpc_out(
-            services.icpc_held(
-                icpc=found,
-                held_at=payload.held_at,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-            )
-        ),
-        refusal=_arranger_refusal,
-    )
+    return _changed(request, icpc_id, payload, services.icpc_held, _arranger_refusal)

@@ -6,6 +6,7 @@ decided the S47 (R002.12), it is met; after, met late."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from django.db import transaction
@@ -14,8 +15,8 @@ from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet
-from convene.core.errors import Conflict, Invalid, NotAllowed, require_aware
-from convene.core.versions import locked_at_version, save_as_next_version
+from convene.core.errors import Conflict, Invalid, NotAllowed
+from convene.core.versions import locked_for_change, save_as_next_version
 from convene.followup.census import check_icpc_after_start, check_icpc_day
 from convene.followup.conferences.selectors import icpc_clock
 from convene.followup.models import Icpc
@@ -27,10 +28,29 @@ from convene.workdays import LONDON, london_date
 __all__ = ["icpc_confirm", "icpc_held", "icpc_set_date"]
 
 
-def _locked(icpc: Icpc, expected_version: int | None, now: datetime) -> Icpc:
-    return locked_at_version(
-        icpc, expected_version=expected_version, now=now, noun="conference", related=("discussion",)
+def _for_change(
+    icpc: Icpc,
+    *,
+    check: Callable[[], None],
+    now: datetime,
+    expected_version: int | None = None,
+    moments: Mapping[str, datetime] | None = None,
+) -> Icpc:
+    """The conference, locked for a change ``check`` allows (``core.versions``)."""
+    return locked_for_change(
+        icpc,
+        check=check,
+        now=now,
+        expected_version=expected_version,
+        noun="conference",
+        related=("discussion",),
+        moments=moments,
     )
+
+
+def _check_head(by: Professional, icpc: Icpc) -> None:
+    if not is_head_of_service(user=by, partnership=icpc.partnership_id):
+        raise NotAllowed("Only the Head of Service confirms an initial child protection conference")
 
 
 def _audit(icpc: Icpc, by: Professional, summary: str) -> None:
@@ -71,10 +91,9 @@ def icpc_confirm(
     expected_version: int | None = None,
 ) -> Icpc:
     """R001.14: the conference is confirmed with the Head of Service, who records it."""
-    require_aware(now, "now")
-    if not is_head_of_service(user=by, partnership=icpc.partnership_id):
-        raise NotAllowed("Only the Head of Service confirms an initial child protection conference")
-    icpc = _locked(icpc, expected_version, now)
+    icpc = _for_change(
+        icpc, check=lambda: _check_head(by, icpc), now=now, expected_version=expected_version
+    )
     if icpc.state != IcpcState.REQUESTED:
         raise Conflict(f"This conference was already confirmed by {icpc.confirmed_by}")
     icpc.state = IcpcState.CONFIRMED.value
@@ -101,10 +120,13 @@ def icpc_set_date(
 ) -> Icpc:
     """Set (or move) the date. A date after the 15-working-day deadline (R002.12) needs the
     reason it cannot be sooner: the clock will show it as late either way."""
-    require_aware(conference_at, "conference_at")
-    require_aware(now, "now")
-    _check_worker(by, icpc)
-    icpc = _locked(icpc, expected_version, now)
+    icpc = _for_change(
+        icpc,
+        check=lambda: _check_worker(by, icpc),
+        now=now,
+        expected_version=expected_version,
+        moments={"conference_at": conference_at},
+    )
     if icpc.state == IcpcState.REQUESTED:
         raise Conflict("Confirm the conference with the Head of Service before setting the date")
     if icpc.state == IcpcState.HELD:
@@ -143,10 +165,13 @@ def icpc_held(
     expected_version: int | None = None,
 ) -> Icpc:
     """The conference took place: the ICPC clock is met at ``held_at``, late if after it was due."""
-    require_aware(held_at, "held_at")
-    require_aware(now, "now")
-    _check_worker(by, icpc)
-    icpc = _locked(icpc, expected_version, now)
+    icpc = _for_change(
+        icpc,
+        check=lambda: _check_worker(by, icpc),
+        now=now,
+        expected_version=expected_version,
+        moments={"held_at": held_at},
+    )
     if icpc.state == IcpcState.HELD:
         raise Conflict("This conference has already been recorded as held")
     if icpc.state != IcpcState.DATE_SET:

@@ -17,7 +17,12 @@ from convene.core.forms import (
     GovukTimeField,
     yes_no_field,
 )
-from convene.followup.fields import PeopleField, VersionedForm, set_when, text_field
+from convene.followup.fields import (
+    PeopleAndMomentForm,
+    PeopleField,
+    VersionedForm,
+    text_field,
+)
 from convene.followup.vocab import (
     S47_OUTCOME_LABELS,
     S47Outcome,
@@ -26,7 +31,9 @@ from convene.followup.vocab import (
 from convene.people.models import Professional
 
 
-class VisitForm(VersionedForm):
+class VisitForm(PeopleAndMomentForm):
+    people_field = "visitors"
+    moment = ("visited_on", "visited_time", "visited_at")
     visited_on = GovukDateField(
         label="Date of the visit",
         subject="the date of the visit",
@@ -48,15 +55,6 @@ class VisitForm(VersionedForm):
     )
     not_seen_alone_reason = text_field("If not, why not?", rows=3)
     notes = text_field("Notes of the visit (optional)")
-
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["visitors"].queryset = people  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        set_when(self, "visited_on", "visited_time", "visited_at")
-        return self.cleaned_data
 
 
 class OutcomeForm(VersionedForm):

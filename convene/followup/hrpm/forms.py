@@ -13,7 +13,11 @@ from convene.core.forms import (
     GovukTimeField,
     yes_no_field,
 )
-from convene.followup.fields import PeopleField, VersionedForm, set_when, text_field
+from convene.followup.fields import (
+    PeopleAndMomentForm,
+    PeopleField,
+    text_field,
+)
 from convene.people.models import Agency, Professional
 from convene.records.forms import owner_choices, owner_field, parse_owner
 
@@ -32,7 +36,9 @@ class HrpmCreateForm(GovukForm):
     )
 
 
-class HrpmMeetingForm(VersionedForm):
+class HrpmMeetingForm(PeopleAndMomentForm):
+    people_field = "attendees"
+    moment = ("held_on", "held_time", "held_at")
     held_on = GovukDateField(label="Date of the meeting", subject="the date of the meeting")
     held_time = GovukTimeField(label="Time", subject="the time of the meeting")
     attendees = PeopleField(
@@ -59,15 +65,6 @@ class HrpmMeetingForm(VersionedForm):
         subject="the date of the next meeting",
         help_text="It meets monthly",
     )
-
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["attendees"].queryset = people  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        set_when(self, "held_on", "held_time", "held_at")
-        return self.cleaned_data
 
 
 class HrpmActionForm(GovukForm):

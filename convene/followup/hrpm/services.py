@@ -13,7 +13,7 @@ clock for a new concern about the child keeps running whatever the HRPM does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, time
 
 from django.db import transaction
@@ -29,7 +29,7 @@ from convene.clocks.deadlines import (
 from convene.clocks.services import clock_waive
 from convene.core.errors import Conflict, Invalid, NotAllowed, require_aware
 from convene.core.forms import london_datetime
-from convene.core.versions import locked_at_version, save_as_next_version
+from convene.core.versions import locked_for_change, save_as_next_version
 from convene.followup.models import Hrpm, HrpmAction, HrpmMeeting
 from convene.followup.roles import works_cases
 from convene.people.models import Agency, Child, Professional
@@ -66,8 +66,23 @@ def _check_worker(by: Professional, hrpm_or_child: Hrpm | Child) -> None:
         )
 
 
-def _locked(hrpm: Hrpm, expected_version: int | None, now: datetime) -> Hrpm:
-    return locked_at_version(hrpm, expected_version=expected_version, now=now, noun="HRPM")
+def _for_change(
+    hrpm: Hrpm,
+    *,
+    check: Callable[[], None],
+    now: datetime,
+    expected_version: int | None = None,
+    moments: Mapping[str, datetime] | None = None,
+) -> Hrpm:
+    """The series, locked for a change ``check`` allows (``core.versions.locked_for_change``)."""
+    return locked_for_change(
+        hrpm,
+        check=check,
+        now=now,
+        expected_version=expected_version,
+        noun="HRPM",
+        moments=moments,
+    )
 
 
 def _latest_referral(child: Child) -> Referral | None:
@@ -194,10 +209,13 @@ def hrpm_meeting_record(
     The next meeting is due monthly from this one under the pack (31 January →
     28 or 29 February); the date planned must be by then.
     """
-    require_aware(held_at, "held_at")
-    require_aware(now, "now")
-    _check_worker(by, hrpm)
-    hrpm = _locked(hrpm, expected_version, now)
+    hrpm = _for_change(
+        hrpm,
+        check=lambda: _check_worker(by, hrpm),
+        now=now,
+        expected_version=expected_version,
+        moments={"held_at": held_at},
+    )
     if hrpm.state != Hrpm.State.ACTIVE:
         raise Conflict("This HRPM has ended: start a new one if the risk has returned")
     if held_at > now:
@@ -286,10 +304,7 @@ def hrpm_action_add(
     now: datetime,
 ) -> HrpmAction:
     """Add an action to a meeting's safety plan; its due date is an ``action_due`` clock."""
-    require_aware(now, "now")
-    hrpm = meeting.hrpm
-    _check_worker(by, hrpm)
-    hrpm = _locked(hrpm, None, now)
+    hrpm = _for_change(meeting.hrpm, check=lambda: _check_worker(by, meeting.hrpm), now=now)
     if hrpm.state != Hrpm.State.ACTIVE:
         raise Conflict("This HRPM has ended")
     if not what.strip():
@@ -350,9 +365,7 @@ def hrpm_action_add(
 def hrpm_end(*, hrpm: Hrpm, reason: str, by: Professional, now: datetime) -> Hrpm:
     """End the series (the risk is managed elsewhere now); its meeting clock is waived with
     the reason. Open safety-plan actions stay open and tracked until done."""
-    require_aware(now, "now")
-    _check_worker(by, hrpm)
-    hrpm = _locked(hrpm, None, now)
+    hrpm = _for_change(hrpm, check=lambda: _check_worker(by, hrpm), now=now)
     if hrpm.state != Hrpm.State.ACTIVE:
         raise Conflict("This HRPM has already ended")
     reason = reason.strip()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from convene.core.pages import posted
+from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.fields import attempt
 from convene.followup.reviews import reconvening
@@ -19,17 +20,25 @@ from convene.followup.reviews.reconvene import reconvene_convene
 from convene.followup.reviews.services import review_discussion_request, where_progress_is_tracked
 from convene.followup.roles import manages_cases
 from convene.people.looks import audit_view
+from convene.people.models import Professional
 from convene.people.signed_in import professional_of
 from convene.workdays import LONDON
 
 
-def review_request(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
+def _managed(user: Professional, pk: int, refusal: str) -> Discussion:
+    """The discussion as ``user`` may see it (404 otherwise), for a manager of its partnership
+    (403 with ``refusal`` otherwise)."""
     discussion = get_object_or_404(
         discussions_visible_to(user=user).select_related("referral"), pk=pk
     )
     if not manages_cases(user=user, partnership=discussion.partnership_id):
-        raise PermissionDenied("Only a social care manager requests a review discussion")
+        raise PermissionDenied(refusal)
+    return discussion
+
+
+def review_request(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    discussion = _managed(user, pk, "Only a social care manager requests a review discussion")
     form = ReviewRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -70,11 +79,7 @@ def review_request(request: HttpRequest, pk: int) -> HttpResponse:
 def reconvene(request: HttpRequest, pk: int) -> HttpResponse:
     """R002.13: a manager convenes the reconvened discussion the record planned, directly."""
     user = professional_of(request)
-    discussion = get_object_or_404(
-        discussions_visible_to(user=user).select_related("referral"), pk=pk
-    )
-    if not manages_cases(user=user, partnership=discussion.partnership_id):
-        raise PermissionDenied("Only a social care manager convenes the reconvened discussion")
+    discussion = _managed(user, pk, "Only a social care manager convenes the reconvened discussion")
     form = ReconveneForm(posted(request))
     if request.method == "POST" and form.is_valid():
         made = attempt(

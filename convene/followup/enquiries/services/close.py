@@ -8,8 +8,8 @@ from django.db import transaction
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, require_aware
-from convene.followup.enquiries.services.steps import State, check_manager, locked, save
+from convene.core.errors import Conflict
+from convene.followup.enquiries.services.steps import State, check_manager, for_change, save
 from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
 from convene.followup.vocab import IcpcState, Route
 from convene.people.models import Professional
@@ -39,9 +39,9 @@ def s47_enquiry_close(
     *, enquiry: S47Enquiry, note: str = "", by: Professional, now: datetime
 ) -> S47Enquiry:
     """A manager closes the enquiry once what its outcome leads to has been done."""
-    require_aware(now, "now")
-    check_manager(by, enquiry, "closes a S47 enquiry")
-    enquiry = locked(enquiry, None, now)
+    enquiry = for_change(
+        enquiry, check=lambda: check_manager(by, enquiry, "closes a S47 enquiry"), now=now
+    )
     if enquiry.state == State.CLOSED:
         raise Conflict("This enquiry is already closed")
     if enquiry.state != State.OUTCOME_RECORDED:

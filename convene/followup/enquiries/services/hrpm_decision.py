@@ -8,9 +8,9 @@ from django.db import transaction
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, require_aware
+from convene.core.errors import Conflict, Invalid
 from convene.followup.actions.services import action_update
-from convene.followup.enquiries.services.steps import check_manager, locked, on_route, save
+from convene.followup.enquiries.services.steps import check_manager, for_change, on_route, save
 from convene.followup.hrpm.services import hrpm_create
 from convene.followup.models import CarePlanReview, HrpmDecision, S47Enquiry
 from convene.followup.vocab import ActionProgress, Route
@@ -44,9 +44,13 @@ def hrpm_decide(
     young person's view (or the child's active HRPM is kept). Either way the
     record's HRPM consideration task, if any, is done.
     """
-    require_aware(now, "now")
-    check_manager(by, enquiry, "decides whether a High Risk Planning Meeting is needed")
-    enquiry = locked(enquiry, None, now)
+    enquiry = for_change(
+        enquiry,
+        check=lambda: check_manager(
+            by, enquiry, "decides whether a High Risk Planning Meeting is needed"
+        ),
+        now=now,
+    )
     on_route(enquiry, Route.CARE_PLAN_REVIEW)
     if HrpmDecision.objects.filter(enquiry=enquiry).exists():
         raise Conflict("The HRPM decision has already been recorded")

@@ -10,7 +10,7 @@ from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_waive
-from convene.core.errors import Conflict, Invalid, require_aware
+from convene.core.errors import Conflict, Invalid
 from convene.discussions.models import Discussion
 from convene.followup.enquiries.selectors import discussion_clocks
 from convene.followup.enquiries.services.steps import (
@@ -18,7 +18,7 @@ from convene.followup.enquiries.services.steps import (
     check_worker,
     clock_for,
     decided_at,
-    locked,
+    for_change,
     save,
 )
 from convene.followup.models import Icpc, S47Enquiry
@@ -104,9 +104,9 @@ def s47_outcome_record(
     legal status now (R000.2): a child in need (or no status) to an ICPC, requested here;
     a child on a CP plan to a core group review; a child in care to a care plan review and
     an HRPM decision."""
-    require_aware(now, "now")
-    check_worker(by, enquiry)
-    enquiry = locked(enquiry, expected_version, now)
+    enquiry = for_change(
+        enquiry, check=lambda: check_worker(by, enquiry), now=now, expected_version=expected_version
+    )
     if enquiry.state == State.STARTED:
         raise Conflict("Record the visit before the outcome")
     if enquiry.state != State.VISITED:

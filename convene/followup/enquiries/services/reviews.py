@@ -14,7 +14,7 @@ from convene.followup.enquiries.services.steps import (
     check_day,
     check_manager,
     check_worker,
-    locked,
+    for_change,
     on_route,
     save,
 )
@@ -34,9 +34,7 @@ def core_group_review_record(
     now: datetime,
 ) -> CoreGroupReview:
     """R000.2b: the core group considered the ongoing risk; how the CP plan was updated."""
-    require_aware(now, "now")
-    check_worker(by, enquiry)
-    enquiry = locked(enquiry, None, now)
+    enquiry = for_change(enquiry, check=lambda: check_worker(by, enquiry), now=now)
     on_route(enquiry, Route.CORE_GROUP_REVIEW)
     if CoreGroupReview.objects.filter(enquiry=enquiry).exists():
         raise Conflict("The core group review has already been recorded")
@@ -112,9 +110,7 @@ def care_plan_review_record(
 ) -> CarePlanReview:
     """R000.2c, R000.3: the care plan reviewed and updated, a stand-alone risk assessment, and
     the young person's own view of the risk (required: it is central)."""
-    require_aware(now, "now")
-    check_worker(by, enquiry)
-    enquiry = locked(enquiry, None, now)
+    enquiry = for_change(enquiry, check=lambda: check_worker(by, enquiry), now=now)
     on_route(enquiry, Route.CARE_PLAN_REVIEW)
     if CarePlanReview.objects.filter(enquiry=enquiry).exists():
         raise Conflict("The care plan review has already been recorded")

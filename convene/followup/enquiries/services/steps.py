@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 
 from convene.clocks.deadlines import clock_start_for_deadline, governing_deadline
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet
 from convene.core.errors import Conflict, Invalid, NotAllowed
-from convene.core.versions import locked_at_version, save_as_next_version
+from convene.core.versions import locked_for_change, save_as_next_version
 from convene.discussions.models import Discussion
 from convene.followup.enquiries.selectors import discussion_clocks
 from convene.followup.models import S47Enquiry
@@ -49,13 +49,23 @@ def check_manager(by: Professional, enquiry: S47Enquiry, what: str) -> None:
         )
 
 
-def locked(enquiry: S47Enquiry, expected_version: int | None, now: datetime) -> S47Enquiry:
-    return locked_at_version(
+def for_change(
+    enquiry: S47Enquiry,
+    *,
+    check: Callable[[], None],
+    now: datetime,
+    expected_version: int | None = None,
+    moments: Mapping[str, datetime] | None = None,
+) -> S47Enquiry:
+    """The enquiry, locked for a change ``check`` allows (``core.versions.locked_for_change``)."""
+    return locked_for_change(
         enquiry,
-        expected_version=expected_version,
+        check=check,
         now=now,
+        expected_version=expected_version,
         noun="S47 enquiry",
         related=("discussion", "child", "record_version__record"),
+        moments=moments,
     )
 
 

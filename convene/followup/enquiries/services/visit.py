@@ -9,13 +9,13 @@ from django.db import transaction
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, require_aware
+from convene.core.errors import Conflict, Invalid
 from convene.followup.enquiries.selectors import discussion_clocks
 from convene.followup.enquiries.services.steps import (
     State,
     check_worker,
     decided_at,
-    locked,
+    for_change,
     meet,
     save,
 )
@@ -44,10 +44,13 @@ def s47_visit_record(
     visit clock (R003.8) is met at the last visit: on time within 24 hours of the
     discussion, late after.
     """
-    require_aware(visited_at, "visited_at")
-    require_aware(now, "now")
-    check_worker(by, enquiry)
-    enquiry = locked(enquiry, expected_version, now)
+    enquiry = for_change(
+        enquiry,
+        check=lambda: check_worker(by, enquiry),
+        now=now,
+        expected_version=expected_version,
+        moments={"visited_at": visited_at},
+    )
     if enquiry.state != State.STARTED:
         raise Conflict("The visit has already been recorded")
     if visited_at > now:
