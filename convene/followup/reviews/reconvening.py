@@ -1,6 +1,6 @@
 """Reads of the planned reconvene after a Single Assessment (R002.13).
 
-Kept apart from ``followup.selectors``: which record planned a reconvene, its
+Kept apart from ``followup.reviews.selectors``: which record planned a reconvene, its
 clock, and the discussion that reconvenes it.
 """
 
