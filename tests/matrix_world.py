@@ -33,7 +33,8 @@ from convene.api.models import WebhookDelivery, WebhookEndpoint
 from convene.api.services import api_token_create
 from convene.clocks.escalations import escalation_raise
 from convene.clocks.models import Escalation
-from convene.followup import services as followup
+from convene.followup.enquiries.services import s47_outcome_record, s47_visit_record
+from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_meeting_record
 from convene.followup.models import Icpc, S47Enquiry
 from convene.followup.vocab import S47Outcome
 from convene.people.factories import ChildFactory, ProfessionalFactory
@@ -165,7 +166,7 @@ def _follow_through(
     (alice and carol attended) gave the police an action."""
     version = _s47_decision(people=people, partnership=partnership, agencies=agencies)
     enquiry = S47Enquiry.objects.get(record_version=version)  # started on authorisation
-    enquiry = followup.s47_visit_record(
+    enquiry = s47_visit_record(
         enquiry=enquiry,
         visited_at=AFTER + timedelta(hours=2),
         visitors=[people["alice"], people["carol"]],
@@ -173,7 +174,7 @@ def _follow_through(
         by=people["alice"],
         now=AFTER + timedelta(hours=3),
     )
-    enquiry = followup.s47_outcome_record(
+    enquiry = s47_outcome_record(
         enquiry=enquiry,
         outcome=S47Outcome.SIGNIFICANT_HARM,
         reasons="Assessed with the family and the school",
@@ -190,14 +191,14 @@ def _follow_through(
         agencies=dict(agencies),
         children=[child_in_care],
     )
-    hrpm = followup.hrpm_create(
+    hrpm = hrpm_create(
         child=child_in_care,
         risk_assessment="Criminal exploitation: county lines",
         young_persons_view="Wants to stay at school",
         by=people["alice"],
         now=AFTER,
     )
-    meeting = followup.hrpm_meeting_record(
+    meeting = hrpm_meeting_record(
         hrpm=hrpm,
         held_at=AFTER + timedelta(hours=1),
         attendees=[people["alice"], people["carol"]],
@@ -209,7 +210,7 @@ def _follow_through(
         by=people["alice"],
         now=AFTER + timedelta(hours=2),
     )
-    hrpm_action = followup.hrpm_action_add(
+    hrpm_action = hrpm_action_add(
         meeting=meeting,
         owner=agencies["police"],
         what="Disruption visit to the address",

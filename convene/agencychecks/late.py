@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
 from convene.discussions.models import Discussion
-from convene.followup.selectors import manages_cases
+from convene.followup.roles import manages_cases
 from convene.people.models import Professional
 from convene.reminders.services import deliveries_decide
 

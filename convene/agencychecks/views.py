@@ -15,16 +15,19 @@ from convene.agencychecks.late import offers_review
 from convene.agencychecks.questions import answered
 from convene.agencychecks.services import agency_check_submit
 from convene.audit.context import AuditContext
+from convene.core.pages import attempt, posted
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.views._common import attempt, audit_view, posted, user_of
+from convene.people.looks import audit_view
+from convene.people.signed_in import professional_of
 from convene.people.vocab import AgencyKind
 
 
 def _discussion(request: HttpRequest, pk: int) -> Discussion:
     # Not invited and not social care: the discussion does not exist for them (404).
     return get_object_or_404(
-        discussions_visible_to(user=user_of(request)).select_related("referral", "chair"), pk=pk
+        discussions_visible_to(user=professional_of(request)).select_related("referral", "chair"),
+        pk=pk,
     )
 
 
@@ -33,7 +36,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     columns = selectors.checks_board(
         discussion=discussion,
-        only_agency=only_own_agency(user=user_of(request), discussion=discussion, now=now),
+        only_agency=only_own_agency(user=professional_of(request), discussion=discussion, now=now),
     )
     # The agency's own earlier words stay readable after an update (never a held one's).
     earlier = selectors.earlier_versions(discussion=discussion)
@@ -63,10 +66,12 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
                 for column in columns
             ],
             "received": sum(column.received for column in columns),
-            "may_complete": selectors.may_complete(user=user_of(request), discussion=discussion),
+            "may_complete": selectors.may_complete(
+                user=professional_of(request), discussion=discussion
+            ),
             # A check arrived after the start: does it change the plan? (R004.5)
             "offer_review": offers_review(
-                user=user_of(request),
+                user=professional_of(request),
                 discussion=discussion,
                 late=any(column.latest and column.latest.late for column in columns),
             ),
@@ -75,7 +80,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = professional_of(request)
     discussion = _discussion(request, pk)
     if not selectors.may_complete(user=user, discussion=discussion):
         raise PermissionDenied("Only the people invited from a partner agency complete its check")

@@ -18,9 +18,9 @@ from convene.audit.models import Action, AuditEntry
 from convene.audit.selectors import audit_entries_readable_by, audit_viewers_of
 from convene.audit.services import audit_record
 from convene.core.pagination import CappedPaginator
-from convene.followup.views._common import user_of
 from convene.people.models import Child, Professional
 from convene.people.selectors import children_visible_to
+from convene.people.signed_in import professional_of
 from convene.workdays import LONDON
 
 PAGE_SIZE = 50
@@ -83,7 +83,7 @@ def _rows(groups: list[dict[str, Any]]) -> list[LookRow]:
 
 
 def looked(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = professional_of(request)
     # 404 for a child the reader may not see: they must not learn the child exists.
     child = get_object_or_404(children_visible_to(user=user), pk=pk)
     paginator = CappedPaginator(looks_collapsed(child=child, user=user), PAGE_SIZE)

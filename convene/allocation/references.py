@@ -49,7 +49,8 @@ def find(*, user: Professional, reference: Reference) -> tuple[Model, str] | Non
     """The record and its page, if ``user`` may see it; None otherwise (or if it does not
     exist): the two are never told apart."""
     from convene.discussions.selectors import discussions_visible_to
-    from convene.followup.selectors import icpcs_visible_to, s47_enquiries_visible_to
+    from convene.followup.conferences.selectors import icpcs_visible_to
+    from convene.followup.enquiries.selectors import s47_enquiries_visible_to
     from convene.referrals.selectors import referrals_visible_to
 
     if reference.letter == "R":

@@ -242,7 +242,7 @@ def team_cases(*, team: Team | int) -> TeamCases:
 def allocations_visible_to(*, user: Professional) -> QuerySet[Allocation]:
     """An allocation is seen by whoever may see the case it allocates."""
     from convene.discussions.selectors import discussions_visible_to
-    from convene.followup.selectors import s47_enquiries_visible_to
+    from convene.followup.enquiries.selectors import s47_enquiries_visible_to
     from convene.referrals.selectors import referrals_visible_to
 
     return Allocation.objects.filter(

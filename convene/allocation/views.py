@@ -15,14 +15,16 @@ from convene.allocation.work import work_for
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
+from convene.core.pages import attempt, posted
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.selectors import s47_enquiries_visible_to
-from convene.followup.views._common import attempt, audit_view, posted, user_of
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
+from convene.people.looks import audit_view
+from convene.people.signed_in import professional_of
 from convene.referrals.selectors import may_decide_and_convene, referrals_visible_to
 
 
 def _change(request: HttpRequest, subject: Subject, children: QuerySet | list) -> HttpResponse:  # type: ignore[type-arg]
-    user = user_of(request)
+    user = professional_of(request)
     # 404 came first (the selector); a worker who may see the case but not allocate it: 403.
     if not may_decide_and_convene(user=user):
         raise PermissionDenied("Only a social care manager changes who a case is allocated to")
@@ -69,20 +71,20 @@ def _change(request: HttpRequest, subject: Subject, children: QuerySet | list) -
 
 
 def referral_allocation(request: HttpRequest, pk: int) -> HttpResponse:
-    referral = get_object_or_404(referrals_visible_to(user=user_of(request)), pk=pk)
+    referral = get_object_or_404(referrals_visible_to(user=professional_of(request)), pk=pk)
     return _change(request, referral, referral.children.all())
 
 
 def discussion_allocation(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = get_object_or_404(
-        discussions_visible_to(user=user_of(request)).select_related("referral"), pk=pk
+        discussions_visible_to(user=professional_of(request)).select_related("referral"), pk=pk
     )
     return _change(request, discussion, discussion.children.all())
 
 
 def s47_allocation(request: HttpRequest, pk: int) -> HttpResponse:
     enquiry = get_object_or_404(
-        s47_enquiries_visible_to(user=user_of(request)).select_related(
+        s47_enquiries_visible_to(user=professional_of(request)).select_related(
             "discussion__referral", "child"
         ),
         pk=pk,
@@ -92,7 +94,7 @@ def s47_allocation(request: HttpRequest, pk: int) -> HttpResponse:
 
 def my_work(request: HttpRequest) -> HttpResponse:
     """One list of what is due for the person signed in; managers may switch to their team."""
-    user = user_of(request)
+    user = professional_of(request)
     team = request.GET.get("show") == "team" and may_decide_and_convene(user=user)
     rows = work_for(user=user, now=timezone.now(), team=team)
     # A work list names children, as a search does: one entry for the list.

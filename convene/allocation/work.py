@@ -38,17 +38,12 @@ from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
+from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to, mine
+from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to, s47_rows
+from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import Hrpm
-from convene.followup.selectors import (
-    actions_visible_to,
-    arranges_conference,
-    hrpm_actions_visible_to,
-    hrpms_visible_to,
-    icpcs_visible_to,
-    mine,
-    s47_enquiries_visible_to,
-    s47_rows,
-)
+from convene.followup.roles import arranges_conference
 from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
 from convene.records.models import Confirmation

@@ -26,7 +26,7 @@ from convene.allocation.work_rows import (
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.census import drift_due_at, s47_drifting
-from convene.followup.selectors import s47_enquiries_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.policy.vocab import ClockKind

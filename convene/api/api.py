@@ -18,7 +18,7 @@ from convene.api import children
 from convene.api.auth import BearerToken
 from convene.clocks.api import clocks_router, escalations_router
 from convene.discussions.api import router as discussions_router
-from convene.followup.api import router as followup_router
+from convene.followup.routers import router as followup_router
 from convene.records.api import router as records_router
 from convene.referrals.api import router as referrals_router
 

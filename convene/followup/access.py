@@ -14,7 +14,15 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from convene.core.access import READS, AccessAction, part_of, rule_for, seen_through
-from convene.followup import selectors
+from convene.followup.actions.selectors import (
+    actions_visible_to,
+    hrpm_actions_visible_to,
+    may_update_action,
+    may_view_action,
+)
+from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
+from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import (
     ActionUpdate,
     CarePlanReview,
@@ -27,29 +35,30 @@ from convene.followup.models import (
     ReviewRequest,
     S47Enquiry,
 )
+from convene.followup.roles import works_cases
 from convene.people.models import Professional
 from convene.records.models import Action
 
 
 @rule_for(S47Enquiry)
 def _s47_rule(user: Professional, action: AccessAction, enquiry: S47Enquiry) -> bool:
-    if not selectors.s47_enquiries_visible_to(user=user).filter(pk=enquiry.pk).exists():
+    if not s47_enquiries_visible_to(user=user).filter(pk=enquiry.pk).exists():
         return False
-    return action in READS or selectors.works_cases(user=user, partnership=enquiry.partnership_id)
+    return action in READS or works_cases(user=user, partnership=enquiry.partnership_id)
 
 
 @rule_for(Icpc)
 def _icpc_rule(user: Professional, action: AccessAction, icpc: Icpc) -> bool:
-    if not selectors.icpcs_visible_to(user=user).filter(pk=icpc.pk).exists():
+    if not icpcs_visible_to(user=user).filter(pk=icpc.pk).exists():
         return False
-    return action in READS or selectors.works_cases(user=user, partnership=icpc.partnership_id)
+    return action in READS or works_cases(user=user, partnership=icpc.partnership_id)
 
 
 @rule_for(Hrpm)
 def _hrpm_rule(user: Professional, action: AccessAction, hrpm: Hrpm) -> bool:
-    if not selectors.hrpms_visible_to(user=user).filter(pk=hrpm.pk).exists():
+    if not hrpms_visible_to(user=user).filter(pk=hrpm.pk).exists():
         return False
-    return action in READS or selectors.works_cases(user=user, partnership=hrpm.partnership_id)
+    return action in READS or works_cases(user=user, partnership=hrpm.partnership_id)
 
 
 @rule_for(HrpmAction)
@@ -57,8 +66,8 @@ def _hrpm_rule(user: Professional, action: AccessAction, hrpm: Hrpm) -> bool:
 def _action_rule(user: Professional, action: AccessAction, obj: Action | HrpmAction) -> bool:
     """An agreed action: its owner's agency and the partnership's social care (R001.13)."""
     if action in READS:
-        return selectors.may_view_action(user=user, action=obj)
-    return selectors.may_update_action(user=user, action=obj)
+        return may_view_action(user=user, action=obj)
+    return may_update_action(user=user, action=obj)
 
 
 def _updated(update: ActionUpdate) -> Action | HrpmAction:
@@ -78,15 +87,15 @@ part_of(ReviewRequest, parent=lambda request: request.discussion, via="discussio
 def _action_updates_visible_to(*, user: Professional) -> QuerySet[ActionUpdate]:
     """An update is read with the action it updates, of either kind."""
     return ActionUpdate.objects.filter(
-        Q(action__in=selectors.actions_visible_to(user=user).values("pk"))
-        | Q(hrpm_action__in=selectors.hrpm_actions_visible_to(user=user).values("pk"))
+        Q(action__in=actions_visible_to(user=user).values("pk"))
+        | Q(hrpm_action__in=hrpm_actions_visible_to(user=user).values("pk"))
     )
 
 
 # The same answers, as sets (the "who has looked" table lists many at once).
-seen_through(S47Enquiry, selectors.s47_enquiries_visible_to)
-seen_through(Icpc, selectors.icpcs_visible_to)
-seen_through(Hrpm, selectors.hrpms_visible_to)
-seen_through(Action, selectors.actions_visible_to)
-seen_through(HrpmAction, selectors.hrpm_actions_visible_to)
+seen_through(S47Enquiry, s47_enquiries_visible_to)
+seen_through(Icpc, icpcs_visible_to)
+seen_through(Hrpm, hrpms_visible_to)
+seen_through(Action, actions_visible_to)
+seen_through(HrpmAction, hrpm_actions_visible_to)
 seen_through(ActionUpdate, _action_updates_visible_to)

@@ -14,7 +14,7 @@ class FollowupConfig(AppConfig):
 
         # Records sit below the follow-through: an authorised S47 decision starts its
         # enquiries through the hook records calls on authorisation (issue 18).
-        from convene.followup.services import s47_enquiries_start_on_authorisation
+        from convene.followup.enquiries.services import s47_enquiries_start_on_authorisation
         from convene.records.on_authorise import register_authorised_hook
 
         register_authorised_hook("s47 enquiries", s47_enquiries_start_on_authorisation)

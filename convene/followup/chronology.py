@@ -19,13 +19,10 @@ from django.urls import reverse
 from convene.clocks.selectors import escalations_visible_to
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.selectors import (
-    actions_visible_to,
-    hrpm_actions_visible_to,
-    hrpms_visible_to,
-    icpcs_visible_to,
-    s47_enquiries_visible_to,
-)
+from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to
+from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
+from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.people.models import Child, Professional
 from convene.records.selectors import decision_label, record_versions_visible_to
 from convene.referrals.models import Referral

@@ -16,8 +16,11 @@ from convene.clocks.escalations import escalation_raise, escalation_resolve
 from convene.clocks.models import Escalation
 from convene.discussions.models import Discussion
 from convene.discussions.services import discussion_create, invitation_respond
-from convene.followup import services as followup
+from convene.followup.actions.services import action_update
+from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
 from convene.followup.demo_record import RecordPlan, missing_parties_explain, record_write
+from convene.followup.enquiries.services import s47_outcome_record, s47_visit_record
+from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_meeting_record
 from convene.followup.models import Icpc, S47Enquiry
 from convene.followup.vocab import S47Outcome
 from convene.people.models import Agency, Child, Partnership, Professional
@@ -225,8 +228,8 @@ def _icpc(
     confirmed_at = decided + timedelta(hours=1)
     conference = _working_days_after(enquiry.record_version.record.held_at, 20 if late else 12, 10)
     with frozen_at(confirmed_at):
-        icpc = followup.icpc_confirm(icpc=icpc, by=people["hana"], now=confirmed_at)
-        icpc = followup.icpc_set_date(
+        icpc = icpc_confirm(icpc=icpc, by=people["hana"], now=confirmed_at)
+        icpc = icpc_set_date(
             icpc=icpc,
             conference_at=conference,
             venue="Riverside House, conference room",
@@ -236,7 +239,7 @@ def _icpc(
         )
     if conference + timedelta(hours=2) < now:
         with frozen_at(conference + timedelta(hours=2)):
-            followup.icpc_held(
+            icpc_held(
                 icpc=icpc,
                 held_at=conference,
                 by=people["alice"],
@@ -249,7 +252,7 @@ def _s47(plan: CasePlan, record: Record, people: People, now: datetime) -> None:
     for enquiry in S47Enquiry.objects.filter(discussion=record.discussion):
         visited = held_at + timedelta(hours=30 if plan.record_late else 5)
         with frozen_at(visited + timedelta(hours=1)):
-            enquiry = followup.s47_visit_record(
+            enquiry = s47_visit_record(
                 enquiry=enquiry,
                 visited_at=visited,
                 visitors=[people["alice"], people["carol"]]
@@ -264,7 +267,7 @@ def _s47(plan: CasePlan, record: Record, people: People, now: datetime) -> None:
             continue  # still open: drifting once past 15 working days with no ICPC date
         decided = _working_days_after(held_at, 6, 15)
         with frozen_at(decided):
-            enquiry = followup.s47_outcome_record(
+            enquiry = s47_outcome_record(
                 enquiry=enquiry,
                 outcome=outcome,
                 reasons="Assessed with the family, the school and the GP",
@@ -283,7 +286,7 @@ def _actions(plan: CasePlan, record: Record, people: People) -> None:
         at = datetime.combine(action.due_on, time(12, 0), tzinfo=LONDON) - timedelta(days=1)
         at = max(at, record.held_at + timedelta(hours=4))
         with frozen_at(at):
-            followup.action_update(
+            action_update(
                 action=action,
                 status="done",
                 note="Done and shared with the partners",
@@ -360,7 +363,7 @@ def build_hrpm(
         facts=RiskFacts(significant_harm_suspected=False, ongoing_risk=True),
     )
     with frozen_at(started):
-        hrpm = followup.hrpm_create(
+        hrpm = hrpm_create(
             child=child,
             referral=referral,
             risk_assessment="Criminal exploitation: seen with older men at the station",
@@ -371,7 +374,7 @@ def build_hrpm(
     held = started + timedelta(days=3)
     next_on: date = london_date(held) + timedelta(days=28)
     with frozen_at(held + timedelta(hours=2)):
-        meeting = followup.hrpm_meeting_record(
+        meeting = hrpm_meeting_record(
             hrpm=hrpm,
             held_at=held,
             attendees=[people["alice"], people["carol"]],
@@ -384,7 +387,7 @@ def build_hrpm(
             now=held + timedelta(hours=2),
         )
         if people.police is not None:
-            followup.hrpm_action_add(
+            hrpm_action_add(
                 meeting=meeting,
                 owner=people.police,
                 what="Disruption visit to the address",

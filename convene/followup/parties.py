@@ -20,7 +20,10 @@ from convene.clocks.parties import (
     subject_key,
 )
 from convene.clocks.subjects import register_subject_selector
-from convene.followup import selectors
+from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to
+from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
+from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import Party
@@ -85,8 +88,8 @@ def register() -> None:
     register_party_resolver(Hrpm, _hrpm_party, responsible=_hrpm_responsible)
     register_responsible(Action, "owner", _action_responsible, many=_actions_responsible)
     # Who may see the follow-through's clock subjects: the same selectors as its pages.
-    register_subject_selector(Action, selectors.actions_visible_to)
-    register_subject_selector(HrpmAction, selectors.hrpm_actions_visible_to)
-    register_subject_selector(Hrpm, selectors.hrpms_visible_to)
-    register_subject_selector(S47Enquiry, selectors.s47_enquiries_visible_to)
-    register_subject_selector(Icpc, selectors.icpcs_visible_to)
+    register_subject_selector(Action, actions_visible_to)
+    register_subject_selector(HrpmAction, hrpm_actions_visible_to)
+    register_subject_selector(Hrpm, hrpms_visible_to)
+    register_subject_selector(S47Enquiry, s47_enquiries_visible_to)
+    register_subject_selector(Icpc, icpcs_visible_to)

@@ -1,6 +1,10 @@
 from django.urls import path
 
-from convene.followup.views import actions, hrpm, icpc, reviews, s47
+from convene.followup.actions import views as actions
+from convene.followup.conferences import views as icpc
+from convene.followup.enquiries import views as s47
+from convene.followup.hrpm import views as hrpm
+from convene.followup.reviews import views as reviews
 
 app_name = "followup"
 

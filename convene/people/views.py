@@ -12,7 +12,7 @@ from convene.audit.services import audit_record
 from convene.core.dates import govuk_date
 from convene.core.pagination import CappedPaginator
 from convene.followup.chronology import KINDS, chronology
-from convene.followup.selectors import works_cases
+from convene.followup.roles import works_cases
 from convene.people import selectors
 from convene.people.signed_in import professional_of
 

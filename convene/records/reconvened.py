@@ -3,7 +3,7 @@
 A record whose decision is Single Assessment sets the date to reconvene, and its
 authorisation starts the discussion's ``reconvene`` clock. The reconvened
 discussion (``Discussion.reconvenes``, convened by
-``followup.services.reconvene_convene``) is held like any other; holding it
+``followup.reviews.reconvene.reconvene_convene``) is held like any other; holding it
 meets that clock, late if after the date.
 """
 

@@ -7,6 +7,7 @@ re-implemented elsewhere: they ask ``convene.policy.engine`` with these facts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from convene.people.models import Child
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
@@ -79,3 +80,17 @@ def facts_per_child(
 ) -> list[CaseFacts]:
     """The case as it stands for each child: who must attend can differ child by child."""
     return [case_facts(referral, [child], pathway=pathway) for child in children]
+
+
+class CasePolicy(NamedTuple):
+    """A case's pack and facts, built once where an operation starts and passed down, so one
+    operation neither rebuilds the facts nor loads the pack again."""
+
+    pack: PolicyPack
+    facts: CaseFacts
+
+
+def case_policy(
+    referral: Referral, children: Sequence[Child], *, pathway: Pathway | None = None
+) -> CasePolicy:
+    return CasePolicy(pack_for(referral), case_facts(referral, children, pathway=pathway))

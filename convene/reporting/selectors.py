@@ -18,9 +18,10 @@ from django.db.models.functions import TruncDate
 from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
+from convene.followup.actions.selectors import actions_visible_to
 from convene.followup.census import s47_drifting
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
 from convene.followup.models import S47Enquiry
-from convene.followup.selectors import actions_visible_to, s47_enquiries_visible_to
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack

@@ -22,7 +22,7 @@ from schemathesis.config import SchemathesisConfig
 
 from convene.api.api import api
 from convene.api.services import api_token_create
-from convene.followup import services as followup
+from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_meeting_record
 from convene.followup.models import S47Enquiry
 from convene.people.factories import ChildFactory
 from convene.workdays import london_date
@@ -99,14 +99,14 @@ def _hrpm_action(*, people, partnership, agencies, now) -> None:
         significant_harm_suspected=False,
         ongoing_risk=True,
     )
-    hrpm = followup.hrpm_create(
+    hrpm = hrpm_create(
         child=child,
         risk_assessment="Criminal exploitation",
         young_persons_view="They are my friends",
         by=people["alice"],
         now=now - timedelta(days=1),
     )
-    meeting = followup.hrpm_meeting_record(
+    meeting = hrpm_meeting_record(
         hrpm=hrpm,
         held_at=now - timedelta(hours=2),
         attendees=[people["alice"], people["carol"]],
@@ -118,7 +118,7 @@ def _hrpm_action(*, people, partnership, agencies, now) -> None:
         by=people["alice"],
         now=now - timedelta(hours=1),
     )
-    followup.hrpm_action_add(
+    hrpm_action_add(
         meeting=meeting,
         owner=agencies["police"],
         what="Disruption visit",

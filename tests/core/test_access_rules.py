@@ -35,7 +35,11 @@ from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
 from convene.core.access import WRITES, AccessAction, NoAccessRule, can, has_rule, visible_set
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_visible_to
-from convene.followup import services as followup
+from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to
+from convene.followup.actions.services import action_update
+from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
+from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import (
     ActionUpdate,
     CarePlanReview,
@@ -48,13 +52,7 @@ from convene.followup.models import (
     ReviewRequest,
     S47Enquiry,
 )
-from convene.followup.selectors import (
-    actions_visible_to,
-    hrpm_actions_visible_to,
-    hrpms_visible_to,
-    icpcs_visible_to,
-    s47_enquiries_visible_to,
-)
+from convene.followup.reviews.services import review_discussion_request
 from convene.people.factories import ChildFactory, FamilyMemberFactory, FamilyRelationshipFactory
 from convene.people.models import Child, ChildLink, FamilyMember, FamilyRelationship
 from convene.people.selectors import children_visible_to, family_members_visible_to
@@ -235,21 +233,21 @@ def richer_world(world: Any, django_db_blocker: Any) -> Any:
     people = world.people
     now = AFTER + timedelta(days=2)
     with django_db_blocker.unblock():
-        followup.action_update(
+        action_update(
             action=world.police_action,
             status="in_progress",
             note="Checks made",
             by=people["carol"],
             now=now,
         )
-        followup.action_update(
+        action_update(
             action=world.hrpm_action,
             status="in_progress",
             note="Visit booked",
             by=people["carol"],
             now=now,
         )
-        followup.review_discussion_request(
+        review_discussion_request(
             discussion_or_child=world.distributed_record.discussion,
             new_information="The father has returned to the household",
             effect_on_plan="The safety plan relied on his absence",

@@ -1,9 +1,9 @@
 """Oversized input is refused with a clear message: every free-text field has a limit.
 
-Walks every form class in ``convene/*/forms.py``: each text field carries ``max_length``,
-and a value one character too long is refused in GOV.UK words ("X must be N characters
-or fewer"), never Django's default. Then a page and the API refuse the same input and
-write nothing.
+Walks every form class in ``convene/*/forms.py`` (and a topic's, ``convene/*/*/forms.py``):
+each text field carries ``max_length``, and a value one character too long is refused in
+GOV.UK words ("X must be N characters or fewer"), never Django's default. Then a page and
+the API refuse the same input and write nothing.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ GOVUK = re.compile(r"^\S.* must be \d+ characters or fewer$")
 
 def _form_classes() -> list[type[forms.BaseForm]]:
     found = []
-    for path in sorted(APPS.glob("*/forms.py")):
-        module = importlib.import_module(f"convene.{path.parent.name}.forms")
+    for path in sorted([*APPS.glob("*/forms.py"), *APPS.glob("*/*/forms.py")]):
+        dotted = ".".join(path.relative_to(APPS.parent).with_suffix("").parts)
+        module = importlib.import_module(dotted)
         for _, cls in inspect.getmembers(module, inspect.isclass):
             if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
                 found.append(cls)

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from convene.core.errors import Invalid
 from convene.discussions.models import Discussion
 from convene.discussions.notices import calendar_event
-from convene.followup.services import action_update
+from convene.followup.actions.services import action_update
 from convene.notify.ics import Method, Person, calendar_invitation
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import services

@@ -12,7 +12,8 @@ import pytest
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
 from convene.core.access import among
 from convene.discussions.selectors import discussions_visible_to
-from convene.followup.selectors import actions_visible_to, s47_enquiries_visible_to
+from convene.followup.actions.selectors import actions_visible_to
+from convene.followup.enquiries.selectors import s47_enquiries_visible_to
 from convene.people.models import Agency, Professional
 
 pytestmark = pytest.mark.django_db

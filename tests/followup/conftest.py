@@ -10,7 +10,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from convene.clocks.models import Clock
-from convene.followup import services
+from convene.followup.enquiries.services import s47_outcome_record, s47_visit_record
+from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_meeting_record
 from convene.followup.models import HrpmAction, S47Enquiry
 from convene.people.factories import ChildFactory
 from convene.people.models import Professional
@@ -119,7 +120,7 @@ def visit(
     seen_alone: bool = True,
     now: datetime | None = None,
 ) -> S47Enquiry:
-    return services.s47_visit_record(
+    return s47_visit_record(
         enquiry=enquiry,
         visited_at=at,
         visitors=[people["alice"], people["carol"]],
@@ -138,7 +139,7 @@ def outcome(
     now: datetime | None = None,
     **kwargs: Any,
 ) -> S47Enquiry:
-    return services.s47_outcome_record(
+    return s47_outcome_record(
         enquiry=enquiry,
         outcome=value,
         reasons="Assessed with the family and the school",
@@ -172,14 +173,14 @@ def child_in_care(partnership, agencies, people):
 def police_hrpm_action(child_in_care, agencies, people) -> HrpmAction:
     """A police action from an HRPM meeting alice and carol attended."""
     child = child_in_care
-    hrpm = services.hrpm_create(
+    hrpm = hrpm_create(
         child=child,
         risk_assessment="Criminal exploitation",
         young_persons_view="They are my friends",
         by=people["alice"],
         now=london(2026, 1, 5, 9, 0),
     )
-    meeting = services.hrpm_meeting_record(
+    meeting = hrpm_meeting_record(
         hrpm=hrpm,
         held_at=london(2026, 1, 31, 10, 0),
         attendees=[people["alice"], people["carol"]],
@@ -191,7 +192,7 @@ def police_hrpm_action(child_in_care, agencies, people) -> HrpmAction:
         by=people["alice"],
         now=london(2026, 1, 31, 12, 0),
     )
-    return services.hrpm_action_add(
+    return hrpm_action_add(
         meeting=meeting,
         owner=agencies["police"],
         what="Disruption visit",

@@ -11,7 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from convene.followup import services
+from convene.followup.enquiries.services import (
+    core_group_review_record,
+    s47_outcome_record,
+    s47_visit_record,
+)
+from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_meeting_record
 from convene.followup.models import Hrpm, S47Enquiry
 from convene.people import personas
 from convene.people.factories import ChildFactory
@@ -85,7 +90,7 @@ def _enquiry(w: World, *, legal_status: str = "none", outcome: str = "") -> S47E
     version = _version(w, legal_status=legal_status)
     enquiry = S47Enquiry.objects.get(record_version=version)  # started on authorisation
     if outcome:
-        enquiry = services.s47_visit_record(
+        enquiry = s47_visit_record(
             enquiry=enquiry,
             visited_at=HELD_AT + timedelta(hours=3),
             visitors=[w.people["alice"]],
@@ -93,7 +98,7 @@ def _enquiry(w: World, *, legal_status: str = "none", outcome: str = "") -> S47E
             by=w.people["alice"],
             now=HELD_AT + timedelta(hours=4),
         )
-        enquiry = services.s47_outcome_record(
+        enquiry = s47_outcome_record(
             enquiry=enquiry,
             outcome=outcome,
             reasons="Assessed",
@@ -105,7 +110,7 @@ def _enquiry(w: World, *, legal_status: str = "none", outcome: str = "") -> S47E
 
 def _with_core_group_review(w: World) -> dict[str, Any]:
     enquiry = _enquiry(w, legal_status="child_protection_plan", outcome="significant_harm")
-    services.core_group_review_record(
+    core_group_review_record(
         enquiry=enquiry,
         held_on=date(2026, 3, 6),
         risk_considered="Continuing",
@@ -156,14 +161,14 @@ def _child_in_care(w: World) -> Any:
 
 
 def _hrpm(w: World) -> Hrpm:
-    hrpm = services.hrpm_create(
+    hrpm = hrpm_create(
         child=_child_in_care(w),
         risk_assessment="Criminal exploitation",
         young_persons_view="They are my friends",
         by=w.people["alice"],
         now=HELD_AT,
     )
-    meeting = services.hrpm_meeting_record(
+    meeting = hrpm_meeting_record(
         hrpm=hrpm,
         held_at=HELD_AT + timedelta(days=1),
         attendees=[w.people["alice"], w.people["carol"]],
@@ -175,7 +180,7 @@ def _hrpm(w: World) -> Hrpm:
         by=w.people["alice"],
         now=HELD_AT + timedelta(days=1, hours=2),
     )
-    services.hrpm_action_add(
+    hrpm_action_add(
         meeting=meeting,
         owner=_agencies()["police"],
         what="Disruption visit",

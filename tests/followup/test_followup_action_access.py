@@ -15,7 +15,13 @@ import pytest
 
 from convene.core.access import AccessAction, can
 from convene.core.errors import NotAllowed, NotFound
-from convene.followup import selectors, services
+from convene.followup.actions.selectors import (
+    actions_visible_to,
+    may_update_action,
+    may_view_action,
+    mine,
+)
+from convene.followup.actions.services import action_update
 from convene.followup.models import ActionUpdate
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.vocab import Role
@@ -33,12 +39,12 @@ DUE = london(2026, 3, 5, 12, 0)
 
 
 def _sees(user, action) -> bool:
-    return selectors.may_view_action(user=user, action=action)
+    return may_view_action(user=user, action=action)
 
 
 def _refused(action, user, error) -> None:
     with pytest.raises(error):
-        services.action_update(action=action, status="done", note="x", by=user, now=DUE)
+        action_update(action=action, status="done", note="x", by=user, now=DUE)
 
 
 @pytest.fixture
@@ -57,14 +63,14 @@ def test_a_lado_in_social_cares_agency_sees_no_action_of_a_discussion_he_is_not_
     )
     for action in (social_care_action, alices):
         assert not _sees(lee, action)
-        assert not selectors.may_update_action(user=lee, action=action)
+        assert not may_update_action(user=lee, action=action)
         assert not can(user=lee, action=AccessAction.VIEW, obj=action)
         _refused(action, lee, NotFound)
-    assert not selectors.actions_visible_to(user=lee).exists()
-    assert not selectors.mine(selectors.actions_visible_to(user=lee), user=lee).exists()
+    assert not actions_visible_to(user=lee).exists()
+    assert not mine(actions_visible_to(user=lee), user=lee).exists()
     # Social care's caseload still sees and carries both.
-    assert selectors.actions_visible_to(user=people["alice"]).count() == 2
-    assert selectors.may_update_action(user=people["alice"], action=social_care_action)
+    assert actions_visible_to(user=people["alice"]).count() == 2
+    assert may_update_action(user=people["alice"], action=social_care_action)
     assert not ActionUpdate.objects.exists()
 
 
@@ -74,7 +80,7 @@ def test_invited_a_lado_sees_and_updates_his_agencys_action(s47_decision, agenci
     )
     action = Action.objects.get(record=version.record, kind="agreed")
     assert _sees(people["lee"], action)
-    services.action_update(
+    action_update(
         action=action, status="in_progress", note="Spoke to the employer", by=people["lee"], now=DUE
     )
     # Carol is at the same discussion but the action is not her agency's.
@@ -126,12 +132,12 @@ def test_an_action_of_a_restricted_record_is_hidden_from_social_care_not_named_o
     # Named (bob, lee), or recorded it (tom): the record is theirs to see.
     for name in ("bob", "lee", "tom"):
         assert _sees(people[name], action), name
-    assert selectors.may_update_action(user=people["bob"], action=action)
-    assert selectors.may_update_action(user=people["lee"], action=action)  # his agency's
+    assert may_update_action(user=people["bob"], action=action)
+    assert may_update_action(user=people["lee"], action=action)  # his agency's
     # Social care, its managers, admin and auditor not named: as if it did not exist.
     for name in ("alice", "dina", "hana", "ivy", "admin"):
         assert not _sees(people[name], action), name
-        assert not selectors.actions_visible_to(user=people[name]).exists(), name
+        assert not actions_visible_to(user=people[name]).exists(), name
         _refused(action, people[name], NotFound)
     # Invited, but not the police's action.
     assert not _sees(people["carol"], action)
@@ -147,11 +153,11 @@ def test_the_police_see_their_agencys_action_only_of_discussions_they_are_invite
     seen = Action.objects.get(record=invited.record, kind="agreed")
     unseen = Action.objects.get(record=not_invited.record, kind="agreed")
     carol = people["carol"]
-    assert list(selectors.actions_visible_to(user=carol)) == [seen]
-    assert list(selectors.mine(selectors.actions_visible_to(user=carol), user=carol)) == [seen]
-    assert selectors.may_update_action(user=carol, action=seen)
+    assert list(actions_visible_to(user=carol)) == [seen]
+    assert list(mine(actions_visible_to(user=carol), user=carol)) == [seen]
+    assert may_update_action(user=carol, action=seen)
     _refused(unseen, carol, NotFound)
-    assert selectors.actions_visible_to(user=people["bob"]).count() == 2
+    assert actions_visible_to(user=people["bob"]).count() == 2
 
 
 def test_an_auditor_reads_every_action_of_the_caseload_and_updates_none(
@@ -161,10 +167,10 @@ def test_an_auditor_reads_every_action_of_the_caseload_and_updates_none(
     for owner in (("agency", agencies["csc"].pk), ("agency", agencies["police"].pk)):
         action = Action.objects.get(record=s47_decision(action_owner=owner).record, kind="agreed")
         assert _sees(ivy, action)
-        assert not selectors.may_update_action(user=ivy, action=action)
+        assert not may_update_action(user=ivy, action=action)
         assert not can(user=ivy, action=AccessAction.CHANGE, obj=action)
         with pytest.raises(NotAllowed, match="Auditors can read records but cannot change them"):
-            services.action_update(action=action, status="done", note="x", by=ivy, now=DUE)
+            action_update(action=action, status="done", note="x", by=ivy, now=DUE)
     assert not ActionUpdate.objects.exists()
 
 
@@ -181,9 +187,9 @@ def test_triage_reads_a_police_action_and_updates_only_its_own_agencys(
     tom = people["tom"]
     assert _sees(tom, police)
     assert _sees(tom, ours)
-    assert not selectors.may_update_action(user=tom, action=police)
+    assert not may_update_action(user=tom, action=police)
     _refused(police, tom, NotAllowed)
-    assert selectors.may_update_action(user=tom, action=ours)
+    assert may_update_action(user=tom, action=ours)
 
 
 # --- HRPM safety-plan actions ---------------------------------------------------------
@@ -195,11 +201,11 @@ def test_an_hrpm_action_shows_only_to_those_who_may_see_the_hrpm(
     # Carol attended; a police colleague who did not sees neither the HRPM nor its action.
     colleague = ProfessionalFactory(agency=agencies["police"], roles=[Role.POLICE_OFFICER])
     assert _sees(people["carol"], police_hrpm_action)
-    assert selectors.may_update_action(user=people["carol"], action=police_hrpm_action)
+    assert may_update_action(user=people["carol"], action=police_hrpm_action)
     assert not _sees(colleague, police_hrpm_action)
     for name in ("lee", "dev", "nick"):
         assert not _sees(people[name], police_hrpm_action), name
         _refused(police_hrpm_action, people[name], NotFound)
     assert _sees(people["ivy"], police_hrpm_action)
     _refused(police_hrpm_action, people["ivy"], NotAllowed)
-    assert selectors.may_update_action(user=people["alice"], action=police_hrpm_action)
+    assert may_update_action(user=people["alice"], action=police_hrpm_action)

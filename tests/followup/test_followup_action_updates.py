@@ -9,7 +9,8 @@ import pytest
 
 from convene.clocks.status import Rag
 from convene.core.errors import Conflict, Invalid, NotAllowed, NotFound
-from convene.followup import selectors, services
+from convene.followup.actions.selectors import action_rows, actions_visible_to, mine
+from convene.followup.actions.services import action_update
 from convene.followup.models import ActionUpdate
 from convene.records.models import Action
 from tests.followup.conftest import HELD_AT, clocks_of, london
@@ -28,7 +29,7 @@ def police_action(s47_decision, agencies) -> Action:
 
 def test_partner_updates_their_own_agencys_action_to_done_on_time(police_action, people):
     assert clocks_of(police_action)["action_due"].due_at == DUE_END
-    first = services.action_update(
+    first = action_update(
         action=police_action,
         status="in_progress",
         note="Officer allocated",
@@ -37,7 +38,7 @@ def test_partner_updates_their_own_agencys_action_to_done_on_time(police_action,
         expected_version=0,
     )
     assert first.number == 1
-    done = services.action_update(
+    done = action_update(
         action=police_action,
         status="done",
         note="Visited with the social worker; child seen",
@@ -51,13 +52,13 @@ def test_partner_updates_their_own_agencys_action_to_done_on_time(police_action,
     clock = clocks_of(police_action)["action_due"]
     assert clock.get_status(now=london(2026, 3, 9)) == Rag.MET
     with pytest.raises(Conflict, match="done"):
-        services.action_update(
+        action_update(
             action=police_action, status="done", note="again", by=people["carol"], now=DUE_END
         )
 
 
 def test_done_after_the_due_date_is_met_late(police_action, people):
-    services.action_update(
+    action_update(
         action=police_action,
         status="done",
         note="Done at last",
@@ -72,15 +73,13 @@ def test_done_after_the_due_date_is_met_late(police_action, people):
 def test_other_agencies_and_partnerships_cannot_see_or_update_it(police_action, people):
     for name in ("dev", "erin", "ursula", "nick"):
         with pytest.raises(NotFound):
-            services.action_update(
+            action_update(
                 action=police_action, status="done", note="x", by=people[name], now=DUE_END
             )
-        assert not selectors.actions_visible_to(user=people[name]).exists()
+        assert not actions_visible_to(user=people[name]).exists()
     with pytest.raises(NotAllowed, match="Auditors can read records but cannot change them"):
-        services.action_update(
-            action=police_action, status="done", note="x", by=people["ivy"], now=DUE_END
-        )
-    assert selectors.actions_visible_to(user=people["ivy"]).get() == police_action
+        action_update(action=police_action, status="done", note="x", by=people["ivy"], now=DUE_END)
+    assert actions_visible_to(user=people["ivy"]).get() == police_action
     assert not ActionUpdate.objects.exists()
 
 
@@ -88,30 +87,30 @@ def test_a_partner_sees_only_their_agencys_actions(s47_decision, agencies, peopl
     s47_decision(action_owner=("agency", agencies["police"].pk))
     s47_decision(action_owner=("agency", agencies["community"].pk))
     s47_decision(action_owner=("person", people["alice"].pk))
-    assert [a.owner_agency_id for a in selectors.actions_visible_to(user=people["carol"])] == [
+    assert [a.owner_agency_id for a in actions_visible_to(user=people["carol"])] == [
         agencies["police"].pk
     ]
-    assert [a.owner_agency_id for a in selectors.actions_visible_to(user=people["dev"])] == [
+    assert [a.owner_agency_id for a in actions_visible_to(user=people["dev"])] == [
         agencies["community"].pk
     ]
-    assert selectors.actions_visible_to(user=people["bob"]).count() == 3
-    assert selectors.mine(Action.objects.all(), user=people["alice"]).count() == 1
+    assert actions_visible_to(user=people["bob"]).count() == 3
+    assert mine(Action.objects.all(), user=people["alice"]).count() == 1
 
 
 def test_an_update_needs_a_note_and_the_current_version(police_action, people):
     with pytest.raises(Invalid, match="what was done"):
-        services.action_update(
+        action_update(
             action=police_action, status="done", note=" ", by=people["carol"], now=DUE_END
         )
     with pytest.raises(Invalid, match="where the action stands"):
-        services.action_update(
+        action_update(
             action=police_action, status="finished", note="x", by=people["carol"], now=DUE_END
         )
-    services.action_update(
+    action_update(
         action=police_action, status="in_progress", note="Started", by=people["alice"], now=DUE_END
     )
     with pytest.raises(Conflict, match="changed by Alice Ashworth"):
-        services.action_update(
+        action_update(
             action=police_action,
             status="done",
             note="Done",
@@ -127,7 +126,7 @@ def test_overdue_actions_come_first_and_stand_out(s47_decision, agencies, people
         action_owner=("agency", agencies["police"].pk), held_at=HELD_AT + timedelta(days=7)
     )
     now = london(2026, 3, 9, 9, 0)  # after the first action's due date, before the second's
-    rows = list(selectors.action_rows(selectors.actions_visible_to(user=people["carol"]), now=now))
+    rows = list(action_rows(actions_visible_to(user=people["carol"]), now=now))
     assert [row.overdue for row in rows] == [True, False]
     assert rows[1].record_id == later.record_id
     assert rows[0].child_first_name == "Zoë"
@@ -140,11 +139,9 @@ def test_an_action_list_is_one_query_however_long(
     for _ in range(4):
         s47_decision(action_owner=("agency", agencies["police"].pk))
     now = london(2026, 3, 9, 9, 0)
-    selectors.action_rows(Action.objects.none(), now=now)  # content types cached
+    action_rows(Action.objects.none(), now=now)  # content types cached
     with django_assert_max_num_queries(1):
-        rows = list(
-            selectors.action_rows(selectors.actions_visible_to(user=people["carol"]), now=now)
-        )
+        rows = list(action_rows(actions_visible_to(user=people["carol"]), now=now))
     assert len(rows) == 4
     assert all(row.overdue for row in rows)
 

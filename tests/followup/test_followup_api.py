@@ -12,8 +12,8 @@ from ninja.testing import TestClient
 
 from convene.api.services import api_token_create
 from convene.audit.models import AuditEntry
-from convene.followup.api import router
 from convene.followup.models import ActionUpdate
+from convene.followup.routers import router
 from convene.records.models import Action
 from tests.api.conftest import bearer
 from tests.followup.conftest import outcome

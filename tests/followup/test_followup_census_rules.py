@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from convene.core.errors import Conflict, Invalid
-from convene.followup import census, services
+from convene.followup import census
+from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
 from convene.followup.models import Icpc, S47Enquiry
 from tests.followup.conftest import london, outcome, visit
 
@@ -25,12 +26,12 @@ def confirmed(enquiry, people) -> Icpc:
     visited = visit(started, people, at=HELD + timedelta(hours=2))
     done = outcome(visited, people, "significant_harm", now=HELD + timedelta(days=5))
     assert done.icpc is not None
-    return services.icpc_confirm(icpc=done.icpc, by=people["hana"], now=HELD + timedelta(days=6))
+    return icpc_confirm(icpc=done.icpc, by=people["hana"], now=HELD + timedelta(days=6))
 
 
 def test_8875_a_conference_on_a_weekend_is_refused_and_nothing_written(confirmed, people):
     with pytest.raises(Invalid, match="Saturday 11 April 2026 is a weekend") as refused:
-        services.icpc_set_date(
+        icpc_set_date(
             icpc=confirmed,
             conference_at=london(2026, 4, 11, 10, 0),
             venue="Riverside House",
@@ -45,7 +46,7 @@ def test_8875_a_conference_on_a_weekend_is_refused_and_nothing_written(confirmed
 
 
 def test_8875_held_on_a_sunday_is_refused(confirmed, people):
-    dated = services.icpc_set_date(
+    dated = icpc_set_date(
         icpc=confirmed,
         conference_at=london(2026, 4, 10, 10, 0),
         venue="Riverside House",
@@ -53,7 +54,7 @@ def test_8875_held_on_a_sunday_is_refused(confirmed, people):
         now=HELD + timedelta(days=6),
     )
     with pytest.raises(Invalid, match="weekend"):
-        services.icpc_held(
+        icpc_held(
             icpc=dated,
             held_at=london(2026, 4, 12, 10, 0),
             by=people["alice"],
@@ -65,7 +66,7 @@ def test_8875_held_on_a_sunday_is_refused(confirmed, people):
 
 def test_8615_a_conference_before_the_s47_started_is_refused(confirmed, people):
     with pytest.raises(Invalid, match="before the Section 47 enquiry started on Wednesday 25"):
-        services.icpc_set_date(
+        icpc_set_date(
             icpc=confirmed,
             conference_at=london(2026, 3, 24, 10, 0),
             venue="Riverside House",
@@ -123,7 +124,7 @@ def test_8675Q_a_conference_date_or_no_conference_needed_is_not_drift(confirmed,
     assert list(census.s47_drifting(qs, policy_id="warwickshire", now=late)) == [
         confirmed.enquiries.get()
     ]
-    services.icpc_set_date(
+    icpc_set_date(
         icpc=confirmed,
         conference_at=london(2026, 4, 16, 10, 0),
         venue="Riverside House",

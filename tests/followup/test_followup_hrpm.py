@@ -10,7 +10,12 @@ import pytest
 
 from convene.clocks.models import Clock
 from convene.core.errors import Conflict, Invalid, NotAllowed
-from convene.followup import services
+from convene.followup.hrpm.services import (
+    hrpm_action_add,
+    hrpm_create,
+    hrpm_end,
+    hrpm_meeting_record,
+)
 from convene.followup.models import Hrpm
 from convene.people.factories import ChildFactory
 from convene.referrals.services import referral_accept
@@ -21,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _create(child, people, *, view="They look after me", now=None):
-    return services.hrpm_create(
+    return hrpm_create(
         child=child,
         risk_assessment="Criminal exploitation through county lines; missing overnight twice",
         young_persons_view=view,
@@ -31,7 +36,7 @@ def _create(child, people, *, view="They look after me", now=None):
 
 
 def _meet(hrpm, people, *, held_at, next_on, attendees=("alice", "carol", "nia"), **kwargs):
-    return services.hrpm_meeting_record(
+    return hrpm_meeting_record(
         hrpm=hrpm,
         held_at=held_at,
         attendees=[people[name] for name in attendees],
@@ -108,7 +113,7 @@ def test_R000_3_multi_agency_and_for_a_child_in_care(child_in_care, people, part
     with pytest.raises(Conflict, match="already has an active"):
         _create(child_in_care, people)
     with pytest.raises(NotAllowed):
-        services.hrpm_create(
+        hrpm_create(
             child=child_in_care,
             risk_assessment="x",
             young_persons_view="y",
@@ -122,7 +127,7 @@ def test_R000_3_safety_plan_actions_have_due_clocks_and_ending_waives_the_meetin
 ):
     hrpm = _create(child_in_care, people)
     meeting = _meet(hrpm, people, held_at=london(2026, 1, 31, 10, 0), next_on=date(2026, 2, 27))
-    action = services.hrpm_action_add(
+    action = hrpm_action_add(
         meeting=meeting,
         owner=agencies["police"],
         what="Disruption visit to the address",
@@ -131,7 +136,7 @@ def test_R000_3_safety_plan_actions_have_due_clocks_and_ending_waives_the_meetin
         now=london(2026, 1, 31, 12, 0),
     )
     assert clocks_of(action)["action_due"].due_at == london(2026, 2, 6, 23, 59, 59)
-    ended = services.hrpm_end(
+    ended = hrpm_end(
         hrpm=hrpm,
         reason="Moved to a specialist placement",
         by=people["bob"],
@@ -171,7 +176,7 @@ def test_R000_4_an_hrpm_never_stops_a_strategy_discussion_clock(
     assert convene.state == "pending"
     # Another HRPM meeting, and the end of the HRPM, leave the convene clock running.
     _meet(hrpm, people, held_at=london(2026, 2, 10, 10, 0), next_on=date(2026, 3, 10))
-    services.hrpm_end(hrpm=hrpm, reason="Escalated", by=people["bob"], now=london(2026, 2, 10, 13))
+    hrpm_end(hrpm=hrpm, reason="Escalated", by=people["bob"], now=london(2026, 2, 10, 13))
     convene.refresh_from_db()
     assert convene.state == "pending"
     assert Clock.objects.filter(kind="convene", state="pending").count() == 1
@@ -183,7 +188,7 @@ def test_R004_8_escalation_parties_of_hrpm_clocks_are_resolved(child_in_care, pe
 
     hrpm = _create(child_in_care, people)
     meeting = _meet(hrpm, people, held_at=london(2026, 1, 31, 10, 0), next_on=date(2026, 2, 27))
-    action = services.hrpm_action_add(
+    action = hrpm_action_add(
         meeting=meeting,
         owner=people["carol"],
         what="Disruption visit",

@@ -10,7 +10,8 @@ import pytest
 
 from convene.clocks.status import Rag
 from convene.core.errors import Conflict, Invalid, NotAllowed
-from convene.followup import services
+from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
+from convene.followup.enquiries.services import s47_enquiries_start
 from convene.followup.models import Icpc, S47Enquiry
 from tests.followup.conftest import clocks_of, london, outcome, visit
 
@@ -33,8 +34,8 @@ def icpc(enquiry, people) -> Icpc:
 
 def _arrange(icpc: Icpc, people, *, at: datetime, late_reason: str = "") -> Icpc:
     now = HELD + timedelta(days=6)
-    icpc = services.icpc_confirm(icpc=icpc, note="Agreed by phone", by=people["hana"], now=now)
-    return services.icpc_set_date(
+    icpc = icpc_confirm(icpc=icpc, note="Agreed by phone", by=people["hana"], now=now)
+    return icpc_set_date(
         icpc=icpc,
         conference_at=at,
         venue="Riverside House",
@@ -52,7 +53,7 @@ def test_R002_12_icpc_clock_is_15_working_days_past_easter(icpc):
 
 def test_R002_12_held_on_the_last_day_meets_the_clock(icpc, people):
     icpc = _arrange(icpc, people, at=london(2026, 4, 17, 10, 0))
-    held = services.icpc_held(
+    held = icpc_held(
         icpc=icpc,
         held_at=london(2026, 4, 17, 10, 0),
         by=people["alice"],
@@ -69,7 +70,7 @@ def test_R002_12_held_after_the_weekend_is_late_and_needs_a_reason(icpc, people)
     with pytest.raises(Invalid, match="Friday 17 April 2026"):
         _arrange(icpc, people, at=monday)
     icpc.refresh_from_db()
-    icpc = services.icpc_set_date(
+    icpc = icpc_set_date(
         icpc=icpc,
         conference_at=monday,
         venue="Riverside House",
@@ -78,9 +79,7 @@ def test_R002_12_held_after_the_weekend_is_late_and_needs_a_reason(icpc, people)
         now=HELD + timedelta(days=6),
     )
     assert icpc.late_reason
-    services.icpc_held(
-        icpc=icpc, held_at=monday, by=people["alice"], now=monday + timedelta(hours=2)
-    )
+    icpc_held(icpc=icpc, held_at=monday, by=people["alice"], now=monday + timedelta(hours=2))
     assert clocks_of(icpc.discussion)["icpc"].get_status(now=london(2026, 5, 1, 9, 0)) == (
         Rag.MET_LATE
     )
@@ -90,39 +89,37 @@ def test_R001_14_only_the_head_of_service_confirms(icpc, people):
     now = HELD + timedelta(days=6)
     for name in ("alice", "bob", "dina", "carol", "ivy", "nick"):
         with pytest.raises(NotAllowed, match="Head of Service"):
-            services.icpc_confirm(icpc=icpc, by=people[name], now=now)
+            icpc_confirm(icpc=icpc, by=people[name], now=now)
     with pytest.raises(Conflict, match="Head of Service before setting the date"):
-        services.icpc_set_date(
+        icpc_set_date(
             icpc=icpc,
             conference_at=london(2026, 4, 14, 10, 0),
             venue="Riverside House",
             by=people["alice"],
             now=now,
         )
-    confirmed = services.icpc_confirm(icpc=icpc, by=people["hana"], now=now)
+    confirmed = icpc_confirm(icpc=icpc, by=people["hana"], now=now)
     assert (confirmed.state, confirmed.confirmed_by) == ("confirmed", people["hana"])
     with pytest.raises(Conflict, match="already confirmed"):
-        services.icpc_confirm(icpc=confirmed, by=people["hana"], now=now)
+        icpc_confirm(icpc=confirmed, by=people["hana"], now=now)
 
 
 def test_icpc_held_needs_a_date_and_a_past_time(icpc, people):
     now = HELD + timedelta(days=6)
-    confirmed = services.icpc_confirm(icpc=icpc, by=people["hana"], now=now)
+    confirmed = icpc_confirm(icpc=icpc, by=people["hana"], now=now)
     with pytest.raises(Conflict, match="Set the date"):
-        services.icpc_held(icpc=confirmed, held_at=now, by=people["alice"], now=now)
+        icpc_held(icpc=confirmed, held_at=now, by=people["alice"], now=now)
     dated = _arrange_date(confirmed, people, now)
     with pytest.raises(Invalid, match="before it is held"):
-        services.icpc_held(
-            icpc=dated, held_at=now + timedelta(hours=1), by=people["alice"], now=now
-        )
+        icpc_held(icpc=dated, held_at=now + timedelta(hours=1), by=people["alice"], now=now)
     with pytest.raises(NotAllowed):
-        services.icpc_held(icpc=dated, held_at=now, by=people["carol"], now=now)
+        icpc_held(icpc=dated, held_at=now, by=people["carol"], now=now)
     with pytest.raises(Conflict, match="changed by"):
-        services.icpc_held(icpc=dated, held_at=now, by=people["alice"], now=now, expected_version=1)
+        icpc_held(icpc=dated, held_at=now, by=people["alice"], now=now, expected_version=1)
 
 
 def _arrange_date(icpc: Icpc, people, now: datetime) -> Icpc:
-    return services.icpc_set_date(
+    return icpc_set_date(
         icpc=icpc,
         conference_at=now + timedelta(days=2),
         venue="Riverside House",
@@ -142,7 +139,7 @@ def test_R000_2_siblings_in_need_share_one_conference(s47_decision, people, part
     ChildLink.objects.create(from_child=only, to_child=sibling, kind="sibling")
     discussion.children.add(sibling)
     # The sibling joined after the authorisation: the API's start starts what is missing.
-    (added,) = services.s47_enquiries_start(version=version, by=people["alice"], now=HELD)
+    (added,) = s47_enquiries_start(version=version, by=people["alice"], now=HELD)
     assert added.child == sibling
     enquiries = list(S47Enquiry.objects.filter(discussion=discussion).order_by("pk"))
     assert len(enquiries) == 2

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from convene.followup import services
+from convene.followup.hrpm.services import hrpm_create
 from convene.followup.models import Hrpm, HrpmAction, ReviewRequest
 from tests.followup.conftest import HELD_AT, london
 
@@ -84,7 +84,7 @@ def test_hrpm_pages_create_meet_add_action_and_end(client, child_in_care, people
 
 
 def test_hrpm_pages_refuse_the_wrong_people(client, child_in_care, people):
-    hrpm = services.hrpm_create(
+    hrpm = hrpm_create(
         child=child_in_care,
         risk_assessment="CCE",
         young_persons_view="Fine",

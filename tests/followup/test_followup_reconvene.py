@@ -16,7 +16,8 @@ from django.urls import reverse
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions.models import Discussion
 from convene.discussions.services import discussion_cancel, discussion_schedule
-from convene.followup import services
+from convene.followup.reviews.reconvene import reconvene_convene
+from convene.followup.reviews.services import review_discussion_request
 from convene.policy.vocab import Decision
 from convene.records.models import RecordVersion
 from convene.records.services import discussion_hold, record_authorise
@@ -55,7 +56,7 @@ def _hold(reconvened: Discussion, people, *, at: datetime) -> None:
 
 def test_R002_13_a_manager_convenes_the_reconvene_linked_to_the_first(single_assessment, people):
     first = single_assessment.record.discussion
-    reconvened = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    reconvened = reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     assert reconvened.state == "requested"
     assert reconvened.reconvenes == first
     assert list(first.reconvened_as.all()) == [reconvened]
@@ -70,7 +71,7 @@ def test_R002_13_holding_the_reconvened_discussion_meets_the_reconvene_clock(
     single_assessment, people
 ):
     first = single_assessment.record.discussion
-    reconvened = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    reconvened = reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     _hold(reconvened, people, at=datetime(2026, 3, 31, 10, 0, tzinfo=LONDON))
     clock = clocks_of(first)["reconvene"]
     assert clock.state == "met"
@@ -80,7 +81,7 @@ def test_R002_13_holding_the_reconvened_discussion_meets_the_reconvene_clock(
 
 def test_R002_13_held_after_the_date_is_met_late(single_assessment, people):
     first = single_assessment.record.discussion
-    reconvened = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    reconvened = reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     _hold(reconvened, people, at=datetime(2026, 4, 2, 10, 0, tzinfo=LONDON))
     clock = clocks_of(first)["reconvene"]
     assert clock.state == "met"
@@ -91,14 +92,14 @@ def test_R004_5_the_planned_reconvene_asks_for_no_new_information(single_assessm
     """A review without new information is refused; the reconvene the record planned is not."""
     first = single_assessment.record.discussion
     with pytest.raises(Invalid, match="only when new information affects the safeguarding plan"):
-        services.review_discussion_request(
+        review_discussion_request(
             discussion_or_child=first,
             new_information="",
             effect_on_plan="",
             by=people["bob"],
             now=LATER,
         )
-    assert services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    assert reconvene_convene(discussion=first, by=people["bob"], now=LATER)
 
 
 @pytest.mark.parametrize("decision", [Decision.S47_JOINT, Decision.CHILD_IN_NEED])
@@ -107,7 +108,7 @@ def test_R002_13_only_a_single_assessment_plans_a_reconvene(make_record, people,
     fill(record, people, decision)
     record_authorise(record=record, by=people["bob"], now=HELD_AT + timedelta(hours=1))
     with pytest.raises(Conflict, match="ask for a review discussion"):
-        services.reconvene_convene(discussion=record.discussion, by=people["bob"], now=LATER)
+        reconvene_convene(discussion=record.discussion, by=people["bob"], now=LATER)
     assert Discussion.objects.count() == 1
 
 
@@ -115,13 +116,13 @@ def test_R002_13_not_before_the_record_is_authorised(make_record, people):
     record = make_record(pack="halton")
     fill(record, people, Decision.SINGLE_ASSESSMENT)
     with pytest.raises(Conflict, match="did not decide a Single Assessment"):
-        services.reconvene_convene(discussion=record.discussion, by=people["bob"], now=LATER)
+        reconvene_convene(discussion=record.discussion, by=people["bob"], now=LATER)
 
 
 @pytest.mark.parametrize("name", ["alice", "carol", "ivy"])
 def test_R002_13_only_a_social_care_manager_convenes_it(single_assessment, people, name):
     with pytest.raises(NotAllowed):
-        services.reconvene_convene(
+        reconvene_convene(
             discussion=single_assessment.record.discussion, by=people[name], now=LATER
         )
     assert Discussion.objects.count() == 1
@@ -129,9 +130,9 @@ def test_R002_13_only_a_social_care_manager_convenes_it(single_assessment, peopl
 
 def test_R002_13_reconvened_once_unless_cancelled(single_assessment, people):
     first = single_assessment.record.discussion
-    reconvened = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    reconvened = reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     with pytest.raises(Conflict, match=f"already reconvened as {reconvened.reference}"):
-        services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+        reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     discussion_cancel(
         discussion=reconvened,
         reason="The family moved; rearranging",
@@ -139,7 +140,7 @@ def test_R002_13_reconvened_once_unless_cancelled(single_assessment, people):
         now=LATER,
         expected_version=reconvened.version,
     )
-    again = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    again = reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     assert again.reconvenes == first
 
 
@@ -188,7 +189,7 @@ def test_R002_13_the_api_links_both_ways(single_assessment, people):
 
     api = TestClient(router)
     first = single_assessment.record.discussion
-    reconvened = services.reconvene_convene(discussion=first, by=people["bob"], now=LATER)
+    reconvened = reconvene_convene(discussion=first, by=people["bob"], now=LATER)
     body = api.get(f"/{first.pk}", user=people["bob"]).json()
     assert body["reconvenes_id"] is None
     assert body["reconvened_as_ids"] == [reconvened.pk]

@@ -8,8 +8,8 @@ import pytest
 
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.discussions.models import Discussion
-from convene.followup import services
 from convene.followup.models import ReviewRequest
+from convene.followup.reviews.services import review_discussion_request
 from convene.workdays import london_date
 from tests.followup.conftest import HELD_AT, clocks_of
 
@@ -33,7 +33,7 @@ def test_R004_5_refused_without_new_information_naming_where_progress_is_tracked
 ):
     record = make_record(legal_status=status)
     with pytest.raises(Invalid) as refused:
-        services.review_discussion_request(
+        review_discussion_request(
             discussion_or_child=record.discussion,
             new_information="  ",
             effect_on_plan="",
@@ -51,7 +51,7 @@ def test_R004_5_refused_without_new_information_naming_where_progress_is_tracked
 def test_R004_5_refused_when_the_effect_on_the_plan_is_not_recorded(make_record, people):
     record = make_record(legal_status="child_protection_plan")
     with pytest.raises(Invalid, match="core group") as refused:
-        services.review_discussion_request(
+        review_discussion_request(
             discussion_or_child=record.discussion,
             new_information="Father has returned to the home",
             effect_on_plan="",
@@ -65,7 +65,7 @@ def test_R004_5_allowed_with_new_information_convenes_a_review_with_its_own_cloc
     make_record, people
 ):
     record = make_record()  # Halton: convene within 3 working days of the request
-    request = services.review_discussion_request(
+    request = review_discussion_request(
         discussion_or_child=record.discussion,
         new_information="Father has returned to the home",
         effect_on_plan="The safety plan relied on him living elsewhere",
@@ -82,7 +82,7 @@ def test_R004_5_allowed_with_new_information_convenes_a_review_with_its_own_cloc
     # Wednesday 11 March + 3 working days: Thursday, Friday, Monday.
     assert london_date(clock.due_at) == date(2026, 3, 16)
     with pytest.raises(Conflict, match="already arranged"):
-        services.review_discussion_request(
+        review_discussion_request(
             discussion_or_child=record.discussion,
             new_information="More",
             effect_on_plan="More",
@@ -93,7 +93,7 @@ def test_R004_5_allowed_with_new_information_convenes_a_review_with_its_own_cloc
 
 def test_R004_5_immediate_risk_review_is_convened_the_same_day(make_record, people):
     record = make_record()
-    request = services.review_discussion_request(
+    request = review_discussion_request(
         discussion_or_child=record.discussion.children.get(),
         new_information="Disclosure at school today",
         effect_on_plan="Child cannot go home tonight",
@@ -110,7 +110,7 @@ def test_review_only_by_a_manager_after_a_discussion_was_held(make_record, peopl
     record = make_record()
     for name in ("alice", "carol", "ivy", "nick"):
         with pytest.raises(NotAllowed):
-            services.review_discussion_request(
+            review_discussion_request(
                 discussion_or_child=record.discussion,
                 new_information="New",
                 effect_on_plan="Changes it",
@@ -119,7 +119,7 @@ def test_review_only_by_a_manager_after_a_discussion_was_held(make_record, peopl
             )
     child = referral_for().children.get()
     with pytest.raises(Invalid, match="no strategy discussion to review"):
-        services.review_discussion_request(
+        review_discussion_request(
             discussion_or_child=child,
             new_information="New",
             effect_on_plan="Changes it",

@@ -13,7 +13,8 @@ import pytest
 from django.urls import reverse
 
 from convene.core.errors import NotAllowed
-from convene.followup import selectors, services
+from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
 from convene.followup.models import Icpc
 from convene.people.factories import ProfessionalFactory
 from convene.people.vocab import ROLE_LABELS, Role
@@ -49,7 +50,7 @@ def rosa(agencies):
 
 
 def _confirm(icpc: Icpc, people) -> Icpc:
-    return services.icpc_confirm(icpc=icpc, note="Agreed", by=people["hana"], now=CONFIRMED)
+    return icpc_confirm(icpc=icpc, note="Agreed", by=people["hana"], now=CONFIRMED)
 
 
 def test_R001_14_reviewing_service_is_a_role_of_the_vocabulary():
@@ -59,7 +60,7 @@ def test_R001_14_reviewing_service_is_a_role_of_the_vocabulary():
 
 def test_R001_14_the_reviewing_service_sets_the_date_once_confirmed(icpc, people, rosa):
     icpc = _confirm(icpc, people)
-    dated = services.icpc_set_date(
+    dated = icpc_set_date(
         icpc=icpc,
         conference_at=HELD + timedelta(days=13),
         venue="Riverside House",
@@ -67,24 +68,24 @@ def test_R001_14_the_reviewing_service_sets_the_date_once_confirmed(icpc, people
         now=CONFIRMED,
     )
     assert dated.state == "date_set"
-    held = services.icpc_held(
+    held = icpc_held(
         icpc=dated, held_at=HELD + timedelta(days=13), by=rosa, now=HELD + timedelta(days=13)
     )
     assert held.state == "held"
 
 
 def test_R001_14_the_reviewing_service_sees_confirmed_conferences_only(icpc, people, rosa):
-    assert not selectors.icpcs_visible_to(user=rosa).exists()
+    assert not icpcs_visible_to(user=rosa).exists()
     _confirm(icpc, people)
-    assert list(selectors.icpcs_visible_to(user=rosa)) == [icpc]
+    assert list(icpcs_visible_to(user=rosa)) == [icpc]
 
 
 def test_R001_14_the_role_outside_social_care_convenes_nothing(icpc, people, agencies):
     police = ProfessionalFactory(agency=agencies["police"], roles=[Role.REVIEWING_SERVICE])
     icpc = _confirm(icpc, people)
-    assert not selectors.icpcs_visible_to(user=police).exists()
+    assert not icpcs_visible_to(user=police).exists()
     with pytest.raises(NotAllowed, match="Reviewing Service"):
-        services.icpc_set_date(
+        icpc_set_date(
             icpc=icpc,
             conference_at=HELD + timedelta(days=13),
             venue="Riverside House",

@@ -9,7 +9,15 @@ import pytest
 from convene.audit.models import AuditEntry
 from convene.clocks.models import Clock
 from convene.core.errors import Conflict, Invalid, NotAllowed
-from convene.followup import services
+from convene.followup.enquiries.services import (
+    care_plan_review_record,
+    core_group_review_oversee,
+    core_group_review_record,
+    hrpm_decide,
+    s47_enquiries_start,
+    s47_enquiry_close,
+    s47_outcome_record,
+)
 from convene.followup.models import Hrpm, Icpc, S47Enquiry
 from convene.policy.vocab import Decision
 from convene.records.models import Action
@@ -52,8 +60,8 @@ def test_R000_2_child_on_a_plan_goes_to_the_core_group_with_management_oversight
     assert not Icpc.objects.exists()
     now = done.outcome_at + timedelta(days=2)
     with pytest.raises(Conflict, match="core group review has not been recorded"):
-        services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
-    review = services.core_group_review_record(
+        s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
+    review = core_group_review_record(
         enquiry=done,
         held_on=now.date(),
         risk_considered="Risk from the father continues",
@@ -62,18 +70,16 @@ def test_R000_2_child_on_a_plan_goes_to_the_core_group_with_management_oversight
         now=now,
     )
     with pytest.raises(Conflict, match="management oversight"):
-        services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
+        s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
     with pytest.raises(NotAllowed, match="manager"):
-        services.core_group_review_oversee(
-            review=review, note="Agreed", by=people["alice"], now=now
-        )
+        core_group_review_oversee(review=review, note="Agreed", by=people["alice"], now=now)
     with pytest.raises(Invalid, match="oversight"):
-        services.core_group_review_oversee(review=review, note=" ", by=people["bob"], now=now)
-    review = services.core_group_review_oversee(
+        core_group_review_oversee(review=review, note=" ", by=people["bob"], now=now)
+    review = core_group_review_oversee(
         review=review, note="Plan agreed; review in 4 weeks", by=people["bob"], now=now
     )
     assert review.oversight_by == people["bob"]
-    closed = services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
+    closed = s47_enquiry_close(enquiry=done, by=people["bob"], now=now)
     assert closed.state == "closed"
 
 
@@ -83,11 +89,9 @@ def test_R000_2_child_in_care_care_plan_review_and_hrpm_decision(enquiry, people
     assert done.route == "care_plan_review"
     now = done.outcome_at + timedelta(days=1)
     with pytest.raises(Conflict, match="care plan review first"):
-        services.hrpm_decide(
-            enquiry=done, needed=True, reasons="Exploitation", by=people["bob"], now=now
-        )
+        hrpm_decide(enquiry=done, needed=True, reasons="Exploitation", by=people["bob"], now=now)
     with pytest.raises(Invalid, match="young person's own view"):
-        services.care_plan_review_record(
+        care_plan_review_record(
             enquiry=done,
             reviewed_on=now.date(),
             plan_changes="Placement support increased",
@@ -96,7 +100,7 @@ def test_R000_2_child_in_care_care_plan_review_and_hrpm_decision(enquiry, people
             by=people["alice"],
             now=now,
         )
-    services.care_plan_review_record(
+    care_plan_review_record(
         enquiry=done,
         reviewed_on=now.date(),
         plan_changes="Placement support increased",
@@ -106,10 +110,8 @@ def test_R000_2_child_in_care_care_plan_review_and_hrpm_decision(enquiry, people
         now=now,
     )
     with pytest.raises(NotAllowed, match="manager"):
-        services.hrpm_decide(
-            enquiry=done, needed=True, reasons="Exploitation", by=people["alice"], now=now
-        )
-    decision = services.hrpm_decide(
+        hrpm_decide(enquiry=done, needed=True, reasons="Exploitation", by=people["alice"], now=now)
+    decision = hrpm_decide(
         enquiry=done, needed=True, reasons="Ongoing exploitation", by=people["bob"], now=now
     )
     hrpm = Hrpm.objects.get(child=done.child)
@@ -120,13 +122,13 @@ def test_R000_2_child_in_care_care_plan_review_and_hrpm_decision(enquiry, people
     hrpm_task = Action.objects.get(record=done.record_version.record, kind="hrpm")
     assert hrpm_task.status == "done"
     assert "An HRPM is needed" in hrpm_task.closed_note
-    assert services.s47_enquiry_close(enquiry=done, by=people["bob"], now=now).state == "closed"
+    assert s47_enquiry_close(enquiry=done, by=people["bob"], now=now).state == "closed"
 
 
 def test_R000_2_child_in_care_hrpm_not_needed_is_a_recorded_decision(enquiry, people):
     done = outcome(enquiry(legal_status="child_in_care", visited=True), people, "significant_harm")
     now = done.outcome_at + timedelta(days=1)
-    services.care_plan_review_record(
+    care_plan_review_record(
         enquiry=done,
         reviewed_on=now.date(),
         plan_changes="No change",
@@ -135,7 +137,7 @@ def test_R000_2_child_in_care_hrpm_not_needed_is_a_recorded_decision(enquiry, pe
         by=people["alice"],
         now=now,
     )
-    decision = services.hrpm_decide(
+    decision = hrpm_decide(
         enquiry=done,
         needed=False,
         reasons="Risk managed in the care plan",
@@ -166,7 +168,7 @@ def test_R003_9_other_outcomes_close_without_an_icpc_and_waive_its_clock(
     icpc_clock = clocks_of(done.discussion, include_waived=True)["icpc"]
     assert icpc_clock.state == "waived"
     assert "concluded without an ICPC" in icpc_clock.waived_reason
-    closed = services.s47_enquiry_close(
+    closed = s47_enquiry_close(
         enquiry=done, by=people["bob"], now=done.outcome_at + timedelta(hours=1)
     )
     assert closed.state == "closed"
@@ -177,7 +179,7 @@ def test_R003_9_referral_on_names_the_service(enquiry, people):
     with pytest.raises(Invalid, match="service the family is referred to"):
         outcome(started, people, "referral_to_other_service")
     with pytest.raises(Invalid, match="reasons"):
-        services.s47_outcome_record(
+        s47_outcome_record(
             enquiry=started,
             outcome="no_further_action",
             reasons="",
@@ -201,7 +203,7 @@ def test_R003_8_a_decision_other_than_s47_starts_no_enquiry_on_authorisation(s47
     version = s47_decision(decision=Decision.NO_FURTHER_ACTION)
     assert not S47Enquiry.objects.exists()
     with pytest.raises(Conflict, match="not a S47 enquiry"):
-        services.s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
+        s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
     assert not S47Enquiry.objects.exists()
 
 
@@ -226,11 +228,11 @@ def test_R003_8_authorising_a_s47_decision_starts_its_enquiry_with_clock_and_aud
     ]
     assert len(visit_clocks) == 1
     with pytest.raises(NotAllowed):
-        services.s47_enquiries_start(version=version, by=people["carol"], now=version.authorised_at)
+        s47_enquiries_start(version=version, by=people["carol"], now=version.authorised_at)
     with pytest.raises(NotAllowed):
-        services.s47_enquiries_start(version=version, by=people["ivy"], now=version.authorised_at)
+        s47_enquiries_start(version=version, by=people["ivy"], now=version.authorised_at)
     with pytest.raises(Conflict, match="already started"):
-        services.s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
+        s47_enquiries_start(version=version, by=people["alice"], now=version.authorised_at)
 
 
 def test_a_correction_of_a_s47_record_starts_no_second_enquiry(s47_decision, people):

@@ -11,7 +11,7 @@ import pytest
 from convene.clocks.services import clocks_sweep
 from convene.clocks.status import Rag
 from convene.core.errors import Conflict, Invalid
-from convene.followup import services
+from convene.followup.enquiries.services import s47_visit_record
 from tests.followup.conftest import clocks_of, london, visit
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_R003_8_the_visit_needs_social_care_and_why_not_seen_alone(enquiry, peop
     started = enquiry()
     at = started.record_version.record.held_at + timedelta(hours=2)
     with pytest.raises(Invalid, match="social worker who visited"):
-        services.s47_visit_record(
+        s47_visit_record(
             enquiry=started,
             visited_at=at,
             visitors=[people["carol"]],
@@ -96,7 +96,7 @@ def test_R003_8_the_visit_needs_social_care_and_why_not_seen_alone(enquiry, peop
             now=at,
         )
     with pytest.raises(Invalid, match="not seen alone"):
-        services.s47_visit_record(
+        s47_visit_record(
             enquiry=started,
             visited_at=at,
             visitors=[people["alice"]],
@@ -105,7 +105,7 @@ def test_R003_8_the_visit_needs_social_care_and_why_not_seen_alone(enquiry, peop
             now=at,
         )
     with pytest.raises(Invalid, match="in the future"):
-        services.s47_visit_record(
+        s47_visit_record(
             enquiry=started,
             visited_at=at + timedelta(hours=1),
             visitors=[people["alice"]],
@@ -114,7 +114,7 @@ def test_R003_8_the_visit_needs_social_care_and_why_not_seen_alone(enquiry, peop
             now=at,
         )
     with pytest.raises(Invalid, match="after the strategy discussion"):
-        services.s47_visit_record(
+        s47_visit_record(
             enquiry=started,
             visited_at=at - timedelta(hours=3),
             visitors=[people["alice"]],

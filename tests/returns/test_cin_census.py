@@ -16,7 +16,7 @@ from cin_validator import cin_validator
 from django.core.management import call_command
 from django.utils.text import slugify
 
-from convene.followup import services
+from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
 from convene.returns.cin import CensusYear
 from tests.followup.conftest import london, outcome, visit
 
@@ -59,15 +59,15 @@ def partnership_year(enquiry, people, partnership):
     )
     a = outcome(a, people, "significant_harm", now=held + timedelta(days=5))
     assert a.icpc is not None
-    icpc = services.icpc_confirm(icpc=a.icpc, by=people["hana"], now=held + timedelta(days=6))
-    icpc = services.icpc_set_date(
+    icpc = icpc_confirm(icpc=a.icpc, by=people["hana"], now=held + timedelta(days=6))
+    icpc = icpc_set_date(
         icpc=icpc,
         conference_at=london(2026, 5, 20, 10, 0),
         venue="Riverside House",
         by=people["alice"],
         now=held + timedelta(days=6),
     )
-    services.icpc_held(
+    icpc_held(
         icpc=icpc,
         held_at=london(2026, 5, 20, 10, 0),
         by=people["alice"],

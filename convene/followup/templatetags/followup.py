@@ -100,7 +100,8 @@ def reconvene_links(context: template.Context, discussion: Any) -> dict[str, Any
     """On a discussion's page (R002.13): the discussion it reconvenes, the one that reconvenes
     it (each only if the reader may see it), and for a manager the button to convene it."""
     from convene.discussions.selectors import discussions_visible_to
-    from convene.followup import reconvening, selectors
+    from convene.followup.reviews import reconvening
+    from convene.followup.roles import manages_cases
 
     user = context["request"].user
     visible = discussions_visible_to(user=user)
@@ -110,7 +111,7 @@ def reconvene_links(context: template.Context, discussion: Any) -> dict[str, Any
         reconvened = None
     offer = (
         reconvened is None
-        and selectors.manages_cases(user=user, partnership=discussion.partnership_id)
+        and manages_cases(user=user, partnership=discussion.partnership_id)
         and reconvening.planned_reconvene_version(discussion=discussion) is not None
     )
     return {

@@ -1,0 +1,1 @@
+"""Agreed actions carried to done: their updates, "My actions" and the actions list."""

@@ -1,0 +1,1 @@
+"""Initial child protection conferences (R001.14, R002.12)."""

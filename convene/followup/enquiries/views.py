@@ -1,0 +1,353 @@
+"""S47 enquiry pages: the list, the enquiry, visit, outcome, what follows, close (an enquiry
+starts when the record deciding it is authorised: no start page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from convene.core.dates import govuk_date
+from convene.core.pages import posted, version_of
+from convene.followup.enquiries.forms import (
+    CarePlanReviewForm,
+    CloseForm,
+    CoreGroupReviewForm,
+    HrpmDecisionForm,
+    OutcomeForm,
+    OversightForm,
+    VisitForm,
+)
+from convene.followup.enquiries.selectors import (
+    discussion_clocks,
+    s47_enquiries_visible_to,
+    s47_rows,
+)
+from convene.followup.enquiries.services import (
+    care_plan_review_record,
+    core_group_review_oversee,
+    core_group_review_record,
+    hrpm_decide,
+    s47_enquiry_close,
+    s47_outcome_record,
+    s47_visit_record,
+)
+from convene.followup.fields import attempt
+from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
+from convene.followup.roles import manages_cases, partnership_professionals, works_cases
+from convene.followup.vocab import ROUTE_LABELS, S47_OUTCOME_LABELS, continuing_risk_route
+from convene.people.looks import audit_list, audit_view
+from convene.people.models import Professional
+from convene.people.signed_in import professional_of
+from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
+from convene.policy.vocab import ClockKind
+
+
+def _enquiry(user: Professional, pk: int) -> S47Enquiry:
+    # 404, not 403: an enquiry you may not see is one you do not know exists.
+    return get_object_or_404(
+        s47_enquiries_visible_to(user=user).select_related(
+            "child", "discussion", "record_version__record", "icpc", "partnership"
+        ),
+        pk=pk,
+    )
+
+
+def _worker(user: Professional, enquiry: S47Enquiry) -> None:
+    if not works_cases(user=user, partnership=enquiry.partnership_id):
+        raise PermissionDenied("Only children's social care carries out S47 enquiries")
+
+
+def _manager(user: Professional, enquiry: S47Enquiry) -> None:
+    if not manages_cases(user=user, partnership=enquiry.partnership_id):
+        raise PermissionDenied("Only a social care manager does this")
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    enquiry: S47Enquiry,
+    form: forms.Form,
+    title: str,
+    button: str,
+    submit: Any,
+    done: str,
+    intro: tuple[str, ...] = (),
+    template: str = "followup/form.html",
+    **extra: Any,
+) -> HttpResponse:
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(form, lambda: submit(form.cleaned_data)) is not None
+    ):
+        messages.success(request, done)
+        return redirect("followup:s47", enquiry.pk)
+    audit_view(
+        request,
+        obj=enquiry,
+        summary=f"Opened ‘{title}’ (S47 enquiry {enquiry.reference})",
+        children=[enquiry.child],
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "title": title,
+            "caption": f"S47 enquiry: {enquiry.child.full_name}",
+            "back_url": reverse("followup:s47", args=[enquiry.pk]),
+            "back_text": "Back to the enquiry",
+            "button": button,
+            "intro": intro,
+            "enquiry": enquiry,
+            **extra,
+        },
+    )
+
+
+def s47_list(request: HttpRequest) -> HttpResponse:
+    user = professional_of(request)
+    now = timezone.now()
+    audit_list(request, "Listed S47 enquiries")
+    return render(
+        request,
+        "followup/s47_list.html",
+        {
+            "enquiries": list(s47_rows(s47_enquiries_visible_to(user=user), now=now)[:200]),
+            "now": now,
+        },
+    )
+
+
+def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    visit_clock = next(
+        iter(discussion_clocks(discussion=enquiry.discussion, kinds=[ClockKind.S47_VISIT])),
+        None,
+    )
+    status = LegalStatus(enquiry.legal_status_at_outcome or enquiry.child.legal_status)
+    audit_view(
+        request,
+        obj=enquiry,
+        summary=f"Viewed S47 enquiry {enquiry.reference}",
+        children=[enquiry.child],
+    )
+    return render(
+        request,
+        "followup/s47_detail.html",
+        {
+            "enquiry": enquiry,
+            "visitors": list(enquiry.visitors.select_related("agency")),
+            "visit_clock": visit_clock,
+            "core_group": CoreGroupReview.objects.filter(enquiry=enquiry).first(),
+            "care_plan": CarePlanReview.objects.filter(enquiry=enquiry).first(),
+            "hrpm_decision": HrpmDecision.objects.filter(enquiry=enquiry)
+            .select_related("hrpm", "decided_by")
+            .first(),
+            "route_if_risk": ROUTE_LABELS[continuing_risk_route(status)],
+            "status_label": LEGAL_STATUS_LABELS[status],
+            "works": works_cases(user=user, partnership=enquiry.partnership_id),
+            "manages": manages_cases(user=user, partnership=enquiry.partnership_id),
+            "now": timezone.now(),
+        },
+    )
+
+
+def s47_visit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _worker(user, enquiry)
+    people = partnership_professionals(partnership=enquiry.partnership)
+    form = VisitForm(
+        posted(request),
+        people=people,
+        initial={"version": enquiry.version, "visitors": [user.pk]},
+    )
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Record the visit",
+        button="Save the visit",
+        intro=(
+            "Children's social care visits within 24 hours of the discussion that decided the S47 "
+            "enquiry. Record when, who went, and whether the child was seen alone.",
+        ),
+        submit=lambda data: s47_visit_record(
+            enquiry=enquiry,
+            visited_at=data["visited_at"],
+            visitors=list(data["visitors"]),
+            seen_alone=data["seen_alone"],
+            not_seen_alone_reason=data["not_seen_alone_reason"],
+            notes=data["notes"],
+            by=user,
+            now=timezone.now(),
+            expected_version=version_of(form),
+        ),
+        done="Visit recorded",
+    )
+
+
+def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _worker(user, enquiry)
+    status = LegalStatus(enquiry.child.legal_status)
+    route = continuing_risk_route(status)
+    hint = (
+        f"{enquiry.child.full_name} is {LEGAL_STATUS_LABELS[status].lower()}: continuing risk "
+        f"goes to the {ROUTE_LABELS[route][0].lower()}{ROUTE_LABELS[route][1:]}"
+    )
+    form = OutcomeForm(posted(request), route_hint=hint, initial={"version": enquiry.version})
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Record the outcome",
+        button="Save the outcome",
+        template="followup/s47_outcome.html",
+        submit=lambda data: s47_outcome_record(
+            enquiry=enquiry,
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            other_service=data["other_service"],
+            by=user,
+            now=timezone.now(),
+            expected_version=version_of(form),
+        ),
+        done="Outcome recorded",
+        outcomes=S47_OUTCOME_LABELS,
+    )
+
+
+def core_group_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _worker(user, enquiry)
+    form = CoreGroupReviewForm(posted(request))
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Record the core group review",
+        button="Save the review",
+        intro=(
+            f"{enquiry.child.full_name} is on a child protection plan: the core group considers "
+            "the ongoing risk and the plan is reviewed and updated, with management oversight "
+            ".",
+        ),
+        submit=lambda data: core_group_review_record(
+            enquiry=enquiry,
+            held_on=data["held_on"],
+            risk_considered=data["risk_considered"],
+            plan_changes=data["plan_changes"],
+            by=user,
+            now=timezone.now(),
+        ),
+        done="Core group review recorded: a manager records their oversight next",
+    )
+
+
+def core_group_oversight(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _manager(user, enquiry)
+    review = get_object_or_404(CoreGroupReview, enquiry=enquiry)
+    form = OversightForm(posted(request))
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Record management oversight",
+        button="Save the oversight",
+        intro=(
+            f"Core group on {govuk_date(review.held_on)}. Ongoing risk: {review.risk_considered}",
+            f"Plan updated: {review.plan_changes}",
+        ),
+        submit=lambda data: core_group_review_oversee(
+            review=review, note=data["note"], by=user, now=timezone.now()
+        ),
+        done="Management oversight recorded",
+    )
+
+
+def care_plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _worker(user, enquiry)
+    form = CarePlanReviewForm(posted(request))
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Record the care plan review",
+        button="Save the review",
+        intro=(
+            f"{enquiry.child.full_name} is a child in care: the care plan is reviewed and updated "
+            "with a stand-alone risk assessment, the young person's view of the risk central to "
+            "it.",
+        ),
+        submit=lambda data: care_plan_review_record(
+            enquiry=enquiry,
+            reviewed_on=data["reviewed_on"],
+            plan_changes=data["plan_changes"],
+            risk_assessment=data["risk_assessment"],
+            young_persons_view=data["young_persons_view"],
+            by=user,
+            now=timezone.now(),
+        ),
+        done="Care plan review recorded: a manager decides whether an HRPM is needed next",
+    )
+
+
+def hrpm_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _manager(user, enquiry)
+    form = HrpmDecisionForm(posted(request))
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Is a High Risk Planning Meeting needed?",
+        button="Save the decision",
+        intro=(
+            "Where the risk is ongoing, for example through exploitation, decide whether an HRPM "
+            "oversees the risk management, like a core group for a child in care.",
+        ),
+        submit=lambda data: hrpm_decide(
+            enquiry=enquiry,
+            needed=data["needed"],
+            reasons=data["reasons"],
+            first_meeting_on=data.get("first_meeting_on"),
+            by=user,
+            now=timezone.now(),
+        ),
+        done="Decision recorded",
+    )
+
+
+def s47_close(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    enquiry = _enquiry(user, pk)
+    _manager(user, enquiry)
+    form = CloseForm(posted(request))
+    return _form_page(
+        request,
+        enquiry=enquiry,
+        form=form,
+        title="Close the S47 enquiry",
+        button="Close the enquiry",
+        submit=lambda data: s47_enquiry_close(
+            enquiry=enquiry, note=data["note"], by=user, now=timezone.now()
+        ),
+        done="Enquiry closed",
+    )

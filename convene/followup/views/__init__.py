@@ -1,1 +1,0 @@
-"""Follow-through pages: thin. Each parses input, calls one service, redirects or re-renders."""
