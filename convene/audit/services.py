@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from django.db import connection, models, transaction
 from django.http import HttpRequest
@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # audit sits below people: it names their models only in type
 _CHAIN_LOCK = 0x436F6E76656E65  # "Convene"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 SUMMARY_MAX = 500
+P = ParamSpec("P")
+Written = TypeVar("Written")
 
 
 def _child_model() -> type[models.Model]:
@@ -52,6 +54,17 @@ def _channel(request: HttpRequest | None) -> str:
     """How the request came: API requests name the token they used (``BearerToken`` sets it)."""
     token = getattr(request, "api_token", None) if request is not None else None
     return f" through the API (token ‘{token.name}’)" if token is not None else ""
+
+
+def _keywords_of(
+    drafting: Callable[P, object],
+) -> Callable[[Callable[..., Written]], Callable[P, Written]]:
+    """Give a writer the keywords of the drafting function it saves: one list, kept once."""
+
+    def same_keywords(writer: Callable[..., Written]) -> Callable[P, Written]:
+        return cast("Callable[P, Written]", writer)
+
+    return same_keywords
 
 
 def audit_draft(
@@ -113,16 +126,8 @@ def audit_append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
     return list(entries)
 
 
-def audit_record(
-    *,
-    actor: Professional | None,
-    action: Action,
-    summary: str,
-    obj: models.Model | None = None,
-    child: Child | None = None,
-    request: HttpRequest | None = None,
-    actor_username: str = "",
-) -> AuditEntry:
+@_keywords_of(audit_draft)
+def audit_record(**entry: Any) -> AuditEntry:
     """Append one entry, inside the caller's transaction when there is one.
 
     Call it from the service that makes the change, before that service returns,
@@ -130,16 +135,7 @@ def audit_record(
     the entry keeps the client's address, and for an API request the summary
     names the token used.
     """
-    draft = audit_draft(
-        actor=actor,
-        action=action,
-        summary=summary,
-        obj=obj,
-        child=child,
-        request=request,
-        actor_username=actor_username,
-    )
-    return audit_append([draft])[0]
+    return audit_append([audit_draft(**entry)])[0]
 
 
 # The actor of an entry for an email that left the system from a background task.
@@ -162,33 +158,6 @@ def audit_sent(
         children=children,
         summary=f"Emailed {what} to {recipient}",
     )
-
-
-def audit_record_children(
-    *,
-    actor: Professional | None,
-    action: Action,
-    summary: str,
-    obj: models.Model,
-    children: Iterable[Child],
-    request: HttpRequest | None = None,
-    actor_username: str = "",
-) -> list[AuditEntry]:
-    """One entry per child ``obj`` is about (a referral, discussion or record).
-
-    An entry names one child, so that each child's "who has looked" list finds
-    every look at a record about them; with no child, one entry names ``obj`` alone.
-    """
-    drafts = audit_drafts_children(
-        actor=actor,
-        action=action,
-        summary=summary,
-        obj=obj,
-        children=children,
-        request=request,
-        actor_username=actor_username,
-    )
-    return [audit_append([draft])[0] for draft in drafts]
 
 
 def audit_drafts_children(
@@ -216,3 +185,13 @@ def audit_drafts_children(
         )
         for child in (concerned or [None])
     ]
+
+
+@_keywords_of(audit_drafts_children)
+def audit_record_children(**entries: Any) -> list[AuditEntry]:
+    """One entry per child ``obj`` is about (a referral, discussion or record).
+
+    An entry names one child, so that each child's "who has looked" list finds
+    every look at a record about them; with no child, one entry names ``obj`` alone.
+    """
+    return [audit_append([draft])[0] for draft in audit_drafts_children(**entries)]
