@@ -393,7 +393,7 @@ def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
             [],
             f"Escalation: {e.what_is_late}",
             None,
-            reverse("escalation-detail", args=[e.pk]),
+            reverse("clocks:escalation-detail", args=[e.pk]),
             now,
         )
         for e in qs

@@ -138,7 +138,7 @@ def escalation_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, str(error))
     else:
         messages.success(request, "Escalation acknowledged")
-    return redirect("escalation-detail", pk=escalation.pk)
+    return redirect("clocks:escalation-detail", pk=escalation.pk)
 
 
 @require_POST
@@ -161,7 +161,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(error.field if error.field == "outcome" else None, str(error))
         else:
             messages.success(request, "Escalation resolved")
-            return redirect("escalation-detail", pk=escalation.pk)
+            return redirect("clocks:escalation-detail", pk=escalation.pk)
     escalation_audit_look(escalation=escalation, by=user, request=request)
     return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation, form))
 
@@ -209,7 +209,7 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(field, str(problem))
         else:
             messages.success(request, "Escalation raised")
-            return HttpResponseRedirect(reverse("escalation-detail", args=[escalation.pk]))
+            return HttpResponseRedirect(reverse("clocks:escalation-detail", args=[escalation.pk]))
     if clock is not None:  # the page shows what the timescale is about
         clock_audit_look(
             clock=clock,

@@ -43,7 +43,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     link = notification.link
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
         return redirect(link)
-    return redirect("notification-list")
+    return redirect("reminders:notification-list")
 
 
 @require_POST
@@ -51,7 +51,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     count = services.notifications_mark_read(user=user, now=timezone.now())
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
-    return redirect("notification-list")
+    return redirect("reminders:notification-list")
 
 
 @require_GET
@@ -76,4 +76,4 @@ def delivery_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(selectors.deliveries_failed_visible_to(user=user), pk=pk)
     services.delivery_retry(delivery=delivery, now=timezone.now())
     messages.success(request, f"The email to {delivery.to_address} will be sent again")
-    return redirect("deliveries-failed")
+    return redirect("reminders:deliveries-failed")
