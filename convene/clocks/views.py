@@ -33,6 +33,7 @@ from convene.clocks.models import Clock, Escalation
 from convene.core import access
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.signed_in import professional_of
 from convene.people.vocab import AgencyKind
 
 PAGE_SIZE = 25
@@ -45,10 +46,7 @@ STATE_FILTERS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 @require_GET

@@ -11,16 +11,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from convene.people.models import Professional
+from convene.people.signed_in import professional_of
 from convene.reminders import notices, selectors, services
 
 PAGE_SIZE = 25
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 @require_GET
