@@ -62,6 +62,9 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             check=check_,
             answers=answers,
             refused=refused,
+            refused_items=[{"href": "#missing", "text": m.title} for m in refused.missing]
+            if refused
+            else [],
             decision_label=selectors.decision_label(check_.decision),
             # Citations behind "Why?" (issue 18): the procedure, the distribution timescale's rule.
             procedure=f"{pack.title}, version {record.policy_version}",
