@@ -48,6 +48,10 @@ class Period:
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
 
+    def bounds(self, field: str) -> dict[str, datetime]:
+        """``field`` within the period, as ``filter(**period.bounds("held_at"))`` lookups."""
+        return {f"{field}__gte": self.start_at, f"{field}__lt": self.end_at}
+
 
 def _month_start(day: date) -> date:
     return day.replace(day=1)
