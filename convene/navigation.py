@@ -110,7 +110,11 @@ SECTIONS: tuple[Section, ...] = (
             "followup:reconvene",
         ),
     ),
-    Section("Escalations", (Link("Escalations", ("escalation-list",)),), owns=("escalation-",)),
+    Section(
+        "Escalations",
+        (Link("Escalations", ("clocks:escalation-list",)),),
+        owns=("clocks:escalation-",),
+    ),
     Section(
         "Reports",
         (Link("Reports", ("reporting:dashboard",), may_see_reports),),

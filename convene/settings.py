@@ -154,9 +154,9 @@ AUTHENTICATION_BACKENDS = [
     # Single sign-on: answers only a provider's callback (convene/accounts/oidc.py).
     "convene.accounts.oidc.ProviderBackend",
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -301,7 +301,7 @@ OIDC_RP_SCOPES = "openid email"
 OIDC_USE_PKCE = True
 OIDC_CREATE_USER = False  # never: an email must match an existing Professional
 OIDC_TIMEOUT = CONVENE_OIDC_TIMEOUT_SECONDS
-OIDC_AUTHENTICATION_CALLBACK_URL = "oidc-callback"
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session

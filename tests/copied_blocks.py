@@ -6,7 +6,8 @@ keywords and punctuation with other names, strings and numbers. Lines that say
 nothing on their own (a closing bracket, ``else:``) are passed over, and so are
 blocks whose lines repeat one shape (a list of model fields or choices), and
 shapes found in more than ``TOO_COMMON`` places: those are the language's
-boilerplate, not a copy. Imports and decorators are passed over too.
+boilerplate, not a copy. Imports, decorators and a URL module's route list
+(``app_name``, ``urlpatterns``) are passed over too.
 
 ``python -m tests.copied_blocks`` prints today's pairs of files;
 ``python -m tests.copied_blocks --write-known`` rewrites the known list (review
@@ -32,6 +33,7 @@ TOO_COMMON = 8
 MIN_WORDS = 18
 
 _THIN = {"", ")", "]", "}", "),", "],", "},", "else:", "try:", "finally:", "pass", "return"}
+_DECLARATIONS = {"import", "from", "@", "app_name", "urlpatterns"}
 _SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT}
 
 
@@ -51,9 +53,9 @@ def _shaped_lines(source: str) -> Iterator[tuple[int, str, int]]:
         if token.type in _SKIPPED or token.type == tokenize.ENDMARKER:
             continue
         if statement_start:
-            # Import lists and decorators (a route's method, path and responses) repeat by
-            # nature; they declare, they are not copied logic.
-            in_import = token.string in ("import", "from", "@")
+            # Import lists, decorators (a route's method, path and responses) and URL lists
+            # repeat by nature; they declare, they are not copied logic.
+            in_import = token.string in _DECLARATIONS
             statement_start = False
         if in_import:
             continue

@@ -61,8 +61,11 @@ def test_the_detector_finds_a_block_copied_with_other_names(package: Path) -> No
 def test_the_detector_passes_over_imports_field_lists_and_other_shapes(package: Path) -> None:
     fields = "".join(f"    field_{n} = models.CharField(max_length={n})\n" for n in range(10))
     imports = "".join(f"from convene.app{n} import thing{n}\n" for n in range(8))
+    routes = "".join(f'    path("page{n}/", views.page_{n}, name="page-{n}"),\n' for n in range(5))
     (package / "a.py").write_text(imports + "class A:\n" + fields)
     (package / "b.py").write_text(imports + "class B:\n" + fields)
+    for app in ("e", "f"):
+        (package / f"{app}.py").write_text(f'app_name = "{app}"\n\nurlpatterns = [\n{routes}]\n')
     (package / "c.py").write_text(COPIED.format(name="sign", verb="signed", field="signer"))
     (package / "d.py").write_text(
         textwrap.dedent(

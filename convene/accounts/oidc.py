@@ -163,7 +163,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
 
     def authenticate(self, request: HttpRequest | None, **kwargs: Any) -> Professional | None:
         match = getattr(request, "resolver_match", None)
-        if request is None or match is None or match.url_name != "oidc-callback":
+        if request is None or match is None or match.view_name != "accounts:oidc-callback":
             return None
         state, code = request.GET.get("state", ""), request.GET.get("code", "")
         name = request.session.get(STATE_PROVIDERS_KEY, {}).pop(state, None)
@@ -181,7 +181,7 @@ class ProviderBackend(OIDCAuthenticationBackend):
                     "client_secret": provider.client_secret,
                     "grant_type": "authorization_code",
                     "code": code,
-                    "redirect_uri": absolutify(request, reverse("oidc-callback")),
+                    "redirect_uri": absolutify(request, reverse("accounts:oidc-callback")),
                     **(
                         {"code_verifier": kwargs["code_verifier"]}
                         if kwargs.get("code_verifier")
@@ -246,7 +246,7 @@ def end_session_url(request: HttpRequest, signed_in: dict[str, str]) -> str:
         {
             "id_token_hint": signed_in.get("id_token", ""),
             "client_id": signed_in.get("client_id", ""),
-            "post_logout_redirect_uri": absolutify(request, reverse("login")),
+            "post_logout_redirect_uri": absolutify(request, reverse("accounts:login")),
         }
     )
     return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"

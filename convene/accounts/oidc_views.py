@@ -117,8 +117,8 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
         services.sign_in_begin(request=self.request, user=user, backend=BACKEND, next_url=next_url)
         self.request.session[services.PROVIDER_SIGN_IN_KEY] = record
         if services.totp_device_confirmed(user=user) is None:
-            return redirect("sign-in-set-up")
-        return redirect("sign-in-code")
+            return redirect("accounts:sign-in-set-up")
+        return redirect("accounts:sign-in-code")
 
 
 class SignOutView(LogoutView):

@@ -3,6 +3,8 @@ from django.urls import path
 
 from convene.accounts import oidc_views, views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("sign-in/", login_not_required(views.SignInView.as_view()), name="login"),
     path("sign-in/code/", views.sign_in_code, name="sign-in-code"),

@@ -51,8 +51,8 @@ class SignInView(LoginView):
             next_url=self.get_success_url(),
         )
         if services.totp_device_confirmed(user=user) is None:
-            return redirect("sign-in-set-up")
-        return redirect("sign-in-code")
+            return redirect("accounts:sign-in-set-up")
+        return redirect("accounts:sign-in-code")
 
 
 def locked_out(
@@ -106,10 +106,10 @@ def sign_in_code(request: HttpRequest) -> HttpResponseBase:
     """Step two: the 6-digit code from the person's authenticator app."""
     pending = services.sign_in_pending(request=request)
     if pending is None:
-        return redirect("login")
+        return redirect("accounts:login")
     device = services.totp_device_confirmed(user=pending.user)
     if device is None:
-        return redirect("sign-in-set-up")
+        return redirect("accounts:sign-in-set-up")
     form = CodeForm(request.POST or None)
     if request.method == "POST":
         response = _check_code(request, form, pending, device)
@@ -126,9 +126,9 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponseBase:
     """First sign-in: add Convene to an authenticator app, then prove it with a code."""
     pending = services.sign_in_pending(request=request)
     if pending is None:
-        return redirect("login")
+        return redirect("accounts:login")
     if services.totp_device_confirmed(user=pending.user) is not None:
-        return redirect("sign-in-code")
+        return redirect("accounts:sign-in-code")
     form = CodeForm(request.POST or None)
     device = None
     if request.method == "POST":

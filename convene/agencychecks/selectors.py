@@ -31,6 +31,9 @@ class AgencyColumn:
     clock: Clock | None = None
     # Sent, but held back from this reader until the meeting starts (``holding``).
     held: bool = False
+    # The versions before ``latest``, newest first: the agency's own earlier words stay
+    # readable after an update (never a held one's).
+    earlier: tuple[AgencyCheckVersion, ...] = ()
 
     @property
     def received(self) -> bool:
@@ -67,12 +70,16 @@ def checks_board(*, discussion: Discussion, only_agency: int | None = None) -> l
     The caller has already found ``discussion`` through ``discussions_visible_to``: whoever
     may see the discussion sees what its agencies shared for it.
     """
-    latest = {
-        version.check_row.agency_id: version
-        for version in AgencyCheckVersion.objects.filter(
-            check_row__discussion=discussion, number=F("check_row__version")
-        ).select_related("check_row", "submitted_by")
-    }
+    # Every version in one read, newest first: each agency's first is its latest.
+    versions: dict[int, list[AgencyCheckVersion]] = {}
+    for version in (
+        AgencyCheckVersion.objects.filter(
+            check_row__discussion=discussion, number__lte=F("check_row__version")
+        )
+        .select_related("check_row", "submitted_by")
+        .order_by("-number")
+    ):
+        versions.setdefault(version.check_row.agency_id, []).append(version)
     clocks = {
         clock.agency_id: clock
         for clock in Clock.objects.filter(
@@ -88,14 +95,16 @@ def checks_board(*, discussion: Discussion, only_agency: int | None = None) -> l
         .order_by("started_at", "pk")
     }
     held = {
-        agency_id for agency_id in latest if only_agency is not None and agency_id != only_agency
+        agency_id for agency_id in versions if only_agency is not None and agency_id != only_agency
     }
+    shown = {agency_id: found for agency_id, found in versions.items() if agency_id not in held}
     return [
         AgencyColumn(
             agency=agency,
-            latest=None if agency.pk in held else latest.get(agency.pk),
+            latest=shown[agency.pk][0] if agency.pk in shown else None,
             clock=clocks.get(agency.pk),
             held=agency.pk in held,
+            earlier=tuple(shown.get(agency.pk, [])[1:]),
         )
         for agency in expected_agencies(discussion=discussion)
     ]
@@ -234,20 +243,6 @@ def check_versions(*, discussion: Discussion) -> list[AgencyCheckVersion]:
         .select_related("check_row__agency", "submitted_by")
         .order_by("submitted_at", "pk")
     )
-
-
-def earlier_versions(*, discussion: Discussion) -> dict[int, list[AgencyCheckVersion]]:
-    """Each agency's versions before its newest, newest first, by agency id (one query)."""
-    earlier: dict[int, list[AgencyCheckVersion]] = {}
-    for version in (
-        AgencyCheckVersion.objects.filter(
-            check_row__discussion=discussion, number__lt=F("check_row__version")
-        )
-        .select_related("check_row", "submitted_by")
-        .order_by("-number")
-    ):
-        earlier.setdefault(version.check_row.agency_id, []).append(version)
-    return earlier
 
 
 def check_history(*, discussion: Discussion) -> list[HistoryEntry]:

@@ -38,8 +38,6 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
         discussion=discussion,
         only_agency=only_own_agency(user=professional_of(request), discussion=discussion, now=now),
     )
-    # The agency's own earlier words stay readable after an update (never a held one's).
-    earlier = selectors.earlier_versions(discussion=discussion)
     audit_view(
         request,
         obj=discussion,
@@ -56,12 +54,7 @@ def board(request: HttpRequest, pk: int) -> HttpResponse:
                     column,
                     answered(column.latest.content) if column.latest else [],
                     column.overdue(now),
-                    [
-                        (version, answered(version.content))
-                        for version in earlier.get(column.agency.pk, [])
-                    ]
-                    if column.latest
-                    else [],
+                    [(version, answered(version.content)) for version in column.earlier],
                 )
                 for column in columns
             ],

@@ -35,9 +35,4 @@ class AllocationForm(GovukForm):
 
     def __init__(self, *args: Any, workers: Any, teams: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        worker_field = self.fields["social_worker"]
-        team_field = self.fields["team"]
-        assert isinstance(worker_field, forms.ModelChoiceField)
-        assert isinstance(team_field, forms.ModelChoiceField)
-        worker_field.queryset = workers
-        team_field.queryset = teams
+        self.choose_from(social_worker=workers, team=teams)

@@ -29,6 +29,7 @@ from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
     WorkRow,
     kids,
+    linked_row,
     mine_or_chaired,
     open_clock_due,
     row,
@@ -78,14 +79,7 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
         .order_by("-immediate_risk", F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
     return [
-        row(
-            r.children.all(),
-            f"Triage referral {r.reference}",
-            r.due,
-            reverse("referrals:triage", args=[r.pk]),
-            now,
-        )
-        for r in qs
+        linked_row(r, f"Triage referral {r.reference}", r.due, "referrals:triage", now) for r in qs
     ]
 
 
@@ -100,12 +94,8 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
     return [
-        row(
-            r.children.all(),
-            f"Convene a strategy discussion for {r.reference}",
-            r.due,
-            reverse("discussions:convene", args=[r.pk]),
-            now,
+        linked_row(
+            r, f"Convene a strategy discussion for {r.reference}", r.due, "discussions:convene", now
         )
         for r in qs
     ]
@@ -126,11 +116,11 @@ def _hold_today(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         .order_by("starts_at", "pk")[:ROWS_PER_SECTION]
     )
     return [
-        row(
-            d.children.all(),
+        linked_row(
+            d,
             f"Hold {d.get_kind_display().lower()} {d.reference}",
             d.starts_at,
-            reverse("records:hold", args=[d.pk]),
+            "records:hold",
             now,
         )
         for d in qs
@@ -388,7 +378,7 @@ def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
             [],
             f"Escalation: {e.what_is_late}",
             None,
-            reverse("escalation-detail", args=[e.pk]),
+            reverse("clocks:escalation-detail", args=[e.pk]),
             now,
         )
         for e in qs

@@ -19,6 +19,7 @@ from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
     WorkRow,
     kids,
+    linked_row,
     mine_or_chaired,
     open_clock_due,
     row,
@@ -74,11 +75,11 @@ def outcomes_untold(user: Professional, who: Any, now: datetime) -> list[WorkRow
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )
     return [
-        row(
-            d.children.all(),
+        linked_row(
+            d,
             f"Tell the referrer the outcome of {d.reference}",
             d.due,
-            reverse("records:confirmations", args=[d.pk]),
+            "records:confirmations",
             now,
         )
         for d in qs

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from convene.allocation.selectors import discussions_allocated
 from convene.clocks.models import Clock
@@ -66,6 +67,13 @@ def row(
     children: Iterable[Child], what: str, due_at: datetime | None, url: str, now: datetime
 ) -> WorkRow:
     return WorkRow(names(children), what, due_at, status_of(due_at, now), url)
+
+
+def linked_row(
+    subject: Any, what: str, due_at: datetime | None, url_name: str, now: datetime
+) -> WorkRow:
+    """The row of a referral or discussion: its children, linked to its page ``url_name``."""
+    return row(subject.children.all(), what, due_at, reverse(url_name, args=[subject.pk]), now)
 
 
 def mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:

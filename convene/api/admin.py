@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from convene.api.forms import WebhookAddressFields
 from convene.api.models import WebhookDelivery, WebhookEndpoint
 from convene.api.webhooks import secret_new
+from convene.core.admin import ReadOnlyAdmin
 
 
 class WebhookEndpointForm(forms.ModelForm, WebhookAddressFields):  # type: ignore[type-arg]
@@ -37,7 +38,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class WebhookDeliveryAdmin(ReadOnlyAdmin[WebhookDelivery]):
     """The delivery log: read-only, as the worker alone moves a delivery."""
 
     list_display = [
@@ -52,12 +53,3 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         "sent_at",
     ]
     list_filter = ["state", "event", "endpoint"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -74,6 +74,4 @@ class WebhookEndpointForm(WebhookAddressFields):
 
     def __init__(self, *args: Any, partnerships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["partnership"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = partnerships
+        self.choose_from(partnership=partnerships)

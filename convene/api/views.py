@@ -12,13 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from convene.api import selectors, services
 from convene.api.forms import ApiTokenForm
 from convene.core.once import once_result
-from convene.people.models import Professional
+from convene.people.signed_in import professional_of
 
-
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 @require_http_methods(["GET", "POST"])

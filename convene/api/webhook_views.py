@@ -58,10 +58,13 @@ def webhooks(request: HttpRequest) -> HttpResponse:
     page = Paginator(endpoints.order_by("name", "pk"), LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # One read answers both "is there only one?" and "which?" (the form's hidden field).
+    first_two = list(partnerships[:2])
+    only_partnership = first_two[0] if len(first_two) == 1 else None
     return render(
         request,
         "api/webhooks.html",
-        {"form": form, "page": page, "one_partnership": partnerships.count() == 1},
+        {"form": form, "page": page, "only_partnership": only_partnership},
     )
 
 

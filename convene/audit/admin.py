@@ -11,13 +11,14 @@ from django.http import HttpRequest, HttpResponse
 from convene.audit.context import AuditContext
 from convene.audit.models import Action, AuditEntry
 from convene.audit.services import audit_record
+from convene.core.admin import ReadOnlyAdmin
 
 if TYPE_CHECKING:  # audit sits below people: it names their models only in type hints
     from convene.people.models import Professional
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     """Read-only: the log can be searched here but never added to, changed or deleted."""
 
     list_display = ["sequence", "at", "actor_username", "action", "object_type", "object_id"]
@@ -26,15 +27,6 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     ordering = ["-sequence"]
     show_full_result_count = False
     actions = None
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 M = TypeVar("M", bound=Model)

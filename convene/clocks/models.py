@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from convene.clocks.status import Rag, rag_status
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, set_only_when
 from convene.policy.vocab import ClockKind
 
 
@@ -83,8 +83,7 @@ class Clock(TrackedModel):
                 condition=Q(due_at__gte=models.F("started_at")), name="clock_due_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(state="met", met_at__isnull=False)
-                | (~Q(state="met") & Q(met_at__isnull=True)),
+                condition=set_only_when("met_at", "met"),
                 name="clock_met_at_only_when_met",
             ),
             models.CheckConstraint(

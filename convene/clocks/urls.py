@@ -2,6 +2,8 @@ from django.urls import path
 
 from convene.clocks import views
 
+app_name = "clocks"
+
 urlpatterns = [
     path("escalations/", views.escalation_list, name="escalation-list"),
     path("escalations/raise/", views.escalation_raise_view, name="escalation-raise"),

@@ -34,6 +34,7 @@ from convene.clocks.models import Clock, Escalation
 from convene.core import access
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.signed_in import professional_of
 from convene.people.vocab import AgencyKind
 
 PAGE_SIZE = 25
@@ -46,10 +47,7 @@ STATE_FILTERS: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 @require_GET
@@ -142,7 +140,7 @@ def escalation_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, str(error))
     else:
         messages.success(request, "Escalation acknowledged")
-    return redirect("escalation-detail", pk=escalation.pk)
+    return redirect("clocks:escalation-detail", pk=escalation.pk)
 
 
 @require_POST
@@ -166,7 +164,7 @@ def escalation_resolve_view(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(error.field if error.field == "outcome" else None, str(error))
         else:
             messages.success(request, "Escalation resolved")
-            return redirect("escalation-detail", pk=escalation.pk)
+            return redirect("clocks:escalation-detail", pk=escalation.pk)
     escalation_audit_look(escalation=escalation, by=user, context=context)
     return render(request, "clocks/escalation_detail.html", _detail_context(user, escalation, form))
 
@@ -215,7 +213,7 @@ def escalation_raise_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(field, str(problem))
         else:
             messages.success(request, "Escalation raised")
-            return HttpResponseRedirect(reverse("escalation-detail", args=[escalation.pk]))
+            return HttpResponseRedirect(reverse("clocks:escalation-detail", args=[escalation.pk]))
     if clock is not None:  # the page shows what the timescale is about
         clock_audit_look(
             clock=clock,

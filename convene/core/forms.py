@@ -44,6 +44,13 @@ class GovukForm(forms.Form):
             govuk_length_message(field)
         super().full_clean()
 
+    def choose_from(self, **querysets: Any) -> None:
+        """Limit each named model-choice field to the rows its caller's selector allows."""
+        for name, queryset in querysets.items():
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = queryset
+
 
 class SearchableSelect(forms.Select):
     """A plain select that, with JavaScript, becomes an accessible autocomplete: type part of

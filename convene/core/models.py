@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 
 class TrackedModel(models.Model):
@@ -75,3 +76,11 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.worker_id
+
+
+def set_only_when(field: str, value: str, *, state: str = "state") -> Q:
+    """A check constraint's condition: ``field`` is set exactly when ``state`` is ``value``
+    (a clock's ``met_at`` when it is met, and only then)."""
+    return Q(**{state: value, f"{field}__isnull": False}) | (
+        ~Q(**{state: value}) & Q(**{f"{field}__isnull": True})
+    )

@@ -26,7 +26,7 @@ from convene.core.once import (
 _CLAIM = "_convene_once_claim"
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Not results to replay: signing out must always sign out, even from a page left open.
-EXEMPT_VIEWS = frozenset({"logout"})
+EXEMPT_VIEWS = frozenset({"accounts:logout"})
 
 
 # How to read a bearer token's user, registered by the api app (``ApiConfig.ready``):

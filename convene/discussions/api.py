@@ -32,7 +32,7 @@ from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
 from convene.core.pagination import keyset_page
 from convene.discussions import selectors
-from convene.discussions.models import Discussion, DiscussionState
+from convene.discussions.models import Discussion, DiscussionState, Invitation
 from convene.discussions.services import (
     discussion_cancel,
     discussion_create,
@@ -115,6 +115,21 @@ class InvitationOut(Schema):
     responded_at: datetime | None
     sent_at: datetime | None
     sent_sequence: int | None
+
+    @classmethod
+    def of(cls, invitation: Invitation, *, professional: Professional) -> InvitationOut:
+        # ``professional`` as the caller loaded it (with its agency), not a fresh read.
+        return cls(
+            id=invitation.pk,
+            professional_id=invitation.professional_id,
+            name=str(professional),
+            agency=str(professional.agency) if professional.agency else None,
+            response=invitation.response,
+            response_note=invitation.response_note,
+            responded_at=invitation.responded_at,
+            sent_at=invitation.sent_at,
+            sent_sequence=invitation.sent_sequence,
+        )
 
 
 class ChecklistItemOut(Schema):
@@ -199,20 +214,7 @@ def discussion_out(
         chair=str(discussion.chair) if discussion.chair else None,
         children=[child.full_name for child in children],
         cancel_reason=discussion.cancel_reason,
-        invitations=[
-            InvitationOut(
-                id=i.pk,
-                professional_id=i.professional_id,
-                name=str(i.professional),
-                agency=str(i.professional.agency) if i.professional.agency else None,
-                response=i.response,
-                response_note=i.response_note,
-                responded_at=i.responded_at,
-                sent_at=i.sent_at,
-                sent_sequence=i.sent_sequence,
-            )
-            for i in invitations
-        ],
+        invitations=[InvitationOut.of(i, professional=i.professional) for i in invitations],
         required_attendance=[
             ChecklistItemOut(
                 who=item.who,
@@ -465,16 +467,6 @@ def reply(
             now=timezone.now(),
             context=context,
         )
-        return InvitationOut(
-            id=answered.pk,
-            professional_id=answered.professional_id,
-            name=str(found.professional),
-            agency=str(found.professional.agency) if found.professional.agency else None,
-            response=answered.response,
-            response_note=answered.response_note,
-            responded_at=answered.responded_at,
-            sent_at=answered.sent_at,
-            sent_sequence=answered.sent_sequence,
-        )
+        return InvitationOut.of(answered, professional=found.professional)
 
     return answer(200, call)

@@ -155,12 +155,7 @@ class ConveneForm(WhenForm):
             str(child.pk): "On the referral" if own else "Sibling or other child of the household"
             for child, own in children
         }
-        chair = self.fields["chair"]
-        invitees = self.fields["invitees"]
-        assert isinstance(chair, forms.ModelChoiceField)
-        assert isinstance(invitees, forms.ModelMultipleChoiceField)
-        chair.queryset = chairs
-        invitees.queryset = invitable
+        self.choose_from(chair=chairs, invitees=invitable)
         self.child_lookup = {str(child.pk): child for child, _own in children}
 
     def clean_children(self) -> list[Child]:
@@ -203,9 +198,7 @@ class InviteForm(GovukForm):
 
     def __init__(self, *args: Any, invitable: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["invitees"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = invitable
+        self.choose_from(invitees=invitable)
 
 
 class CancelForm(GovukForm):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass
 from datetime import datetime, time
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -253,6 +255,11 @@ def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
+def _count(shown: Sized, everything: QuerySet[Any]) -> int:
+    """How many in all: counted in the database only when the list shown was cut short."""
+    return everything.count() if len(shown) == WORK_LIST_LIMIT else len(shown)
+
+
 def my_work(*, user: Professional, now: datetime) -> MyWork:
     """The front door's three queues, most urgent first: a fixed number of queries, whatever
     the number of cases (each section is one query plus one for its children)."""
@@ -303,17 +310,13 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
         awaiting_triage=[
             WorkItem(r, None, Due.of(getattr(r, "clock_due", None), now)) for r in awaiting
         ],
-        awaiting_triage_count=awaiting_qs.count()
-        if len(awaiting) == WORK_LIST_LIMIT
-        else len(awaiting),
+        awaiting_triage_count=_count(awaiting, awaiting_qs),
         to_convene=[
             WorkItem(r, None, Due.of(getattr(r, "convene_due", None), now)) for r in to_convene
         ],
-        to_convene_count=convene_qs.count()
-        if len(to_convene) == WORK_LIST_LIMIT
-        else len(to_convene),
+        to_convene_count=_count(to_convene, convene_qs),
         upcoming=[
             WorkItem(d.referral, d, Due.of(getattr(d, "convene_due", None), now)) for d in upcoming
         ],
-        upcoming_count=upcoming_qs.count() if len(upcoming) == WORK_LIST_LIMIT else len(upcoming),
+        upcoming_count=_count(upcoming, upcoming_qs),
     )

@@ -43,6 +43,7 @@ from convene.discussions.services import (
 from convene.notify.ics import Method, Person, calendar_invitation
 from convene.people.models import Professional
 from convene.people.selectors import children_visible_to, sees_whole_caseload
+from convene.people.signed_in import professional_of
 from convene.referrals.models import Referral
 from convene.referrals.selectors import (
     may_decide_and_convene,
@@ -50,11 +51,7 @@ from convene.referrals.selectors import (
     referrals_visible_to,
 )
 
-
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 def _add_error(form: forms.Form, error: ServiceError) -> None:

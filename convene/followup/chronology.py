@@ -209,7 +209,7 @@ def _escalations(child: Child, user: Professional) -> Iterable[Entry]:
             f"Escalation: {e.what_is_late}",
             _name(e.raised_by),
             e.get_state_display(),
-            reverse("escalation-detail", args=[e.pk]),
+            reverse("clocks:escalation-detail", args=[e.pk]),
         )
 
 

@@ -78,13 +78,21 @@ class ProfessionalFactory(DjangoModelFactory):
             )
 
 
-class ChildFactory(DjangoModelFactory):
+class _PersonFactory(DjangoModelFactory):
+    """A named person of a partnership: a child or a family member."""
+
     class Meta:
-        model = models.Child
+        abstract = True
 
     partnership = factory.SubFactory(PartnershipFactory)
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
+
+
+class ChildFactory(_PersonFactory):
+    class Meta:
+        model = models.Child
+
     date_of_birth = factory.Faker(
         "date_between", start_date=date(2010, 1, 1), end_date=date(2024, 12, 31)
     )
@@ -103,13 +111,9 @@ class ChildFactory(DjangoModelFactory):
         )
 
 
-class FamilyMemberFactory(DjangoModelFactory):
+class FamilyMemberFactory(_PersonFactory):
     class Meta:
         model = models.FamilyMember
-
-    partnership = factory.SubFactory(PartnershipFactory)
-    first_name = factory.Faker("first_name")
-    last_name = factory.Faker("last_name")
 
 
 class FamilyRelationshipFactory(DjangoModelFactory):

@@ -31,9 +31,7 @@ class AddAgenciesForm(GovukForm):
 
     def __init__(self, *args: Any, options: QuerySet[Agency], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["agencies"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = options
+        self.choose_from(agencies=options)
 
 
 class ToldForm(GovukForm):

@@ -105,9 +105,7 @@ class ReferrerForm(PartnershipForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["referrer_agency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = partnership_agencies(partnership=self.partnership)
+        self.choose_from(referrer_agency=partnership_agencies(partnership=self.partnership))
         self.fields["referrer_email"].widget.attrs.update(
             {"autocomplete": "off", "spellcheck": "false"}
         )
@@ -266,9 +264,7 @@ class RestrictedForm(PartnershipForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["named_people"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = restricted_record_readers(partnership=self.partnership)
+        self.choose_from(named_people=restricted_record_readers(partnership=self.partnership))
 
 
 class SettingChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -333,10 +329,10 @@ class NewChildForm(PartnershipForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["setting"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = partnership_agencies(partnership=self.partnership).filter(
-            kind__in=[AgencyKind.SCHOOL, AgencyKind.NURSERY]
+        self.choose_from(
+            setting=partnership_agencies(partnership=self.partnership).filter(
+                kind__in=[AgencyKind.SCHOOL, AgencyKind.NURSERY]
+            )
         )
 
     def clean(self) -> dict[str, Any]:

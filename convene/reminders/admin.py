@@ -5,24 +5,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from convene.core.admin import ReadOnlyAdmin
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.services import delivery_retry
 
 
-class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
-    # Deliveries move only through their services, which keep exactly-once.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
 @admin.register(Delivery)
-class DeliveryAdmin(_ReadOnly):
+class DeliveryAdmin(ReadOnlyAdmin[Delivery]):
     list_display = [
         "decided_at",
         "channel",
@@ -50,6 +39,6 @@ class DeliveryAdmin(_ReadOnly):
 
 
 @admin.register(PeriodicRun)
-class PeriodicRunAdmin(_ReadOnly):
+class PeriodicRunAdmin(ReadOnlyAdmin[PeriodicRun]):
     list_display = ["task_path", "slot_start", "enqueued_at", "task_result_id"]
     list_filter = ["task_path"]

@@ -17,6 +17,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 
+from convene.core.models import set_only_when
+
 
 class Delivery(models.Model):
     class Channel(models.TextChoices):
@@ -120,13 +122,11 @@ class Delivery(models.Model):
                 name="delivery_email_has_address_in_app_has_person",
             ),
             models.CheckConstraint(
-                condition=Q(state="sent", sent_at__isnull=False)
-                | (~Q(state="sent") & Q(sent_at__isnull=True)),
+                condition=set_only_when("sent_at", "sent"),
                 name="delivery_sent_at_iff_sent",
             ),
             models.CheckConstraint(
-                condition=Q(state="failed", failed_at__isnull=False)
-                | (~Q(state="failed") & Q(failed_at__isnull=True)),
+                condition=set_only_when("failed_at", "failed"),
                 name="delivery_failed_at_iff_failed",
             ),
             models.CheckConstraint(

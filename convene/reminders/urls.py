@@ -2,6 +2,8 @@ from django.urls import path
 
 from convene.reminders import views
 
+app_name = "reminders"
+
 urlpatterns = [
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),

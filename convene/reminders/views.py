@@ -11,16 +11,13 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from convene.people.models import Professional
+from convene.people.signed_in import professional_of
 from convene.reminders import notices, selectors, services
 
 PAGE_SIZE = 25
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 @require_GET
@@ -43,7 +40,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     link = notification.link
     if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
         return redirect(link)
-    return redirect("notification-list")
+    return redirect("reminders:notification-list")
 
 
 @require_POST
@@ -51,7 +48,7 @@ def notifications_read(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     count = services.notifications_mark_read(user=user, now=timezone.now())
     messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read")
-    return redirect("notification-list")
+    return redirect("reminders:notification-list")
 
 
 @require_GET
@@ -76,4 +73,4 @@ def delivery_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(selectors.deliveries_failed_visible_to(user=user), pk=pk)
     services.delivery_retry(delivery=delivery, now=timezone.now())
     messages.success(request, f"The email to {delivery.to_address} will be sent again")
-    return redirect("deliveries-failed")
+    return redirect("reminders:deliveries-failed")

@@ -41,8 +41,7 @@ def _held(scope: Scope, period: Period) -> list[ExpectedCheck]:
     discussions = Discussion.objects.filter(
         discussions_q(scope, "pk"),
         partnership=scope.partnership,
-        record__held_at__gte=period.start_at,
-        record__held_at__lt=period.end_at,
+        **period.bounds("record__held_at"),
     )
     return checks_on_time(discussions=discussions)
 

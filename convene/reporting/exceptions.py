@@ -50,8 +50,7 @@ def standing_exceptions(
         discussions_q(scope, "record__discussion"),
         ~Exists(later),
         record__discussion__partnership=scope.partnership,
-        record__held_at__gte=period.start_at,
-        record__held_at__lt=period.end_at,
+        **period.bounds("record__held_at"),
         record__in=records_visible_to(user=user),
     )
     if not scope.whole:

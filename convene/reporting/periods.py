@@ -48,6 +48,10 @@ class Period:
     def last_day(self) -> date:
         return self.end - timedelta(days=1)
 
+    def bounds(self, field: str) -> dict[str, datetime]:
+        """``field`` within the period, as ``filter(**period.bounds("held_at"))`` lookups."""
+        return {f"{field}__gte": self.start_at, f"{field}__lt": self.end_at}
+
 
 def _month_start(day: date) -> date:
     return day.replace(day=1)
@@ -78,6 +82,21 @@ def named_period(choice: str, *, today: date) -> Period:
     return Period(_month_start(today), tomorrow, "This month to date")
 
 
+def check_dates(form: forms.Form, data: dict[str, Any]) -> None:
+    """A chosen period's ``start`` and ``end``: both given, in order, at most 5 years apart
+    (the errors go on the form's fields)."""
+    start, end = data.get("start"), data.get("end")
+    if start is None and "start" not in form.errors:
+        form.add_error("start", "Enter the first day")
+    if end is None and "end" not in form.errors:
+        form.add_error("end", "Enter the last day")
+    if start and end:
+        if end < start:
+            form.add_error("end", "The last day must be the same as or after the first day")
+        elif (end - start).days > MAX_DAYS:
+            form.add_error("end", "Choose a period of 5 years or less")
+
+
 class PeriodForm(GovukForm):
     period = forms.ChoiceField(
         label="Period", choices=CHOICES, required=False, widget=forms.RadioSelect
@@ -103,16 +122,7 @@ class PeriodForm(GovukForm):
         data = super().clean() or {}
         if data.get("period") != "dates":
             return data
-        start, end = data.get("start"), data.get("end")
-        if start is None and "start" not in self.errors:
-            self.add_error("start", "Enter the first day")
-        if end is None and "end" not in self.errors:
-            self.add_error("end", "Enter the last day")
-        if start and end:
-            if end < start:
-                self.add_error("end", "The last day must be the same as or after the first day")
-            elif (end - start).days > MAX_DAYS:
-                self.add_error("end", "Choose a period of 5 years or less")
+        check_dates(self, data)
         return data
 
     def period_or_default(self, *, today: date) -> Period:

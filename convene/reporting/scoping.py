@@ -28,8 +28,7 @@ def current_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
     replaces the version it supersedes, so each discussion counts once), of the team's."""
     versions = RecordVersion.objects.filter(
         record__discussion__partnership=scope.partnership,
-        record__held_at__gte=period.start_at,
-        record__held_at__lt=period.end_at,
+        **period.bounds("record__held_at"),
         superseded_by__isnull=True,
     )
     if scope.team is not None:

@@ -99,8 +99,7 @@ def _period_clocks(scope: Scope, period: Period) -> QuerySet[Clock]:
     return Clock.objects.filter(
         subjects_q(scope),
         partnership=scope.partnership,
-        started_at__gte=period.start_at,
-        started_at__lt=period.end_at,
+        **period.bounds("started_at"),
     )
 
 
@@ -249,8 +248,7 @@ def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, in
         AttendanceException.objects.filter(
             discussions_q(scope, "record__discussion"),
             record__discussion__partnership=scope.partnership,
-            record__held_at__gte=period.start_at,
-            record__held_at__lt=period.end_at,
+            **period.bounds("record__held_at"),
         )
         .values("party")
         .annotate(n=Count("record", distinct=True))
@@ -300,8 +298,7 @@ def escalations_summary(*, scope: Scope, period: Period) -> list[EscalationRow]:
     raised = Escalation.objects.filter(
         subjects_q(scope),
         partnership=scope.partnership,
-        raised_at__gte=period.start_at,
-        raised_at__lt=period.end_at,
+        **period.bounds("raised_at"),
     )
     team_sql, team_params = raw_subjects_filter(scope, Escalation)
     grouped = (
@@ -434,8 +431,7 @@ def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
     return Referral.objects.filter(
         referrals_q(scope),
         partnership=scope.partnership,
-        triaged_at__gte=period.start_at,
-        triaged_at__lt=period.end_at,
+        **period.bounds("triaged_at"),
     )
 
 
@@ -476,8 +472,7 @@ def overridden_referrals(*, user: Professional, scope: Scope, period: Period) ->
             referrals_q(scope),
             partnership=scope.partnership,
             decision=TriageDecision.OVERRIDDEN,
-            triaged_at__gte=period.start_at,
-            triaged_at__lt=period.end_at,
+            **period.bounds("triaged_at"),
         )
         .order_by("-triaged_at", "-pk")
     )

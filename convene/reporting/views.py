@@ -23,6 +23,7 @@ from convene.audit.services import audit_record
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
+from convene.people.signed_in import professional_of
 from convene.reporting import selectors
 from convene.reporting.access import Scope, report_scope
 from convene.reporting.charts import bar_chart
@@ -51,10 +52,7 @@ FORMATS = {
 }
 
 
-def _professional(request: HttpRequest) -> Professional:
-    user = request.user
-    assert isinstance(user, Professional)  # LoginRequiredMiddleware guarantees it
-    return user
+_professional = professional_of
 
 
 def _context(request: HttpRequest) -> tuple[Professional, Scope, PeriodForm, Period]:

@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 
 from convene.core.forms import GovukDateField, GovukForm
-from convene.reporting.periods import MAX_DAYS
+from convene.reporting.periods import check_dates
 
 CIN = "cin-census"
 ANNEX_A = "annex-a"
@@ -52,14 +52,5 @@ class ReturnForm(GovukForm):
             if data.get("year") is None and "year" not in self.errors:
                 self.add_error("year", "Enter the census year, for example 2027")
             return data
-        start, end = data.get("start"), data.get("end")
-        if start is None and "start" not in self.errors:
-            self.add_error("start", "Enter the first day")
-        if end is None and "end" not in self.errors:
-            self.add_error("end", "Enter the last day")
-        if start and end:
-            if end < start:
-                self.add_error("end", "The last day must be the same as or after the first day")
-            elif (end - start).days > MAX_DAYS:
-                self.add_error("end", "Choose a period of 5 years or less")
+        check_dates(self, data)
         return data

@@ -7,13 +7,13 @@ TO_SIGN_IN = redirect("/sign-in/")
 BAD_REQUEST = Outcome(400)
 
 ROUTES = {
-    "login": [Case(expect(OK, anonymous=OK))],
+    "accounts:login": [Case(expect(OK, anonymous=OK))],
     # Only reachable between the password and the code; otherwise back to the start.
-    "sign-in-code": [Case(expect(TO_SIGN_IN, anonymous=TO_SIGN_IN))],
-    "sign-in-set-up": [Case(expect(TO_SIGN_IN, anonymous=TO_SIGN_IN))],
-    "oidc-sign-in": [
+    "accounts:sign-in-code": [Case(expect(TO_SIGN_IN, anonymous=TO_SIGN_IN))],
+    "accounts:sign-in-set-up": [Case(expect(TO_SIGN_IN, anonymous=TO_SIGN_IN))],
+    "accounts:oidc-sign-in": [
         Case(expect(NOT_FOUND, anonymous=NOT_FOUND), kwargs=lambda world: {"provider": "council"})
     ],
-    "oidc-callback": [Case(expect(BAD_REQUEST, anonymous=BAD_REQUEST))],
-    "logout": [Case(expect(TO_SIGN_IN), method="post")],
+    "accounts:oidc-callback": [Case(expect(BAD_REQUEST, anonymous=BAD_REQUEST))],
+    "accounts:logout": [Case(expect(TO_SIGN_IN), method="post")],
 }

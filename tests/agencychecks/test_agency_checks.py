@@ -143,6 +143,21 @@ def test_every_view_is_audited_and_the_board_costs_the_same_however_many_agencie
     assert AuditEntry.objects.filter(summary__startswith="Opened the agency checks").count() >= 3
 
 
+def test_the_board_reads_the_versions_once_and_keeps_the_earlier_words(client, people, discussion):
+    agency_check_submit(discussion=discussion, content=POLICE, by=people["carol"], now=NOW)
+    changed = {**POLICE, "concerns": "Domestic abuse; a new incident last night"}
+    agency_check_submit(
+        discussion=discussion, content=changed, by=people["carol"], now=NOW + timedelta(hours=1)
+    )
+    table = AgencyCheckVersion._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        page = _board(client, people["bob"], discussion).content.decode()
+    version_reads = [q for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(version_reads) == 1
+    assert "Domestic abuse; a new incident last night" in page
+    assert "Version 1: sent by" in page  # the earlier words, from the same read
+
+
 def test_my_work_asks_each_invited_partner_for_its_check_until_the_agency_sends_it(
     client, people, discussion
 ):

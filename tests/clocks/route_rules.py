@@ -62,18 +62,18 @@ def _acting(outcome: Outcome) -> list[Case]:
 
 
 ROUTES = {
-    "escalation-list": [
+    "clocks:escalation-list": [
         Case(expect(OK)),
         Case(expect(OK), label="all", data=lambda w: {"state": "all"}),
     ],
-    "escalation-detail": [
+    "clocks:escalation-detail": [
         Case(only(SEES_HOME), label="raised by the police", kwargs=_home),
         Case(
             only(SEES_NEIGHBOURS), label="another partnership's, to the police", kwargs=_neighbours
         ),
         Case(expect(NOT_FOUND), label="no such escalation", kwargs=lambda w: {"pk": 999_999_999}),
     ],
-    "escalation-raise": [
+    "clocks:escalation-raise": [
         Case(RAISE),
         # About a Riverside convene-by clock: only Riverside's social care can see the clock.
         Case(
@@ -86,7 +86,7 @@ ROUTES = {
         ),
     ],
     # Acknowledging twice is harmless: the second is told it already is, and redirected.
-    "escalation-acknowledge": _acting(TO_ESCALATION),
+    "clocks:escalation-acknowledge": _acting(TO_ESCALATION),
     # Resolving without an outcome is refused on the page (200), changing nothing.
-    "escalation-resolve": _acting(OK),
+    "clocks:escalation-resolve": _acting(OK),
 }

@@ -63,7 +63,7 @@ def _snapshot(since: int) -> dict[str, object]:
 
     def plain(text: str) -> str:
         for pk, name in names.items():
-            text = text.replace(reverse("escalation-detail", args=[pk]), f"<{name}>")
+            text = text.replace(reverse("clocks:escalation-detail", args=[pk]), f"<{name}>")
         return re.sub(r"escalation (\d+)\)", lambda m: f"escalation <{names[int(m[1])]}>)", text)
 
     escalations = sorted(

@@ -25,10 +25,10 @@ from tests.matrix_world import build_world
 
 # Route (or "route[case label]") → why the page shows no child's data, so writes no entry.
 NO_CHILD_DATA = {
-    "login": "the sign-in form",
+    "accounts:login": "the sign-in form",
     "api-tokens": "the person's own API tokens",
-    "notification-list": "notification subjects carry no names or free text (by design)",
-    "deliveries-failed": "email subjects and recipients only: no names or free text",
+    "reminders:notification-list": "notification subjects carry no names or free text (by design)",
+    "reminders:deliveries-failed": "email subjects and recipients only: no names or free text",
     "webhooks": "the partnership's webhook addresses: no child data",
     "webhook-detail": "an address and its delivery log: event names and ids only",
     "healthz": "a load balancer's check: no data at all",
@@ -53,7 +53,7 @@ NO_CHILD_DATA = {
 }
 # Pages about something that need not concern a child: an entry naming it is enough.
 ABOUT_NO_CHILD = {
-    "escalation-detail": "an escalation raised by hand may be about no timescale or child",
+    "clocks:escalation-detail": "an escalation raised by hand may be about no timescale or child",
 }
 READ = {action.value for action in LOOKS}
 
@@ -124,7 +124,7 @@ def test_a_list_page_writes_one_entry_however_many_children_it_shows(client, wor
     """Reads stay cheap: a list is one entry, not one per child (as the search is)."""
     bob = world.people["bob"]
     client.force_login(bob)
-    for name in ("followup:actions", "followup:s47-list", "escalation-list"):
+    for name in ("followup:actions", "followup:s47-list", "clocks:escalation-list"):
         last = AuditEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first()
         assert client.get(reverse(name)).status_code == 200
         new = AuditEntry.objects.filter(sequence__gt=last or 0)

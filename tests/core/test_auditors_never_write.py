@@ -74,7 +74,7 @@ def test_every_write_page_refuses_an_auditor_who_is_also_a_manager(client, audit
     for url in (
         reverse("referrals:detail", args=[triaged.pk]),
         reverse("discussions:detail", args=[discussion.pk]),
-        reverse("escalation-detail", args=[escalation.pk]),
+        reverse("clocks:escalation-detail", args=[escalation.pk]),
     ):
         assert client.get(url).status_code == 200, url
     # ...and change nothing.
@@ -87,12 +87,12 @@ def test_every_write_page_refuses_an_auditor_who_is_also_a_manager(client, audit
         reverse("discussions:invite", args=[discussion.pk]),
         reverse("discussions:cancel", args=[discussion.pk]),
         reverse("records:hold", args=[discussion.pk]),
-        reverse("escalation-raise"),
+        reverse("clocks:escalation-raise"),
     ):
         assert client.get(url).status_code == 403, url
     for url in (
-        reverse("escalation-acknowledge", args=[escalation.pk]),
-        reverse("escalation-resolve", args=[escalation.pk]),
+        reverse("clocks:escalation-acknowledge", args=[escalation.pk]),
+        reverse("clocks:escalation-resolve", args=[escalation.pk]),
     ):
         assert client.post(url, {"outcome": "Convened for tomorrow"}).status_code == 403, url
     escalation.refresh_from_db()
@@ -116,13 +116,13 @@ def test_the_services_refuse_an_auditor_who_is_also_a_manager(auditor_manager, p
 
 # Routes an auditor may post to: their own sign-in, tokens and notifications, not case records.
 AUDITOR_MAY_POST = {
-    "login",
-    "logout",
-    "sign-in-code",
-    "sign-in-set-up",
+    "accounts:login",
+    "accounts:logout",
+    "accounts:sign-in-code",
+    "accounts:sign-in-set-up",
     "api-tokens",
     "api-token-revoke",
-    "notifications-read",
+    "reminders:notifications-read",
 }
 
 

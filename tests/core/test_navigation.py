@@ -41,10 +41,10 @@ def test_a_section_of_an_app_that_is_not_installed_is_skipped(people, monkeypatc
     monkeypatch.setattr(navigation, "SECTIONS", (*navigation.SECTIONS[:1], reports))
     assert [item.label for item in navigation_for(people["bob"]).sections] == ["My work"]
     # ...and appears as soon as its URL name resolves.
-    mine = Section("Reports", (Link("Reports", ("reports:index", "escalation-list")),))
+    mine = Section("Reports", (Link("Reports", ("reports:index", "clocks:escalation-list")),))
     monkeypatch.setattr(navigation, "SECTIONS", (mine,))
     assert [(i.label, i.href) for i in navigation_for(people["bob"]).sections] == [
-        ("Reports", reverse("escalation-list"))
+        ("Reports", reverse("clocks:escalation-list"))
     ]
 
 

@@ -25,22 +25,22 @@ def _notice_of(person: object) -> int:
 
 ROUTES = {
     # Everyone reads and clears their own notifications, and nobody else's.
-    "notification-list": [Case(expect(OK))],
+    "reminders:notification-list": [Case(expect(OK))],
     # Opening one: its recipient is sent on to what it is about; anyone else is told that it
     # does not exist (tests/reminders/test_notices_at_scale.py checks hidden ones).
-    "notification-open": [
+    "reminders:notification-open": [
         Case(
             only({"bob": redirect("/escalations/")}, others=NOT_FOUND),
             label="bob's",
             kwargs=lambda w: {"pk": _notice_of(w.people["bob"])},
         ),
     ],
-    "notifications-read": [
+    "reminders:notifications-read": [
         Case(expect(redirect("/notifications/")), method="post"),
         Case(expect(NOT_ALLOWED), label="by GET"),
     ],
-    "deliveries-failed": [Case(only(("admin",), others=FORBIDDEN))],
-    "delivery-retry": [
+    "reminders:deliveries-failed": [Case(only(("admin",), others=FORBIDDEN))],
+    "reminders:delivery-retry": [
         Case(
             only({"admin": redirect("/deliveries/failed/")}, others=FORBIDDEN),
             label="Riverside's",

@@ -107,7 +107,7 @@ def _notify(
         agencies=agencies,
         subject=subject,
         body=body,
-        link=reverse("escalation-detail", args=[escalation.pk]),
+        link=reverse("clocks:escalation-detail", args=[escalation.pk]),
         now=now,
     )
 

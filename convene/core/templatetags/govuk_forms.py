@@ -99,16 +99,17 @@ def govuk_field(
     }
 
 
-@register.inclusion_tag("core/govuk/error_summary.html")
-def govuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
+@register.inclusion_tag("includes/error_summary.html")
+def govuk_error_summary(*forms_: forms.BaseForm, anchor: str = "") -> dict[str, Any]:
+    """``anchor``: the id a form-wide error links to, where the first field is not the place."""
     items = []
     for form in forms_:
         if form is None or not form.is_bound:
             continue
         first = next(iter(form.fields), None)
         for error in form.non_field_errors():
-            anchor = form[first].auto_id if first else ""
-            items.append({"href": f"#{anchor}" if anchor else "", "text": error})
+            target = anchor or (form[first].auto_id if first else "")
+            items.append({"href": f"#{target}" if target else "", "text": error})
         for name in form.fields:
             for error in form[name].errors:
                 items.append({"href": f"#{form[name].auto_id}", "text": error})

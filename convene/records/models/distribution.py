@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from convene.core.models import set_only_when
 from convene.records.models.record import (
     AppendOnlyQuerySet,
     Record,
@@ -122,8 +123,7 @@ class DistributionLog(models.Model):
         ordering = ["queued_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(outcome="sent", sent_at__isnull=False)
-                | (~Q(outcome="sent") & Q(sent_at__isnull=True)),
+                condition=set_only_when("sent_at", "sent", state="outcome"),
                 name="distribution_sent_at_when_sent",
             ),
             models.CheckConstraint(

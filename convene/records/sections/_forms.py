@@ -35,6 +35,20 @@ def text(label: str, hint: str = "", rows: int = 4, *, initial: Any = "") -> for
     )
 
 
+def radios(
+    label: str, labels: Mapping[Any, str], *, initial: Any = None, hint: str = ""
+) -> forms.ChoiceField:
+    """An optional question answered by one of a vocabulary's ``labels``, as radios."""
+    return forms.ChoiceField(
+        label=label,
+        help_text=hint,
+        choices=[(value.value, text) for value, text in labels.items()],
+        widget=forms.RadioSelect,
+        required=False,
+        initial=initial,
+    )
+
+
 def not_for_family() -> forms.BooleanField:
     return forms.BooleanField(label=NOT_FOR_FAMILY, help_text=NOT_FOR_FAMILY_HINT, required=False)
 

@@ -24,7 +24,7 @@ from convene.records.sections._base import (
     line_field,
     text_field,
 )
-from convene.records.sections._forms import text
+from convene.records.sections._forms import radios, text
 
 
 class AttendanceStatus(StrEnum):
@@ -128,14 +128,11 @@ class AttendanceForm(GovukForm):
     def __init__(self, *args: Any, content: Mapping[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.rows = list(content.get("rows", []))
-        choices = [(s.value, label) for s, label in ATTENDANCE_LABELS.items()]
         for row in self.rows:
             name = f"status_{row['professional_id']}"
-            self.fields[name] = forms.ChoiceField(
-                label=f"{row['name']}, {row['role']}, {row['agency']}".strip(", "),
-                choices=choices,
-                widget=forms.RadioSelect,
-                required=False,
+            self.fields[name] = radios(
+                f"{row['name']}, {row['role']}, {row['agency']}".strip(", "),
+                ATTENDANCE_LABELS,
                 initial=row.get("status"),
             )
         self.fields["agency_information_confirmed"] = forms.BooleanField(
@@ -146,12 +143,10 @@ class AttendanceForm(GovukForm):
         )
         self.fields["notes"] = text("Notes", initial=content.get("notes", ""))
         # R002.3: a meeting, or by phone and why.
-        self.fields["format"] = forms.ChoiceField(
-            label="How was the discussion held?",
-            help_text="Unless the risk is immediate, a meeting is preferred to phone calls",
-            choices=[(f.value, label) for f, label in FORMAT_LABELS.items()],
-            widget=forms.RadioSelect,
-            required=False,
+        self.fields["format"] = radios(
+            "How was the discussion held?",
+            FORMAT_LABELS,
+            hint="Unless the risk is immediate, a meeting is preferred to phone calls",
             initial=content.get("format"),
         )
         self.fields["phone_reason"] = text(

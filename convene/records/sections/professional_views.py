@@ -23,7 +23,7 @@ from convene.records.sections._base import (
     line_field,
     text_field,
 )
-from convene.records.sections._forms import answer, not_for_family, text, yes_no
+from convene.records.sections._forms import answer, not_for_family, radios, text, yes_no
 from convene.records.sections.attendance import AttendanceStatus, attendance_in
 
 KEY_QUESTION = (
@@ -165,11 +165,9 @@ class ProfessionalViewsForm(GovukForm):
 
     def _add_person(self, person: Mapping[str, Any], found: Mapping[str, Any]) -> None:
         pk = person["professional_id"]
-        self.fields[f"view_{pk}"] = forms.ChoiceField(
-            label=f"{person['name']}, {person['agency']}".strip(", "),
-            choices=[(v.value, label) for v, label in VIEW_LABELS.items()],
-            widget=forms.RadioSelect,
-            required=False,
+        self.fields[f"view_{pk}"] = radios(
+            f"{person['name']}, {person['agency']}".strip(", "),
+            VIEW_LABELS,
             initial=found.get("view"),
         )
         self.fields[f"comment_{pk}"] = text(
@@ -181,11 +179,9 @@ class ProfessionalViewsForm(GovukForm):
             "Without doing something, is this child at risk of harm?",
             found.get("at_risk_without_action"),
         )
-        self.fields[f"s47_by_{pk}"] = forms.ChoiceField(
-            label="Does a section 47 enquiry need to be started, and by whom?",
-            choices=[(s.value, label) for s, label in S47_BY_LABELS.items()],
-            widget=forms.RadioSelect,
-            required=False,
+        self.fields[f"s47_by_{pk}"] = radios(
+            "Does a section 47 enquiry need to be started, and by whom?",
+            S47_BY_LABELS,
             initial=found.get("s47_by"),
         )
         self.fields[f"no_view_reason_{pk}"] = text(

@@ -22,6 +22,14 @@ from convene.records.views._common import (
 # --- check and authorise ------------------------------------------------------------------
 
 
+def _refused_items(refused: RecordIncomplete | None) -> list[dict[str, str]]:
+    """The error summary's lines: each section still to complete, or the refusal itself."""
+    if refused is None:
+        return []
+    missing = [{"href": "#missing", "text": m.title} for m in refused.missing]
+    return missing or [{"href": "", "text": refused.message}]
+
+
 def check(request: HttpRequest, pk: int) -> HttpResponse:
     user, record = _draft_record(request, pk)
     contents = selectors.record_contents(record=record)
@@ -64,6 +72,7 @@ def check(request: HttpRequest, pk: int) -> HttpResponse:
             check=check_,
             answers=answers,
             refused=refused,
+            refused_items=_refused_items(refused),
             decision_label=selectors.decision_label(check_.decision),
             # Citations behind "Why?" (issue 18): the procedure, the distribution timescale's rule.
             procedure=f"{pack.title}, version {record.policy_version}",
