@@ -1,14 +1,18 @@
-"""Steps the persona journeys share: look at a page (axe at 1280 px and 320 px), follow a
-link or press a button inside the main content, and type a GOV.UK date."""
+"""Steps the persona journeys share: sign in and open My work, look at a page (axe at 1280 px
+and 320 px), follow a link or press a button inside the main content, type a GOV.UK date,
+and the social worker's S47 visit and outcome."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import NARROW, WIDE, axe_violations
+from convene.followup.models import S47Enquiry
+from convene.workdays import LONDON
+from tests.e2e.conftest import NARROW, WIDE, axe_violations, sign_in
 
 
 def axe_clean(page: Page) -> None:
@@ -49,3 +53,49 @@ def fill_date(page: Page, prefix: str, day: date) -> None:
     page.locator(f"#id_{prefix}").fill(str(day.day))
     page.locator(f"#id_{prefix}-month").fill(str(day.month))
     page.locator(f"#id_{prefix}-year").fill(str(day.year))
+
+
+PASSWORD = "correct horse battery staple"
+# The live server shares this process's clock: a journey happens on one working day.
+TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=LONDON)
+
+
+def start(page: Page, url: str, username: str) -> None:
+    """Sign in, then open My work from the service navigation."""
+    page.context.clear_cookies()
+    sign_in(page, url, username, PASSWORD)
+    my_work(page)
+
+
+def my_work(page: Page) -> None:
+    """Open My work from the service navigation."""
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="My work").click()
+    see(page, "My work")
+
+
+def work(page: Page, what: str) -> None:
+    """Follow My work's row that starts with ``what``."""
+    click(page, re.compile("^" + re.escape(what)))
+
+
+def visit_and_outcome(page: Page, url: str, enquiry: S47Enquiry, outcome: str) -> None:
+    """Alice, social worker: the S47 enquiry the authorisation started, from her My work:
+    she sees the child alone on the visit, then records the enquiry's ``outcome``."""
+    start(page, url, "alice")
+    work(page, f"Visit for S47 enquiry {enquiry.reference}")
+    see(page, "visit")
+    now = timezone.localtime()
+    fill_date(page, "visited_on", now.date())
+    page.get_by_label("Time of the visit").fill(now.strftime("%H:%M"))
+    page.get_by_label("Alice Ashworth").check()
+    page.locator("#id_seen_alone").check()
+    click(page, re.compile("Save|Record"), role="button")
+    heading = f"S47 enquiry: {enquiry.child.full_name}"
+    see(page, heading)
+    click(page, "Record the outcome")
+    see(page, "outcome")
+    page.get_by_label(re.compile(outcome)).check()
+    page.get_by_label("Reasons for the outcome").fill("The child's account and the bruising.")
+    click(page, re.compile("Save|Record"), role="button")
+    see(page, heading)

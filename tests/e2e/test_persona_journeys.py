@@ -18,7 +18,7 @@ discussion convened "for later today" is always today, whatever the time the sui
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -31,34 +31,21 @@ from convene.followup.models import S47Enquiry
 from convene.people.factories import ChildFactory
 from convene.records.models import Action, Confirmation
 from convene.referrals.models import Referral
-from convene.workdays import LONDON
-from tests.e2e.conftest import containing, sign_in
+from tests.e2e.conftest import containing
 from tests.e2e.record_sections import type_the_record
-from tests.e2e.steps import axe_clean, click, fill_date, see
+from tests.e2e.steps import (
+    TUESDAY_MORNING,
+    axe_clean,
+    click,
+    fill_date,
+    my_work,
+    see,
+    start,
+    visit_and_outcome,
+    work,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-# The live server shares this process's clock: the whole journey happens on one working day.
-TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=LONDON)
-
-
-def _start(page: Page, url: str, username: str) -> None:
-    """Sign in, then open My work from the service navigation."""
-    page.context.clear_cookies()
-    sign_in(page, url, username, PASSWORD)
-    _my_work(page)
-
-
-def _my_work(page: Page) -> None:
-    """Open My work from the service navigation."""
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name="My work").click()
-    see(page, "My work")
-
-
-def _work(page: Page, what: str) -> None:
-    """Follow My work's row that starts with ``what``."""
-    click(page, re.compile("^" + re.escape(what)))
 
 
 def _record_concern(page: Page) -> None:
@@ -194,53 +181,80 @@ def test_one_case_from_my_work_alone(live_server, page, people, partnership, age
             _journey(page, url, people)
     except Exception:
         # What the page showed when the journey broke, for whoever reads the failure.
-        page.screenshot(path=tmp_path / "failed.png", full_page=True)
         (tmp_path / "failed.html").write_text(page.content())
         raise
 
 
 def _journey(page: Page, url: str, people) -> None:
-    # --- Alice, social worker: records the concern ------------------------------------------
-    _start(page, url, "alice")
+    """The case passes from one persona to the next, as a real case does."""
+    referral = _alice_records_the_concern(page, url)
+    discussion = _bob_triages_and_convenes(page, url, referral)
+    _erin_replies_and_sends_her_check(page, url, discussion)
+    _bob_holds_records_authorises_and_sends(page, url, discussion)
+    _carol_confirms_and_updates_her_action(page, url, discussion)
+    _erin_confirms_the_record(page, url, discussion)
+    enquiry = S47Enquiry.objects.get()
+    visit_and_outcome(page, url, enquiry, "continuing risk of significant harm")
+    _hana_confirms_and_dates_the_conference(page, url, enquiry, people)
+    # What the clicks did, end to end.
+    assert (
+        Confirmation.objects.filter(professional__in=[people["carol"], people["erin"]]).count() == 2
+    )
+    assert Action.objects.get(record=discussion.record, kind="agreed").status == "done"
+    enquiry.refresh_from_db()
+    assert enquiry.visited_at is not None
+    assert enquiry.outcome_at is not None
+
+
+def _alice_records_the_concern(page: Page, url: str) -> Referral:
+    """Alice, social worker."""
+    start(page, url, "alice")
     click(page, "Record a concern")
     see(page, "Record a concern")
     click(page, "Start now", role="button")
     _record_concern(page)
     referral = Referral.objects.get()
     see(page, f"Referral {referral.reference}")
+    return referral
 
-    # --- Bob, team manager: triages and convenes ----------------------------------------------
-    _start(page, url, "bob")
-    _work(page, f"Triage referral {referral.reference}")
+
+def _bob_triages_and_convenes(page: Page, url: str, referral: Referral) -> Discussion:
+    """Bob, team manager."""
+    start(page, url, "bob")
+    work(page, f"Triage referral {referral.reference}")
     see(page, f"Triage referral {referral.reference}")
     page.get_by_label("Strategy discussion", exact=True).check()
     click(page, "Confirm decision", role="button")
     see(page, f"Referral {referral.reference}")
     # Triage allocated the case to Alice, who recorded it: it is the team's work now.
-    _my_work(page)
+    my_work(page)
     click(page, "Show my team’s work")
     see(page, "My team’s work")
-    _work(page, f"Convene a strategy discussion for {referral.reference}")
+    work(page, f"Convene a strategy discussion for {referral.reference}")
     see(page, f"Convene the discussion for {referral.reference}")
     _convene(page)
     discussion = Discussion.objects.get()
     see(page, f"Strategy discussion {discussion.reference}")
+    return discussion
 
-    # --- Erin, school DSL: replies and sends her school's check -------------------------------
-    _start(page, url, "erin")
-    _work(page, f"Reply to the invitation to {discussion.reference}")
+
+def _erin_replies_and_sends_her_check(page: Page, url: str, discussion: Discussion) -> None:
+    """Erin, the school's designated safeguarding lead."""
+    start(page, url, "erin")
+    work(page, f"Reply to the invitation to {discussion.reference}")
     see(page, "Can you attend?")
     page.get_by_label("Yes, I will attend").check()
     click(page, "Send reply", role="button")
-    _my_work(page)
-    _work(page, f"Send your agency's check for {discussion.reference}")
+    my_work(page)
+    work(page, f"Send your agency's check for {discussion.reference}")
     see(page, "check")
     page.get_by_label("Yes, known now").check()
     click(page, "Send your agency's check", role="button")
 
-    # --- Bob: holds the discussion, records, authorises and sends -----------------------------
-    _start(page, url, "bob")
-    _work(page, f"Hold strategy discussion {discussion.reference}")
+
+def _bob_holds_records_authorises_and_sends(page: Page, url: str, discussion: Discussion) -> None:
+    start(page, url, "bob")
+    work(page, f"Hold strategy discussion {discussion.reference}")
     see(page, "Mark the discussion as held")
     # It was held a minute ago (a little earlier than planned).
     page.locator("#id_held_at").fill(
@@ -256,51 +270,39 @@ def _journey(page: Page, url: str, people) -> None:
     click(page, "Send the record", role="button")
     see(page, "Who has confirmed the record")
 
-    # --- Carol, police: confirms the record and updates her agency's action ----------------
-    _start(page, url, "carol")
-    _work(page, f"Confirm the record of {discussion.reference}")
+
+def _carol_confirms_and_updates_her_action(page: Page, url: str, discussion: Discussion) -> None:
+    """Carol, police detective constable."""
+    start(page, url, "carol")
+    work(page, f"Confirm the record of {discussion.reference}")
     see(page, "Confirm the record")
     page.get_by_label("Yes").check()
     click(page, "Send response", role="button")
-    _my_work(page)
-    _work(page, "Action: Check police records")
+    my_work(page)
+    work(page, "Action: Check police records")
     see(page, "Action:")
     page.get_by_label("Done").check()
     page.get_by_label("Update").fill("No police records for the household.")
     click(page, "Save the update", role="button")
     see(page, "My actions")
 
-    # --- Erin: confirms the record -------------------------------------------------------------
-    _start(page, url, "erin")
-    _work(page, f"Confirm the record of {discussion.reference}")
+
+def _erin_confirms_the_record(page: Page, url: str, discussion: Discussion) -> None:
+    start(page, url, "erin")
+    work(page, f"Confirm the record of {discussion.reference}")
     see(page, "Confirm the record")
     page.get_by_label("Yes").check()
     click(page, "Send response", role="button")
 
-    # --- Alice: the S47 enquiry the authorisation started: the visit, then the outcome ---------
-    enquiry = S47Enquiry.objects.get()
-    _start(page, url, "alice")
-    _work(page, f"Visit for S47 enquiry {enquiry.reference}")
-    see(page, "visit")
-    now = timezone.localtime()
-    fill_date(page, "visited_on", now.date())
-    page.get_by_label("Time of the visit").fill(now.strftime("%H:%M"))
-    page.get_by_label("Alice Ashworth").check()
-    page.locator("#id_seen_alone").check()
-    click(page, re.compile("Save|Record"), role="button")
-    see(page, "S47 enquiry: Ada Okafor")
-    click(page, "Record the outcome")
-    see(page, "outcome")
-    page.get_by_label(re.compile("continuing risk of significant harm")).check()
-    page.get_by_label("Reasons for the outcome").fill("Ada's account and the bruising.")
-    click(page, re.compile("Save|Record"), role="button")
-    see(page, "S47 enquiry: Ada Okafor")
 
-    # --- Hana, head of service: confirms and dates the conference -----------------------------
+def _hana_confirms_and_dates_the_conference(
+    page: Page, url: str, enquiry: S47Enquiry, people
+) -> None:
+    """Hana, head of service."""
     enquiry.refresh_from_db()
     icpc = enquiry.icpc
-    _start(page, url, "hana")
-    _work(page, f"Confirm and date conference {icpc.reference}")
+    start(page, url, "hana")
+    work(page, f"Confirm and date conference {icpc.reference}")
     see(page, icpc.reference)
     click(page, "Confirm the conference")
     see(page, "Confirm the conference")
@@ -317,11 +319,3 @@ def _journey(page: Page, url: str, people) -> None:
     icpc.refresh_from_db()
     assert icpc.state == "date_set"
     assert icpc.confirmed_by == people["hana"]
-    # What the clicks did, end to end.
-    assert (
-        Confirmation.objects.filter(professional__in=[people["carol"], people["erin"]]).count() == 2
-    )
-    assert Action.objects.get(record=discussion.record, kind="agreed").status == "done"
-    enquiry.refresh_from_db()
-    assert enquiry.visited_at is not None
-    assert enquiry.outcome_at is not None
