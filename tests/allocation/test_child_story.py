@@ -84,6 +84,22 @@ def test_who_has_looked_collapses_repeats_and_hides_the_child_from_strangers(
     assert client.get(reverse("allocation:looked", args=[child.pk])).status_code == 404
 
 
+def test_who_has_looked_is_paginated(client, people, partnership, agencies, monkeypatch):
+    """One page at a time (two looks, a page of one here), with a link to the next."""
+    monkeypatch.setattr("convene.allocation.child_pages.PAGE_SIZE", 1)
+    child = ChildFactory(partnership=partnership, setting=agencies["primary"])
+    for who in ("alice", "bob"):
+        client.force_login(people[who])
+        client.get(reverse("child-detail", args=[child.pk]))
+    url = reverse("allocation:looked", args=[child.pk])
+    first, second = (client.get(url, {"page": n}).content.decode() for n in (1, 2))
+    rows = [page[page.index("<tbody") : page.index("</tbody>")] for page in (first, second)]
+    assert [r.count("<tr") for r in rows] == [1, 1]
+    assert sorted("Alice Ashworth" in r for r in rows) == [False, True]
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+
+
 def test_reference_parsing():
     assert str(references.parse("r7")) == "R000007"
     assert str(references.parse(" D 000012 ")) == "D000012"
