@@ -4,10 +4,13 @@ concern → triage → convene → agency check → hold → record → authoris
 confirm → the police's action → S47 (started by the authorisation) visit and outcome → ICPC.
 
 Alice (social worker) records the concern and does the S47 visit and outcome; Bob (team
-manager) triages, convenes, chairs, records, authorises and sends; Erin (school DSL) replies
+manager) triages, convenes, chairs, types every section of the record the decision needs
+(tests/e2e/record_sections.py), authorises and sends; Erin (school DSL) replies
 to her invitation and sends her school's check, then confirms the record; Carol (police)
 confirms the record and updates her agency's action; Hana (head of service) confirms and dates
-the conference. Each signs in, opens "My work" and moves only by clicking links and buttons.
+the conference. Each persona's part is a function of its own; each signs in, opens "My work"
+and moves only by clicking links and buttons. The HRPM that may follow an S47 enquiry, for a
+child in care, is tests/e2e/test_hrpm_journey.py.
 Every page visited is scanned with axe at 1280 px and at 320 px, where it must not scroll
 sideways (WCAG 1.4.10).
 
