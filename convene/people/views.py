@@ -15,6 +15,7 @@ from convene.followup.chronology import KINDS, chronology
 from convene.followup.roles import works_cases
 from convene.people import selectors
 from convene.people.signed_in import professional_of
+from convene.people.vocab import LegalStatus
 
 PAGE_SIZE = 25
 QUERY_MAX = 100
@@ -103,7 +104,9 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chronology": chronology(child=child, user=user, kind=kind),
             "kinds": KINDS,
             "kind": kind,
-            # An HRPM is started from here (and the S47 outcome) by social care, never a typed URL.
-            "may_start_hrpm": works_cases(user=user, partnership=child.partnership_id),
+            # An HRPM is started from here (and the S47 outcome) by social care, never a typed
+            # URL; only for a child in care, the only child it may be started for.
+            "may_start_hrpm": child.legal_status == LegalStatus.CHILD_IN_CARE
+            and works_cases(user=user, partnership=child.partnership_id),
         },
     )

@@ -14,6 +14,7 @@ from convene.followup.chronology import chronology
 from convene.people.factories import ChildFactory
 from convene.referrals.services import referral_accept
 from tests.convening import NOW, make_referral
+from tests.followup.conftest import outcome
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,9 @@ def test_chronology_tells_the_story_newest_first_and_only_what_the_reader_may_se
     page = client.get(reverse("child-detail", args=[child.pk]), {"kind": "s47"}).content.decode()
     assert f"S47 enquiry {started.reference} started" in page
     assert "Triage of" not in page
-    # The HRPM is started from the child's page.
-    assert reverse("followup:hrpm-new", args=[child.pk]) in page
+    # Not in care: no HRPM is offered, as it could not be started (one for a child in care is,
+    # tests/followup/test_followup_pages_s47.py).
+    assert reverse("followup:hrpm-new", args=[child.pk]) not in page
 
 
 def test_chronology_query_count_is_constant_as_the_case_grows(people, partnership, agencies):
@@ -82,6 +84,22 @@ def test_who_has_looked_collapses_repeats_and_hides_the_child_from_strangers(
     assert client.get(reverse("allocation:looked", args=[child.pk])).status_code == 404
 
 
+def test_who_has_looked_is_paginated(client, people, partnership, agencies, monkeypatch):
+    """One page at a time (two looks, a page of one here), with a link to the next."""
+    monkeypatch.setattr("convene.allocation.child_pages.PAGE_SIZE", 1)
+    child = ChildFactory(partnership=partnership, setting=agencies["primary"])
+    for who in ("alice", "bob"):
+        client.force_login(people[who])
+        client.get(reverse("child-detail", args=[child.pk]))
+    url = reverse("allocation:looked", args=[child.pk])
+    first, second = (client.get(url, {"page": n}).content.decode() for n in (1, 2))
+    rows = [page[page.index("<tbody") : page.index("</tbody>")] for page in (first, second)]
+    assert [r.count("<tr") for r in rows] == [1, 1]
+    assert sorted("Alice Ashworth" in r for r in rows) == [False, True]
+    assert 'rel="next"' in first
+    assert 'rel="prev"' in second
+
+
 def test_reference_parsing():
     assert str(references.parse("r7")) == "R000007"
     assert str(references.parse(" D 000012 ")) == "D000012"
@@ -110,3 +128,17 @@ def test_search_by_reference_finds_only_what_the_reader_may_see(
 def _tokenless(response):
     """The page without its one-time tokens (they differ on every page)."""
     return re.sub(r'(name="[a-z_]+") value="[^"]*"', r"\1", response.content.decode())
+
+
+def test_search_by_a_discussion_s47_or_conference_reference_opens_it(client, people, enquiry):
+    """D…, S… and C… as well as R…: each reference goes straight to its page."""
+    started = enquiry(visited=True)
+    done = outcome(started, people, "significant_harm")
+    client.force_login(people["bob"])
+    for reference, page in (
+        (done.discussion.reference, done.discussion.get_absolute_url()),
+        (done.reference, reverse("followup:s47", args=[done.pk])),
+        (done.icpc.reference, reverse("followup:icpc", args=[done.icpc_id])),
+    ):
+        found = client.get(reverse("home"), {"q": reference})
+        assert (found.status_code, found["Location"]) == (302, page), reference

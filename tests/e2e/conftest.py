@@ -7,6 +7,7 @@ import re
 import time
 from base64 import b32decode
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +63,18 @@ def page(browser: Browser) -> Iterator[Page]:
     assert violations == [], f"Content Security Policy violations: {violations}"
 
 
+@cache
+def _axe_source() -> str:
+    return AXE.read_text()
+
+
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.x A and AA rules) on the page and return its violations."""
     # Evaluated through the DevTools protocol, so the page's CSP (no inline script)
-    # does not have to be bypassed to inject axe.
-    page.evaluate(AXE.read_text())
+    # does not have to be bypassed to inject axe; once per page, not once per scan (a page
+    # is scanned at two widths).
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(_axe_source())
     result = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}

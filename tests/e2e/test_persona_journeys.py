@@ -4,10 +4,13 @@ concern → triage → convene → agency check → hold → record → authoris
 confirm → the police's action → S47 (started by the authorisation) visit and outcome → ICPC.
 
 Alice (social worker) records the concern and does the S47 visit and outcome; Bob (team
-manager) triages, convenes, chairs, records, authorises and sends; Erin (school DSL) replies
+manager) triages, convenes, chairs, types every section of the record the decision needs
+(tests/e2e/record_sections.py), authorises and sends; Erin (school DSL) replies
 to her invitation and sends her school's check, then confirms the record; Carol (police)
 confirms the record and updates her agency's action; Hana (head of service) confirms and dates
-the conference. Each signs in, opens "My work" and moves only by clicking links and buttons.
+the conference. Each persona's part is a function of its own; each signs in, opens "My work"
+and moves only by clicking links and buttons. The HRPM that may follow an S47 enquiry, for a
+child in care, is tests/e2e/test_hrpm_journey.py.
 Every page visited is scanned with axe at 1280 px and at 320 px, where it must not scroll
 sideways (WCAG 1.4.10).
 
@@ -18,86 +21,34 @@ discussion convened "for later today" is always today, whatever the time the sui
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import time_machine
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from convene.allocation.demo import demo_teams
 from convene.discussions.models import Discussion
 from convene.followup.models import S47Enquiry
 from convene.people.factories import ChildFactory
-from convene.policy.vocab import Decision, RecordSection
 from convene.records.models import Action, Confirmation
 from convene.referrals.models import Referral
-from convene.workdays import LONDON
-from tests.e2e.conftest import NARROW, WIDE, axe_violations, containing, sign_in
-from tests.records.conftest import fill
+from tests.e2e.conftest import containing
+from tests.e2e.record_sections import type_the_record
+from tests.e2e.steps import (
+    TUESDAY_MORNING,
+    axe_clean,
+    click,
+    fill_date,
+    my_work,
+    see,
+    start,
+    visit_and_outcome,
+    work,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-# The live server shares this process's clock: the whole journey happens on one working day.
-TUESDAY_MORNING = datetime(2027, 3, 2, 9, 30, tzinfo=LONDON)
-
-
-def _axe(page: Page) -> None:
-    """axe, less GOV.UK Frontend's one known issue: ``aria-expanded`` on a radio that reveals
-    a conditional question (alphagov/govuk-frontend#979, kept on purpose for screen readers)."""
-    conditional = set(
-        page.eval_on_selector_all(
-            "input[type=radio][aria-controls]", "els => els.map(e => '#' + e.id)"
-        )
-    )
-    found = [
-        v
-        for v in axe_violations(page)
-        if not (v["id"] == "aria-allowed-attr" and {n[0] for n in v["nodes"]} <= conditional)
-    ]
-    assert found == [], f"axe found violations on {page.url}: {found}"
-
-
-def _see(page: Page, heading: str) -> None:
-    """The page has loaded with ``heading``; axe finds nothing at 1280 px, nor at 320 px,
-    where the page must not scroll sideways. The viewport is left at 1280 px."""
-    expect(page.locator("h1")).to_contain_text(heading)
-    _axe(page)
-    page.set_viewport_size({"width": NARROW, "height": 900})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= NARROW, f"{page.url} scrolls sideways at 320 px: it is {width} px wide"
-    _axe(page)
-    page.set_viewport_size({"width": WIDE, "height": 900})
-
-
-def _click(page: Page, name: str | re.Pattern[str], *, role: str = "link") -> None:
-    with page.expect_navigation():
-        page.locator("main").get_by_role(role, name=name).first.click()  # type: ignore[arg-type]
-
-
-def _start(page: Page, url: str, username: str) -> None:
-    """Sign in, then open My work from the service navigation."""
-    page.context.clear_cookies()
-    sign_in(page, url, username, PASSWORD)
-    _my_work(page)
-
-
-def _my_work(page: Page) -> None:
-    """Open My work from the service navigation."""
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name="My work").click()
-    _see(page, "My work")
-
-
-def _work(page: Page, what: str) -> None:
-    """Follow My work's row that starts with ``what``."""
-    _click(page, re.compile("^" + re.escape(what)))
-
-
-def _date(page: Page, prefix: str, day) -> None:
-    page.locator(f"#id_{prefix}").fill(str(day.day))
-    page.locator(f"#id_{prefix}-month").fill(str(day.month))
-    page.locator(f"#id_{prefix}-year").fill(str(day.year))
 
 
 def _record_concern(page: Page) -> None:
@@ -131,7 +82,7 @@ def _record_concern(page: Page) -> None:
         ("What is the exploitation screening rating?", [("check", "Not screened", None)]),
     ]
     for heading, answers in steps:
-        _see(page, heading)
+        see(page, heading)
         if heading == "When and how was the concern received?":
             page.get_by_label("Time received").fill(received.strftime("%H:%M"))
             page.get_by_label("Phone call").check()
@@ -142,31 +93,31 @@ def _record_concern(page: Page) -> None:
             page.get_by_label("Email address", exact=True).fill("erin@example.org")
         elif heading == "Which children is the concern about?":
             page.get_by_label("Find a child on record").fill("Okafor")
-            _click(page, "Search", role="button")
-            _axe(page)
-            _click(page, "Add Ada Okafor", role="button")
+            click(page, "Search", role="button")
+            axe_clean(page)
+            click(page, "Add Ada Okafor", role="button")
         for kind, target, value in answers:
             if kind == "date":
-                _date(page, target, value)
+                fill_date(page, target, value)
             elif kind == "fill":
                 page.get_by_label(target).fill(value)
             elif kind == "check":
                 page.get_by_label(target).check()
             else:
                 page.locator(target).check()
-        _click(page, "Continue", role="button")
-    _see(page, "Planning the discussion")
+        click(page, "Continue", role="button")
+    see(page, "Planning the discussion")
     page.locator("#id_agencies_key_to_planning").fill("3")
     for name in ("complex_concerns", "ongoing_risk", "review_requested", "new_information"):
         page.locator(f"#id_{name}-2").check()
-    _click(page, "Continue", role="button")
-    _see(page, "Check your answers before recording the referral")
-    _click(page, "Record referral", role="button")
+    click(page, "Continue", role="button")
+    see(page, "Check your answers before recording the referral")
+    click(page, "Record referral", role="button")
 
 
 def _convene(page: Page) -> None:
     starts = timezone.localtime() + timedelta(hours=2)
-    _date(page, "date", starts.date())
+    fill_date(page, "date", starts.date())
     page.get_by_label("Start time").fill(starts.strftime("%H:%M"))
     page.get_by_label("End time").fill((starts + timedelta(hours=1)).strftime("%H:%M"))
     page.get_by_label("Venue").fill("Riverside House, room 4")
@@ -181,47 +132,42 @@ def _convene(page: Page) -> None:
         box = page.get_by_label(label)
         if not box.is_checked():
             box.check()
-    _axe(page)
-    _click(page, "Send invitations", role="button")
+    axe_clean(page)
+    click(page, "Send invitations", role="button")
 
 
-def _record(page: Page, discussion: Discussion, people) -> None:
-    """Bob writes the record: attendance, decision and the police's action in the browser;
-    the narrative sections through the service (typing them adds nothing to the journey)."""
-    _click(page, "Attendance")
-    _see(page, "Attendance")
+def _record(page: Page) -> None:
+    """Bob types the record: attendance and the decision, then every other section the
+    decision needs (``type_the_record``), then the police's action."""
+    click(page, "Attendance")
+    see(page, "Attendance")
     for radio in page.get_by_role("radio", name="Attended").all():
         radio.check()
     page.get_by_label(re.compile("Everyone who attended brought")).check()
     page.get_by_label("A meeting in person").check()
-    _click(page, "Save and return to the record", role="button")
+    click(page, "Save and return to the record", role="button")
 
-    _click(page, "Decision")
-    _see(page, "Decision")
+    click(page, "Decision")
+    see(page, "Decision")
     page.get_by_label("Section 47 enquiry jointly with the police").check()
     page.get_by_label("Reasons for the decision").fill("A bruise on her cheek; Ada's account")
-    _click(page, "Save and return to the record", role="button")
+    click(page, "Save and return to the record", role="button")
 
-    _click(page, "Actions")
-    _see(page, "Actions")
-    _click(page, "Add an action")
-    _see(page, "action")
+    type_the_record(page)
+
+    click(page, "Actions")
+    see(page, "Actions")
+    click(page, "Add an action")
+    see(page, "action")
     page.get_by_label("Who will do it?").fill("constab")
     page.get_by_role("option", name=containing("Shire Constabulary")).first.click()
     page.get_by_label("What will they do?").fill("Check police records for the household")
-    _date(page, "due_on", timezone.localdate() + timedelta(days=1))
+    fill_date(page, "due_on", timezone.localdate() + timedelta(days=1))
     page.get_by_label("Why: what is it for?").fill("Section 47 enquiry")
-    _click(page, "Save the action", role="button")
+    click(page, "Save the action", role="button")
 
-    discussion.refresh_from_db()
-    fill(
-        discussion.record,
-        people,
-        Decision.S47_JOINT,
-        skip=[RecordSection.ATTENDANCE, RecordSection.DECISION, RecordSection.ACTIONS],
-    )
-    _click(page, "Return to the record")
-    _see(page, "Record of the strategy discussion")
+    click(page, "Return to the record")
+    see(page, "Record of the strategy discussion")
 
 
 def test_one_case_from_my_work_alone(live_server, page, people, partnership, agencies, tmp_path):
@@ -238,129 +184,21 @@ def test_one_case_from_my_work_alone(live_server, page, people, partnership, age
             _journey(page, url, people)
     except Exception:
         # What the page showed when the journey broke, for whoever reads the failure.
-        page.screenshot(path=tmp_path / "failed.png", full_page=True)
         (tmp_path / "failed.html").write_text(page.content())
         raise
 
 
 def _journey(page: Page, url: str, people) -> None:
-    # --- Alice, social worker: records the concern ------------------------------------------
-    _start(page, url, "alice")
-    _click(page, "Record a concern")
-    _see(page, "Record a concern")
-    _click(page, "Start now", role="button")
-    _record_concern(page)
-    referral = Referral.objects.get()
-    _see(page, f"Referral {referral.reference}")
-
-    # --- Bob, team manager: triages and convenes ----------------------------------------------
-    _start(page, url, "bob")
-    _work(page, f"Triage referral {referral.reference}")
-    _see(page, f"Triage referral {referral.reference}")
-    page.get_by_label("Strategy discussion", exact=True).check()
-    _click(page, "Confirm decision", role="button")
-    _see(page, f"Referral {referral.reference}")
-    # Triage allocated the case to Alice, who recorded it: it is the team's work now.
-    _my_work(page)
-    _click(page, "Show my team’s work")
-    _see(page, "My team’s work")
-    _work(page, f"Convene a strategy discussion for {referral.reference}")
-    _see(page, f"Convene the discussion for {referral.reference}")
-    _convene(page)
-    discussion = Discussion.objects.get()
-    _see(page, f"Strategy discussion {discussion.reference}")
-
-    # --- Erin, school DSL: replies and sends her school's check -------------------------------
-    _start(page, url, "erin")
-    _work(page, f"Reply to the invitation to {discussion.reference}")
-    _see(page, "Can you attend?")
-    page.get_by_label("Yes, I will attend").check()
-    _click(page, "Send reply", role="button")
-    _my_work(page)
-    _work(page, f"Send your agency's check for {discussion.reference}")
-    _see(page, "check")
-    page.get_by_label("Yes, known now").check()
-    _click(page, "Send your agency's check", role="button")
-
-    # --- Bob: holds the discussion, records, authorises and sends -----------------------------
-    _start(page, url, "bob")
-    _work(page, f"Hold strategy discussion {discussion.reference}")
-    _see(page, "Mark the discussion as held")
-    # It was held a minute ago (a little earlier than planned).
-    page.locator("#id_held_at").fill(
-        (timezone.localtime() - timedelta(minutes=1)).strftime("%H:%M")
-    )
-    _click(page, "Mark as held and open the record", role="button")
-    _see(page, "Record of the strategy discussion")
-    _record(page, discussion, people)
-    _click(page, "Check and authorise the record")
-    _see(page, "Check and authorise the record")
-    _click(page, "Authorise version 1", role="button")
-    _see(page, "Send version 1 of the record")
-    _click(page, "Send the record", role="button")
-    _see(page, "Who has confirmed the record")
-
-    # --- Carol, police: confirms the record and updates her agency's action ----------------
-    _start(page, url, "carol")
-    _work(page, f"Confirm the record of {discussion.reference}")
-    _see(page, "Confirm the record")
-    page.get_by_label("Yes").check()
-    _click(page, "Send response", role="button")
-    _my_work(page)
-    _work(page, "Action: Check police records")
-    _see(page, "Action:")
-    page.get_by_label("Done").check()
-    page.get_by_label("Update").fill("No police records for the household.")
-    _click(page, "Save the update", role="button")
-    _see(page, "My actions")
-
-    # --- Erin: confirms the record -------------------------------------------------------------
-    _start(page, url, "erin")
-    _work(page, f"Confirm the record of {discussion.reference}")
-    _see(page, "Confirm the record")
-    page.get_by_label("Yes").check()
-    _click(page, "Send response", role="button")
-
-    # --- Alice: the S47 enquiry the authorisation started: the visit, then the outcome ---------
+    """The case passes from one persona to the next, as a real case does."""
+    referral = _alice_records_the_concern(page, url)
+    discussion = _bob_triages_and_convenes(page, url, referral)
+    _erin_replies_and_sends_her_check(page, url, discussion)
+    _bob_holds_records_authorises_and_sends(page, url, discussion)
+    _carol_confirms_and_updates_her_action(page, url, discussion)
+    _erin_confirms_the_record(page, url, discussion)
     enquiry = S47Enquiry.objects.get()
-    _start(page, url, "alice")
-    _work(page, f"Visit for S47 enquiry {enquiry.reference}")
-    _see(page, "visit")
-    now = timezone.localtime()
-    _date(page, "visited_on", now.date())
-    page.get_by_label("Time of the visit").fill(now.strftime("%H:%M"))
-    page.get_by_label("Alice Ashworth").check()
-    page.locator("#id_seen_alone").check()
-    _click(page, re.compile("Save|Record"), role="button")
-    _see(page, "S47 enquiry: Ada Okafor")
-    _click(page, "Record the outcome")
-    _see(page, "outcome")
-    page.get_by_label(re.compile("continuing risk of significant harm")).check()
-    page.get_by_label("Reasons for the outcome").fill("Ada's account and the bruising.")
-    _click(page, re.compile("Save|Record"), role="button")
-    _see(page, "S47 enquiry: Ada Okafor")
-
-    # --- Hana, head of service: confirms and dates the conference -----------------------------
-    enquiry.refresh_from_db()
-    icpc = enquiry.icpc
-    _start(page, url, "hana")
-    _work(page, f"Confirm and date conference {icpc.reference}")
-    _see(page, icpc.reference)
-    _click(page, "Confirm the conference")
-    _see(page, "Confirm the conference")
-    page.get_by_label("Note (optional)").fill("Agreed: continuing risk of significant harm.")
-    _click(page, "Confirm the conference", role="button")
-    _see(page, icpc.reference)
-    _click(page, "Set the date")
-    _see(page, "Set the date of the conference")
-    _date(page, "conference_on", timezone.localdate() + timedelta(days=7))
-    page.get_by_label("Start time").fill("10:00")
-    page.get_by_label("Venue").fill("Riverside House, room 1")
-    _click(page, "Save the date", role="button")
-    _see(page, icpc.reference)
-    icpc.refresh_from_db()
-    assert icpc.state == "date_set"
-    assert icpc.confirmed_by == people["hana"]
+    visit_and_outcome(page, url, enquiry, "continuing risk of significant harm")
+    _hana_confirms_and_dates_the_conference(page, url, enquiry, people)
     # What the clicks did, end to end.
     assert (
         Confirmation.objects.filter(professional__in=[people["carol"], people["erin"]]).count() == 2
@@ -369,3 +207,118 @@ def _journey(page: Page, url: str, people) -> None:
     enquiry.refresh_from_db()
     assert enquiry.visited_at is not None
     assert enquiry.outcome_at is not None
+
+
+def _alice_records_the_concern(page: Page, url: str) -> Referral:
+    """Alice, social worker."""
+    start(page, url, "alice")
+    click(page, "Record a concern")
+    see(page, "Record a concern")
+    click(page, "Start now", role="button")
+    _record_concern(page)
+    referral = Referral.objects.get()
+    see(page, f"Referral {referral.reference}")
+    return referral
+
+
+def _bob_triages_and_convenes(page: Page, url: str, referral: Referral) -> Discussion:
+    """Bob, team manager."""
+    start(page, url, "bob")
+    work(page, f"Triage referral {referral.reference}")
+    see(page, f"Triage referral {referral.reference}")
+    page.get_by_label("Strategy discussion", exact=True).check()
+    click(page, "Confirm decision", role="button")
+    see(page, f"Referral {referral.reference}")
+    # Triage allocated the case to Alice, who recorded it: it is the team's work now.
+    my_work(page)
+    click(page, "Show my team’s work")
+    see(page, "My team’s work")
+    work(page, f"Convene a strategy discussion for {referral.reference}")
+    see(page, f"Convene the discussion for {referral.reference}")
+    _convene(page)
+    discussion = Discussion.objects.get()
+    see(page, f"Strategy discussion {discussion.reference}")
+    return discussion
+
+
+def _erin_replies_and_sends_her_check(page: Page, url: str, discussion: Discussion) -> None:
+    """Erin, the school's designated safeguarding lead."""
+    start(page, url, "erin")
+    work(page, f"Reply to the invitation to {discussion.reference}")
+    see(page, "Can you attend?")
+    page.get_by_label("Yes, I will attend").check()
+    click(page, "Send reply", role="button")
+    my_work(page)
+    work(page, f"Send your agency's check for {discussion.reference}")
+    see(page, "check")
+    page.get_by_label("Yes, known now").check()
+    click(page, "Send your agency's check", role="button")
+
+
+def _bob_holds_records_authorises_and_sends(page: Page, url: str, discussion: Discussion) -> None:
+    start(page, url, "bob")
+    work(page, f"Hold strategy discussion {discussion.reference}")
+    see(page, "Mark the discussion as held")
+    # It was held a minute ago (a little earlier than planned).
+    page.locator("#id_held_at").fill(
+        (timezone.localtime() - timedelta(minutes=1)).strftime("%H:%M")
+    )
+    click(page, "Mark as held and open the record", role="button")
+    see(page, "Record of the strategy discussion")
+    _record(page)
+    click(page, "Check and authorise the record")
+    see(page, "Check and authorise the record")
+    click(page, "Authorise version 1", role="button")
+    see(page, "Send version 1 of the record")
+    click(page, "Send the record", role="button")
+    see(page, "Who has confirmed the record")
+
+
+def _carol_confirms_and_updates_her_action(page: Page, url: str, discussion: Discussion) -> None:
+    """Carol, police detective constable."""
+    start(page, url, "carol")
+    work(page, f"Confirm the record of {discussion.reference}")
+    see(page, "Confirm the record")
+    page.get_by_label("Yes").check()
+    click(page, "Send response", role="button")
+    my_work(page)
+    work(page, "Action: Check police records")
+    see(page, "Action:")
+    page.get_by_label("Done").check()
+    page.get_by_label("Update").fill("No police records for the household.")
+    click(page, "Save the update", role="button")
+    see(page, "My actions")
+
+
+def _erin_confirms_the_record(page: Page, url: str, discussion: Discussion) -> None:
+    start(page, url, "erin")
+    work(page, f"Confirm the record of {discussion.reference}")
+    see(page, "Confirm the record")
+    page.get_by_label("Yes").check()
+    click(page, "Send response", role="button")
+
+
+def _hana_confirms_and_dates_the_conference(
+    page: Page, url: str, enquiry: S47Enquiry, people
+) -> None:
+    """Hana, head of service."""
+    enquiry.refresh_from_db()
+    icpc = enquiry.icpc
+    start(page, url, "hana")
+    work(page, f"Confirm and date conference {icpc.reference}")
+    see(page, icpc.reference)
+    click(page, "Confirm the conference")
+    see(page, "Confirm the conference")
+    page.get_by_label("Note (optional)").fill("Agreed: continuing risk of significant harm.")
+    click(page, "Confirm the conference", role="button")
+    see(page, icpc.reference)
+    click(page, "Set the date")
+    see(page, "Set the date of the conference")
+    fill_date(page, "conference_on", timezone.localdate() + timedelta(days=7))
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("Venue").fill("Riverside House, room 1")
+    click(page, "Save the date", role="button")
+    see(page, icpc.reference)
+    icpc.refresh_from_db()
+    assert icpc.state == "date_set"
+    assert icpc.confirmed_by == people["hana"]

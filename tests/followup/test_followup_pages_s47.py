@@ -269,7 +269,7 @@ def test_auditor_reads_but_cannot_act(client, enquiry, people):
 def test_an_hrpm_is_started_by_a_link_from_the_outcome_and_the_childs_page(client, enquiry, people):
     """Issue 18, R000.3: no typed URL: social care follows a link to start an HRPM from the
     S47 outcome and from the child's page; those who may not start one see no link."""
-    done = outcome(enquiry(visited=True), people, "no_further_action")
+    done = outcome(enquiry(visited=True, legal_status="child_in_care"), people, "no_further_action")
     start = reverse("followup:hrpm-new", args=[done.child_id])
     _login(client, people["alice"])
     assert start in client.get(reverse("followup:s47", args=[done.pk])).content.decode()
@@ -282,3 +282,14 @@ def test_an_hrpm_is_started_by_a_link_from_the_outcome_and_the_childs_page(clien
         assert start not in page.content.decode()
         child_page = client.get(reverse("child-detail", args=[done.child_id]))
         assert start not in child_page.content.decode()
+
+
+def test_no_hrpm_is_offered_for_a_child_not_in_care(client, enquiry, people):
+    """An HRPM is only for a child in care (it would be refused): no link to a dead end."""
+    done = outcome(enquiry(visited=True), people, "no_further_action")
+    start = reverse("followup:hrpm-new", args=[done.child_id])
+    _login(client, people["alice"])
+    s47_page = client.get(reverse("followup:s47", args=[done.pk])).content.decode()
+    assert "Record the outcome" not in s47_page  # the outcome is recorded: the link's place
+    assert start not in s47_page
+    assert start not in client.get(reverse("child-detail", args=[done.child_id])).content.decode()
