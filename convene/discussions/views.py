@@ -15,6 +15,7 @@ from convene.audit.models import Action
 from convene.audit.services import audit_record, audit_record_children
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.core.forms import add_service_errors
+from convene.core.pagination import cursor_of
 from convene.discussions import invitation_pages, selectors
 from convene.discussions.attendance import Status
 from convene.discussions.checks import MISSING_REQUIRED
@@ -433,9 +434,8 @@ def discussion_cancel_page(request: HttpRequest, pk: int) -> HttpResponse:
 def my_invitations(request: HttpRequest) -> HttpResponse:
     user = _professional(request)
     now = timezone.now()
-    before = request.GET.get("before", "")
     page = invitation_pages.my_invitations(
-        user=user, now=now, before=int(before) if before.isdigit() else None
+        user=user, now=now, before=cursor_of(request.GET.get("before"))
     )
     # A list names children, as a search does: one entry for the page.
     audit_record(actor=user, action=Action.SEARCH, summary="Opened My invitations", request=request)
