@@ -23,7 +23,8 @@ from collections import deque
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# CONVENE_BENCH_ROOT: another checkout to measure (e.g. main's, for before/after figures).
+ROOT = Path(os.environ.get("CONVENE_BENCH_ROOT") or Path(__file__).resolve().parents[1])
 
 
 class _Rollback(Exception):
@@ -34,6 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--breaches", type=int, default=1_000)
+    parser.add_argument(
+        "--steps", default="breach,escalate,remind", help="comma-separated: the steps to time"
+    )
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = options.database_url
@@ -57,11 +61,16 @@ def main() -> None:
     def failed(clock_id: int, error: Exception) -> None:
         print(f"    clock {clock_id}: {type(error).__name__}: {error}", flush=True)
 
-    steps = (
-        ("breach", lambda now: len(clocks_sweep(now=now))),
-        ("escalate", lambda now: len(escalations_raise_due(now=now, on_error=failed))),
-        ("remind", lambda now: clock_reminders_decide(now=now, on_error=failed)),
-    )
+    wanted = set(options.steps.split(","))
+    steps = [
+        (name, run)
+        for name, run in (
+            ("breach", lambda now: len(clocks_sweep(now=now))),
+            ("escalate", lambda now: len(escalations_raise_due(now=now, on_error=failed))),
+            ("remind", lambda now: clock_reminders_decide(now=now, on_error=failed)),
+        )
+        if name in wanted
+    ]
 
     def timed(name: str) -> None:
         # One sweep as the worker runs it (sweep_run, emails not sent), step by step.

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
@@ -53,6 +54,8 @@ EVENTS = tuple(EVENT_LABELS)
 SIGNATURE_HEADER = "Convene-Signature"
 TIMEOUT_SECONDS = 10
 BATCH = 100
+# Rows per INSERT when many events are queued at once.
+BULK_BATCH = 500
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -94,26 +97,60 @@ def event_record(
     *, event: str, key: str, partnership_id: int, data: dict[str, Any], now: datetime
 ) -> int:
     """Queue ``event`` for every active endpoint of the partnership that wants it."""
+    return events_record(event=event, happened=[(key, partnership_id, data)], now=now)
+
+
+def events_record(
+    *, event: str, happened: list[tuple[str, int, dict[str, Any]]], now: datetime
+) -> int:
+    """Queue ``event`` for each ``(key, partnership id, data)`` that happened, for every active
+    endpoint of its partnership that wants it: a fixed number of queries however many
+    happened (the sweep breaches a thousand clocks at once). Each event is queued once per
+    endpoint: a key already queued is left as it is."""
     assert event in EVENTS, event
-    endpoints = [
-        e
-        for e in WebhookEndpoint.objects.filter(partnership_id=partnership_id, active=True)
-        if not e.events or event in e.events
-    ]
-    made = 0
-    for endpoint in endpoints:
-        payload = {"event": event, "occurred_at": now.isoformat(), "data": data}
-        _, created = WebhookDelivery.objects.get_or_create(
-            endpoint=endpoint,
-            key=f"{event}:{key}",
-            defaults={"event": event, "payload": payload, "next_attempt_at": now},
+    partnerships = {partnership_id for _, partnership_id, _ in happened}
+    endpoints: dict[int, list[WebhookEndpoint]] = {}
+    for endpoint in WebhookEndpoint.objects.filter(partnership__in=partnerships, active=True):
+        if not endpoint.events or event in endpoint.events:
+            endpoints.setdefault(endpoint.partnership_id, []).append(endpoint)
+    wanted = {
+        (endpoint.pk, f"{event}:{key}"): (endpoint, data)
+        for key, partnership_id, data in happened
+        for endpoint in endpoints.get(partnership_id, [])
+    }
+    if not wanted:
+        return 0
+    keys = sorted({key for _, key in wanted})
+    queued: set[tuple[int, str]] = set()
+    for start in range(0, len(keys), BULK_BATCH):
+        queued.update(
+            WebhookDelivery.objects.filter(
+                endpoint__in={endpoint_id for endpoint_id, _ in wanted},
+                key__in=keys[start : start + BULK_BATCH],
+            ).values_list("endpoint_id", "key")
         )
-        made += created
+    payload_of = {"event": event, "occurred_at": now.isoformat()}
+    made = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(
+                endpoint=endpoint,
+                key=key,
+                event=event,
+                payload={**payload_of, "data": data},
+                next_attempt_at=now,
+            )
+            for (endpoint_id, key), (endpoint, data) in wanted.items()
+            if (endpoint_id, key) not in queued
+        ],
+        batch_size=BULK_BATCH,
+        # Another worker may queue the same event meanwhile: it is sent once all the same.
+        ignore_conflicts=True,
+    )
     if made:
         from convene.api.tasks import send_webhooks
 
         transaction.on_commit(send_webhooks.enqueue)
-    return made
+    return len(made)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -202,21 +239,26 @@ def on_referral_triaged(sender: Any, *, referral: Model, now: datetime, **_: Any
 
 
 def on_clocks_breached(sender: Any, *, clocks: list[Any], now: datetime, **_: Any) -> None:
-    for clock in clocks:
-        event_record(
-            event="clock.breached",
-            key=str(clock.pk),
-            partnership_id=clock.partnership_id,
-            data={
-                "clock_id": clock.pk,
-                "kind": clock.kind,
-                "rule_id": clock.rule_id,
-                "due_at": clock.due_at.isoformat(),
-                "subject_type": clock.subject_type.model,
-                "subject_id": clock.subject_id,
-            },
-            now=now,
-        )
+    events_record(
+        event="clock.breached",
+        happened=[
+            (
+                str(clock.pk),
+                clock.partnership_id,
+                {
+                    "clock_id": clock.pk,
+                    "kind": clock.kind,
+                    "rule_id": clock.rule_id,
+                    "due_at": clock.due_at.isoformat(),
+                    # From the content type cache: no query per clock.
+                    "subject_type": ContentType.objects.get_for_id(clock.subject_type_id).model,
+                    "subject_id": clock.subject_id,
+                },
+            )
+            for clock in clocks
+        ],
+        now=now,
+    )
 
 
 def on_discussion_saved(sender: Any, *, instance: Any, update_fields: Any = None, **_: Any) -> None:

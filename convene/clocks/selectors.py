@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.subjects import subject_visible_q, visible_subject_keys
 from convene.core.access import is_read_only
+from convene.core.pagination import older_than
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -251,7 +252,7 @@ def _visible_newest(
     while True:
         walked = rows
         if after is not None:
-            walked = rows.filter(Q(raised_at__lt=after[0]) | Q(raised_at=after[0], pk__lt=after[1]))
+            walked = older_than(rows, field="raised_at", value=after[0], pk=after[1])
         fetched = list(walked[:batch])
         keys = visible_subject_keys(
             user=user, keys={(row.subject_type_id, row.subject_id) for row in fetched}
@@ -274,8 +275,8 @@ def _page_of(
     if before is not None:
         start = rows.filter(pk=before).values_list("raised_at", flat=True).first()
     count = rows.order_by()[: COUNT_UP_TO + 1].count()
-    if start is not None:
-        rows = rows.filter(Q(raised_at__lt=start) | Q(raised_at=start, pk__lt=before))
+    if start is not None and before is not None:
+        rows = older_than(rows, field="raised_at", value=start, pk=before)
     fetched = list(rows[: size + 1])
     page = fetched[:size]
     return EscalationPage(

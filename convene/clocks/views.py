@@ -32,6 +32,7 @@ from convene.clocks.forms import RaiseEscalationForm, ResolveEscalationForm
 from convene.clocks.labels import addressee_label
 from convene.clocks.models import Clock, Escalation
 from convene.core import access
+from convene.core.pagination import cursor_of
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.signed_in import professional_of
@@ -56,12 +57,11 @@ def escalation_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     if state not in STATE_FILTERS:
         state = "open"
-    before = request.GET.get("before", "")
     # Newest first, a keyset page at a time (``?before=<id>``): no offset, bounded count.
     page = selectors.escalations_page(
         user=user,
         states=STATE_FILTERS[state][1],
-        before=int(before) if before.isdigit() else None,
+        before=cursor_of(request.GET.get("before")),
         size=PAGE_SIZE,
     )
     found = f"more than {page.count}" if page.more_than else str(page.count)

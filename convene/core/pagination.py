@@ -13,11 +13,12 @@ the database stops at the ``cap + 1``th row it finds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 COUNT_CAP = 1000
 
@@ -64,3 +65,46 @@ def keyset_page(rows: QuerySet[M], *, before: int | None, limit: int) -> list[M]
     if before is not None:
         ordered = ordered.filter(pk__lt=before)
     return list(ordered[:limit])
+
+
+def older_than(rows: QuerySet[M], *, field: str, value: Any, pk: int) -> QuerySet[M]:
+    """The rows after ``(value, pk)`` in ``-field, -pk`` order: the keyset condition an index
+    on ``(field DESC, id DESC)`` answers by walking on from that row."""
+    return rows.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+
+
+@dataclass(frozen=True)
+class KeysetPage(Generic[M]):
+    rows: list[M]
+    # Pass as ``before`` for the next (older) page; None on the last page.
+    older: int | None
+    first: bool
+
+
+def keyset_newest(rows: QuerySet[M], *, field: str, before: int | None, size: int) -> KeysetPage[M]:
+    """A page of ``rows`` newest first by ``field`` (then id), after the row ``before`` (the
+    last id of the page before): no OFFSET and no count, so a later page costs what the
+    first does. A ``before`` that is not among ``rows`` (unknown, or not the person's to
+    see) starts at the newest."""
+    ordered = rows.order_by(f"-{field}", "-pk")
+    start = None
+    if before is not None:
+        start = ordered.filter(pk=before).values_list(field, flat=True).first()
+    if start is not None and before is not None:
+        ordered = older_than(ordered, field=field, value=start, pk=before)
+    fetched = list(ordered[: size + 1])
+    page = fetched[:size]
+    return KeysetPage(
+        rows=page, older=page[-1].pk if len(fetched) > size else None, first=start is None
+    )
+
+
+# Ids are 64-bit: a longer "before" is nobody's cursor (and would overflow the database's).
+_CURSOR_DIGITS = 18
+
+
+def cursor_of(value: str | None) -> int | None:
+    """A ``?before=`` cursor as an id, or None (the first page) for anything that is not one."""
+    if value and value.isascii() and value.isdigit() and len(value) <= _CURSOR_DIGITS:
+        return int(value)
+    return None

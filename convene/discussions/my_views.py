@@ -10,6 +10,7 @@ from django.utils import timezone
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
+from convene.core.pagination import cursor_of
 from convene.discussions import invitation_pages, selectors
 from convene.people.selectors import sees_whole_caseload
 from convene.people.signed_in import professional_of
@@ -18,9 +19,8 @@ from convene.people.signed_in import professional_of
 def my_invitations(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     now = timezone.now()
-    before = request.GET.get("before", "")
     page = invitation_pages.my_invitations(
-        user=user, now=now, before=int(before) if before.isdigit() else None
+        user=user, now=now, before=cursor_of(request.GET.get("before"))
     )
     # A list names children, as a search does: one entry for the page.
     context = AuditContext.from_request(request)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from convene.core.pagination import cursor_of
 from convene.people.signed_in import professional_of
 from convene.reminders import notices, selectors, services
 
@@ -24,8 +25,7 @@ _professional = professional_of
 def notification_list(request: HttpRequest) -> HttpResponse:
     """Newest first, a keyset page at a time (``?before=<pk>``): never a count of them all."""
     user = _professional(request)
-    before = request.GET.get("before", "")
-    page = notices.notices_page(user=user, before=int(before) if before.isdigit() else None)
+    page = notices.notices_page(user=user, before=cursor_of(request.GET.get("before")))
     return render(request, "reminders/notification_list.html", {"page": page})
 
 

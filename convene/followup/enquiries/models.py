@@ -85,7 +85,16 @@ class S47Enquiry(TrackedModel):
         ordering = ["-started_at", "-pk"]
         verbose_name = "S47 enquiry"
         verbose_name_plural = "S47 enquiries"
-        indexes = [models.Index(fields=["partnership", "state"])]
+        indexes = [
+            models.Index(fields=["partnership", "state"]),
+            # The S47 list walks these newest first, a keyset page at a time (issue 15).
+            models.Index(fields=["-started_at", "-id"], name="s47_newest"),
+            models.Index(
+                fields=["-started_at", "-id"],
+                name="s47_open_newest",
+                condition=~Q(state=S47State.CLOSED.value),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["discussion", "child"], name="unique_s47_per_child"),
             models.CheckConstraint(

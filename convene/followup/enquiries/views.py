@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from convene.core.dates import govuk_date
 from convene.core.pages import posted, version_of
+from convene.core.pagination import cursor_of, keyset_newest
 from convene.followup.enquiries.forms import (
     CarePlanReviewForm,
     CloseForm,
@@ -112,17 +113,32 @@ def _form_page(
     )
 
 
+# Enquiries a page: a keyset page, newest first (``?before=<id>``), never the whole history.
+S47_PAGE = 50
+
+
 def s47_list(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     now = timezone.now()
-    audit_list(request, "Listed S47 enquiries")
+    show_all = request.GET.get("show") == "all"
+    enquiries = s47_enquiries_visible_to(user=user)
+    if not show_all:
+        enquiries = enquiries.exclude(state=S47Enquiry.State.CLOSED)
+    page = keyset_newest(
+        s47_rows(enquiries, now=now),
+        field="started_at",
+        before=cursor_of(request.GET.get("before")),
+        size=S47_PAGE,
+    )
+    shown = "all" if show_all else "open"
+    audit_list(
+        request,
+        f"Listed S47 enquiries ({shown}), {'first page' if page.first else 'a later page'}",
+    )
     return render(
         request,
         "followup/s47_list.html",
-        {
-            "enquiries": list(s47_rows(s47_enquiries_visible_to(user=user), now=now)[:200]),
-            "now": now,
-        },
+        {"enquiries": page.rows, "page": page, "show_all": show_all, "now": now},
     )
 
 
