@@ -171,7 +171,9 @@ def build(
             )
             if len(copier.buffers[Child]) >= 50_000:
                 copier.flush()
-        case = _Case(copier, ids, types, cast, home.pk, children)
+        # Enquiries still open are the last two months' (older ones have concluded).
+        open_after = datetime(end.year, end.month, end.day, tzinfo=UTC) - timedelta(days=60)
+        case = _Case(copier, ids, types, cast, home.pk, children, open_after)
         for n in range(discussions):
             case.write(n, first + step * n, rng)
             if (n + 1) % CHUNK == 0:
@@ -229,6 +231,7 @@ class _Case:
         cast: dict[str, Any],
         partnership_id: int,
         children: int,
+        open_after: datetime,
     ) -> None:
         from convene.allocation.models import Allocation
         from convene.clocks.models import Clock, Escalation
@@ -267,6 +270,7 @@ class _Case:
         self.partnership_id = partnership_id
         self.child_base = ids[Child]
         self.children = children
+        self.open_after = open_after
 
     def _id(self, key: str) -> int:
         value = self.next[key]
@@ -281,7 +285,7 @@ class _Case:
         start: datetime,
         hours: float,
         rng: random.Random,
-    ) -> None:
+    ) -> int:
         due = start + timedelta(hours=hours)
         roll = rng.random()
         values: dict[str, Any] = {}
@@ -292,10 +296,16 @@ class _Case:
         elif roll < 0.90:
             values = {"state": "breached", "breached_at": due}
         elif roll < 0.95:
-            values = {"state": "waived", "waived_at": start + timedelta(hours=1)}
+            values = {
+                "state": "waived",
+                "waived_at": start + timedelta(hours=1),
+                "waived_by_id": self.cast["social"].pk,
+                "waived_reason": "Bench",
+            }
+        clock_id = self._id("clock")
         self.copier.add(
             self.m["clock"],
-            id=self._id("clock"),
+            id=clock_id,
             partnership_id=self.partnership_id,
             kind=kind,
             rule_id="bench",
@@ -308,6 +318,7 @@ class _Case:
             due_at=due,
             **values,
         )
+        return clock_id
 
     def write(self, n: int, received: datetime, rng: random.Random) -> None:
         add, cast, pid = self.copier.add, self.cast, self.partnership_id
@@ -330,6 +341,8 @@ class _Case:
             status="convening",
             policy_id="england",
             recommended_rule_id=f"R00{n % 4 + 1}.1",
+            recommended_pathway="strategy_discussion",
+            chosen_pathway="strategy_meeting" if n % 9 == 0 else "strategy_discussion",
             triaged_at=triaged,
             decision="overridden" if n % 9 == 0 else "accepted",
             override_reason="Bench" if n % 9 == 0 else "",
@@ -353,6 +366,7 @@ class _Case:
             starts_at=starts,
             ends_at=starts + timedelta(hours=1),
             chair_id=social.pk,
+            venue="Bench",
         )
         for person in (social, police, health, school):
             add(
@@ -361,7 +375,9 @@ class _Case:
                 discussion_id=discussion_id,
                 professional_id=person.pk,
                 response="accepted",
+                responded_at=triaged,
                 sent_at=triaged,
+                sent_sequence=0,
             )
         held = starts + timedelta(hours=1)
         authorised = held + timedelta(hours=rng.uniform(1, 30))
@@ -418,7 +434,7 @@ class _Case:
                 recorded_by_id=social.pk,
                 recorded_at=authorised,
             )
-        self._clock("triage", "referral", referral_id, received, 24, rng)
+        triage_clock = self._clock("triage", "referral", referral_id, received, 24, rng)
         self._clock("convene", "referral", referral_id, triaged, 24, rng)
         self._clock("record_distributed", "discussion", discussion_id, held, 24, rng)
         self._clock("outcome_notified", "discussion", discussion_id, held, 24, rng)
@@ -433,31 +449,49 @@ class _Case:
                 what="Bench",
                 due_on=held.date() + timedelta(days=14),
                 status="open" if n % 6 == 0 else "done",
+                closed_at=None if n % 6 == 0 else held + timedelta(days=10),
                 introduced_in_id=version_id,
                 changed_in_id=version_id,
             )
             self._clock("action_due", "action", action_id, held, 14 * 24, rng)
         if n % 20 == 0:
-            resolved = n % 40 == 0
-            add(
-                self.m["escalation"],
-                id=self._id("escalation"),
-                partnership_id=pid,
-                subject_type_id=self.types["referral"],
-                subject_id=referral_id,
-                direction=("automatic", "partner_to_social_care")[n % 3 == 0],
-                level=1 + n % 3,
-                citation="bench",
-                raised_at=triaged + timedelta(days=2),
-                what_is_late="Bench",
-                addressed_roles="[]",
-                addressed_parties="[]",
-                unresolved="[]",
-                state="resolved" if resolved else "raised",
-                resolved_at=triaged + timedelta(days=5) if resolved else None,
-            )
+            self._escalation(n, referral_id, triage_clock, triaged)
         if decision in ("s47_joint", "s47_single_agency"):
             self._s47(n, child_id, discussion_id, version_id, held, rng)
+
+    def _escalation(self, n: int, referral_id: int, clock_id: int, triaged: datetime) -> None:
+        police = self.cast["police"]
+        raised = triaged + timedelta(days=2)
+        manual = {
+            "raised_by_id": police.pk,
+            "raised_by_agency_id": police.agency_id,
+            "details": "Bench",
+            "direction": "partner_to_social_care",
+        }
+        resolved = {
+            "state": "resolved",
+            "acknowledged_at": raised + timedelta(hours=4),
+            "acknowledged_by_id": self.cast["social"].pk,
+            "resolved_at": raised + timedelta(days=1 + n % 5),
+            "resolved_by_id": self.cast["social"].pk,
+            "outcome": "Bench",
+        }
+        self.copier.add(
+            self.m["escalation"],
+            id=self._id("escalation"),
+            partnership_id=self.partnership_id,
+            subject_type_id=self.types["referral"],
+            subject_id=referral_id,
+            **({"clock_id": clock_id, "direction": "automatic"} if n % 3 else manual),
+            level=1 + n % 3,
+            citation="bench",
+            raised_at=raised,
+            what_is_late="Bench",
+            addressed_roles="[]",
+            addressed_parties="[]",
+            unresolved="[]",
+            **(resolved if n % 40 == 0 else {}),
+        )
 
     def _s47(
         self,
@@ -470,11 +504,15 @@ class _Case:
     ) -> None:
         add, pid, social = self.copier.add, self.partnership_id, self.cast["social"]
         s47_id = self._id("s47")
+        outcome: dict[str, Any] = {}
         icpc_id = None
-        outcome_at = held + timedelta(days=rng.uniform(5, 25))
-        if n % 2 == 0:  # half go to a conference, held on a weekday about 15 days on
+        # A quarter stay open (visited) if recent, a quarter go to a conference (held on a weekday,
+        # about 15 working days on), half (and the older quarter)
+        # close with no conference needed.
+        outcome_at = held + timedelta(days=rng.uniform(3, 8))
+        if n % 4 == 2:
             icpc_id = self._id("icpc")
-            conference = held + timedelta(days=14 + rng.randrange(0, 8))
+            conference = held + timedelta(days=15 + rng.randrange(0, 10))
             while conference.weekday() >= 5:
                 conference += timedelta(days=1)
             add(
@@ -485,11 +523,25 @@ class _Case:
                 state="held",
                 requested_at=outcome_at,
                 requested_by_id=social.pk,
+                confirmed_at=outcome_at,
+                confirmed_by_id=social.pk,
                 conference_at=conference,
+                venue="Bench",
                 held_at=conference,
                 held_recorded_by_id=social.pk,
             )
-            self._clock("icpc", "icpc", icpc_id, outcome_at, 15 * 24, rng)
+            self._clock("icpc", "icpc", icpc_id, held, 21 * 24, rng)
+        outcome = {
+            "state": "closed",
+            "outcome": "significant_harm" if icpc_id else "child_in_need_plan",
+            "route": "icpc" if icpc_id else "",
+            "outcome_reasons": "Bench",
+            "legal_status_at_outcome": "none",
+            "outcome_at": outcome_at,
+            "outcome_by_id": social.pk,
+            "closed_at": outcome_at + timedelta(days=30),
+            "closed_by_id": social.pk,
+        }
         add(
             self.m["s47"],
             id=s47_id,
@@ -498,13 +550,11 @@ class _Case:
             record_version_id=version_id,
             child_id=child_id,
             lead="joint" if n % 2 else "single_agency",
-            state="closed" if n % 4 else "visited",
             started_at=held,
             visited_at=held + timedelta(hours=20),
-            outcome="significant_harm" if icpc_id else "child_in_need_plan",
-            route="icpc" if icpc_id else "care_plan_review",
-            outcome_at=outcome_at if n % 4 else None,
+            seen_alone=True,
             icpc_id=icpc_id,
+            **(outcome if n % 4 or held < self.open_after else {"state": "visited"}),
         )
         self._clock("s47_visit", "s47", s47_id, held, 24, rng)
         add(

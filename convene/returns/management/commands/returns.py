@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from convene.returns.annex_a import annex_a_xlsx
+from convene.returns.annex_a import write_annex_a
 from convene.returns.cin import CensusYear, partnership_by_slug, write_census
 
 
@@ -39,8 +39,10 @@ class Command(BaseCommand):
         if options["which"] == "annex-a":
             if options["end"] < options["start"]:
                 raise CommandError("--to must not be before --from")
-            data = annex_a_xlsx(partnership=partnership, start=options["start"], end=options["end"])
-            options["output"].write_bytes(data)
+            with options["output"].open("wb") as out:
+                write_annex_a(
+                    out, partnership=partnership, start=options["start"], end=options["end"]
+                )
             self.stdout.write(f"Wrote {options['output']}")
             return
         year = options["year"]
