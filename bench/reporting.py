@@ -6,7 +6,7 @@
 
 Migrates the (fresh, throwaway) PostgreSQL database and fills it by COPY with the rows the
 reports read for N discussions spread over ``--years`` years ending 1 April 2026
-(bench/reporting_data.py); ``--skip-build`` times a database already built. Then, for the
+(bench/reporting_data.py); ``--skip-build`` times a database already built, ``--build-only`` only builds. Then, for the
 financial year 2025-26, as Hana (head of service), ``--repeat`` times each: every table of
 the dashboard, the whole dashboard page (server time, in process), the CIN census for the
 year ending 31 March 2026 written to a file, and Ofsted's Annex A List 5 for the year.
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--returns-repeat", type=int, default=3)
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--build-only", action="store_true")
     options = parser.parse_args()
     os.environ.update(
         {
@@ -66,6 +67,8 @@ def main() -> None:
         call_command("migrate", "--no-input", verbosity=0)
         counts = build(discussions=options.discussions, years=options.years)
         print(", ".join(f"{table} {n:,}" for table, n in counts.items()))
+    if options.build_only:
+        return
     for name, median, worst, queries in _measure(options.repeat, options.returns_repeat):
         print(f"| {name} | {median:.3f} | {worst:.3f} | {queries} |")
 

@@ -71,32 +71,23 @@ def _default(field: models.Field[Any, Any]) -> Any:
 
 
 class Copier:
-    """Rows buffered per model, written by COPY in one transaction a chunk."""
+    """Rows laid out per model, written by bench/partnership's Writer: PostgreSQL ``COPY``
+    (SQLite ``executemany``, for the tests), one transaction a chunk."""
 
     def __init__(self, model_list: list[type[models.Model]]) -> None:
+        from bench.partnership.writer import Writer
+
         self.layouts = {m: Layout(m) for m in model_list}
-        self.buffers: dict[type[models.Model], list[tuple[Any, ...]]] = {m: [] for m in model_list}
-        self.counts: dict[str, int] = {m._meta.db_table: 0 for m in model_list}
+        self.writer = Writer()
 
     def add(self, model: type[models.Model], **values: Any) -> None:
-        self.buffers[model].append(self.layouts[model].row(values))
+        self.writer.add(model, self.layouts[model].row(values))
+
+    def pending(self, model: type[models.Model]) -> int:
+        return len(self.writer.buffers[model])
 
     def flush(self) -> None:
-        from django.db import connection, transaction
-
-        quote = connection.ops.quote_name
-        with transaction.atomic():
-            raw = connection.connection.cursor()
-            for model, rows in self.buffers.items():
-                if not rows:
-                    continue
-                names = ", ".join(quote(c) for c in self.layouts[model].columns)
-                table = quote(model._meta.db_table)
-                with raw.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                self.counts[model._meta.db_table] += len(rows)
-                rows.clear()
+        self.writer.flush()
 
 
 def build(
@@ -107,7 +98,8 @@ def build(
     seed: int = 13,
     log: Callable[[str], None] = print,
 ) -> dict[str, int]:
-    """Fill a fresh, migrated PostgreSQL database; returns rows written per table."""
+    """Add N discussions to a migrated database (PostgreSQL by COPY; SQLite too, slowly, for
+    the tests); returns rows written per table."""
     from django.contrib.contenttypes.models import ContentType
 
     from bench.partnership.writer import finish, loading, next_ids
@@ -169,7 +161,7 @@ def build(
                 sex=("female", "male")[n % 2],
                 ethnicity=("WBRI", "ABAN", "")[n % 3],
             )
-            if len(copier.buffers[Child]) >= 50_000:
+            if copier.pending(Child) >= 50_000:
                 copier.flush()
         # Enquiries still open are the last two months' (older ones have concluded).
         open_after = datetime(end.year, end.month, end.day, tzinfo=UTC) - timedelta(days=60)
@@ -185,7 +177,7 @@ def build(
         log(f"rebuilding indexes and foreign keys, {time.perf_counter() - began:.0f} s")
         finish(model_list, restore)
     log(f"built {discussions:,} discussions in {time.perf_counter() - began:.0f} s")
-    return copier.counts
+    return dict(copier.writer.counts)
 
 
 def _cast(home: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from convene.allocation.models import Allocation, SubjectKind
 from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
-from convene.people.models import Child, Partnership
+from convene.people.models import Partnership, Sex, age_on
 from convene.workdays import london_date
 from convene.workdays.timescales import LONDON
 
@@ -141,8 +141,8 @@ def _child_rows(
     """One child's rows (those begun in [start, end]), without their allocation yet."""
     begun = {v[0]: london_date(v[6]) for v in mine}
     held = {v[0]: london_date(v[8]) for v in mine if v[7] == IcpcState.HELD and v[8]}
-    sex, ethnicity, born, disability = mine[0][9:13]
-    child = Child(pk=mine[0][1], sex=sex, ethnicity=ethnicity, date_of_birth=born)
+    child_id, sex, ethnicity, born, disability = mine[0][1], *mine[0][9:13]
+    sex_label = str(Sex(sex).label)  # as the model says it, without a model per row
     for pk, _child, discussion_id, referral_id, state, route, *_ in mine:
         day = begun[pk]
         if not start <= day <= end:
@@ -154,11 +154,11 @@ def _child_rows(
             route != Route.ICPC
         )
         row: list[object] = [
-            f"CNV{child.pk}",
-            child.get_sex_display(),
+            f"CNV{child_id}",
+            sex_label,
             ethnicity,
             born,
-            child.age_on(day),
+            age_on(born, day),
             "Yes" if disability.strip() else "No",
             day,
             "Yes" if unnecessary else "No",

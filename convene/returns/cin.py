@@ -22,6 +22,7 @@ from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any, BinaryIO
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 from convene.followup.models import S47Enquiry
@@ -158,6 +159,12 @@ def _by_child(
             partnership=partnership, record_version__record__held_at__lt=year_end
         )
         .exclude(icpc__state=IcpcState.HELD, icpc__held_at__lt=year_start)
+        # Nor what concluded with no conference needed before it (most of the history).
+        .exclude(
+            Q(state__in=[S47State.OUTCOME_RECORDED, S47State.CLOSED], outcome_at__lt=year_start)
+            & ~Q(route=Route.ICPC)
+            & ~Q(icpc__state=IcpcState.HELD, icpc__held_at__gte=year_start)
+        )
         .order_by("child_id", "record_version__record__held_at", "pk")
         # Only the columns the census reads: the rows' JSON (policy explanations, record
         # contents) was most of the time when whole models were loaded.
