@@ -6,13 +6,13 @@
 
 Migrates the (fresh, throwaway) PostgreSQL database and fills it by COPY with the rows the
 reports read for N discussions spread over ``--years`` years ending 1 April 2026
-(bench/reporting_data.py); ``--skip-build`` times a database already built, ``--build-only`` only builds. Then, for the
-financial year 2025-26, as Hana (head of service), ``--repeat`` times each: every table of
-the dashboard, the whole dashboard page (server time, in process), the CIN census for the
-year ending 31 March 2026 written to a file, and Ofsted's Annex A List 5 for the year.
-Prints one table: median and worst seconds of the timed runs (after one to warm up) and
-the queries of one run. Synthetic data only; it writes,
-so never point it at live data.
+(bench/reporting_data.py); ``--skip-build`` times a database already built, ``--build-only``
+only builds. Then, for the financial year 2025-26, as Hana (head of service), ``--repeat``
+times each: every table of the dashboard, the whole dashboard page (server time, in
+process), the CIN census for the year ending 31 March 2026 written to a file, and Ofsted's
+Annex A List 5 for the year. Prints one table: median and worst seconds of the timed runs
+(after one to warm up) and the queries of one run. Synthetic data only; it writes, so never
+point it at live data.
 """
 
 from __future__ import annotations

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('discussions', '0003_discussion_reconvenes'),
-        ('records', '0004_merge_attendance_exception_and_told'),
+        ("discussions", "0003_discussion_reconvenes"),
+        ("records", "0004_merge_attendance_exception_and_told"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='record',
-            index=models.Index(fields=['held_at'], name='record_report_held'),
+            model_name="record",
+            index=models.Index(fields=["held_at"], name="record_report_held"),
         ),
     ]
