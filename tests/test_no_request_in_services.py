@@ -172,7 +172,7 @@ def test_the_edge_rule_names_views_api_and_plumbing_not_services() -> None:
     services = [
         "convene/records/services/draft.py",
         "convene/discussions/services.py",
-        "convene/followup/services/actions.py",
+        "convene/followup/actions/services.py",
         "convene/referrals/auditing.py",
         "convene/clocks/escalations/notices.py",
         "convene/allocation/apps.py",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
@@ -177,26 +178,37 @@ class ExpectedCheck:
     on_time: bool
 
 
-def checks_on_time(*, discussions: QuerySet[Discussion]) -> list[ExpectedCheck]:
-    """Each agency invited to ``discussions`` (social care aside) and whether it sent a check
-    at or before the meeting's start (a check due by the start and sent at it is on time, as
-    a clock met at its due time is; an update after the start keeps the first on time).
-    One query, any number of discussions: for the reports."""
+def expected_checks(*, discussions: QuerySet[Discussion]) -> QuerySet[Any]:
+    """The invitations to ``discussions`` of a partner agency (social care aside), each
+    annotated ``on_time``: its agency sent a check at or before the meeting's start (a check
+    due by the start and sent at it is on time, as a clock met at its due time is; an update
+    after the start keeps the first on time). For counting in the database (the reports);
+    two people of one agency invited are two rows with the same answer."""
     on_time = AgencyCheckVersion.objects.filter(
         check_row__discussion=OuterRef("discussion"),
         check_row__agency=OuterRef("professional__agency"),
         submitted_at__lte=OuterRef("discussion__starts_at"),
     )
-    rows = (
+    return (
         Invitation.objects.filter(discussion__in=discussions, professional__agency__isnull=False)
         .exclude(professional__agency__kind=AgencyKind.SOCIAL_CARE)
+        .annotate(on_time=Exists(on_time))
+    )
+
+
+def checks_on_time(*, discussions: QuerySet[Discussion]) -> list[ExpectedCheck]:
+    """Each agency invited to ``discussions`` (social care aside) and whether it sent a check
+    by the meeting's start (``expected_checks``), one row per discussion and agency. One
+    query, any number of discussions."""
+    rows = (
+        expected_checks(discussions=discussions)
         .values(
             "discussion_id",
             "professional__agency_id",
             "professional__agency__name",
             "professional__agency__kind",
+            "on_time",
         )
-        .annotate(on_time=Exists(on_time))
         .order_by("discussion_id", "professional__agency__name")
         .distinct()
     )

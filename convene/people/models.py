@@ -123,6 +123,13 @@ class RoleGrant(models.Model):
         return Role(self.role).label
 
 
+def age_on(born: date | None, day: date) -> int | None:
+    """Whole years from ``born`` to ``day`` (None if not born or not known)."""
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 class Sex(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
@@ -235,10 +242,7 @@ class Child(TrackedModel):
             raise ValidationError(errors)
 
     def age_on(self, day: date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return age_on(self.date_of_birth, day)
 
 
 class ChildLink(models.Model):

@@ -1,6 +1,8 @@
 """Ofsted's Annex A, List 5: Section 47 enquiries and ICPCs, as an XLSX workbook.
 
-One row per S47 enquiry whose deciding strategy discussion fell in the period.
+One row per S47 enquiry whose deciding strategy discussion fell in the period, child by
+child (in the order the enquiries began), read in chunks and written as read: a year at a
+million discussions never sits in memory.
 The allocated team and worker are the enquiry's open allocation, or the one it
 inherits (discussion, then referral: ``allocation.selectors.current_for``), read for
 every enquiry at once. Whether the ICPC resulted in a child protection plan is
@@ -9,21 +11,30 @@ written blank (the council's case system holds it; docs/returns.md). Only reads.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from typing import Any, BinaryIO
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
 from convene.allocation.models import Allocation, SubjectKind
 from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
-from convene.people.models import Partnership
+from convene.people.models import Partnership, Sex, age_on
 from convene.workdays import london_date
 from convene.workdays.timescales import LONDON
 
-__all__ = ["COLUMNS", "annex_a_rows", "annex_a_xlsx", "rows_as_xlsx"]
+__all__ = [
+    "COLUMNS",
+    "annex_a_rows",
+    "annex_a_xlsx",
+    "iter_annex_a_rows",
+    "rows_as_xlsx",
+    "write_annex_a",
+]
 
 COLUMNS = (
     "Child unique ID",
@@ -43,129 +54,178 @@ COLUMNS = (
 )
 
 
-def _allocations(enquiries: list[S47Enquiry]) -> dict[int, Allocation]:
+# Allocations are looked up for this many rows at a time: one query a chunk.
+CHUNK = 2000
+# What a row reads of each enquiry and its child: one ordered query, streamed.
+_COLUMNS = (
+    "pk",
+    "child_id",
+    "discussion_id",
+    "discussion__referral_id",
+    "state",
+    "route",
+    "record_version__record__held_at",
+    "icpc__state",
+    "icpc__held_at",
+    "child__sex",
+    "child__ethnicity",
+    "child__date_of_birth",
+    "child__disability",
+)
+# (enquiry, discussion, referral): what the allocation is inherited through.
+Subjects = tuple[int, int, int]
+
+
+def _allocations(subjects: Iterable[Subjects]) -> dict[int, Allocation]:
     """Each enquiry's allocation: its own open one, else its discussion's, else its referral's.
 
-    One query for all the enquiries (the same inheritance as ``current_for``, set-based)."""
-    s47_ids = {e.pk for e in enquiries}
-    discussion_ids = {e.discussion_id for e in enquiries}
-    referral_ids = {e.discussion.referral_id for e in enquiries}
+    One query for all the enquiries given (the same inheritance as ``current_for``,
+    set-based)."""
+    subjects = list(subjects)
     open_rows = Allocation.objects.filter(ended_at__isnull=True).select_related(
         "social_worker", "team"
     )
     by_subject: dict[tuple[str, int | None], Allocation] = {}
     for row in open_rows.filter(
-        Q(s47_enquiry__in=s47_ids) | Q(discussion__in=discussion_ids) | Q(referral__in=referral_ids)
+        Q(s47_enquiry__in={s for s, _, _ in subjects})
+        | Q(discussion__in={d for _, d, _ in subjects})
+        | Q(referral__in={r for _, _, r in subjects})
     ):
         pk = row.s47_enquiry_id or row.discussion_id or row.referral_id
         by_subject[(row.subject_kind, pk)] = row
     found: dict[int, Allocation] = {}
-    for e in enquiries:
+    for s47_id, discussion_id, referral_id in subjects:
         for key in (
-            (SubjectKind.S47.value, e.pk),
-            (SubjectKind.DISCUSSION.value, e.discussion_id),
-            (SubjectKind.REFERRAL.value, e.discussion.referral_id),
+            (SubjectKind.S47.value, s47_id),
+            (SubjectKind.DISCUSSION.value, discussion_id),
+            (SubjectKind.REFERRAL.value, referral_id),
         ):
             if key in by_subject:
-                found[e.pk] = by_subject[key]
+                found[s47_id] = by_subject[key]
                 break
     return found
 
 
-def _window(partnership: Partnership, start: date, end: date) -> list[S47Enquiry]:
+def _window(partnership: Partnership, start: date, end: date) -> QuerySet[S47Enquiry]:
     """The enquiries a row or its "last 12 months" counts can read: begun from a year before
     ``start`` to ``end``, or with a conference held in that window (London days)."""
     since = datetime.combine(start - timedelta(days=366), time(0), tzinfo=LONDON)
     until = datetime.combine(end + timedelta(days=1), time(0), tzinfo=LONDON)
-    return list(
-        S47Enquiry.objects.filter(partnership=partnership)
-        .filter(
-            Q(record_version__record__held_at__gte=since)
-            | Q(icpc__state=IcpcState.HELD, icpc__held_at__gte=since),
-            record_version__record__held_at__lt=until,
-        )
-        .select_related("child", "record_version__record", "icpc", "discussion")
-        # Only what the rows read: not the versions' contents nor other JSON.
-        .only(
-            "child_id",
-            "discussion_id",
-            "state",
-            "route",
-            "child__sex",
-            "child__ethnicity",
-            "child__date_of_birth",
-            "child__disability",
-            "record_version__record__held_at",
-            "icpc__state",
-            "icpc__held_at",
-            "discussion__referral_id",
-        )
-        .order_by("record_version__record__held_at", "pk")
+    return S47Enquiry.objects.filter(partnership=partnership).filter(
+        Q(record_version__record__held_at__gte=since)
+        | Q(icpc__state=IcpcState.HELD, icpc__held_at__gte=since),
+        record_version__record__held_at__lt=until,
     )
 
 
-def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[list[object]]:
-    """One row per enquiry begun in [start, end]. One query for the enquiries and one for
-    the allocations, whatever their number; the counts per child read a dict, not a scan."""
-    qs = _window(partnership, start, end)
-    begun = {e.pk: london_date(e.record_version.record.held_at) for e in qs}
-    held = {
-        e.pk: london_date(e.icpc.held_at)
-        for e in qs
-        if e.icpc is not None and e.icpc.state == IcpcState.HELD and e.icpc.held_at
-    }
-    of_child: dict[int, list[S47Enquiry]] = defaultdict(list)
-    for e in qs:
-        of_child[e.child_id].append(e)
-    allocated = _allocations([e for e in qs if start <= begun[e.pk] <= end])
-    rows: list[list[object]] = []
-    for e in qs:
-        day = begun[e.pk]
+def _by_child(partnership: Partnership, start: date, end: date) -> Iterator[list[tuple[Any, ...]]]:
+    """The window's enquiries, one child's at a time, each child's in the order they began."""
+    enquiries = (
+        _window(partnership, start, end)
+        .order_by("child_id", "record_version__record__held_at", "pk")
+        .values_list(*_COLUMNS)
+    )
+    mine: list[tuple[Any, ...]] = []
+    for values in enquiries.iterator(chunk_size=5000):
+        if mine and mine[-1][1] != values[1]:
+            yield mine
+            mine = []
+        mine.append(values)
+    if mine:
+        yield mine
+
+
+def _child_rows(
+    mine: list[tuple[Any, ...]], start: date, end: date
+) -> Iterator[tuple[Subjects, list[object]]]:
+    """One child's rows (those begun in [start, end]), without their allocation yet."""
+    begun = {v[0]: london_date(v[6]) for v in mine}
+    held = {v[0]: london_date(v[8]) for v in mine if v[7] == IcpcState.HELD and v[8]}
+    child_id, sex, ethnicity, born, disability = mine[0][1], *mine[0][9:13]
+    sex_label = str(Sex(sex).label)  # as the model says it, without a model per row
+    for pk, _child, discussion_id, referral_id, state, route, *_ in mine:
+        day = begun[pk]
         if not start <= day <= end:
             continue
         year_ago = day - timedelta(days=365)
-        mine = of_child[e.child_id]
-        s47s = Counter(year_ago < begun[o.pk] <= day for o in mine)[True]
-        icpcs = Counter(o.pk in held and year_ago < held[o.pk] <= day for o in mine)[True]
-        unnecessary = e.state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and (
-            e.route != Route.ICPC
+        s47s = Counter(year_ago < begun[o[0]] <= day for o in mine)[True]
+        icpcs = Counter(o[0] in held and year_ago < held[o[0]] <= day for o in mine)[True]
+        unnecessary = state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and (
+            route != Route.ICPC
         )
-        child = e.child
-        allocation = allocated.get(e.pk)
-        rows.append(
-            [
-                f"CNV{child.pk}",
-                child.get_sex_display(),
-                child.ethnicity,
-                child.date_of_birth,
-                child.age_on(day),
-                "Yes" if child.disability.strip() else "No",
-                day,
-                "Yes" if unnecessary else "No",
-                held.get(e.pk),
-                None,
-                s47s,
-                icpcs,
-                str(allocation.team) if allocation and allocation.team else None,
-                allocation.social_worker.get_full_name() if allocation else None,
-            ]
-        )
-    return rows
+        row: list[object] = [
+            f"CNV{child_id}",
+            sex_label,
+            ethnicity,
+            born,
+            age_on(born, day),
+            "Yes" if disability.strip() else "No",
+            day,
+            "Yes" if unnecessary else "No",
+            held.get(pk),
+            None,
+            s47s,
+            icpcs,
+        ]
+        yield (pk, discussion_id, referral_id), row
+
+
+def iter_annex_a_rows(
+    *, partnership: Partnership, start: date, end: date
+) -> Iterator[list[object]]:
+    """One row per enquiry begun in [start, end]. One query for the enquiries (streamed) and
+    one for the allocations of each ``CHUNK`` rows; the counts per child read that child's
+    enquiries only."""
+    pending: list[tuple[Subjects, list[object]]] = []
+
+    def allocated() -> Iterator[list[object]]:
+        found = _allocations(subjects for subjects, _ in pending)
+        for (s47_id, _, _), row in pending:
+            allocation = found.get(s47_id)
+            team = str(allocation.team) if allocation and allocation.team else None
+            worker = allocation.social_worker.get_full_name() if allocation else None
+            yield [*row, team, worker]
+        pending.clear()
+
+    for mine in _by_child(partnership, start, end):
+        pending.extend(_child_rows(mine, start, end))
+        if len(pending) >= CHUNK:
+            yield from allocated()
+    if pending:
+        yield from allocated()
+
+
+def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[list[object]]:
+    return list(iter_annex_a_rows(partnership=partnership, start=start, end=end))
 
 
 def annex_a_xlsx(*, partnership: Partnership, start: date, end: date) -> bytes:
-    return rows_as_xlsx(annex_a_rows(partnership=partnership, start=start, end=end))
+    out = BytesIO()
+    write_annex_a(out, partnership=partnership, start=start, end=end)
+    return out.getvalue()
 
 
-def rows_as_xlsx(rows: list[list[object]]) -> bytes:
+def write_annex_a(out: BinaryIO, *, partnership: Partnership, start: date, end: date) -> int:
+    """List 5 as a workbook written to ``out`` as the rows are read (openpyxl's write-only
+    mode: constant memory). Returns the number of rows."""
+    rows = iter_annex_a_rows(partnership=partnership, start=start, end=end)
+    return _write_rows(out, rows)
+
+
+def rows_as_xlsx(rows: Iterable[list[object]]) -> bytes:
     """List 5's rows (from :func:`annex_a_rows`) as a workbook with the specification's headers."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "List 5"
+    out = BytesIO()
+    _write_rows(out, rows)
+    return out.getvalue()
+
+
+def _write_rows(out: BinaryIO, rows: Iterable[list[object]]) -> int:
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("List 5")
     sheet.append(list(COLUMNS))
+    written = 0
     for row in rows:
         sheet.append(row)
-    out = BytesIO()
+        written += 1
     book.save(out)
-    return out.getvalue()
+    return written

@@ -16,20 +16,24 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
+from typing import Any, BinaryIO
 
+from django.db.models import Q
 from django.utils.text import slugify
 
 from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
-from convene.people.models import Child, Partnership, Sex
+from convene.people.models import Partnership, Sex
 from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
 from convene.workdays import london_date
 from convene.workdays.timescales import LONDON
 
-__all__ = ["CensusYear", "census_xml", "partnership_by_slug"]
+__all__ = ["CensusYear", "census_xml", "partnership_by_slug", "write_census"]
 
 # DfE ReferralSource codes for the referrer's agency kind; a member of the public is "1A".
 _REFERRAL_SOURCE = {
@@ -82,7 +86,8 @@ class S47Row:
     not_required: bool
 
 
-_S47_COLUMNS = (
+# What the census reads of each enquiry, its child and its referral: one query, streamed.
+_COLUMNS = (
     "child_id",
     "state",
     "route",
@@ -91,14 +96,62 @@ _S47_COLUMNS = (
     "discussion__referral_id",
     "icpc__state",
     "icpc__held_at",
+    "child__date_of_birth",
+    "child__expected_date_of_delivery",
+    "child__sex",
+    "child__ethnicity",
+    "child__disability",
+    "discussion__referral__received_at",
+    "discussion__referral__referrer_agency__kind",
 )
-_CHILD_COLUMNS = ("date_of_birth", "expected_date_of_delivery", "sex", "ethnicity", "disability")
 
 
-def _rows(partnership: Partnership, year: CensusYear) -> list[S47Row]:
+@dataclass(frozen=True)
+class _ChildFacts:
+    pk: int
+    date_of_birth: date | None
+    expected_date_of_delivery: date | None
+    sex: str
+    ethnicity: str
+    disability: str
+
+
+def _s47_row(values: tuple[Any, ...], year: CensusYear, calendar: Any) -> S47Row | None:
+    """The enquiry as the census sees it on its reference date; None if not in the year."""
+    child_id, state, route, outcome_at, held_at, referral_id, icpc_state, icpc_at = values[:8]
+    start = london_date(held_at)
+    if start > year.end:
+        return None
+    held = icpc_at if icpc_state == IcpcState.HELD else None
+    icpc = london_date(held) if held is not None else None
+    if icpc is not None and icpc > year.end:
+        icpc = None  # not yet held on the census date
+    decided = state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and route != Route.ICPC
+    not_required = decided and outcome_at is not None and london_date(outcome_at) <= year.end
+    concluded_on = (
+        icpc if icpc else (london_date(outcome_at) if not_required and outcome_at else None)
+    )
+    if concluded_on is not None and concluded_on < year.start:
+        return None  # concluded in an earlier census year
+    return S47Row(
+        child_id=child_id,
+        referral_id=referral_id,
+        start=start,
+        target=calendar.add_working_days(start, 15),
+        icpc=icpc,
+        not_required=not_required,
+    )
+
+
+def _by_child(
+    partnership: Partnership, year: CensusYear
+) -> Iterator[tuple[_ChildFacts, list[tuple[S47Row, datetime, str | None]]]]:
+    """Each child with a Section 47 module in ``year``, in child order, with its enquiries
+    (and their referral's received time and referrer's agency kind) in the order they
+    began. Read in chunks from one ordered query: memory holds one child at a time."""
     calendar = load_pack(partnership.policy_id).calendar
     # In the database, what certainly is not in the year: begun after it, or its
-    # conference held before it (the loop below decides the rest exactly).
+    # conference held before it (_s47_row decides the rest exactly).
     year_start = datetime.combine(year.start, time(0), tzinfo=LONDON)
     year_end = datetime.combine(year.end + timedelta(days=1), time(0), tzinfo=LONDON)
     qs = (
@@ -106,47 +159,31 @@ def _rows(partnership: Partnership, year: CensusYear) -> list[S47Row]:
             partnership=partnership, record_version__record__held_at__lt=year_end
         )
         .exclude(icpc__state=IcpcState.HELD, icpc__held_at__lt=year_start)
+        # Nor what concluded with no conference needed before it (most of the history).
+        .exclude(
+            Q(state__in=[S47State.OUTCOME_RECORDED, S47State.CLOSED], outcome_at__lt=year_start)
+            & ~Q(route=Route.ICPC)
+            & ~Q(icpc__state=IcpcState.HELD, icpc__held_at__gte=year_start)
+        )
         .order_by("child_id", "record_version__record__held_at", "pk")
         # Only the columns the census reads: the rows' JSON (policy explanations, record
         # contents) was most of the time when whole models were loaded.
-        .values_list(*_S47_COLUMNS)
+        .values_list(*_COLUMNS)
     )
-    rows = []
-    for (
-        child_id,
-        state,
-        route,
-        outcome_at,
-        held_at,
-        referral_id,
-        icpc_state,
-        icpc_at,
-    ) in qs.iterator(chunk_size=2000):
-        start = london_date(held_at)
-        if start > year.end:
+    child: _ChildFacts | None = None
+    rows: list[tuple[S47Row, datetime, str | None]] = []
+    for values in qs.iterator(chunk_size=5000):
+        row = _s47_row(values, year, calendar)
+        if row is None:
             continue
-        held = icpc_at if icpc_state == IcpcState.HELD else None
-        icpc = london_date(held) if held is not None else None
-        if icpc is not None and icpc > year.end:
-            icpc = None  # not yet held on the census date
-        decided = state in (S47State.OUTCOME_RECORDED, S47State.CLOSED) and route != Route.ICPC
-        not_required = decided and outcome_at is not None and london_date(outcome_at) <= year.end
-        concluded_on = (
-            icpc if icpc else (london_date(outcome_at) if not_required and outcome_at else None)
-        )
-        if concluded_on is not None and concluded_on < year.start:
-            continue  # concluded in an earlier census year
-        rows.append(
-            S47Row(
-                child_id=child_id,
-                referral_id=referral_id,
-                start=start,
-                target=calendar.add_working_days(start, 15),
-                icpc=icpc,
-                not_required=not_required,
-            )
-        )
-    return rows
+        if child is not None and child.pk != row.child_id:
+            yield child, rows
+            rows = []
+        if not rows:
+            child = _ChildFacts(row.child_id, *values[8:13])
+        rows.append((row, values[13], values[14]))
+    if child is not None and rows:
+        yield child, rows
 
 
 def _text(parent: ET.Element, tag: str, value: str | None) -> None:
@@ -154,8 +191,9 @@ def _text(parent: ET.Element, tag: str, value: str | None) -> None:
         ET.SubElement(parent, tag).text = value
 
 
-def _child_block(parent: ET.Element, child: Child) -> ET.Element:
-    node = ET.SubElement(parent, "Child")
+def _child_block(child: _ChildFacts, s47s: list[tuple[S47Row, datetime, str | None]]) -> bytes:
+    """One child's ``<Child>`` element, indented as it sits inside ``<Children>``."""
+    node = ET.Element("Child")
     ids = ET.SubElement(node, "ChildIdentifiers")
     _text(ids, "LAchildID", f"CNV{child.pk}")
     if child.date_of_birth:
@@ -170,26 +208,27 @@ def _child_block(parent: ET.Element, child: Child) -> ET.Element:
     _text(chars, "Ethnicity", eth if len(eth) == 4 and eth.isalpha() else "NOBT")
     if not child.disability.strip():
         ET.SubElement(ET.SubElement(chars, "Disabilities"), "Disability").text = "NONE"
-    return node
+    by_referral: dict[int, list[tuple[S47Row, datetime, str | None]]] = defaultdict(list)
+    for s47_found in s47s:
+        by_referral[s47_found[0].referral_id].append(s47_found)
+    for _referral_id, found in sorted(by_referral.items()):
+        _, received_at, kind = found[0]
+        cin = ET.SubElement(node, "CINdetails")
+        _text(cin, "CINreferralDate", london_date(received_at).isoformat())
+        _text(cin, "ReferralSource", _REFERRAL_SOURCE.get(AgencyKind(kind), "8") if kind else "1A")
+        _text(cin, "ReferralNFA", "0")
+        for row, _, _ in found:
+            s47 = ET.SubElement(cin, "Section47")
+            _text(s47, "S47ActualStartDate", row.start.isoformat())
+            _text(s47, "InitialCPCtarget", row.target.isoformat())
+            _text(s47, "DateOfInitialCPC", row.icpc.isoformat() if row.icpc else None)
+            _text(s47, "ICPCnotRequired", "1" if row.not_required else "0")
+    ET.indent(node, level=2)
+    return ET.tostring(node, encoding="unicode").encode()
 
 
-def census_xml(*, partnership: Partnership, year: CensusYear, now: datetime) -> bytes:
-    """The census XML for ``partnership``'s children with a S47 enquiry in ``year``."""
-    from convene.referrals.models import Referral
-
-    rows = _rows(partnership, year)
-    by_child: dict[int, dict[int, list[S47Row]]] = defaultdict(lambda: defaultdict(list))
-    for row in rows:
-        by_child[row.child_id][row.referral_id].append(row)
-    children = Child.objects.only(*_CHILD_COLUMNS).in_bulk(list(by_child))
-    referrals = {
-        pk: (received_at, kind)
-        for pk, received_at, kind in Referral.objects.filter(
-            pk__in=[r for refs in by_child.values() for r in refs]
-        ).values_list("pk", "received_at", "referrer_agency__kind")
-    }
-    root = ET.Element("Message")
-    header = ET.SubElement(root, "Header")
+def _header(year: CensusYear, now: datetime) -> bytes:
+    header = ET.Element("Header")
     details = ET.SubElement(header, "CollectionDetails")
     _text(details, "Collection", "CIN")
     _text(details, "Year", str(year.year))
@@ -201,25 +240,30 @@ def census_xml(*, partnership: Partnership, year: CensusYear, now: datetime) -> 
     _text(source, "Release", "1")
     _text(source, "SerialNo", "1")
     _text(source, "DateTime", now.replace(microsecond=0, tzinfo=None).isoformat())
-    kids = ET.SubElement(root, "Children")
-    for child_id in sorted(by_child):
-        node = _child_block(kids, children[child_id])
-        for referral_id, s47s in sorted(by_child[child_id].items()):
-            received_at, kind = referrals[referral_id]
-            cin = ET.SubElement(node, "CINdetails")
-            _text(cin, "CINreferralDate", london_date(received_at).isoformat())
-            _text(
-                cin,
-                "ReferralSource",
-                _REFERRAL_SOURCE.get(AgencyKind(kind), "8") if kind else "1A",
-            )
-            _text(cin, "ReferralNFA", "0")
-            for row in s47s:
-                s47 = ET.SubElement(cin, "Section47")
-                _text(s47, "S47ActualStartDate", row.start.isoformat())
-                _text(s47, "InitialCPCtarget", row.target.isoformat())
-                _text(s47, "DateOfInitialCPC", row.icpc.isoformat() if row.icpc else None)
-                _text(s47, "ICPCnotRequired", "1" if row.not_required else "0")
-    ET.indent(root)
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return data
+    ET.indent(header, level=1)
+    return ET.tostring(header, encoding="unicode").encode()
+
+
+def write_census(
+    out: BinaryIO, *, partnership: Partnership, year: CensusYear, now: datetime
+) -> int:
+    """Write the census XML for ``partnership``'s children with a S47 enquiry in ``year``
+    to ``out`` as it is read, one child at a time (constant memory whatever the size; the
+    layout is ElementTree's, indented by two spaces). Returns the number of children."""
+    out.write(b"<?xml version='1.0' encoding='utf-8'?>\n<Message>\n  ")
+    out.write(_header(year, now))
+    out.write(b"\n  <Children")
+    children = 0
+    for child, s47s in _by_child(partnership, year):
+        out.write(b">\n    " if children == 0 else b"\n    ")
+        out.write(_child_block(child, s47s))
+        children += 1
+    out.write(b"\n  </Children>\n</Message>" if children else b" />\n</Message>")
+    return children
+
+
+def census_xml(*, partnership: Partnership, year: CensusYear, now: datetime) -> bytes:
+    """The whole census as bytes (the download); :func:`write_census` writes it to a file."""
+    out = BytesIO()
+    write_census(out, partnership=partnership, year=year, now=now)
+    return out.getvalue()

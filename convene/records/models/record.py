@@ -55,6 +55,9 @@ class Record(TrackedModel):
                 name="record_closed_only_once_authorised",
             ),
         ]
+        # The reports read a period's records by the time the discussion was held
+        # (reporting.scoping.current_versions), not every record ever written.
+        indexes = [models.Index(fields=["held_at"], name="record_report_held")]
 
     def __str__(self) -> str:
         return f"Record of discussion {self.discussion_id}"

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from convene.returns.annex_a import annex_a_xlsx
-from convene.returns.cin import CensusYear, census_xml, partnership_by_slug
+from convene.returns.annex_a import write_annex_a
+from convene.returns.cin import CensusYear, partnership_by_slug, write_census
 
 
 class Command(BaseCommand):
@@ -39,13 +39,18 @@ class Command(BaseCommand):
         if options["which"] == "annex-a":
             if options["end"] < options["start"]:
                 raise CommandError("--to must not be before --from")
-            data = annex_a_xlsx(partnership=partnership, start=options["start"], end=options["end"])
-            options["output"].write_bytes(data)
+            with options["output"].open("wb") as out:
+                write_annex_a(
+                    out, partnership=partnership, start=options["start"], end=options["end"]
+                )
             self.stdout.write(f"Wrote {options['output']}")
             return
         year = options["year"]
         if not 2000 <= year <= 2100:
             raise CommandError("Give the year as four digits, e.g. 2027 for 2026 to 2027")
-        data = census_xml(partnership=partnership, year=CensusYear(year), now=timezone.now())
-        options["output"].write_bytes(data)
-        self.stdout.write(f"Wrote {options['output']} ({data.count(b'<Child>')} children)")
+        # Written as it is read: a million discussions' census never sits in memory.
+        with options["output"].open("wb") as out:
+            children = write_census(
+                out, partnership=partnership, year=CensusYear(year), now=timezone.now()
+            )
+        self.stdout.write(f"Wrote {options['output']} ({children} children)")

@@ -1,0 +1,561 @@
+"""The rows a year's dashboard and statutory returns read, for N discussions, by COPY.
+
+Not whole cases (bench/generate.py copies those, at about 150 rows a discussion and hours
+for a million): only the row shapes the reporting and returns selectors read, made from
+the real models' columns (every column the row does not set takes the model's default, so
+a column another branch adds comes with its default). Per discussion: a referral with its
+child, the discussion, an authorised record with its current version and four attendance
+rows, four invitations, the triage, convene, record-distributed and outcome-told clocks
+(about 17 rows), and for a share of them an S47 enquiry with its visit clock, allocation and
+ICPC (with its clock), an action with its due clock, an escalation, an attendance exception.
+Times are spread evenly over ``years`` years ending ``end``; about 70% of clocks are met
+(a tenth of those late), 20% breached, the rest open or waived, so every figure has data.
+
+Written in chunks by PostgreSQL ``COPY`` with the tables' secondary indexes and foreign
+keys dropped for the load and rebuilt (and validated) at the end (bench/partnership/writer);
+memory stays flat. Synthetic data only: no names of real people, no NHS numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.db import models
+from django.db.models import NOT_PROVIDED
+
+CHUNK = 5_000  # discussions per COPY transaction
+STAMP = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+class Layout:
+    """A model's columns in table order, with the default of each (set once, reused)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.model = model
+        fields = model._meta.concrete_fields
+        self.columns = [f.column for f in fields]
+        self.index = {column: n for n, column in enumerate(self.columns)}
+        self.defaults = [_default(f) for f in fields]
+        self.fresh = [n for n, f in enumerate(fields) if isinstance(f, models.UUIDField)]
+
+    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
+        row = list(self.defaults)
+        for n in self.fresh:
+            row[n] = uuid.uuid4()
+        for column, value in values.items():
+            row[self.index[column]] = value
+        return tuple(row)
+
+
+def _default(field: models.Field[Any, Any]) -> Any:
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return STAMP
+    if field.default is not NOT_PROVIDED:
+        value = field.default() if callable(field.default) else field.default
+        if isinstance(field, models.JSONField):
+            return json.dumps(value)
+        return getattr(value, "value", value)
+    if field.null:
+        return None
+    if isinstance(field, models.BinaryField):
+        return b""
+    if isinstance(field, models.JSONField):
+        return "{}"
+    return ""
+
+
+class Copier:
+    """Rows laid out per model, written by bench/partnership's Writer: PostgreSQL ``COPY``
+    (SQLite ``executemany``, for the tests), one transaction a chunk."""
+
+    def __init__(self, model_list: list[type[models.Model]]) -> None:
+        from bench.partnership.writer import Writer
+
+        self.layouts = {m: Layout(m) for m in model_list}
+        self.writer = Writer()
+
+    def add(self, model: type[models.Model], **values: Any) -> None:
+        self.writer.add(model, self.layouts[model].row(values))
+
+    def pending(self, model: type[models.Model]) -> int:
+        return len(self.writer.buffers[model])
+
+    def flush(self) -> None:
+        self.writer.flush()
+
+
+def build(
+    *,
+    discussions: int,
+    years: int = 8,
+    end: date = date(2026, 4, 1),
+    seed: int = 13,
+    log: Callable[[str], None] = print,
+) -> dict[str, int]:
+    """Add N discussions to a migrated database (PostgreSQL by COPY; SQLite too, slowly, for
+    the tests); returns rows written per table."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from bench.partnership.writer import finish, loading, next_ids
+    from convene.allocation.models import Allocation
+    from convene.clocks.models import Clock, Escalation
+    from convene.discussions.models import Discussion, Invitation
+    from convene.followup.models import Icpc, S47Enquiry
+    from convene.people.demo import demo_load
+    from convene.people.models import Child
+    from convene.records.models import (
+        Action,
+        Attendance,
+        AttendanceException,
+        Record,
+        RecordVersion,
+    )
+    from convene.referrals.models import Referral, ReferralChild
+
+    began = time.perf_counter()
+    home = demo_load(children=0).partnership
+    cast = _cast(home)
+    model_list: list[type[models.Model]] = [
+        Child,
+        Referral,
+        ReferralChild,
+        Discussion,
+        Invitation,
+        Record,
+        RecordVersion,
+        Attendance,
+        AttendanceException,
+        Action,
+        Clock,
+        Escalation,
+        S47Enquiry,
+        Icpc,
+        Allocation,
+    ]
+    ids = next_ids(model_list)
+    types = {
+        m: ContentType.objects.get_for_model(m).pk
+        for m in (Referral, Discussion, S47Enquiry, Icpc, Action)
+    }
+    copier = Copier(model_list)
+    restore = loading(model_list)
+    rng = random.Random(seed)
+    children = max(200, int(discussions * 0.3))
+    first = datetime(end.year - years, end.month, end.day, 9, tzinfo=UTC)
+    step = (datetime(end.year, end.month, end.day, tzinfo=UTC) - first) / max(1, discussions)
+    try:
+        for n in range(children):
+            copier.add(
+                Child,
+                id=ids[Child] + n,
+                partnership_id=home.pk,
+                first_name="Bench",
+                last_name=f"Child {n}",
+                date_of_birth=date(2010, 1, 1) + timedelta(days=n % 5000),
+                sex=("female", "male")[n % 2],
+                ethnicity=("WBRI", "ABAN", "")[n % 3],
+            )
+            if copier.pending(Child) >= 50_000:
+                copier.flush()
+        # Enquiries still open are the last two months' (older ones have concluded).
+        open_after = datetime(end.year, end.month, end.day, tzinfo=UTC) - timedelta(days=60)
+        case = _Case(copier, ids, types, cast, home.pk, children, open_after)
+        for n in range(discussions):
+            case.write(n, first + step * n, rng)
+            if (n + 1) % CHUNK == 0:
+                copier.flush()
+                if (n + 1) % (CHUNK * 20) == 0:
+                    log(f"  {n + 1:,} discussions, {time.perf_counter() - began:.0f} s")
+        copier.flush()
+    finally:
+        log(f"rebuilding indexes and foreign keys, {time.perf_counter() - began:.0f} s")
+        finish(model_list, restore)
+    log(f"built {discussions:,} discussions in {time.perf_counter() - began:.0f} s")
+    return dict(copier.writer.counts)
+
+
+def _cast(home: Any) -> dict[str, Any]:
+    """Who chairs, works the case, attends: one professional of each kind of agency."""
+    from convene.people.models import Professional
+    from convene.people.vocab import AgencyKind
+
+    def first(*kinds: AgencyKind) -> Any:
+        person = (
+            Professional.objects.filter(agency__kind__in=[k.value for k in kinds])
+            .select_related("agency")
+            .order_by("pk")
+            .first()
+        )
+        assert person is not None, f"the demo has no professional of {kinds}"
+        return person
+
+    return {
+        "social": first(AgencyKind.SOCIAL_CARE),
+        "police": first(AgencyKind.POLICE),
+        "health": first(AgencyKind.HEALTH_COMMUNITY, AgencyKind.HEALTH_ACUTE, AgencyKind.HEALTH_GP),
+        "school": first(AgencyKind.SCHOOL),
+    }
+
+
+DECISIONS = (
+    "s47_joint",
+    "s47_single_agency",
+    "single_assessment",
+    "child_in_need",
+    "no_further_action",
+)
+
+
+class _Case:
+    """Writes one discussion and what hangs from it; ids are allocated by counting."""
+
+    def __init__(
+        self,
+        copier: Copier,
+        ids: dict[Any, int],
+        types: dict[Any, int],
+        cast: dict[str, Any],
+        partnership_id: int,
+        children: int,
+        open_after: datetime,
+    ) -> None:
+        from convene.allocation.models import Allocation
+        from convene.clocks.models import Clock, Escalation
+        from convene.discussions.models import Discussion, Invitation
+        from convene.followup.models import Icpc, S47Enquiry
+        from convene.people.models import Child
+        from convene.records.models import (
+            Action,
+            Attendance,
+            AttendanceException,
+            Record,
+            RecordVersion,
+        )
+        from convene.referrals.models import Referral, ReferralChild
+
+        self.m = {
+            "allocation": Allocation,
+            "clock": Clock,
+            "escalation": Escalation,
+            "discussion": Discussion,
+            "invitation": Invitation,
+            "icpc": Icpc,
+            "s47": S47Enquiry,
+            "action": Action,
+            "attendance": Attendance,
+            "exception": AttendanceException,
+            "record": Record,
+            "version": RecordVersion,
+            "referral": Referral,
+            "referral_child": ReferralChild,
+        }
+        self.copier = copier
+        self.next = {key: ids[model] for key, model in self.m.items()}
+        self.types = {key: types[model] for key, model in self.m.items() if model in types}
+        self.cast = cast
+        self.partnership_id = partnership_id
+        self.child_base = ids[Child]
+        self.children = children
+        self.open_after = open_after
+
+    def _id(self, key: str) -> int:
+        value = self.next[key]
+        self.next[key] += 1
+        return value
+
+    def _clock(
+        self,
+        kind: str,
+        subject: str,
+        subject_id: int,
+        start: datetime,
+        hours: float,
+        rng: random.Random,
+    ) -> int:
+        due = start + timedelta(hours=hours)
+        roll = rng.random()
+        values: dict[str, Any] = {}
+        if roll < 0.63:
+            values = {"state": "met", "met_at": start + (due - start) * rng.uniform(0.05, 0.99)}
+        elif roll < 0.70:
+            values = {"state": "met", "met_at": due + (due - start) * rng.uniform(0.01, 0.5)}
+        elif roll < 0.90:
+            values = {"state": "breached", "breached_at": due}
+        elif roll < 0.95:
+            values = {
+                "state": "waived",
+                "waived_at": start + timedelta(hours=1),
+                "waived_by_id": self.cast["social"].pk,
+                "waived_reason": "Bench",
+            }
+        clock_id = self._id("clock")
+        self.copier.add(
+            self.m["clock"],
+            id=clock_id,
+            partnership_id=self.partnership_id,
+            kind=kind,
+            rule_id="bench",
+            policy_id="england",
+            policy_version="bench",
+            citation="bench",
+            subject_type_id=self.types[subject],
+            subject_id=subject_id,
+            started_at=start,
+            due_at=due,
+            **values,
+        )
+        return clock_id
+
+    def write(self, n: int, received: datetime, rng: random.Random) -> None:
+        add, cast, pid = self.copier.add, self.cast, self.partnership_id
+        social, police, health, school = (cast[k] for k in ("social", "police", "health", "school"))
+        child_id = self.child_base + rng.randrange(self.children)
+        referral_id, discussion_id = self._id("referral"), self._id("discussion")
+        record_id, version_id = self._id("record"), self._id("version")
+        triaged = received + timedelta(hours=rng.uniform(1, 30))
+        decision = DECISIONS[n % len(DECISIONS)]
+        add(
+            self.m["referral"],
+            id=referral_id,
+            partnership_id=pid,
+            received_at=received,
+            how_received="phone",
+            referrer_agency_id=school.agency_id,
+            referrer_name="Bench",
+            account="Bench",
+            significant_harm_suspected=True,
+            status="convening",
+            policy_id="england",
+            recommended_rule_id=f"R00{n % 4 + 1}.1",
+            recommended_pathway="strategy_discussion",
+            chosen_pathway="strategy_meeting" if n % 9 == 0 else "strategy_discussion",
+            triaged_at=triaged,
+            decision="overridden" if n % 9 == 0 else "accepted",
+            override_reason="Bench" if n % 9 == 0 else "",
+            decided_by_id=social.pk,
+            decided_at=triaged,
+        )
+        add(
+            self.m["referral_child"],
+            id=self._id("referral_child"),
+            referral_id=referral_id,
+            child_id=child_id,
+        )
+        starts = triaged + timedelta(hours=rng.uniform(2, 20))
+        add(
+            self.m["discussion"],
+            id=discussion_id,
+            partnership_id=pid,
+            referral_id=referral_id,
+            kind="strategy_discussion",
+            state="distributed",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=1),
+            chair_id=social.pk,
+            venue="Bench",
+        )
+        for person in (social, police, health, school):
+            add(
+                self.m["invitation"],
+                id=self._id("invitation"),
+                discussion_id=discussion_id,
+                professional_id=person.pk,
+                response="accepted",
+                responded_at=triaged,
+                sent_at=triaged,
+                sent_sequence=0,
+            )
+        held = starts + timedelta(hours=1)
+        authorised = held + timedelta(hours=rng.uniform(1, 30))
+        add(
+            self.m["record"],
+            id=record_id,
+            discussion_id=discussion_id,
+            held_at=held,
+            held_by_id=social.pk,
+            policy_id="england",
+            policy_version="bench",
+            policy_digest="bench",
+            draft_open=False,
+            latest_number=1,
+        )
+        add(
+            self.m["version"],
+            id=version_id,
+            record_id=record_id,
+            number=1,
+            snapshot="{}",
+            content_sha256="bench",
+            pdf_sha256="bench",
+            decision=decision,
+            authorised_by_id=social.pk,
+            authorised_at=authorised,
+            distributed_at=authorised,
+            distributed_by_id=social.pk,
+        )
+        statuses = (
+            "attended",
+            "attended",
+            "apologies" if n % 7 == 0 else "attended",
+            "absent" if n % 11 == 0 else "attended",
+        )
+        for person, status in zip((social, police, health, school), statuses, strict=True):
+            add(
+                self.m["attendance"],
+                id=self._id("attendance"),
+                version_id=version_id,
+                professional_id=person.pk,
+                agency_id=person.agency_id,
+                name="Bench",
+                status=status,
+            )
+        if n % 7 == 0:
+            add(
+                self.m["exception"],
+                id=self._id("exception"),
+                record_id=record_id,
+                party="health",
+                reason="Bench",
+                rule_ids="[]",
+                recorded_by_id=social.pk,
+                recorded_at=authorised,
+            )
+        triage_clock = self._clock("triage", "referral", referral_id, received, 24, rng)
+        self._clock("convene", "referral", referral_id, triaged, 24, rng)
+        self._clock("record_distributed", "discussion", discussion_id, held, 24, rng)
+        self._clock("outcome_notified", "discussion", discussion_id, held, 24, rng)
+        if n % 3 == 0:
+            action_id = self._id("action")
+            add(
+                self.m["action"],
+                id=action_id,
+                record_id=record_id,
+                key=f"a{n}",
+                owner_agency_id=police.agency_id,
+                what="Bench",
+                due_on=held.date() + timedelta(days=14),
+                status="open" if n % 6 == 0 else "done",
+                closed_at=None if n % 6 == 0 else held + timedelta(days=10),
+                introduced_in_id=version_id,
+                changed_in_id=version_id,
+            )
+            self._clock("action_due", "action", action_id, held, 14 * 24, rng)
+        if n % 20 == 0:
+            self._escalation(n, referral_id, triage_clock, triaged)
+        if decision in ("s47_joint", "s47_single_agency"):
+            self._s47(n, child_id, discussion_id, version_id, held, rng)
+
+    def _escalation(self, n: int, referral_id: int, clock_id: int, triaged: datetime) -> None:
+        police = self.cast["police"]
+        raised = triaged + timedelta(days=2)
+        manual = {
+            "raised_by_id": police.pk,
+            "raised_by_agency_id": police.agency_id,
+            "details": "Bench",
+            "direction": "partner_to_social_care",
+        }
+        resolved = {
+            "state": "resolved",
+            "acknowledged_at": raised + timedelta(hours=4),
+            "acknowledged_by_id": self.cast["social"].pk,
+            "resolved_at": raised + timedelta(days=1 + n % 5),
+            "resolved_by_id": self.cast["social"].pk,
+            "outcome": "Bench",
+        }
+        self.copier.add(
+            self.m["escalation"],
+            id=self._id("escalation"),
+            partnership_id=self.partnership_id,
+            subject_type_id=self.types["referral"],
+            subject_id=referral_id,
+            **({"clock_id": clock_id, "direction": "automatic"} if n % 3 else manual),
+            level=1 + n % 3,
+            citation="bench",
+            raised_at=raised,
+            what_is_late="Bench",
+            addressed_roles="[]",
+            addressed_parties="[]",
+            unresolved="[]",
+            **(resolved if n % 40 == 0 else {}),
+        )
+
+    def _s47(
+        self,
+        n: int,
+        child_id: int,
+        discussion_id: int,
+        version_id: int,
+        held: datetime,
+        rng: random.Random,
+    ) -> None:
+        add, pid, social = self.copier.add, self.partnership_id, self.cast["social"]
+        s47_id = self._id("s47")
+        outcome: dict[str, Any] = {}
+        icpc_id = None
+        # A quarter stay open (visited) if recent, a quarter go to a conference (held on a weekday,
+        # about 15 working days on), half (and the older quarter)
+        # close with no conference needed.
+        outcome_at = held + timedelta(days=rng.uniform(3, 8))
+        if n % 4 == 2:
+            icpc_id = self._id("icpc")
+            conference = held + timedelta(days=15 + rng.randrange(0, 10))
+            while conference.weekday() >= 5:
+                conference += timedelta(days=1)
+            add(
+                self.m["icpc"],
+                id=icpc_id,
+                partnership_id=pid,
+                discussion_id=discussion_id,
+                state="held",
+                requested_at=outcome_at,
+                requested_by_id=social.pk,
+                confirmed_at=outcome_at,
+                confirmed_by_id=social.pk,
+                conference_at=conference,
+                venue="Bench",
+                held_at=conference,
+                held_recorded_by_id=social.pk,
+            )
+            self._clock("icpc", "icpc", icpc_id, held, 21 * 24, rng)
+        outcome = {
+            "state": "closed",
+            "outcome": "significant_harm" if icpc_id else "child_in_need_plan",
+            "route": "icpc" if icpc_id else "",
+            "outcome_reasons": "Bench",
+            "legal_status_at_outcome": "none",
+            "outcome_at": outcome_at,
+            "outcome_by_id": social.pk,
+            "closed_at": outcome_at + timedelta(days=30),
+            "closed_by_id": social.pk,
+        }
+        add(
+            self.m["s47"],
+            id=s47_id,
+            partnership_id=pid,
+            discussion_id=discussion_id,
+            record_version_id=version_id,
+            child_id=child_id,
+            lead="joint" if n % 2 else "single_agency",
+            started_at=held,
+            visited_at=held + timedelta(hours=20),
+            seen_alone=True,
+            icpc_id=icpc_id,
+            **(outcome if n % 4 or held < self.open_after else {"state": "visited"}),
+        )
+        self._clock("s47_visit", "s47", s47_id, held, 24, rng)
+        add(
+            self.m["allocation"],
+            id=self._id("allocation"),
+            partnership_id=pid,
+            subject_kind="s47",
+            s47_enquiry_id=s47_id,
+            social_worker_id=social.pk,
+            by_id=social.pk,
+            at=held,
+        )
