@@ -143,6 +143,7 @@ def measure(options: argparse.Namespace) -> list[Row]:
                 )
         finally:
             api_token_revoke(token=token, by=user)
+        print(f"  {username}: {len(routes)} pages measured", file=sys.stderr, flush=True)
     return rows
 
 
