@@ -29,7 +29,7 @@ from convene.people.models import Child, Professional
 
 PK, FK, CHILD, PRO, TIME, DAY, UUID, GENERIC, UNIQUE = range(9)
 
-# What an old case leaves out (lean copies): rows no page reads, about a third of a
+# What an old case leaves out (lean copies): rows no page reads, about a quarter of a
 # historic case. A record's section edit history is written, never shown; the clocks'
 # emails (overdue, escalation raised) repeat the in-app notices the pages list, and
 # their audit entries say only that those emails went. Nothing refers to either.
