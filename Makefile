@@ -64,17 +64,22 @@ pytest: deps chromium
 
 test: lint typecheck pytest
 
-# A generated partnership of 20,000 discussions on a throwaway SQLite database (about
-# 10 minutes on a busy 2-core machine); the million-discussion run is in docs/performance.md.
-BENCH_DISCUSSIONS ?= 20000
+# A generated partnership of 5,000 discussions on a throwaway SQLite database, with the
+# pages table for the demo and it side by side (bench/pages.py; together about 30 minutes
+# on a busy 2-core machine). Larger: BENCH_DISCUSSIONS=50000, or a PostgreSQL database as in
+# docs/performance.md ("Generating a large partnership"), where the million-discussion
+# figures are.
+BENCH_DISCUSSIONS ?= 5000
+BENCH_PAGES_ARGS ?= --repeat 3
 bench: deps var
 	$(BIN)/python bench/workdays.py
 	$(BIN)/python bench/demo_load.py
-	$(BIN)/python bench/pages.py
 	rm -f var/bench-partnership.sqlite3
 	$(BIN)/python bench/generate.py --discussions $(BENCH_DISCUSSIONS) \
 		--database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
 	$(BIN)/python bench/sweep.py --database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
+	$(BIN)/python bench/pages.py $(BENCH_PAGES_ARGS) \
+		--database-url sqlite:///$(CURDIR)/var/bench-partnership.sqlite3
 	rm -f var/bench-partnership.sqlite3
 
 # 20 signed-in clients for 30 seconds through `convene serve --production` on a fresh

@@ -1,14 +1,17 @@
 """Server time of every list page and API list, for each persona (docs/performance.md).
 
     python bench/pages.py [--database-url URL] [--children 200] [--repeat 7]
-                          [--personas alice,bob] [--routes home,my-work]
+                          [--personas alice,bob] [--routes home,my-work] [--no-demo]
 
-Without ``--database-url`` it builds a fresh demo database (``convene demo``) in a
-temporary SQLite file. It then signs in as each persona (convene/people/personas.py)
-with Django's test Client, in this process, and requests each page ``--repeat`` times
-after one warm-up request, printing one table: median and p95 milliseconds and the
-number of queries of the last request. Requests are made one at a time, so the
-figures are server time on an otherwise idle machine, without the network.
+It always measures a fresh demo database (``convene demo``, ``--children`` children, in a
+temporary SQLite file). With ``--database-url`` (a large generated partnership,
+bench/generate.py) it measures that one too and prints one table with the two side by
+side, per persona and page: status, median and p95 milliseconds and the queries of the
+last request, for the demo and for the large database (``--no-demo``: the large one
+alone). Each persona is signed in with Django's test Client, in process, and each page
+is requested ``--repeat`` times after one warm-up request, one request at a time, so the
+figures are server time without the network. The demo side runs in a child process
+(Django is set up once per process, for one database).
 
 Signing in, the API tokens it makes (revoked at the end) and the pages it reads write
 to the database as any use would (sign-in records, audit entries): point it at a
@@ -18,6 +21,7 @@ throwaway copy, never at live data.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -112,7 +116,10 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def run(options: argparse.Namespace) -> None:
+Row = tuple[str, str, int, float, float, int]  # persona, route, status, median, p95, queries
+
+
+def measure(options: argparse.Namespace) -> list[Row]:
     from django.test import Client
 
     from convene.api.services import api_token_create, api_token_revoke
@@ -121,7 +128,7 @@ def run(options: argparse.Namespace) -> None:
     names = [n for n in options.personas.split(",") if n] if options.personas else DEFAULT_PERSONAS
     wanted = set(options.routes.split(",")) if options.routes else None
     routes = [r for r in ROUTES if wanted is None or r[0] in wanted]
-    rows: list[tuple[str, str, int, float, float, int]] = []
+    rows: list[Row] = []
     for username in names:
         user = Professional.objects.get(username=username)
         client = Client()
@@ -136,16 +143,55 @@ def run(options: argparse.Namespace) -> None:
                 )
         finally:
             api_token_revoke(token=token, by=user)
-    print(
-        f"{'persona':<8} {'route':<16} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}"
-    )
-    for username, name, status, median, high, queries in rows:
-        print(f"{username:<8} {name:<16} {status:>6} {median:>10.1f} {high:>8.1f} {queries:>8}")
+        print(f"  {username}: {len(routes)} pages measured", file=sys.stderr, flush=True)
+    return rows
+
+
+def _summary(label: str, rows: list[Row], target: tuple[str, float]) -> str:
     medians = [row[3] for row in rows]
-    print(
-        f"all {len(rows)} rows: median of medians {statistics.median(medians):.1f} ms, "
-        f"worst median {max(medians):.1f} ms, worst p95 {max(row[4] for row in rows):.1f} ms"
+    kind, limit = target
+    over = sum(1 for row in rows if (row[3] if kind == "median" else row[4]) > limit)
+    return (
+        f"{label}: {len(rows)} rows, median of medians {statistics.median(medians):.1f} ms, "
+        f"worst median {max(medians):.1f} ms, worst p95 {max(row[4] for row in rows):.1f} ms, "
+        f"{over} over the issue's {kind} {limit:.0f} ms"
     )
+
+
+def print_table(demo: list[Row], large: list[Row]) -> None:
+    """One line per persona and page: the demo's figures, then the large database's."""
+    cells = "status median ms   p95 ms queries"
+    sides = [name for name, rows in (("demo", demo), ("large", large)) if rows]
+    head = "  |  ".join(f"{side + ':':<6} {cells}" for side in sides)
+    print(f"{'persona':<8} {'route':<16}  |  {head}")
+    by_key = {(r[0], r[1]): r for r in large}
+    keys = [(r[0], r[1]) for r in demo] or [(r[0], r[1]) for r in large]
+    demo_by_key = {(r[0], r[1]): r for r in demo}
+    for key in keys:
+        parts = []
+        for rows_by_key in (demo_by_key, by_key):
+            if not rows_by_key:
+                continue
+            row = rows_by_key.get(key)
+            parts.append(
+                f"{'':<6} {row[2]:>6} {row[3]:>9.1f} {row[4]:>8.1f} {row[5]:>7}"
+                if row
+                else f"{'':<6} {'-':>6} {'-':>9} {'-':>8} {'-':>7}"
+            )
+        print(f"{key[0]:<8} {key[1]:<16}  |  " + "  |  ".join(parts))
+    if demo:
+        print(_summary("demo", demo, ("median", 30)))
+    if large:
+        print(_summary("large", large, ("p95", 100)))
+
+
+def _demo_rows(options: argparse.Namespace) -> list[Row]:
+    """Measure a fresh demo database in a child process; its rows come back as JSON."""
+    command = [sys.executable, __file__, "--json", "--children", str(options.children)]
+    command += ["--repeat", str(options.repeat), "--personas", options.personas]
+    command += ["--routes", options.routes]
+    done = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True)
+    return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])]  # type: ignore[misc]
 
 
 def main() -> None:
@@ -155,11 +201,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="timed requests per page")
     parser.add_argument("--personas", default="", help="comma-separated usernames")
     parser.add_argument("--routes", default="", help="comma-separated route names")
+    parser.add_argument("--no-demo", action="store_true", help="the large database alone")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # child process
     options = parser.parse_args()
+    if options.database_url:
+        demo = [] if options.no_demo else _demo_rows(options)
+        setup_django(options.database_url)
+        print_table(demo, measure(options))
+        return
     with tempfile.TemporaryDirectory() as folder:
-        url = options.database_url or build_demo(folder, options.children)
-        setup_django(url)
-        run(options)
+        setup_django(build_demo(folder, options.children))
+        rows = measure(options)
+    if options.json:
+        print(json.dumps(rows))
+    else:
+        print_table(rows, [])
 
 
 if __name__ == "__main__":

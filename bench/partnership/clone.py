@@ -29,6 +29,14 @@ from convene.people.models import Child, Professional
 
 PK, FK, CHILD, PRO, TIME, DAY, UUID, GENERIC, UNIQUE = range(9)
 
+# What an old case leaves out (lean copies): rows no page reads, about a quarter of a
+# historic case. A record's section edit history is written, never shown; the clocks'
+# emails (overdue, escalation raised) repeat the in-app notices the pages list, and
+# their audit entries say only that those emails went. Nothing refers to either.
+LEAN_DROPPED_MODELS = {"records.sectionhistory"}
+LEAN_DROPPED_EMAIL_KINDS = {"overdue", "escalation_raised"}
+LEAN_DROPPED_AUDIT = ("export", ("clocks.clock", "clocks.escalation"), "Emailed ")
+
 
 @dataclass
 class Program:
@@ -46,7 +54,27 @@ class Compiled:
     delivery_index: dict[str, int]
 
 
-def compile_archetype(archetype: Archetype) -> Compiled:
+def _lean_keeps(model: type[models.Model], row: tuple[Any, ...]) -> bool:
+    label = model._meta.label_lower
+    if label in LEAN_DROPPED_MODELS:
+        return False
+    if label == "reminders.delivery":
+        at = _positions(model, "channel", "kind")
+        return not (row[at["channel"]] == "email" and row[at["kind"]] in LEAN_DROPPED_EMAIL_KINDS)
+    return True
+
+
+def _lean_keeps_entry(entry: tuple[Any, ...]) -> bool:
+    action, object_types, prefix = LEAN_DROPPED_AUDIT
+    return not (entry[3] == action and entry[4] in object_types and entry[7].startswith(prefix))
+
+
+def compile_archetype(archetype: Archetype, *, lean: bool = False) -> Compiled:
+    """Row programs for one archetype; ``lean`` leaves out what no page reads (old cases).
+
+    A lean copy still takes the whole id block of each table (the gaps are harmless),
+    so both forms of a case share one layout.
+    """
     offset_of: dict[type[models.Model], dict[int, int]] = {
         model: {row[0]: k for k, row in enumerate(rows)} for model, rows in archetype.rows.items()
     }
@@ -64,6 +92,8 @@ def compile_archetype(archetype: Archetype) -> Compiled:
         attnames = [f.attname for f in fields]
         compiled_rows = []
         for row in rows:
+            if lean and not _lean_keeps(model, row):
+                continue
             base = list(row)
             ops: list[tuple[int, int, Any]] = []
             for i, f in enumerate(fields):
@@ -99,6 +129,8 @@ def compile_archetype(archetype: Archetype) -> Compiled:
     audit = []
     label_model = {m._meta.label_lower: m for m in offset_of}
     for entry in archetype.audit:
+        if lean and not _lean_keeps_entry(entry):
+            continue
         at, actor_id, username, action, object_type, object_id, child_id, summary, addr = entry
         base = [at, actor_id, username, action, object_type, object_id, child_id, summary, addr]
         ops = [(0, TIME, None)]

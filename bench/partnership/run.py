@@ -54,6 +54,7 @@ class Report:
     password: str = ""
     steps: list[tuple[str, float]] = field(default_factory=list)
     rows: dict[str, int] = field(default_factory=dict)
+    first_ids: dict[str, int] = field(default_factory=dict)  # table: the first copied row's id
     seconds: float = 0.0
 
 
@@ -170,7 +171,7 @@ def _copy_cases(
 ) -> tuple[int, int]:
     compiled = (
         [clone.compile_archetype(a) for a in shapes[0]],
-        [clone.compile_archetype(a) for a in shapes[1]],
+        [clone.compile_archetype(a, lean=True) for a in shapes[1]],
     )
     weights = [_weight(a) for a in shapes[1]]
     at_home = {id(c): _partnerships(c.archetype) == {home.pk} for group in compiled for c in group}
@@ -178,6 +179,7 @@ def _copy_cases(
         {m for group in compiled for c in group for m in c.offsets}, key=lambda m: m._meta.label
     )
     starts = next_ids([*tables, AuditEntry])
+    report.first_ids = {model._meta.db_table: first for model, first in starts.items()}
     keep_by_name = _keep(discussions)
     usernames = dict(Professional.objects.values_list("pk", "username"))
     emails = dict(Professional.objects.values_list("pk", "email"))
@@ -256,7 +258,10 @@ def _copy_cases(
                 )
         writer.flush()
     finally:  # indexes and foreign keys come back even if the load fails
+        rebuilding = time.perf_counter()
         finish([*tables, AuditEntry], restore)
+        if restore:
+            log(f"  indexes and constraints rebuilt: {time.perf_counter() - rebuilding:.1f} s")
     report.rows = dict(writer.counts)
     return made, cases
 

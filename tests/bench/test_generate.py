@@ -11,8 +11,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from bench.partnership.run import generate_partnership
+from convene.audit.models import AuditEntry
 from convene.audit.selectors import audit_chain_verify
 from convene.clocks.models import Clock
 from convene.discussions.models import Discussion, Invitation
@@ -39,6 +41,8 @@ def test_generator_makes_a_partnership_every_page_renders_on(client):
     report = _generate()
     _check_counts(report)
     _check_audit_chain(report)
+    _check_old_cases_lean(report)
+    _check_copied_values()
     for username in ("bob", "carol", "ivy"):
         _check_pages(client, username)
 
@@ -71,8 +75,6 @@ def _check_counts(report):
     }
     assert {"met", "breached", "pending"} <= set(Clock.objects.values_list("state", flat=True))
     # Nothing is due at once: no running clock is due, or to be reminded (48 hours before), yet.
-    from django.utils import timezone
-
     soon = timezone.now() + timedelta(days=2)
     assert not Clock.objects.filter(state="pending", due_at__lt=soon).exists()
 
@@ -96,3 +98,47 @@ def _check_pages(client, username):
     for discussion in filter(None, [invited and invited.discussion, chaired]):
         response = client.get(f"/discussions/{discussion.pk}/")
         assert response.status_code == 200, (username, discussion.pk)
+
+
+def _check_old_cases_lean(report):
+    """Old copies leave out what no page reads; cases still open keep all of it."""
+    from convene.records.models import SectionHistory
+    from convene.reminders.models import Delivery
+
+    old = timezone.now() - timedelta(days=60)  # open copies began under 45 days ago
+    first = report.first_ids
+    history = SectionHistory.objects.filter(pk__gte=first["records_sectionhistory"])
+    assert history.exists()
+    assert not history.filter(changed_at__lt=old).exists()
+    clock_kinds = ("overdue", "escalation_raised")
+    emails = Delivery.objects.filter(kind__in=clock_kinds, channel="email")
+    assert emails.filter(pk__lt=first["reminders_delivery"]).exists()  # the templates have them
+    copied = Delivery.objects.filter(pk__gte=first["reminders_delivery"], kind__in=clock_kinds)
+    assert copied.filter(channel="in_app", decided_at__lt=old).exists()
+    assert not copied.filter(channel="email", decided_at__lt=old).exists()
+    emailed = AuditEntry.objects.filter(
+        action="export", summary__startswith="Emailed ", object_type="clocks.clock"
+    )
+    assert emailed.filter(pk__lt=first["audit_auditentry"]).exists()
+    entries = AuditEntry.objects.filter(pk__gte=first["audit_auditentry"], at__lt=old)
+    assert entries.filter(action="change").exists()
+    assert not entries.filter(
+        action="export",
+        summary__startswith="Emailed ",
+        object_type__in=("clocks.clock", "clocks.escalation"),
+    ).exists()
+
+
+def _check_copied_values():
+    """Values survive the copy (binary COPY on PostgreSQL): JSON, bytes, UUIDs, times."""
+    from convene.records.models import RecordSectionEntry, RecordVersion
+    from convene.reminders.models import Delivery
+
+    entry = RecordSectionEntry.objects.exclude(content={}).order_by("-pk").first()
+    assert isinstance(entry.content, dict)
+    assert entry.content
+    version = RecordVersion.objects.order_by("-pk").first()
+    assert bytes(version.pdf).startswith(b"%PDF")
+    delivery = Delivery.objects.order_by("-pk").first()
+    assert delivery.key.version == 4
+    assert delivery.decided_at.tzinfo is not None
