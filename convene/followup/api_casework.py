@@ -1,6 +1,6 @@
 """S47 enquiries and initial child protection conferences through the API: start the
 enquiries a record decided, record the visit and the outcome; read an ICPC, confirm it
-with the Head of Service, set its date and record it held.
+with the Head of Service, set its date, record it held and its outcome for each child.
 
 Mounted inside the follow-through router (``convene/followup/api.py``), so under
 ``/api/followup/``. Each operation makes its page's checks (``convene/followup/views``)
@@ -76,6 +76,11 @@ class EnquiryStateOut(Schema):
     version: int
 
 
+class ChildPlan(Schema):
+    enquiry_id: BodyId
+    cp_plan: bool = Field(description="The conference put this child on a child protection plan")
+
+
 class IcpcOut(Schema):
     id: int
     reference: str
@@ -87,6 +92,7 @@ class IcpcOut(Schema):
     venue: str
     held_at: datetime | None
     enquiry_ids: list[int]
+    outcomes: list[ChildPlan] = Field(description="Each child's outcome, once recorded")
     version: int = Field(description="Send it back as expected_version")
 
 
@@ -104,6 +110,11 @@ class IcpcDateIn(Schema):
 
 class IcpcHeldIn(Schema):
     held_at: datetime
+    expected_version: Version | None = None
+
+
+class IcpcOutcomeIn(Schema):
+    plans: list[ChildPlan] = Field(max_length=PEOPLE_MAX, description="One per child")
     expected_version: Version | None = None
 
 
@@ -258,6 +269,11 @@ def icpc_out(icpc: Icpc) -> IcpcOut:
         venue=icpc.venue,
         held_at=icpc.held_at,
         enquiry_ids=sorted(icpc.enquiries.values_list("pk", flat=True)),
+        outcomes=[
+            ChildPlan(enquiry_id=e.pk, cp_plan=e.cp_plan)
+            for e in icpc.enquiries.order_by("pk")
+            if e.cp_plan is not None
+        ],
         version=icpc.version,
     )
 
@@ -359,6 +375,29 @@ def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Sta
             services.icpc_held(
                 icpc=found,
                 held_at=payload.held_at,
+                by=user,
+                now=timezone.now(),
+                expected_version=payload.expected_version,
+            )
+        ),
+        refusal=_arranger_refusal,
+    )
+
+
+@router.post(
+    "/icpc/{icpc_id}/outcome",
+    response={200: IcpcOut, **ERRORS},
+    operation_id="icpc_outcome",
+    summary="Record the held conference's outcome: each child on a child protection plan or not",
+)
+def icpc_outcome(request: HttpRequest, icpc_id: PathId, payload: IcpcOutcomeIn) -> Status[Any]:
+    return acted(
+        _icpc(request, icpc_id),
+        ICPC_NOT_FOUND,
+        lambda user, found: icpc_out(
+            services.icpc_outcome_record(
+                icpc=found,
+                plans={p.enquiry_id: p.cp_plan for p in payload.plans},
                 by=user,
                 now=timezone.now(),
                 expected_version=payload.expected_version,

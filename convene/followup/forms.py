@@ -19,6 +19,7 @@ from convene.core.forms import (
     london_datetime,
     yes_no_field,
 )
+from convene.followup.models import S47Enquiry
 from convene.followup.vocab import (
     ACTION_PROGRESS_LABELS,
     S47_OUTCOME_LABELS,
@@ -203,6 +204,30 @@ class HeldForm(VersionedForm):
         super().clean()
         _when(self, "held_on", "held_time", "held_at")
         return self.cleaned_data
+
+
+class IcpcOutcomeForm(VersionedForm):
+    """One Yes/No per child the conference was about: did it put the child on a plan?"""
+
+    def __init__(
+        self, data: Any = None, *, enquiries: Sequence[S47Enquiry], initial: dict[str, Any]
+    ) -> None:
+        super().__init__(data, initial=initial)
+        for enquiry in enquiries:
+            name = enquiry.child.full_name
+            self.fields[f"plan_{enquiry.pk}"] = yes_no_field(
+                label=f"Is {name} now on a child protection plan?",
+                required_message=f"Select whether {name} is on a child protection plan",
+            )
+            if enquiry.cp_plan is not None:
+                self.initial[f"plan_{enquiry.pk}"] = "yes" if enquiry.cp_plan else "no"
+
+    def plans(self) -> dict[int, bool]:
+        return {
+            int(name.removeprefix("plan_")): bool(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("plan_")
+        }
 
 
 # --- Actions, reviews ---------------------------------------------------------------------

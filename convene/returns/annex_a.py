@@ -3,8 +3,9 @@
 One row per S47 enquiry whose deciding strategy discussion fell in the period.
 The allocated team and worker are the enquiry's open allocation, or the one it
 inherits (discussion, then referral: ``allocation.selectors.current_for``), read for
-every enquiry at once. Whether the ICPC resulted in a child protection plan is
-written blank (the council's case system holds it; docs/returns.md). Only reads.
+every enquiry at once. Whether the ICPC resulted in a child protection plan is the outcome
+recorded for the child after the conference was held (``S47Enquiry.cp_plan``), blank
+until it is recorded. Only reads.
 """
 
 from __future__ import annotations
@@ -98,10 +99,15 @@ def _window(partnership: Partnership, start: date, end: date) -> list[S47Enquiry
             "record_version__record__held_at",
             "icpc__state",
             "icpc__held_at",
+            "cp_plan",
             "discussion__referral_id",
         )
         .order_by("record_version__record__held_at", "pk")
     )
+
+
+def _yes_no(answer: bool | None) -> str | None:
+    return None if answer is None else ("Yes" if answer else "No")
 
 
 def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[list[object]]:
@@ -143,7 +149,7 @@ def annex_a_rows(*, partnership: Partnership, start: date, end: date) -> list[li
                 day,
                 "Yes" if unnecessary else "No",
                 held.get(e.pk),
-                None,
+                _yes_no(e.cp_plan) if e.pk in held else None,
                 s47s,
                 icpcs,
                 str(allocation.team) if allocation and allocation.team else None,

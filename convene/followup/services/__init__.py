@@ -14,7 +14,12 @@ from convene.followup.services.hrpm import (
     hrpm_meeting_record,
     hrpm_next_deadline,
 )
-from convene.followup.services.icpc import icpc_confirm, icpc_held, icpc_set_date
+from convene.followup.services.icpc import (
+    icpc_confirm,
+    icpc_held,
+    icpc_outcome_record,
+    icpc_set_date,
+)
 from convene.followup.services.reconvene import reconvene_convene
 from convene.followup.services.reviews import review_discussion_request, where_progress_is_tracked
 from convene.followup.services.s47 import (
@@ -42,6 +47,7 @@ __all__ = [
     "hrpm_next_deadline",
     "icpc_confirm",
     "icpc_held",
+    "icpc_outcome_record",
     "icpc_set_date",
     "reconvene_convene",
     "review_discussion_request",
