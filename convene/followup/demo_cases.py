@@ -236,9 +236,17 @@ def _icpc(
         )
     if conference + timedelta(hours=2) < now:
         with frozen_at(conference + timedelta(hours=2)):
-            followup.icpc_held(
+            icpc = followup.icpc_held(
                 icpc=icpc,
                 held_at=conference,
+                by=people["alice"],
+                now=conference + timedelta(hours=2),
+            )
+            # Most conferences decide on a plan (about three in four in England); Annex A
+            # reports it.
+            followup.icpc_outcome_record(
+                icpc=icpc,
+                plans={e.pk: plan.index % 4 != 3 for e in icpc.enquiries.all()},
                 by=people["alice"],
                 now=conference + timedelta(hours=2),
             )
