@@ -17,7 +17,12 @@ from convene.clocks.models import Escalation
 from convene.discussions.models import Discussion
 from convene.discussions.services import discussion_create, invitation_respond
 from convene.followup.actions.services import action_update
-from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
+from convene.followup.conferences.services import (
+    icpc_confirm,
+    icpc_held,
+    icpc_outcome_record,
+    icpc_set_date,
+)
 from convene.followup.demo_record import RecordPlan, missing_parties_explain, record_write
 from convene.followup.enquiries.services import s47_outcome_record, s47_visit_record
 from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_meeting_record
@@ -239,9 +244,17 @@ def _icpc(
         )
     if conference + timedelta(hours=2) < now:
         with frozen_at(conference + timedelta(hours=2)):
-            icpc_held(
+            icpc = icpc_held(
                 icpc=icpc,
                 held_at=conference,
+                by=people["alice"],
+                now=conference + timedelta(hours=2),
+            )
+            # Most conferences decide on a plan (about three in four in England); Annex A
+            # reports it.
+            icpc_outcome_record(
+                icpc=icpc,
+                plans={e.pk: plan.index % 4 != 3 for e in icpc.enquiries.all()},
                 by=people["alice"],
                 now=conference + timedelta(hours=2),
             )

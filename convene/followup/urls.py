@@ -23,6 +23,7 @@ urlpatterns = [
     path("icpc/<int:pk>/confirm/", icpc.icpc_confirm, name="icpc-confirm"),
     path("icpc/<int:pk>/date/", icpc.icpc_date, name="icpc-date"),
     path("icpc/<int:pk>/held/", icpc.icpc_held, name="icpc-held"),
+    path("icpc/<int:pk>/outcome/", icpc.icpc_outcome, name="icpc-outcome"),
     path("my-actions/", actions.my_actions, name="my-actions"),
     path("actions/", actions.actions_list, name="actions"),
     path("actions/<int:pk>/", actions.action_page, name="action"),

@@ -12,7 +12,7 @@ from convene.reporting.access import Scope
 from convene.reporting.checks import agency_checks_on_time
 from convene.reporting.exceptions import standing_exceptions
 from convene.reporting.periods import Period
-from convene.reporting.quality import quality_audit
+from convene.reporting.quality import missing_labels, quality_audit, records_missing_a_standard
 from convene.workdays.timescales import LONDON
 
 Cell = str | int | float | None
@@ -261,6 +261,67 @@ def drifting_s47s_table(
     )
 
 
+def _minute(moment: datetime) -> str:
+    return moment.astimezone(LONDON).isoformat(timespec="minutes")
+
+
+def open_escalations_table(*, scope: Scope, user: Professional, **_: object) -> Table:
+    """The drift page's open escalations, oldest first, those ``user`` may see."""
+    return Table(
+        key="open-escalations",
+        title="Open escalations",
+        headers=["What is late", "Direction", "Level", "Raised"],
+        rows=[
+            [e.what_is_late, e.get_direction_display(), e.level, _minute(e.raised_at)]
+            for e in selectors.open_escalations(user=user, scope=scope)
+        ],
+        numeric=False,
+    )
+
+
+def overridden_referrals_table(
+    *, scope: Scope, period: Period, user: Professional, **_: object
+) -> Table:
+    """The overrides page's list: only the referrals ``user`` may open (a restricted one is
+    counted on the dashboard, never listed for someone not named on it)."""
+    return Table(
+        key="overridden-referrals",
+        title="Recommendations overridden, with the reasons",
+        headers=["Referral", "Recommended", "Chosen", "Reason"],
+        rows=[
+            [
+                r.reference,
+                r.get_recommended_pathway_display(),
+                r.get_chosen_pathway_display(),
+                r.override_reason,
+            ]
+            for r in selectors.overridden_referrals(user=user, scope=scope, period=period)
+        ],
+        numeric=False,
+    )
+
+
+def records_missing_table(
+    *, scope: Scope, period: Period, user: Professional, **_: object
+) -> Table:
+    """The quality page's list: records ``user`` may open that miss a standard, and what."""
+    versions = records_missing_a_standard(user=user, scope=scope, period=period)
+    return Table(
+        key="records-missing-a-standard",
+        title="Records that miss a quality standard",
+        headers=["Discussion", "Held", "What is missing"],
+        rows=[
+            [
+                v.record.discussion.reference,
+                _minute(v.record.held_at),
+                "; ".join(missing_labels(v)),
+            ]
+            for v in versions.select_related("record__discussion")
+        ],
+        numeric=False,
+    )
+
+
 # Which tables a scope may read: partners their agency's attendance, checks and actions only.
 WHOLE = {
     "timeliness": timeliness_table,
@@ -274,7 +335,10 @@ WHOLE = {
     "agency_checks": agency_checks_table,
     "drift": drift_table,
     "drifting-s47s": drifting_s47s_table,
+    "open-escalations": open_escalations_table,
     "actions": overdue_actions_table,
+    "overridden-referrals": overridden_referrals_table,
+    "records-missing-a-standard": records_missing_table,
 }
 AGENCY = {
     "attendance": attendance_table,

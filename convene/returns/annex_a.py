@@ -5,8 +5,9 @@ child (in the order the enquiries began), read in chunks and written as read: a 
 million discussions never sits in memory.
 The allocated team and worker are the enquiry's open allocation, or the one it
 inherits (discussion, then referral: ``allocation.selectors.current_for``), read for
-every enquiry at once. Whether the ICPC resulted in a child protection plan is
-written blank (the council's case system holds it; docs/returns.md). Only reads.
+every enquiry at once. Whether the ICPC resulted in a child protection plan is the outcome
+recorded for the child after the conference was held (``S47Enquiry.cp_plan``), blank
+until it is recorded. Only reads.
 """
 
 from __future__ import annotations
@@ -71,6 +72,7 @@ _COLUMNS = (
     "child__ethnicity",
     "child__date_of_birth",
     "child__disability",
+    "cp_plan",
 )
 # (enquiry, discussion, referral): what the allocation is inherited through.
 Subjects = tuple[int, int, int]
@@ -135,6 +137,10 @@ def _by_child(partnership: Partnership, start: date, end: date) -> Iterator[list
         yield mine
 
 
+def _yes_no(answer: bool | None) -> str | None:
+    return None if answer is None else ("Yes" if answer else "No")
+
+
 def _child_rows(
     mine: list[tuple[Any, ...]], start: date, end: date
 ) -> Iterator[tuple[Subjects, list[object]]]:
@@ -142,6 +148,7 @@ def _child_rows(
     begun = {v[0]: london_date(v[6]) for v in mine}
     held = {v[0]: london_date(v[8]) for v in mine if v[7] == IcpcState.HELD and v[8]}
     child_id, sex, ethnicity, born, disability = mine[0][1], *mine[0][9:13]
+    plans = {v[0]: v[13] for v in mine}
     sex_label = str(Sex(sex).label)  # as the model says it, without a model per row
     for pk, _child, discussion_id, referral_id, state, route, *_ in mine:
         day = begun[pk]
@@ -163,7 +170,7 @@ def _child_rows(
             day,
             "Yes" if unnecessary else "No",
             held.get(pk),
-            None,
+            _yes_no(plans[pk]) if pk in held else None,
             s47s,
             icpcs,
         ]

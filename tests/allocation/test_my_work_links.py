@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from convene.allocation.work import work_for
-from tests.followup.conftest import s47_decision  # noqa: F401 - fixture
+from tests.followup.conftest import no_visit_clock, s47_decision  # noqa: F401 - fixtures
 from tests.records.conftest import make_record  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,13 @@ def test_my_work_offers_record_a_concern_to_who_records_referrals(client, people
     assert (f'href="{reverse("referrals:new")}">Record a concern</a>' in page) is shown
 
 
-def test_an_s47_with_no_visit_clock_is_still_a_visit_to_make(s47_decision, people):  # noqa: F811
-    """Issue 18, R003.8: under a pack with no visit clock (the home partnership's), the
+def test_an_s47_with_no_visit_clock_is_still_a_visit_to_make(
+    s47_decision,  # noqa: F811
+    people,
+    no_visit_clock,  # noqa: F811
+):
+    """Issue 18, R003.8: under a pack with no visit clock (every shipped pack has England's
+    default: tests.followup.conftest.no_visit_clock takes it away), the
     enquiry the authorisation started is still on My work, with no deadline, until visited."""
     from convene.followup.models import S47Enquiry
     from tests.followup.conftest import clocks_of, visit

@@ -207,6 +207,7 @@ def test_the_schema_is_served_to_token_holders(client, tokens):
         "/api/followup/icpc/{icpc_id}/confirm",
         "/api/followup/icpc/{icpc_id}/date",
         "/api/followup/icpc/{icpc_id}/held",
+        "/api/followup/icpc/{icpc_id}/outcome",
         "/api/followup/hrpm",
         "/api/followup/hrpm/{hrpm_id}",
         "/api/followup/hrpm/{hrpm_id}/meetings",

@@ -160,5 +160,8 @@ def test_one_whole_case_through_the_generated_client(
         body = {"held_at": CONFERENCE.isoformat()}
         held = _call(generated, "follow_through.icpc_held", alice, icpc_id, body=body)
         assert held["state"] == "held"
+        plans = {"plans": [{"enquiry_id": enquiry_id, "cp_plan": True}]}
+        decided = _call(generated, "follow_through.icpc_outcome", alice, icpc_id, body=plans)
+        assert decided["outcomes"] == plans["plans"]
         read = _call(generated, "follow_through.icpc_read", bob, icpc_id)
         assert read["enquiry_ids"] == [enquiry_id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from convene.followup.hrpm.services import hrpm_action_add, hrpm_create, hrpm_me
 from convene.followup.models import HrpmAction, S47Enquiry
 from convene.people.factories import ChildFactory
 from convene.people.models import Professional
+from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import sections
 from convene.records.models import Record, RecordVersion
@@ -31,6 +33,23 @@ from tests.records.conftest import (  # noqa: F401 - make_record is a fixture
 )
 
 __all__ = ["AFTER", "HELD_AT", "clocks_of", "fill", "london", "outcome", "visit"]
+
+
+@pytest.fixture
+def no_visit_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A procedure that sets no S47 visit timescale. Every shipped pack has one (the England
+    default, ``england.s47_visit``), so this is the shipped pack less its visit rule, as the
+    case's pack is read (``referrals.policy.pack_for``)."""
+    from convene.referrals import policy
+
+    shipped = policy.load_pack
+
+    def without_visit(policy_id: str) -> PolicyPack:
+        pack = shipped(policy_id)
+        kept = tuple(r for r in pack.rules if getattr(r, "clock", None) != "s47_visit")
+        return dataclasses.replace(pack, rules=kept)
+
+    monkeypatch.setattr(policy, "load_pack", without_visit)
 
 
 def london(*args: int) -> datetime:

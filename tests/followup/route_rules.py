@@ -223,6 +223,7 @@ ROUTES = {
     "followup:icpc-confirm": [Case(_only_workers(allowed=("hana",)), kwargs=_icpc)],
     "followup:icpc-date": [Case(_only_workers(), kwargs=_icpc)],
     "followup:icpc-held": [Case(_only_workers(), kwargs=_icpc)],
+    "followup:icpc-outcome": [Case(_only_workers(), kwargs=_icpc)],
     "followup:my-actions": [Case(expect(OK))],
     # The partnership's actions: social care (nick sees his own partnership's).
     "followup:actions": [Case(_seen_by(*HOME_CASELOAD, "nick", others=FORBIDDEN))],

@@ -76,7 +76,17 @@ def test_R003_8_24_hours_across_the_autumn_clock_change(enquiry, people):
     )
 
 
-def test_R003_8_halton_sets_no_visit_clock_and_none_is_invented(enquiry, people):
+def test_R003_8_halton_visits_on_the_england_default_of_24_hours(enquiry, people):
+    """Halton's procedure sets no number: the England baseline's Convene default applies."""
+    started = enquiry(pack="halton")
+    clock = clocks_of(started.discussion)["s47_visit"]
+    assert clock.rule_id == "england.s47_visit"
+    assert clock.due_at == started.record_version.record.held_at + timedelta(hours=24)
+    visit(started, people, at=started.started_at + timedelta(hours=1))
+    assert clocks_of(started.discussion)["s47_visit"].state == "met"
+
+
+def test_R003_8_a_pack_with_no_visit_clock_gets_none_invented(enquiry, people, no_visit_clock):
     started = enquiry(pack="halton")
     assert "s47_visit" not in clocks_of(started.discussion)
     visit(started, people, at=started.started_at + timedelta(hours=1))

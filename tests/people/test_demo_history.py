@@ -53,13 +53,13 @@ def test_history_makes_every_timeliness_line_meaningful(demo):
     rows = {
         row.kind: row for row in timeliness(scope=report_scope(user=bob), period=_last_12_months())
     }
-    for kind in ("triage", "convene", "record_distributed", "icpc", "action_due"):
+    for kind in ("triage", "convene", "record_distributed", "s47_visit", "icpc", "action_due"):
         row = rows[kind]
         assert row.started > 0, kind
         assert row.met_on_time + row.met_late > 0, kind
     assert rows["record_distributed"].met_late > 0  # some records were sent late
-    # Riverside's policy (Halton's) sets no 24-hour visit timescale (only Warwickshire's
-    # does, R003.8), so its S47 visit line has no clocks; the visits themselves are recorded.
+    # Riverside's policy (Halton's) sets no number for the S47 visit: England's default of
+    # 24 hours (R003.8) runs, met by each visit the history records.
     assert not S47Enquiry.objects.filter(visited_at__isnull=True).exclude(outcome="").exists()
     _dashboard_shows_the_period()
 

@@ -95,6 +95,31 @@ def test_R002_12_R001_14_icpc_within_15_working_days_of_the_s47_decision(england
     assert deadline.due_at.isoformat() == "2026-03-30T23:59:59+01:00"
 
 
+def test_R003_8_R001_13_the_visit_default_is_24_clock_hours_from_the_s47_decision(
+    england, make_facts
+):
+    """Working Together sets no number for the visit: Convene's default, 24 clock hours (the
+    seeds' only number, Warwickshire's R003.8), marked as a default; Warwickshire and Halton
+    inherit it, Warwickshire under its own citation."""
+    # Saturday 24 October 2026, 12:00 BST; the clocks go back that night: 11:00 GMT Sunday.
+    events = {StartEvent.S47_DECIDED: at("2026-10-24T12:00:00+01:00")}
+    deadline = governing(
+        engine.deadlines(england, make_facts(), events=events), ClockKind.S47_VISIT
+    )
+    assert deadline.rule_id == "england.s47_visit"
+    assert deadline.due_at.isoformat() == "2026-10-25T11:00:00+00:00"
+    [rule] = [r for r in england.rules if r.id == "england.s47_visit"]
+    assert rule.basis is Basis.DEFAULT
+    assert "R003.8" in rule.source.requirements
+    for local, expected in (
+        ("halton", "england.s47_visit"),
+        ("warwickshire", "warwickshire.s47_visit"),
+    ):
+        pack = load_pack(local)
+        found = governing(engine.deadlines(pack, make_facts(), events=events), ClockKind.S47_VISIT)
+        assert (found.rule_id, found.due_at) == (expected, deadline.due_at)
+
+
 def test_R001_13_R002_11_an_action_is_due_by_the_end_of_its_date(england, make_facts):
     events = {StartEvent.ACTION_DUE_DATE: at("2026-05-04T00:00:00+01:00")}  # a bank holiday
     deadline = governing(

@@ -77,7 +77,9 @@ def test_R002_5_s47_single_agency_starts_the_icpc_clock(make_record, people):
     _through(record, people, Decision.S47_SINGLE_AGENCY)
     clocks = _clocks(record.discussion)
     assert clocks["icpc"].due_at == _london(2026, 3, 25, 23, 59, 59)
-    assert "s47_visit" not in clocks  # Halton sets no 24-hour visit
+    # Halton sets no number for the visit: the England default, 24 clock hours.
+    assert clocks["s47_visit"].rule_id == "england.s47_visit"
+    assert clocks["s47_visit"].due_at == record.held_at + timedelta(hours=24)
 
 
 def test_R002_13_single_assessment_starts_the_reconvene_clock(make_record, people):

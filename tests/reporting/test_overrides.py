@@ -85,3 +85,27 @@ def test_each_rule_is_named_in_plain_words_not_by_its_id(client, people, triaged
     client.force_login(people["bob"])
     page = client.get(reverse("reporting:dashboard"), MARCH).content.decode()
     assert "england.pathway" not in page
+
+
+def test_the_list_downloads_with_only_the_referrals_one_may_open(client, people, triaged):
+    """Every table downloads (issue 13): the list of overrides and their reasons too, as the
+    page shows it: a restricted referral only to those named on it; audited as an export."""
+    from convene.audit.models import Action as AuditAction
+    from convene.audit.models import AuditEntry
+
+    plain, secret = triaged
+    client.force_login(people["bob"])
+    page = client.get(reverse("reporting:overrides"), MARCH).content.decode()
+    csv_url = reverse("reporting:download", args=["overridden-referrals", "csv"])
+    assert csv_url in page
+    assert reverse("reporting:download", args=["overridden-referrals", "xlsx"]) in page
+    bobs = client.get(csv_url, MARCH).content.decode("utf-8-sig")
+    assert plain.reference in bobs
+    assert "Several agencies involved" in bobs
+    assert secret.reference not in bobs
+    assert "registered manager" not in bobs
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=people["bob"]).count() == 1
+    client.force_login(people["hana"])
+    hanas = client.get(csv_url, MARCH).content.decode("utf-8-sig")
+    assert secret.reference in hanas
+    assert "registered manager" in hanas

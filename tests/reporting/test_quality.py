@@ -108,3 +108,36 @@ def test_chart_is_accessible_and_matches_the_table():
     assert 'aria-labelledby="c-title c-desc"' in svg
     assert '<title id="c-title">Decisions &lt;by&gt; outcome</title>' in svg
     assert "Child in need: 2; No further action: 0" in svg
+
+
+def test_the_list_of_records_missing_a_standard_downloads(client, people, records):
+    """Every table downloads (issue 13): the quality page's list, with what each misses."""
+    import csv
+    import io
+
+    from convene.audit.models import Action as AuditAction
+    from convene.audit.models import AuditEntry
+
+    _full, thin = records
+    march = {
+        "period": "dates",
+        "start-day": "1",
+        "start-month": "3",
+        "start-year": "2026",
+        "end-day": "31",
+        "end-month": "3",
+        "end-year": "2026",
+    }
+    client.force_login(people["hana"])
+    page = client.get(reverse("reporting:quality"), march).content.decode()
+    url = reverse("reporting:download", args=["records-missing-a-standard", "csv"])
+    assert url in page
+    body = client.get(url, march).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body)))
+    assert rows[0] == ["Discussion", "Held", "What is missing"]
+    missing = {row[0]: row[2] for row in rows[1:]}
+    assert "A health professional attended" in missing[thin.discussion.reference]
+    assert "Record distributed within one working day" in missing[thin.discussion.reference]
+    # The full record has police and health and went out at once.
+    assert "A health professional attended" not in missing.get(_full.discussion.reference, "")
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=people["hana"]).count() == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import xml.etree.ElementTree as ET
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +16,7 @@ from cin_validator import cin_validator
 from django.core.management import call_command
 from django.utils.text import slugify
 
+from convene.followup.conferences import services
 from convene.followup.conferences.services import icpc_confirm, icpc_held, icpc_set_date
 from convene.returns.cin import CensusYear
 from tests.followup.conftest import london, outcome, visit
@@ -134,10 +135,26 @@ def test_census_year_leaves_out_what_concluded_before_it(partnership_year):
     assert starts == ["2027-03-17"]
 
 
-def test_annex_a_list_5(partnership_year, tmp_path):
+def test_annex_a_list_5(partnership_year, tmp_path, people):
     from openpyxl import load_workbook
 
-    from convene.returns.annex_a import COLUMNS
+    from convene.followup.models import Icpc
+    from convene.returns.annex_a import COLUMNS, annex_a_rows
+
+    # Blank until the conference's outcome is recorded; then the child's answer.
+    def plan_column() -> list[object]:
+        rows = annex_a_rows(
+            partnership=partnership_year, start=date(2026, 4, 1), end=date(2026, 12, 31)
+        )
+        return [row[9] for row in rows]
+
+    assert plan_column() == [None, None]
+    icpc = Icpc.objects.get()
+    (child_enquiry,) = icpc.enquiries.all()
+    services.icpc_outcome_record(
+        icpc=icpc, plans={child_enquiry.pk: True}, by=people["alice"], now=london(2026, 5, 20, 13)
+    )
+    assert plan_column() == ["Yes", None]
 
     out = tmp_path / "annex.xlsx"
     call_command(
@@ -160,6 +177,6 @@ def test_annex_a_list_5(partnership_year, tmp_path):
     assert (first[7], first[8].date().isoformat()) == ("No", "2026-05-20")
     assert (second[7], second[8]) == ("Yes", None)
     assert (first[10], first[11]) == (1, 0)  # the ICPC was after the S47 started
-    assert first[9] is None  # the case system's (CP plan)
+    assert (first[9], second[9]) == ("Yes", None)  # a plan; no conference for the second
     # Allocated team and worker, from allocation: triaged by bob, who is in no team here.
     assert (first[12], first[13]) == (None, "Bob Bennett")

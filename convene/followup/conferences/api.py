@@ -23,6 +23,7 @@ from convene.audit.services import audit_record_children
 from convene.core.api import (
     ERRORS,
     READ_ERRORS,
+    BodyId,
     PathId,
     Version,
     acted,
@@ -32,6 +33,7 @@ from convene.core.api import (
 from convene.core.limits import NOTE_MAX
 from convene.followup.conferences import services
 from convene.followup.conferences.selectors import icpcs_visible_to
+from convene.followup.enquiries.api import PEOPLE_MAX
 from convene.followup.models import Icpc
 from convene.followup.roles import arranges_conference, is_head_of_service
 from convene.people.models import Professional
@@ -39,6 +41,11 @@ from convene.people.models import Professional
 router = Router(tags=["follow-through"])
 
 ICPC_NOT_FOUND = "Conference not found"
+
+
+class ChildPlan(Schema):
+    enquiry_id: BodyId
+    cp_plan: bool = Field(description="The conference put this child on a child protection plan")
 
 
 class IcpcOut(Schema):
@@ -52,6 +59,7 @@ class IcpcOut(Schema):
     venue: str
     held_at: datetime | None
     enquiry_ids: list[int]
+    outcomes: list[ChildPlan] = Field(description="Each child's outcome, once recorded")
     version: int = Field(description="Send it back as expected_version")
 
 
@@ -69,6 +77,11 @@ class IcpcDateIn(Schema):
 
 class IcpcHeldIn(Schema):
     held_at: datetime
+    expected_version: Version | None = None
+
+
+class IcpcOutcomeIn(Schema):
+    plans: list[ChildPlan] = Field(max_length=PEOPLE_MAX, description="One per child")
     expected_version: Version | None = None
 
 
@@ -90,6 +103,11 @@ def icpc_out(icpc: Icpc) -> IcpcOut:
         venue=icpc.venue,
         held_at=icpc.held_at,
         enquiry_ids=sorted(icpc.enquiries.values_list("pk", flat=True)),
+        outcomes=[
+            ChildPlan(enquiry_id=e.pk, cp_plan=e.cp_plan)
+            for e in icpc.enquiries.order_by("pk")
+            if e.cp_plan is not None
+        ],
         version=icpc.version,
     )
 
@@ -175,3 +193,26 @@ def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) ->
 )
 def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Status[Any]:
     return _changed(request, icpc_id, payload, services.icpc_held, _arranger_refusal)
+
+
+@router.post(
+    "/icpc/{icpc_id}/outcome",
+    response={200: IcpcOut, **ERRORS},
+    operation_id="icpc_outcome",
+    summary="Record the held conference's outcome: each child on a child protection plan or not",
+)
+def icpc_outcome(request: HttpRequest, icpc_id: PathId, payload: IcpcOutcomeIn) -> Status[Any]:
+    return acted(
+        _icpc(request, icpc_id),
+        ICPC_NOT_FOUND,
+        lambda user, found: icpc_out(
+            services.icpc_outcome_record(
+                icpc=found,
+                plans={p.enquiry_id: p.cp_plan for p in payload.plans},
+                by=user,
+                now=timezone.now(),
+                expected_version=payload.expected_version,
+            )
+        ),
+        refusal=_arranger_refusal,
+    )

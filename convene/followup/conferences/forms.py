@@ -1,7 +1,9 @@
-"""Forms of the conference pages: confirm with the Head of Service, set the date, record it held."""
+"""Forms of the conference pages: confirm with the Head of Service, set the date, record it held
+and its outcome for each child."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -9,7 +11,9 @@ from django import forms
 from convene.core.forms import (
     GovukDateField,
     GovukTimeField,
+    yes_no_field,
 )
+from convene.followup.enquiries.models import S47Enquiry
 from convene.followup.fields import VersionedForm, set_when, text_field
 
 
@@ -47,3 +51,27 @@ class HeldForm(VersionedForm):
         super().clean()
         set_when(self, "held_on", "held_time", "held_at")
         return self.cleaned_data
+
+
+class IcpcOutcomeForm(VersionedForm):
+    """One Yes/No per child the conference was about: did it put the child on a plan?"""
+
+    def __init__(
+        self, data: Any = None, *, enquiries: Sequence[S47Enquiry], initial: dict[str, Any]
+    ) -> None:
+        super().__init__(data, initial=initial)
+        for enquiry in enquiries:
+            name = enquiry.child.full_name
+            self.fields[f"plan_{enquiry.pk}"] = yes_no_field(
+                label=f"Is {name} now on a child protection plan?",
+                required_message=f"Select whether {name} is on a child protection plan",
+            )
+            if enquiry.cp_plan is not None:
+                self.initial[f"plan_{enquiry.pk}"] = "yes" if enquiry.cp_plan else "no"
+
+    def plans(self) -> dict[int, bool]:
+        return {
+            int(name.removeprefix("plan_")): bool(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("plan_")
+        }

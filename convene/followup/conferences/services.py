@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 
 from django.db import transaction
 
@@ -25,7 +26,7 @@ from convene.followup.vocab import IcpcState
 from convene.people.models import Professional
 from convene.workdays import LONDON, london_date
 
-__all__ = ["icpc_confirm", "icpc_held", "icpc_set_date"]
+__all__ = ["icpc_confirm", "icpc_held", "icpc_outcome_record", "icpc_set_date"]
 
 
 def _for_change(
@@ -189,4 +190,48 @@ def icpc_held(
     clock = icpc_clock(icpc=icpc)
     if clock is not None and clock.state in {Clock.State.PENDING, Clock.State.BREACHED}:
         clock_meet(clock=clock, at=max(held_at, clock.started_at), by=by)
+    return icpc
+
+
+@transaction.atomic
+def icpc_outcome_record(
+    *,
+    icpc: Icpc,
+    plans: Mapping[int, bool],
+    by: Professional,
+    now: datetime,
+    expected_version: int | None = None,
+) -> Icpc:
+    """The conference's outcome for each child it was about: a child protection plan or not
+    (``plans``: enquiry id → plan). Every child is answered at once, so a conference never has
+    half an outcome; recording it again corrects it (the audit log keeps both)."""
+    # Who may is asked before what was sent, as on every conference change.
+    icpc = _for_change(
+        icpc, check=partial(_check_worker, by, icpc), now=now, expected_version=expected_version
+    )
+    if icpc.state != IcpcState.HELD:
+        raise Conflict("Record the conference as held before its outcome")
+    enquiries = list(icpc.enquiries.select_related("child").order_by("pk"))
+    unknown = set(plans) - {e.pk for e in enquiries}
+    if unknown:
+        raise Invalid(
+            f"Enquiry {min(unknown)} was not considered at this conference", field="plans"
+        )
+    for enquiry in enquiries:
+        if enquiry.pk not in plans:
+            raise Invalid(
+                f"Select whether {enquiry.child.full_name} is on a child protection plan",
+                field=f"plan_{enquiry.pk}",
+            )
+    for enquiry in enquiries:
+        enquiry.cp_plan = plans[enquiry.pk]
+        save_as_next_version(enquiry, by=by, fields=["cp_plan"])
+    save_as_next_version(icpc, by=by, fields=[])
+    on_plan = sum(plans[e.pk] for e in enquiries)
+    _audit(
+        icpc,
+        by,
+        f"Recorded the outcome: {on_plan} of {len(enquiries)} "
+        f"{'child' if len(enquiries) == 1 else 'children'} on a child protection plan",
+    )
     return icpc

@@ -1,4 +1,5 @@
-"""ICPC pages: the conference, confirm with the Head of Service, set the date, held."""
+"""ICPC pages: the conference, confirm with the Head of Service, set the date, held, and its
+outcome for each child (a child protection plan or not)."""
 
 from __future__ import annotations
 
@@ -226,4 +227,31 @@ def icpc_held(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=version_of(form),
         ),
         done="Conference recorded as held",
+    )
+
+
+def _acting(user: Professional, form: forms.Form) -> dict[str, Any]:
+    """Who writes, when, and the version the page showed (optimistic locking)."""
+    return {"by": user, "now": timezone.now(), "expected_version": version_of(form)}
+
+
+def icpc_outcome(request: HttpRequest, pk: int) -> HttpResponse:
+    user = professional_of(request)
+    icpc = _icpc(user, pk)
+    _worker(user, icpc)
+    enquiries = list(icpc.enquiries.select_related("child").order_by("pk"))
+    form = f.IcpcOutcomeForm(
+        posted(request), enquiries=enquiries, initial={"version": icpc.version}
+    )
+    return _form_page(
+        request,
+        icpc=icpc,
+        form=form,
+        title="Record the outcome of the conference",
+        button="Save the outcome",
+        intro=("For each child, whether the conference decided on a child protection plan.",),
+        submit=lambda _data: services.icpc_outcome_record(
+            icpc=icpc, plans=form.plans(), **_acting(user, form)
+        ),
+        done="Outcome of the conference saved",
     )

@@ -73,6 +73,10 @@ class S47Enquiry(TrackedModel):
     icpc = models.ForeignKey(
         "followup.Icpc", null=True, blank=True, on_delete=models.PROTECT, related_name="enquiries"
     )
+    # The conference's outcome for this child (siblings at one conference can differ):
+    # a child protection plan or not. Unknown (None) until recorded after it is held; Ofsted's
+    # Annex A, List 5 reports it.
+    cp_plan = models.BooleanField(null=True, blank=True)
 
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -129,6 +133,10 @@ class S47Enquiry(TrackedModel):
                 condition=(Q(outcome=S47Outcome.SIGNIFICANT_HARM.value) & ~Q(route=""))
                 | (~Q(outcome=S47Outcome.SIGNIFICANT_HARM.value) & Q(route="")),
                 name="s47_route_only_for_continuing_risk",
+            ),
+            models.CheckConstraint(
+                condition=Q(cp_plan__isnull=True) | Q(icpc__isnull=False),
+                name="s47_cp_plan_only_from_a_conference",
             ),
             models.CheckConstraint(
                 condition=Q(state="closed", closed_at__isnull=False, closed_by__isnull=False)
