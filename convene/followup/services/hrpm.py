@@ -20,6 +20,7 @@ from django.db import transaction
 
 from convene.clocks.services import clock_waive
 from convene.core.errors import Conflict, Invalid, NotAllowed, stale
+from convene.followup.child_in_care import has_active_hrpm
 from convene.followup.models import Hrpm, HrpmAction, HrpmMeeting
 from convene.followup.selectors import works_cases
 from convene.followup.services._common import (
@@ -129,7 +130,7 @@ def hrpm_create(
         )
     if first_meeting_on is not None and first_meeting_on < london_date(now):
         raise Invalid("The first meeting must be today or later", field="first_meeting_on")
-    if Hrpm.objects.filter(child=child, state=Hrpm.State.ACTIVE).exists():
+    if has_active_hrpm(child=child):
         raise Conflict(f"{child.full_name} already has an active High Risk Planning Meeting")
     referral = referral or _latest_referral(child)
     if referral is None or referral.partnership_id != child.partnership_id:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from convene.core.dates import govuk_date
 from convene.followup import forms as f
 from convene.followup import selectors, services
+from convene.followup.child_in_care import may_start_hrpm
 from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
 from convene.followup.views._common import (
     attempt,
@@ -142,6 +143,9 @@ def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_label": LEGAL_STATUS_LABELS[status],
             "works": selectors.works_cases(user=user, partnership=enquiry.partnership_id),
             "manages": selectors.manages_cases(user=user, partnership=enquiry.partnership_id),
+            # Once the outcome is known; never while the child has an active HRPM (refused).
+            "may_start_hrpm": enquiry.outcome_at is not None
+            and may_start_hrpm(user=user, child=enquiry.child),
             "now": timezone.now(),
         },
     )
