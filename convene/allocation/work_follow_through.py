@@ -130,21 +130,30 @@ def _enquiries_where(user: Professional, may: Callable[..., bool]) -> QuerySet[S
     return s47_enquiries_visible_to(user=user).filter(partnership__in=partnerships)
 
 
+def _enquiry_rows(
+    qs: QuerySet[S47Enquiry], what: str, url_name: str, now: datetime
+) -> list[WorkRow]:
+    """One undated row per enquiry (no timescale is set for these steps), oldest outcome
+    first; ``what`` names the enquiry as ``{reference}``."""
+    qs = qs.select_related("child").order_by("outcome_at", "pk")[:ROWS_PER_SECTION]
+    return [
+        row(
+            [e.child], what.format(reference=e.reference), None, reverse(url_name, args=[e.pk]), now
+        )
+        for e in qs
+    ]
+
+
 def care_plan_reviews_to_record(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     """My enquiries about a child in care that found continuing risk: the care plan review
     to record (R000.2c), by whoever holds the enquiry."""
     mine = s47s_allocated(_enquiries_where(user, works_cases), to=who)
-    qs = care_plan_reviews_due(mine).select_related("child").order_by("outcome_at", "pk")
-    return [
-        row(
-            [e.child],
-            f"Record the care plan review for S47 enquiry {e.reference}",
-            None,
-            reverse("followup:care-plan", args=[e.pk]),
-            now,
-        )
-        for e in qs[:ROWS_PER_SECTION]
-    ]
+    return _enquiry_rows(
+        care_plan_reviews_due(mine),
+        "Record the care plan review for S47 enquiry {reference}",
+        "followup:care-plan",
+        now,
+    )
 
 
 def hrpm_decisions_to_make(user: Professional, now: datetime) -> list[WorkRow]:
@@ -152,14 +161,9 @@ def hrpm_decisions_to_make(user: Professional, now: datetime) -> list[WorkRow]:
     for the managers who may decide it (R000.2c). A manager's own list and their team's
     show the same rows: the decision is theirs whoever in the team holds the case."""
     ours = s47s_of_teams_of(_enquiries_where(user, manages_cases), member=user)
-    qs = hrpm_decisions_due(ours).select_related("child").order_by("outcome_at", "pk")
-    return [
-        row(
-            [e.child],
-            f"Decide whether an HRPM is needed after S47 enquiry {e.reference}",
-            None,
-            reverse("followup:hrpm-decision", args=[e.pk]),
-            now,
-        )
-        for e in qs[:ROWS_PER_SECTION]
-    ]
+    return _enquiry_rows(
+        hrpm_decisions_due(ours),
+        "Decide whether an HRPM is needed after S47 enquiry {reference}",
+        "followup:hrpm-decision",
+        now,
+    )
