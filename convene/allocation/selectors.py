@@ -219,6 +219,13 @@ def s47s_allocated(
     return _s47s_held(qs, _who(to))
 
 
+def s47s_of_teams_of(qs: QuerySet[S47Enquiry], *, member: Professional) -> QuerySet[S47Enquiry]:
+    """Enquiries held by ``member``'s teams: allocated to one of the teams they belong to, or
+    to one of its members (``member`` included), with the inheritance of ``current_for``."""
+    teams = Team.objects.filter(members=member.pk).values("pk")
+    return _s47s_held(qs, Q(team__in=teams) | _who(team_mates(user=member)))
+
+
 @dataclass(frozen=True)
 class TeamCases:
     """The cases a team holds now, each as a queryset of ids (for ``__in`` filters)."""

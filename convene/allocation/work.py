@@ -21,6 +21,8 @@ from convene.allocation.selectors import (
     team_mates,
 )
 from convene.allocation.work_follow_through import (
+    care_plan_reviews_to_record,
+    hrpm_decisions_to_make,
     outcomes_untold,
     records_to_correct,
     s47s_drifting,
@@ -399,6 +401,8 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
         rows += outcomes_untold(user, who, now)
         rows += _s47(user, who, now)
         rows += s47s_drifting(user, who, now)
+        rows += care_plan_reviews_to_record(user, who, now)
+        rows += hrpm_decisions_to_make(user, now)
         rows += _icpcs(user, who, now)
         rows += _hrpms(user, who, now)
     rows += _invitations(user, now)

@@ -1,5 +1,6 @@
 """My work's follow-through sections (issue 18): records to correct, outcome notices not
-yet sent, and S47 enquiries drifting towards a conference with no date.
+yet sent, S47 enquiries drifting towards a conference with no date and, after a S47 outcome
+for a child in care, the care plan review to record and the HRPM decision to make.
 
 Like every section of :mod:`convene.allocation.work`, each is one query (two with the
 children prefetched) through the owning app's own selector, for the person's own cases
@@ -8,13 +9,14 @@ children prefetched) through the owning app's own selector, for the person's own
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.urls import reverse
 
-from convene.allocation.selectors import s47s_allocated
+from convene.allocation.selectors import s47s_allocated, s47s_of_teams_of
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
     WorkRow,
@@ -27,14 +29,23 @@ from convene.allocation.work_rows import (
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.census import drift_due_at, s47_drifting
+from convene.followup.child_in_care import care_plan_reviews_due, hrpm_decisions_due
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
+from convene.followup.models import S47Enquiry
+from convene.followup.roles import manages_cases, works_cases
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.policy.vocab import ClockKind
 from convene.records.models import Confirmation
 from convene.records.selectors import record_versions_visible_to
 
-__all__ = ["outcomes_untold", "records_to_correct", "s47s_drifting"]
+__all__ = [
+    "care_plan_reviews_to_record",
+    "hrpm_decisions_to_make",
+    "outcomes_untold",
+    "records_to_correct",
+    "s47s_drifting",
+]
 
 
 def records_to_correct(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
@@ -108,3 +119,53 @@ def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
             for e in qs.select_related("record_version__record")
         ]
     return rows
+
+
+def _enquiries_where(user: Professional, may: Callable[..., bool]) -> QuerySet[S47Enquiry]:
+    """The enquiries ``user`` may see, of the partnerships where ``may`` lets them act: the
+    same rule the step's page and service apply."""
+    partnerships = [
+        pk
+        for pk in partnerships_of(user=user).values_list("pk", flat=True)
+        if may(user=user, partnership=pk)
+    ]
+    return s47_enquiries_visible_to(user=user).filter(partnership__in=partnerships)
+
+
+def _enquiry_rows(
+    qs: QuerySet[S47Enquiry], what: str, url_name: str, now: datetime
+) -> list[WorkRow]:
+    """One undated row per enquiry (no timescale is set for these steps), oldest outcome
+    first; ``what`` names the enquiry as ``{reference}``."""
+    qs = qs.select_related("child").order_by("outcome_at", "pk")[:ROWS_PER_SECTION]
+    return [
+        row(
+            [e.child], what.format(reference=e.reference), None, reverse(url_name, args=[e.pk]), now
+        )
+        for e in qs
+    ]
+
+
+def care_plan_reviews_to_record(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    """My enquiries about a child in care that found continuing risk: the care plan review
+    to record (R000.2c), by whoever holds the enquiry."""
+    mine = s47s_allocated(_enquiries_where(user, works_cases), to=who)
+    return _enquiry_rows(
+        care_plan_reviews_due(mine),
+        "Record the care plan review for S47 enquiry {reference}",
+        "followup:care-plan",
+        now,
+    )
+
+
+def hrpm_decisions_to_make(user: Professional, now: datetime) -> list[WorkRow]:
+    """Care plans reviewed after a S47 enquiry held by my teams: whether an HRPM is needed,
+    for the managers who may decide it (R000.2c). A manager's own list and their team's
+    show the same rows: the decision is theirs whoever in the team holds the case."""
+    ours = s47s_of_teams_of(_enquiries_where(user, manages_cases), member=user)
+    return _enquiry_rows(
+        hrpm_decisions_due(ours),
+        "Decide whether an HRPM is needed after S47 enquiry {reference}",
+        "followup:hrpm-decision",
+        now,
+    )

@@ -11,11 +11,10 @@ from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.dates import govuk_date
 from convene.core.pagination import CappedPaginator
+from convene.followup.child_in_care import may_start_hrpm
 from convene.followup.chronology import KINDS, chronology
-from convene.followup.roles import works_cases
 from convene.people import selectors
 from convene.people.signed_in import professional_of
-from convene.people.vocab import LegalStatus
 
 PAGE_SIZE = 25
 QUERY_MAX = 100
@@ -104,9 +103,8 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "chronology": chronology(child=child, user=user, kind=kind),
             "kinds": KINDS,
             "kind": kind,
-            # An HRPM is started from here (and the S47 outcome) by social care, never a typed
-            # URL; only for a child in care, the only child it may be started for.
-            "may_start_hrpm": child.legal_status == LegalStatus.CHILD_IN_CARE
-            and works_cases(user=user, partnership=child.partnership_id),
+            # An HRPM is started from here (and the S47 outcome), never by a typed URL; the
+            # link only where ``hrpm_create`` would start one, never to a refusal.
+            "may_start_hrpm": may_start_hrpm(user=user, child=child),
         },
     )

@@ -216,3 +216,32 @@ def test_my_work_query_count_stays_constant_with_follow_through_rows(client, mak
     large, large_page = _queries(client, url)
     assert large == small, f"{small} queries for 1 record, {large} for 3"
     assert large_page.count("Correct the record") == 3
+
+
+@pytest.mark.parametrize("query", ["", "?show=team"])
+def test_my_work_query_count_stays_constant_with_child_in_care_rows(
+    client, enquiry, people, partnership, query
+):
+    """After S47 outcomes for children in care: the care plan reviews to record and the HRPM
+    decisions to make (bob holds the enquiries and manages the team) in constant queries."""
+    from tests.allocation.test_my_work_child_in_care import in_care_outcome, review_care_plan
+
+    team = Team.objects.create(partnership=partnership, name="Duty team")
+    team.members.add(people["alice"], people["bob"])
+
+    def one_more_of_each():
+        in_care_outcome(enquiry, people)
+        review_care_plan(in_care_outcome(enquiry, people), people)
+
+    url = reverse("allocation:my-work") + query
+    client.force_login(people["bob"])
+    one_more_of_each()
+    client.get(url)  # warm the content-type and session caches
+    small, small_page = _queries(client, url)
+    one_more_of_each()
+    one_more_of_each()
+    large, large_page = _queries(client, url)
+    assert large == small, f"{small} queries for 2 enquiries, {large} for 6"
+    for what in ("Record the care plan review", "Decide whether an HRPM is needed"):
+        assert small_page.count(what) == 1
+        assert large_page.count(what) == 3

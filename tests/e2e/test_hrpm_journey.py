@@ -5,9 +5,11 @@ enquiry; its record was authorised and sent (set up through the services: the pe
 journey types that part). From there, in the browser, from "My work" alone:
 
 Alice (social worker) visits, finds a continuing risk of significant harm and, Kit being in
-care, records the care plan review; Bob (team manager) finds the enquiry by its reference,
-decides that an HRPM is needed (which starts it), follows the S47 outcome's link to the HRPM
-and records its first meeting. Every page is scanned with axe at 1280 px and 320 px.
+care, records the care plan review from her My work row; Bob (team manager, of Alice's team)
+decides from his My work row that an HRPM is needed (which starts it), follows the S47
+outcome's link to the HRPM and records its first meeting; then finds the enquiry by its
+reference (the search's only browser test), which now offers no second HRPM. Every page is
+scanned with axe at 1280 px and 320 px.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from tests.e2e.steps import (
     TUESDAY_MORNING,
     click,
     fill_date,
+    my_work,
     see,
     start,
     visit_and_outcome,
+    work,
 )
 from tests.records.conftest import fill
 
@@ -49,9 +53,10 @@ def test_the_s47_outcome_of_a_child_in_care_leads_to_an_hrpm(
         with time_machine.travel(TUESDAY_MORNING, tick=True):
             enquiry = _kits_s47_enquiry(people, partnership, agencies)
             visit_and_outcome(page, live_server.url, enquiry, "continuing risk of significant harm")
-            _alice_reviews_the_care_plan(page)
+            _alice_reviews_the_care_plan(page, enquiry)
             hrpm = _bob_decides_an_hrpm_is_needed(page, live_server.url, enquiry)
             _bob_records_the_first_meeting(page, hrpm)
+            _bob_finds_the_enquiry_by_its_reference(page, enquiry)
     except Exception:
         # What the page showed when the journey broke, for whoever reads the failure.
         (tmp_path / "failed.html").write_text(page.content())
@@ -101,9 +106,12 @@ def _kits_s47_enquiry(people, partnership, agencies) -> S47Enquiry:
     return S47Enquiry.objects.select_related("child").get(discussion=discussion)
 
 
-def _alice_reviews_the_care_plan(page: Page) -> None:
-    """Alice, on the S47 enquiry after its outcome: Kit is in care, so the care plan."""
-    click(page, "Record the care plan review")
+def _alice_reviews_the_care_plan(page: Page, enquiry: S47Enquiry) -> None:
+    """Alice, after the outcome: Kit is in care, so My work asks for the care plan review;
+    once recorded, the row has gone."""
+    review = f"Record the care plan review for S47 enquiry {enquiry.reference}"
+    my_work(page)
+    work(page, review)
     see(page, "Record the care plan review")
     fill_date(page, "reviewed_on", timezone.localdate())
     page.get_by_label("How the care plan was updated").fill("Her placement is kept; more visits.")
@@ -111,19 +119,16 @@ def _alice_reviews_the_care_plan(page: Page) -> None:
     page.get_by_label("The young person's own view of the risk").fill("Kit says she is safe.")
     click(page, "Save the review", role="button")
     see(page, "S47 enquiry: Kit Marlow")
+    my_work(page)
+    expect(page.locator("main")).not_to_contain_text(review)
 
 
 def _bob_decides_an_hrpm_is_needed(page: Page, url: str, enquiry: S47Enquiry) -> Hrpm:
-    """Bob, team manager: from My work, finds the enquiry by its reference (the service's
-    search), decides on the HRPM, and follows the outcome's link to it."""
+    """Bob, team manager: from his My work row, decides on the HRPM, and follows the
+    outcome's link to it."""
+    decide = f"Decide whether an HRPM is needed after S47 enquiry {enquiry.reference}"
     start(page, url, "bob")
-    with page.expect_navigation():
-        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Children").click()
-    see(page, "Children")
-    page.get_by_label(re.compile("^Search by name")).fill(enquiry.reference)
-    click(page, "Search", role="button")
-    see(page, "S47 enquiry: Kit Marlow")
-    click(page, "Decide whether an HRPM is needed")
+    work(page, decide)
     see(page, "Is a High Risk Planning Meeting needed?")
     page.get_by_role("group", name="Is a High Risk Planning Meeting needed?").get_by_label(
         "Yes", exact=True
@@ -158,3 +163,20 @@ def _bob_records_the_first_meeting(page: Page, hrpm: Hrpm) -> None:
     click(page, "Save the meeting", role="button")
     see(page, "High Risk Planning Meeting: Kit Marlow")
     expect(page.locator("main")).to_contain_text("Meeting 1")
+
+
+def _bob_finds_the_enquiry_by_its_reference(page: Page, enquiry: S47Enquiry) -> None:
+    """The service's search goes straight to a S47 enquiry by its reference; the decision is
+    made (its My work row has gone) and Kit's active HRPM means no second one is offered."""
+    my_work(page)
+    expect(page.locator("main")).not_to_contain_text(enquiry.reference)
+    with page.expect_navigation():
+        page.get_by_role("navigation", name="Menu").get_by_role("link", name="Children").click()
+    see(page, "Children")
+    page.get_by_label(re.compile("^Search by name")).fill(enquiry.reference)
+    click(page, "Search", role="button")
+    see(page, "S47 enquiry: Kit Marlow")
+    expect(page.locator("main").get_by_role("link", name="open the HRPM")).to_be_visible()
+    expect(
+        page.locator("main").get_by_role("link", name=re.compile("^Start a High Risk Planning"))
+    ).to_have_count(0)

@@ -293,3 +293,32 @@ def test_no_hrpm_is_offered_for_a_child_not_in_care(client, enquiry, people):
     assert "Record the outcome" not in s47_page  # the outcome is recorded: the link's place
     assert start not in s47_page
     assert start not in client.get(reverse("child-detail", args=[done.child_id])).content.decode()
+
+
+def test_no_hrpm_is_offered_while_the_child_has_an_active_one(client, enquiry, people):
+    """``hrpm_create`` refuses a second active HRPM for a child: the S47 outcome and the
+    child's page offer none while one is active, and offer it again once it has ended."""
+    from convene.followup.hrpm import services
+
+    done = outcome(enquiry(visited=True, legal_status="child_in_care"), people, "no_further_action")
+    start = reverse("followup:hrpm-new", args=[done.child_id])
+    pages = (reverse("followup:s47", args=[done.pk]), reverse("child-detail", args=[done.child_id]))
+    _login(client, people["alice"])
+
+    def offered() -> list[bool]:
+        return [start in client.get(page).content.decode() for page in pages]
+
+    assert offered() == [True, True]
+    now = done.outcome_at + timedelta(hours=1)
+    hrpm = services.hrpm_create(
+        child=done.child,
+        risk_assessment="Criminal exploitation",
+        young_persons_view="They are my friends",
+        by=people["alice"],
+        now=now,
+    )
+    assert offered() == [False, False]
+    services.hrpm_end(
+        hrpm=hrpm, reason="Risk managed in the care plan", by=people["alice"], now=now
+    )
+    assert offered() == [True, True]

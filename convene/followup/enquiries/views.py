@@ -16,6 +16,7 @@ from django.utils import timezone
 from convene.core.dates import govuk_date
 from convene.core.pages import posted, version_of
 from convene.core.pagination import cursor_of, keyset_newest
+from convene.followup.child_in_care import may_start_hrpm
 from convene.followup.enquiries.forms import (
     CarePlanReviewForm,
     CloseForm,
@@ -172,6 +173,9 @@ def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status_label": LEGAL_STATUS_LABELS[status],
             "works": works_cases(user=user, partnership=enquiry.partnership_id),
             "manages": manages_cases(user=user, partnership=enquiry.partnership_id),
+            # Once the outcome is known; never while the child has an active HRPM (refused).
+            "may_start_hrpm": enquiry.outcome_at is not None
+            and may_start_hrpm(user=user, child=enquiry.child),
             "now": timezone.now(),
         },
     )

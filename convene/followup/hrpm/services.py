@@ -30,6 +30,7 @@ from convene.clocks.services import clock_waive
 from convene.core.errors import Conflict, Invalid, NotAllowed, require_aware
 from convene.core.forms import london_datetime
 from convene.core.versions import locked_for_change, save_as_next_version
+from convene.followup.child_in_care import has_active_hrpm
 from convene.followup.models import Hrpm, HrpmAction, HrpmMeeting
 from convene.followup.roles import works_cases
 from convene.people.models import Agency, Child, Professional
@@ -137,7 +138,7 @@ def hrpm_create(
         )
     if first_meeting_on is not None and first_meeting_on < london_date(now):
         raise Invalid("The first meeting must be today or later", field="first_meeting_on")
-    if Hrpm.objects.filter(child=child, state=Hrpm.State.ACTIVE).exists():
+    if has_active_hrpm(child=child):
         raise Conflict(f"{child.full_name} already has an active High Risk Planning Meeting")
     referral = referral or _latest_referral(child)
     if referral is None or referral.partnership_id != child.partnership_id:
