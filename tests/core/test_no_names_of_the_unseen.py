@@ -61,6 +61,9 @@ ID_FIELDS: dict[str, type[Model] | None] = {
     "child_id": Child,
     "visitor_ids": Professional,
     "attendee_ids": Professional,
+    # A child's enquiry at the conference being answered: an id not at it is refused as
+    # "not considered at this conference", naming no child.
+    "enquiry_id": None,
 }
 
 
