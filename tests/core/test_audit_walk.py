@@ -42,7 +42,7 @@ NO_CHILD_DATA = {
     "returns:index[list 5]": "a download, audited as one export",
     "reporting:download[drifting S47 enquiries as CSV]": "a download, audited as one export",
     "reporting:download[attendance exceptions' reasons as CSV]": "a download (one export)",
-    "clocks:escalation-raise[default]": "an empty form; with a timescale it shows its subject (audited)",
+    "clocks:escalation-raise[default]": "an empty form (with a timescale: its subject, audited)",
     # The referral being recorded is the person's own unsaved draft (in their session);
     # the children in it were found through the children search, which is audited.
     "referrals:new": "the person's own unsaved referral",

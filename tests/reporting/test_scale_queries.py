@@ -21,7 +21,9 @@ from convene.reporting.views import SUMMARIES
 from convene.returns.annex_a import write_annex_a
 from convene.returns.cin import CensusYear, write_census
 
-pytestmark = pytest.mark.django_db
+# transaction=True: on PostgreSQL the bench loads by COPY with its foreign keys dropped and
+# rebuilt (ALTER TABLE), which a test transaction holding deferred trigger events refuses.
+pytestmark = pytest.mark.django_db(transaction=True)
 START, END = date(2025, 4, 1), date(2026, 3, 31)
 
 
