@@ -67,8 +67,8 @@ test: lint typecheck pytest
 # A generated partnership of 5,000 discussions on a throwaway SQLite database, with the
 # pages table for the demo and it side by side (bench/pages.py; together about 30 minutes
 # on a busy 2-core machine). Larger: BENCH_DISCUSSIONS=50000, or a PostgreSQL database as in
-# docs/performance.md ("Generating a large partnership"), where the million-discussion
-# figures are.
+# docs/performance.md ("Generating a large partnership"), which has the figures measured so
+# far (50,000 discussions; the million is not yet reached).
 BENCH_DISCUSSIONS ?= 5000
 BENCH_PAGES_ARGS ?= --repeat 3
 bench: deps var
