@@ -150,17 +150,16 @@ def _head_refusal(user: Professional, icpc: Icpc) -> Status[Any] | None:
 def _changed(
     request: HttpRequest,
     icpc_id: int,
-    payload: Schema,
+    arguments: dict[str, Any],
     change: Callable[..., Icpc],
     refusal: Callable[[Professional, Icpc], Status[Any] | None],
 ) -> Status[Any]:
-    """Make one change to the conference: the payload's fields are the service's arguments."""
+    """Make one change to the conference: ``arguments`` (most often the payload's fields, named
+    as the service's) with the caller, the time and the conference found."""
     return acted(
         _icpc(request, icpc_id),
         ICPC_NOT_FOUND,
-        lambda user, found: icpc_out(
-            change(icpc=found, by=user, now=timezone.now(), **payload.model_dump())
-        ),
+        lambda user, found: icpc_out(change(icpc=found, by=user, now=timezone.now(), **arguments)),
         refusal=refusal,
     )
 
@@ -172,7 +171,7 @@ def _changed(
     summary="As the Head of Service: confirm the conference goes ahead",
 )
 def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) -> Status[Any]:
-    return _changed(request, icpc_id, payload, services.icpc_confirm, _head_refusal)
+    return _changed(request, icpc_id, payload.model_dump(), services.icpc_confirm, _head_refusal)
 
 
 @router.post(
@@ -182,7 +181,9 @@ def icpc_confirm(request: HttpRequest, icpc_id: PathId, payload: IcpcConfirmIn) 
     summary="Set the date and venue of the conference",
 )
 def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) -> Status[Any]:
-    return _changed(request, icpc_id, payload, services.icpc_set_date, _arranger_refusal)
+    return _changed(
+        request, icpc_id, payload.model_dump(), services.icpc_set_date, _arranger_refusal
+    )
 
 
 @router.post(
@@ -192,7 +193,7 @@ def icpc_set_date(request: HttpRequest, icpc_id: PathId, payload: IcpcDateIn) ->
     summary="Record the conference as held (meets its clock)",
 )
 def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Status[Any]:
-    return _changed(request, icpc_id, payload, services.icpc_held, _arranger_refusal)
+    return _changed(request, icpc_id, payload.model_dump(), services.icpc_held, _arranger_refusal)
 
 
 @router.post(
@@ -202,17 +203,13 @@ def icpc_held(request: HttpRequest, icpc_id: PathId, payload: IcpcHeldIn) -> Sta
     summary="Record the held conference's outcome: each child on a child protection plan or not",
 )
 def icpc_outcome(request: HttpRequest, icpc_id: PathId, payload: IcpcOutcomeIn) -> Status[Any]:
-    return acted(
-        _icpc(request, icpc_id),
-        ICPC_NOT_FOUND,
-        lambda user, found: icpc_out(
-            services.icpc_outcome_record(
-                icpc=found,
-                plans={p.enquiry_id: p.cp_plan for p in payload.plans},
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-            )
-        ),
-        refusal=_arranger_refusal,
+    return _changed(
+        request,
+        icpc_id,
+        {
+            "plans": {p.enquiry_id: p.cp_plan for p in payload.plans},
+            "expected_version": payload.expected_version,
+        },
+        services.icpc_outcome_record,
+        _arranger_refusal,
     )
