@@ -114,6 +114,32 @@ def wait_ready(port: int, server: subprocess.Popen[bytes], seconds: float = 180)
     raise SystemExit("the server did not become ready")
 
 
+def session_rss_mb(session_id: int) -> dict[int, float]:
+    """Resident memory (MB) of every process in the server's session: the gunicorn
+    master, its workers and the background worker (Linux /proc)."""
+    page_mb = os.sysconf("SC_PAGE_SIZE") / 2**20
+    sizes = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            statm = (entry / "statm").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        # Fields after the command name (which may hold spaces) start at ")".
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == session_id:
+            sizes[int(entry.name)] = int(statm.split()[1]) * page_mb
+    return sizes
+
+
+def watch_memory(session_id: int, stop: threading.Event, peaks: dict[int, float]) -> None:
+    while not stop.wait(1.0):
+        for pid, mb in session_rss_mb(session_id).items():
+            peaks[pid] = max(peaks.get(pid, 0.0), mb)
+
+
 def client(port: int, session_key: str, stop: threading.Event, results: list) -> None:
     headers = {"Host": "127.0.0.1", "Cookie": f"sessionid={session_key}"}
     n = 0
@@ -169,6 +195,9 @@ def main() -> None:
             wait_ready(port, server)
             stop = threading.Event()
             results: list[tuple[int | str, float]] = []
+            peaks: dict[int, float] = {}
+            watcher = threading.Thread(target=watch_memory, args=(server.pid, stop, peaks))
+            watcher.start()
             threads = [
                 threading.Thread(target=client, args=(port, key, stop, results)) for key in sessions
             ]
@@ -179,6 +208,7 @@ def main() -> None:
             stop.set()
             for thread in threads:
                 thread.join()
+            watcher.join()
             elapsed = time.perf_counter() - started
         finally:
             server.send_signal(signal.SIGTERM)
@@ -195,6 +225,11 @@ def main() -> None:
         f"p50 {timings[len(timings) // 2]:.0f} ms, p95 {p95(timings):.0f} ms, "
         f"max {timings[-1]:.0f} ms, errors {errors}"
     )
+    if peaks:
+        print(
+            f"peak resident memory: largest process {max(peaks.values()):.0f} MB, "
+            f"{len(peaks)} processes, together {sum(peaks.values()):.0f} MB"
+        )
     print("statuses: " + ", ".join(f"{s}: {n}" for s, n in sorted(statuses.items(), key=str)))
     if errors:
         sys.exit(1)
