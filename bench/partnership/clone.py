@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from bench.partnership.archetypes import Archetype, dump_json, generic_pairs
+from bench.partnership.lean import lighten
 from convene.audit.chain import entry_hash
 from convene.audit.models import chain_fields
 from convene.audit.selectors import audit_key
@@ -94,6 +95,10 @@ def compile_archetype(archetype: Archetype, *, lean: bool = False) -> Compiled:
         for row in rows:
             if lean and not _lean_keeps(model, row):
                 continue
+            if lean:
+                lightened = list(row)
+                lighten(model, attnames, lightened)
+                row = tuple(lightened)
             base = list(row)
             ops: list[tuple[int, int, Any]] = []
             for i, f in enumerate(fields):
