@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _generate():
-    return generate_partnership(discussions=50, seed=7, children=300, log=lambda _: None)
+    # Two writer processes on PostgreSQL (SQLite writes in-process, one writer).
+    return generate_partnership(discussions=50, seed=7, children=300, log=lambda _: None, writers=2)
 
 
 def _table_count(table: str) -> int:
@@ -36,8 +37,12 @@ def _table_count(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def test_generator_makes_a_partnership_every_page_renders_on(client):
-    """One run (templates through the services take most of the time), every check on it."""
+def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch):
+    """One run (templates through the services take most of the time), every check on it.
+
+    Chunks of 4 cases, so on PostgreSQL both writer processes write rows (writer 0 also
+    every audit entry) and the result must still be one valid partnership."""
+    monkeypatch.setattr("bench.partnership.run.CHUNK_CASES", 4)
     report = _generate()
     _check_counts(report)
     _check_audit_chain(report)
