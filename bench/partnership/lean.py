@@ -5,8 +5,10 @@ case's bytes: a record version's PDF (about 33 KB, already compressed), the
 referral's policy explanation (about 56 KB of JSON) and the emails' bodies.
 An old case gets one small placeholder PDF (made once per process), an
 explanation that keeps its structure and what the referral page shows (the
-recommendation, advice, reasons asked and the rules that fired) and email
-bodies cut to their first line. Open cases and the templates keep the real ones.
+recommendation, advice, reasons asked and the rules that fired), email
+bodies cut to their first line with no attachment (the invitation's calendar
+file), and in-app notices cut to their first line (what happened; the due date
+and the rule are left out). Open cases and the templates keep the real ones.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ def lighten(model: type[models.Model], attnames: list[str], row: list[Any]) -> N
             row[at] = short_explanation(row[at])
         elif isinstance(row[at], str):  # already serialised
             row[at] = json.dumps(short_explanation(json.loads(row[at])))
-    elif label == "reminders.delivery" and row[attnames.index("channel")] == "email":
+    elif label == "reminders.delivery":
         at = attnames.index("body")
-        row[at] = short_body(row[at])
+        if row[attnames.index("channel")] == "email":  # sent long ago; no page shows it
+            row[at] = short_body(row[at])
+            row[attnames.index("attachments")] = []  # e.g. the invitation's calendar file
+        else:  # the notifications page shows what the notice said, not its due date and rule
+            row[at] = row[at].strip().split("\n", 1)[0]

@@ -186,8 +186,13 @@ def _check_old_cases_light(report):
     old_emails = emails.filter(decided_at__lt=old)
     assert old_emails.exists()
     assert all(len(d.body) <= EMAIL_BODY_CHARS for d in old_emails[:50])
+    assert not old_emails.exclude(attachments=[]).exists()
+    notices = Delivery.objects.filter(pk__gte=first["reminders_delivery"], channel="in_app")
+    assert notices.filter(decided_at__lt=old).exists()
+    assert all("\n" not in d.body for d in notices.filter(decided_at__lt=old)[:50])
     template_emails = Delivery.objects.filter(pk__lt=first["reminders_delivery"], channel="email")
     assert any(len(d.body) > EMAIL_BODY_CHARS for d in template_emails)
+    assert template_emails.exclude(attachments=[]).exists()  # the invitations' calendar files
 
 
 def _check_copied_values():
