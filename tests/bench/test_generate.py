@@ -48,6 +48,7 @@ def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch
     _check_audit_chain(report)
     _check_old_cases_lean(report)
     _check_old_cases_light(report)
+    _check_old_referral_page(client, report)
     _check_copied_values()
     for username in ("bob", "carol", "ivy"):
         _check_pages(client, username)
@@ -193,6 +194,22 @@ def _check_old_cases_light(report):
     template_emails = Delivery.objects.filter(pk__lt=first["reminders_delivery"], channel="email")
     assert any(len(d.body) > EMAIL_BODY_CHARS for d in template_emails)
     assert template_emails.exclude(attachments=[]).exists()  # the invitations' calendar files
+
+
+def _check_old_referral_page(client, report):
+    """An old referral's page renders its short explanation: the rules that fired only."""
+    old = timezone.now() - timedelta(days=60)
+    referral = (
+        Referral.objects.filter(pk__gte=report.first_ids["referrals_referral"], received_at__lt=old)
+        .exclude(explanation=None)
+        .order_by("pk")
+        .first()
+    )
+    client.force_login(Professional.objects.get(username="ivy"))
+    response = client.get(f"/referrals/{referral.pk}/")
+    assert response.status_code == 200
+    rules = len(referral.explanation["rules"])
+    assert f"Every rule applied ({rules})" in response.content.decode()
 
 
 def _check_copied_values():
