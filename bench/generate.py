@@ -32,6 +32,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--children", type=int, default=None, help="default 0.3 × discussions")
     parser.add_argument("--password", default=None, help="for every persona (default: random)")
+    parser.add_argument(
+        "--writers", type=int, default=2, help="writer processes (PostgreSQL; default 2)"
+    )
     options = parser.parse_args()
     if not 1 <= options.discussions <= 3_000_000:
         parser.error("--discussions must be between 1 and 3,000,000")
@@ -53,6 +56,7 @@ def main() -> None:
         seed=options.seed,
         children=options.children,
         password=options.password,
+        writers=options.writers,
     )
     print_report(report)
 

@@ -21,6 +21,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from bench.partnership.archetypes import Archetype, dump_json, generic_pairs
+from bench.partnership.lean import lighten
 from convene.audit.chain import entry_hash
 from convene.audit.models import chain_fields
 from convene.audit.selectors import audit_key
@@ -94,6 +95,10 @@ def compile_archetype(archetype: Archetype, *, lean: bool = False) -> Compiled:
         for row in rows:
             if lean and not _lean_keeps(model, row):
                 continue
+            if lean:
+                lightened = list(row)
+                lighten(model, attnames, lightened)
+                row = tuple(lightened)
             base = list(row)
             ops: list[tuple[int, int, Any]] = []
             for i, f in enumerate(fields):
@@ -191,6 +196,61 @@ class Case:
     recent: bool  # an open case: clocks still running must be due in the future
 
 
+def _apply(
+    base: list[Any], ops: list[tuple[int, int, Any]], case: Case, rng: random.Random | None
+) -> list[Any]:
+    starts, delta = case.starts, case.delta
+    row = base.copy()
+    for i, kind, arg in ops:
+        if kind == TIME:
+            row[i] = row[i] + delta
+        elif kind in (PK, FK, GENERIC):
+            row[i] = starts[arg[0]] + arg[1]
+        elif kind == CHILD:
+            row[i] = case.children[arg]
+        elif kind == PRO:
+            row[i] = case.professionals[arg]
+        elif kind == DAY:
+            row[i] = row[i] + timedelta(days=delta.days)
+        elif kind == UUID and rng is not None:
+            row[i] = uuid.UUID(int=rng.getrandbits(128), version=4)
+        elif kind == UNIQUE and rng is not None:  # e.g. an email's Message-ID
+            row[i] = f"<{rng.getrandbits(128):032x}@bench.example.org>"[:arg]
+    return row
+
+
+def copy_rows(
+    compiled: Compiled,
+    case: Case,
+    rng: random.Random,
+    emails: dict[int, str],
+    emit: Callable[[type[models.Model], tuple[Any, ...]], None],
+) -> None:
+    """Emit every row of one case but its audit entries (:func:`case_audit`)."""
+    for program in compiled.programs:
+        label = program.model._meta.label_lower
+        for base, ops in program.rows:
+            row = _apply(base, ops, case, rng)
+            if label == "clocks.clock":
+                _fix_clock(row, compiled.clock_index, case, rng)
+            elif label == "reminders.delivery":
+                _fix_delivery(row, compiled.delivery_index, rng, emails)
+            emit(program.model, tuple(row))
+
+
+def case_audit(compiled: Compiled, case: Case, usernames: dict[int, str]) -> list[list[Any]]:
+    """One case's audit entries, to be chained by the caller. They draw nothing at random,
+    so one process can chain every case's entries while others write the cases' rows."""
+    audit = []
+    for base, ops in compiled.audit:
+        row = _apply(base, ops, case, None)
+        if row[1] is not None:
+            row[2] = usernames.get(row[1], row[2])
+        row[5] = str(row[5]) if row[5] is not None else ""
+        audit.append(row)
+    return audit
+
+
 def copy_case(
     compiled: Compiled,
     case: Case,
@@ -200,45 +260,8 @@ def copy_case(
     emit: Callable[[type[models.Model], tuple[Any, ...]], None],
 ) -> list[list[Any]]:
     """Emit every row of one case; return its audit entries (chained by the caller)."""
-    starts, delta = case.starts, case.delta
-    days = timedelta(days=delta.days)
-
-    def apply(base: list[Any], ops: list[tuple[int, int, Any]]) -> list[Any]:
-        row = base.copy()
-        for i, kind, arg in ops:
-            if kind == TIME:
-                row[i] = row[i] + delta
-            elif kind in (PK, FK, GENERIC):
-                row[i] = starts[arg[0]] + arg[1]
-            elif kind == CHILD:
-                row[i] = case.children[arg]
-            elif kind == PRO:
-                row[i] = case.professionals[arg]
-            elif kind == DAY:
-                row[i] = row[i] + days
-            elif kind == UUID:
-                row[i] = uuid.UUID(int=rng.getrandbits(128), version=4)
-            elif kind == UNIQUE:  # e.g. an email's Message-ID
-                row[i] = f"<{rng.getrandbits(128):032x}@bench.example.org>"[:arg]
-        return row
-
-    for program in compiled.programs:
-        label = program.model._meta.label_lower
-        for base, ops in program.rows:
-            row = apply(base, ops)
-            if label == "clocks.clock":
-                _fix_clock(row, compiled.clock_index, case, rng)
-            elif label == "reminders.delivery":
-                _fix_delivery(row, compiled.delivery_index, rng, emails)
-            emit(program.model, tuple(row))
-    audit = []
-    for base, ops in compiled.audit:
-        row = apply(base, ops)
-        if row[1] is not None:
-            row[2] = usernames.get(row[1], row[2])
-        row[5] = str(row[5]) if row[5] is not None else ""
-        audit.append(row)
-    return audit
+    copy_rows(compiled, case, rng, emails, emit)
+    return case_audit(compiled, case, usernames)
 
 
 def _fix_clock(row: list[Any], at: dict[str, int], case: Case, rng: random.Random) -> None:

@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from faker import Faker
 
-from bench.partnership import clone
+from bench.partnership import clone, parallel
 from bench.partnership.archetypes import Archetype, read_archetypes
 from bench.partnership.templates import HISTORIC_AFTER, age_templates, build_templates
 from bench.partnership.writer import Writer, finish, loading, next_ids
@@ -117,6 +118,7 @@ def generate_partnership(
     children: int | None = None,
     password: str | None = None,
     log: Callable[[str], None] = print,
+    writers: int = 1,
 ) -> Report:
     report = Report()
     began = time.perf_counter()
@@ -152,10 +154,33 @@ def generate_partnership(
         colleagues=colleagues,
         report=report,
         log=log,
+        writers=writers,
     )
     step(f"{report.cases:,} cases copied")
     report.seconds = time.perf_counter() - began
     return report
+
+
+@dataclass
+class _Job:
+    """Everything a writer process needs to plan the copies (the same plan in each)."""
+
+    discussions: int
+    seed: int
+    compiled: tuple[list[clone.Compiled], list[clone.Compiled]]
+    weights: list[int]
+    at_home: dict[int, bool]
+    starts: dict[type[Any], int]
+    keep: dict[int, float]
+    colleagues: dict[int, list[int]]
+    usernames: dict[int, str]
+    emails: dict[int, str]
+    child_ids: list[int]
+    reserve: int
+    chain: clone.Chain
+    present: tuple[datetime, datetime]
+    now: datetime  # one for every writer: a case's rows and audit entries share its times
+    log: Callable[[str], None]
 
 
 def _copy_cases(
@@ -168,13 +193,13 @@ def _copy_cases(
     colleagues: dict[int, list[int]],
     report: Report,
     log: Callable[[str], None],
+    writers: int = 1,
 ) -> tuple[int, int]:
     compiled = (
         [clone.compile_archetype(a) for a in shapes[0]],
         [clone.compile_archetype(a, lean=True) for a in shapes[1]],
     )
     weights = [_weight(a) for a in shapes[1]]
-    at_home = {id(c): _partnerships(c.archetype) == {home.pk} for group in compiled for c in group}
     tables = sorted(
         {m for group in compiled for c in group for m in c.offsets}, key=lambda m: m._meta.label
     )
@@ -182,88 +207,139 @@ def _copy_cases(
     report.first_ids = {model._meta.db_table: first for model, first in starts.items()}
     keep_by_name = _keep(discussions)
     usernames = dict(Professional.objects.values_list("pk", "username"))
-    emails = dict(Professional.objects.values_list("pk", "email"))
-    keep = {pk: keep_by_name.get(name, 1.0) for pk, name in usernames.items()}
     child_ids = list(
         Child.objects.filter(partnership=home).order_by("pk").values_list("pk", flat=True)
     )
     hrpm_share = sum(w for a, w in zip(shapes[1], weights, strict=True) if a.has_hrpm) / sum(
         weights
     )
-    reserve = min(len(child_ids) // 2, math.ceil(discussions * hrpm_share * 1.5) + 10)
-    next_hrpm_child = 0
     last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    chain = clone.Chain(*(last if last else (0, GENESIS)))
-    audit_row, audit_at = _audit_layout()
-    writer = Writer()
+    job = _Job(
+        discussions=discussions,
+        seed=rng.getrandbits(64),
+        compiled=compiled,
+        weights=weights,
+        at_home={
+            id(c): _partnerships(c.archetype) == {home.pk} for group in compiled for c in group
+        },
+        starts=starts,
+        keep={pk: keep_by_name.get(name, 1.0) for pk, name in usernames.items()},
+        colleagues=colleagues,
+        usernames=usernames,
+        emails=dict(Professional.objects.values_list("pk", "email")),
+        child_ids=child_ids,
+        reserve=min(len(child_ids) // 2, math.ceil(discussions * hrpm_share * 1.5) + 10),
+        chain=clone.Chain(*(last if last else (0, GENESIS))),
+        present=present,
+        now=timezone.now(),
+        log=log,
+    )
     restore = loading([*tables, AuditEntry])
     try:
-        real_now = timezone.now()
-        made = cases = 0
-        began = time.perf_counter()
-        while made < discussions:
-            if cases < len(compiled[0]):  # one open case of each kind first, whatever N is
-                age = timedelta(seconds=rng.uniform(0, RECENT.total_seconds()))
-            else:
-                age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
-            recent = age < RECENT
-            group = compiled[0] if recent else compiled[1]
-            if cases < len(compiled[0]):
-                shape = compiled[0][cases]
-            else:
-                shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
-            archetype = shape.archetype
-            if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > reserve:
-                continue
-            if not at_home[id(shape)]:
-                chosen = list(archetype.children)  # a neighbour's case keeps its own child
-            elif archetype.has_hrpm:
-                chosen = child_ids[next_hrpm_child : next_hrpm_child + len(archetype.children)]
-                next_hrpm_child += len(archetype.children)
-            else:
-                chosen = _distinct(rng, child_ids, reserve, len(archetype.children))
-            people = [
-                p if p not in colleagues or rng.random() < keep[p] else rng.choice(colleagues[p])
-                for p in archetype.professionals
-            ]
-            case_starts = {}
-            for model, size in shape.offsets.items():
-                case_starts[model] = starts[model]
-                starts[model] += size
-            case = clone.Case(
-                starts=case_starts,
-                children=chosen,
-                professionals=people,
-                delta=(real_now - age) - present[0 if recent else 1],
-                now=real_now,
-                recent=recent,
-            )
-            entries = clone.copy_case(shape, case, rng, emails, usernames, writer.add)
-            for entry in entries:
+        if writers > 1 and connection.vendor == "postgresql":
+            results = parallel.run_writers(_load, job, writers)
+        else:
+            results = [_load(job, 0, 1)]
+    finally:  # indexes and foreign keys come back even if the load fails
+        rebuilding = time.perf_counter()
+        finish([*tables, AuditEntry], restore)
+        if restore:
+            log(f"  indexes and constraints rebuilt: {time.perf_counter() - rebuilding:.1f} s")
+    counts: dict[str, int] = {}
+    for _made, _cases, rows in results:
+        for table, count in rows.items():
+            counts[table] = counts.get(table, 0) + count
+    report.rows = counts
+    return results[0][0], results[0][1]
+
+
+def _writes_rows(chunk: int, role: int, writers: int) -> bool:
+    """Which writer copies a chunk's rows. Writer 0 chains and writes every audit entry, which
+    costs about as much as all the other rows (measured at N=20,000), so with two writers it
+    writes nothing else and writer 1 writes every other row; more writers share the chunks."""
+    if writers == 1:
+        return True
+    return role > 0 and chunk % (writers - 1) == role - 1
+
+
+def _load(job: _Job, role: int, writers: int) -> tuple[int, int, dict[str, int]]:
+    """Plan every copy (the same plan in every writer: one seed), write this writer's share.
+
+    Each case draws its own random generator from the plan's, so a case's rows are the same
+    whichever writer copies them and however many writers there are.
+    """
+    rng = random.Random(job.seed)
+    starts = dict(job.starts)
+    chain = job.chain
+    audit_row, audit_at = _audit_layout()
+    writer = Writer()
+    compiled, weights, discussions = job.compiled, job.weights, job.discussions
+    next_hrpm_child = 0
+    real_now = job.now
+    made = cases = 0
+    began = time.perf_counter()
+    while made < discussions:
+        if cases < len(compiled[0]):  # one open case of each kind first, whatever N is
+            age = timedelta(seconds=rng.uniform(0, RECENT.total_seconds()))
+        else:
+            age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
+        recent = age < RECENT
+        group = compiled[0] if recent else compiled[1]
+        if cases < len(compiled[0]):
+            shape = compiled[0][cases]
+        else:
+            shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
+        archetype = shape.archetype
+        if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > job.reserve:
+            continue
+        if not job.at_home[id(shape)]:
+            chosen = list(archetype.children)  # a neighbour's case keeps its own child
+        elif archetype.has_hrpm:
+            chosen = job.child_ids[next_hrpm_child : next_hrpm_child + len(archetype.children)]
+            next_hrpm_child += len(archetype.children)
+        else:
+            chosen = _distinct(rng, job.child_ids, job.reserve, len(archetype.children))
+        people = [
+            p
+            if p not in job.colleagues or rng.random() < job.keep[p]
+            else rng.choice(job.colleagues[p])
+            for p in archetype.professionals
+        ]
+        case_starts = {}
+        for model, size in shape.offsets.items():
+            case_starts[model] = starts[model]
+            starts[model] += size
+        case = clone.Case(
+            starts=case_starts,
+            children=chosen,
+            professionals=people,
+            delta=(real_now - age) - job.present[0 if recent else 1],
+            now=real_now,
+            recent=recent,
+        )
+        case_rng = random.Random(rng.getrandbits(64))
+        if _writes_rows(cases // CHUNK_CASES, role, writers):
+            clone.copy_rows(shape, case, case_rng, job.emails, writer.add)
+        if role == 0:
+            for entry in clone.case_audit(shape, case, job.usernames):
                 values = audit_row.copy()
                 values[audit_at[0]] = starts[AuditEntry]
                 for position, value in zip(audit_at[1:], chain.link(entry), strict=True):
                     values[position] = value
                 starts[AuditEntry] += 1
                 writer.add(AuditEntry, tuple(values))
-            made += archetype.discussions
-            cases += 1
-            if cases % CHUNK_CASES == 0:
-                writer.flush()
-                rate = made / (time.perf_counter() - began)
-                log(
-                    f"  {made:,} of {discussions:,} discussions ({cases:,} cases), "
-                    f"{rate:,.0f} discussions/s, "
-                    f"about {(discussions - made) / rate / 60:.1f} min left"
-                )
-        writer.flush()
-    finally:  # indexes and foreign keys come back even if the load fails
-        rebuilding = time.perf_counter()
-        finish([*tables, AuditEntry], restore)
-        if restore:
-            log(f"  indexes and constraints rebuilt: {time.perf_counter() - rebuilding:.1f} s")
-    report.rows = dict(writer.counts)
-    return made, cases
+        made += archetype.discussions
+        cases += 1
+        if cases % CHUNK_CASES == 0:
+            writer.flush()
+            rate = made / (time.perf_counter() - began)
+            job.log(
+                f"  {'' if writers == 1 else f'writer {role}: '}{made:,} of {discussions:,} "
+                f"discussions ({cases:,} cases), {rate:,.0f} discussions/s, "
+                f"about {(discussions - made) / rate / 60:.1f} min left"
+            )
+    writer.flush()
+    return made, cases, dict(writer.counts)
 
 
 # What Chain.link returns, in order; the entry's id comes first.

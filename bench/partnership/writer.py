@@ -158,16 +158,7 @@ def loading(model_list: list[type[models.Model]]) -> list[str]:
     quote = connection.ops.quote_name
     restore: list[str] = []
     with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit = off")
-        # Large values (a referral's explanation, a record's snapshot) are compressed as they
-        # are written: lz4 costs a fraction of pglz's CPU (this session only; each value
-        # records its method, so every reader decompresses it whatever its own setting).
-        cursor.execute(
-            "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
-            "AND 'lz4' = ANY(enumvals)"
-        )
-        if cursor.fetchone():  # a server built without lz4 keeps pglz
-            cursor.execute("SET default_toast_compression = lz4")
+        tune_session(cursor)
         cursor.execute(_FOREIGN, [tables])
         for table, name, definition in cursor.fetchall():
             cursor.execute(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
@@ -182,6 +173,20 @@ def loading(model_list: list[type[models.Model]]) -> list[str]:
             cursor.execute(f"DROP INDEX {quote(name)}")
             restore.insert(0, definition)
     return restore
+
+
+def tune_session(cursor: Any) -> None:
+    """PostgreSQL settings for a loading session (each writer process sets its own)."""
+    cursor.execute("SET synchronous_commit = off")
+    # Large values (a referral's explanation, a record's snapshot) are compressed as they
+    # are written: lz4 costs a fraction of pglz's CPU (this session only; each value
+    # records its method, so every reader decompresses it whatever its own setting).
+    cursor.execute(
+        "SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' "
+        "AND 'lz4' = ANY(enumvals)"
+    )
+    if cursor.fetchone():  # a server built without lz4 keeps pglz
+        cursor.execute("SET default_toast_compression = lz4")
 
 
 def finish(model_list: list[type[models.Model]], restore: list[str]) -> None:

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _generate():
-    return generate_partnership(discussions=50, seed=7, children=300, log=lambda _: None)
+    # Two writer processes on PostgreSQL (SQLite writes in-process, one writer).
+    return generate_partnership(discussions=50, seed=7, children=300, log=lambda _: None, writers=2)
 
 
 def _table_count(table: str) -> int:
@@ -36,12 +37,18 @@ def _table_count(table: str) -> int:
         return int(cursor.fetchone()[0])
 
 
-def test_generator_makes_a_partnership_every_page_renders_on(client):
-    """One run (templates through the services take most of the time), every check on it."""
+def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch):
+    """One run (templates through the services take most of the time), every check on it.
+
+    Chunks of 4 cases, so on PostgreSQL both writer processes write rows (writer 0 also
+    every audit entry) and the result must still be one valid partnership."""
+    monkeypatch.setattr("bench.partnership.run.CHUNK_CASES", 4)
     report = _generate()
     _check_counts(report)
     _check_audit_chain(report)
     _check_old_cases_lean(report)
+    _check_old_cases_light(report)
+    _check_old_referral_page(client, report)
     _check_copied_values()
     for username in ("bob", "carol", "ivy"):
         _check_pages(client, username)
@@ -127,6 +134,82 @@ def _check_old_cases_lean(report):
         summary__startswith="Emailed ",
         object_type__in=("clocks.clock", "clocks.escalation"),
     ).exists()
+
+
+def _check_old_cases_light(report):
+    """Old copies carry the placeholder PDF, a short explanation and short email bodies;
+    the templates and open copies keep the real ones (issue 15: a million must fit on disk).
+    The record's integrity check (R-style pdf_sha256) still holds for the placeholder."""
+    from bench.partnership.lean import EMAIL_BODY_CHARS, placeholder_pdf
+    from convene.records.models import RecordVersion
+    from convene.reminders.models import Delivery
+
+    old = timezone.now() - timedelta(days=60)
+    recent = timezone.now() - timedelta(days=40)
+    first = report.first_ids
+    placeholder = placeholder_pdf()
+    assert placeholder.startswith(b"%PDF")
+    assert len(placeholder) < 2_000
+    versions = RecordVersion.objects.filter(pk__gte=first["records_recordversion"])
+    old_versions = versions.filter(authorised_at__lt=old)
+    assert old_versions.exists()
+    for version in old_versions[:20]:
+        assert version.pdf_bytes == placeholder
+        assert version.intact()
+    templates = RecordVersion.objects.filter(pk__lt=first["records_recordversion"])
+    assert templates.exists()
+    assert all(len(v.pdf_bytes) > 5 * len(placeholder) for v in templates)
+    new_versions = versions.filter(authorised_at__gt=recent)
+    assert all(v.pdf_bytes != placeholder and v.intact() for v in new_versions)
+
+    referrals = Referral.objects.filter(pk__gte=first["referrals_referral"])
+    old_referrals = referrals.filter(received_at__lt=old).exclude(explanation=None)
+    full = Referral.objects.filter(pk__lt=first["referrals_referral"]).exclude(explanation=None)
+    assert old_referrals.exists()
+    assert full.exists()
+    longest_rules = max(len(r.explanation["rules"]) for r in full)
+    for referral in old_referrals[:20]:
+        short = referral.explanation
+        assert set(short) == set(full.first().explanation)  # same structure
+        fired = {short["recommendation"]["rule_id"]} | {a["rule_id"] for a in short["advice"]}
+        kept = {r["rule_id"] for r in short["rules"]}
+        assert fired - {None} <= kept
+        assert len(short["rules"]) < longest_rules
+        assert short["sections"] == {}
+        assert short["attendance"] == []
+    # An open copy's explanation is its template's, whole (JSON is copied as it is).
+    originals = [r.explanation for r in full]
+    open_copies = referrals.filter(received_at__gt=recent).exclude(explanation=None)
+    assert open_copies.exists()
+    assert all(r.explanation in originals for r in open_copies[:20])
+
+    emails = Delivery.objects.filter(pk__gte=first["reminders_delivery"], channel="email")
+    old_emails = emails.filter(decided_at__lt=old)
+    assert old_emails.exists()
+    assert all(len(d.body) <= EMAIL_BODY_CHARS for d in old_emails[:50])
+    assert not old_emails.exclude(attachments=[]).exists()
+    notices = Delivery.objects.filter(pk__gte=first["reminders_delivery"], channel="in_app")
+    assert notices.filter(decided_at__lt=old).exists()
+    assert all("\n" not in d.body for d in notices.filter(decided_at__lt=old)[:50])
+    template_emails = Delivery.objects.filter(pk__lt=first["reminders_delivery"], channel="email")
+    assert any(len(d.body) > EMAIL_BODY_CHARS for d in template_emails)
+    assert template_emails.exclude(attachments=[]).exists()  # the invitations' calendar files
+
+
+def _check_old_referral_page(client, report):
+    """An old referral's page renders its short explanation: the rules that fired only."""
+    old = timezone.now() - timedelta(days=60)
+    referral = (
+        Referral.objects.filter(pk__gte=report.first_ids["referrals_referral"], received_at__lt=old)
+        .exclude(explanation=None)
+        .order_by("pk")
+        .first()
+    )
+    client.force_login(Professional.objects.get(username="ivy"))
+    response = client.get(f"/referrals/{referral.pk}/")
+    assert response.status_code == 200
+    rules = len(referral.explanation["rules"])
+    assert f"Every rule applied ({rules})" in response.content.decode()
 
 
 def _check_copied_values():
