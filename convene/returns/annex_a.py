@@ -19,9 +19,9 @@ from io import BytesIO
 from typing import Any, BinaryIO
 
 from django.db.models import Q, QuerySet
-from openpyxl import Workbook
 
 from convene.allocation.models import Allocation, SubjectKind
+from convene.core.xlsx import write_sheet
 from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
 from convene.people.models import Partnership, Sex, age_on
@@ -213,8 +213,8 @@ def annex_a_xlsx(*, partnership: Partnership, start: date, end: date) -> bytes:
 
 
 def write_annex_a(out: BinaryIO, *, partnership: Partnership, start: date, end: date) -> int:
-    """List 5 as a workbook written to ``out`` as the rows are read (openpyxl's write-only
-    mode: constant memory). Returns the number of rows."""
+    """List 5 as a workbook written to ``out`` as the rows are read (XlsxWriter's
+    ``constant_memory`` mode, ``core.xlsx``). Returns the number of rows."""
     rows = iter_annex_a_rows(partnership=partnership, start=start, end=end)
     return _write_rows(out, rows)
 
@@ -227,12 +227,4 @@ def rows_as_xlsx(rows: Iterable[list[object]]) -> bytes:
 
 
 def _write_rows(out: BinaryIO, rows: Iterable[list[object]]) -> int:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("List 5")
-    sheet.append(list(COLUMNS))
-    written = 0
-    for row in rows:
-        sheet.append(row)
-        written += 1
-    book.save(out)
-    return written
+    return write_sheet(out, title="List 5", headers=COLUMNS, rows=rows)

@@ -136,3 +136,16 @@ def test_a_report_table_reads_back_as_openpyxl_wrote_it():
         numeric=True,
     )
     assert _read(as_xlsx(table)) == _read(_openpyxl_table(table))
+
+
+def test_text_that_looks_like_a_formula_is_written_as_text():
+    """Free text (an ethnicity, a team's name) beginning with "=" is a text cell, not a
+    formula Excel would run."""
+    rows: list[list[object]] = [['=HYPERLINK("http://x")', "Female", "=1+1"]]
+    sheet = load_workbook(BytesIO(rows_as_xlsx(rows))).worksheets[0]
+    cells = next(iter(sheet.iter_rows(min_row=2, max_col=3)))
+    assert [(c.value, c.data_type) for c in cells] == [
+        ('=HYPERLINK("http://x")', "s"),
+        ("Female", "s"),
+        ("=1+1", "s"),
+    ]
