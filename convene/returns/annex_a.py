@@ -78,24 +78,34 @@ _COLUMNS = (
 Subjects = tuple[int, int, int]
 
 
-def _allocations(subjects: Iterable[Subjects]) -> dict[int, Allocation]:
-    """Each enquiry's allocation: its own open one, else its discussion's, else its referral's.
+def _allocations(subjects: Iterable[Subjects]) -> dict[int, tuple[str | None, str]]:
+    """Each enquiry's allocated (team, worker): its own open allocation, else its
+    discussion's, else its referral's.
 
     One query for all the enquiries given (the same inheritance as ``current_for``,
-    set-based)."""
+    set-based), reading only the names the row shows (no model built per allocation)."""
     subjects = list(subjects)
-    open_rows = Allocation.objects.filter(ended_at__isnull=True).select_related(
-        "social_worker", "team"
-    )
-    by_subject: dict[tuple[str, int | None], Allocation] = {}
-    for row in open_rows.filter(
+    by_subject: dict[tuple[str, int | None], tuple[str | None, str]] = {}
+    open_rows = Allocation.objects.filter(ended_at__isnull=True).filter(
         Q(s47_enquiry__in={s for s, _, _ in subjects})
         | Q(discussion__in={d for _, d, _ in subjects})
         | Q(referral__in={r for _, _, r in subjects})
+    )
+    for kind, s47_id, discussion_id, referral_id, team, first, last in open_rows.values_list(
+        "subject_kind",
+        "s47_enquiry_id",
+        "discussion_id",
+        "referral_id",
+        "team__name",
+        "social_worker__first_name",
+        "social_worker__last_name",
     ):
-        pk = row.s47_enquiry_id or row.discussion_id or row.referral_id
-        by_subject[(row.subject_kind, pk)] = row
-    found: dict[int, Allocation] = {}
+        # As ``Professional.get_full_name``; one open allocation a subject (a constraint).
+        by_subject[(kind, s47_id or discussion_id or referral_id)] = (
+            team,
+            f"{first} {last}".strip(),
+        )
+    found: dict[int, tuple[str | None, str]] = {}
     for s47_id, discussion_id, referral_id in subjects:
         for key in (
             (SubjectKind.S47.value, s47_id),
@@ -188,10 +198,8 @@ def iter_annex_a_rows(
     def allocated() -> Iterator[list[object]]:
         found = _allocations(subjects for subjects, _ in pending)
         for (s47_id, _, _), row in pending:
-            allocation = found.get(s47_id)
-            team = str(allocation.team) if allocation and allocation.team else None
-            worker = allocation.social_worker.get_full_name() if allocation else None
-            yield [*row, team, worker]
+            team, worker = found.get(s47_id, (None, None))
+            yield [*row, team or None, worker]
         pending.clear()
 
     for mine in _by_child(partnership, start, end):
