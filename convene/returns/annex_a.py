@@ -25,6 +25,7 @@ from convene.core.xlsx import write_sheet
 from convene.followup.models import S47Enquiry
 from convene.followup.vocab import IcpcState, Route, S47State
 from convene.people.models import Partnership, Sex, age_on
+from convene.returns.streaming import whole_result
 from convene.workdays import london_date
 from convene.workdays.timescales import LONDON
 
@@ -138,11 +139,12 @@ def _by_child(partnership: Partnership, start: date, end: date) -> Iterator[list
         .values_list(*_COLUMNS)
     )
     mine: list[tuple[Any, ...]] = []
-    for values in enquiries.iterator(chunk_size=5000):
-        if mine and mine[-1][1] != values[1]:
-            yield mine
-            mine = []
-        mine.append(values)
+    with whole_result():
+        for values in enquiries.iterator(chunk_size=5000):
+            if mine and mine[-1][1] != values[1]:
+                yield mine
+                mine = []
+            mine.append(values)
     if mine:
         yield mine
 

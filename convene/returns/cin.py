@@ -30,6 +30,7 @@ from convene.followup.vocab import IcpcState, Route, S47State
 from convene.people.models import Partnership, Sex
 from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
+from convene.returns.streaming import whole_result
 from convene.workdays import london_date
 from convene.workdays.timescales import LONDON
 
@@ -172,16 +173,17 @@ def _by_child(
     )
     child: _ChildFacts | None = None
     rows: list[tuple[S47Row, datetime, str | None]] = []
-    for values in qs.iterator(chunk_size=5000):
-        row = _s47_row(values, year, calendar)
-        if row is None:
-            continue
-        if child is not None and child.pk != row.child_id:
-            yield child, rows
-            rows = []
-        if not rows:
-            child = _ChildFacts(row.child_id, *values[8:13])
-        rows.append((row, values[13], values[14]))
+    with whole_result():
+        for values in qs.iterator(chunk_size=5000):
+            row = _s47_row(values, year, calendar)
+            if row is None:
+                continue
+            if child is not None and child.pk != row.child_id:
+                yield child, rows
+                rows = []
+            if not rows:
+                child = _ChildFacts(row.child_id, *values[8:13])
+            rows.append((row, values[13], values[14]))
     if child is not None and rows:
         yield child, rows
 
