@@ -7,9 +7,12 @@ Migrates the (fresh, throwaway) database and fills it with bench/generate.py's s
 partnership of N discussions over eight years (S47 enquiries, ICPCs, allocations: whole
 cases, bulk-copied), then times, ``--repeat`` times, the CIN census XML for the census
 year ending 31 March ``--year`` and Ofsted's Annex A List 5 rows for the same year, and
-prints the median and worst seconds, the rows and the queries of each. With
-``--skip-generate`` it times a database already generated. Synthetic data only; it
-writes, so never point it at live data.
+prints the median and worst seconds (wall, and CPU of this process: the database's own
+time is the difference), the rows and the queries of each. Both are written to files, as
+the commands write them (the census XML, List 5 as XLSX). With ``--skip-generate`` it
+times a database already generated (bench/reporting.py's data too).
+``CONVENE_BENCH_ROOT=/work/main`` times another checkout's code (before/after).
+Synthetic data only; it writes, so never point it at live data.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+# CONVENE_BENCH_ROOT: another checkout to measure (e.g. main's, for before/after ratios).
+ROOT = Path(os.environ.get("CONVENE_BENCH_ROOT") or Path(__file__).resolve().parents[1])
 
 
 def main() -> None:
@@ -47,8 +52,8 @@ def main() -> None:
 
     from convene.followup.models import S47Enquiry
     from convene.people.models import Partnership
-    from convene.returns.annex_a import annex_a_rows
-    from convene.returns.cin import CensusYear, census_xml
+    from convene.returns.annex_a import write_annex_a
+    from convene.returns.cin import CensusYear, write_census
 
     if not options.skip_generate:
         from bench.partnership.run import generate_partnership
@@ -66,25 +71,29 @@ def main() -> None:
     partnership = Partnership.objects.get(pk=busiest["partnership"])
     year = CensusYear(options.year)
 
+    out = Path(tempfile.mkdtemp()) / "return"
+
     def census() -> int:
-        return census_xml(partnership=partnership, year=year, now=timezone.now()).count(
-            b"<Section47>"
-        )
+        with out.with_suffix(".xml").open("wb") as file:
+            return write_census(file, partnership=partnership, year=year, now=timezone.now())
 
     def annex() -> int:
-        return len(annex_a_rows(partnership=partnership, start=year.start, end=year.end))
+        with out.with_suffix(".xlsx").open("wb") as file:
+            return write_annex_a(file, partnership=partnership, start=year.start, end=year.end)
 
-    for name, run in (("CIN census", census), ("Annex A List 5", annex)):
-        times = []
+    for name, run, what in (("CIN census", census, "children"), ("Annex A List 5", annex, "rows")):
+        run()  # to warm up (the calendar, the connection)
+        times, cpu = [], []
         for _ in range(options.repeat):
             with CaptureQueriesContext(connection) as queries:
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 rows = run()
                 times.append(time.perf_counter() - began)
+                cpu.append(time.process_time() - began_cpu)
         print(
-            f"{name}, year to 31 March {options.year}: {rows:,} rows, "
-            f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s, "
-            f"{len(queries)} queries"
+            f"{name}, year to 31 March {options.year}: {rows:,} {what}, "
+            f"median {statistics.median(times):.2f} s (CPU {statistics.median(cpu):.2f} s), "
+            f"worst {max(times):.2f} s, {len(queries)} queries"
         )
 
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from openpyxl import Workbook
-
+from convene.core.xlsx import write_sheet
 from convene.reporting.tables import Cell, Table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -30,13 +29,7 @@ def as_csv(table: Table) -> bytes:
 
 
 def as_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = table.title[:31]
-    sheet.append(table.headers)
-    for row in table.rows:
-        sheet.append([_safe(cell) for cell in row])
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    rows = ([_safe(cell) for cell in row] for row in table.rows)
+    write_sheet(buffer, title=table.title[:31], headers=table.headers, rows=rows)
     return buffer.getvalue()

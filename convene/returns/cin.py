@@ -30,6 +30,7 @@ from convene.followup.vocab import IcpcState, Route, S47State
 from convene.people.models import Partnership, Sex
 from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
+from convene.returns.streaming import whole_result
 from convene.workdays import london_date
 from convene.workdays.timescales import LONDON
 
@@ -172,16 +173,17 @@ def _by_child(
     )
     child: _ChildFacts | None = None
     rows: list[tuple[S47Row, datetime, str | None]] = []
-    for values in qs.iterator(chunk_size=5000):
-        row = _s47_row(values, year, calendar)
-        if row is None:
-            continue
-        if child is not None and child.pk != row.child_id:
-            yield child, rows
-            rows = []
-        if not rows:
-            child = _ChildFacts(row.child_id, *values[8:13])
-        rows.append((row, values[13], values[14]))
+    with whole_result():
+        for values in qs.iterator(chunk_size=5000):
+            row = _s47_row(values, year, calendar)
+            if row is None:
+                continue
+            if child is not None and child.pk != row.child_id:
+                yield child, rows
+                rows = []
+            if not rows:
+                child = _ChildFacts(row.child_id, *values[8:13])
+            rows.append((row, values[13], values[14]))
     if child is not None and rows:
         yield child, rows
 
@@ -192,39 +194,68 @@ def _text(parent: ET.Element, tag: str, value: str | None) -> None:
 
 
 def _child_block(child: _ChildFacts, s47s: list[tuple[S47Row, datetime, str | None]]) -> bytes:
-    """One child's ``<Child>`` element, indented as it sits inside ``<Children>``."""
-    node = ET.Element("Child")
-    ids = ET.SubElement(node, "ChildIdentifiers")
-    _text(ids, "LAchildID", f"CNV{child.pk}")
+    """One child's ``<Child>`` element, indented as it sits inside ``<Children>``: the text
+    ElementTree wrote (``ET.indent``, two spaces a level, an element left out when its value
+    is empty), formatted directly, which takes a third of the time of building the elements
+    (docs/returns.md, "Speed"). Every value is a code, a number or a date: nothing to escape."""
+    lines = ["<Child>", "      <ChildIdentifiers>", f"        <LAchildID>CNV{child.pk}</LAchildID>"]
     if child.date_of_birth:
-        _text(ids, "PersonBirthDate", child.date_of_birth.isoformat())
+        lines.append(
+            f"        <PersonBirthDate>{child.date_of_birth.isoformat()}</PersonBirthDate>"
+        )
     elif child.expected_date_of_delivery:
-        _text(ids, "ExpectedPersonBirthDate", child.expected_date_of_delivery.isoformat())
-    _text(ids, "Sex", _SEX.get(Sex(child.sex), "U"))
-    chars = ET.SubElement(node, "ChildCharacteristics")
+        born = child.expected_date_of_delivery.isoformat()
+        lines.append(f"        <ExpectedPersonBirthDate>{born}</ExpectedPersonBirthDate>")
     # Ethnicity is free text in Convene; the census wants the DfE code, which the case
     # system holds: a four-letter code is passed on, anything else is "not yet obtained".
     eth = child.ethnicity.strip().upper()
-    _text(chars, "Ethnicity", eth if len(eth) == 4 and eth.isalpha() else "NOBT")
+    eth = eth if len(eth) == 4 and eth.isalpha() else "NOBT"
+    lines += [
+        f"        <Sex>{_SEX.get(Sex(child.sex), 'U')}</Sex>",
+        "      </ChildIdentifiers>",
+        "      <ChildCharacteristics>",
+        f"        <Ethnicity>{eth}</Ethnicity>",
+    ]
     if not child.disability.strip():
-        ET.SubElement(ET.SubElement(chars, "Disabilities"), "Disability").text = "NONE"
+        lines += [
+            "        <Disabilities>",
+            "          <Disability>NONE</Disability>",
+            "        </Disabilities>",
+        ]
+    lines.append("      </ChildCharacteristics>")
     by_referral: dict[int, list[tuple[S47Row, datetime, str | None]]] = defaultdict(list)
     for s47_found in s47s:
         by_referral[s47_found[0].referral_id].append(s47_found)
     for _referral_id, found in sorted(by_referral.items()):
         _, received_at, kind = found[0]
-        cin = ET.SubElement(node, "CINdetails")
-        _text(cin, "CINreferralDate", london_date(received_at).isoformat())
-        _text(cin, "ReferralSource", _REFERRAL_SOURCE.get(AgencyKind(kind), "8") if kind else "1A")
-        _text(cin, "ReferralNFA", "0")
+        source = _REFERRAL_SOURCE.get(AgencyKind(kind), "8") if kind else "1A"
+        lines += [
+            "      <CINdetails>",
+            f"        <CINreferralDate>{london_date(received_at).isoformat()}</CINreferralDate>",
+            f"        <ReferralSource>{source}</ReferralSource>",
+            "        <ReferralNFA>0</ReferralNFA>",
+        ]
         for row, _, _ in found:
-            s47 = ET.SubElement(cin, "Section47")
-            _text(s47, "S47ActualStartDate", row.start.isoformat())
-            _text(s47, "InitialCPCtarget", row.target.isoformat())
-            _text(s47, "DateOfInitialCPC", row.icpc.isoformat() if row.icpc else None)
-            _text(s47, "ICPCnotRequired", "1" if row.not_required else "0")
-    ET.indent(node, level=2)
-    return ET.tostring(node, encoding="unicode").encode()
+            lines += _section47(row)
+        lines.append("      </CINdetails>")
+    lines.append("    </Child>")
+    return "\n".join(lines).encode()
+
+
+def _section47(row: S47Row) -> list[str]:
+    icpc = (
+        [f"          <DateOfInitialCPC>{row.icpc.isoformat()}</DateOfInitialCPC>"]
+        if row.icpc
+        else []
+    )
+    return [
+        "        <Section47>",
+        f"          <S47ActualStartDate>{row.start.isoformat()}</S47ActualStartDate>",
+        f"          <InitialCPCtarget>{row.target.isoformat()}</InitialCPCtarget>",
+        *icpc,
+        f"          <ICPCnotRequired>{'1' if row.not_required else '0'}</ICPCnotRequired>",
+        "        </Section47>",
+    ]
 
 
 def _header(year: CensusYear, now: datetime) -> bytes:

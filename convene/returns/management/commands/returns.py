@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import getpass
 from argparse import ArgumentParser
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from convene.audit.context import AuditContext
+from convene.audit.models import Action as AuditAction
+from convene.audit.services import audit_record
 from convene.returns.annex_a import write_annex_a
 from convene.returns.cin import CensusYear, partnership_by_slug, write_census
 
@@ -39,11 +43,14 @@ class Command(BaseCommand):
         if options["which"] == "annex-a":
             if options["end"] < options["start"]:
                 raise CommandError("--to must not be before --from")
+            start, end = options["start"], options["end"]
             with options["output"].open("wb") as out:
-                write_annex_a(
-                    out, partnership=partnership, start=options["start"], end=options["end"]
-                )
-            self.stdout.write(f"Wrote {options['output']}")
+                rows = write_annex_a(out, partnership=partnership, start=start, end=end)
+            _exported(
+                f"Wrote Ofsted Annex A, List 5 (XLSX) for {partnership}, {start:%-d %B %Y} to "
+                f"{end:%-d %B %Y}: {rows} rows, to {options['output']}"
+            )
+            self.stdout.write(f"Wrote {options['output']} ({rows} rows)")
             return
         year = options["year"]
         if not 2000 <= year <= 2100:
@@ -53,4 +60,20 @@ class Command(BaseCommand):
             children = write_census(
                 out, partnership=partnership, year=CensusYear(year), now=timezone.now()
             )
+        _exported(
+            f"Wrote the Children in need census {year - 1} to {year} (XML) for {partnership}: "
+            f"{children} children, to {options['output']}"
+        )
         self.stdout.write(f"Wrote {options['output']} ({children} children)")
+
+
+def _exported(summary: str) -> None:
+    """Like a download from the Returns page, the file is one export in the audit log: by
+    the operating-system account that ran the command (there is no signed-in person)."""
+    audit_record(
+        actor=None,
+        action=AuditAction.EXPORT,
+        summary=f"{summary} (convene returns)",
+        context=AuditContext.system(),
+        actor_username=getpass.getuser(),
+    )
