@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from openpyxl import Workbook
 
@@ -29,11 +30,25 @@ def as_csv(table: Table) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+class _Line:
+    """A file-like that hands back the line ``csv.writer`` just wrote."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(table: Table) -> Iterator[bytes]:
+    """The same CSV as :func:`as_csv`, a line at a time (a streamed download)."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + str(writer.writerow(table.headers))).encode("utf-8")
+    for row in table.rows:
+        yield str(writer.writerow([_safe(cell) for cell in row])).encode("utf-8")
+
+
 def as_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = table.title[:31]
+    # Write-only: rows go to the file as they come (a list's every row is read lazily).
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(table.title[:31])
     sheet.append(table.headers)
     for row in table.rows:
         sheet.append([_safe(cell) for cell in row])

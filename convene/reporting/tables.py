@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
+
+from django.core.paginator import Page, Paginator
 
 from convene.core.dates import govuk_date
 from convene.people.models import Professional
+from convene.records.models import AttendanceException
 from convene.reporting import selectors
 from convene.reporting.access import Scope
 from convene.reporting.checks import agency_checks_on_time
@@ -16,6 +21,7 @@ from convene.reporting.quality import missing_labels, quality_audit, records_mis
 from convene.workdays.timescales import LONDON
 
 Cell = str | int | float | None
+PAGE_SIZE = 25
 
 
 @dataclass(frozen=True)
@@ -23,11 +29,20 @@ class Table:
     key: str
     title: str
     headers: list[str]
-    rows: list[list[Cell]]
+    # A list, or (a list's complete download) rows read as they are written out.
+    rows: Iterable[list[Cell]]
     # The chart drawn from it: (label column, value column, what the value is), or none.
     chart: tuple[int, int, str] | None = None
     notes: list[str] = field(default_factory=list)
     numeric: bool = True  # the columns after the first are figures (aligned right)
+    # A list shown a page at a time on the dashboard: the page, and its query parameter.
+    page: Page[Any] | None = None
+    page_param: str = ""
+    size: int | None = None  # the rows in all, when ``rows`` is read lazily
+
+    @property
+    def row_count(self) -> int:
+        return self.size if self.size is not None else len(list(self.rows))
 
     def chart_points(self) -> list[tuple[str, float]]:
         if self.chart is None:
@@ -111,20 +126,39 @@ def exceptions_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
-def exception_reasons_table(
-    *, scope: Scope, period: Period, user: Professional, **_: object
-) -> Table:
-    rows: list[list[Cell]] = [
-        [
-            govuk_date(e.record.held_at),
-            e.record.discussion.reference,
-            e.get_party_display(),
-            e.reason,
-            str(e.recorded_by),
-            govuk_date(e.recorded_at),
-        ]
-        for e in standing_exceptions(user=user, scope=scope, period=period)
+def _exception_row(e: AttendanceException) -> list[Cell]:
+    return [
+        govuk_date(e.record.held_at),
+        e.record.discussion.reference,
+        e.get_party_display(),
+        e.reason,
+        str(e.recorded_by),
+        govuk_date(e.recorded_at),
     ]
+
+
+def exception_reasons_table(
+    *,
+    scope: Scope,
+    period: Period,
+    user: Professional,
+    page: str | None = None,
+    complete: bool = False,
+    **_: object,
+) -> Table:
+    """One row per standing exception: on the dashboard a page of 25 (``page``, the
+    ``reasons_page`` parameter); ``complete`` (the download) every row, read in chunks as
+    it is written out."""
+    exceptions = standing_exceptions(user=user, scope=scope, period=period)
+    shown: Page[Any] | None = None
+    size = None
+    rows: Iterable[list[Cell]]
+    if complete:
+        size = exceptions.count()
+        rows = (_exception_row(e) for e in exceptions.iterator(chunk_size=2000))
+    else:
+        shown = Paginator(exceptions, PAGE_SIZE).get_page(page)
+        rows = [_exception_row(e) for e in shown.object_list]
     return Table(
         key="exception-reasons",
         title="Attendance exceptions and their reasons",
@@ -139,6 +173,9 @@ def exception_reasons_table(
         rows=rows,
         notes=["Only the records you may open are listed; the counts above include every record."],
         numeric=False,
+        page=shown,
+        page_param="reasons_page",
+        size=size,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -27,13 +27,12 @@ from convene.people.signed_in import professional_of
 from convene.reporting import selectors
 from convene.reporting.access import Scope, report_scope
 from convene.reporting.charts import bar_chart
-from convene.reporting.downloads import as_csv, as_xlsx
+from convene.reporting.downloads import as_csv, as_xlsx, csv_lines
 from convene.reporting.periods import Period, PeriodForm
 from convene.reporting.quality import missing_labels, records_missing_a_standard
-from convene.reporting.tables import Table, tables_for
+from convene.reporting.tables import PAGE_SIZE, Table, tables_for
 from convene.workdays.timescales import LONDON
 
-PAGE_SIZE = 25
 # The tables on the dashboard itself; drift and actions are lists with their own page.
 SUMMARIES = (
     "timeliness",
@@ -89,7 +88,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for key in SUMMARIES:
         build = allowed.get(key)
         if callable(build):
-            tables.append(build(scope=scope, period=period, user=user))
+            tables.append(
+                build(scope=scope, period=period, user=user, page=request.GET.get("reasons_page"))
+            )
     charts = {
         t.key: bar_chart(
             chart_id=f"chart-{t.key}", title=t.title, points=t.chart_points(), measure=t.chart[2]
@@ -116,7 +117,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 partnerships_of(user=user).exclude(pk=scope.partnership.pk).order_by("name")
             ),
             "tables": [(t, charts.get(t.key)) for t in tables],
-            "query": _query(request),
+            "query": _query(request, drop=("reasons_page",)),
         },
     )
 
@@ -176,14 +177,19 @@ def drift(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     user, scope, _form, period = _context(request)
     build: Callable[..., Table] | Any = tables_for(scope).get(key)
     if build is None or fmt not in FORMATS:
         raise Http404("No such report")
     now = timezone.now()
     table: Table = build(
-        scope=scope, period=period, user=user, now=now, today=now.astimezone(LONDON).date()
+        scope=scope,
+        period=period,
+        user=user,
+        now=now,
+        today=now.astimezone(LONDON).date(),
+        complete=True,
     )
     content_type, render_as = FORMATS[fmt]
     context = AuditContext.from_request(request)
@@ -192,11 +198,16 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         action=AuditAction.EXPORT,
         summary=(
             f"Downloaded the report '{table.title}' ({fmt.upper()}) for {_covering(scope)}, "
-            f"{period.label}: {len(table.rows)} rows"
+            f"{period.label}: {table.row_count} rows"
         ),
         context=context,
     )
-    response = HttpResponse(render_as(table), content_type=content_type)
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv" and not isinstance(table.rows, list):
+        # A list of every row (the exception reasons): written out as it is read.
+        response = StreamingHttpResponse(csv_lines(table), content_type=content_type)
+    else:
+        response = HttpResponse(render_as(table), content_type=content_type)
     filename = f"{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
