@@ -5,8 +5,8 @@ calls one of ``tally_started``, ``tally_moved`` or ``tally_breached`` in its tra
 so :class:`~convene.clocks.models.ClockTally` and its histogram
 (:class:`~convene.clocks.models.ClockTakenTally`) always equal the live count of the clocks
 table; ``convene.clocks.tally_count.rebuild_tallies`` recounts them after a bulk load.
-Each change is one ``INSERT ... ON CONFLICT DO UPDATE`` adding to the row (PostgreSQL and
-SQLite both), so two writers never lose each other's counts.
+Each change is one ``INSERT ... ON CONFLICT DO UPDATE`` adding to the row (``add_to``,
+PostgreSQL and SQLite both), so two writers never lose each other's counts.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from datetime import date, datetime
+from typing import Any
 
 from django.db import connection
 
@@ -73,32 +74,29 @@ def _add(clock: Clock, deltas: dict[str, int]) -> None:
     add_counts(clock.partnership_id, month_of(clock.started_at), clock.kind, deltas)
 
 
-def add_counts(partnership_id: int, month: date, kind: str, deltas: dict[str, int]) -> None:
-    table = ClockTally._meta.db_table
-    names = [name for name in COLUMNS if deltas.get(name)]
-    values = [deltas[name] for name in names]
+def add_to(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
+    """Add ``deltas`` to the counts of the row of ``table`` whose unique key is ``keys``,
+    writing the row if there is none: one ``INSERT ... ON CONFLICT DO UPDATE`` (PostgreSQL
+    and SQLite), so two writers never lose each other's counts. Names are ours."""
+    names = list(deltas)
     sql = (
-        f"INSERT INTO {table} (partnership_id, month, kind, "  # noqa: S608 - our columns
-        + ", ".join(COLUMNS)
-        + ") VALUES (%s, %s, %s, "
-        + ", ".join("%s" for _ in COLUMNS)
-        + ") ON CONFLICT (partnership_id, month, kind) DO UPDATE SET "
+        f"INSERT INTO {table} ({', '.join([*keys, *names])}) "  # noqa: S608 - our columns
+        f"VALUES ({', '.join(['%s'] * (len(keys) + len(names)))}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
         + ", ".join(f"{name} = {table}.{name} + %s" for name in names)
     )
-    row = [deltas.get(name, 0) for name in COLUMNS]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [partnership_id, month, kind, *row, *values])
+        cursor.execute(sql, [*keys.values(), *deltas.values(), *deltas.values()])
+
+
+def add_counts(partnership_id: int, month: date, kind: str, deltas: dict[str, int]) -> None:
+    keys = {"partnership_id": partnership_id, "month": month, "kind": kind}
+    add_to(ClockTally._meta.db_table, keys, {name: deltas.get(name, 0) for name in COLUMNS})
 
 
 def add_taken(partnership_id: int, month: date, kind: str, tenths: int, clocks: int) -> None:
-    table = ClockTakenTally._meta.db_table
-    sql = (
-        f"INSERT INTO {table} (partnership_id, month, kind, tenths, clocks) "  # noqa: S608
-        "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (partnership_id, month, kind, tenths) "
-        f"DO UPDATE SET clocks = {table}.clocks + %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [partnership_id, month, kind, tenths, clocks, clocks])
+    keys = {"partnership_id": partnership_id, "month": month, "kind": kind, "tenths": tenths}
+    add_to(ClockTakenTally._meta.db_table, keys, {"clocks": clocks})
 
 
 def tally_started(clock: Clock) -> None:

@@ -21,14 +21,11 @@ from convene.followup.census import s47_drifting
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
 from convene.followup.models import S47Enquiry
 from convene.people.models import Agency, Professional
-from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
-from convene.policy.vocab import ClockKind, Decision
+from convene.policy.vocab import ClockKind
 from convene.records.models import (
     Action,
-    Attendance,
     AttendanceException,
-    AttendanceStatusChoices,
 )
 from convene.referrals.models import Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
@@ -36,57 +33,21 @@ from convene.reporting.access import Scope
 from convene.reporting.percentiles import elapsed_percentiles
 from convene.reporting.periods import Period
 from convene.reporting.scoping import (
-    current_versions,
     discussions_q,
     raw_subjects_filter,
     referrals_q,
     subjects_q,
 )
+from convene.reporting.tallied import DECISION_LABELS as DECISION_LABELS
+from convene.reporting.tallied import AttendanceRow as AttendanceRow
+from convene.reporting.tallied import attendance_by_agency as attendance_by_agency
+from convene.reporting.tallied import decisions_by_outcome as decisions_by_outcome
 from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
 from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
 from convene.reporting.timeliness import TimelinessRow as TimelinessRow
 from convene.reporting.timeliness import timeliness as timeliness
 
 # -- attendance ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    agency: str
-    kind: str
-    attended: int
-    apologies: int
-    absent: int
-
-
-def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]:
-    """For discussions held: how often each agency attended, sent apologies or was absent.
-
-    A partner sees their own agency's line only. Rows with no agency (the referrer, when
-    not a professional of an agency) are grouped as "No agency recorded".
-    """
-    attendance = Attendance.objects.filter(version__in=current_versions(scope, period))
-    if not scope.whole:
-        attendance = attendance.filter(agency=scope.agency_id)
-    grouped = (
-        attendance.values("agency__name", "agency__kind")
-        .annotate(
-            attended=Count("pk", filter=Q(status=AttendanceStatusChoices.ATTENDED)),
-            apologies=Count("pk", filter=Q(status=AttendanceStatusChoices.APOLOGIES)),
-            absent=Count("pk", filter=Q(status=AttendanceStatusChoices.ABSENT)),
-        )
-        .order_by("agency__name")
-    )
-    return [
-        AttendanceRow(
-            agency=row["agency__name"] or "No agency recorded",
-            kind=AgencyKind(row["agency__kind"]).label if row["agency__kind"] else "",
-            attended=row["attended"],
-            apologies=row["apologies"],
-            absent=row["absent"],
-        )
-        for row in grouped
-    ]
 
 
 def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
@@ -107,26 +68,6 @@ def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, in
 
 
 # -- decisions ----------------------------------------------------------------------------
-
-DECISION_LABELS = {
-    Decision.S47_SINGLE_AGENCY.value: "Section 47 enquiry, social care alone",
-    Decision.S47_JOINT.value: "Section 47 enquiry, jointly with police",
-    Decision.SINGLE_ASSESSMENT.value: "Single assessment, then reconvene",
-    Decision.CHILD_IN_NEED.value: "Child in need",
-    Decision.NO_FURTHER_ACTION.value: "No further action",
-}
-
-
-def decisions_by_outcome(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
-    counts = dict(
-        current_versions(scope, period)
-        .values("decision")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("decision", "n")
-    )
-    return [(label, counts.get(key, 0)) for key, label in DECISION_LABELS.items()]
-
 
 # -- escalations --------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -70,6 +70,17 @@ def _context(request: HttpRequest) -> tuple[Professional, Scope, PeriodForm, Per
 def _covering(scope: Scope) -> str:
     """What the figures cover, for audit entries: the partnership, and the team if chosen."""
     return f"{scope.partnership} ({scope.team})" if scope.team else str(scope.partnership)
+
+
+def _page(request: HttpRequest, rows: Any, param: str) -> Page[Any]:
+    """The page of ``rows`` the query string's ``param`` asks for (25 a page)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _searched(request: HttpRequest, user: Professional, summary: str) -> None:
+    """A list was shown: audited as a search."""
+    context = AuditContext.from_request(request)
+    audit_record(actor=user, action=AuditAction.SEARCH, summary=summary, context=context)
 
 
 def _query(request: HttpRequest, drop: tuple[str, ...] = ()) -> str:
@@ -136,28 +147,23 @@ def drift(request: HttpRequest) -> HttpResponse:
     s47_page = None
     named: list[tuple[str, str, int]] = []
     if scope.whole:
-        s47_page = Paginator(
-            selectors.drifting_s47s(user=user, scope=scope, now=now), PAGE_SIZE
-        ).get_page(request.GET.get("s47_page"))
+        s47_page = _page(
+            request, selectors.drifting_s47s(user=user, scope=scope, now=now), "s47_page"
+        )
         named = selectors.drift_counts(user=user, scope=scope, now=now)
-        clocks_page = Paginator(
+        clocks_page = _page(
+            request,
             selectors.drifting_clocks(user=user, scope=scope, now=now, kind=kind or None),
-            PAGE_SIZE,
-        ).get_page(request.GET.get("page"))
+            "page",
+        )
         prefetch_related_objects(list(clocks_page.object_list), "subject")
-        escalations_page = Paginator(
-            selectors.open_escalations(user=user, scope=scope), PAGE_SIZE
-        ).get_page(request.GET.get("escalations_page"))
-    actions_page = Paginator(
-        selectors.overdue_actions(user=user, scope=scope, today=today), PAGE_SIZE
-    ).get_page(request.GET.get("actions_page"))
-    context = AuditContext.from_request(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed drifting work for {scope.partnership}",
-        context=context,
+        escalations_page = _page(
+            request, selectors.open_escalations(user=user, scope=scope), "escalations_page"
+        )
+    actions_page = _page(
+        request, selectors.overdue_actions(user=user, scope=scope, today=today), "actions_page"
     )
+    _searched(request, user, f"Listed drifting work for {scope.partnership}")
     return render(
         request,
         "reporting/drift.html",
@@ -219,15 +225,11 @@ def overrides(request: HttpRequest) -> HttpResponse:
     user, scope, _form, period = _context(request)
     if not scope.whole:
         raise Http404("No such report")
-    page = Paginator(
-        selectors.overridden_referrals(user=user, scope=scope, period=period), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    context = AuditContext.from_request(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed overridden recommendations for {scope.partnership}, {period.label}",
-        context=context,
+    page = _page(
+        request, selectors.overridden_referrals(user=user, scope=scope, period=period), "page"
+    )
+    _searched(
+        request, user, f"Listed overridden recommendations for {scope.partnership}, {period.label}"
     )
     return render(
         request,
@@ -242,15 +244,9 @@ def quality(request: HttpRequest) -> HttpResponse:
     user, scope, _form, period = _context(request)
     if not scope.whole:
         raise Http404("No such report")
-    page = Paginator(
-        records_missing_a_standard(user=user, scope=scope, period=period), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    context = AuditContext.from_request(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed records missing a standard for {scope.partnership}, {period.label}",
-        context=context,
+    page = _page(request, records_missing_a_standard(user=user, scope=scope, period=period), "page")
+    _searched(
+        request, user, f"Listed records missing a standard for {scope.partnership}, {period.label}"
     )
     rows = [(version, missing_labels(version)) for version in page.object_list]
     return render(

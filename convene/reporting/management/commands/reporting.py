@@ -1,5 +1,5 @@
 """`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
-tables (the clocks' month tallies, issue 13) from the rows they count.
+tables (the month tallies of clocks, decisions and attendance, issue 13) from the rows they count.
 
 The services keep the summary in their own transactions; run this after anything that
 writes clocks around them: a bulk load (the bench's COPY), a restore, a migration that
@@ -14,6 +14,7 @@ from django.utils.text import slugify
 
 from convene.clocks.tally_count import rebuild_tallies
 from convene.people.models import Partnership
+from convene.records.tally import rebuild_record_tallies
 
 ACTIONS = ("rebuild-summary",)
 
@@ -29,12 +30,17 @@ def _partnership_id(wanted: str | None) -> int | None:
 
 
 class Command(BaseCommand):
-    help = "Reports: rebuild-summary recounts the summary tables from the clocks"
+    help = "Reports: rebuild-summary recounts the summary tables from the clocks and records"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=ACTIONS)
         parser.add_argument("--partnership", help="one partnership's slug or id (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts, bins = rebuild_tallies(partnership_id=_partnership_id(options["partnership"]))
+        partnership_id = _partnership_id(options["partnership"])
+        counts, bins = rebuild_tallies(partnership_id=partnership_id)
         self.stdout.write(f"Rebuilt the clock tallies: {counts} month rows, {bins} histogram rows")
+        decisions, attendance = rebuild_record_tallies(partnership_id=partnership_id)
+        self.stdout.write(
+            f"Rebuilt the record tallies: {decisions} decision rows, {attendance} attendance rows"
+        )
