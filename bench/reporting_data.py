@@ -176,8 +176,29 @@ def build(
     finally:
         log(f"rebuilding indexes and foreign keys, {time.perf_counter() - began:.0f} s")
         finish(model_list, restore)
+    # COPY went round the services: recount the reports' summary from the rows, as after
+    # any bulk load (issue 13).
+    from django.core.management import call_command
+
+    tallied = time.perf_counter()
+    call_command("reporting", "rebuild-summary", stdout=_Log(log))
+    log(f"summary rebuilt in {time.perf_counter() - tallied:.1f} s")
     log(f"built {discussions:,} discussions in {time.perf_counter() - began:.0f} s")
     return dict(copier.writer.counts)
+
+
+class _Log:
+    """The command's output, to the build's log."""
+
+    def __init__(self, log: Callable[[str], None]) -> None:
+        self.log = log
+
+    def write(self, text: str) -> None:
+        if text.strip():
+            self.log(text.strip())
+
+    def flush(self) -> None:
+        pass
 
 
 def _cast(home: Any) -> dict[str, Any]:

@@ -106,6 +106,61 @@ class Clock(TrackedModel):
         )
 
 
+class ClockTally(models.Model):
+    """The dashboard's timeliness counts of one partnership's clocks of one kind started in
+    one London month (issue 13): a year is twelve rows a kind, whatever the clocks.
+
+    Kept in the same transaction by the services that start, meet, waive and breach clocks
+    (convene.clocks.tally); ``convene reporting rebuild-summary`` recounts it from the
+    clocks after a bulk load. ``open`` is pending clocks, as in the live count."""
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(help_text="The first day of the London month the clocks started")
+    kind = models.CharField(max_length=30)
+    started = models.IntegerField(default=0)
+    met_on_time = models.IntegerField(default=0)
+    met_late = models.IntegerField(default=0)
+    breached = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+    waived = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "month", "kind"], name="clock_tally_one_a_month"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month:%Y-%m}: {self.started} started"
+
+
+class ClockTakenTally(models.Model):
+    """How many met clocks of a kind, started in a London month, took ``tenths`` tenths of
+    the kind's unit (convene.clocks.units; rounded to the nearest tenth): the histogram the
+    median and 90th percentile are read from."""
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    kind = models.CharField(max_length=30)
+    tenths = models.IntegerField()
+    clocks = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "month", "kind", "tenths"], name="clock_taken_one_a_tenth"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month:%Y-%m}: {self.clocks} took {self.tenths / 10}"
+
+
 class Escalation(TrackedModel):
     """A concern raised up the line that something agreed is late (R004.8).
 

@@ -14,6 +14,7 @@ from django.db import models, transaction
 from convene.clocks.models import Clock
 from convene.clocks.schedule import ReminderKind, next_reminder_at
 from convene.clocks.signals import clocks_breached
+from convene.clocks.tally import column_of, tally_breached, tally_moved, tally_started
 from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind
@@ -46,7 +47,7 @@ def clock_start(
     require_aware(due_at, "due_at", error=ClockError)
     if due_at < started_at:
         raise ClockError("A clock cannot be due before it starts")
-    return Clock.objects.create(
+    clock = Clock.objects.create(
         partnership=partnership,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
@@ -64,6 +65,8 @@ def clock_start(
         created_by=by,
         modified_by=by,
     )
+    tally_started(clock)  # the month's count, in this transaction (issue 13)
+    return clock
 
 
 def _reminders_retire(clock: Clock, *, at: datetime) -> None:
@@ -95,6 +98,7 @@ def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
         raise ClockError("This timescale was waived and cannot be met")
     if at < clock.started_at:
         raise ClockError("A timescale cannot be met before it started")
+    was = column_of(clock)
     clock.state = Clock.State.MET
     clock.met_at = at
     clock.modified_by = by
@@ -102,6 +106,7 @@ def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
     clock.save(
         update_fields=["state", "met_at", "escalate_at", "remind_at", "modified_by", "modified_at"]
     )
+    tally_moved(clock, was=was)
     _reminders_retire(clock, at=at)
     return clock
 
@@ -117,6 +122,7 @@ def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) ->
         raise ClockError("This timescale was already met and cannot be waived")
     if clock.state == Clock.State.WAIVED:
         raise ClockError("This timescale was already waived")
+    was = column_of(clock)
     clock.state = Clock.State.WAIVED
     clock.waived_at = at
     clock.waived_by = by
@@ -135,6 +141,7 @@ def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) ->
             "modified_at",
         ]
     )
+    tally_moved(clock, was=was)
     _reminders_retire(clock, at=at)
     return clock
 
@@ -181,6 +188,7 @@ def clocks_sweep(*, now: datetime) -> list[Clock]:
     for clock in due:
         clock.state = Clock.State.BREACHED
         clock.breached_at = now
+    tally_breached(due)
     if due:
         clocks_breached.send(Clock, clocks=due, now=now)
     return due

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 
 from convene.core.xlsx import write_sheet
 from convene.reporting.tables import Cell, Table
@@ -26,6 +27,21 @@ def as_csv(table: Table) -> bytes:
         writer.writerow([_safe(cell) for cell in row])
     # With a byte-order mark, Excel opens it as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+class _Line:
+    """A file-like that hands back the line ``csv.writer`` just wrote."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_lines(table: Table) -> Iterator[bytes]:
+    """The same CSV as :func:`as_csv`, a line at a time (a streamed download)."""
+    writer = csv.writer(_Line())
+    yield ("\ufeff" + str(writer.writerow(table.headers))).encode("utf-8")
+    for row in table.rows:
+        yield str(writer.writerow([_safe(cell) for cell in row])).encode("utf-8")
 
 
 def as_xlsx(table: Table) -> bytes:

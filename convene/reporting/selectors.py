@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, QuerySet
 
 from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
@@ -23,222 +21,33 @@ from convene.followup.census import s47_drifting
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
 from convene.followup.models import S47Enquiry
 from convene.people.models import Agency, Professional
-from convene.people.vocab import AgencyKind
 from convene.policy.loader import load_pack
-from convene.policy.vocab import ClockKind, Decision
+from convene.policy.vocab import ClockKind
 from convene.records.models import (
     Action,
-    Attendance,
     AttendanceException,
-    AttendanceStatusChoices,
 )
 from convene.referrals.models import Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
-from convene.reporting.percentiles import elapsed_percentiles, weighted_percentile_cont
+from convene.reporting.percentiles import elapsed_percentiles
 from convene.reporting.periods import Period
 from convene.reporting.scoping import (
-    current_versions,
     discussions_q,
     raw_subjects_filter,
     referrals_q,
     subjects_q,
 )
-from convene.workdays.timescales import LONDON
-
-# The unit each kind of clock is read in: hours where the procedures count hours or the
-# same day, days where they count working days, months or a chosen date.
-HOURS = "hours"
-DAYS = "days"
-WORKING_DAYS = "working days"
-CLOCK_KINDS: tuple[tuple[ClockKind, str, str], ...] = (
-    (ClockKind.TRIAGE, "Triage decision", HOURS),
-    (ClockKind.CONVENE, "Discussion convened", HOURS),
-    (ClockKind.RECORD_DISTRIBUTED, "Record distributed", WORKING_DAYS),
-    (ClockKind.OUTCOME_NOTIFIED, "Referrer and absent agencies told", WORKING_DAYS),
-    (ClockKind.S47_VISIT, "Section 47 visit", HOURS),
-    (ClockKind.ICPC, "Initial child protection conference", WORKING_DAYS),
-    (ClockKind.HRPM, "High risk planning meeting (monthly)", DAYS),
-    (ClockKind.RECONVENE, "Reconvened discussion", DAYS),
-    (ClockKind.ACTION_DUE, "Actions", DAYS),
-    (ClockKind.AGENCY_CHECK, "Agency checks before the meeting", HOURS),
-)
-# DfE, Children in need statistics 2024-25: ICPCs within 15 working days in England.
-ICPC_NATIONAL_PERCENT = 81.4
-
-
-@dataclass(frozen=True)
-class TimelinessRow:
-    kind: str
-    label: str
-    unit: str
-    started: int
-    met_on_time: int
-    met_late: int
-    breached: int
-    open: int
-    waived: int
-    median: float | None  # in ``unit``
-    p90: float | None
-
-    @property
-    def decided(self) -> int:
-        return self.met_on_time + self.met_late + self.breached
-
-    @property
-    def percent_on_time(self) -> float | None:
-        """Of the clocks that ran out or were met (open and waived ones are not yet judged)."""
-        return round(100 * self.met_on_time / self.decided, 1) if self.decided else None
-
-    @property
-    def national_percent(self) -> float | None:
-        return ICPC_NATIONAL_PERCENT if self.kind == ClockKind.ICPC else None
-
-
-def _period_clocks(scope: Scope, period: Period) -> QuerySet[Clock]:
-    return Clock.objects.filter(
-        subjects_q(scope),
-        partnership=scope.partnership,
-        **period.bounds("started_at"),
-    )
-
-
-def _working_day_percentiles(
-    clocks: QuerySet[Clock], *, policy_id: str
-) -> dict[str, tuple[float, float]]:
-    """Median and 90th percentile, in working days, of the met clocks of the kinds counted in
-    working days: the working days after the start day up to the day met (London dates), on
-    the partnership's calendar. The database groups the met clocks by (kind, start day, day
-    met) and counts them, so Python sees one row per distinct pair of days (at most a few
-    thousand a year), never one per clock."""
-    calendar = load_pack(policy_id).calendar
-    kinds = [kind.value for kind, _, unit in CLOCK_KINDS if unit == WORKING_DAYS]
-    pairs = (
-        clocks.filter(state=Clock.State.MET, kind__in=kinds)
-        .annotate(
-            start_day=TruncDate("started_at", tzinfo=LONDON),
-            met_day=TruncDate("met_at", tzinfo=LONDON),
-        )
-        .order_by()
-        .values_list("kind", "start_day", "met_day")
-        .annotate(n=Count("pk"))
-    )
-    taken: dict[str, dict[float, int]] = {}
-    for kind, start_day, met_day, n in pairs:
-        days = float(calendar.working_days_between(start_day, met_day))
-        counts = taken.setdefault(kind, {})
-        counts[days] = counts.get(days, 0) + n
-    return {
-        kind: (weighted_percentile_cont(counts, 0.5), weighted_percentile_cont(counts, 0.9))
-        for kind, counts in taken.items()
-    }
-
-
-def timeliness(*, scope: Scope, period: Period) -> list[TimelinessRow]:
-    """Every clock kind started in ``period``: three queries whatever the number of clocks."""
-    counts = {
-        row["kind"]: row
-        for row in _period_clocks(scope, period)
-        .values("kind")
-        .annotate(
-            started=Count("pk"),
-            met_on_time=Count("pk", filter=Q(state=Clock.State.MET, met_at__lte=F("due_at"))),
-            met_late=Count("pk", filter=Q(state=Clock.State.MET, met_at__gt=F("due_at"))),
-            breached=Count("pk", filter=Q(state=Clock.State.BREACHED)),
-            open=Count("pk", filter=Q(state=Clock.State.PENDING)),
-            waived=Count("pk", filter=Q(state=Clock.State.WAIVED)),
-        )
-        .order_by()
-    }
-    table = Clock._meta.db_table
-    team_sql, team_params = raw_subjects_filter(scope, Clock)
-    working_kinds = [kind.value for kind, _, unit in CLOCK_KINDS if unit == WORKING_DAYS]
-    taken = elapsed_percentiles(
-        table=table,
-        group="kind",
-        start="started_at",
-        end="met_at",
-        # The kinds counted in working days are read below, on the calendar.
-        where="partnership_id = %s AND started_at >= %s AND started_at < %s AND state = %s"
-        f" AND kind NOT IN ({', '.join(['%s'] * len(working_kinds))})" + team_sql,
-        params=[
-            scope.partnership.pk,
-            period.start_at,
-            period.end_at,
-            Clock.State.MET.value,
-            *working_kinds,
-            *team_params,
-        ],
-    )
-    working = _working_day_percentiles(
-        _period_clocks(scope, period), policy_id=scope.partnership.policy_id
-    )
-    rows = []
-    for kind, label, unit in CLOCK_KINDS:
-        found: dict[str, Any] = counts.get(kind.value, {})
-        divisor = {HOURS: 3600, DAYS: 86400, WORKING_DAYS: 1}[unit]
-        if unit == WORKING_DAYS:
-            median, p90 = working.get(kind.value) or (None, None)
-        else:
-            median, p90 = taken.get(kind.value) or (None, None)
-        rows.append(
-            TimelinessRow(
-                kind=kind.value,
-                label=label,
-                unit=unit,
-                started=found.get("started", 0),
-                met_on_time=found.get("met_on_time", 0),
-                met_late=found.get("met_late", 0),
-                breached=found.get("breached", 0),
-                open=found.get("open", 0),
-                waived=found.get("waived", 0),
-                median=None if median is None else round(median / divisor, 1),
-                p90=None if p90 is None else round(p90 / divisor, 1),
-            )
-        )
-    return rows
-
+from convene.reporting.tallied import DECISION_LABELS as DECISION_LABELS
+from convene.reporting.tallied import AttendanceRow as AttendanceRow
+from convene.reporting.tallied import attendance_by_agency as attendance_by_agency
+from convene.reporting.tallied import decisions_by_outcome as decisions_by_outcome
+from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
+from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
+from convene.reporting.timeliness import TimelinessRow as TimelinessRow
+from convene.reporting.timeliness import timeliness as timeliness
 
 # -- attendance ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AttendanceRow:
-    agency: str
-    kind: str
-    attended: int
-    apologies: int
-    absent: int
-
-
-def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]:
-    """For discussions held: how often each agency attended, sent apologies or was absent.
-
-    A partner sees their own agency's line only. Rows with no agency (the referrer, when
-    not a professional of an agency) are grouped as "No agency recorded".
-    """
-    attendance = Attendance.objects.filter(version__in=current_versions(scope, period))
-    if not scope.whole:
-        attendance = attendance.filter(agency=scope.agency_id)
-    grouped = (
-        attendance.values("agency__name", "agency__kind")
-        .annotate(
-            attended=Count("pk", filter=Q(status=AttendanceStatusChoices.ATTENDED)),
-            apologies=Count("pk", filter=Q(status=AttendanceStatusChoices.APOLOGIES)),
-            absent=Count("pk", filter=Q(status=AttendanceStatusChoices.ABSENT)),
-        )
-        .order_by("agency__name")
-    )
-    return [
-        AttendanceRow(
-            agency=row["agency__name"] or "No agency recorded",
-            kind=AgencyKind(row["agency__kind"]).label if row["agency__kind"] else "",
-            attended=row["attended"],
-            apologies=row["apologies"],
-            absent=row["absent"],
-        )
-        for row in grouped
-    ]
 
 
 def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
@@ -259,26 +68,6 @@ def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, in
 
 
 # -- decisions ----------------------------------------------------------------------------
-
-DECISION_LABELS = {
-    Decision.S47_SINGLE_AGENCY.value: "Section 47 enquiry, social care alone",
-    Decision.S47_JOINT.value: "Section 47 enquiry, jointly with police",
-    Decision.SINGLE_ASSESSMENT.value: "Single assessment, then reconvene",
-    Decision.CHILD_IN_NEED.value: "Child in need",
-    Decision.NO_FURTHER_ACTION.value: "No further action",
-}
-
-
-def decisions_by_outcome(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
-    counts = dict(
-        current_versions(scope, period)
-        .values("decision")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("decision", "n")
-    )
-    return [(label, counts.get(key, 0)) for key, label in DECISION_LABELS.items()]
-
 
 # -- escalations --------------------------------------------------------------------------
 

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Model, QuerySet
 
 from convene.core.dates import govuk_date
 from convene.people.models import Professional
+from convene.records.models import AttendanceException
 from convene.reporting import selectors
 from convene.reporting.access import Scope
 from convene.reporting.checks import agency_checks_on_time
@@ -16,6 +22,8 @@ from convene.reporting.quality import missing_labels, quality_audit, records_mis
 from convene.workdays.timescales import LONDON
 
 Cell = str | int | float | None
+PAGE_SIZE = 25
+_M = TypeVar("_M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -23,11 +31,20 @@ class Table:
     key: str
     title: str
     headers: list[str]
-    rows: list[list[Cell]]
+    # A list, or (a list's complete download) rows read as they are written out.
+    rows: Iterable[list[Cell]]
     # The chart drawn from it: (label column, value column, what the value is), or none.
     chart: tuple[int, int, str] | None = None
     notes: list[str] = field(default_factory=list)
     numeric: bool = True  # the columns after the first are figures (aligned right)
+    # A list shown a page at a time on the dashboard: the page, and its query parameter.
+    page: Page[Any] | None = None
+    page_param: str = ""
+    size: int | None = None  # the rows in all, when ``rows`` is read lazily
+
+    @property
+    def row_count(self) -> int:
+        return self.size if self.size is not None else len(list(self.rows))
 
     def chart_points(self) -> list[tuple[str, float]]:
         if self.chart is None:
@@ -86,45 +103,39 @@ def timeliness_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
-def attendance_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="attendance",
-        title="Attendance by agency",
-        headers=["Agency", "Kind", "Attended", "Sent apologies", "Did not attend"],
-        rows=[
-            [r.agency, r.kind, r.attended, r.apologies, r.absent]
-            for r in selectors.attendance_by_agency(scope=scope, period=period)
-        ],
-        chart=(0, 2, "Attended"),
-    )
-
-
-def exceptions_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="exceptions",
-        title="Attendance exceptions recorded",
-        headers=["Party that did not attend", "Records with a reason recorded"],
-        rows=[
-            [label, n] for label, n in selectors.attendance_exceptions(scope=scope, period=period)
-        ],
-        notes=["A manager records why children's social care, police or health did not attend."],
-    )
+def _exception_row(e: AttendanceException) -> list[Cell]:
+    return [
+        govuk_date(e.record.held_at),
+        e.record.discussion.reference,
+        e.get_party_display(),
+        e.reason,
+        str(e.recorded_by),
+        govuk_date(e.recorded_at),
+    ]
 
 
 def exception_reasons_table(
-    *, scope: Scope, period: Period, user: Professional, **_: object
+    *,
+    scope: Scope,
+    period: Period,
+    user: Professional,
+    page: str | None = None,
+    complete: bool = False,
+    **_: object,
 ) -> Table:
-    rows: list[list[Cell]] = [
-        [
-            govuk_date(e.record.held_at),
-            e.record.discussion.reference,
-            e.get_party_display(),
-            e.reason,
-            str(e.recorded_by),
-            govuk_date(e.recorded_at),
-        ]
-        for e in standing_exceptions(user=user, scope=scope, period=period)
-    ]
+    """One row per standing exception: on the dashboard a page of 25 (``page``, the
+    ``reasons_page`` parameter); ``complete`` (the download) every row, read in chunks as
+    it is written out."""
+    exceptions = standing_exceptions(user=user, scope=scope, period=period)
+    shown: Page[Any] | None = None
+    size = None
+    rows: Iterable[list[Cell]]
+    if complete:
+        size = exceptions.count()
+        rows = (_exception_row(e) for e in exceptions.iterator(chunk_size=2000))
+    else:
+        shown = Paginator(exceptions, PAGE_SIZE).get_page(page)
+        rows = [_exception_row(e) for e in shown.object_list]
     return Table(
         key="exception-reasons",
         title="Attendance exceptions and their reasons",
@@ -139,107 +150,147 @@ def exception_reasons_table(
         rows=rows,
         notes=["Only the records you may open are listed; the counts above include every record."],
         numeric=False,
+        page=shown,
+        page_param="reasons_page",
+        size=size,
     )
 
 
-def decisions_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="decisions",
-        title="Decisions by outcome",
-        headers=["Outcome", "Discussions"],
-        rows=[
-            [label, n] for label, n in selectors.decisions_by_outcome(scope=scope, period=period)
-        ],
-        chart=(0, 1, "Discussions"),
-    )
+@dataclass(frozen=True)
+class Figures:
+    """A table of figures read for a scope and period: its builder (``Figures(...)(scope=,
+    period=)``) as the dashboard, the downloads and the bench call every table's."""
+
+    key: str
+    title: str
+    headers: list[str]
+    read: Callable[[Scope, Period], list[list[Cell]]]
+    chart: tuple[int, int, str] | None = None
+    notes: tuple[str, ...] = ()
+
+    def __call__(self, *, scope: Scope, period: Period, **_: object) -> Table:
+        rows = self.read(scope, period)
+        return Table(self.key, self.title, self.headers, rows, self.chart, list(self.notes))
 
 
-def escalations_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="escalations",
-        title="Escalations",
-        headers=["Direction", "Level", "Raised", "Resolved", "Open", "Median days to resolve"],
-        rows=[
-            [r.direction, r.level, r.raised, r.resolved, r.open, _maybe(r.median_days_to_resolve)]
-            for r in selectors.escalations_summary(scope=scope, period=period)
-        ],
-        chart=(0, 2, "Raised"),
-    )
+def _attendance(scope: Scope, period: Period) -> list[list[Cell]]:
+    found = selectors.attendance_by_agency(scope=scope, period=period)
+    return [[r.agency, r.kind, r.attended, r.apologies, r.absent] for r in found]
 
 
-def overrides_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="overrides",
-        title="Recommendations overridden",
-        headers=["What the recommending rule says", "Overridden", "Triaged under that rule"],
-        rows=[list(row) for row in selectors.overrides_by_rule(scope=scope, period=period)],
-        chart=(0, 1, "Overridden"),
-    )
+def _pairs(
+    read: Callable[..., list[tuple[str, int]]],
+) -> Callable[[Scope, Period], list[list[Cell]]]:
+    """A read of (label, count) pairs as rows."""
+    return lambda scope, period: [[label, n] for label, n in read(scope=scope, period=period)]
 
 
-def quality_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="quality",
-        title="Quality standards",
-        # Citations are in the page's "Why?" (rule ids stay out of the main text).
-        headers=["Standard", "Records meeting it", "Records authorised", "%"],
-        rows=[
-            [r.standard, r.met, r.records, _maybe(r.percent)]
-            for r in quality_audit(scope=scope, period=period)
-        ],
-        chart=(0, 3, "% of records"),
-        notes=["Records of discussions held in the period, as last authorised."],
-    )
+def _escalations(scope: Scope, period: Period) -> list[list[Cell]]:
+    found = selectors.escalations_summary(scope=scope, period=period)
+    return [
+        [r.direction, r.level, r.raised, r.resolved, r.open, _maybe(r.median_days_to_resolve)]
+        for r in found
+    ]
 
 
-def agency_checks_table(*, scope: Scope, period: Period, **_: object) -> Table:
-    return Table(
-        key="agency_checks",
-        title="Agency checks sent before the meeting",
-        headers=["Agency", "Kind", "Discussions held", "Check sent by the start", "%"],
-        rows=[
-            [r.label, r.kind, r.discussions, r.on_time, _maybe(r.percent)]
-            for r in agency_checks_on_time(scope=scope, period=period)
-        ],
-        chart=(0, 4, "% sent by the start"),
-        notes=[
-            "Discussions held in the period with a partner agency invited. The first line is "
-            "the share where every agency invited sent its check by the meeting's start; each "
-            "agency's line counts the discussions it was invited to. A check sent at the start "
-            "time itself counts as sent by the start."
-        ],
-    )
+def _overrides(scope: Scope, period: Period) -> list[list[Cell]]:
+    return [list(row) for row in selectors.overrides_by_rule(scope=scope, period=period)]
+
+
+def _quality(scope: Scope, period: Period) -> list[list[Cell]]:
+    found = quality_audit(scope=scope, period=period)
+    return [[r.standard, r.met, r.records, _maybe(r.percent)] for r in found]
+
+
+def _agency_checks(scope: Scope, period: Period) -> list[list[Cell]]:
+    found = agency_checks_on_time(scope=scope, period=period)
+    return [[r.label, r.kind, r.discussions, r.on_time, _maybe(r.percent)] for r in found]
+
+
+attendance_table = Figures(
+    key="attendance",
+    title="Attendance by agency",
+    headers=["Agency", "Kind", "Attended", "Sent apologies", "Did not attend"],
+    read=_attendance,
+    chart=(0, 2, "Attended"),
+)
+exceptions_table = Figures(
+    "exceptions",
+    "Attendance exceptions recorded",
+    ["Party that did not attend", "Records with a reason recorded"],
+    _pairs(selectors.attendance_exceptions),
+    notes=("A manager records why children's social care, police or health did not attend.",),
+)
+decisions_table = Figures(
+    "decisions",
+    "Decisions by outcome",
+    ["Outcome", "Discussions"],
+    _pairs(selectors.decisions_by_outcome),
+    (0, 1, "Discussions"),
+)
+escalations_table = Figures(
+    "escalations",
+    "Escalations",
+    ["Direction", "Level", "Raised", "Resolved", "Open", "Median days to resolve"],
+    _escalations,
+    (0, 2, "Raised"),
+)
+overrides_table = Figures(
+    "overrides",
+    "Recommendations overridden",
+    ["What the recommending rule says", "Overridden", "Triaged under that rule"],
+    _overrides,
+    (0, 1, "Overridden"),
+)
+# Citations are in the page's "Why?" (rule ids stay out of the main text).
+quality_table = Figures(
+    "quality",
+    "Quality standards",
+    ["Standard", "Records meeting it", "Records authorised", "%"],
+    _quality,
+    (0, 3, "% of records"),
+    ("Records of discussions held in the period, as last authorised.",),
+)
+agency_checks_table = Figures(
+    "agency_checks",
+    "Agency checks sent before the meeting",
+    ["Agency", "Kind", "Discussions held", "Check sent by the start", "%"],
+    _agency_checks,
+    (0, 4, "% sent by the start"),
+    (
+        "Discussions held in the period with a partner agency invited. The first line is "
+        "the share where every agency invited sent its check by the meeting's start; each "
+        "agency's line counts the discussions it was invited to. A check sent at the start "
+        "time itself counts as sent by the start.",
+    ),
+)
+
+
+def _first(rows: QuerySet[_M], limit: int | None) -> QuerySet[_M]:
+    """The first ``limit`` rows (a short list on another page), or all."""
+    return rows if limit is None else rows[:limit]
 
 
 def overdue_actions_table(
     *, scope: Scope, user: Professional, today: date, limit: int | None = None, **_: object
 ) -> Table:
-    actions = selectors.overdue_actions(user=user, scope=scope, today=today)
-    if limit is not None:
-        actions = actions[:limit]
-    return Table(
-        key="actions",
-        title="Actions overdue",
-        headers=["Action", "Owner", "Due"],
-        rows=[
-            [a.what, a.owner_agency.name if a.owner_agency else a.owner_name, a.due_on.isoformat()]
-            for a in actions
-        ],
-    )
+    actions = _first(selectors.overdue_actions(user=user, scope=scope, today=today), limit)
+    rows: list[list[Cell]] = [
+        [a.what, a.owner_agency.name if a.owner_agency else a.owner_name, a.due_on.isoformat()]
+        for a in actions
+    ]
+    return Table("actions", "Actions overdue", ["Action", "Owner", "Due"], rows)
 
 
 def drift_table(
     *, scope: Scope, user: Professional, now: datetime, limit: int | None = None, **_: object
 ) -> Table:
-    clocks = selectors.drifting_clocks(user=user, scope=scope, now=now)
-    if limit is not None:
-        clocks = clocks[:limit]
-    return Table(
-        key="drift",
-        title="Timescales past due",
-        headers=["Timescale", "What", "Due", "State"],
-        rows=[[c.kind, c.summary, c.due_at.isoformat(timespec="minutes"), c.state] for c in clocks],
-    )
+    clocks = _first(selectors.drifting_clocks(user=user, scope=scope, now=now), limit)
+    headers = ["Timescale", "What", "Due", "State"]
+    rows: list[list[Cell]] = [
+        [c.kind, c.summary, c.due_at.isoformat(timespec="minutes"), c.state] for c in clocks
+    ]
+    return Table("drift", "Timescales past due", headers, rows)
 
 
 def drifting_s47s_table(
@@ -247,9 +298,7 @@ def drifting_s47s_table(
 ) -> Table:
     """The drift page's first list: S47 enquiries with no conference date after 15 working
     days, those ``user`` may see (a restricted case only to those named on it)."""
-    enquiries = selectors.drifting_s47s(user=user, scope=scope, now=now)
-    if limit is not None:
-        enquiries = enquiries[:limit]
+    enquiries = _first(selectors.drifting_s47s(user=user, scope=scope, now=now), limit)
     return Table(
         key="drifting-s47s",
         title="Section 47 enquiries with no conference date",

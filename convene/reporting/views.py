@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -27,13 +27,12 @@ from convene.people.signed_in import professional_of
 from convene.reporting import selectors
 from convene.reporting.access import Scope, report_scope
 from convene.reporting.charts import bar_chart
-from convene.reporting.downloads import as_csv, as_xlsx
+from convene.reporting.downloads import as_csv, as_xlsx, csv_lines
 from convene.reporting.periods import Period, PeriodForm
 from convene.reporting.quality import missing_labels, records_missing_a_standard
-from convene.reporting.tables import Table, tables_for
+from convene.reporting.tables import PAGE_SIZE, Table, tables_for
 from convene.workdays.timescales import LONDON
 
-PAGE_SIZE = 25
 # The tables on the dashboard itself; drift and actions are lists with their own page.
 SUMMARIES = (
     "timeliness",
@@ -73,6 +72,17 @@ def _covering(scope: Scope) -> str:
     return f"{scope.partnership} ({scope.team})" if scope.team else str(scope.partnership)
 
 
+def _page(request: HttpRequest, rows: Any, param: str) -> Page[Any]:
+    """The page of ``rows`` the query string's ``param`` asks for (25 a page)."""
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get(param))
+
+
+def _searched(request: HttpRequest, user: Professional, summary: str) -> None:
+    """A list was shown: audited as a search."""
+    context = AuditContext.from_request(request)
+    audit_record(actor=user, action=AuditAction.SEARCH, summary=summary, context=context)
+
+
 def _query(request: HttpRequest, drop: tuple[str, ...] = ()) -> str:
     """The period's (and team's) part of the query string, for links to downloads and pages."""
     keep = request.GET.copy()
@@ -89,7 +99,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for key in SUMMARIES:
         build = allowed.get(key)
         if callable(build):
-            tables.append(build(scope=scope, period=period, user=user))
+            tables.append(
+                build(scope=scope, period=period, user=user, page=request.GET.get("reasons_page"))
+            )
     charts = {
         t.key: bar_chart(
             chart_id=f"chart-{t.key}", title=t.title, points=t.chart_points(), measure=t.chart[2]
@@ -116,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 partnerships_of(user=user).exclude(pk=scope.partnership.pk).order_by("name")
             ),
             "tables": [(t, charts.get(t.key)) for t in tables],
-            "query": _query(request),
+            "query": _query(request, drop=("reasons_page",)),
         },
     )
 
@@ -135,28 +147,23 @@ def drift(request: HttpRequest) -> HttpResponse:
     s47_page = None
     named: list[tuple[str, str, int]] = []
     if scope.whole:
-        s47_page = Paginator(
-            selectors.drifting_s47s(user=user, scope=scope, now=now), PAGE_SIZE
-        ).get_page(request.GET.get("s47_page"))
+        s47_page = _page(
+            request, selectors.drifting_s47s(user=user, scope=scope, now=now), "s47_page"
+        )
         named = selectors.drift_counts(user=user, scope=scope, now=now)
-        clocks_page = Paginator(
+        clocks_page = _page(
+            request,
             selectors.drifting_clocks(user=user, scope=scope, now=now, kind=kind or None),
-            PAGE_SIZE,
-        ).get_page(request.GET.get("page"))
+            "page",
+        )
         prefetch_related_objects(list(clocks_page.object_list), "subject")
-        escalations_page = Paginator(
-            selectors.open_escalations(user=user, scope=scope), PAGE_SIZE
-        ).get_page(request.GET.get("escalations_page"))
-    actions_page = Paginator(
-        selectors.overdue_actions(user=user, scope=scope, today=today), PAGE_SIZE
-    ).get_page(request.GET.get("actions_page"))
-    context = AuditContext.from_request(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed drifting work for {scope.partnership}",
-        context=context,
+        escalations_page = _page(
+            request, selectors.open_escalations(user=user, scope=scope), "escalations_page"
+        )
+    actions_page = _page(
+        request, selectors.overdue_actions(user=user, scope=scope, today=today), "actions_page"
     )
+    _searched(request, user, f"Listed drifting work for {scope.partnership}")
     return render(
         request,
         "reporting/drift.html",
@@ -176,14 +183,19 @@ def drift(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     user, scope, _form, period = _context(request)
     build: Callable[..., Table] | Any = tables_for(scope).get(key)
     if build is None or fmt not in FORMATS:
         raise Http404("No such report")
     now = timezone.now()
     table: Table = build(
-        scope=scope, period=period, user=user, now=now, today=now.astimezone(LONDON).date()
+        scope=scope,
+        period=period,
+        user=user,
+        now=now,
+        today=now.astimezone(LONDON).date(),
+        complete=True,
     )
     content_type, render_as = FORMATS[fmt]
     context = AuditContext.from_request(request)
@@ -192,11 +204,16 @@ def download(request: HttpRequest, key: str, fmt: str) -> HttpResponse:
         action=AuditAction.EXPORT,
         summary=(
             f"Downloaded the report '{table.title}' ({fmt.upper()}) for {_covering(scope)}, "
-            f"{period.label}: {len(table.rows)} rows"
+            f"{period.label}: {table.row_count} rows"
         ),
         context=context,
     )
-    response = HttpResponse(render_as(table), content_type=content_type)
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv" and not isinstance(table.rows, list):
+        # A list of every row (the exception reasons): written out as it is read.
+        response = StreamingHttpResponse(csv_lines(table), content_type=content_type)
+    else:
+        response = HttpResponse(render_as(table), content_type=content_type)
     filename = f"{table.key}-{period.start:%Y%m%d}-{period.last_day:%Y%m%d}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -208,15 +225,11 @@ def overrides(request: HttpRequest) -> HttpResponse:
     user, scope, _form, period = _context(request)
     if not scope.whole:
         raise Http404("No such report")
-    page = Paginator(
-        selectors.overridden_referrals(user=user, scope=scope, period=period), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    context = AuditContext.from_request(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed overridden recommendations for {scope.partnership}, {period.label}",
-        context=context,
+    page = _page(
+        request, selectors.overridden_referrals(user=user, scope=scope, period=period), "page"
+    )
+    _searched(
+        request, user, f"Listed overridden recommendations for {scope.partnership}, {period.label}"
     )
     return render(
         request,
@@ -231,15 +244,9 @@ def quality(request: HttpRequest) -> HttpResponse:
     user, scope, _form, period = _context(request)
     if not scope.whole:
         raise Http404("No such report")
-    page = Paginator(
-        records_missing_a_standard(user=user, scope=scope, period=period), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    context = AuditContext.from_request(request)
-    audit_record(
-        actor=user,
-        action=AuditAction.SEARCH,
-        summary=f"Listed records missing a standard for {scope.partnership}, {period.label}",
-        context=context,
+    page = _page(request, records_missing_a_standard(user=user, scope=scope, period=period), "page")
+    _searched(
+        request, user, f"Listed records missing a standard for {scope.partnership}, {period.label}"
     )
     rows = [(version, missing_labels(version)) for version in page.object_list]
     return render(

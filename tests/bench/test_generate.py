@@ -11,12 +11,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.utils import timezone
 
 from bench.partnership.run import generate_partnership
 from convene.audit.models import AuditEntry
 from convene.audit.selectors import audit_chain_verify
-from convene.clocks.models import Clock
+from convene.clocks.models import Clock, ClockTally
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Professional
 from convene.referrals.models import Referral
@@ -81,6 +82,8 @@ def _check_counts(report):
         "closed",
     }
     assert {"met", "breached", "pending"} <= set(Clock.objects.values_list("state", flat=True))
+    # The copies went round the services: the reports' tallies were recounted (issue 13).
+    assert ClockTally.objects.aggregate(n=Sum("started"))["n"] == Clock.objects.count()
     # Nothing is due at once: no running clock is due, or to be reminded (48 hours before), yet.
     soon = timezone.now() + timedelta(days=2)
     assert not Clock.objects.filter(state="pending", due_at__lt=soon).exists()

@@ -136,7 +136,9 @@ def test_the_dashboard_shows_the_reasons_and_they_download(client, people, recor
     assert "Named reason: restricted" not in page
     assert "First reason, replaced" not in page
     url = reverse("reporting:download", args=["exception-reasons", "csv"])
-    rows = list(csv.reader(io.StringIO(client.get(url, MARCH_QUERY).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get(url, MARCH_QUERY).getvalue().decode("utf-8-sig")))
+    )
     assert rows[0] == [
         "Discussion held",
         "Discussion",
@@ -157,3 +159,28 @@ def test_a_partners_dashboard_shows_their_reasons_only(client, people, records, 
     page = client.get(reverse("reporting:dashboard"), query).content.decode()
     assert "Officer called to an emergency" in page
     assert "GP surgery closed for training" not in page
+
+
+def test_the_dashboard_lists_a_page_of_reasons_and_the_download_has_them_all(
+    client, people, records, monkeypatch
+):
+    """Issue 13, "Speed": the list is paged on the dashboard (25 a page; 1 here), the
+    download is every row the reader may open, streamed."""
+    monkeypatch.setattr("convene.reporting.tables.PAGE_SIZE", 1)
+    client.force_login(people["ivy"])
+    url = reverse("reporting:dashboard")
+    first = client.get(url, MARCH_QUERY).content.decode()
+    second = client.get(url, MARCH_QUERY | {"reasons_page": "2"}).content.decode()
+    reasons = ("GP surgery closed for training", "Officer called to an emergency")
+    assert [reason in first for reason in reasons].count(True) == 1
+    assert [reason in second for reason in reasons].count(True) == 1
+    assert "2 in all, 1 to 1 shown" in first
+    assert "reasons_page=2" in first
+    assert "Page 1 of 2" in first
+    assert "Named reason: restricted" not in first + second  # counted, never listed
+    download = client.get(
+        reverse("reporting:download", args=["exception-reasons", "csv"]), MARCH_QUERY
+    )
+    assert download.streaming
+    rows = list(csv.reader(io.StringIO(download.getvalue().decode("utf-8-sig"))))
+    assert sorted(row[3] for row in rows[1:]) == sorted(reasons)

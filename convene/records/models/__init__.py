@@ -44,6 +44,7 @@ from convene.records.models.record import (
     RecordVersion,
     SectionHistory,
 )
+from convene.records.models.tally import AttendanceTally, DecisionTally
 
 __all__ = [
     "DECISION_CHOICES",
@@ -54,7 +55,9 @@ __all__ = [
     "Attendance",
     "AttendanceException",
     "AttendanceStatusChoices",
+    "AttendanceTally",
     "Confirmation",
+    "DecisionTally",
     "DistributionLog",
     "ProfessionalView",
     "Record",

@@ -44,6 +44,7 @@ from convene.records.services._common import (
     _move,
 )
 from convene.records.services.follow_on import _hrpm_item, _sync_actions, _sync_follow_on
+from convene.records.tally import tally_authorised
 
 
 @transaction.atomic
@@ -126,6 +127,7 @@ def record_authorise(
             if row.professional_id in invitees
         ]
     )
+    tally_authorised(version, previous=previous)  # the reports' month counts (issue 13)
     views = sections.ProfessionalViewsContent.model_validate(
         contents.get(RecordSection.PROFESSIONAL_VIEWS) or {}
     )

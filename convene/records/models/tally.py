@@ -1,0 +1,50 @@
+"""Month tallies of authorised records for the reports (issue 13): per partnership and
+London month the discussion was held, the current versions' decisions and their
+attendance by agency and status. Kept by ``record_authorise`` in its transaction (a
+correction moves its record's counts from the version it supersedes to the new one;
+convene.records.tally); ``convene reporting rebuild-summary`` recounts them."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+def _one_a_month(name: str, *fields: str) -> models.UniqueConstraint:
+    """One row a partnership, month and ``fields``: the key the services add to."""
+    return models.UniqueConstraint(fields=["partnership", "month", *fields], name=name)
+
+
+class DecisionTally(models.Model):
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(
+        help_text="The first day of the London month the discussions were held"
+    )
+    decision = models.CharField(max_length=40)
+    records = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [_one_a_month("decision_tally_one_a_month", "decision")]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.month:%Y-%m}: {self.records}"
+
+
+class AttendanceTally(models.Model):
+    """Attendance rows of current versions; ``agency`` is the agency's id, 0 for none (a
+    plain number, so the unique key holds for "no agency" too)."""
+
+    month = models.DateField()
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    agency = models.BigIntegerField(default=0)
+    status = models.CharField(max_length=20)
+    rows = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [_one_a_month("attendance_tally_one_a_month", "agency", "status")]
+
+    def __str__(self) -> str:
+        return f"agency {self.agency} {self.status} {self.month:%Y-%m}: {self.rows}"

@@ -1,0 +1,46 @@
+"""`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
+tables (the month tallies of clocks, decisions and attendance, issue 13) from the rows they count.
+
+The services keep the summary in their own transactions; run this after anything that
+writes clocks around them: a bulk load (the bench's COPY), a restore, a migration that
+changes clocks, or to check. Run it when nothing else is writing clocks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.text import slugify
+
+from convene.clocks.tally_count import rebuild_tallies
+from convene.people.models import Partnership
+from convene.records.tally import rebuild_record_tallies
+
+ACTIONS = ("rebuild-summary",)
+
+
+def _partnership_id(wanted: str | None) -> int | None:
+    """The partnership named by slug or id; ``None`` (all of them) when none is named."""
+    if not wanted:
+        return None
+    for partnership in Partnership.objects.all():
+        if wanted in (str(partnership.pk), slugify(partnership.name)):
+            return partnership.pk
+    raise CommandError(f"No partnership {wanted!r}")
+
+
+class Command(BaseCommand):
+    help = "Reports: rebuild-summary recounts the summary tables from the clocks and records"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("action", choices=ACTIONS)
+        parser.add_argument("--partnership", help="one partnership's slug or id (default: all)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        partnership_id = _partnership_id(options["partnership"])
+        counts, bins = rebuild_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the clock tallies: {counts} month rows, {bins} histogram rows")
+        decisions, attendance = rebuild_record_tallies(partnership_id=partnership_id)
+        self.stdout.write(
+            f"Rebuilt the record tallies: {decisions} decision rows, {attendance} attendance rows"
+        )
