@@ -20,11 +20,15 @@ from convene.api.services import api_token_create
 from convene.followup.actions import views
 from convene.followup.actions.selectors import action_cursor
 from convene.followup.routers import router
+from convene.policy.vocab import Decision, RecordSection
+from convene.records import services
 from convene.records.due import action_due_by
 from convene.records.models import Action
 from tests.api.conftest import bearer
 from tests.followup.conftest import clocks_of, london
 from tests.followup.test_followup_action_access import _restricted_action
+from tests.records.conftest import AFTER, entry_content, save
+from tests.records.conftest import fill as records_fill
 
 pytestmark = pytest.mark.django_db
 
@@ -70,6 +74,24 @@ def test_R001_13_due_by_is_the_due_clocks_time_set_where_the_clock_starts(
     # Without a clock, the end of the due date in London: overdue from the next midnight.
     end = action_due_by(due_on=police_action.due_on, clock_due_at=None)
     assert end < london(2026, 3, 6, 0, 0) <= end + timedelta(microseconds=1)
+
+
+def test_R001_13_a_correction_that_moves_the_due_date_moves_due_by(make_record, people):
+    record = make_record()
+    records_fill(record, people, Decision.CHILD_IN_NEED)
+    services.record_authorise(record=record, by=people["bob"], now=AFTER)
+    action = Action.objects.get(record=record)
+    before = action.due_by
+    services.record_correction_start(
+        record=record, note="A later date agreed", by=people["bob"], now=AFTER
+    )
+    content = entry_content(record, RecordSection.ACTIONS)
+    content["actions"][0]["due_on"] = (action.due_on + timedelta(days=7)).isoformat()
+    save(record, RecordSection.ACTIONS, content, by=people["bob"])
+    services.record_authorise(record=record, by=people["bob"], now=AFTER)
+    action.refresh_from_db()
+    assert action.due_by == clocks_of(action)["action_due"].due_at
+    assert action.due_by - before == timedelta(days=7)
 
 
 def test_R001_13_the_actions_list_is_most_urgent_first_a_page_at_a_time(
