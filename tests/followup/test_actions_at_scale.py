@@ -19,6 +19,7 @@ from ninja.testing import TestClient
 from convene.api.services import api_token_create
 from convene.followup.actions import views
 from convene.followup.actions.selectors import action_cursor
+from convene.followup.models import HrpmAction
 from convene.followup.routers import router
 from convene.policy.vocab import Decision, RecordSection
 from convene.records import services
@@ -225,3 +226,26 @@ def test_an_action_cursor_is_a_kind_and_an_id_or_nothing():
     assert action_cursor("hrpm-3") == ("hrpm", 3)
     for bad in (None, "", "12", "record-", "record-0", "other-1", "record-1x", "hrpm-" + "9" * 19):
         assert action_cursor(bad) is None
+
+
+def test_the_hrpm_section_pages_on_its_own_cursor(
+    client, police_action, police_hrpm_action, people, monkeypatch
+):
+    monkeypatch.setattr(views, "ACTIONS_PAGE", 1)
+    second = HrpmAction.objects.get(pk=police_hrpm_action.pk)
+    second.pk = None
+    second.due_by += timedelta(days=1)
+    second.save()
+    client.force_login(people["alice"])
+    url = reverse("followup:actions")
+    with time_machine.travel(AFTER_DUE, tick=False):
+        first = client.get(url).content.decode()
+        later = client.get(f"{url}?hrpm_before={police_hrpm_action.pk}").content.decode()
+        unknown = client.get(f"{url}?before=99999").content.decode()
+    assert _links(first, "followup:action") == [police_action.pk]
+    assert _links(first, "followup:hrpm-action") == [police_hrpm_action.pk]
+    assert f"?hrpm_before={police_hrpm_action.pk}" in first
+    assert _links(later, "followup:hrpm-action") == [second.pk]
+    assert _links(later, "followup:action") == []
+    assert _links(unknown, "followup:hrpm-action") == [police_hrpm_action.pk]
+    assert _links(unknown, "followup:action") == [police_action.pk]

@@ -45,18 +45,20 @@ def _pages(
 ) -> dict[str, Any]:
     """One section per kind (they show different things: the discussion and its children, or
     the HRPM's child), each walked by its own index and cursor. A page that continues one
-    section (its cursor given) leaves the other out: it is on the first page."""
+    section (its cursor given and found) leaves the other out: it is on the first page."""
     now = timezone.now()
     done = request.GET.get("show") == "all"
     before = cursor_of(request.GET.get("before"))
-    hrpm_before = cursor_of(request.GET.get("hrpm_before"))
+    # One section continues at a time: given both, the record's.
+    hrpm_before = None if before is not None else cursor_of(request.GET.get("hrpm_before"))
     pages: dict[str, Any] = {"show_all": done, "now": now, "actions": [], "hrpm_actions": []}
+    page = None
     if hrpm_before is None:
         page = actions_page(
             action_rows(record_actions, now=now), show_all=done, before=before, size=ACTIONS_PAGE
         )
         pages.update(actions=page.rows, page=page)
-    if before is None:
+    if page is None or page.first:  # a cursor that named no action of theirs: the first page
         hrpm_page = actions_page(
             hrpm_action_rows(hrpm_actions, now=now),
             show_all=done,
