@@ -461,6 +461,7 @@ class _Case:
                 owner_agency_id=police.agency_id,
                 what="Bench",
                 due_on=held.date() + timedelta(days=14),
+                due_by=held + timedelta(days=14),  # its clock's due time, as below
                 status="open" if n % 6 == 0 else "done",
                 closed_at=None if n % 6 == 0 else held + timedelta(days=10),
                 introduced_in_id=version_id,

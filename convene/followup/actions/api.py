@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 from pydantic import Field as PydanticField
 
 from convene.audit.context import AuditContext
@@ -37,13 +38,15 @@ from convene.core.api import (
 )
 from convene.followup.actions import services
 from convene.followup.actions.selectors import (
+    ACTION_CURSOR,
     action_children,
+    action_cursor,
     action_rows,
     action_updates,
     actions_visible_to,
     hrpm_action_rows,
     hrpm_actions_visible_to,
-    mine,
+    my_actions_merged,
 )
 from convene.followup.fields import TEXT_MAX
 from convene.followup.models import HrpmAction
@@ -212,19 +215,38 @@ def listed(
     operation_id="my_actions",
     summary="My actions and my agency's",
 )
-def my_actions(request: HttpRequest, include_done: bool = False) -> list[ActionOut]:
-    """Mine and my agency's, of the discussions and HRPMs I may see, overdue first (as the
-    "My actions" page). One audit entry for the list."""
+def my_actions(
+    request: HttpRequest,
+    response: HttpResponse,
+    include_done: bool = False,
+    limit: QueryEx[int, P(ge=1, le=LIST_LIMIT)] = 100,
+    before: QueryEx[
+        str | None,
+        P(
+            pattern=ACTION_CURSOR,
+            description='Cursor: the kind and id of the last row of the page before ("record-12")',
+        ),
+    ] = None,
+) -> list[ActionOut]:
+    """Mine and my agency's, of the discussions and HRPMs I may see, both kinds in one list:
+    the open ones most urgent first (overdue first, as the "My actions" page); with
+    ``include_done`` the latest due first. ``limit`` (at most 500) a page; the next page is
+    ``?before=<kind>-<id>`` of the last row, also given as the ``Link: <…>; rel="next"``
+    header when there are more. The same few queries whatever the page holds. One audit
+    entry for the list."""
     user = acting_user(request)
-    now = timezone.now()
-    record = mine(actions_visible_to(user=user), user=user)
-    hrpm = mine(hrpm_actions_visible_to(user=user), user=user)
-    if not include_done:
-        record, hrpm = record.filter(status="open"), hrpm.filter(status="open")
-    found = [
-        *(_action_out(a, "record") for a in action_rows(record, now=now)[:LIST_LIMIT]),
-        *(_action_out(a, "hrpm") for a in hrpm_action_rows(hrpm, now=now)[:LIST_LIMIT]),
-    ]
+    page = my_actions_merged(
+        user=user,
+        now=timezone.now(),
+        include_done=include_done,
+        before=action_cursor(before),
+        limit=limit,
+    )
+    if page.next is not None:
+        query = {"include_done": "true"} if include_done else {}
+        params = urlencode({**query, "limit": str(limit), "before": page.next})
+        response["Link"] = f'<{request.path}?{params}>; rel="next"'
+    found = [_action_out(row, kind) for kind, row in page.rows]
     return listed(request, user, "my actions", everything=include_done, found=found)
 
 

@@ -11,6 +11,8 @@ them). An action never shows more than the discussion it comes from.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -19,7 +21,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    F,
     Model,
     OuterRef,
     Q,
@@ -32,6 +33,7 @@ from django.db.models.functions import Coalesce
 
 from convene.clocks.models import Clock
 from convene.core.access import among, is_read_only
+from convene.core.pagination import KeysetPage, keyset_newest, keyset_soonest
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.hrpm.selectors import hrpms_visible_to
@@ -44,7 +46,6 @@ from convene.people.models import Child, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.policy.vocab import ClockKind
 from convene.records.models import Action
-from convene.workdays import london_date
 
 M = TypeVar("M", bound=Model)
 
@@ -158,37 +159,39 @@ def _listed(
     qs: QuerySet[M], *, model: type[Action] | type[HrpmAction], field: str, now: datetime
 ) -> QuerySet[M]:
     """Annotate what a list row shows, with no query per row: the due clock, whether it is
-    overdue, and the latest update. Overdue first, then soonest due."""
+    overdue (open and past ``due_by``) and the latest update. Unordered: a list pages it by
+    ``due_by`` (``actions_page``), so the database computes the clock and update columns
+    for the rows of the page only, never to sort the partnership's every action (issue 15)."""
     clocks = _due_clocks(model)
     updates = _latest_updates(field)
-    today = london_date(now)
     count = _count(ActionUpdate.objects.filter(**{field: OuterRef("pk")}), field)
-    listed: QuerySet[M] = (
-        qs.annotate(
-            due_at=Subquery(clocks.values("due_at")[:1]),
-            clock_state=Subquery(clocks.values("state")[:1]),
-            clock_met_at=Subquery(clocks.values("met_at")[:1]),
-            last_progress=Subquery(updates.values("progress")[:1]),
-            last_note=Subquery(updates.values("note")[:1]),
-            last_at=Subquery(updates.values("at")[:1]),
-            update_count=Coalesce(Subquery(count), Value(0)),
-        )
-        .annotate(
-            overdue=Case(
-                When(Q(status="open") & Q(due_at__isnull=False, due_at__lt=now), then=True),
-                When(Q(status="open") & Q(due_at__isnull=True, due_on__lt=today), then=True),
-                default=False,
-                output_field=BooleanField(),
-            )
-        )
-        .order_by(
-            Case(When(status="open", then=0), default=1),
-            F("overdue").desc(),
-            "due_on",
-            "pk",
-        )
+    listed: QuerySet[M] = qs.annotate(
+        due_at=Subquery(clocks.values("due_at")[:1]),
+        clock_state=Subquery(clocks.values("state")[:1]),
+        clock_met_at=Subquery(clocks.values("met_at")[:1]),
+        last_progress=Subquery(updates.values("progress")[:1]),
+        last_note=Subquery(updates.values("note")[:1]),
+        last_at=Subquery(updates.values("at")[:1]),
+        update_count=Coalesce(Subquery(count), Value(0)),
+        overdue=Case(
+            When(Q(status="open") & Q(due_by__lt=now), then=True),
+            default=False,
+            output_field=BooleanField(),
+        ),
     )
     return listed
+
+
+def actions_page(
+    rows: QuerySet[M], *, show_all: bool, before: int | None, size: int
+) -> KeysetPage[M]:
+    """A page of actions: the open ones most urgent first (``due_by`` then id, so the overdue
+    come first, the longest overdue at the top), walked by the index on the open actions'
+    ``(due_by, id)``; with the done ones too, the latest due first. ``before`` is the last id
+    of the page before; one that is unknown or not the person's starts at the first page."""
+    if show_all:
+        return keyset_newest(rows, field="due_by", before=before, size=size)
+    return keyset_soonest(rows.filter(status="open"), field="due_by", before=before, size=size)
 
 
 def _count(qs: QuerySet[Any], group: str) -> QuerySet[Any]:
@@ -256,3 +259,75 @@ def action_due_clock(*, action: Action | HrpmAction) -> Clock | None:
         .order_by("-started_at", "-pk")
         .first()
     )
+
+
+# The API lists both kinds in one list, merged on the key (due_by, kind, id): a record's
+# action before an HRPM's due at the same moment. A cursor names the kind and the id of the
+# last row of the page before ("record-12", "hrpm-3"): ids are the two tables' own.
+ACTION_KINDS = ("record", "hrpm")
+ACTION_CURSOR = r"^(record|hrpm)-[1-9][0-9]{0,17}$"
+
+
+@dataclass(frozen=True)
+class MergedPage:
+    rows: list[tuple[str, Action | HrpmAction]]
+    # The cursor of the next page ("record-12"); None on the last page.
+    next: str | None
+
+
+def _after(start: tuple[datetime, int, int], rank: int, *, latest_first: bool) -> Q:
+    """The rows of the kind ranked ``rank`` that come after ``start`` (due_by, rank, id)."""
+    due, start_rank, pk = start
+    later, tie = ("lt", "lte") if latest_first else ("gt", "gte")
+    if rank == start_rank:
+        return Q(**{f"due_by__{later}": due}) | Q(due_by=due, **{f"pk__{later}": pk})
+    ties_follow = rank < start_rank if latest_first else rank > start_rank
+    return Q(**{f"due_by__{tie if ties_follow else later}": due})
+
+
+def my_actions_merged(
+    *,
+    user: Professional,
+    now: datetime,
+    include_done: bool,
+    before: tuple[str, int] | None,
+    limit: int,
+) -> MergedPage:
+    """A page of "my actions" of both kinds merged: the open ones most urgent first (as the
+    page), with the done ones the latest due first. Each kind is walked by its index on
+    ``(due_by, id)`` for at most ``limit + 1`` rows after the cursor, and the two merged:
+    three queries (the cursor's row, one per kind) whatever the page holds. A cursor that
+    is unknown or names an action not the person's starts at the first page."""
+    sources: dict[str, QuerySet[Any]] = {
+        "record": action_rows(mine(actions_visible_to(user=user), user=user), now=now),
+        "hrpm": hrpm_action_rows(mine(hrpm_actions_visible_to(user=user), user=user), now=now),
+    }
+    if not include_done:
+        sources = {kind: rows.filter(status="open") for kind, rows in sources.items()}
+    start = None
+    if before is not None:
+        kind, pk = before
+        due = sources[kind].filter(pk=pk).values_list("due_by", flat=True).first()
+        start = None if due is None else (due, ACTION_KINDS.index(kind), pk)
+    order = ("-due_by", "-pk") if include_done else ("due_by", "pk")
+    fetched: list[tuple[datetime, int, int, str, Any]] = []
+    for rank, kind in enumerate(ACTION_KINDS):
+        rows = sources[kind].order_by(*order)
+        if start is not None:
+            rows = rows.filter(_after(start, rank, latest_first=include_done))
+        fetched += [(row.due_by, rank, row.pk, kind, row) for row in rows[: limit + 1]]
+    fetched.sort(key=lambda found: found[:3], reverse=include_done)
+    page = fetched[:limit]
+    last = page[-1] if page and len(fetched) > limit else None
+    return MergedPage(
+        rows=[(kind, row) for _, _, _, kind, row in page],
+        next=None if last is None else f"{last[3]}-{last[2]}",
+    )
+
+
+def action_cursor(value: str | None) -> tuple[str, int] | None:
+    """A checked ``ACTION_CURSOR`` as (kind, id); None (the first page) for anything else."""
+    if value is None or not re.fullmatch(ACTION_CURSOR, value):
+        return None
+    kind, _, pk = value.partition("-")
+    return kind, int(pk)

@@ -14,11 +14,13 @@ from django.utils import timezone
 
 from convene.audit.context import AuditContext
 from convene.core.pages import posted, version_of
+from convene.core.pagination import cursor_of
 from convene.followup.actions.forms import ActionUpdateForm
 from convene.followup.actions.selectors import (
     action_due_clock,
     action_rows,
     action_updates,
+    actions_page,
     actions_visible_to,
     hrpm_action_rows,
     hrpm_actions_visible_to,
@@ -33,58 +35,81 @@ from convene.people.selectors import sees_whole_caseload
 from convene.people.signed_in import professional_of
 from convene.records.models import Action
 
-LIST_LIMIT = 200
+# Actions a page, per kind: a keyset page most urgent first (``?before=<id>`` for the
+# record's, ``?hrpm_before=<id>`` for the HRPMs'), never the partnership's whole history.
+ACTIONS_PAGE = 50
+
+
+def _pages(
+    request: HttpRequest, record_actions: QuerySet[Action], hrpm_actions: QuerySet[HrpmAction]
+) -> dict[str, Any]:
+    """One section per kind (they show different things: the discussion and its children, or
+    the HRPM's child), each walked by its own index and cursor. A page that continues one
+    section (its cursor given and found) leaves the other out: it is on the first page."""
+    now = timezone.now()
+    done = request.GET.get("show") == "all"
+    before = cursor_of(request.GET.get("before"))
+    # One section continues at a time: given both, the record's.
+    hrpm_before = None if before is not None else cursor_of(request.GET.get("hrpm_before"))
+    pages: dict[str, Any] = {"show_all": done, "now": now, "actions": [], "hrpm_actions": []}
+    page = None
+    if hrpm_before is None:
+        page = actions_page(
+            action_rows(record_actions, now=now), show_all=done, before=before, size=ACTIONS_PAGE
+        )
+        pages.update(actions=page.rows, page=page)
+    if page is None or page.first:  # a cursor that named no action of theirs: the first page
+        hrpm_page = actions_page(
+            hrpm_action_rows(hrpm_actions, now=now),
+            show_all=done,
+            before=hrpm_before,
+            size=ACTIONS_PAGE,
+        )
+        pages.update(hrpm_actions=hrpm_page.rows, hrpm_page=hrpm_page)
+    return pages
+
+
+def _which(pages: dict[str, Any]) -> str:
+    first = all(p.first for p in (pages.get("page"), pages.get("hrpm_page")) if p is not None)
+    return "first page" if first else "a later page"
 
 
 def my_actions(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
-    now = timezone.now()
-    done = request.GET.get("show") == "all"
-    record_actions = mine(actions_visible_to(user=user), user=user)
-    hrpm_actions = mine(hrpm_actions_visible_to(user=user), user=user)
-    if not done:
-        record_actions = record_actions.filter(status="open")
-        hrpm_actions = hrpm_actions.filter(status="open")
-    audit_list(request, "Opened My actions")
-    return render(
+    pages = _pages(
         request,
-        "followup/my_actions.html",
-        {
-            "actions": list(action_rows(record_actions, now=now)[:LIST_LIMIT]),
-            "hrpm_actions": list(hrpm_action_rows(hrpm_actions, now=now)[:LIST_LIMIT]),
-            "show_all": done,
-            "agency": user.agency,
-            "now": now,
-        },
+        mine(actions_visible_to(user=user), user=user),
+        mine(hrpm_actions_visible_to(user=user), user=user),
     )
+    audit_list(request, f"Opened My actions, {_which(pages)}")
+    return render(request, "followup/my_actions.html", {**pages, "agency": user.agency})
 
 
 def actions_list(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     if not sees_whole_caseload(user=user):
         raise PermissionDenied("The partnership's actions are listed for children's social care")
-    now = timezone.now()
-    done = request.GET.get("show") == "all"
-    record_actions = actions_visible_to(user=user)
-    hrpm_actions = hrpm_actions_visible_to(user=user)
-    if not done:
-        record_actions = record_actions.filter(status="open")
-        hrpm_actions = hrpm_actions.filter(status="open")
-    rows = list(action_rows(record_actions, now=now)[:LIST_LIMIT])
-    hrpm_rows = list(hrpm_action_rows(hrpm_actions, now=now)[:LIST_LIMIT])
-    audit_list(request, "Listed the partnership's actions")
-    return render(
-        request,
-        "followup/actions_list.html",
-        {
-            "actions": rows,
-            "hrpm_actions": hrpm_rows,
-            "overdue": sum(1 for row in rows if getattr(row, "overdue", False))
-            + sum(1 for row in hrpm_rows if getattr(row, "overdue", False)),
-            "show_all": done,
-            "now": now,
-        },
+    pages = _pages(request, actions_visible_to(user=user), hrpm_actions_visible_to(user=user))
+    audit_list(request, f"Listed the partnership's actions, {_which(pages)}")
+    return render(request, "followup/actions_list.html", {**pages, **_overdue(pages)})
+
+
+def _overdue(pages: dict[str, Any]) -> dict[str, Any]:
+    """How many are overdue, from the page itself (no count of the partnership's actions):
+    the open ones come overdue first, so a first page that is overdue to its last row
+    with more to come says "or more"."""
+    if pages["show_all"] or _which(pages) != "first page":
+        return {"overdue": 0, "overdue_or_more": False}
+    shown = [
+        (pages.get(p), pages[rows])
+        for p, rows in (("page", "actions"), ("hrpm_page", "hrpm_actions"))
+    ]
+    overdue = sum(1 for _, rows in shown for row in rows if getattr(row, "overdue", False))
+    full = any(
+        page is not None and page.older is not None and all(r.overdue for r in rows)
+        for page, rows in shown
     )
+    return {"overdue": overdue, "overdue_or_more": full}
 
 
 def _page(request: HttpRequest, action: Action | HrpmAction, back: str) -> HttpResponse:

@@ -110,7 +110,8 @@ class HrpmAction(TrackedModel):
     """An action of an HRPM safety plan: who (a person or an agency), what, by when.
 
     Tracked to done like the record's actions: its due date is an ``action_due``
-    clock and its updates are ``ActionUpdate`` rows.
+    clock and its updates are ``ActionUpdate`` rows; ``due_by`` is the moment it is overdue
+    from, as ``records.Action.due_by``.
     """
 
     meeting = models.ForeignKey(HrpmMeeting, on_delete=models.PROTECT, related_name="actions")
@@ -127,12 +128,20 @@ class HrpmAction(TrackedModel):
     owner_name = models.CharField(max_length=300)
     what = models.TextField()
     due_on = models.DateField()
+    due_by = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default="open")
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
+        indexes = [
+            # The open ones most urgent first (the lists); all of them by due time.
+            models.Index(
+                fields=["due_by", "id"], condition=Q(status="open"), name="hrpm_action_open_urgent"
+            ),
+            models.Index(fields=["due_by", "id"], name="hrpm_action_due_by"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(owner_professional__isnull=False, owner_agency__isnull=True)

@@ -37,6 +37,7 @@ from convene.people.models import Agency, Child, Professional
 from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, StartEvent
+from convene.records.due import action_due_by
 from convene.referrals.models import Referral
 from convene.referrals.policy import CasePolicy, case_policy
 from convene.workdays import LONDON, london_date
@@ -325,6 +326,13 @@ def hrpm_action_add(
         owner_name = owner.name
     if not in_partnership:
         raise Invalid("Choose who the action is for from the partnership", field="owner")
+    case = _case(hrpm)
+    deadline = governing_deadline(
+        pack=case.pack,
+        facts=case.facts,
+        kind=ClockKind.ACTION_DUE,
+        events={StartEvent.ACTION_DUE_DATE: london_datetime(due_on, time.min)},
+    )
     action = HrpmAction.objects.create(
         meeting=meeting,
         owner_professional=owner if isinstance(owner, Professional) else None,
@@ -332,15 +340,9 @@ def hrpm_action_add(
         owner_name=owner_name,
         what=what.strip(),
         due_on=due_on,
+        due_by=action_due_by(due_on=due_on, clock_due_at=deadline.due_at if deadline else None),
         created_by=by,
         modified_by=by,
-    )
-    case = _case(hrpm)
-    deadline = governing_deadline(
-        pack=case.pack,
-        facts=case.facts,
-        kind=ClockKind.ACTION_DUE,
-        events={StartEvent.ACTION_DUE_DATE: london_datetime(due_on, time.min)},
     )
     if deadline is not None:
         clock_start_for_deadline(

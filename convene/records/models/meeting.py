@@ -81,6 +81,11 @@ class Action(TrackedModel):
     Made when the version that first carries it is authorised; a correction that
     changes it updates it here (the versions keep what each said), one that drops
     it cancels it. Its due date is an ``action_due`` clock.
+
+    ``due_by`` is the moment it is overdue from: the due clock's ``due_at``, or the end of
+    ``due_on`` without one (``convene.records.due.action_due_by``, set where the clock is
+    started). Stored, so that lists walk the open actions most urgent first by index
+    (``status, due_by, id``) instead of sorting every open action by its clock (issue 15).
     """
 
     class Status(models.TextChoices):
@@ -109,6 +114,7 @@ class Action(TrackedModel):
     what = models.TextField()
     why = models.TextField(blank=True)
     due_on = models.DateField()
+    due_by = models.DateTimeField()
     not_for_family = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -122,7 +128,14 @@ class Action(TrackedModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [models.Index(fields=["owner_professional", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["owner_professional", "status", "due_on"]),
+            # The open ones most urgent first (the lists); all of them by due time.
+            models.Index(
+                fields=["due_by", "id"], condition=Q(status="open"), name="action_open_urgent"
+            ),
+            models.Index(fields=["due_by", "id"], name="action_due_by"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["record", "key"], name="unique_action_key"),
             models.CheckConstraint(

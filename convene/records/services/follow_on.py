@@ -18,6 +18,7 @@ from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import ClockKind, Decision, RecordSection, StartEvent
 from convene.records import sections
+from convene.records.due import action_due_by
 from convene.records.models import (
     Action,
     Record,
@@ -62,9 +63,12 @@ def _waive_all(
 
 
 def _start_action_clock(
-    record: Record, action: Action, pack: PolicyPack, facts: CaseFacts, by: Professional
+    record: Record,
+    action: Action,
+    deadline: engine.Deadline | None,
+    pack: PolicyPack,
+    by: Professional,
 ) -> None:
-    deadline = _action_deadline(pack, facts, action.due_on)
     if deadline is not None:
         _start_deadline(
             discussion=record.discussion,
@@ -100,6 +104,11 @@ def _sync_actions(
             "due_on": _as_date(item["due_on"]),
             "not_for_family": bool(item.get("not_for_family", False)),
         }
+        deadline = _action_deadline(pack, facts, fields["due_on"])
+        # When it is overdue from, decided here with the clock it starts (one place).
+        due_by = action_due_by(
+            due_on=fields["due_on"], clock_due_at=deadline.due_at if deadline else None
+        )
         action = existing.get(key)
         if action is None:
             action = Action.objects.create(
@@ -109,9 +118,10 @@ def _sync_actions(
                 changed_in=version,
                 created_by=by,
                 modified_by=by,
+                due_by=due_by,
                 **fields,
             )
-            _start_action_clock(record, action, pack, facts, by)
+            _start_action_clock(record, action, deadline, pack, by)
             continue
         changed = any(getattr(action, name) != value for name, value in fields.items())
         reopened = action.status == Action.Status.CANCELLED
@@ -124,6 +134,8 @@ def _sync_actions(
         action.modified_by = by
         if reopened:
             action.status, action.closed_at, action.closed_note = Action.Status.OPEN, None, ""
+        if due_changed or reopened:
+            action.due_by = due_by
         action.save()
         if (due_changed or reopened) and action.status == Action.Status.OPEN:
             _waive_all(
@@ -133,7 +145,7 @@ def _sync_actions(
                 by=by,
                 at=now,
             )
-            _start_action_clock(record, action, pack, facts, by)
+            _start_action_clock(record, action, deadline, pack, by)
     for key, action in existing.items():
         if key not in kept and action.status == Action.Status.OPEN:
             action.status = Action.Status.CANCELLED
