@@ -236,10 +236,15 @@ def subjects_viewers(
 
 
 def subject_visible_q(
-    *, user: Professional, type_field: str = "subject_type", id_field: str = "subject_id"
+    *,
+    user: Professional,
+    type_field: str = "subject_type",
+    id_field: str = "subject_id",
+    per_row: bool = False,
 ) -> Q:
     """A ``Q`` over rows with a generic subject (``type_field``, ``id_field``): the subject is
-    absent, or one ``user`` may see. Subjects of unregistered models never match."""
+    absent, or one ``user`` may see. Subjects of unregistered models never match.
+    ``per_row``: each subject probed by primary key, never a hashed set (``among``)."""
     _builtin()
     condition = Q(**{f"{type_field}__isnull": True})
     # One look-up for every registered model (cached after the first), not one each.
@@ -247,7 +252,8 @@ def subject_visible_q(
     for model, selector in _selectors.items():
         content_type = content_types[model]
         # EXISTS per row (``among``), not IN: the whole caseload is never built to list 20.
-        condition |= Q(**{type_field: content_type.pk}) & Q(among(selector(user=user), id_field))
+        seen = among(selector(user=user), id_field, per_row=per_row)
+        condition |= Q(**{type_field: content_type.pk}) & Q(seen)
     return condition
 
 
@@ -284,15 +290,16 @@ def caseload_visible_q(*, user: Professional) -> Q:
     (``sees_whole_caseload``), as one condition on the stored case key (issue 15).
 
     The case rule first: the case app's own selector (the referrals': partnership mine and
-    not restricted, or it names me or I made it), probed by primary key. For the caseload
+    not restricted, or it names me or I made it), probed by primary key per row walked
+    (``among(..., per_row=True)``: never the caseload built as a hashed set). For the caseload
     every subject of a case it may see is visible too, so that settles nearly every row
     with one probe. Only a row whose case it may not see (a restricted case: it may still
     be invited to the discussion) or that has no case key falls back to the subject's own
     selector (:func:`subject_visible_q`). Same answer as ``subject_visible_q`` alone; not
     for partners, who see a case's records only as they are invited.
     """
-    by_subject = subject_visible_q(user=user)
+    by_subject = subject_visible_q(user=user, per_row=True)
     rule = _case_rule()
     if rule is None:
         return by_subject
-    return Q(among(rule(user=user), "case_referral")) | by_subject
+    return Q(among(rule(user=user), "case_referral", per_row=True)) | by_subject
