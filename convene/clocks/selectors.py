@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.subjects import caseload_visible_q, subject_visible_q
@@ -152,12 +152,23 @@ def escalations_visible_to(*, user: Professional) -> QuerySet[Escalation]:
     if sees_whole_caseload(user=user):
         # One condition on the stored case key (the case rule, then the subject's own).
         return mine.filter(caseload_visible_q(user=user))
-    named = Q(raised_by_agency=user.agency_id) | Q(raised_by=user)
-    named_agency = Escalation.objects.filter(addressed_agencies=user.agency_id).values("pk")
-    named_person = Escalation.objects.filter(
-        subject_visible_q(user=user), addressed_to=user
-    ).values("pk")
-    return mine.filter(named | Q(pk__in=named_agency) | Q(pk__in=named_person))
+    # A partner's are few: their keys gathered from the indexes that name the agency or the
+    # person (one UNION), then the rows by primary key. Under one OR PostgreSQL read every
+    # escalation of the partnerships (issue 15). The subject is asked per row of the few.
+    through = Escalation.addressed_agencies.through.objects
+    unordered = Escalation.objects.order_by()
+    named_person = unordered.filter(subject_visible_q(user=user, per_row=True), addressed_to=user)
+    keys = (
+        through.filter(agency=user.agency_id)
+        .order_by()
+        .values("escalation")
+        .union(
+            unordered.filter(raised_by_agency=user.agency_id).values("pk"),
+            unordered.filter(raised_by=user).values("pk"),
+            named_person.values("pk"),
+        )
+    )
+    return mine.filter(pk__in=keys)
 
 
 def escalation_may_act(*, user: Professional, escalation: Escalation) -> bool:
