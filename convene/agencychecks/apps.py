@@ -28,7 +28,9 @@ class AgencyChecksConfig(AppConfig):
         # A check's clock: opened when the discussion is arranged, reminded to the agency's
         # invitees, told only to those who may see the discussion (convening.py).
         discussion_notices_decided.connect(on_notices_decided, dispatch_uid="agency_checks_open")
-        register_subject_selector(AgencyCheck, agency_checks_visible_to)
+        register_subject_selector(
+            AgencyCheck, agency_checks_visible_to, case="discussion__referral"
+        )
         register_responsible(AgencyCheck, "invitees", _invitees)
         outbox.register()
 

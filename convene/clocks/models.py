@@ -36,6 +36,18 @@ class Clock(TrackedModel):
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
+    # The case (referral) the subject hangs from, written once by ``clock_start``
+    # (``convene.clocks.subjects.case_key_of``): need-to-know for lists of clocks and
+    # escalations is then one condition on this key (issue 15). Empty for a subject
+    # of no case (a child) or of a model that registered no path to its case.
+    case_referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     started_at = models.DateTimeField()
     due_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
@@ -202,6 +214,15 @@ class Escalation(TrackedModel):
     )
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
+    # The clock's case key, copied when it is raised (see ``Clock.case_referral``).
+    case_referral = models.ForeignKey(
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     direction = models.CharField(max_length=30, choices=Direction.choices)
     level = models.PositiveSmallIntegerField(default=1)
     rule_id = models.CharField(max_length=120, blank=True)

@@ -15,6 +15,7 @@ from convene.clocks.models import Clock
 from convene.clocks.schedule import ReminderKind, next_reminder_at
 from convene.clocks.signals import clocks_breached
 from convene.clocks.tally import column_of, tally_breached, tally_moved, tally_started
+from convene.clocks.subjects import case_key_of
 from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind
@@ -51,6 +52,8 @@ def clock_start(
         partnership=partnership,
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=subject.pk,
+        # The one place a clock's case key is written; escalations copy it from here.
+        case_referral_id=case_key_of(subject),
         kind=kind.value,
         rule_id=rule_id,
         policy_id=policy_id,

@@ -9,9 +9,15 @@ app registers its selector here in its ``AppConfig.ready()``::
 
     from convene.clocks.subjects import register_subject_selector
 
-    register_subject_selector(Referral, referrals_visible_to)
+    register_subject_selector(Referral, referrals_visible_to, case="pk")
 
-and the clocks app asks it, never the restricted flag itself:
+``case`` is the path from the subject to its case referral's key (``"referral"``
+for a discussion, ``"record__discussion__referral"`` for an action, ``"pk"`` for
+the referral itself, whose selector is then *the case rule*). ``clock_start``
+stores that key on each clock (``case_key_of``), escalations copy it, and the
+caseload's lists ask need-to-know as one condition on it
+(:func:`caseload_visible_q`). The clocks app asks these selectors, never the
+restricted flag itself:
 
 * :func:`subject_visible_q` filters escalations, clocks and notifications to
   those whose subject the person may see (one SQL query, no loop);
@@ -38,6 +44,9 @@ from convene.people.models import Child, Professional
 
 __all__ = [
     "SubjectSelector",
+    "case_key_of",
+    "case_paths",
+    "caseload_visible_q",
     "may_see_subject",
     "register_subject_selector",
     "registered_subject_models",
@@ -53,12 +62,49 @@ logger = logging.getLogger(__name__)
 SubjectSelector = Callable[..., QuerySet[Any]]
 
 _selectors: dict[type[models.Model], SubjectSelector] = {}
+# The path from a subject to its case referral's key ("pk": the subject is the case).
+_case_paths: dict[type[models.Model], str] = {}
 
 
-def register_subject_selector(model: type[models.Model], visible_to: SubjectSelector) -> None:
-    """``visible_to(user=...)`` answers who may see ``model`` subjects; registering again
-    replaces it."""
+def register_subject_selector(
+    model: type[models.Model], visible_to: SubjectSelector, *, case: str | None = None
+) -> None:
+    """``visible_to(user=...)`` answers who may see ``model`` subjects; ``case`` is the lookup
+    path from one to its case referral (``"pk"``: it is the case, and ``visible_to`` is the
+    case rule). Registering again replaces both."""
     _selectors[model] = visible_to
+    _case_paths.pop(model, None)
+    if case is not None:
+        _case_paths[model] = case
+
+
+def case_paths() -> dict[type[models.Model], str]:
+    """Each registered subject model's path to its case referral (the migration's backfill
+    and the tests read them)."""
+    return dict(_case_paths)
+
+
+def case_key_of(subject: object) -> int | None:
+    """The primary key of the case (referral) ``subject`` hangs from: None for no subject, a
+    subject of no case, or a model that registered no path. At most one query."""
+    if subject is None:
+        return None
+    path = next((_case_paths[k] for k in type(subject).__mro__ if k in _case_paths), None)
+    pk = getattr(subject, "pk", None)
+    if path is None or pk is None:
+        return None
+    if path == "pk":
+        return int(pk)
+    if "__" not in path:
+        return getattr(subject, f"{path}_id", None)
+    manager = type(subject)._default_manager  # type: ignore[attr-defined]
+    key = manager.filter(pk=pk).values_list(path, flat=True).first()
+    return None if key is None else int(key)
+
+
+def _case_rule() -> SubjectSelector | None:
+    """The selector of the model registered as the case itself (``case="pk"``)."""
+    return next((_selectors[m] for m, path in _case_paths.items() if path == "pk"), None)
 
 
 def registered_subject_models() -> frozenset[type[models.Model]]:
@@ -190,10 +236,15 @@ def subjects_viewers(
 
 
 def subject_visible_q(
-    *, user: Professional, type_field: str = "subject_type", id_field: str = "subject_id"
+    *,
+    user: Professional,
+    type_field: str = "subject_type",
+    id_field: str = "subject_id",
+    per_row: bool = False,
 ) -> Q:
     """A ``Q`` over rows with a generic subject (``type_field``, ``id_field``): the subject is
-    absent, or one ``user`` may see. Subjects of unregistered models never match."""
+    absent, or one ``user`` may see. Subjects of unregistered models never match.
+    ``per_row``: each subject probed by primary key, never a hashed set (``among``)."""
     _builtin()
     condition = Q(**{f"{type_field}__isnull": True})
     # One look-up for every registered model (cached after the first), not one each.
@@ -201,7 +252,8 @@ def subject_visible_q(
     for model, selector in _selectors.items():
         content_type = content_types[model]
         # EXISTS per row (``among``), not IN: the whole caseload is never built to list 20.
-        condition |= Q(**{type_field: content_type.pk}) & Q(among(selector(user=user), id_field))
+        seen = among(selector(user=user), id_field, per_row=per_row)
+        condition |= Q(**{type_field: content_type.pk}) & Q(seen)
     return condition
 
 
@@ -231,3 +283,23 @@ def visible_subject_keys(
             found = selector(user=user).filter(pk__in=ids).values_list("pk", flat=True)
             seen.update((type_id, pk) for pk in found)
     return seen
+
+
+def caseload_visible_q(*, user: Professional) -> Q:
+    """Need-to-know over clocks or escalations for someone who works the caseload
+    (``sees_whole_caseload``), as one condition on the stored case key (issue 15).
+
+    The case rule first: the case app's own selector (the referrals': partnership mine and
+    not restricted, or it names me or I made it), probed by primary key per row walked
+    (``among(..., per_row=True)``: never the caseload built as a hashed set). For the caseload
+    every subject of a case it may see is visible too, so that settles nearly every row
+    with one probe. Only a row whose case it may not see (a restricted case: it may still
+    be invited to the discussion) or that has no case key falls back to the subject's own
+    selector (:func:`subject_visible_q`). Same answer as ``subject_visible_q`` alone; not
+    for partners, who see a case's records only as they are invited.
+    """
+    by_subject = subject_visible_q(user=user, per_row=True)
+    rule = _case_rule()
+    if rule is None:
+        return by_subject
+    return Q(among(rule(user=user), "case_referral", per_row=True)) | by_subject

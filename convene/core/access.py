@@ -171,7 +171,7 @@ def has_rule(model: type[Model]) -> bool:
     return any(klass in _rules for klass in model.__mro__)
 
 
-def among(visible: QuerySet[Any], key: str) -> Exists:
+def among(visible: QuerySet[Any], key: str, *, per_row: bool = False) -> Exists:
     """``key`` (a foreign key of the outer query's rows) names a row of ``visible``: a
     correlated ``EXISTS``, probed by primary key, instead of ``key IN (visible)``.
 
@@ -180,8 +180,18 @@ def among(visible: QuerySet[Any], key: str) -> Exists:
     through every nested selector) before it looks at one row; the ``EXISTS`` is
     asked per row, so a page of 20 costs 20 index probes, and for a long scan
     the planner may still hash it (issue 15).
+
+    ``per_row``: never hashed. The planner hashes an ``EXISTS`` whose only link to the
+    outer row is ``pk = key`` when it expects to ask it of many rows, even under a
+    ``LIMIT`` that stops after a few (escalations: the whole caseload built to show 25).
+    A second comparison with the outer key (``pk >= key``, true whenever ``pk = key``)
+    cannot be hashed, so each row walked costs one primary-key probe, whatever the
+    size of ``visible``. For conditions asked of a bounded walk by index.
     """
-    return Exists(visible.filter(pk=OuterRef(key)).order_by())
+    rows = visible.filter(pk=OuterRef(key))
+    if per_row:
+        rows = rows.filter(pk__gte=OuterRef(key))
+    return Exists(rows.order_by())
 
 
 def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Actor, obj: Model) -> bool:

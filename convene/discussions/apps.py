@@ -20,7 +20,7 @@ class DiscussionsConfig(AppConfig):
         from convene.discussions.selectors import discussions_visible_to
 
         # Who may see a discussion's clocks, escalations and reminders: its own selector.
-        register_subject_selector(Discussion, discussions_visible_to)
+        register_subject_selector(Discussion, discussions_visible_to, case="referral")
         # The chair answers for the discussion's timescales, with whoever holds the case.
         register_responsible(Discussion, "chair", _chair, many=_chairs)
         # Invitations' and referrer notices' hooks in the one outbox.

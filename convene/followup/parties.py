@@ -88,8 +88,9 @@ def register() -> None:
     register_party_resolver(Hrpm, _hrpm_party, responsible=_hrpm_responsible)
     register_responsible(Action, "owner", _action_responsible, many=_actions_responsible)
     # Who may see the follow-through's clock subjects: the same selectors as its pages.
-    register_subject_selector(Action, actions_visible_to)
-    register_subject_selector(HrpmAction, hrpm_actions_visible_to)
-    register_subject_selector(Hrpm, hrpms_visible_to)
-    register_subject_selector(S47Enquiry, s47_enquiries_visible_to)
-    register_subject_selector(Icpc, icpcs_visible_to)
+    # ``case``: the path from each to its case referral (the key clocks carry, issue 15).
+    register_subject_selector(Action, actions_visible_to, case="record__discussion__referral")
+    register_subject_selector(HrpmAction, hrpm_actions_visible_to, case="meeting__hrpm__referral")
+    register_subject_selector(Hrpm, hrpms_visible_to, case="referral")
+    register_subject_selector(S47Enquiry, s47_enquiries_visible_to, case="discussion__referral")
+    register_subject_selector(Icpc, icpcs_visible_to, case="discussion__referral")

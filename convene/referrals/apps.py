@@ -15,4 +15,4 @@ class ReferralsConfig(AppConfig):
         from convene.referrals.models import Referral
         from convene.referrals.selectors import referrals_visible_to
 
-        register_subject_selector(Referral, referrals_visible_to)
+        register_subject_selector(Referral, referrals_visible_to, case="pk")

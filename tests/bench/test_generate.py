@@ -17,7 +17,7 @@ from django.utils import timezone
 from bench.partnership.run import generate_partnership
 from convene.audit.models import AuditEntry
 from convene.audit.selectors import audit_chain_verify
-from convene.clocks.models import Clock, ClockTally
+from convene.clocks.models import Clock, ClockTally, Escalation
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Professional
 from convene.referrals.models import Referral
@@ -51,6 +51,7 @@ def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch
     _check_old_cases_light(report)
     _check_old_referral_page(client, report)
     _check_copied_values()
+    _check_case_keys(report)
     for username in ("bob", "carol", "ivy"):
         _check_pages(client, username)
 
@@ -228,3 +229,24 @@ def _check_copied_values():
     delivery = Delivery.objects.order_by("-pk").first()
     assert delivery.key.version == 4
     assert delivery.decided_at.tzinfo is not None
+
+
+def _check_case_keys(report):
+    """A copy's case key is its own case's (offset like any foreign key), not the template's:
+    what the backfill works out from each row's subject is what the generator wrote."""
+    import importlib
+
+    from django.apps import apps
+
+    written = {
+        model: dict(model.objects.values_list("pk", "case_referral"))
+        for model in (Clock, Escalation)
+    }
+    first_clock = report.first_ids["clocks_clock"]
+    copied = [key for pk, key in written[Clock].items() if pk >= first_clock and key]
+    assert len(set(copied)) > report.cases // 2  # most copies' clocks hang from a case
+    Clock.objects.update(case_referral=None)
+    Escalation.objects.update(case_referral=None)
+    importlib.import_module("convene.clocks.migrations.0009_case_key").case_keys_fill(apps)
+    for model, keys in written.items():
+        assert dict(model.objects.values_list("pk", "case_referral")) == keys, model.__name__

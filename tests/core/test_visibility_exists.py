@@ -31,6 +31,9 @@ def test_among_means_what_in_meant_null_keys_included(people, agencies):
     assert by_exists == by_in
     assert by_exists  # the fixture's people work at those agencies
     assert nobody.pk not in by_exists
+    # Probed per row (never hashed by PostgreSQL): the same answer.
+    per_row = Professional.objects.filter(among(some, "agency", per_row=True))
+    assert set(per_row.values_list("pk", flat=True)) == by_exists
 
     # Negated, as the notifications page hides notices: NULL keys are hidden by neither.
     not_exists = set(

@@ -132,6 +132,7 @@ def _automatic_draft(
         clock=clock,
         subject_type_id=clock.subject_type_id,
         subject_id=clock.subject_id,
+        case_referral_id=clock.case_referral_id,
         direction=Escalation.Direction.AUTOMATIC,
         level=level,
         rule_id=step.rule_id,

@@ -142,6 +142,7 @@ def escalation_raise(
         clock=clock,
         subject_type_id=subject_type_id,
         subject_id=clock.subject_id if clock else None,
+        case_referral_id=clock.case_referral_id if clock else None,
         direction=direction,
         level=1,
         rule_id=step.rule_id if step else "",
