@@ -247,6 +247,6 @@ def _check_case_keys(report):
     assert len(set(copied)) > report.cases // 2  # most copies' clocks hang from a case
     Clock.objects.update(case_referral=None)
     Escalation.objects.update(case_referral=None)
-    importlib.import_module("convene.clocks.migrations.0009_case_key").case_keys_fill(apps)
+    importlib.import_module("convene.clocks.migrations.0010_case_key").case_keys_fill(apps)
     for model, keys in written.items():
         assert dict(model.objects.values_list("pk", "case_referral")) == keys, model.__name__

@@ -18,7 +18,7 @@ from tests.matrix_world import AFTER
 
 pytestmark = pytest.mark.django_db
 
-backfill = importlib.import_module("convene.clocks.migrations.0009_case_key")
+backfill = importlib.import_module("convene.clocks.migrations.0010_case_key")
 
 
 def _expected(row: Clock | Escalation) -> int | None:

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("clocks", "0001_initial"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("records", "0005_report_held_index"),
+        ("records", "0006_record_month_tallies"),
     ]
 
     operations = [

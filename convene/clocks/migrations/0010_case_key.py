@@ -45,7 +45,7 @@ def case_keys_fill(apps, schema_editor=None):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clocks", "0008_clock_kind_agency_check"),
+        ("clocks", "0009_clock_month_tallies"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("referrals", "0002_triage_reasons"),
         ("discussions", "0003_discussion_reconvenes"),
