@@ -60,13 +60,12 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     # A list is one look, as a search is: one entry, not one per referral shown.
     which = f"status {status}" if status in Referral.Status.values else "any status"
-    found = f"more than {paginator.cap}" if paginator.capped else str(paginator.count)
-    context = AuditContext.from_request(request)
+    summary = f"Listed referrals ({which}), page {page.number}: {paginator.found} found"
     audit_record(
         actor=user,
         action=Action.SEARCH,
-        summary=f"Listed referrals ({which}), page {page.number}: {found} found",
-        context=context,
+        summary=summary,
+        context=AuditContext.from_request(request),
     )
     return render(
         request,
