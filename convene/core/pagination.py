@@ -43,6 +43,11 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
         return self.count > self.cap
 
     @property
+    def found(self) -> str:
+        """The count as an audit summary says it: "more than 1000" beyond the cap."""
+        return f"more than {self.cap}" if self.capped else str(self.count)
+
+    @property
     def cap_text(self) -> str:
         return f"{self.cap:,}"
 

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
+from ninja.renderers import JSONRenderer
 
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
@@ -32,6 +33,7 @@ from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
 from convene.core.pagination import keyset_page
 from convene.discussions import selectors
+from convene.discussions.api_list import discussion_rows
 from convene.discussions.models import Discussion, DiscussionState, Invitation
 from convene.discussions.services import (
     discussion_cancel,
@@ -288,7 +290,7 @@ def list_discussions(
     state: DiscussionState | None = None,
     limit: QueryEx[int, P(ge=1, le=200)] = 50,
     before: Cursor = None,
-) -> list[DiscussionOut]:
+) -> HttpResponse:
     """Social care: the partnership's; everyone else: those they are invited to.
 
     Newest first, ``limit`` (at most 200) a page; the next page is ``?before=<id of the last
@@ -308,8 +310,10 @@ def list_discussions(
         f"{len(found)} shown",
         context=context,
     )
-    links = _reconvene_links(found, user)
-    return [discussion_out(d, user, links) for d in found]
+    rows = discussion_rows(found, user=user, links=_reconvene_links(found, user))
+    # Plain rows rendered as ``list[DiscussionOut]`` renders (convene.discussions.api_list).
+    response.content = JSONRenderer().render(request, rows, response_status=200)
+    return response
 
 
 def _visible(request: HttpRequest, discussion_id: int) -> tuple[Professional, Discussion | None]:

@@ -185,11 +185,16 @@ def invitations_for(*, discussion: Discussion) -> list[Invitation]:
 
 def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
     """``discussions`` with everything a listed one shows (the API's ``discussion_out``),
-    fetched in a fixed number of queries however many are listed."""
+    fetched in a fixed number of queries however many are listed. The invitees' roles are
+    not prefetched: ``convene.discussions.api_list.invitee_roles_load`` reads them for the
+    page in one query (a prefetch built a queryset per invitation and a model per grant)."""
+    invitations = Invitation.objects.select_related("professional__agency").order_by(
+        "professional__agency__name", "professional__last_name"
+    )
     return (
         discussions.select_related("chair", "referral__partnership", "referral__referrer_agency")
         .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
-        .prefetch_related("children", Prefetch("invitations", queryset=_invitations_ordered()))
+        .prefetch_related("children", Prefetch("invitations", queryset=invitations))
     )
 
 

@@ -271,8 +271,35 @@ def awaiting(
     ]
 
 
+# Every fact a rule's conditions can read: all but the time received, which only chooses
+# the rules in force (by its London date).
+_CONDITION_FACTS = tuple(f.name for f in dataclasses.fields(CaseFacts) if f.name != "received_at")
+MEMO_MAX = 4096
+
+
+def _memo_key(kind: str, pack: PolicyPack, facts: CaseFacts) -> tuple[object, ...]:
+    """The same key for two cases the rules cannot tell apart: the same rules in force (one
+    tuple for every day that has them) and the same facts but the time received."""
+    in_force = pack.rules_in_force(facts.reference_date)
+    return (kind, id(in_force), *(getattr(facts, name) for name in _CONDITION_FACTS))
+
+
 def required_attendance(pack: PolicyPack, facts: CaseFacts) -> list[AttendanceRequirement]:
-    """Who must, should where possible, and must never attend; each with its citation."""
+    """Who must, should where possible, and must never attend; each with its citation.
+
+    Kept per pack for cases the rules cannot tell apart (a list of discussions asks it of
+    every row; most rows share their answer)."""
+    key = _memo_key("attendance", pack, facts)
+    found = pack.memo.get(key)
+    if found is None:
+        if len(pack.memo) >= MEMO_MAX:
+            pack.memo.clear()
+        found = pack.memo[key] = tuple(_required_attendance(pack, facts))
+    assert isinstance(found, tuple)
+    return list(found)
+
+
+def _required_attendance(pack: PolicyPack, facts: CaseFacts) -> list[AttendanceRequirement]:
     return [
         AttendanceRequirement(
             rule_id=rule.id,

@@ -57,6 +57,12 @@ class PolicyPack:
     digest: str
     files: tuple[Path, ...]
     _in_force: dict[date, tuple[Rule, ...]] = field(default_factory=dict, init=False, repr=False)
+    # One tuple for every day with the same rules in force, so answers can be kept per set.
+    _distinct: dict[tuple[int, ...], tuple[Rule, ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+    # The engine's answers kept for this pack (``convene.policy.engine``), bounded.
+    memo: dict[tuple[object, ...], object] = field(default_factory=dict, init=False, repr=False)
 
     @property
     def ref(self) -> PolicyRef:
@@ -69,7 +75,8 @@ class PolicyPack:
     def rules_in_force(self, day: date) -> tuple[Rule, ...]:
         """The rules that govern a case whose reference date is ``day``."""
         if day not in self._in_force:
-            self._in_force[day] = in_force(self.rules, day)
+            rules = in_force(self.rules, day)
+            self._in_force[day] = self._distinct.setdefault(tuple(map(id, rules)), rules)
         return self._in_force[day]
 
     def citation(self, rule: Rule) -> Citation:

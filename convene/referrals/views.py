@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from convene.audit.models import Action
 from convene.audit.services import audit_record
 from convene.core.errors import NotAllowed, ServiceError, StaleVersion
 from convene.core.forms import add_service_errors
+from convene.core.pagination import CappedPaginator
 from convene.people.models import Professional
 from convene.people.selectors import sees_whole_caseload
 from convene.people.signed_in import professional_of
@@ -54,15 +54,18 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
     if status in Referral.Status.values:
         referrals = referrals.filter(status=status)
-    page = Paginator(referrals, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counted up to 1,000 (issue 15: a partnership's whole history is 60,000 at 50,000
+    # discussions); beyond, the page says "more than 1,000".
+    paginator = CappedPaginator(referrals, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     # A list is one look, as a search is: one entry, not one per referral shown.
     which = f"status {status}" if status in Referral.Status.values else "any status"
-    context = AuditContext.from_request(request)
+    summary = f"Listed referrals ({which}), page {page.number}: {paginator.found} found"
     audit_record(
         actor=user,
         action=Action.SEARCH,
-        summary=f"Listed referrals ({which}), page {page.number}: {page.paginator.count} found",
-        context=context,
+        summary=summary,
+        context=AuditContext.from_request(request),
     )
     return render(
         request,

@@ -8,14 +8,13 @@ from convene.reminders import selectors
 
 
 def notifications(request: HttpRequest) -> dict[str, object]:
-    """The unread count for the navigation, counted only when a page shows it."""
+    """The unread badge for the navigation ("" none, up to "99+"), counted only when a page
+    shows it."""
     user = getattr(request, "user", None)
     if not isinstance(user, Professional) or not user.is_authenticated:
         return {}
     return {
-        "unread_notifications": SimpleLazyObject(
-            lambda: selectors.notifications_unread_count(user=user)
-        ),
+        "unread_notifications": SimpleLazyObject(lambda: selectors.notifications_badge(user=user)),
         "may_manage_deliveries": SimpleLazyObject(
             lambda: selectors.may_manage_deliveries(user=user)
         ),

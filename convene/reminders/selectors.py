@@ -10,13 +10,14 @@ from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.people.vocab import Role
 from convene.reminders.models import Delivery
-from convene.reminders.notices import notices_unread_count
+from convene.reminders.notices import notices_badge, notices_unread_count
 from convene.reminders.sources import notice_sources
 
 __all__ = [
     "deliveries_failed_visible_to",
     "deliveries_visible_to",
     "may_manage_deliveries",
+    "notifications_badge",
     "notifications_for",
     "notifications_unread_count",
 ]
@@ -49,6 +50,11 @@ def notifications_for(*, user: Professional) -> QuerySet[Delivery]:
 def notifications_unread_count(*, user: Professional) -> int:
     """The badge: one indexed count (convene.reminders.notices)."""
     return notices_unread_count(user=user)
+
+
+def notifications_badge(*, user: Professional) -> str:
+    """The badge's text, counted at most to 100 (convene.reminders.notices)."""
+    return notices_badge(user=user)
 
 
 def may_manage_deliveries(*, user: Professional) -> bool:

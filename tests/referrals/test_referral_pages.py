@@ -422,3 +422,25 @@ def test_the_triage_page_shows_the_referrers_account_and_the_childs_history(
     story = html[html.index("plans and history") : html.index("Recommended pathway")]
     assert earlier.reference in story
     assert child.get_legal_status_display() in story
+
+
+def test_the_referrals_list_counts_no_further_than_its_cap(
+    client, people, referral_for, monkeypatch
+):
+    """Issue 15: a partnership's whole history is tens of thousands of referrals; the list
+    counts at most ``COUNT_CAP`` of them and says "more than" beyond."""
+    from convene.audit.models import Action, AuditEntry
+    from convene.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 2)
+    for _ in range(3):
+        referral_for()
+    client.force_login(people["bob"])
+    html = client.get("/referrals/").content.decode()
+    assert "More than 2 referrals" in html
+    listed = AuditEntry.objects.filter(action=Action.SEARCH).latest("pk")
+    assert listed.summary == "Listed referrals (any status), page 1: more than 2 found"
+    monkeypatch.setattr(pagination, "COUNT_CAP", 1000)
+    html = client.get("/referrals/").content.decode()
+    assert "3 referrals" in html
+    assert "More than" not in html
