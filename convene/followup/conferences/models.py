@@ -6,12 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
 from convene.followup.vocab import ICPC_STATE_LABELS, IcpcState, choices
-from convene.people.models import Partnership
+from convene.people.models import PartnershipRecord
 
 
-class Icpc(TrackedModel):
+class Icpc(PartnershipRecord):
     """The Initial Child Protection Conference that a S47 enquiry's outcome asks for.
 
     One per deciding discussion at a time, for every child of it whose enquiry
@@ -23,7 +22,6 @@ class Icpc(TrackedModel):
 
     State = IcpcState
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     discussion = models.ForeignKey(
         "discussions.Discussion", on_delete=models.PROTECT, related_name="icpcs"
     )

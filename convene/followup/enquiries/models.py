@@ -18,13 +18,13 @@ from convene.followup.vocab import (
     S47State,
     choices,
 )
-from convene.people.models import Child, Partnership
+from convene.people.models import Child, PartnershipRecord
 
 _AFTER_VISIT = [s.value for s in (S47State.VISITED, S47State.OUTCOME_RECORDED, S47State.CLOSED)]
 _AFTER_OUTCOME = [S47State.OUTCOME_RECORDED.value, S47State.CLOSED.value]
 
 
-class S47Enquiry(TrackedModel):
+class S47Enquiry(PartnershipRecord):
     """One child's S47 enquiry, from an authorised S47 decision (single or joint) to its outcome.
 
     One per child of the deciding discussion: each child is visited and seen
@@ -34,7 +34,6 @@ class S47Enquiry(TrackedModel):
 
     State = S47State
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     discussion = models.ForeignKey(
         "discussions.Discussion", on_delete=models.PROTECT, related_name="s47_enquiries"
     )

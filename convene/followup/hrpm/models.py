@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from convene.core.models import TrackedModel
 from convene.followup.actions.models import ActionStatus
-from convene.people.models import Agency, Child, Partnership
+from convene.people.models import Agency, Child, PartnershipRecord
 
 
 class HrpmState(models.TextChoices):
@@ -16,7 +16,7 @@ class HrpmState(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-class Hrpm(TrackedModel):
+class Hrpm(PartnershipRecord):
     """A series of High Risk Planning Meetings for one child in care (R000.3).
 
     Like a core group for a child in care (R000.4): it never replaces a strategy
@@ -25,7 +25,6 @@ class Hrpm(TrackedModel):
 
     State = HrpmState
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="hrpms")
     # The case the series belongs to: its pack and facts give the monthly clock.
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="+")
