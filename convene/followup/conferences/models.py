@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from convene.core.models import done_at, done_by, version_field
 from convene.followup.vocab import ICPC_STATE_LABELS, IcpcState, choices
 from convene.people.models import PartnershipRecord
 
@@ -32,20 +33,16 @@ class Icpc(PartnershipRecord):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    confirmed_at = done_at()
+    confirmed_by = done_by()
     confirmation_note = models.TextField(blank=True)
-    conference_at = models.DateTimeField(null=True, blank=True)
+    conference_at = done_at()
     venue = models.CharField(max_length=300, blank=True)
     # Why the conference cannot be held within the timescale, when the date set is late.
     late_reason = models.TextField(blank=True)
-    held_at = models.DateTimeField(null=True, blank=True)
-    held_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
+    held_at = done_at()
+    held_recorded_by = done_by()
+    version = version_field()
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

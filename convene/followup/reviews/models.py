@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from convene.core.models import all_filled
 from convene.people.models import PartnershipRecord
 
 
@@ -36,7 +37,7 @@ class ReviewRequest(PartnershipRecord):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(new_information="") & ~Q(effect_on_plan=""),
+                condition=all_filled("new_information", "effect_on_plan"),
                 name="review_request_has_new_information",
                 violation_error_message="Record the new information and how it affects the plan",
             ),
