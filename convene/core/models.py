@@ -27,15 +27,15 @@ def all_filled(*names: str) -> Q:
     return reduce(operator.and_, (~Q(**{name: ""}) for name in names))
 
 
-def done_by() -> models.ForeignKey[Any, Any]:
-    """Who did something, once it is done: an optional professional, kept while any row
-    names them (PROTECT), with no reverse accessor."""
+def done_by(*, related_name: str = "+") -> models.ForeignKey[Any, Any]:
+    """Who did, or is to do, something: an optional professional, kept while any row
+    names them (PROTECT), with no reverse accessor unless ``related_name`` names one."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name=related_name,
     )
 
 

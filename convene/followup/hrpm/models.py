@@ -111,13 +111,7 @@ class HrpmAction(TrackedModel):
     """
 
     meeting = models.ForeignKey(HrpmMeeting, on_delete=models.PROTECT, related_name="actions")
-    owner_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hrpm_actions",
-    )
+    owner_professional = done_by(related_name="hrpm_actions")
     owner_agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="hrpm_actions"
     )
