@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 
 from convene.core.models import TrackedModel
-from convene.people.models import Partnership
+from convene.people.models import Partnership, PartnershipRecord
 
 
 class Team(TrackedModel):
@@ -41,12 +41,11 @@ class SubjectKind(models.TextChoices):
     S47 = "s47", "S47 enquiry"
 
 
-class Allocation(TrackedModel):
+class Allocation(PartnershipRecord):
     """One period during which one social worker (and team) held one case."""
 
     SubjectKind = SubjectKind
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     subject_kind = models.CharField(max_length=20, choices=SubjectKind.choices)
     referral = models.ForeignKey(
         "referrals.Referral",

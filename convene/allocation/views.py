@@ -39,14 +39,9 @@ def _change(request: HttpRequest, subject: Subject, children: QuerySet | list) -
         context = AuditContext.from_request(request)
         done = attempt(
             form,
+            # The form's fields (social worker, team, reason) are the service's own words.
             lambda: services.allocation_change(
-                subject=subject,
-                social_worker=form.cleaned_data["social_worker"],
-                team=form.cleaned_data["team"],
-                reason=form.cleaned_data["reason"],
-                by=user,
-                now=timezone.now(),
-                context=context,
+                subject=subject, by=user, now=timezone.now(), context=context, **form.cleaned_data
             ),
         )
         if done is not None:

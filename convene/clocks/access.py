@@ -17,6 +17,7 @@ from convene.core.access import (
     can,
     has_rule,
     in_selector,
+    read_where_seen,
     rule_for,
     seen_through,
 )
@@ -37,12 +38,9 @@ def _clock_rule(user: Professional, action: AccessAction, clock: Clock) -> bool:
     )
 
 
-@rule_for(Escalation)
-def _escalation_rule(user: Professional, action: AccessAction, escalation: Escalation) -> bool:
-    if not in_selector(escalations_visible_to, user=user, obj=escalation):
-        return False  # nobody acts on what they may not see (the page answers 404)
-    return action in READS or escalation_may_act(user=user, escalation=escalation)
+def _may_act_on(user: Professional, escalation: Escalation) -> bool:
+    return escalation_may_act(user=user, escalation=escalation)
 
 
 seen_through(Clock, clocks_visible_to)
-seen_through(Escalation, escalations_visible_to)
+read_where_seen(Escalation, escalations_visible_to, may_act=_may_act_on)

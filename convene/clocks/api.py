@@ -174,18 +174,8 @@ def clock_read(request: HttpRequest, clock_id: PathId) -> Status[Any]:
 
 
 def _escalation_out(escalation: Escalation) -> EscalationOut:
-    return EscalationOut(
-        id=escalation.pk,
-        direction=escalation.direction,
-        state=escalation.state,
-        level=escalation.level,
-        citation=escalation.citation,
-        what_is_late=escalation.what_is_late,
-        raised_at=escalation.raised_at,
-        acknowledged_at=escalation.acknowledged_at,
-        resolved_at=escalation.resolved_at,
-        clock_id=escalation.clock_id,
-    )
+    # Every field of EscalationOut is the escalation's attribute of the same name.
+    return EscalationOut.from_orm(escalation)
 
 
 def _service(call: Any) -> Any:

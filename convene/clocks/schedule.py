@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
-from enum import StrEnum
 from typing import Final, Protocol
 
+from convene.people.vocab import Labelled, labels
 from convene.policy.engine import EscalationStep
 from convene.workdays import LONDON, Unit, WorkingCalendar, due_at, london_date
 
@@ -57,17 +57,13 @@ _TWO_HOURS: Final = timedelta(hours=2)
 _INSTANT: Final = timedelta(microseconds=1)  # datetimes are counted in microseconds
 
 
-class ReminderKind(StrEnum):
-    DUE_TOMORROW = "due_tomorrow"
-    DUE_IN_2_HOURS = "due_in_2_hours"
-    OVERDUE = "overdue"
+class ReminderKind(Labelled):
+    DUE_TOMORROW = "due_tomorrow", "Due tomorrow"
+    DUE_IN_2_HOURS = "due_in_2_hours", "Due within 2 hours"
+    OVERDUE = "overdue", "Overdue"
 
 
-REMINDER_LABELS: Final[dict[ReminderKind, str]] = {
-    ReminderKind.DUE_TOMORROW: "Due tomorrow",
-    ReminderKind.DUE_IN_2_HOURS: "Due within 2 hours",
-    ReminderKind.OVERDUE: "Overdue",
-}
+REMINDER_LABELS: Final = labels(ReminderKind)
 
 
 class ClockLike(Protocol):

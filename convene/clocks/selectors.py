@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, QuerySet
 
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.subjects import caseload_visible_q, subject_visible_q
@@ -14,6 +16,7 @@ from convene.core.pagination import older_than
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
+from convene.policy.vocab import ClockKind
 
 __all__ = [
     "ESCALATION_MANAGER_ROLES",
@@ -115,6 +118,22 @@ def may_raise_escalation(*, user: Professional) -> bool:
     if user.agency.kind == AgencyKind.SOCIAL_CARE.value:
         return sees_whole_caseload(user=user)
     return True
+
+
+def clocks_counting(
+    model: type[Model], subject_id: Any, kinds: Iterable[ClockKind]
+) -> QuerySet[Clock]:
+    """The clocks of ``kinds`` on one ``model`` row (its id, or an ``OuterRef`` in a
+    subquery) that still count (not waived), newest first."""
+    return (
+        Clock.objects.filter(
+            subject_type=ContentType.objects.get_for_model(model),
+            subject_id=subject_id,
+            kind__in=[kind.value for kind in kinds],
+        )
+        .exclude(state=Clock.State.WAIVED)
+        .order_by("-started_at", "-pk")
+    )
 
 
 def clocks_visible_to(*, user: Professional) -> QuerySet[Clock]:

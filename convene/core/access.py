@@ -200,6 +200,22 @@ def in_selector(selector: Callable[..., QuerySet[Any]], *, user: Actor, obj: Mod
     return bool(selector(user=user).filter(pk=obj.pk).exists())
 
 
+def read_where_seen(
+    model: type[M], selector: Callable[..., QuerySet[Any]], *, may_act: Callable[[Any, M], bool]
+) -> None:
+    """Register the usual rule for ``model``: read by whoever ``selector`` shows it to,
+    changed only by those of them ``may_act(user, obj)`` allows (nobody acts on what
+    they may not see: the page answers 404), and listed through the same selector."""
+
+    def rule(user: Any, action: AccessAction, obj: M) -> bool:
+        if not in_selector(selector, user=user, obj=obj):
+            return False
+        return action in READS or may_act(user, obj)
+
+    rule_for(model)(rule)
+    seen_through(model, selector)
+
+
 _parents: dict[type[Model], Callable[[Any], Model]] = {}
 _part_paths: dict[type[Model], str] = {}
 

@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import P, PathEx, QueryEx, Schema, Status
 from ninja.errors import HttpError
@@ -105,6 +106,18 @@ def error(status: int, message: str, field: str | None = None) -> Status[ErrorOu
 
 
 M = TypeVar("M")
+R = TypeVar("R", bound=Model)
+
+
+def visible_one(
+    request: HttpRequest, selector: Callable[..., QuerySet[R]], pk: int, *related: str
+) -> tuple[Professional, R | None]:
+    """Who is asking, and the row with id ``pk`` if ``selector(user=...)`` shows it to them
+    (None when it does not: the caller answers 404 either way, so none is confirmed)."""
+    user = acting_user(request)
+    return user, selector(user=user).select_related(*related).filter(pk=pk).first()
+
+
 Refusal = Callable[["Professional", M], "Status[Any] | None"]
 
 

@@ -168,6 +168,13 @@ def check_fits(model: type[Model], **values: str) -> None:
             )
 
 
+def require_filled(**texts: tuple[str, str]) -> None:
+    """Invalid on the first of ``field=(value, message)`` whose value is empty or spaces."""
+    for field, (value, message) in texts.items():
+        if not value.strip():
+            raise Invalid(message, field=field)
+
+
 def required_text(value: str, *, field: str, max_length: int, missing: str, too_long: str) -> str:
     """The text without its surrounding spaces; Invalid (on ``field``) if empty or too long."""
     value = value.strip()

@@ -2,9 +2,41 @@
 
 from __future__ import annotations
 
+import operator
+from datetime import datetime
+from functools import reduce
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+
+def done_at() -> models.DateTimeField[datetime | None, datetime | None]:
+    """When something was done, empty until it is."""
+    return models.DateTimeField(null=True, blank=True)
+
+
+def version_field() -> models.PositiveIntegerField[int, int]:
+    """The row's version for optimistic locking: 1 when written, one more on each change."""
+    return models.PositiveIntegerField(default=1)
+
+
+def all_filled(*names: str) -> Q:
+    """A check constraint's condition: none of the ``names`` text fields is empty."""
+    return reduce(operator.and_, (~Q(**{name: ""}) for name in names))
+
+
+def done_by(*, related_name: str = "+") -> models.ForeignKey[Any, Any]:
+    """Who did, or is to do, something: an optional professional, kept while any row
+    names them (PROTECT), with no reverse accessor unless ``related_name`` names one."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
 
 
 class TrackedModel(models.Model):
@@ -12,20 +44,8 @@ class TrackedModel(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    modified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = done_by()
+    modified_by = done_by()
 
     class Meta:
         abstract = True

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from convene.clocks.selectors import escalations_visible_to
@@ -61,13 +62,27 @@ def _day(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LONDON)
 
 
+def _rows(
+    selector: Callable[..., QuerySet[Any]], user: Professional, *related: str, **about: Any
+) -> QuerySet[Any]:
+    """The rows ``selector`` shows ``user`` that are ``about`` the child, with ``related``."""
+    return selector(user=user).filter(**about).select_related(*related)
+
+
+def _stated(row: Any, at: datetime, kind: str, what: str, by: Any, url_name: str) -> Entry:
+    """An entry whose outcome is the row's state, linking to the row's own page."""
+    url = reverse(url_name, args=[row.pk])
+    return Entry(at, kind, what, _name(by), row.get_state_display(), url)
+
+
+def _due(row: Any, what: str, url_name: str) -> Entry:
+    """An action's entry: on its due day, by its owner, with its status."""
+    url = reverse(url_name, args=[row.pk])
+    return Entry(_day(row.due_on), "action", what, row.owner_name, row.get_status_display(), url)
+
+
 def _referrals(child: Child, user: Professional) -> Iterable[Entry]:
-    qs = (
-        referrals_visible_to(user=user)
-        .filter(children=child)
-        .select_related("decided_by", "referrer_agency")
-    )
-    for r in qs:
+    for r in _rows(referrals_visible_to, user, "decided_by", "referrer_agency", children=child):
         url = r.get_absolute_url()
         yield Entry(
             r.received_at,
@@ -104,12 +119,9 @@ def _discussions(child: Child, user: Professional) -> Iterable[Entry]:
 
 
 def _decisions(child: Child, user: Professional) -> Iterable[Entry]:
-    qs = (
-        record_versions_visible_to(user=user)
-        .filter(record__discussion__children=child)
-        .select_related("record__discussion", "authorised_by")
-    )
-    for v in qs:
+    related = ("record__discussion", "authorised_by")
+    about = {"record__discussion__children": child}
+    for v in _rows(record_versions_visible_to, user, *related, **about):
         yield Entry(
             v.authorised_at,
             "decision",
@@ -149,48 +161,23 @@ def _icpcs(child: Child, user: Professional) -> Iterable[Entry]:
         .distinct()
     )
     for c in qs:
-        yield Entry(
-            c.held_at or c.conference_at or c.requested_at,
-            "icpc",
-            f"Initial child protection conference {c.reference}",
-            _name(c.requested_by),
-            c.get_state_display(),
-            reverse("followup:icpc", args=[c.pk]),
-        )
+        at = c.held_at or c.conference_at or c.requested_at
+        what = f"Initial child protection conference {c.reference}"
+        yield _stated(c, at, "icpc", what, c.requested_by, "followup:icpc")
 
 
 def _hrpms(child: Child, user: Professional) -> Iterable[Entry]:
     for h in hrpms_visible_to(user=user).filter(child=child).select_related("created_by"):
-        yield Entry(
-            h.created_at,
-            "hrpm",
-            f"High Risk Planning Meeting {h.reference}",
-            _name(h.created_by),
-            h.get_state_display(),
-            reverse("followup:hrpm", args=[h.pk]),
-        )
+        what = f"High Risk Planning Meeting {h.reference}"
+        yield _stated(h, h.created_at, "hrpm", what, h.created_by, "followup:hrpm")
 
 
 def _actions(child: Child, user: Professional) -> Iterable[Entry]:
     actions = actions_visible_to(user=user).filter(record__discussion__children=child).distinct()
     for a in actions:
-        yield Entry(
-            _day(a.due_on),
-            "action",
-            f"Action due: {a.what[:80]}",
-            a.owner_name,
-            a.get_status_display(),
-            reverse("followup:action", args=[a.pk]),
-        )
+        yield _due(a, f"Action due: {a.what[:80]}", "followup:action")
     for h in hrpm_actions_visible_to(user=user).filter(meeting__hrpm__child=child):
-        yield Entry(
-            _day(h.due_on),
-            "action",
-            f"Safety plan action due: {h.what[:80]}",
-            h.owner_name,
-            h.get_status_display(),
-            reverse("followup:hrpm-action", args=[h.pk]),
-        )
+        yield _due(h, f"Safety plan action due: {h.what[:80]}", "followup:hrpm-action")
 
 
 def _escalations(child: Child, user: Professional) -> Iterable[Entry]:
@@ -203,14 +190,8 @@ def _escalations(child: Child, user: Professional) -> Iterable[Entry]:
         subject_id__in=discussions_visible_to(user=user).filter(children=child).values("pk"),
     )
     for e in escalations_visible_to(user=user).filter(about).select_related("raised_by"):
-        yield Entry(
-            e.raised_at,
-            "escalation",
-            f"Escalation: {e.what_is_late}",
-            _name(e.raised_by),
-            e.get_state_display(),
-            reverse("clocks:escalation-detail", args=[e.pk]),
-        )
+        what = f"Escalation: {e.what_is_late}"
+        yield _stated(e, e.raised_at, "escalation", what, e.raised_by, "clocks:escalation-detail")
 
 
 _SOURCES: dict[str, Callable[[Child, Professional], Iterable[Entry]]] = {

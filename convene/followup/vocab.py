@@ -15,81 +15,74 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import TypeVar
 
-from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
+from convene.people.vocab import LEGAL_STATUS_LABELS, Labelled, LegalStatus, labels
 
 E = TypeVar("E", bound=StrEnum)
 
 
-def choices(labels: Mapping[E, str]) -> list[tuple[str, str]]:
+def choices(table: Mapping[E, str]) -> list[tuple[str, str]]:
     """Model and form ``choices`` from a label table."""
-    return [(member.value, label) for member, label in labels.items()]
+    return [(member.value, label) for member, label in table.items()]
 
 
 LEGAL_STATUS_CHOICES = choices(LEGAL_STATUS_LABELS)
 
 
-class S47State(StrEnum):
-    STARTED = "started"
-    VISITED = "visited"
-    OUTCOME_RECORDED = "outcome_recorded"
-    CLOSED = "closed"
+class S47State(Labelled):
+    STARTED = "started", "Started"
+    VISITED = "visited", "Child visited"
+    OUTCOME_RECORDED = "outcome_recorded", "Outcome recorded"
+    CLOSED = "closed", "Closed"
 
 
-S47_STATE_LABELS: dict[S47State, str] = {
-    S47State.STARTED: "Started",
-    S47State.VISITED: "Child visited",
-    S47State.OUTCOME_RECORDED: "Outcome recorded",
-    S47State.CLOSED: "Closed",
-}
+S47_STATE_LABELS = labels(S47State)
 
 
-class S47Lead(StrEnum):
+class S47Lead(Labelled):
     """Who carries out the enquiry (R003.2, R003.6): social care alone, or jointly with police."""
 
-    SINGLE_AGENCY = "single_agency"
-    JOINT = "joint"
+    SINGLE_AGENCY = "single_agency", "Children's social care (single agency)"
+    JOINT = "joint", "Joint with police"
 
 
-S47_LEAD_LABELS: dict[S47Lead, str] = {
-    S47Lead.SINGLE_AGENCY: "Children's social care (single agency)",
-    S47Lead.JOINT: "Joint with police",
-}
+S47_LEAD_LABELS = labels(S47Lead)
 
 
-class S47Outcome(StrEnum):
+class S47Outcome(Labelled):
     """The outcomes of a S47 enquiry (R003.9), the first read with R000.2."""
 
     # "Concerns substantiated and risk of significant harm → ICPC" (R003.9); where the
     # child already has a plan or is in care, R000.2 sends it elsewhere: see Route.
-    SIGNIFICANT_HARM = "significant_harm"
-    CHILD_IN_NEED_PLAN = "child_in_need_plan"
-    REFERRAL_TO_OTHER_SERVICE = "referral_to_other_service"
-    NO_FURTHER_ACTION = "no_further_action"
+    SIGNIFICANT_HARM = (
+        "significant_harm",
+        "Concerns substantiated: continuing risk of significant harm",
+    )
+    CHILD_IN_NEED_PLAN = "child_in_need_plan", "Child in need plan (section 17)"
+    REFERRAL_TO_OTHER_SERVICE = "referral_to_other_service", "Referral to another service"
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
 
 
-S47_OUTCOME_LABELS: dict[S47Outcome, str] = {
-    S47Outcome.SIGNIFICANT_HARM: "Concerns substantiated: continuing risk of significant harm",
-    S47Outcome.CHILD_IN_NEED_PLAN: "Child in need plan (section 17)",
-    S47Outcome.REFERRAL_TO_OTHER_SERVICE: "Referral to another service",
-    S47Outcome.NO_FURTHER_ACTION: "No further action",
-}
+S47_OUTCOME_LABELS = labels(S47Outcome)
 
 
-class Route(StrEnum):
+class Route(Labelled):
     """Where continuing risk of significant harm goes, by the child's legal status (R000.2)."""
 
-    ICPC = "icpc"  # (a) a child in need, or a child with no status
-    CORE_GROUP_REVIEW = "core_group_review"  # (b) already on a child protection plan
-    CARE_PLAN_REVIEW = "care_plan_review"  # (c) a child in care: care plan and HRPM decision
+    # (a) a child in need, or a child with no status
+    ICPC = "icpc", "Initial child protection conference"
+    # (b) already on a child protection plan
+    CORE_GROUP_REVIEW = (
+        "core_group_review",
+        "Core group review of the child protection plan, with management oversight",
+    )
+    # (c) a child in care: care plan and HRPM decision
+    CARE_PLAN_REVIEW = (
+        "care_plan_review",
+        "Care plan review and a decision whether a High Risk Planning Meeting is needed",
+    )
 
 
-ROUTE_LABELS: dict[Route, str] = {
-    Route.ICPC: "Initial child protection conference",
-    Route.CORE_GROUP_REVIEW: "Core group review of the child protection plan, with management "
-    "oversight",
-    Route.CARE_PLAN_REVIEW: "Care plan review and a decision whether a High Risk Planning "
-    "Meeting is needed",
-}
+ROUTE_LABELS = labels(Route)
 
 
 def continuing_risk_route(status: LegalStatus) -> Route:
@@ -120,29 +113,21 @@ def progress_meeting(status: LegalStatus) -> str:
     return PROGRESS_MEETINGS[status]
 
 
-class ActionProgress(StrEnum):
+class ActionProgress(Labelled):
     """What an update says about an action."""
 
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
 
 
-ACTION_PROGRESS_LABELS: dict[ActionProgress, str] = {
-    ActionProgress.IN_PROGRESS: "In progress",
-    ActionProgress.DONE: "Done",
-}
+ACTION_PROGRESS_LABELS = labels(ActionProgress)
 
 
-class IcpcState(StrEnum):
-    REQUESTED = "requested"
-    CONFIRMED = "confirmed"  # with the Head of Service (R001.14)
-    DATE_SET = "date_set"
-    HELD = "held"
+class IcpcState(Labelled):
+    REQUESTED = "requested", "Requested"
+    CONFIRMED = "confirmed", "Confirmed with the Head of Service"  # R001.14
+    DATE_SET = "date_set", "Date set"
+    HELD = "held", "Held"
 
 
-ICPC_STATE_LABELS: dict[IcpcState, str] = {
-    IcpcState.REQUESTED: "Requested",
-    IcpcState.CONFIRMED: "Confirmed with the Head of Service",
-    IcpcState.DATE_SET: "Date set",
-    IcpcState.HELD: "Held",
-}
+ICPC_STATE_LABELS = labels(IcpcState)

@@ -62,6 +62,15 @@ class Partnership(TrackedModel):
         return self.name
 
 
+class PartnershipRecord(TrackedModel):
+    """A tracked row that belongs to one partnership (the tenant), never reached back from it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
 class Agency(TrackedModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=30, choices=_choices(AGENCY_KIND_LABELS))

@@ -5,74 +5,86 @@ models turn them into ``choices``. One place for each list (the policy packs
 are validated against these values).
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
+from typing import Self, TypeVar
 
 
-class Role(StrEnum):
+class Labelled(StrEnum):
+    """A ``StrEnum`` whose members carry their label: ``DONE = "done", "Done"``.
+
+    The value is the first string (what is stored and compared); ``member.label`` is
+    the second (what a page shows). Every vocabulary with labels is written this way,
+    so a list and its labels are one table, and ``labels()`` gives the old mapping.
+    """
+
+    _value_: str
+    _label_: str
+
+    # ``*parts`` rather than (value, label): a member is looked up by its value alone,
+    # ``Role("lado")``, and the type checker reads this signature for that call too.
+    def __new__(cls, *parts: str) -> Self:
+        value, label = parts
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label_ = label
+        return member
+
+    @property
+    def label(self) -> str:
+        return self._label_
+
+
+L = TypeVar("L", bound=Labelled)
+
+
+def labels(members: Iterable[L]) -> dict[L, str]:
+    """Each member's label, in the order they are declared (for ``choices`` and lookups)."""
+    return {member: member.label for member in members}
+
+
+class Role(Labelled):
     """Roles that matter to the procedures; a professional may hold several."""
 
-    TRIAGE_ADVISOR = "triage_advisor"
-    SOCIAL_WORKER = "social_worker"
-    DEPUTY_TEAM_MANAGER = "deputy_team_manager"
-    TEAM_MANAGER = "team_manager"
-    HEAD_OF_SERVICE = "head_of_service"
-    POLICE_OFFICER = "police_officer"
-    HEALTH_PROFESSIONAL = "health_professional"
-    PAEDIATRICIAN = "paediatrician"
-    MIDWIFE = "midwife"
-    HEALTH_VISITOR = "health_visitor"
-    SCHOOL_DSL = "school_dsl"
-    FOSTER_CARER = "foster_carer"
-    CIC_NURSE = "cic_nurse"
-    LADO = "lado"
+    TRIAGE_ADVISOR = "triage_advisor", "Triage / front-door advisor"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    DEPUTY_TEAM_MANAGER = "deputy_team_manager", "Deputy team manager"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    HEAD_OF_SERVICE = "head_of_service", "Head of service"
+    POLICE_OFFICER = "police_officer", "Police officer"
+    HEALTH_PROFESSIONAL = "health_professional", "Health professional"
+    PAEDIATRICIAN = "paediatrician", "Paediatrician"
+    MIDWIFE = "midwife", "Midwife"
+    HEALTH_VISITOR = "health_visitor", "Health visitor"
+    SCHOOL_DSL = "school_dsl", "School designated safeguarding lead"
+    FOSTER_CARER = "foster_carer", "Foster carer / residential worker"
+    CIC_NURSE = "cic_nurse", "Children-in-care nurse"
+    LADO = "lado", "Local authority designated officer (LADO)"
     # Convenes and chairs the Initial Child Protection Conference once the Head of
     # Service has confirmed it (R001.14); granted to a professional like any role.
-    REVIEWING_SERVICE = "reviewing_service"
-    PARTNERSHIP_ADMIN = "partnership_admin"
-    AUDITOR = "auditor"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.TRIAGE_ADVISOR: "Triage / front-door advisor",
-    Role.SOCIAL_WORKER: "Social worker",
-    Role.DEPUTY_TEAM_MANAGER: "Deputy team manager",
-    Role.TEAM_MANAGER: "Team manager",
-    Role.HEAD_OF_SERVICE: "Head of service",
-    Role.POLICE_OFFICER: "Police officer",
-    Role.HEALTH_PROFESSIONAL: "Health professional",
-    Role.PAEDIATRICIAN: "Paediatrician",
-    Role.MIDWIFE: "Midwife",
-    Role.HEALTH_VISITOR: "Health visitor",
-    Role.SCHOOL_DSL: "School designated safeguarding lead",
-    Role.FOSTER_CARER: "Foster carer / residential worker",
-    Role.CIC_NURSE: "Children-in-care nurse",
-    Role.LADO: "Local authority designated officer (LADO)",
-    Role.REVIEWING_SERVICE: "Reviewing Service (convenes child protection conferences)",
-    Role.PARTNERSHIP_ADMIN: "Partnership admin",
-    Role.AUDITOR: "Auditor",
-}
+    REVIEWING_SERVICE = (
+        "reviewing_service",
+        "Reviewing Service (convenes child protection conferences)",
+    )
+    PARTNERSHIP_ADMIN = "partnership_admin", "Partnership admin"
+    AUDITOR = "auditor", "Auditor"
 
 
-class AgencyKind(StrEnum):
-    SOCIAL_CARE = "social_care"
-    POLICE = "police"
-    HEALTH_ACUTE = "health_acute"
-    HEALTH_COMMUNITY = "health_community"
-    HEALTH_GP = "health_gp"
-    SCHOOL = "school"
-    NURSERY = "nursery"
-    PROBATION = "probation"
-    HOUSING = "housing"
-    VOLUNTARY = "voluntary"
-    OTHER = "other"
+ROLE_LABELS = labels(Role)
 
-    @property
-    def label(self) -> str:
-        return AGENCY_KIND_LABELS[self]
+
+class AgencyKind(Labelled):
+    SOCIAL_CARE = "social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH_ACUTE = "health_acute", "Health: acute trust"
+    HEALTH_COMMUNITY = "health_community", "Health: community health"
+    HEALTH_GP = "health_gp", "Health: GP"
+    SCHOOL = "school", "Education: school"
+    NURSERY = "nursery", "Education: nursery"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
 
     @property
     def is_health(self) -> bool:
@@ -83,40 +95,18 @@ class AgencyKind(StrEnum):
         return self in {AgencyKind.SCHOOL, AgencyKind.NURSERY}
 
 
-AGENCY_KIND_LABELS: dict[AgencyKind, str] = {
-    AgencyKind.SOCIAL_CARE: "Children's social care",
-    AgencyKind.POLICE: "Police",
-    AgencyKind.HEALTH_ACUTE: "Health: acute trust",
-    AgencyKind.HEALTH_COMMUNITY: "Health: community health",
-    AgencyKind.HEALTH_GP: "Health: GP",
-    AgencyKind.SCHOOL: "Education: school",
-    AgencyKind.NURSERY: "Education: nursery",
-    AgencyKind.PROBATION: "Probation",
-    AgencyKind.HOUSING: "Housing",
-    AgencyKind.VOLUNTARY: "Voluntary sector",
-    AgencyKind.OTHER: "Other",
-}
+AGENCY_KIND_LABELS = labels(AgencyKind)
 
 
-class LegalStatus(StrEnum):
-    NONE = "none"
-    CHILD_IN_NEED = "child_in_need"
-    CHILD_PROTECTION_PLAN = "child_protection_plan"
-    CHILD_IN_CARE = "child_in_care"
-    CARE_LEAVER = "care_leaver"
-
-    @property
-    def label(self) -> str:
-        return LEGAL_STATUS_LABELS[self]
+class LegalStatus(Labelled):
+    NONE = "none", "No legal order"
+    CHILD_IN_NEED = "child_in_need", "Child in need"
+    CHILD_PROTECTION_PLAN = "child_protection_plan", "Child protection plan"
+    CHILD_IN_CARE = "child_in_care", "Child in care"
+    CARE_LEAVER = "care_leaver", "Care leaver / relevant young person"
 
 
-LEGAL_STATUS_LABELS: dict[LegalStatus, str] = {
-    LegalStatus.NONE: "No legal order",
-    LegalStatus.CHILD_IN_NEED: "Child in need",
-    LegalStatus.CHILD_PROTECTION_PLAN: "Child protection plan",
-    LegalStatus.CHILD_IN_CARE: "Child in care",
-    LegalStatus.CARE_LEAVER: "Care leaver / relevant young person",
-}
+LEGAL_STATUS_LABELS = labels(LegalStatus)
 
 
 class ConcernCategory(StrEnum):

@@ -10,7 +10,7 @@ puts all of these answers together with their reasons.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
@@ -68,6 +68,7 @@ __all__ = [
 ]
 
 R = TypeVar("R", bound=Rule)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,21 @@ def awaiting(
     ]
 
 
+def _cited(
+    pack: PolicyPack, facts: CaseFacts, kind: type[R], make: Callable[..., T], *copied: str
+) -> list[T]:
+    """``make`` for each applicable rule of ``kind``, in pack order: the rule's id, the
+    ``copied`` fields under the same names, and the rule's citation."""
+    return [
+        make(
+            rule_id=rule.id,
+            citation=pack.citation(rule),
+            **{name: getattr(rule, name) for name in copied},
+        )
+        for rule in _of_kind(applicable_rules(pack, facts), kind)
+    ]
+
+
 # Every fact a rule's conditions can read: all but the time received, which only chooses
 # the rules in force (by its London date).
 _CONDITION_FACTS = tuple(f.name for f in dataclasses.fields(CaseFacts) if f.name != "received_at")
@@ -300,38 +316,18 @@ def required_attendance(pack: PolicyPack, facts: CaseFacts) -> list[AttendanceRe
 
 
 def _required_attendance(pack: PolicyPack, facts: CaseFacts) -> list[AttendanceRequirement]:
-    return [
-        AttendanceRequirement(
-            rule_id=rule.id,
-            requirement=rule.requirement,
-            roles=rule.roles,
-            party=rule.party,
-            summary=rule.summary,
-            citation=pack.citation(rule),
-        )
-        for rule in _of_kind(applicable_rules(pack, facts), AttendanceRule)
-    ]
+    fields = ("requirement", "roles", "party", "summary")
+    return _cited(pack, facts, AttendanceRule, AttendanceRequirement, *fields)
 
 
 def advice(pack: PolicyPack, facts: CaseFacts) -> list[Advice]:
     """What the pack advises besides the pathway in effect, in pack order."""
-    return [
-        Advice(rule_id=rule.id, summary=rule.summary, also=rule.also, citation=pack.citation(rule))
-        for rule in _of_kind(applicable_rules(pack, facts), AdviceRule)
-    ]
+    return _cited(pack, facts, AdviceRule, Advice, "summary", "also")
 
 
 def reasons_asked(pack: PolicyPack, facts: CaseFacts) -> list[ReasonAsked]:
     """The reasons to record before the pathway is decided for these facts, in pack order."""
-    return [
-        ReasonAsked(
-            rule_id=rule.id,
-            summary=rule.summary,
-            question=rule.question,
-            citation=pack.citation(rule),
-        )
-        for rule in _of_kind(applicable_rules(pack, facts), ReasonRule)
-    ]
+    return _cited(pack, facts, ReasonRule, ReasonAsked, "summary", "question")
 
 
 def _chair_rules(pack: PolicyPack, facts: CaseFacts) -> list[ChairRule]:

@@ -12,11 +12,11 @@ them). An action never shows more than the discussion it comes from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from convene.clocks.models import Clock
+from convene.clocks.selectors import clocks_counting
 from convene.core.access import among, is_read_only
 from convene.core.pagination import KeysetPage, keyset_newest, keyset_soonest
 from convene.discussions.models import Discussion
@@ -48,6 +49,7 @@ from convene.policy.vocab import ClockKind
 from convene.records.models import Action
 
 M = TypeVar("M", bound=Model)
+A = TypeVar("A", Action, HrpmAction)
 
 
 def action_partnership_id(action: Action | HrpmAction) -> int:
@@ -80,24 +82,29 @@ def _whose(user: Professional, partnership: str) -> Q:
     return _owned_by(user)
 
 
+def _seen_through(
+    model: type[A], user: Professional, parents: Callable[..., QuerySet[Any]], via: str
+) -> QuerySet[A]:
+    """``model`` rows of a parent (``via``) that ``parents(user=...)`` shows, that are the
+    caseload's or the person's own or their agency's; none for someone with no agency."""
+    if not user.is_active or user.agency_id is None:
+        return model.objects.none()
+    seen = among(parents(user=user), via)
+    return model.objects.filter(Q(seen) & _whose(user, f"{via}__partnership"))
+
+
 def actions_visible_to(*, user: Professional) -> QuerySet[Action]:
     """The record's actions this person may see: those of a discussion they may see
     (``discussions_visible_to``: invited, or the caseload's, a restricted one only if named
     on it) that are the caseload's or their own agency's. An action never shows more than
     its discussion does: a colleague not invited does not see the agency's action."""
-    if not user.is_active or user.agency_id is None:
-        return Action.objects.none()
-    seen = among(discussions_visible_to(user=user), "record__discussion")
-    return Action.objects.filter(Q(seen) & _whose(user, "record__discussion__partnership"))
+    return _seen_through(Action, user, discussions_visible_to, "record__discussion")
 
 
 def hrpm_actions_visible_to(*, user: Professional) -> QuerySet[HrpmAction]:
     """HRPM safety-plan actions: as for the record's, through the HRPMs one may see
     (``hrpms_visible_to``: the caseload's, or one whose meeting a partner attended)."""
-    if not user.is_active or user.agency_id is None:
-        return HrpmAction.objects.none()
-    seen = among(hrpms_visible_to(user=user), "meeting__hrpm")
-    return HrpmAction.objects.filter(Q(seen) & _whose(user, "meeting__hrpm__partnership"))
+    return _seen_through(HrpmAction, user, hrpms_visible_to, "meeting__hrpm")
 
 
 def may_view_action(*, user: Professional, action: Action | HrpmAction) -> bool:
@@ -140,15 +147,7 @@ def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:
 
 
 def _due_clocks(model: type[Action] | type[HrpmAction]) -> QuerySet[Clock]:
-    return (
-        Clock.objects.filter(
-            subject_type=ContentType.objects.get_for_model(model),
-            subject_id=OuterRef("pk"),
-            kind=ClockKind.ACTION_DUE.value,
-        )
-        .exclude(state=Clock.State.WAIVED)
-        .order_by("-started_at", "-pk")
-    )
+    return clocks_counting(model, OuterRef("pk"), [ClockKind.ACTION_DUE])
 
 
 def _latest_updates(field: str) -> QuerySet[ActionUpdate]:
@@ -249,16 +248,7 @@ def action_children(*, action: Action | HrpmAction) -> list[Child]:
 
 
 def action_due_clock(*, action: Action | HrpmAction) -> Clock | None:
-    return (
-        Clock.objects.filter(
-            subject_type=ContentType.objects.get_for_model(type(action)),
-            subject_id=action.pk,
-            kind=ClockKind.ACTION_DUE.value,
-        )
-        .exclude(state=Clock.State.WAIVED)
-        .order_by("-started_at", "-pk")
-        .first()
-    )
+    return clocks_counting(type(action), action.pk, [ClockKind.ACTION_DUE]).first()
 
 
 # The API lists both kinds in one list, merged on the key (due_by, kind, id): a record's

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
+from convene.core.models import done_at, done_by, version_field
 from convene.followup.vocab import ICPC_STATE_LABELS, IcpcState, choices
-from convene.people.models import Partnership
+from convene.people.models import PartnershipRecord
 
 
-class Icpc(TrackedModel):
+class Icpc(PartnershipRecord):
     """The Initial Child Protection Conference that a S47 enquiry's outcome asks for.
 
     One per deciding discussion at a time, for every child of it whose enquiry
@@ -23,7 +23,6 @@ class Icpc(TrackedModel):
 
     State = IcpcState
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     discussion = models.ForeignKey(
         "discussions.Discussion", on_delete=models.PROTECT, related_name="icpcs"
     )
@@ -34,20 +33,16 @@ class Icpc(TrackedModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    confirmed_at = done_at()
+    confirmed_by = done_by()
     confirmation_note = models.TextField(blank=True)
-    conference_at = models.DateTimeField(null=True, blank=True)
+    conference_at = done_at()
     venue = models.CharField(max_length=300, blank=True)
     # Why the conference cannot be held within the timescale, when the date set is late.
     late_reason = models.TextField(blank=True)
-    held_at = models.DateTimeField(null=True, blank=True)
-    held_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.PositiveIntegerField(default=1)
+    held_at = done_at()
+    held_recorded_by = done_by()
+    version = version_field()
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from convene.core.pages import posted, version_of
@@ -22,7 +20,7 @@ from convene.followup.conferences import services
 from convene.followup.conferences.selectors import icpc_clock, icpcs_visible_to
 from convene.followup.conferences.services import icpc_set_date
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
-from convene.followup.fields import attempt
+from convene.followup.form_views import Place, form_page
 from convene.followup.models import Icpc
 from convene.followup.roles import arranges_conference, is_head_of_service, reviewing_service
 from convene.people.looks import audit_list, audit_view
@@ -44,45 +42,17 @@ def _children(icpc: Icpc) -> str:
     return ", ".join(e.child.full_name for e in icpc.enquiries.select_related("child"))
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    icpc: Icpc,
-    form: forms.Form,
-    title: str,
-    button: str,
-    submit: Any,
-    done: str,
-    intro: tuple[str, ...] = (),
-    why: tuple[str, ...] = (),
-) -> HttpResponse:
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(form, lambda: submit(form.cleaned_data)) is not None
-    ):
-        messages.success(request, done)
-        return redirect("followup:icpc", icpc.pk)
-    audit_view(
-        request,
-        obj=icpc,
-        summary=f"Opened ‘{title}’ (initial child protection conference {icpc.reference})",
-        children=[e.child for e in icpc.enquiries.select_related("child")],
-    )
-    return render(
-        request,
-        "followup/form.html",
-        {
-            "form": form,
-            "title": title,
-            "caption": f"Initial child protection conference {icpc.reference}: {_children(icpc)}",
-            "back_url": reverse("followup:icpc", args=[icpc.pk]),
-            "back_text": "Back to the conference",
-            "button": button,
-            "intro": intro,
-            "why": why,
-        },
-    )
+_CONFERENCE: Place[Icpc] = Place(
+    url_name="followup:icpc",
+    back_text="Back to the conference",
+    named=lambda icpc: f"initial child protection conference {icpc.reference}",
+    caption=lambda icpc: f"Initial child protection conference {icpc.reference}: {_children(icpc)}",
+    children=lambda icpc: [e.child for e in icpc.enquiries.select_related("child")],
+)
+
+
+def _form_page(request: HttpRequest, *, icpc: Icpc, **page: Any) -> HttpResponse:
+    return form_page(request, place=_CONFERENCE, obj=icpc, **page)
 
 
 def icpc_list(request: HttpRequest) -> HttpResponse:

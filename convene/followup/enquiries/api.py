@@ -11,6 +11,7 @@ status and message, with nothing written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,6 +32,7 @@ from convene.core.api import (
     answer,
     error,
     link_next,
+    visible_one,
 )
 from convene.core.errors import Invalid
 from convene.core.limits import NOTE_MAX
@@ -171,13 +173,7 @@ def s47_enquiries(
     summary="Read a S47 enquiry",
 )
 def s47_enquiry(request: HttpRequest, enquiry_id: PathId) -> Status[Any]:
-    user = acting_user(request)
-    enquiry = (
-        s47_enquiries_visible_to(user=user)
-        .select_related("child", "icpc")
-        .filter(pk=enquiry_id)
-        .first()
-    )
+    user, enquiry = visible_one(request, s47_enquiries_visible_to, enquiry_id, "child", "icpc")
     if enquiry is None:
         return error(404, ENQUIRY_NOT_FOUND)
     audit_look(request, user, enquiry, [enquiry.child], f"Viewed S47 enquiry {enquiry.reference}")
@@ -185,26 +181,31 @@ def s47_enquiry(request: HttpRequest, enquiry_id: PathId) -> Status[Any]:
 
 
 def _enquiry_out(enquiry: S47Enquiry) -> EnquiryStateOut:
-    return EnquiryStateOut(
-        id=enquiry.pk,
-        reference=enquiry.reference,
-        state=enquiry.state,
-        outcome=enquiry.outcome,
-        route=enquiry.route,
-        icpc_id=enquiry.icpc_id,
-        version=enquiry.version,
-    )
+    # Every field of EnquiryStateOut is the enquiry's attribute of the same name.
+    return EnquiryStateOut.from_orm(enquiry)
 
 
 def _enquiry(request: HttpRequest, enquiry_id: int) -> tuple[Professional, S47Enquiry | None]:
-    user = acting_user(request)
-    found = (
-        s47_enquiries_visible_to(user=user)
-        .select_related("child", "partnership", "discussion")
-        .filter(pk=enquiry_id)
-        .first()
+    related = ("child", "partnership", "discussion")
+    return visible_one(request, s47_enquiries_visible_to, enquiry_id, *related)
+
+
+def _worker_changes(
+    request: HttpRequest, enquiry_id: int, change: Callable[[Professional, S47Enquiry], S47Enquiry]
+) -> Status[Any]:
+    """A change to one enquiry by children's social care: 404 unless the caller sees it,
+    403 unless they work its partnership's cases, then the state it is left in."""
+    return acted(
+        _enquiry(request, enquiry_id),
+        ENQUIRY_NOT_FOUND,
+        lambda user, found: _enquiry_out(change(user, found)),
+        refusal=_worker_refusal,
     )
-    return user, found
+
+
+def _stamped(user: Professional, expected_version: int | None) -> dict[str, Any]:
+    """Who changes the enquiry, when, and the version they read (optimistic locking)."""
+    return {"by": user, "now": timezone.now(), "expected_version": expected_version}
 
 
 def _worker_refusal(user: Professional, enquiry: S47Enquiry) -> Status[Any] | None:
@@ -256,24 +257,19 @@ def s47_start(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     summary="Record the visit (R003.8)",
 )
 def s47_visit(request: HttpRequest, enquiry_id: PathId, payload: VisitIn) -> Status[Any]:
-    return acted(
-        _enquiry(request, enquiry_id),
-        ENQUIRY_NOT_FOUND,
-        lambda user, found: _enquiry_out(
-            s47_visit_record(
-                enquiry=found,
-                visited_at=payload.visited_at,
-                visitors=people_of(found.partnership, payload.visitor_ids, "visitor_ids"),
-                seen_alone=payload.seen_alone,
-                not_seen_alone_reason=payload.not_seen_alone_reason,
-                notes=payload.notes,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-            )
-        ),
-        refusal=_worker_refusal,
-    )
+    def visit(user: Professional, found: S47Enquiry) -> S47Enquiry:
+        visitors = people_of(found.partnership, payload.visitor_ids, "visitor_ids")
+        return s47_visit_record(
+            enquiry=found,
+            visited_at=payload.visited_at,
+            visitors=visitors,
+            seen_alone=payload.seen_alone,
+            not_seen_alone_reason=payload.not_seen_alone_reason,
+            notes=payload.notes,
+            **_stamped(user, payload.expected_version),
+        )
+
+    return _worker_changes(request, enquiry_id, visit)
 
 
 @router.post(
@@ -283,19 +279,13 @@ def s47_visit(request: HttpRequest, enquiry_id: PathId, payload: VisitIn) -> Sta
     summary="Record the outcome (R003.9): significant harm requests an ICPC (R000.2)",
 )
 def s47_outcome(request: HttpRequest, enquiry_id: PathId, payload: OutcomeIn) -> Status[Any]:
-    return acted(
-        _enquiry(request, enquiry_id),
-        ENQUIRY_NOT_FOUND,
-        lambda user, found: _enquiry_out(
-            s47_outcome_record(
-                enquiry=found,
-                outcome=payload.outcome.value,
-                reasons=payload.reasons,
-                other_service=payload.other_service,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-            )
-        ),
-        refusal=_worker_refusal,
-    )
+    def outcome(user: Professional, found: S47Enquiry) -> S47Enquiry:
+        return s47_outcome_record(
+            enquiry=found,
+            outcome=payload.outcome.value,
+            reasons=payload.reasons,
+            other_service=payload.other_service,
+            **_stamped(user, payload.expected_version),
+        )
+
+    return _worker_changes(request, enquiry_id, outcome)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
 from convene.followup.vocab import (
     LEGAL_STATUS_CHOICES,
     ROUTE_LABELS,
@@ -18,13 +18,13 @@ from convene.followup.vocab import (
     S47State,
     choices,
 )
-from convene.people.models import Child, Partnership
+from convene.people.models import Child, PartnershipRecord
 
 _AFTER_VISIT = [s.value for s in (S47State.VISITED, S47State.OUTCOME_RECORDED, S47State.CLOSED)]
 _AFTER_OUTCOME = [S47State.OUTCOME_RECORDED.value, S47State.CLOSED.value]
 
 
-class S47Enquiry(TrackedModel):
+class S47Enquiry(PartnershipRecord):
     """One child's S47 enquiry, from an authorised S47 decision (single or joint) to its outcome.
 
     One per child of the deciding discussion: each child is visited and seen
@@ -34,7 +34,6 @@ class S47Enquiry(TrackedModel):
 
     State = S47State
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     discussion = models.ForeignKey(
         "discussions.Discussion", on_delete=models.PROTECT, related_name="s47_enquiries"
     )
@@ -50,7 +49,7 @@ class S47Enquiry(TrackedModel):
     started_at = models.DateTimeField()
 
     # The visit (R003.8): when, who, and whether the child was seen alone (R001.13).
-    visited_at = models.DateTimeField(null=True, blank=True)
+    visited_at = done_at()
     visitors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="s47_visits"
     )
@@ -66,10 +65,8 @@ class S47Enquiry(TrackedModel):
         max_length=30, choices=LEGAL_STATUS_CHOICES, blank=True
     )
     route = models.CharField(max_length=30, choices=choices(ROUTE_LABELS), blank=True)
-    outcome_at = models.DateTimeField(null=True, blank=True)
-    outcome_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    outcome_at = done_at()
+    outcome_by = done_by()
     icpc = models.ForeignKey(
         "followup.Icpc", null=True, blank=True, on_delete=models.PROTECT, related_name="enquiries"
     )
@@ -78,12 +75,10 @@ class S47Enquiry(TrackedModel):
     # Annex A, List 5 reports it.
     cp_plan = models.BooleanField(null=True, blank=True)
 
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    closed_at = done_at()
+    closed_by = done_by()
     close_note = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = version_field()
 
     class Meta:
         ordering = ["-started_at", "-pk"]
@@ -153,26 +148,27 @@ class S47Enquiry(TrackedModel):
         return f"S{self.pk:06d}" if self.pk else "S(new)"
 
 
+def _following(related_name: str) -> models.OneToOneField[S47Enquiry, S47Enquiry]:
+    """The enquiry a review or decision follows: one each, kept while it exists."""
+    return models.OneToOneField(S47Enquiry, on_delete=models.PROTECT, related_name=related_name)
+
+
 class CoreGroupReview(TrackedModel):
     """R000.2b: the core group reviews the ongoing risk and the CP plan is reviewed and updated,
     with management oversight recorded by a manager."""
 
-    enquiry = models.OneToOneField(
-        S47Enquiry, on_delete=models.PROTECT, related_name="core_group_review"
-    )
+    enquiry = _following("core_group_review")
     held_on = models.DateField()
     risk_considered = models.TextField()
     plan_changes = models.TextField()
-    oversight_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    oversight_at = models.DateTimeField(null=True, blank=True)
+    oversight_by = done_by()
+    oversight_at = done_at()
     oversight_note = models.TextField(blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(risk_considered="") & ~Q(plan_changes=""),
+                condition=all_filled("risk_considered", "plan_changes"),
                 name="core_group_review_has_risk_and_plan",
             ),
             models.CheckConstraint(
@@ -193,9 +189,7 @@ class CarePlanReview(TrackedModel):
     """R000.2c, R000.3: the child in care's care plan reviewed and updated, with a stand-alone
     risk assessment and the young person's own view of the risk."""
 
-    enquiry = models.OneToOneField(
-        S47Enquiry, on_delete=models.PROTECT, related_name="care_plan_review"
-    )
+    enquiry = _following("care_plan_review")
     reviewed_on = models.DateField()
     plan_changes = models.TextField()
     risk_assessment = models.TextField()
@@ -204,7 +198,7 @@ class CarePlanReview(TrackedModel):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=~Q(plan_changes="") & ~Q(risk_assessment="") & ~Q(young_persons_view=""),
+                condition=all_filled("plan_changes", "risk_assessment", "young_persons_view"),
                 name="care_plan_review_complete",
             ),
         ]
@@ -216,9 +210,7 @@ class CarePlanReview(TrackedModel):
 class HrpmDecision(TrackedModel):
     """R000.2c: a manager's recorded decision whether a High Risk Planning Meeting is needed."""
 
-    enquiry = models.OneToOneField(
-        S47Enquiry, on_delete=models.PROTECT, related_name="hrpm_decision"
-    )
+    enquiry = _following("hrpm_decision")
     needed = models.BooleanField()
     reasons = models.TextField()
     decided_by = models.ForeignKey(

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     Exists,
@@ -18,6 +17,7 @@ from django.db.models import (
 )
 
 from convene.clocks.models import Clock
+from convene.clocks.selectors import clocks_counting
 from convene.core.access import among
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
@@ -35,15 +35,7 @@ def discussion_clocks(*, discussion: Discussion, kinds: Iterable[ClockKind]) -> 
     The record starts the S47 visit and ICPC clocks on the discussion when it
     authorises a S47 decision; the follow-through meets those very clocks.
     """
-    return list(
-        Clock.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Discussion),
-            subject_id=discussion.pk,
-            kind__in=[kind.value for kind in kinds],
-        )
-        .exclude(state=Clock.State.WAIVED)
-        .order_by("-started_at", "-pk")
-    )
+    return list(clocks_counting(Discussion, discussion.pk, kinds))
 
 
 # --- S47 enquiries and ICPCs -----------------------------------------------------------
@@ -81,15 +73,7 @@ def s47_decisions_to_start(*, user: Professional) -> QuerySet[RecordVersion]:
 
 def s47_rows(qs: QuerySet[S47Enquiry], *, now: datetime) -> QuerySet[S47Enquiry]:
     """Enquiries as list rows with the discussion's visit clock, open ones first: one query."""
-    clocks = (
-        Clock.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Discussion),
-            subject_id=OuterRef("discussion_id"),
-            kind=ClockKind.S47_VISIT.value,
-        )
-        .exclude(state=Clock.State.WAIVED)
-        .order_by("-started_at", "-pk")
-    )
+    clocks = clocks_counting(Discussion, OuterRef("discussion_id"), [ClockKind.S47_VISIT])
     return (
         qs.select_related("child", "discussion", "icpc")
         .annotate(

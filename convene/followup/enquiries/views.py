@@ -3,14 +3,12 @@ starts when the record deciding it is authorised: no start page)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from convene.core.dates import govuk_date
@@ -40,7 +38,7 @@ from convene.followup.enquiries.services import (
     s47_outcome_record,
     s47_visit_record,
 )
-from convene.followup.fields import attempt
+from convene.followup.form_views import Place, form_page
 from convene.followup.models import CarePlanReview, CoreGroupReview, HrpmDecision, S47Enquiry
 from convene.followup.roles import manages_cases, partnership_professionals, works_cases
 from convene.followup.vocab import ROUTE_LABELS, S47_OUTCOME_LABELS, continuing_risk_route
@@ -61,57 +59,35 @@ def _enquiry(user: Professional, pk: int) -> S47Enquiry:
     )
 
 
-def _worker(user: Professional, enquiry: S47Enquiry) -> None:
-    if not works_cases(user=user, partnership=enquiry.partnership_id):
-        raise PermissionDenied("Only children's social care carries out S47 enquiries")
+def _acting_as(
+    allowed: Callable[..., bool], refusal: str
+) -> Callable[[HttpRequest, int], tuple[Professional, S47Enquiry]]:
+    """The signed-in person and the enquiry, refused unless ``allowed`` for its partnership."""
+
+    def acting(request: HttpRequest, pk: int) -> tuple[Professional, S47Enquiry]:
+        user = professional_of(request)
+        enquiry = _enquiry(user, pk)
+        if not allowed(user=user, partnership=enquiry.partnership_id):
+            raise PermissionDenied(refusal)
+        return user, enquiry
+
+    return acting
 
 
-def _manager(user: Professional, enquiry: S47Enquiry) -> None:
-    if not manages_cases(user=user, partnership=enquiry.partnership_id):
-        raise PermissionDenied("Only a social care manager does this")
+_as_worker = _acting_as(works_cases, "Only children's social care carries out S47 enquiries")
+_as_manager = _acting_as(manages_cases, "Only a social care manager does this")
+
+_ENQUIRY: Place[S47Enquiry] = Place(
+    url_name="followup:s47",
+    back_text="Back to the enquiry",
+    named=lambda enquiry: f"S47 enquiry {enquiry.reference}",
+    caption=lambda enquiry: f"S47 enquiry: {enquiry.child.full_name}",
+    children=lambda enquiry: [enquiry.child],
+)
 
 
-def _form_page(
-    request: HttpRequest,
-    *,
-    enquiry: S47Enquiry,
-    form: forms.Form,
-    title: str,
-    button: str,
-    submit: Any,
-    done: str,
-    intro: tuple[str, ...] = (),
-    template: str = "followup/form.html",
-    **extra: Any,
-) -> HttpResponse:
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and attempt(form, lambda: submit(form.cleaned_data)) is not None
-    ):
-        messages.success(request, done)
-        return redirect("followup:s47", enquiry.pk)
-    audit_view(
-        request,
-        obj=enquiry,
-        summary=f"Opened ‘{title}’ (S47 enquiry {enquiry.reference})",
-        children=[enquiry.child],
-    )
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "title": title,
-            "caption": f"S47 enquiry: {enquiry.child.full_name}",
-            "back_url": reverse("followup:s47", args=[enquiry.pk]),
-            "back_text": "Back to the enquiry",
-            "button": button,
-            "intro": intro,
-            "enquiry": enquiry,
-            **extra,
-        },
-    )
+def _form_page(request: HttpRequest, *, enquiry: S47Enquiry, **page: Any) -> HttpResponse:
+    return form_page(request, place=_ENQUIRY, obj=enquiry, enquiry=enquiry, **page)
 
 
 # Enquiries a page: a keyset page, newest first (``?before=<id>``), never the whole history.
@@ -182,9 +158,7 @@ def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def s47_visit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _worker(user, enquiry)
+    user, enquiry = _as_worker(request, pk)
     people = partnership_professionals(partnership=enquiry.partnership)
     form = VisitForm(
         posted(request),
@@ -217,9 +191,7 @@ def s47_visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _worker(user, enquiry)
+    user, enquiry = _as_worker(request, pk)
     status = LegalStatus(enquiry.child.legal_status)
     route = continuing_risk_route(status)
     hint = (
@@ -249,9 +221,7 @@ def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def core_group_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _worker(user, enquiry)
+    user, enquiry = _as_worker(request, pk)
     form = CoreGroupReviewForm(posted(request))
     return _form_page(
         request,
@@ -277,9 +247,7 @@ def core_group_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def core_group_oversight(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _manager(user, enquiry)
+    user, enquiry = _as_manager(request, pk)
     review = get_object_or_404(CoreGroupReview, enquiry=enquiry)
     form = OversightForm(posted(request))
     return _form_page(
@@ -300,9 +268,7 @@ def core_group_oversight(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def care_plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _worker(user, enquiry)
+    user, enquiry = _as_worker(request, pk)
     form = CarePlanReviewForm(posted(request))
     return _form_page(
         request,
@@ -329,9 +295,7 @@ def care_plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def hrpm_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _manager(user, enquiry)
+    user, enquiry = _as_manager(request, pk)
     form = HrpmDecisionForm(posted(request))
     return _form_page(
         request,
@@ -356,9 +320,7 @@ def hrpm_decision(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def s47_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user = professional_of(request)
-    enquiry = _enquiry(user, pk)
-    _manager(user, enquiry)
+    user, enquiry = _as_manager(request, pk)
     form = CloseForm(posted(request))
     return _form_page(
         request,

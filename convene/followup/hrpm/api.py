@@ -17,9 +17,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from convene.audit.context import AuditContext
-from convene.audit.models import Action as AuditAction
-from convene.audit.services import audit_record_children
 from convene.core.api import (
     ERRORS,
     READ_ERRORS,
@@ -30,9 +27,11 @@ from convene.core.api import (
     acting_user,
     answer,
     error,
+    visible_one,
 )
 from convene.core.errors import Invalid
 from convene.core.limits import NOTE_MAX
+from convene.followup.actions.api import audit_look
 from convene.followup.enquiries.api import PEOPLE_MAX, people_of
 from convene.followup.hrpm import services
 from convene.followup.hrpm.selectors import hrpms_visible_to
@@ -113,14 +112,7 @@ def _hrpm_out(hrpm: Hrpm) -> HrpmOut:
 
 
 def _hrpm(request: HttpRequest, hrpm_id: int) -> tuple[Professional, Hrpm | None]:
-    user = acting_user(request)
-    found = (
-        hrpms_visible_to(user=user)
-        .select_related("child", "partnership")
-        .filter(pk=hrpm_id)
-        .first()
-    )
-    return user, found
+    return visible_one(request, hrpms_visible_to, hrpm_id, "child", "partnership")
 
 
 @router.post(
@@ -161,15 +153,7 @@ def hrpm_read(request: HttpRequest, hrpm_id: PathId) -> Status[Any]:
     user, hrpm = _hrpm(request, hrpm_id)
     if hrpm is None:
         return error(404, HRPM_NOT_FOUND)
-    context = AuditContext.from_request(request)
-    audit_record_children(
-        actor=user,
-        action=AuditAction.VIEW,
-        obj=hrpm,
-        children=[hrpm.child],
-        summary="Viewed a High Risk Planning Meeting",
-        context=context,
-    )
+    audit_look(request, user, hrpm, [hrpm.child], "Viewed a High Risk Planning Meeting")
     return Status(200, _hrpm_out(hrpm))
 
 

@@ -19,7 +19,8 @@ from convene.followup.fields import (
     text_field,
 )
 from convene.people.models import Agency, Professional
-from convene.records.forms import owner_choices, owner_field, parse_owner
+from convene.records.forms import owner_field, parse_owner
+from convene.records.sections._forms import OwnerChoices
 
 
 class HrpmCreateForm(GovukForm):
@@ -67,20 +68,16 @@ class HrpmMeetingForm(PeopleAndMomentForm):
     )
 
 
-class HrpmActionForm(GovukForm):
+class HrpmActionForm(OwnerChoices, GovukForm):
     owner = owner_field()
     what = text_field("What will they do?", rows=3)
     due_on = GovukDateField(label="By when?", subject="the date it is due")
 
     def __init__(
-        self,
-        *args: Any,
-        people: Sequence[Professional],
-        agencies: Sequence[Agency],
-        **kwargs: Any,
+        self, *args: Any, people: Sequence[Professional], agencies: Sequence[Agency], **kwargs: Any
     ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["owner"].choices = owner_choices(people, agencies)  # type: ignore[attr-defined]
+        # OwnerChoices offers them as the owner's choices; the chosen one is found here.
+        super().__init__(*args, people=people, agencies=agencies, **kwargs)
         self.people = {p.pk: p for p in people}
         self.agencies = {a.pk: a for a in agencies}
 

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
 from convene.followup.actions.models import ActionStatus
-from convene.people.models import Agency, Child, Partnership
+from convene.people.models import Agency, Child, PartnershipRecord
 
 
 class HrpmState(models.TextChoices):
@@ -16,7 +16,7 @@ class HrpmState(models.TextChoices):
     ENDED = "ended", "Ended"
 
 
-class Hrpm(TrackedModel):
+class Hrpm(PartnershipRecord):
     """A series of High Risk Planning Meetings for one child in care (R000.3).
 
     Like a core group for a child in care (R000.4): it never replaces a strategy
@@ -25,7 +25,6 @@ class Hrpm(TrackedModel):
 
     State = HrpmState
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="hrpms")
     # The case the series belongs to: its pack and facts give the monthly clock.
     referral = models.ForeignKey("referrals.Referral", on_delete=models.PROTECT, related_name="+")
@@ -35,12 +34,10 @@ class Hrpm(TrackedModel):
     # The young person's own view of the risk: central, so required (R000.3).
     young_persons_view = models.TextField()
     first_meeting_on = models.DateField(null=True, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    ended_at = done_at()
+    ended_by = done_by()
     end_reason = models.TextField(blank=True)
-    version = models.PositiveIntegerField(default=1)
+    version = version_field()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -53,7 +50,7 @@ class Hrpm(TrackedModel):
                 violation_error_message="This child already has an active HRPM",
             ),
             models.CheckConstraint(
-                condition=~Q(risk_assessment="") & ~Q(young_persons_view=""),
+                condition=all_filled("risk_assessment", "young_persons_view"),
                 name="hrpm_risk_assessment_and_young_persons_view",
             ),
             models.CheckConstraint(
@@ -97,7 +94,7 @@ class HrpmMeeting(TrackedModel):
                 name="hrpm_meeting_absence_has_reason",
             ),
             models.CheckConstraint(
-                condition=~Q(young_persons_view="") & ~Q(risk_assessment="") & ~Q(safety_plan=""),
+                condition=all_filled("young_persons_view", "risk_assessment", "safety_plan"),
                 name="hrpm_meeting_view_risk_and_plan",
             ),
         ]
@@ -115,13 +112,7 @@ class HrpmAction(TrackedModel):
     """
 
     meeting = models.ForeignKey(HrpmMeeting, on_delete=models.PROTECT, related_name="actions")
-    owner_professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hrpm_actions",
-    )
+    owner_professional = done_by(related_name="hrpm_actions")
     owner_agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="hrpm_actions"
     )
@@ -130,7 +121,7 @@ class HrpmAction(TrackedModel):
     due_on = models.DateField()
     due_by = models.DateTimeField()
     status = models.CharField(max_length=10, choices=ActionStatus.choices, default="open")
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = done_at()
     closed_note = models.TextField(blank=True)
 
     class Meta:

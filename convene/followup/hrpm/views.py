@@ -169,12 +169,13 @@ def hrpm_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        attendees = list(data["attendees"])
         meeting = attempt(
             form,
             lambda: hrpm_meeting_record(
                 hrpm=hrpm,
                 held_at=data["held_at"],
-                attendees=list(data["attendees"]),
+                attendees=attendees,
                 young_person_attended=data["young_person_attended"],
                 young_person_absent_reason=data["young_person_absent_reason"],
                 young_persons_view=data["young_persons_view"],

@@ -6,18 +6,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
-from convene.people.models import Partnership
+from convene.core.models import all_filled
+from convene.people.models import PartnershipRecord
 
 
-class ReviewRequest(TrackedModel):
+class ReviewRequest(PartnershipRecord):
     """A review strategy discussion asked for because new information affects the plan (R004.5).
 
     Only granted requests are stored: a request without new information is refused
     by the service before anything is written, with where progress is tracked instead.
     """
 
-    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
     # The discussion whose plan the new information affects.
     discussion = models.ForeignKey(
         "discussions.Discussion", on_delete=models.PROTECT, related_name="review_requests"
@@ -38,7 +37,7 @@ class ReviewRequest(TrackedModel):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(new_information="") & ~Q(effect_on_plan=""),
+                condition=all_filled("new_information", "effect_on_plan"),
                 name="review_request_has_new_information",
                 violation_error_message="Record the new information and how it affects the plan",
             ),

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record_children
-from convene.core.errors import Conflict, Invalid, require_aware
+from convene.core.errors import Conflict, Invalid, require_aware, require_filled
 from convene.followup.enquiries.services.steps import (
     check_day,
     check_manager,
@@ -21,6 +21,30 @@ from convene.followup.enquiries.services.steps import (
 from convene.followup.models import CarePlanReview, CoreGroupReview, S47Enquiry
 from convene.followup.vocab import Route
 from convene.people.models import Professional
+
+# The route each review follows (R000.2b, R000.2c).
+_ROUTE_OF: dict[type[CoreGroupReview] | type[CarePlanReview], Route] = {
+    CoreGroupReview: Route.CORE_GROUP_REVIEW,
+    CarePlanReview: Route.CARE_PLAN_REVIEW,
+}
+
+
+def _reviewing(
+    review: type[CoreGroupReview] | type[CarePlanReview],
+    enquiry: S47Enquiry,
+    by: Professional,
+    now: datetime,
+    day: date,
+    day_field: str,
+) -> S47Enquiry:
+    """The enquiry, locked, for a social worker to record the review its route asks for, on
+    ``day``; refused off that route, when the review is already recorded, or on a bad day."""
+    enquiry = for_change(enquiry, check=lambda: check_worker(by, enquiry), now=now)
+    on_route(enquiry, _ROUTE_OF[review])
+    if review.objects.filter(enquiry=enquiry).exists():
+        raise Conflict(f"The {review._meta.verbose_name} has already been recorded")
+    check_day(day, enquiry, now, day_field)
+    return enquiry
 
 
 @transaction.atomic
@@ -34,15 +58,11 @@ def core_group_review_record(
     now: datetime,
 ) -> CoreGroupReview:
     """R000.2b: the core group considered the ongoing risk; how the CP plan was updated."""
-    enquiry = for_change(enquiry, check=lambda: check_worker(by, enquiry), now=now)
-    on_route(enquiry, Route.CORE_GROUP_REVIEW)
-    if CoreGroupReview.objects.filter(enquiry=enquiry).exists():
-        raise Conflict("The core group review has already been recorded")
-    check_day(held_on, enquiry, now, "held_on")
-    if not risk_considered.strip():
-        raise Invalid("Enter the core group's view of the ongoing risk", field="risk_considered")
-    if not plan_changes.strip():
-        raise Invalid("Enter how the child protection plan was updated", field="plan_changes")
+    enquiry = _reviewing(CoreGroupReview, enquiry, by, now, held_on, "held_on")
+    require_filled(
+        risk_considered=(risk_considered, "Enter the core group's view of the ongoing risk"),
+        plan_changes=(plan_changes, "Enter how the child protection plan was updated"),
+    )
     review = CoreGroupReview.objects.create(
         enquiry=enquiry,
         held_on=held_on,
@@ -110,20 +130,15 @@ def care_plan_review_record(
 ) -> CarePlanReview:
     """R000.2c, R000.3: the care plan reviewed and updated, a stand-alone risk assessment, and
     the young person's own view of the risk (required: it is central)."""
-    enquiry = for_change(enquiry, check=lambda: check_worker(by, enquiry), now=now)
-    on_route(enquiry, Route.CARE_PLAN_REVIEW)
-    if CarePlanReview.objects.filter(enquiry=enquiry).exists():
-        raise Conflict("The care plan review has already been recorded")
-    check_day(reviewed_on, enquiry, now, "reviewed_on")
-    if not plan_changes.strip():
-        raise Invalid("Enter how the care plan was updated", field="plan_changes")
-    if not risk_assessment.strip():
-        raise Invalid("Enter the stand-alone risk assessment", field="risk_assessment")
-    if not young_persons_view.strip():
-        raise Invalid(
+    enquiry = _reviewing(CarePlanReview, enquiry, by, now, reviewed_on, "reviewed_on")
+    require_filled(
+        plan_changes=(plan_changes, "Enter how the care plan was updated"),
+        risk_assessment=(risk_assessment, "Enter the stand-alone risk assessment"),
+        young_persons_view=(
+            young_persons_view,
             "Enter the young person's own view of the risk: it is central to the review",
-            field="young_persons_view",
-        )
+        ),
+    )
     review = CarePlanReview.objects.create(
         enquiry=enquiry,
         reviewed_on=reviewed_on,
