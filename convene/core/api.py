@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import P, PathEx, QueryEx, Schema, Status
 from ninja.errors import HttpError
@@ -106,6 +107,15 @@ def error(status: int, message: str, field: str | None = None) -> Status[ErrorOu
 
 M = TypeVar("M")
 Refusal = Callable[["Professional", M], "Status[Any] | None"]
+Row = TypeVar("Row", bound=Model)
+
+
+def visible_one(
+    request: HttpRequest, pk: int, visible: Callable[[Professional], QuerySet[Row]]
+) -> tuple[Professional, Row | None]:
+    """The caller and the row ``pk`` among those ``visible`` to them (None: answer 404)."""
+    user = acting_user(request)
+    return user, visible(user).filter(pk=pk).first()
 
 
 def acted(
@@ -125,6 +135,10 @@ def acted(
     refused = refusal(user, thing) if refusal is not None else None
     return refused or answer(status, lambda: call(user, thing))
 
+
+# A list's page size (``?limit=``), at most 200 or 500 rows.
+Limit200 = QueryEx[int, P(ge=1, le=200)]
+Limit500 = QueryEx[int, P(ge=1, le=500)]
 
 # A list's cursor (``?before=<id>``): the id of the last row of the page before.
 Cursor = QueryEx[

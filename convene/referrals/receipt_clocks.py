@@ -18,11 +18,11 @@ act, which the calling service has done.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
+from convene.clocks.deadlines import clock_start_for_deadline, clocks_open_of
 from convene.clocks.models import Clock
-from convene.clocks.services import clock_meet, clock_start, clock_waive, clocks_open_for
+from convene.clocks.services import clock_meet, clock_waive
 from convene.people.models import Professional
 from convene.policy.engine import Deadline
 from convene.policy.explanation import Explanation
@@ -58,25 +58,15 @@ def runs_from_receipt(explanation: Explanation) -> Deadline | None:
     return deadline if urgent and deadline.start_event == StartEvent.REFERRAL_RECEIVED else None
 
 
-def _open(referral: Referral, kinds: Iterable[ClockKind]) -> list[Clock]:
-    wanted = {kind.value for kind in kinds}
-    return [clock for clock in clocks_open_for(subject=referral) if clock.kind in wanted]
-
-
 def _start(
     referral: Referral, pack: PolicyPack, deadline: Deadline, by: Professional | None
 ) -> Clock:
-    return clock_start(
+    return clock_start_for_deadline(
         partnership=referral.partnership,
         subject=referral,
-        kind=deadline.clock,
-        rule_id=deadline.rule_id,
-        policy_id=pack.ref.policy_id,
-        policy_version=pack.ref.version,
-        citation=str(deadline.citation),
-        summary=deadline.summary,
+        deadline=deadline,
+        pack=pack,
         started_at=deadline.started_at,
-        due_at=deadline.due_at,
         by=by,
     )
 
@@ -100,7 +90,7 @@ def clocks_from_receipt(
     """
     wanted = runs_from_receipt(explanation) or governing(explanation, ClockKind.TRIAGE)
     kept = None
-    for clock in _open(referral, _RECEIPT_KINDS):
+    for clock in clocks_open_of(referral, _RECEIPT_KINDS):
         if wanted is not None and kept is None and _same(clock, wanted):
             kept = clock
             continue
@@ -130,9 +120,9 @@ def clocks_at_decision(
     start; under another rule it is replaced. When nothing is to be convened,
     an open convene clock is waived with the reason the referral closes.
     """
-    for clock in _open(referral, [ClockKind.TRIAGE]):
+    for clock in clocks_open_of(referral, [ClockKind.TRIAGE]):
         clock_meet(clock=clock, at=now, by=by)
-    running = _open(referral, [ClockKind.CONVENE])
+    running = clocks_open_of(referral, [ClockKind.CONVENE])
     deadline = governing(explanation, ClockKind.CONVENE)
     if not pathway.convenes_strategy_discussion or deadline is None:
         why = referral.override_reason or referral.closed_reason or "No strategy discussion"
