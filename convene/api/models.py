@@ -8,11 +8,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from convene.core.models import kept_link, professional_link
+
 
 class ApiToken(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_tokens"
-    )
+    user = professional_link(related_name="api_tokens")
     name = models.CharField(
         max_length=100, help_text="What the token is for, e.g. the system using it"
     )
@@ -95,9 +95,7 @@ class WebhookDelivery(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Gave up"
 
-    endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.PROTECT, related_name="deliveries"
-    )
+    endpoint = kept_link(WebhookEndpoint, related_name="deliveries")
     event = models.CharField(max_length=50)
     # What happened to what ("record.authorised:12:1"): each happens once per endpoint.
     key = models.CharField(max_length=120)

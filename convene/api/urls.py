@@ -1,4 +1,5 @@
-"""The API under /api/ and the "API tokens" pages under /account/api-tokens/."""
+"""The API under /api/, and its "API tokens" and "Webhooks" pages under /account/
+(URL namespace ``api_access``: django-ninja owns ``api``)."""
 
 from __future__ import annotations
 
@@ -29,21 +30,22 @@ def _api_patterns() -> tuple[list[URLPattern | URLResolver], str, str]:
     return patterns, app_name, namespace
 
 
-token_pages = [
-    path("", views.api_tokens, name="api-tokens"),
-    path("<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
-]
-
-webhook_pages = [
-    path("", webhook_views.webhooks, name="webhooks"),
-    path("<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
-    path("<int:pk>/active/", webhook_views.webhook_active, name="webhook-active"),
-    path("deliveries/<int:pk>/retry/", webhook_views.delivery_retry, name="webhook-delivery-retry"),
+# The API's own pages, namespaced: django-ninja already owns the "api" namespace.
+access_pages = [
+    path("api-tokens/", views.api_tokens, name="api-tokens"),
+    path("api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api-token-revoke"),
+    path("webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("webhooks/<int:pk>/", webhook_views.webhook_detail, name="webhook-detail"),
+    path("webhooks/<int:pk>/active/", webhook_views.webhook_active, name="webhook-active"),
+    path(
+        "webhooks/deliveries/<int:pk>/retry/",
+        webhook_views.delivery_retry,
+        name="webhook-delivery-retry",
+    ),
 ]
 
 urlpatterns = [
     path("api/", _api_patterns()),
     re_path(r"^api/", api_not_found),
-    path("account/api-tokens/", include(token_pages)),
-    path("account/webhooks/", include(webhook_pages)),
+    path("account/", include((access_pages, "api_access"))),
 ]

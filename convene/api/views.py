@@ -30,7 +30,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         # Shown in this response only; it is not stored and cannot be shown again
         # (a double submit lands on the list, where the one new token is).
         shown = render(request, "api/token_created.html", {"token": token, "raw": raw})
-        return once_result(shown, reverse("api-tokens"))
+        return once_result(shown, reverse("api_access:api-tokens"))
     return render(
         request,
         "api/tokens.html",
@@ -48,4 +48,4 @@ def api_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(selectors.api_tokens_of(user=user), pk=pk)
     services.api_token_revoke(token=token, by=user)
     messages.success(request, f"API token ‘{token.name}’ revoked")
-    return redirect("api-tokens")
+    return redirect("api_access:api-tokens")

@@ -53,7 +53,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
         )
         # The secret is shown in this response only: a repeat lands on the endpoint's page.
         shown = render(request, "api/webhook_created.html", {"endpoint": endpoint})
-        return once_result(shown, reverse("webhook-detail", args=[endpoint.pk]))
+        return once_result(shown, reverse("api_access:webhook-detail", args=[endpoint.pk]))
     endpoints = selectors.webhook_endpoints_managed_by(user=user).select_related("partnership")
     page = Paginator(endpoints.order_by("name", "pk"), LOG_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -96,7 +96,7 @@ def webhook_active(request: HttpRequest, pk: int) -> HttpResponse:
     active = request.POST.get("active") == "true"
     webhook_services.webhook_endpoint_set_active(endpoint=endpoint, active=active, by=user)
     messages.success(request, f"‘{endpoint.name}’ {'resumed' if active else 'paused'}")
-    return redirect("webhook-detail", pk=endpoint.pk)
+    return redirect("api_access:webhook-detail", pk=endpoint.pk)
 
 
 @require_POST
@@ -112,4 +112,4 @@ def delivery_retry(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"Delivery {delivery.pk} will be sent again")
     else:
         messages.error(request, f"Delivery {delivery.pk} has not given up, so it was left alone")
-    return redirect("webhook-detail", pk=delivery.endpoint_id)
+    return redirect("api_access:webhook-detail", pk=delivery.endpoint_id)

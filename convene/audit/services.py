@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NotRequired, TypedDict, Unpack, cast
 
 from django.db import connection, models, transaction
 from django.utils import timezone
@@ -47,29 +47,44 @@ def _take_chain_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
 
 
-def audit_draft(
-    *,
-    actor: Professional | None,
-    action: Action,
-    summary: str,
-    obj: models.Model | None = None,
-    child: Child | None = None,
-    context: AuditContext | None = None,
-    actor_username: str = "",
-) -> AuditEntry:
+class EntryArgs(TypedDict):
+    """The keywords of an audit entry, written once: who did what, with which summary, from
+    where (``context``), or the name of a system actor when there is no person."""
+
+    actor: Professional | None
+    action: Action
+    summary: str
+    context: NotRequired[AuditContext | None]
+    actor_username: NotRequired[str]
+
+
+class OneEntryArgs(EntryArgs, total=False):
+    obj: models.Model | None  # what the entry is about, if anything
+    child: Child | None  # the child it names (a Child ``obj`` names itself)
+
+
+class ObjEntryArgs(EntryArgs):
+    obj: models.Model  # a referral, discussion or record: one entry per child it concerns
+
+
+def audit_draft(**entry: Unpack[OneEntryArgs]) -> AuditEntry:
     """An entry as ``audit_record`` writes it, not yet chained nor saved (see ``audit_append``)."""
+    actor, obj, child = entry["actor"], entry.get("obj"), entry.get("child")
+    context = entry.get("context")
     # The entry's child foreign key names the Child model, which audit does not import.
     if child is None and obj is not None and isinstance(obj, _child_model()):
         child = cast("Child", obj)
     return AuditEntry(
         at=timezone.now(),
         actor=actor,
-        actor_username=_clean(actor.get_username() if actor else actor_username, 150),
-        action=action.value,
+        actor_username=_clean(
+            actor.get_username() if actor else entry.get("actor_username", ""), 150
+        ),
+        action=entry["action"].value,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=_clean(str(obj.pk), 64) if obj is not None else "",
         child=child,
-        summary=_clean(summary + (context.channel if context else ""), SUMMARY_MAX),
+        summary=_clean(entry["summary"] + (context.channel if context else ""), SUMMARY_MAX),
         remote_addr=context.remote_addr if context else "",
     )
 
@@ -106,16 +121,7 @@ def audit_append(entries: Sequence[AuditEntry]) -> list[AuditEntry]:
     return list(entries)
 
 
-def audit_record(
-    *,
-    actor: Professional | None,
-    action: Action,
-    summary: str,
-    obj: models.Model | None = None,
-    child: Child | None = None,
-    context: AuditContext | None = None,
-    actor_username: str = "",
-) -> AuditEntry:
+def audit_record(**entry: Unpack[OneEntryArgs]) -> AuditEntry:
     """Append one entry, inside the caller's transaction when there is one.
 
     Call it from the service that makes the change, before that service returns,
@@ -123,16 +129,7 @@ def audit_record(
     (``AuditContext.from_request`` at the page or API edge), the entry keeps the
     client's address, and for an API request the summary names the token used.
     """
-    draft = audit_draft(
-        actor=actor,
-        action=action,
-        summary=summary,
-        obj=obj,
-        child=child,
-        context=context,
-        actor_username=actor_username,
-    )
-    return audit_append([draft])[0]
+    return audit_append([audit_draft(**entry)])[0]
 
 
 # The actor of an entry for an email that left the system from a background task.
@@ -159,54 +156,21 @@ def audit_sent(
 
 
 def audit_record_children(
-    *,
-    actor: Professional | None,
-    action: Action,
-    summary: str,
-    obj: models.Model,
-    children: Iterable[Child],
-    context: AuditContext | None = None,
-    actor_username: str = "",
+    *, children: Iterable[Child], **entry: Unpack[ObjEntryArgs]
 ) -> list[AuditEntry]:
     """One entry per child ``obj`` is about (a referral, discussion or record).
 
     An entry names one child, so that each child's "who has looked" list finds
     every look at a record about them; with no child, one entry names ``obj`` alone.
     """
-    drafts = audit_drafts_children(
-        actor=actor,
-        action=action,
-        summary=summary,
-        obj=obj,
-        children=children,
-        context=context,
-        actor_username=actor_username,
-    )
+    drafts = audit_drafts_children(children=children, **entry)
     return [audit_append([draft])[0] for draft in drafts]
 
 
 def audit_drafts_children(
-    *,
-    actor: Professional | None,
-    action: Action,
-    summary: str,
-    obj: models.Model,
-    children: Iterable[Child],
-    context: AuditContext | None = None,
-    actor_username: str = "",
+    *, children: Iterable[Child], **entry: Unpack[ObjEntryArgs]
 ) -> list[AuditEntry]:
     """The entries ``audit_record_children`` writes, as drafts for ``audit_append``."""
     unique = sorted({child.pk: child for child in children}.values(), key=lambda c: c.pk)
     concerned: list[Child | None] = [*unique]
-    return [
-        audit_draft(
-            actor=actor,
-            action=action,
-            summary=summary,
-            obj=obj,
-            child=child,
-            context=context,
-            actor_username=actor_username,
-        )
-        for child in (concerned or [None])
-    ]
+    return [audit_draft(**entry, child=child) for child in (concerned or [None])]

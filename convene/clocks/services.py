@@ -14,8 +14,8 @@ from django.db import models, transaction
 from convene.clocks.models import Clock
 from convene.clocks.schedule import ReminderKind, next_reminder_at
 from convene.clocks.signals import clocks_breached
-from convene.clocks.tally import column_of, tally_breached, tally_moved, tally_started
 from convene.clocks.subjects import case_key_of
+from convene.clocks.tally import column_of, tally_breached, tally_moved, tally_started
 from convene.core.errors import require_aware
 from convene.people.models import Partnership, Professional
 from convene.policy.vocab import ClockKind

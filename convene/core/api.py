@@ -139,6 +139,10 @@ def acted(
     return refused or answer(status, lambda: call(user, thing))
 
 
+# A list's page size (``?limit=``), at most 200 or 500 rows.
+Limit200 = QueryEx[int, P(ge=1, le=200)]
+Limit500 = QueryEx[int, P(ge=1, le=500)]
+
 # A list's cursor (``?before=<id>``): the id of the last row of the page before.
 Cursor = QueryEx[
     int | None, P(ge=1, le=MAX_ID, description="Cursor: the id of the last row of the page before")

@@ -5,11 +5,28 @@ from __future__ import annotations
 import operator
 from datetime import datetime
 from functools import reduce
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+if TYPE_CHECKING:  # core imports no domain app at run time (tests/test_architecture.py)
+    from convene.people.models import Professional
+
+Target = TypeVar("Target", bound=models.Model)
+
+
+def kept_link(to: type[Target], *, related_name: str = "+") -> models.ForeignKey[Target, Target]:
+    """A required link to a row that stays while this one does (records are never deleted)."""
+    return models.ForeignKey(to, on_delete=models.PROTECT, related_name=related_name)
+
+
+def professional_link(*, related_name: str = "+") -> models.ForeignKey[Professional, Professional]:
+    """The professional who did or answered something: kept while the row is."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name=related_name
+    )
 
 
 def done_at() -> models.DateTimeField[datetime | None, datetime | None]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, P, QueryEx, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.renderers import JSONRenderer
 
 from convene.audit.context import AuditContext
@@ -21,6 +21,7 @@ from convene.core.api import (
     READ_ERRORS,
     BodyId,
     Cursor,
+    Limit200,
     PathId,
     Version,
     acted,
@@ -28,6 +29,7 @@ from convene.core.api import (
     answer,
     error,
     link_next,
+    visible_one,
 )
 from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
@@ -242,7 +244,8 @@ def _people(user: Professional, ids: list[int], what: str) -> list[Professional]
     return [found[pk] for pk in ids]  # duplicates kept, so the service can say so
 
 
-def _create(payload: DiscussionIn, user: Professional, request: HttpRequest) -> DiscussionOut:
+def _create(payload: DiscussionIn, request: HttpRequest) -> DiscussionOut:
+    user = acting_user(request)
     referral = referrals_visible_to(user=user).filter(pk=payload.referral_id).first()
     if referral is None:
         raise NotFound("Referral not found")
@@ -275,8 +278,7 @@ def _create(payload: DiscussionIn, user: Professional, request: HttpRequest) -> 
 def create_discussion(request: HttpRequest, payload: DiscussionIn) -> Status[Any]:
     """Convene a strategy discussion or meeting; with a start and end it is scheduled and the
     invitations go out, without it is requested."""
-    user = acting_user(request)
-    return answer(201, lambda: _create(payload, user, request))
+    return answer(201, lambda: _create(payload, request))
 
 
 @router.get(
@@ -288,7 +290,7 @@ def list_discussions(
     request: HttpRequest,
     response: HttpResponse,
     state: DiscussionState | None = None,
-    limit: QueryEx[int, P(ge=1, le=200)] = 50,
+    limit: Limit200 = 50,
     before: Cursor = None,
 ) -> HttpResponse:
     """Social care: the partnership's; everyone else: those they are invited to.
@@ -302,13 +304,12 @@ def list_discussions(
         discussions = discussions.filter(state=state.value)
     found = keyset_page(discussions, before=before, limit=limit)
     link_next(request, response, rows=found, limit=limit, state=state.value if state else "")
-    context = AuditContext.from_request(request)
     audit_record(
         actor=user,
         action=Action.SEARCH,
         summary=f"Listed discussions ({f'state {state.value}' if state else 'any state'}): "
         f"{len(found)} shown",
-        context=context,
+        context=AuditContext.from_request(request),
     )
     rows = discussion_rows(found, user=user, links=_reconvene_links(found, user))
     # Plain rows rendered as ``list[DiscussionOut]`` renders (convene.discussions.api_list).
@@ -317,14 +318,9 @@ def list_discussions(
 
 
 def _visible(request: HttpRequest, discussion_id: int) -> tuple[Professional, Discussion | None]:
-    user = acting_user(request)
-    found = (
-        selectors.discussions_visible_to(user=user)
-        .select_related("referral", "chair", "partnership")
-        .filter(pk=discussion_id)
-        .first()
+    return visible_one(
+        request, selectors.discussions_visible_to, discussion_id, "referral", "chair", "partnership"
     )
-    return user, found
 
 
 NOT_FOUND = "Discussion not found"
@@ -339,16 +335,20 @@ def read_discussion(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     user, discussion = _visible(request, discussion_id)
     if discussion is None:
         return error(404, NOT_FOUND)
-    context = AuditContext.from_request(request)
+    return Status(200, _viewed(request, user, discussion))
+
+
+def _viewed(request: HttpRequest, user: Professional, discussion: Discussion) -> DiscussionOut:
+    """The discussion as the API shows it, the look audited once for each child."""
     audit_record_children(
         actor=user,
         action=Action.VIEW,
         obj=discussion,
         children=discussion.children.all(),
         summary=f"Viewed {discussion.get_kind_display().lower()} {discussion.reference}",
-        context=context,
+        context=AuditContext.from_request(request),
     )
-    return Status(200, discussion_out(discussion, user))
+    return discussion_out(discussion, user)
 
 
 @router.post(

@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, professional_link
 from convene.people.models import Child, Partnership
 from convene.referrals.models import Referral
 
@@ -172,15 +172,14 @@ class Invitation(TrackedModel):
     """A professional invited to a discussion. Never a family member (R002.10, R003.5):
     the invitee is a ``Professional`` and the services refuse anyone outside the partnership."""
 
+    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="invitations")
+    professional = professional_link(related_name="invitations")
+
     class Response(models.TextChoices):
         INVITED = "invited", "No reply yet"
         ACCEPTED = "accepted", "Attending"
         APOLOGIES = "apologies", "Apologies"
 
-    discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="invitations")
-    professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations"
-    )
     response = models.CharField(max_length=20, choices=Response.choices, default=Response.INVITED)
     response_note = models.TextField(blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)

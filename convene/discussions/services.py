@@ -74,6 +74,24 @@ def _locked(discussion: Discussion, expected_version: int | None, now: datetime)
     return current
 
 
+def _convenor_locks(
+    discussion: Discussion,
+    *,
+    by: Professional,
+    expected_version: int,
+    now: datetime,
+    states: Collection[str] = _LIVE,
+    refusal: str = "This discussion is {state}",
+) -> Discussion:
+    """A convenor's change: the discussion locked at the version they read, and in one of
+    ``states`` (else a Conflict, ``refusal`` naming the state it is in)."""
+    _check_convenor(by, discussion.partnership)
+    discussion = _locked(discussion, expected_version, now)
+    if discussion.state not in states:
+        raise Conflict(refusal.format(state=discussion.get_state_display().lower()))
+    return discussion
+
+
 def _save(discussion: Discussion, by: Professional, fields: Collection[str]) -> None:
     discussion.version += 1
     discussion.modified_by = by
@@ -198,14 +216,9 @@ def discussion_schedule(
     context: AuditContext | None = None,
 ) -> Discussion:
     """Give a requested discussion its time, place (and chair); the invitations go out."""
-    _check_convenor(by, discussion.partnership)
-    discussion = _locked(discussion, expected_version, now)
-    if discussion.state != Discussion.State.REQUESTED:
-        raise Conflict(
-            "This discussion is already scheduled: reschedule it instead"
-            if discussion.state == Discussion.State.SCHEDULED
-            else f"This discussion is {discussion.get_state_display().lower()}"
-        )
+    discussion = _convenor_locks(discussion, by=by, expected_version=expected_version, now=now)
+    if discussion.state == Discussion.State.SCHEDULED:
+        raise Conflict("This discussion is already scheduled: reschedule it instead")
     children = list(discussion.children.all())
     chair = chair or discussion.chair
     if chair is None:
@@ -274,13 +287,14 @@ def discussion_reschedule(
     The convene-by clock belongs to the referral and is not moved: a new time
     after the deadline shows as late on the pages and in the work list.
     """
-    _check_convenor(by, discussion.partnership)
-    discussion = _locked(discussion, expected_version, now)
-    if discussion.state != Discussion.State.SCHEDULED:
-        raise Conflict(
-            f"Only a scheduled discussion can be rescheduled; this one is "
-            f"{discussion.get_state_display().lower()}"
-        )
+    discussion = _convenor_locks(
+        discussion,
+        by=by,
+        expected_version=expected_version,
+        now=now,
+        states=(Discussion.State.SCHEDULED,),
+        refusal="Only a scheduled discussion can be rescheduled; this one is {state}",
+    )
     _check_schedule(
         starts_at=starts_at, ends_at=ends_at, venue=venue, virtual_link=virtual_link, now=now
     )
@@ -323,10 +337,7 @@ def discussion_invite(
     context: AuditContext | None = None,
 ) -> list[Invitation]:
     """Invite more professionals; a scheduled discussion's invitations go out to them now."""
-    _check_convenor(by, discussion.partnership)
-    discussion = _locked(discussion, expected_version, now)
-    if discussion.state not in _LIVE:
-        raise Conflict(f"This discussion is {discussion.get_state_display().lower()}")
+    discussion = _convenor_locks(discussion, by=by, expected_version=expected_version, now=now)
     if not invitees:
         raise Invalid("Select at least one person to invite", field="invitees")
     already = set(discussion.invitations.values_list("professional_id", flat=True))
@@ -374,13 +385,13 @@ def discussion_cancel(
     running) unless ``close_referral``: then the referral is closed and its
     clock waived with the same reason.
     """
-    _check_convenor(by, discussion.partnership)
-    discussion = _locked(discussion, expected_version, now)
-    if discussion.state not in _LIVE:
-        raise Conflict(
-            f"Only a requested or scheduled discussion can be cancelled; this one is "
-            f"{discussion.get_state_display().lower()}"
-        )
+    discussion = _convenor_locks(
+        discussion,
+        by=by,
+        expected_version=expected_version,
+        now=now,
+        refusal="Only a requested or scheduled discussion can be cancelled; this one is {state}",
+    )
     if not reason.strip():
         raise Invalid("Enter the reason for cancelling", field="reason")
     check_text(reason=reason)

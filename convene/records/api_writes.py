@@ -12,8 +12,9 @@ service's status and message, and nothing is written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -34,6 +35,7 @@ from convene.records.told import distribution_agency_options
 router = Router(tags=["records"])
 
 NOT_FOUND = "Not found"
+_Found = TypeVar("_Found")
 AGENCIES_MAX = 50
 
 
@@ -104,16 +106,24 @@ def state_out(record: Record) -> RecordStateOut:
     )
 
 
-def _draft(request: HttpRequest, discussion_id: int) -> tuple[Professional, Record] | None:
-    """The record, when the caller reads its draft (social care): else None (a 404)."""
+def _found(
+    request: HttpRequest, discussion_id: int, find: Callable[..., _Found]
+) -> tuple[Professional, _Found] | None:
+    """The caller and what ``find`` shows them of the discussion: None (a 404) when hidden."""
     user = acting_user(request)
     try:
-        record = selectors.record_for(user=user, pk=discussion_id)
+        return user, find(user=user, pk=discussion_id)
     except Http404:
         return None
-    if not selectors.sees_draft(user=user, discussion=record.discussion):
+
+
+def _draft(request: HttpRequest, discussion_id: int) -> tuple[Professional, Record] | None:
+    """The record, when the caller reads its draft (social care): else None (a 404)."""
+    found = _found(request, discussion_id, selectors.record_for)
+    if found is None:
         return None
-    return user, record
+    user, record = found
+    return found if selectors.sees_draft(user=user, discussion=record.discussion) else None
 
 
 @router.post(
@@ -123,11 +133,10 @@ def _draft(request: HttpRequest, discussion_id: int) -> tuple[Professional, Reco
     summary="Mark the discussion held: its record opens",
 )
 def hold(request: HttpRequest, discussion_id: PathId, payload: HoldIn) -> Status[Any]:
-    user = acting_user(request)
-    try:
-        discussion = selectors.discussion_for(user=user, pk=discussion_id)
-    except Http404:
+    found = _found(request, discussion_id, selectors.discussion_for)
+    if found is None:
         return error(404, NOT_FOUND)
+    user, discussion = found
     # As the page: an invited partner sees the discussion, so a 403 says why.
     if not selectors.sees_draft(user=user, discussion=discussion):
         return error(403, "Children's social care marks a discussion held and writes its record")
@@ -193,6 +202,18 @@ def _run(request: HttpRequest, discussion_id: int, call: Any) -> Status[Any]:
     return answer(200, run)
 
 
+def _run_service(
+    request: HttpRequest, discussion_id: int, service: Callable[..., object], **arguments: Any
+) -> Status[Any]:
+    """``service`` on the record, as the caller, now, with the request's audit context."""
+    context = AuditContext.from_request(request)
+
+    def call(user: Professional, record: Record) -> None:
+        service(record=record, by=user, now=timezone.now(), context=context, **arguments)
+
+    return _run(request, discussion_id, call)
+
+
 @router.post(
     "/{discussion_id}/submit",
     response={200: RecordStateOut, **ERRORS},
@@ -200,14 +221,7 @@ def _run(request: HttpRequest, discussion_id: int, call: Any) -> Status[Any]:
     summary="Submit the draft for a manager to authorise",
 )
 def submit(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
-    context = AuditContext.from_request(request)
-    return _run(
-        request,
-        discussion_id,
-        lambda user, record: services.record_submit(
-            record=record, by=user, now=timezone.now(), context=context
-        ),
-    )
+    return _run_service(request, discussion_id, services.record_submit)
 
 
 @router.post(
@@ -218,14 +232,7 @@ def submit(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
 )
 def authorise(request: HttpRequest, discussion_id: PathId) -> Status[Any]:
     """Refused with 400 listing every section still missing."""
-    context = AuditContext.from_request(request)
-    return _run(
-        request,
-        discussion_id,
-        lambda user, record: services.record_authorise(
-            record=record, by=user, now=timezone.now(), context=context
-        ),
-    )
+    return _run_service(request, discussion_id, services.record_authorise)
 
 
 @router.post(
@@ -263,11 +270,10 @@ def distribute(request: HttpRequest, discussion_id: PathId, payload: DistributeI
     summary="As an attendee: confirm the version sent is accurate, or ask for a correction",
 )
 def confirm(request: HttpRequest, discussion_id: PathId, payload: ConfirmIn) -> Status[Any]:
-    user = acting_user(request)
-    try:
-        record = selectors.record_for(user=user, pk=discussion_id)
-    except Http404:
+    found = _found(request, discussion_id, selectors.record_for)
+    if found is None:
         return error(404, NOT_FOUND)
+    user, record = found
     sent = (
         selectors.versions_visible_to(user=user, record=record)
         .filter(distributed_at__isnull=False)
@@ -305,11 +311,4 @@ def confirm(request: HttpRequest, discussion_id: PathId, payload: ConfirmIn) -> 
     summary="As the chair: reopen the draft to correct the record (a new version)",
 )
 def correction(request: HttpRequest, discussion_id: PathId, payload: CorrectionIn) -> Status[Any]:
-    context = AuditContext.from_request(request)
-    return _run(
-        request,
-        discussion_id,
-        lambda user, record: services.record_correction_start(
-            record=record, note=payload.note, by=user, now=timezone.now(), context=context
-        ),
-    )
+    return _run_service(request, discussion_id, services.record_correction_start, note=payload.note)

@@ -6,12 +6,13 @@ docs/referrals-and-convening.md). Every route acts as the authenticated user.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import P, QueryEx, Router, Status
+from ninja import Router, Schema, Status
 
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
@@ -21,11 +22,14 @@ from convene.core.api import (
     ERRORS,
     READ_ERRORS,
     Cursor,
+    Limit500,
     PathId,
+    acted,
     acting_user,
     answer,
     error,
     link_next,
+    visible_one,
 )
 from convene.core.errors import Invalid
 from convene.people.models import Agency, Child, Partnership, Professional
@@ -141,7 +145,7 @@ def list_referrals(
     request: HttpRequest,
     response: HttpResponse,
     status: ReferralStatus | None = None,
-    limit: QueryEx[int, P(ge=1, le=500)] = 100,
+    limit: Limit500 = 100,
     before: Cursor = None,
 ) -> list[ReferralSummaryOut]:
     """The referrals you may see, newest first, ``limit`` (at most 500) a page; the next page
@@ -184,14 +188,7 @@ def list_referrals(
 
 
 def _visible(request: HttpRequest, referral_id: int) -> tuple[Professional, Referral | None]:
-    user = acting_user(request)
-    referral = (
-        referrals_visible_to(user=user)
-        .select_related("referrer_agency", "decided_by")
-        .filter(pk=referral_id)
-        .first()
-    )
-    return user, referral
+    return visible_one(request, referrals_visible_to, referral_id, "referrer_agency", "decided_by")
 
 
 def _audit_read(request: HttpRequest, user: Professional, referral: Referral, what: str) -> None:
@@ -203,13 +200,34 @@ def _audit_read(request: HttpRequest, user: Professional, referral: Referral, wh
 NOT_FOUND = "Referral not found"
 
 
-@router.get("/{referral_id}", response={200: ReferralOut, **READ_ERRORS}, summary="Read a referral")
-def read_referral(request: HttpRequest, referral_id: PathId) -> Status[Any]:
+def _read(
+    request: HttpRequest, referral_id: int, what: str, out: Callable[[Referral], Schema]
+) -> Status[Any]:
+    """``out`` of the referral the caller sees (404 otherwise), the look audited."""
     user, referral = _visible(request, referral_id)
     if referral is None:
         return error(404, NOT_FOUND)
-    _audit_read(request, user, referral, "the record")
-    return Status(200, referral_out(referral))
+    _audit_read(request, user, referral, what)
+    return Status(200, out(referral))
+
+
+def _decide(
+    request: HttpRequest, referral_id: int, service: Callable[..., Referral], **arguments: Any
+) -> Status[Any]:
+    """``service`` on the referral the caller sees, now, with the request's audit context."""
+    context = AuditContext.from_request(request)
+    return acted(
+        _visible(request, referral_id),
+        NOT_FOUND,
+        lambda user, found: referral_out(
+            service(referral=found, by=user, now=timezone.now(), context=context, **arguments)
+        ),
+    )
+
+
+@router.get("/{referral_id}", response={200: ReferralOut, **READ_ERRORS}, summary="Read a referral")
+def read_referral(request: HttpRequest, referral_id: PathId) -> Status[Any]:
+    return _read(request, referral_id, "the record", referral_out)
 
 
 @router.get(
@@ -218,11 +236,7 @@ def read_referral(request: HttpRequest, referral_id: PathId) -> Status[Any]:
     summary="The triage result with its explanation",
 )
 def read_triage(request: HttpRequest, referral_id: PathId) -> Status[Any]:
-    user, referral = _visible(request, referral_id)
-    if referral is None:
-        return error(404, NOT_FOUND)
-    _audit_read(request, user, referral, "the triage")
-    return Status(200, triage_out(referral))
+    return _read(request, referral_id, "the triage", triage_out)
 
 
 @router.post(
@@ -231,23 +245,12 @@ def read_triage(request: HttpRequest, referral_id: PathId) -> Status[Any]:
     summary="Accept the recommended pathway (starts the convene-by clock)",
 )
 def accept(request: HttpRequest, referral_id: PathId, payload: AcceptIn) -> Status[Any]:
-    user, referral = _visible(request, referral_id)
-    if referral is None:
-        return error(404, NOT_FOUND)
-    found = referral
-    context = AuditContext.from_request(request)
-    return answer(
-        200,
-        lambda: referral_out(
-            referral_accept(
-                referral=found,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-                reasons=payload.reasons,
-                context=context,
-            )
-        ),
+    return _decide(
+        request,
+        referral_id,
+        referral_accept,
+        expected_version=payload.expected_version,
+        reasons=payload.reasons,
     )
 
 
@@ -257,23 +260,12 @@ def accept(request: HttpRequest, referral_id: PathId, payload: AcceptIn) -> Stat
     summary="Choose another pathway, with the reason",
 )
 def override(request: HttpRequest, referral_id: PathId, payload: OverrideIn) -> Status[Any]:
-    user, referral = _visible(request, referral_id)
-    if referral is None:
-        return error(404, NOT_FOUND)
-    found = referral
-    context = AuditContext.from_request(request)
-    return answer(
-        200,
-        lambda: referral_out(
-            referral_override(
-                referral=found,
-                pathway=payload.pathway.value,
-                reason=payload.reason,
-                by=user,
-                now=timezone.now(),
-                expected_version=payload.expected_version,
-                reasons=payload.reasons,
-                context=context,
-            )
-        ),
+    return _decide(
+        request,
+        referral_id,
+        referral_override,
+        pathway=payload.pathway.value,
+        reason=payload.reason,
+        expected_version=payload.expected_version,
+        reasons=payload.reasons,
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from enum import Enum
+from typing import Any, TypeVar
 
 from django import forms
 from django.utils import timezone
@@ -27,6 +28,21 @@ from convene.referrals.models import (
 )
 from convene.referrals.reasons import field_name
 from convene.referrals.selectors import partnership_agencies, restricted_record_readers
+
+_Value = TypeVar("_Value", bound=Enum)
+
+
+def labelled_choice(
+    labels: Mapping[_Value, str], *, required_message: str, many: bool = False, **kwargs: Any
+) -> forms.ChoiceField:
+    """Radios (or, ``many``, checkboxes) offering each value of ``labels`` with its words."""
+    field = forms.MultipleChoiceField if many else forms.ChoiceField
+    return field(
+        choices=[(value.value, words) for value, words in labels.items()],
+        widget=forms.CheckboxSelectMultiple if many else forms.RadioSelect,
+        error_messages={"required": required_message},
+        **kwargs,
+    )
 
 
 class PartnershipForm(GovukForm):
@@ -153,12 +169,12 @@ class ConversationForm(PartnershipForm):
 
 
 class CategoriesForm(PartnershipForm):
-    categories = forms.MultipleChoiceField(
+    categories = labelled_choice(
+        CONCERN_CATEGORY_LABELS,
+        many=True,
         label="What kind of concern is it?",
-        choices=[(c.value, label) for c, label in CONCERN_CATEGORY_LABELS.items()],
-        widget=forms.CheckboxSelectMultiple,
         help_text="Select all that apply",
-        error_messages={"required": "Select at least one kind of concern"},
+        required_message="Select at least one kind of concern",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -203,12 +219,11 @@ class HealthForm(PartnershipForm):
 
 
 class ExploitationForm(PartnershipForm):
-    exploitation_rating = forms.ChoiceField(
+    exploitation_rating = labelled_choice(
+        EXPLOITATION_RATING_LABELS,
         label="What is the exploitation screening rating?",
-        choices=[(r.value, label) for r, label in EXPLOITATION_RATING_LABELS.items()],
-        widget=forms.RadioSelect,
         help_text="From the exploitation screening tool",
-        error_messages={"required": "Select the exploitation screening rating"},
+        required_message="Select the exploitation screening rating",
     )
 
 
@@ -313,12 +328,11 @@ class NewChildForm(PartnershipForm):
             attrs={"class": "govuk-input--width-10", "inputmode": "numeric", "spellcheck": "false"}
         ),
     )
-    legal_status = forms.ChoiceField(
+    legal_status = labelled_choice(
+        LEGAL_STATUS_LABELS,
         label="Legal status",
-        choices=[(s.value, label) for s, label in LEGAL_STATUS_LABELS.items()],
-        widget=forms.RadioSelect,
         initial="none",
-        error_messages={"required": "Select the child's legal status"},
+        required_message="Select the child's legal status",
     )
     setting = SettingChoiceField(
         label="School or setting (optional)",

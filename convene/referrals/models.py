@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, kept_link, professional_link
 from convene.people.models import Agency, Child, Partnership
 from convene.people.vocab import ConcernCategory, ExploitationRating
 from convene.policy.vocab import Pathway
@@ -260,13 +260,11 @@ class TriageReason(models.Model):
     and rule; kept with who recorded it and when.
     """
 
-    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="reasons")
+    referral = kept_link(Referral, related_name="reasons")
     rule_id = models.CharField(max_length=120)
     question = models.CharField(max_length=300)
     reason = models.TextField()
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = professional_link()
     recorded_at = models.DateTimeField()
 
     class Meta:

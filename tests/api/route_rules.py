@@ -20,11 +20,11 @@ def _extra(key: str) -> Callable[[World], dict[str, Any]]:
 
 ROUTES = {
     # Each person manages their own tokens; auditors may hold one to read.
-    "api-tokens": [
+    "api_access:api-tokens": [
         Case(expect(OK), label="list"),
         Case(expect(OK), label="create", method="post", data=lambda w: {"name": "Matrix"}),
     ],
-    "api-token-revoke": [
+    "api_access:api-token-revoke": [
         Case(
             only({"alice": redirect("/account/api-tokens/")}),
             label="alice's token",
@@ -38,7 +38,7 @@ ROUTES = {
         ),
     ],
     # Partnership admins register their partnership's webhooks; others may not.
-    "webhooks": [
+    "api_access:webhooks": [
         Case(only(("admin",), others=FORBIDDEN), label="list"),
         Case(
             only(("admin",), others=FORBIDDEN),
@@ -47,7 +47,7 @@ ROUTES = {
             data=lambda w: {"name": "", "url": "http://example.org"},
         ),
     ],
-    "webhook-detail": [
+    "api_access:webhook-detail": [
         Case(only(("admin",), others=FORBIDDEN), label="Riverside's", kwargs=_extra("webhook")),
         # Riverside's admin is told another partnership's webhook does not exist.
         Case(
@@ -56,7 +56,7 @@ ROUTES = {
             kwargs=_extra("neighbour_webhook"),
         ),
     ],
-    "webhook-active": [
+    "api_access:webhook-active": [
         Case(
             only({"admin": redirect("/account/webhooks/*")}, others=FORBIDDEN),
             label="pause",
@@ -66,7 +66,7 @@ ROUTES = {
         ),
         Case(expect(NOT_ALLOWED), label="by GET", kwargs=_extra("webhook")),
     ],
-    "webhook-delivery-retry": [
+    "api_access:webhook-delivery-retry": [
         Case(
             only({"admin": redirect("/account/webhooks/*")}, others=FORBIDDEN),
             label="Riverside's",

@@ -26,11 +26,11 @@ from tests.matrix_world import build_world
 # Route (or "route[case label]") → why the page shows no child's data, so writes no entry.
 NO_CHILD_DATA = {
     "accounts:login": "the sign-in form",
-    "api-tokens": "the person's own API tokens",
+    "api_access:api-tokens": "the person's own API tokens",
     "reminders:notification-list": "notification subjects carry no names or free text (by design)",
     "reminders:deliveries-failed": "email subjects and recipients only: no names or free text",
-    "webhooks": "the partnership's webhook addresses: no child data",
-    "webhook-detail": "an address and its delivery log: event names and ids only",
+    "api_access:webhooks": "the partnership's webhook addresses: no child data",
+    "api_access:webhook-detail": "an address and its delivery log: event names and ids only",
     "healthz": "a load balancer's check: no data at all",
     "reporting:dashboard": "partnership figures: counts, naming no child",
     "reporting:download[timeliness as CSV]": "figures only (audited as an export)",

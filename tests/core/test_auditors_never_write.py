@@ -120,8 +120,8 @@ AUDITOR_MAY_POST = {
     "accounts:logout",
     "accounts:sign-in-code",
     "accounts:sign-in-set-up",
-    "api-tokens",
-    "api-token-revoke",
+    "api_access:api-tokens",
+    "api_access:api-token-revoke",
     "reminders:notifications-read",
 }
 

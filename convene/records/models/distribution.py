@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import set_only_when
+from convene.core.models import professional_link, set_only_when
 from convene.records.models.record import (
     AppendOnlyQuerySet,
     Record,
@@ -28,9 +28,7 @@ class Confirmation(models.Model):
     version = models.ForeignKey(
         RecordVersion, on_delete=models.PROTECT, related_name="confirmations"
     )
-    professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_confirmations"
-    )
+    professional = professional_link(related_name="record_confirmations")
     response = models.CharField(max_length=20, choices=Response.choices)
     comment = models.TextField(blank=True)
     responded_at = models.DateTimeField()
@@ -106,7 +104,7 @@ class DistributionLog(models.Model):
     detail = models.CharField(max_length=300, blank=True)
     queued_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = professional_link()
     # A relevant agency that was not invited, added by the chair at distribution (R002.9).
     agency = models.ForeignKey(
         "people.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -146,7 +144,7 @@ class RecordEvent(models.Model):
     to_state = models.CharField(max_length=20)
     version_number = models.PositiveIntegerField(null=True, blank=True)
     note = models.TextField(blank=True)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = professional_link()
     at = models.DateTimeField()
 
     objects = AppendOnlyQuerySet.as_manager()

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, professional_link
 from convene.people.models import Agency
 from convene.records.models.record import (
     AppendOnlyQuerySet,
@@ -26,9 +26,7 @@ class Attendance(models.Model):
     """Who attended, as a version records it (R001.11)."""
 
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="attendance")
-    professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="record_attendance"
-    )
+    professional = professional_link(related_name="record_attendance")
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -58,9 +56,7 @@ class ProfessionalView(models.Model):
         UNABLE_TO_SAY = "unable_to_say", "Cannot say"
 
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="views")
-    professional = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    professional = professional_link()
     view = models.CharField(max_length=30, choices=ViewChoices.choices)
     comment = models.TextField(blank=True)
     not_for_family = models.BooleanField(default=False)
@@ -171,9 +167,7 @@ class AttendanceException(models.Model):
     party = models.CharField(max_length=20, choices=Party.choices)
     reason = models.TextField()
     rule_ids = models.JSONField(default=list)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = professional_link()
     recorded_at = models.DateTimeField()
 
     objects = AppendOnlyQuerySet.as_manager()

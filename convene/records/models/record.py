@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel
+from convene.core.models import TrackedModel, professional_link
 from convene.policy.vocab import Decision, RecordSection
 
 SECTION_CHOICES = [(s.value, s.value) for s in RecordSection]
@@ -35,9 +35,7 @@ class Record(TrackedModel):
     # When the discussion took place: the `discussion_held` event (R002.8, R002.9) and,
     # for a S47 decision, `s47_decided` (R002.12, R003.8).
     held_at = models.DateTimeField()
-    held_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    held_by = professional_link()
     # The pack the record is checked and its clocks computed under.
     policy_id = models.CharField(max_length=50)
     policy_version = models.CharField(max_length=50)
@@ -100,9 +98,7 @@ class SectionHistory(models.Model):
     version = models.PositiveIntegerField()
     before = models.JSONField()
     after = models.JSONField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = professional_link()
     changed_at = models.DateTimeField()
 
     objects = AppendOnlyQuerySet.as_manager()
@@ -132,9 +128,7 @@ class RecordVersion(models.Model):
     pdf = models.BinaryField()
     pdf_sha256 = models.CharField(max_length=64)
     decision = models.CharField(max_length=30, choices=DECISION_CHOICES)
-    authorised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    authorised_by = professional_link()
     authorised_at = models.DateTimeField()
     supersedes = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Model
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
@@ -24,6 +27,17 @@ from convene.records.models import Record, RecordSectionEntry
 from convene.records.policy import may_chair
 
 _user = professional_of
+_Result = TypeVar("_Result")
+
+
+def _act(request: HttpRequest, service: Callable[..., _Result], /, **arguments: Any) -> _Result:
+    """Call a records service as the signed-in user, now, with the request's audit context."""
+    return service(
+        **arguments,
+        by=_user(request),
+        now=timezone.now(),
+        context=AuditContext.from_request(request),
+    )
 
 
 def _draft_record(request: HttpRequest, pk: int) -> tuple[Professional, Record]:
@@ -91,6 +105,11 @@ def _context(request: HttpRequest, record: Record, **extra: Any) -> dict[str, An
         "incomplete": incomplete_shown(request),
         **extra,
     }
+
+
+def _page(request: HttpRequest, record: Record, template: str, **extra: Any) -> HttpResponse:
+    """The record page ``template`` with what every record page shows and ``extra``."""
+    return render(request, template, _context(request, record, **extra))
 
 
 def _posted_version(request: HttpRequest) -> int:

@@ -6,9 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
-from convene.audit.context import AuditContext
 from convene.core.access import require_write
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import forms as record_forms
@@ -17,10 +15,12 @@ from convene.records.models import Confirmation
 from convene.records.policy import may_chair
 from convene.records.told import outcome_untold
 from convene.records.views._common import (
+    _act,
     _add_error,
     _audit_look,
     _context,
     _draft_record,
+    _page,
     _user,
 )
 
@@ -42,14 +42,12 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     form = record_forms.ConfirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            context = AuditContext.from_request(request)
-            services.record_confirm(
+            _act(
+                request,
+                services.record_confirm,
                 record=record,
                 accurate=form.cleaned_data["accurate"],
                 comment=form.cleaned_data["comment"],
-                by=user,
-                now=timezone.now(),
-                context=context,
             )
         except ServiceError as error:
             _add_error(form, error)
@@ -57,10 +55,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Thank you: your response is recorded")
             return redirect("records:confirm", pk)
     _audit_look(request, record, f"Opened ‘Confirm version {version.number}’", obj=version)
-    return render(
+    return _page(
         request,
+        record,
         "records/confirm.html",
-        _context(request, record, version=version, form=form, mine=mine, attended=attended),
+        version=version,
+        form=form,
+        mine=mine,
+        attended=attended,
     )
 
 
@@ -98,13 +100,11 @@ def resolve(request: HttpRequest, pk: int, confirmation_pk: int) -> HttpResponse
     form = record_forms.ResolveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            context = AuditContext.from_request(request)
-            services.confirmation_resolve(
+            _act(
+                request,
+                services.confirmation_resolve,
                 confirmation=confirmation,
                 note=form.cleaned_data["note"],
-                by=user,
-                now=timezone.now(),
-                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None
@@ -116,8 +116,4 @@ def resolve(request: HttpRequest, pk: int, confirmation_pk: int) -> HttpResponse
     if not may_chair(user, record.discussion):
         raise PermissionDenied("Only the chair or a manager who may chair resolves corrections")
     _audit_look(request, record, "Opened a correction request", obj=confirmation)
-    return render(
-        request,
-        "records/resolve.html",
-        _context(request, record, confirmation=confirmation, form=form),
-    )
+    return _page(request, record, "records/resolve.html", confirmation=confirmation, form=form)

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from convene.audit.context import AuditContext
 from convene.core.errors import ServiceError
 from convene.records import forms as record_forms
 from convene.records import services
 from convene.records.policy import may_chair
 from convene.records.views._common import (
+    _act,
     _add_error,
     _audit_look,
     _context,
@@ -28,13 +27,11 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = record_forms.CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            context = AuditContext.from_request(request)
-            services.record_correction_start(
+            _act(
+                request,
+                services.record_correction_start,
                 record=record,
                 note=form.cleaned_data["note"],
-                by=user,
-                now=timezone.now(),
-                context=context,
             )
         except ServiceError as error:
             _add_error(form, error)

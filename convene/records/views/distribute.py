@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
-from convene.audit.context import AuditContext
 from convene.core.errors import NotAllowed, ServiceError
 from convene.records import selectors, services
 from convene.records.told import distribution_agency_options
 from convene.records.told_forms import AddAgenciesForm
 from convene.records.views._common import (
+    _act,
     _add_error,
     _audit_look,
     _context,
@@ -24,7 +23,7 @@ from convene.records.views._common import (
 
 
 def distribute(request: HttpRequest, pk: int) -> HttpResponse:
-    user, record = _draft_record(request, pk)
+    _, record = _draft_record(request, pk)
     version = record.versions.order_by("-number").first()
     if version is None:
         return redirect("records:check", pk)
@@ -34,13 +33,11 @@ def distribute(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and add.is_valid():
         try:
-            context = AuditContext.from_request(request)
-            services.record_distribute(
+            _act(
+                request,
+                services.record_distribute,
                 record=record,
-                by=user,
-                now=timezone.now(),
                 agencies=list(add.cleaned_data["agencies"]),
-                context=context,
             )
         except NotAllowed as error:
             raise PermissionDenied(error.message) from None

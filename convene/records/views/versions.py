@@ -14,6 +14,7 @@ from convene.records.notices import pdf_filename
 from convene.records.views._common import (
     _audit_look,
     _context,
+    _page,
     _user,
 )
 
@@ -47,10 +48,8 @@ def version_detail(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     shown = [sections.part(s) for s in snapshot.get("shown", [])]
     parts = snapshot.get("parts", {})
     answers = [(p, sections.items(p.section, parts.get(p.section.value))) for p in shown]
-    return render(
-        request,
-        "records/version.html",
-        _context(request, record, version=version, snapshot=snapshot, answers=answers),
+    return _page(
+        request, record, "records/version.html", version=version, snapshot=snapshot, answers=answers
     )
 
 
@@ -84,8 +83,10 @@ def family_summary_page(request: HttpRequest, pk: int) -> HttpResponse:
     _audit_look(
         request, record, f"Viewed the family summary of version {version.number}", obj=version
     )
-    return render(
+    return _page(
         request,
+        record,
         "records/family_summary.html",
-        _context(request, record, version=version, summary=family_summary(version.snapshot)),
+        version=version,
+        summary=family_summary(version.snapshot),
     )

@@ -26,11 +26,13 @@ from convene.records.incomplete import incomplete_items, incomplete_note, saved_
 from convene.records.models import Record
 from convene.records.policy import may_chair
 from convene.records.views._common import (
+    _act,
     _add_error,
     _audit_look,
     _context,
     _editable,
     _entry,
+    _page,
     _posted_version,
     _user,
 )
@@ -149,15 +151,13 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             content = form.content()
         if content is not None:
             try:
-                context = AuditContext.from_request(request)
-                services.record_section_save(
+                _act(
+                    request,
+                    services.record_section_save,
                     record=record,
                     section=section,
                     content=content,
                     expected_version=version,
-                    by=user,
-                    now=timezone.now(),
-                    context=context,
                 )
             except SectionConflict as conflict:
                 return _conflict(request, record, part, conflict)
@@ -173,11 +173,7 @@ def part_page(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     extra: dict[str, Any] = {}
     if part.page_extra is not None:
         extra = part.page_extra(entry.content, contents)
-    return render(
-        request,
-        part.template,
-        _context(request, record, part=part, form=form, version=version, **extra),
-    )
+    return _page(request, record, part.template, part=part, form=form, version=version, **extra)
 
 
 def _posted_json(text: str) -> dict[str, Any]:
@@ -242,14 +238,12 @@ def action_page(request: HttpRequest, pk: int, key: str | None = None) -> HttpRe
         version = _posted_version(request)
         if form.is_valid():
             try:
-                context = AuditContext.from_request(request)
-                services.record_action_save(
+                _act(
+                    request,
+                    services.record_action_save,
                     record=record,
                     action=form.item(key),
                     expected_version=version,
-                    by=user,
-                    now=timezone.now(),
-                    context=context,
                 )
             except SectionConflict as conflict:
                 return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)
@@ -259,11 +253,7 @@ def action_page(request: HttpRequest, pk: int, key: str | None = None) -> HttpRe
                 messages.success(request, "Action saved")
                 return redirect("records:part", pk, "actions")
     _audit_look(request, record, "Opened an action" if existing else "Opened ‘Add an action’")
-    return render(
-        request,
-        "records/action.html",
-        _context(request, record, form=form, version=version, key=key),
-    )
+    return _page(request, record, "records/action.html", form=form, version=version, key=key)
 
 
 def action_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
@@ -279,14 +269,12 @@ def action_remove(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     status = 200
     if request.method == "POST":
         try:
-            context = AuditContext.from_request(request)
-            services.record_action_remove(
+            _act(
+                request,
+                services.record_action_remove,
                 record=record,
                 key=key,
                 expected_version=_posted_version(request),
-                by=user,
-                now=timezone.now(),
-                context=context,
             )
         except SectionConflict as conflict:
             return _conflict(request, record, sections.part(RecordSection.ACTIONS), conflict)
