@@ -90,12 +90,17 @@ class Agency(TrackedModel):
         return AgencyKind(self.kind)
 
 
+def agency_link(*, related_name: str = "+") -> models.ForeignKey[Agency | None, Agency | None]:
+    """An optional agency (who made, attended or owns something), kept while rows name it."""
+    return models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name=related_name
+    )
+
+
 class Professional(AbstractUser):
     """A user account: always a professional, never a family member."""
 
-    agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
-    )
+    agency = agency_link(related_name="staff")
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=50, blank=True)
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from convene.core.models import TrackedModel, kept_link, professional_link
-from convene.people.models import Agency, Child, Partnership
+from convene.people.models import Child, Partnership, agency_link
 from convene.people.vocab import ConcernCategory, ExploitationRating
 from convene.policy.vocab import Pathway
 
@@ -85,9 +85,7 @@ class Referral(TrackedModel):
     how_received = models.CharField(max_length=20, choices=HowReceived.choices)
 
     # The referrer: a partner agency, or an organisation (or member of the public) outside it.
-    referrer_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_made"
-    )
+    referrer_agency = agency_link(related_name="referrals_made")
     referrer_organisation = models.CharField(max_length=200, blank=True)
     referrer_name = models.CharField(max_length=200)
     referrer_role = models.CharField(max_length=200, blank=True)

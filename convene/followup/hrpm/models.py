@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
 from convene.followup.actions.models import ActionStatus
-from convene.people.models import Agency, Child, PartnershipRecord
+from convene.people.models import Child, PartnershipRecord, agency_link
 
 
 class HrpmState(models.TextChoices):
@@ -113,9 +113,7 @@ class HrpmAction(TrackedModel):
 
     meeting = models.ForeignKey(HrpmMeeting, on_delete=models.PROTECT, related_name="actions")
     owner_professional = done_by(related_name="hrpm_actions")
-    owner_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="hrpm_actions"
-    )
+    owner_agency = agency_link(related_name="hrpm_actions")
     owner_name = models.CharField(max_length=300)
     what = models.TextField()
     due_on = models.DateField()

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from convene.core.models import TrackedModel, professional_link
-from convene.people.models import Agency
+from convene.people.models import agency_link
 from convene.records.models.record import (
     AppendOnlyQuerySet,
     Record,
@@ -27,9 +27,7 @@ class Attendance(models.Model):
 
     version = models.ForeignKey(RecordVersion, on_delete=models.PROTECT, related_name="attendance")
     professional = professional_link(related_name="record_attendance")
-    agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    agency = agency_link()
     name = models.CharField(max_length=300)
     role = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=AttendanceStatusChoices.choices)
@@ -103,9 +101,7 @@ class Action(TrackedModel):
         on_delete=models.PROTECT,
         related_name="record_actions",
     )
-    owner_agency = models.ForeignKey(
-        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="record_actions"
-    )
+    owner_agency = agency_link(related_name="record_actions")
     owner_name = models.CharField(max_length=300, blank=True)
     what = models.TextField()
     why = models.TextField(blank=True)

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 
 from convene.core.forms import GovukForm
+from convene.people.vocab import Labelled, labels
 from convene.policy.vocab import RecordSection
 from convene.records.sections._base import (
     Content,
@@ -52,21 +53,16 @@ VIEW_LABELS: dict[View, str] = {
 }
 
 
-class S47By(StrEnum):
+class S47By(Labelled):
     """R003.6: whether a section 47 enquiry needs to be started, and by whom."""
 
-    CHILDRENS_SERVICES = "childrens_services"
-    POLICE = "police"
-    BOTH = "both"
-    NOT_NEEDED = "not_needed"
+    CHILDRENS_SERVICES = "childrens_services", "Yes, by Children's Services"
+    POLICE = "police", "Yes, by the Police"
+    BOTH = "both", "Yes, by both working together"
+    NOT_NEEDED = "not_needed", "No section 47 enquiry is needed"
 
 
-S47_BY_LABELS: dict[S47By, str] = {
-    S47By.CHILDRENS_SERVICES: "Yes, by Children's Services",
-    S47By.POLICE: "Yes, by the Police",
-    S47By.BOTH: "Yes, by both working together",
-    S47By.NOT_NEEDED: "No section 47 enquiry is needed",
-}
+S47_BY_LABELS = labels(S47By)
 
 
 class ProfessionalView(Content):

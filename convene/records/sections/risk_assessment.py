@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from django import forms
 from pydantic import field_validator
 
+from convene.people.vocab import Labelled, labels
 from convene.policy.vocab import RecordSection
 from convene.records.sections._base import (
     Content,
@@ -22,19 +21,14 @@ from convene.records.sections._base import (
 from convene.records.sections._forms import PartForm, not_for_family, text
 
 
-class RiskFactor(StrEnum):
-    PARENTAL_MENTAL_HEALTH = "parental_mental_health"
-    SUBSTANCE_MISUSE = "substance_misuse"
-    DOMESTIC_ABUSE = "domestic_abuse"
-    NONE_IDENTIFIED = "none_identified"
+class RiskFactor(Labelled):
+    PARENTAL_MENTAL_HEALTH = "parental_mental_health", "Parental mental health difficulties"
+    SUBSTANCE_MISUSE = "substance_misuse", "Parental substance misuse"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    NONE_IDENTIFIED = "none_identified", "None of these identified"
 
 
-RISK_FACTOR_LABELS: dict[RiskFactor, str] = {
-    RiskFactor.PARENTAL_MENTAL_HEALTH: "Parental mental health difficulties",
-    RiskFactor.SUBSTANCE_MISUSE: "Parental substance misuse",
-    RiskFactor.DOMESTIC_ABUSE: "Domestic abuse",
-    RiskFactor.NONE_IDENTIFIED: "None of these identified",
-}
+RISK_FACTOR_LABELS = labels(RiskFactor)
 
 
 class RiskAssessmentContent(Content):
