@@ -63,6 +63,7 @@ __all__ = ["WorkRow", "status_of", "work_for"]
 
 ACTIONS_AHEAD = timedelta(days=7)
 VISITS_AHEAD = timedelta(hours=24)
+HOLD_AHEAD = timedelta(hours=24)
 
 
 def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
@@ -103,14 +104,13 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _hold_today(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
-    start = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
+def _to_hold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+    """Meetings to hold: each one starting within a day, and each that has started but was
+    never marked held, so a meeting late in the evening or left unmarked stays in sight."""
     qs = (
         mine_or_chaired(
             discussions_visible_to(user=user).filter(
-                state=Discussion.State.SCHEDULED,
-                starts_at__gte=start,
-                starts_at__lt=start + timedelta(days=1),
+                state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD
             ),
             who,
         )
@@ -395,7 +395,7 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
         who = _people(user, team)
         rows += _triage(user, now)
         rows += _to_convene(user, who, now)
-        rows += _hold_today(user, who, now)
+        rows += _to_hold(user, who, now)
         rows += _records(user, who, now)
         rows += records_to_correct(user, who, now)
         rows += outcomes_untold(user, who, now)

@@ -45,3 +45,43 @@ def test_an_s47_with_no_visit_clock_is_still_a_visit_to_make(
     assert row.due_at is None
     visit(started, people, at=now, now=now)
     assert not any(r.what == wanted for r in work_for(user=people[holder], now=now))
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "shown"),
+    [
+        (timedelta(hours=-26), True),  # started yesterday, never marked held
+        (timedelta(hours=1), True),  # after midnight: tomorrow, but within the hour
+        (timedelta(hours=23), True),
+        (timedelta(hours=25), False),
+    ],
+)
+def test_a_meeting_is_the_chairs_to_hold_from_a_day_ahead_until_marked_held(
+    people, partnership, agencies, starts_in, shown
+):
+    """A meeting shortly after midnight is on My work late in the evening before, and one
+    that was never marked held does not drop out of sight the next day."""
+    from tests.convening import NOW, accepted_referral, scheduled_discussion
+
+    late_evening = NOW.replace(hour=23, minute=30)
+    booked = late_evening + starts_in - timedelta(hours=1)
+    referral = accepted_referral(
+        people=people,
+        partnership=partnership,
+        agencies=agencies,
+        now=booked,
+        received_at=booked - timedelta(hours=1),
+    )
+    discussion = scheduled_discussion(
+        referral=referral,
+        people=people,
+        now=booked,
+        starts_in=timedelta(hours=1),
+        allow_missing_required=True,
+    )
+    wanted = f"Hold {discussion.get_kind_display().lower()} {discussion.reference}"
+    rows = [r for r in work_for(user=people["bob"], now=late_evening) if r.what == wanted]
+    assert bool(rows) is shown
+    if shown:
+        assert rows[0].url == reverse("records:hold", args=[discussion.pk])
+        assert (rows[0].status == "overdue") is (starts_in < timedelta(0))
