@@ -249,3 +249,25 @@ def test_the_hrpm_section_pages_on_its_own_cursor(
     assert _links(later, "followup:action") == []
     assert _links(unknown, "followup:hrpm-action") == [police_hrpm_action.pk]
     assert _links(unknown, "followup:action") == [police_action.pk]
+
+
+def test_an_hrpm_cursor_that_names_nothing_is_the_first_page_of_both_sections(
+    client, police_action, police_hrpm_action, people
+):
+    """A stale ``hrpm_before`` (its action done since, or a bookmark) starts both sections
+    again: the record's actions are never left out, nor "no open actions" said of them."""
+    with time_machine.travel(AFTER_DUE, tick=False):
+        HrpmAction.objects.filter(pk=police_hrpm_action.pk).update(
+            status="done", closed_at=AFTER_DUE
+        )
+        pages = {}
+        for who, name in (("carol", "followup:my-actions"), ("alice", "followup:actions")):
+            client.force_login(people[who])
+            url = reverse(name)
+            pages[who] = [
+                client.get(f"{url}?hrpm_before={cursor}").content.decode()
+                for cursor in (police_hrpm_action.pk, 99999)
+            ]
+    for page in [*pages["carol"], *pages["alice"]]:
+        assert _links(page, "followup:action") == [police_action.pk]
+    assert all("You have no open actions" not in page for page in pages["carol"])

@@ -52,19 +52,23 @@ def _pages(
     # One section continues at a time: given both, the record's.
     hrpm_before = None if before is not None else cursor_of(request.GET.get("hrpm_before"))
     pages: dict[str, Any] = {"show_all": done, "now": now, "actions": [], "hrpm_actions": []}
-    page = None
-    if hrpm_before is None:
+
+    def hrpm_from(cursor: int | None) -> Any:
+        rows = hrpm_action_rows(hrpm_actions, now=now)
+        return actions_page(rows, show_all=done, before=cursor, size=ACTIONS_PAGE)
+
+    hrpm_page = None if hrpm_before is None else hrpm_from(hrpm_before)
+    # A cursor that named no action of theirs (unknown, or done since): both first pages.
+    if hrpm_page is None or hrpm_page.first:
         page = actions_page(
             action_rows(record_actions, now=now), show_all=done, before=before, size=ACTIONS_PAGE
         )
         pages.update(actions=page.rows, page=page)
-    if page is None or page.first:  # a cursor that named no action of theirs: the first page
-        hrpm_page = actions_page(
-            hrpm_action_rows(hrpm_actions, now=now),
-            show_all=done,
-            before=hrpm_before,
-            size=ACTIONS_PAGE,
-        )
+        if not page.first:
+            hrpm_page = None  # the record's section continues alone
+        elif hrpm_page is None:
+            hrpm_page = hrpm_from(None)
+    if hrpm_page is not None:
         pages.update(hrpm_actions=hrpm_page.rows, hrpm_page=hrpm_page)
     return pages
 
