@@ -157,7 +157,16 @@ def compile_archetype(archetype: Archetype, *, lean: bool = False) -> Compiled:
         offsets={model: len(rows) for model, rows in archetype.rows.items()},
         audit=audit,
         clock_index=_positions(
-            clock_model, "state", "due_at", "met_at", "started_at", "escalate_at", "remind_at"
+            clock_model,
+            "state",
+            "due_at",
+            "met_at",
+            "started_at",
+            "escalate_at",
+            "remind_at",
+            "kind",
+            "subject_type_id",
+            "subject_id",
         ),
         delivery_index=_positions(
             delivery_model,
@@ -226,16 +235,50 @@ def copy_rows(
     emails: dict[int, str],
     emit: Callable[[type[models.Model], tuple[Any, ...]], None],
 ) -> None:
-    """Emit every row of one case but its audit entries (:func:`case_audit`)."""
+    """Emit every row of one case but its audit entries (:func:`case_audit`).
+
+    An agreed action's ``due_by`` is its due clock's ``due_at`` (``action_due_by``): when
+    ``_fix_clock`` moves that clock on, the action's rows, held back until the clocks are
+    done, move with it. Every row is still made in the same order (the same draws)."""
+    moved: dict[tuple[int, int], Any] = {}  # (subject type, id) -> its due clock's new due
+    held: list[tuple[type[models.Model], list[Any]]] = []
     for program in compiled.programs:
         label = program.model._meta.label_lower
         for base, ops in program.rows:
             row = _apply(base, ops, case, rng)
             if label == "clocks.clock":
-                _fix_clock(row, compiled.clock_index, case, rng)
+                _fix_due_clock(row, compiled, case, rng, moved)
             elif label == "reminders.delivery":
                 _fix_delivery(row, compiled.delivery_index, rng, emails)
+            elif label in _DUE_BY_LABELS:
+                held.append((program.model, row))
+                continue
             emit(program.model, tuple(row))
+    for model, row in held:
+        at = _positions(model, "id", "due_by")
+        key = (ContentType.objects.get_for_model(model).pk, row[at["id"]])
+        if key in moved:
+            row[at["due_by"]] = moved[key]
+        emit(model, tuple(row))
+
+
+# The models whose ``due_by`` is their ``action_due`` clock's due time (convene.records.due).
+_DUE_BY_LABELS = frozenset({"records.action", "followup.hrpmaction"})
+
+
+def _fix_due_clock(
+    row: list[Any],
+    compiled: Compiled,
+    case: Case,
+    rng: random.Random,
+    moved: dict[tuple[int, int], Any],
+) -> None:
+    """``_fix_clock``, noting an action's due clock moved to a new due time."""
+    at = compiled.clock_index
+    due = row[at["due_at"]]
+    _fix_clock(row, at, case, rng)
+    if row[at["due_at"]] != due and row[at["kind"]] == "action_due":
+        moved[(row[at["subject_type_id"]], row[at["subject_id"]])] = row[at["due_at"]]
 
 
 def case_audit(compiled: Compiled, case: Case, usernames: dict[int, str]) -> list[list[Any]]:
