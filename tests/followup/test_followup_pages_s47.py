@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from convene.followup.models import Icpc, S47Enquiry
+from convene.followup.models import CoreGroupReview, Icpc, S47Enquiry
 from convene.workdays import LONDON
 from tests.followup.conftest import outcome
 
@@ -147,6 +147,36 @@ def test_core_group_oversight_and_close_pages(client, enquiry, people):
         closed = client.post(reverse("followup:s47-close", args=[done.pk]), {"note": ""})
         assert closed.status_code == 302
         assert "Closed by Bob Bennett" in client.get(closed.url).content.decode()
+
+
+def test_oversight_acts_on_the_recorded_core_group_review(client, enquiry, people):
+    """The oversight page is the core group review's: a 404 until it is recorded, then it
+    quotes the review, and the manager's note is saved on it with the page's message."""
+    done = outcome(
+        enquiry(visited=True, legal_status="child_protection_plan"), people, "significant_harm"
+    )
+    url = reverse("followup:oversight", args=[done.pk])
+    day = done.outcome_at.astimezone(LONDON).date()
+    with time_machine.travel(done.outcome_at + timedelta(hours=1), tick=False):
+        assert _login(client, people["bob"]).get(url).status_code == 404
+        _login(client, people["alice"]).post(
+            reverse("followup:core-group", args=[done.pk]),
+            {
+                "held_on-day": day.day,
+                "held_on-month": day.month,
+                "held_on-year": day.year,
+                "risk_considered": "Continuing neglect",
+                "plan_changes": "Weekly visits",
+            },
+        )
+        page = _login(client, people["bob"]).get(url).content.decode()
+        assert "Ongoing risk: Continuing neglect" in page
+        assert "Plan updated: Weekly visits" in page
+        saved = client.post(url, {"note": "Agreed"}, follow=True)
+    assert saved.redirect_chain == [(reverse("followup:s47", args=[done.pk]), 302)]
+    assert "Management oversight recorded" in saved.content.decode()
+    review = CoreGroupReview.objects.get(enquiry=done)
+    assert (review.oversight_note, review.oversight_by) == ("Agreed", people["bob"])
 
 
 def test_care_plan_and_hrpm_decision_pages(client, enquiry, people):

@@ -1,9 +1,14 @@
 """S47 enquiry pages: the list, the enquiry, visit, outcome, what follows, close (an enquiry
-starts when the record deciding it is authorised: no start page)."""
+starts when the record deciding it is authorised: no start page).
+
+The pages that follow the outcome (core group review and its oversight, care plan review,
+the HRPM decision, close) differ only in what they declare, so each is one
+``EnquiryFormPage`` at the end of this module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +17,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from convene.core.dates import govuk_date
+from convene.core.forms import GovukForm
 from convene.core.pages import posted, version_of
 from convene.core.pagination import cursor_of, keyset_newest
 from convene.followup.child_in_care import may_start_hrpm
@@ -220,116 +226,109 @@ def s47_outcome(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def core_group_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user, enquiry = _as_worker(request, pk)
-    form = CoreGroupReviewForm(posted(request))
-    return _form_page(
-        request,
-        enquiry=enquiry,
-        form=form,
-        title="Record the core group review",
-        button="Save the review",
-        intro=(
-            f"{enquiry.child.full_name} is on a child protection plan: the core group considers "
-            "the ongoing risk and the plan is reviewed and updated, with management oversight "
-            ".",
-        ),
-        submit=lambda data: core_group_review_record(
+@dataclass(frozen=True)
+class EnquiryFormPage:
+    """One form page on an enquiry, declared once: who may use it, its form, its service.
+
+    The form's fields are the service's keyword arguments; the service is also given what
+    the page acts on (``acts_on``: a keyword and how to find it from the enquiry, the
+    enquiry itself unless said otherwise), ``by`` the signed-in person and ``now``. A page
+    for a record of the enquiry 404s until that record exists. On success the page returns
+    to the enquiry saying ``done``; the ``intro`` paragraphs are drawn from what it acts on.
+    """
+
+    form: type[GovukForm]
+    acting: Callable[[HttpRequest, int], tuple[Professional, S47Enquiry]]
+    service: Callable[..., object]
+    title: str
+    button: str
+    done: str
+    intro: Callable[[Any], tuple[str, ...]] = lambda _on: ()
+    acts_on: tuple[str, Callable[[S47Enquiry], Any]] = ("enquiry", lambda enquiry: enquiry)
+
+    def __call__(self, request: HttpRequest, pk: int) -> HttpResponse:
+        user, enquiry = self.acting(request, pk)
+        keyword, find = self.acts_on
+        on = find(enquiry)
+        form = self.form(posted(request))
+        return _form_page(
+            request,
             enquiry=enquiry,
-            held_on=data["held_on"],
-            risk_considered=data["risk_considered"],
-            plan_changes=data["plan_changes"],
-            by=user,
-            now=timezone.now(),
-        ),
-        done="Core group review recorded: a manager records their oversight next",
-    )
+            form=form,
+            title=self.title,
+            button=self.button,
+            intro=self.intro(on),
+            submit=lambda data: self.service(**{keyword: on}, **data, by=user, now=timezone.now()),
+            done=self.done,
+        )
 
 
-def core_group_oversight(request: HttpRequest, pk: int) -> HttpResponse:
-    user, enquiry = _as_manager(request, pk)
-    review = get_object_or_404(CoreGroupReview, enquiry=enquiry)
-    form = OversightForm(posted(request))
-    return _form_page(
-        request,
-        enquiry=enquiry,
-        form=form,
-        title="Record management oversight",
-        button="Save the oversight",
-        intro=(
-            f"Core group on {govuk_date(review.held_on)}. Ongoing risk: {review.risk_considered}",
-            f"Plan updated: {review.plan_changes}",
-        ),
-        submit=lambda data: core_group_review_oversee(
-            review=review, note=data["note"], by=user, now=timezone.now()
-        ),
-        done="Management oversight recorded",
-    )
+def _core_group_review_of(enquiry: S47Enquiry) -> CoreGroupReview:
+    return get_object_or_404(CoreGroupReview, enquiry=enquiry)
 
 
-def care_plan_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user, enquiry = _as_worker(request, pk)
-    form = CarePlanReviewForm(posted(request))
-    return _form_page(
-        request,
-        enquiry=enquiry,
-        form=form,
-        title="Record the care plan review",
-        button="Save the review",
-        intro=(
-            f"{enquiry.child.full_name} is a child in care: the care plan is reviewed and updated "
-            "with a stand-alone risk assessment, the young person's view of the risk central to "
-            "it.",
-        ),
-        submit=lambda data: care_plan_review_record(
-            enquiry=enquiry,
-            reviewed_on=data["reviewed_on"],
-            plan_changes=data["plan_changes"],
-            risk_assessment=data["risk_assessment"],
-            young_persons_view=data["young_persons_view"],
-            by=user,
-            now=timezone.now(),
-        ),
-        done="Care plan review recorded: a manager decides whether an HRPM is needed next",
-    )
+# The follow-through once the outcome is known: the URL names' views (``followup/urls.py``).
 
+core_group_review = EnquiryFormPage(
+    form=CoreGroupReviewForm,
+    acting=_as_worker,
+    service=core_group_review_record,
+    title="Record the core group review",
+    button="Save the review",
+    intro=lambda enquiry: (
+        f"{enquiry.child.full_name} is on a child protection plan: the core group considers "
+        "the ongoing risk and the plan is reviewed and updated, with management oversight "
+        ".",
+    ),
+    done="Core group review recorded: a manager records their oversight next",
+)
 
-def hrpm_decision(request: HttpRequest, pk: int) -> HttpResponse:
-    user, enquiry = _as_manager(request, pk)
-    form = HrpmDecisionForm(posted(request))
-    return _form_page(
-        request,
-        enquiry=enquiry,
-        form=form,
-        title="Is a High Risk Planning Meeting needed?",
-        button="Save the decision",
-        intro=(
-            "Where the risk is ongoing, for example through exploitation, decide whether an HRPM "
-            "oversees the risk management, like a core group for a child in care.",
-        ),
-        submit=lambda data: hrpm_decide(
-            enquiry=enquiry,
-            needed=data["needed"],
-            reasons=data["reasons"],
-            first_meeting_on=data.get("first_meeting_on"),
-            by=user,
-            now=timezone.now(),
-        ),
-        done="Decision recorded",
-    )
+core_group_oversight = EnquiryFormPage(
+    form=OversightForm,
+    acting=_as_manager,
+    service=core_group_review_oversee,
+    acts_on=("review", _core_group_review_of),
+    title="Record management oversight",
+    button="Save the oversight",
+    intro=lambda review: (
+        f"Core group on {govuk_date(review.held_on)}. Ongoing risk: {review.risk_considered}",
+        f"Plan updated: {review.plan_changes}",
+    ),
+    done="Management oversight recorded",
+)
 
+care_plan_review = EnquiryFormPage(
+    form=CarePlanReviewForm,
+    acting=_as_worker,
+    service=care_plan_review_record,
+    title="Record the care plan review",
+    button="Save the review",
+    intro=lambda enquiry: (
+        f"{enquiry.child.full_name} is a child in care: the care plan is reviewed and updated "
+        "with a stand-alone risk assessment, the young person's view of the risk central to "
+        "it.",
+    ),
+    done="Care plan review recorded: a manager decides whether an HRPM is needed next",
+)
 
-def s47_close(request: HttpRequest, pk: int) -> HttpResponse:
-    user, enquiry = _as_manager(request, pk)
-    form = CloseForm(posted(request))
-    return _form_page(
-        request,
-        enquiry=enquiry,
-        form=form,
-        title="Close the S47 enquiry",
-        button="Close the enquiry",
-        submit=lambda data: s47_enquiry_close(
-            enquiry=enquiry, note=data["note"], by=user, now=timezone.now()
-        ),
-        done="Enquiry closed",
-    )
+hrpm_decision = EnquiryFormPage(
+    form=HrpmDecisionForm,
+    acting=_as_manager,
+    service=hrpm_decide,
+    title="Is a High Risk Planning Meeting needed?",
+    button="Save the decision",
+    intro=lambda _enquiry: (
+        "Where the risk is ongoing, for example through exploitation, decide whether an HRPM "
+        "oversees the risk management, like a core group for a child in care.",
+    ),
+    done="Decision recorded",
+)
+
+s47_close = EnquiryFormPage(
+    form=CloseForm,
+    acting=_as_manager,
+    service=s47_enquiry_close,
+    title="Close the S47 enquiry",
+    button="Close the enquiry",
+    done="Enquiry closed",
+)
