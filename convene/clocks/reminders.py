@@ -127,6 +127,7 @@ def _remind_batch(
         with transaction.atomic():
             # Subjects, managers and who of them may see what: read once for the batch.
             known = SweepBatch(clocks)
+            known.learn_responsible()
             for clock in clocks:
                 _clock_remind(
                     clock=clock,
@@ -151,6 +152,7 @@ def _remind_batch(
         )
     added = 0
     known = SweepBatch(clocks)
+    known.learn_responsible()
     for clock in clocks:
         try:
             with transaction.atomic():

@@ -35,6 +35,7 @@ from convene.clocks.parties import (
 )
 from convene.clocks.selectors import (
     ESCALATION_MANAGER_ROLES,
+    partnership_admins,
     social_care_agencies,
     social_care_with_roles,
 )
@@ -52,14 +53,31 @@ class SweepBatch:
         self._subjects = {(c.subject_type_id, c.subject_id): c.subject for c in clocks}
         self._holders: dict[tuple[int, frozenset[Role]], list[Professional]] = {}
         self._social_care: dict[int, list[str]] = {}
+        self._admins: dict[int, list[Professional]] = {}
         self._responsible: dict[SubjectKey, PartyMembers | None] | None = None
         self.viewers = ViewersKnown()
+        # Each subject's case key: the case rule settles who of the caseload may see it.
+        self.cases = {
+            subject_key(c.subject): c.case_referral_id for c in clocks if c.subject is not None
+        }
         by_partnership: dict[int, tuple[Partnership, list[object]]] = {}
         for clock in clocks:
             entry = by_partnership.setdefault(clock.partnership_id, (clock.partnership, []))
             entry[1].append(clock.subject)
         for partnership, subjects in by_partnership.values():
-            self.viewers.learn(subjects=subjects, candidates=self.managers(partnership))
+            # The admins too: they are told when a level names nobody who can be found.
+            candidates = [*self.managers(partnership), *self.admins(partnership)]
+            self.viewers.learn(subjects=subjects, candidates=candidates, cases=self.cases)
+
+    def learn_responsible(self) -> None:
+        """Who of each subject's responsible people may see it, asked for the whole batch at
+        once (a reminder tells them; otherwise each subject would ask on its own)."""
+        asks = []
+        for subject in list(self._subjects.values()):
+            found = self.responsible(subject)
+            if found and found.professionals:
+                asks.append((subject, list(found.professionals)))
+        self.viewers.learn_each(asks=asks, cases=self.cases)
 
     def subject_of(self, clock: Clock) -> object:
         key = (clock.subject_type_id, clock.subject_id)
@@ -88,6 +106,12 @@ class SweepBatch:
 
     def managers(self, partnership: Partnership) -> list[Professional]:
         return self.holders(partnership, ESCALATION_MANAGER_ROLES)
+
+    def admins(self, partnership: Partnership) -> list[Professional]:
+        """``partnership``'s admins (told when an escalation level names nobody)."""
+        if partnership.pk not in self._admins:
+            self._admins[partnership.pk] = list(partnership_admins(partnership=partnership))
+        return self._admins[partnership.pk]
 
     def social_care_names(self, partnership: Partnership) -> list[str]:
         """The names of ``partnership``'s children's social care agencies."""
