@@ -131,11 +131,13 @@ def audience_for(
     agencies: Sequence[Agency] = (),
     viewers: Viewers = _ask_each,
     managers: Sequence[Professional] | None = None,
+    staff: Callable[[], Sequence[Professional]] | None = None,
 ) -> Audience:
     """Narrow the rule's ``professionals`` and ``agencies`` to those who may know of ``subject``.
 
     A sweep passes ``viewers`` (a :class:`ViewersKnown` filled for its batch) and the
-    partnership's ``managers`` (``ESCALATION_MANAGER_ROLES``), read once per batch.
+    partnership's ``managers`` (``ESCALATION_MANAGER_ROLES``) and its social care ``staff``
+    (asked for only when it comes to that), read once per batch.
     """
     addressed = _unique(professionals)
     if subject is None:
@@ -164,9 +166,11 @@ def audience_for(
         None,
     ):
         if candidates is None:  # step 4: anyone in social care, asked only now
-            staff = list(social_care_staff(partnership=partnership))
-            staff_seen = viewers(subject, staff)
-            candidates = [person for person in staff if person.pk in staff_seen]
+            everyone = (
+                list(social_care_staff(partnership=partnership)) if staff is None else staff()
+            )
+            staff_seen = viewers(subject, everyone)
+            candidates = [person for person in everyone if person.pk in staff_seen]
         if candidates:
             return Audience(professionals=tuple(candidates), need_to_know=True)
     heads = list(social_care_with_roles(partnership=partnership, roles=[Role.HEAD_OF_SERVICE]))

@@ -202,6 +202,7 @@ def _clock_remind(
             agencies=agencies,
             viewers=batch.viewers,
             managers=batch.managers(partnership),
+            staff=lambda: batch.staff(partnership),
         )
         if audience.blind:
             # Nobody who may see it can be found: the escalation, when it comes, says so blind.

@@ -225,17 +225,20 @@ def subjects_viewers_each(
     """
     answers: dict[SubjectKey, set[int]] = {}
     wanted: dict[SubjectKey, tuple[object, dict[int, Professional]]] = {}
+    # One object per person (the same person may come as several), so what is fetched
+    # below for each is fetched once and seen by every question about them.
+    everyone: dict[int, Professional] = {}
     for subject, people in asks:
         key = subject_key(subject)
         answers.setdefault(key, set())
         if _selector_for(subject) is not None and key[1] is not None:
             entry = wanted.setdefault(key, (subject, {}))
-            entry[1].update((person.pk, person) for person in people)
-    everyone = list({pk: p for _, found in wanted.values() for pk, p in found.items()}.values())
+            for person in people:
+                entry[1][person.pk] = everyone.setdefault(person.pk, person)
     if not everyone:
         return answers
     # The selectors read each person's roles and agency: fetched here for all at once.
-    prefetch_related_objects(everyone, "agency", "role_grants")
+    prefetch_related_objects(list(everyone.values()), "agency", "role_grants")
     if cases:
         _settle_by_case(wanted, answers, cases)
     # What the case rule did not settle: each person asked of their subjects, per model.

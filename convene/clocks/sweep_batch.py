@@ -37,6 +37,7 @@ from convene.clocks.selectors import (
     ESCALATION_MANAGER_ROLES,
     partnership_admins,
     social_care_agencies,
+    social_care_staff,
     social_care_with_roles,
 )
 from convene.people.models import Partnership, Professional
@@ -54,6 +55,7 @@ class SweepBatch:
         self._holders: dict[tuple[int, frozenset[Role]], list[Professional]] = {}
         self._social_care: dict[int, list[str]] = {}
         self._admins: dict[int, list[Professional]] = {}
+        self._staff: dict[int, list[Professional]] = {}
         self._responsible: dict[SubjectKey, PartyMembers | None] | None = None
         self.viewers = ViewersKnown()
         # Each subject's case key: the case rule settles who of the caseload may see it.
@@ -68,6 +70,17 @@ class SweepBatch:
             # The admins too: they are told when a level names nobody who can be found.
             candidates = [*self.managers(partnership), *self.admins(partnership)]
             self.viewers.learn(subjects=subjects, candidates=candidates, cases=self.cases)
+            # Hidden from every manager (a restricted case naming none): anyone in social
+            # care who may see it is asked for (audience_for, step 4), so ask them all now.
+            managers = {manager.pk for manager in self.managers(partnership)}
+            hidden = [
+                s
+                for s in subjects
+                if s is not None and not managers & self.viewers.known.get(subject_key(s), set())
+            ]
+            if hidden:
+                staff = self.staff(partnership)
+                self.viewers.learn(subjects=hidden, candidates=staff, cases=self.cases)
 
     def learn_responsible(self) -> None:
         """Who of each subject's responsible people may see it, asked for the whole batch at
@@ -112,6 +125,12 @@ class SweepBatch:
         if partnership.pk not in self._admins:
             self._admins[partnership.pk] = list(partnership_admins(partnership=partnership))
         return self._admins[partnership.pk]
+
+    def staff(self, partnership: Partnership) -> list[Professional]:
+        """``partnership``'s social care staff, whatever their role (``social_care_staff``)."""
+        if partnership.pk not in self._staff:
+            self._staff[partnership.pk] = list(social_care_staff(partnership=partnership))
+        return self._staff[partnership.pk]
 
     def social_care_names(self, partnership: Partnership) -> list[str]:
         """The names of ``partnership``'s children's social care agencies."""
