@@ -23,7 +23,8 @@ restricted flag itself:
   those whose subject the person may see (one SQL query, no loop);
 * :func:`subject_viewers` answers for many people and one subject in a single
   query, which is how escalations and reminders are addressed
-  (:mod:`convene.clocks.audience`); :func:`may_see_subject` for one person.
+  (:mod:`convene.clocks.audience`); :func:`may_see_subject` for one person;
+  :func:`subjects_viewers_each` for a sweep's batch, settled from the case keys first.
 
 A subject of a model nobody registered is seen by nobody (and logged): a new
 kind of clock subject must say who may see it before anyone is told about it.

@@ -5,7 +5,9 @@ managers (and holders of the rule's roles), and who of them may see the subject.
 Asked clock by clock that was about 28 queries and 0.4 s per escalation; a
 :class:`SweepBatch` reads the batch's subjects in one query per subject model,
 each partnership's role holders once, and who of the managers may see each
-subject in one query per subject model (:func:`convene.clocks.subjects.subjects_viewers`),
+subject from the clocks' case keys, the case rule asked once for the batch and the
+subjects' own selectors only for what it leaves
+(:func:`convene.clocks.subjects.subjects_viewers_each`),
 and who answers for each subject (the allocated worker, the chair, the action's owner)
 in a few queries per subject model for the whole batch, when first asked
 (:func:`convene.clocks.parties.resolve_responsible_many`).
