@@ -31,7 +31,7 @@ class AgencyChecksConfig(AppConfig):
         register_subject_selector(
             AgencyCheck, agency_checks_visible_to, case="discussion__referral"
         )
-        register_responsible(AgencyCheck, "invitees", _invitees)
+        register_responsible(AgencyCheck, "invitees", _invitees, many=_invitees_many)
         outbox.register()
 
 
@@ -52,3 +52,14 @@ def _invitees(check: Any) -> Any:
     from convene.clocks.parties import PartyMembers
 
     return PartyMembers(professionals=tuple(agency_invitees(check=check)))
+
+
+def _invitees_many(checks: Any) -> Any:
+    """``_invitees`` of a sweep's batch of checks, in one query."""
+    from convene.agencychecks.selectors import agency_invitees_many
+    from convene.clocks.parties import PartyMembers, subject_key
+
+    found = agency_invitees_many(checks=checks)
+    return {
+        subject_key(check): PartyMembers(professionals=tuple(found[check.pk])) for check in checks
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -118,6 +120,25 @@ def agency_invitees(*, check: AgencyCheck) -> QuerySet[Professional]:
         agency=check.agency_id,
         pk__in=Invitation.objects.filter(discussion=check.discussion_id).values("professional"),
     ).order_by("pk")
+
+
+def agency_invitees_many(*, checks: Sequence[AgencyCheck]) -> dict[int, list[Professional]]:
+    """:func:`agency_invitees` of each check (by primary key), in one query for them all."""
+    invited = (
+        Professional.objects.filter(
+            is_active=True,
+            agency__in={check.agency_id for check in checks},
+            invitations__discussion__in={check.discussion_id for check in checks},
+        )
+        .annotate(invited_to=F("invitations__discussion"))
+        .order_by("pk")
+    )
+    found: dict[tuple[int, int | None], list[Professional]] = defaultdict(list)
+    for person in invited:
+        found[(person.invited_to, person.agency_id)].append(person)
+    return {
+        check.pk: list(found.get((check.discussion_id, check.agency_id), [])) for check in checks
+    }
 
 
 def completion_refusal(*, user: Professional, discussion: Discussion) -> ServiceError | None:

@@ -29,7 +29,7 @@ once, in one query, never one query per person.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from convene.clocks.selectors import (
@@ -38,7 +38,12 @@ from convene.clocks.selectors import (
     social_care_staff,
     social_care_with_roles,
 )
-from convene.clocks.subjects import SubjectKey, subject_key, subject_viewers, subjects_viewers
+from convene.clocks.subjects import (
+    SubjectKey,
+    subject_key,
+    subject_viewers,
+    subjects_viewers_each,
+)
 from convene.people.models import Agency, Partnership, Professional
 from convene.people.vocab import Role
 
@@ -60,13 +65,29 @@ class ViewersKnown:
     known: dict[SubjectKey, set[int]] = field(default_factory=dict)
     asked: dict[SubjectKey, set[int]] = field(default_factory=dict)
 
-    def learn(self, *, subjects: Iterable[object], candidates: Sequence[Professional]) -> None:
-        subjects = [s for s in subjects if s is not None]
-        found = subjects_viewers(subjects=subjects, candidates=candidates)
-        for subject in subjects:
+    def learn(
+        self,
+        *,
+        subjects: Iterable[object],
+        candidates: Sequence[Professional],
+        cases: Mapping[SubjectKey, int | None] | None = None,
+    ) -> None:
+        self.learn_each(asks=[(subject, candidates) for subject in subjects], cases=cases)
+
+    def learn_each(
+        self,
+        *,
+        asks: Iterable[tuple[object, Sequence[Professional]]],
+        cases: Mapping[SubjectKey, int | None] | None = None,
+    ) -> None:
+        """Ask, for each subject, about its own candidates, all at once (``cases``: the
+        subjects' case keys, which settle most of it: :func:`subjects_viewers_each`)."""
+        asks = [(subject, people) for subject, people in asks if subject is not None]
+        found = subjects_viewers_each(asks=asks, cases=cases)
+        for subject, people in asks:
             key = subject_key(subject)
             self.known.setdefault(key, set()).update(found.get(key, set()))
-            self.asked.setdefault(key, set()).update(person.pk for person in candidates)
+            self.asked.setdefault(key, set()).update(person.pk for person in people)
 
     def __call__(self, subject: object, candidates: Sequence[Professional]) -> set[int]:
         if subject is None:
@@ -110,11 +131,13 @@ def audience_for(
     agencies: Sequence[Agency] = (),
     viewers: Viewers = _ask_each,
     managers: Sequence[Professional] | None = None,
+    staff: Callable[[], Sequence[Professional]] | None = None,
 ) -> Audience:
     """Narrow the rule's ``professionals`` and ``agencies`` to those who may know of ``subject``.
 
     A sweep passes ``viewers`` (a :class:`ViewersKnown` filled for its batch) and the
-    partnership's ``managers`` (``ESCALATION_MANAGER_ROLES``), read once per batch.
+    partnership's ``managers`` (``ESCALATION_MANAGER_ROLES``) and its social care ``staff``
+    (asked for only when it comes to that), read once per batch.
     """
     addressed = _unique(professionals)
     if subject is None:
@@ -143,9 +166,11 @@ def audience_for(
         None,
     ):
         if candidates is None:  # step 4: anyone in social care, asked only now
-            staff = list(social_care_staff(partnership=partnership))
-            staff_seen = viewers(subject, staff)
-            candidates = [person for person in staff if person.pk in staff_seen]
+            everyone = (
+                list(social_care_staff(partnership=partnership)) if staff is None else staff()
+            )
+            staff_seen = viewers(subject, everyone)
+            candidates = [person for person in everyone if person.pk in staff_seen]
         if candidates:
             return Audience(professionals=tuple(candidates), need_to_know=True)
     heads = list(social_care_with_roles(partnership=partnership, roles=[Role.HEAD_OF_SERVICE]))

@@ -127,6 +127,7 @@ def _remind_batch(
         with transaction.atomic():
             # Subjects, managers and who of them may see what: read once for the batch.
             known = SweepBatch(clocks)
+            known.learn_responsible()
             for clock in clocks:
                 _clock_remind(
                     clock=clock,
@@ -151,6 +152,7 @@ def _remind_batch(
         )
     added = 0
     known = SweepBatch(clocks)
+    known.learn_responsible()
     for clock in clocks:
         try:
             with transaction.atomic():
@@ -200,6 +202,7 @@ def _clock_remind(
             agencies=agencies,
             viewers=batch.viewers,
             managers=batch.managers(partnership),
+            staff=lambda: batch.staff(partnership),
         )
         if audience.blind:
             # Nobody who may see it can be found: the escalation, when it comes, says so blind.

@@ -23,7 +23,8 @@ restricted flag itself:
   those whose subject the person may see (one SQL query, no loop);
 * :func:`subject_viewers` answers for many people and one subject in a single
   query, which is how escalations and reminders are addressed
-  (:mod:`convene.clocks.audience`); :func:`may_see_subject` for one person.
+  (:mod:`convene.clocks.audience`); :func:`may_see_subject` for one person;
+  :func:`subjects_viewers_each` for a sweep's batch, settled from the case keys first.
 
 A subject of a model nobody registered is seen by nobody (and logged): a new
 kind of clock subject must say who may see it before anyone is told about it.
@@ -32,14 +33,14 @@ kind of clock subject must say who may see it before anyone is told about it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Exists, IntegerField, Q, QuerySet, Value, prefetch_related_objects
 
-from convene.core.access import among
+from convene.core.access import among, sees_whole_caseload
 from convene.people.models import Child, Professional
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "subject_viewers",
     "subject_visible_q",
     "subjects_viewers",
+    "subjects_viewers_each",
     "visible_subject_keys",
 ]
 
@@ -194,45 +196,118 @@ def subject_key(subject: object) -> SubjectKey:
 
 
 def subjects_viewers(
-    *, subjects: Iterable[object], candidates: Iterable[Professional]
+    *,
+    subjects: Iterable[object],
+    candidates: Iterable[Professional],
+    cases: Mapping[SubjectKey, int | None] | None = None,
 ) -> dict[SubjectKey, set[int]]:
-    """Which of ``candidates`` may see each of ``subjects``: a sweep's batch asked at once.
-
-    Each person's own selector is narrowed to the batch's subjects of a model
-    (``selector(user=...).filter(pk__in=ids)``) and the people's answers are joined
-    with ``UNION ALL`` into one query per model (per hundred people), so the cost
-    follows the number of subject models and people, not the number of subjects.
-    Subjects of an unregistered model are seen by nobody, as in :func:`subject_viewers`.
-    """
+    """Which of ``candidates`` may see each of ``subjects``: a sweep's batch asked at once
+    (:func:`subjects_viewers_each` with the same people for every subject)."""
     people = list({person.pk: person for person in candidates}.values())
-    by_model: dict[SubjectSelector, dict[Any, SubjectKey]] = {}
+    return subjects_viewers_each(asks=[(subject, people) for subject in subjects], cases=cases)
+
+
+def subjects_viewers_each(
+    *,
+    asks: Iterable[tuple[object, Sequence[Professional]]],
+    cases: Mapping[SubjectKey, int | None] | None = None,
+) -> dict[SubjectKey, set[int]]:
+    """Which of its own candidates may see each subject of ``asks``, set-based (issue 15).
+
+    ``cases``: each subject's case key (``Clock.case_referral``). Then, for the people who
+    work the caseload (``sees_whole_caseload``), the case rule is asked of the keys first,
+    one ``UNION ALL`` of each person's rule narrowed to their keys (a primary-key probe on
+    the referrals): a case they may see settles every subject of it, as in
+    :func:`caseload_visible_q`. Only the pairs it does not settle (a restricted case, a
+    subject of no case, a partner) are asked of the subjects' own selectors, each person's
+    narrowed to their subjects of a model, joined with ``UNION ALL`` into one query per model
+    (per hundred people). The cost follows the number of people and subject models, not of
+    subjects. Subjects of an unregistered model are seen by nobody (:func:`subject_viewers`).
+    """
     answers: dict[SubjectKey, set[int]] = {}
-    for subject in subjects:
+    wanted: dict[SubjectKey, tuple[object, dict[int, Professional]]] = {}
+    # One object per person (the same person may come as several), so what is fetched
+    # below for each is fetched once and seen by every question about them.
+    everyone: dict[int, Professional] = {}
+    for subject, people in asks:
         key = subject_key(subject)
-        answers[key] = set()
-        selector = _selector_for(subject)
-        if selector is not None and key[1] is not None:
-            by_model.setdefault(selector, {})[key[1]] = key
-    if not people or not by_model:
+        answers.setdefault(key, set())
+        if _selector_for(subject) is not None and key[1] is not None:
+            entry = wanted.setdefault(key, (subject, {}))
+            for person in people:
+                entry[1][person.pk] = everyone.setdefault(person.pk, person)
+    if not everyone:
         return answers
-    prefetch_related_objects(people, "agency", "role_grants")
-    for selector, ids in by_model.items():
-        for start in range(0, len(people), _VIEWERS_CHUNK):
-            parts = []
-            for person in people[start : start + _VIEWERS_CHUNK]:
-                sees = selector(user=person).filter(pk__in=list(ids))
-                if not sees.query.is_empty():
-                    parts.append(
-                        sees.order_by().values_list(
-                            Value(person.pk, output_field=IntegerField()), "pk"
-                        )
-                    )
-            if not parts:
-                continue
-            query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-            for person_pk, pk in query:
-                answers[ids[pk]].add(person_pk)
+    # The selectors read each person's roles and agency: fetched here for all at once.
+    prefetch_related_objects(list(everyone.values()), "agency", "role_grants")
+    if cases:
+        _settle_by_case(wanted, answers, cases)
+    # What the case rule did not settle: each person asked of their subjects, per model.
+    by_selector: dict[SubjectSelector, dict[int, tuple[Professional, dict[Any, SubjectKey]]]]
+    by_selector = {}
+    for key, (subject, asked_of) in wanted.items():
+        selector = _selector_for(subject)
+        assert selector is not None
+        for person in asked_of.values():
+            if person.pk not in answers[key]:
+                mine = by_selector.setdefault(selector, {}).setdefault(person.pk, (person, {}))
+                mine[1][key[1]] = key
+    for selector, asked in by_selector.items():
+        rows = (
+            (person.pk, selector(user=person).filter(pk__in=list(ids)), ids)
+            for person, ids in asked.values()
+        )
+        for person_pk, pk, ids in _union_rows(rows):
+            answers[ids[pk]].add(person_pk)
     return answers
+
+
+def _settle_by_case(
+    wanted: Mapping[SubjectKey, tuple[object, Mapping[int, Professional]]],
+    answers: dict[SubjectKey, set[int]],
+    cases: Mapping[SubjectKey, int | None],
+) -> None:
+    """Add to ``answers`` each caseload person whose case rule shows the subject's case."""
+    rule = _case_rule()
+    if rule is None:
+        return
+    keys_of: dict[int, tuple[Professional, dict[int, int]]] = {}
+    for key, (_, people) in wanted.items():
+        case = cases.get(key)
+        if case is None:
+            continue
+        for person in people.values():
+            if sees_whole_caseload(user=person):
+                keys_of.setdefault(person.pk, (person, {}))[1][case] = case
+    rows = (
+        (person.pk, rule(user=person).filter(pk__in=list(ids)), ids)
+        for person, ids in keys_of.values()
+    )
+    seen: set[tuple[int, int]] = {(person_pk, case) for person_pk, case, _ in _union_rows(rows)}
+    for key, (_, people) in wanted.items():
+        case = cases.get(key)
+        if case is not None:
+            answers[key].update(pk for pk in people if (pk, case) in seen)
+
+
+def _union_rows(
+    rows: Iterable[tuple[int, QuerySet[Any], Mapping[Any, Any]]],
+) -> Iterator[tuple[int, Any, Mapping[Any, Any]]]:
+    """``(person pk, row pk, ids)`` for each row of each person's queryset: the querysets joined
+    with ``UNION ALL``, one query per hundred people (an empty selector is skipped)."""
+    parts: list[tuple[int, QuerySet[Any], Mapping[Any, Any]]] = [
+        row for row in rows if not row[1].query.is_empty()
+    ]
+    for start in range(0, len(parts), _VIEWERS_CHUNK):
+        chunk = parts[start : start + _VIEWERS_CHUNK]
+        ids_of = {person_pk: ids for person_pk, _, ids in chunk}
+        queries = [
+            sees.order_by().values_list(Value(person_pk, output_field=IntegerField()), "pk")
+            for person_pk, sees, _ in chunk
+        ]
+        query = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        for person_pk, pk in query:
+            yield person_pk, pk, ids_of[person_pk]
 
 
 def subject_visible_q(

@@ -5,7 +5,9 @@ managers (and holders of the rule's roles), and who of them may see the subject.
 Asked clock by clock that was about 28 queries and 0.4 s per escalation; a
 :class:`SweepBatch` reads the batch's subjects in one query per subject model,
 each partnership's role holders once, and who of the managers may see each
-subject in one query per subject model (:func:`convene.clocks.subjects.subjects_viewers`),
+subject from the clocks' case keys, the case rule asked once for the batch and the
+subjects' own selectors only for what it leaves
+(:func:`convene.clocks.subjects.subjects_viewers_each`),
 and who answers for each subject (the allocated worker, the chair, the action's owner)
 in a few queries per subject model for the whole batch, when first asked
 (:func:`convene.clocks.parties.resolve_responsible_many`).
@@ -35,7 +37,9 @@ from convene.clocks.parties import (
 )
 from convene.clocks.selectors import (
     ESCALATION_MANAGER_ROLES,
+    partnership_admins,
     social_care_agencies,
+    social_care_staff,
     social_care_with_roles,
 )
 from convene.people.models import Partnership, Professional
@@ -52,14 +56,43 @@ class SweepBatch:
         self._subjects = {(c.subject_type_id, c.subject_id): c.subject for c in clocks}
         self._holders: dict[tuple[int, frozenset[Role]], list[Professional]] = {}
         self._social_care: dict[int, list[str]] = {}
+        self._admins: dict[int, list[Professional]] = {}
+        self._staff: dict[int, list[Professional]] = {}
         self._responsible: dict[SubjectKey, PartyMembers | None] | None = None
         self.viewers = ViewersKnown()
+        # Each subject's case key: the case rule settles who of the caseload may see it.
+        self.cases = {
+            subject_key(c.subject): c.case_referral_id for c in clocks if c.subject is not None
+        }
         by_partnership: dict[int, tuple[Partnership, list[object]]] = {}
         for clock in clocks:
             entry = by_partnership.setdefault(clock.partnership_id, (clock.partnership, []))
             entry[1].append(clock.subject)
         for partnership, subjects in by_partnership.values():
-            self.viewers.learn(subjects=subjects, candidates=self.managers(partnership))
+            # The admins too: they are told when a level names nobody who can be found.
+            candidates = [*self.managers(partnership), *self.admins(partnership)]
+            self.viewers.learn(subjects=subjects, candidates=candidates, cases=self.cases)
+            # Hidden from every manager (a restricted case naming none): anyone in social
+            # care who may see it is asked for (audience_for, step 4), so ask them all now.
+            managers = {manager.pk for manager in self.managers(partnership)}
+            hidden = [
+                s
+                for s in subjects
+                if s is not None and not managers & self.viewers.known.get(subject_key(s), set())
+            ]
+            if hidden:
+                staff = self.staff(partnership)
+                self.viewers.learn(subjects=hidden, candidates=staff, cases=self.cases)
+
+    def learn_responsible(self) -> None:
+        """Who of each subject's responsible people may see it, asked for the whole batch at
+        once (a reminder tells them; otherwise each subject would ask on its own)."""
+        asks = []
+        for subject in list(self._subjects.values()):
+            found = self.responsible(subject)
+            if found and found.professionals:
+                asks.append((subject, list(found.professionals)))
+        self.viewers.learn_each(asks=asks, cases=self.cases)
 
     def subject_of(self, clock: Clock) -> object:
         key = (clock.subject_type_id, clock.subject_id)
@@ -88,6 +121,18 @@ class SweepBatch:
 
     def managers(self, partnership: Partnership) -> list[Professional]:
         return self.holders(partnership, ESCALATION_MANAGER_ROLES)
+
+    def admins(self, partnership: Partnership) -> list[Professional]:
+        """``partnership``'s admins (told when an escalation level names nobody)."""
+        if partnership.pk not in self._admins:
+            self._admins[partnership.pk] = list(partnership_admins(partnership=partnership))
+        return self._admins[partnership.pk]
+
+    def staff(self, partnership: Partnership) -> list[Professional]:
+        """``partnership``'s social care staff, whatever their role (``social_care_staff``)."""
+        if partnership.pk not in self._staff:
+            self._staff[partnership.pk] = list(social_care_staff(partnership=partnership))
+        return self._staff[partnership.pk]
 
     def social_care_names(self, partnership: Partnership) -> list[str]:
         """The names of ``partnership``'s children's social care agencies."""

@@ -136,3 +136,25 @@ def test_R001_7_the_board_shows_a_missing_check_as_not_received_then_late(
         after = client.get(url).content.decode()
     assert after.count("Not received: late") == 2
     assert "Two call-outs" in after  # the police's, received in time
+
+
+def test_a_sweeps_batch_reads_each_checks_invitees_once_for_all(
+    people, partnership, agencies, discussion, django_assert_max_num_queries
+):
+    # The sweep asks who answers for its batch's checks at once (issue 15): the same people
+    # as each check asked on its own, in one query for any number of checks.
+    from convene.clocks.parties import resolve_responsible, resolve_responsible_many, subject_key
+
+    other = scheduled_discussion(
+        referral=accepted_referral(people=people, partnership=partnership, agencies=agencies),
+        people=people,
+        invitees=("carol", "dev"),
+    )
+    checks = list(AgencyCheck.objects.filter(discussion__in=[discussion, other]).order_by("pk"))
+    assert len(checks) >= 4
+    expected = {subject_key(check): resolve_responsible(check) for check in checks}
+    assert any(expected.values())
+    fresh = list(AgencyCheck.objects.filter(pk__in=[c.pk for c in checks]))
+    with django_assert_max_num_queries(1):
+        found = resolve_responsible_many(fresh)
+    assert found == expected

@@ -12,7 +12,7 @@ R004.8 (escalation), R004.3 (timescales).
 from datetime import date, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.escalation_sweep import escalations_raise_due
@@ -183,3 +183,51 @@ def test_who_may_see_a_batch_of_subjects_is_one_query_per_model(
     with django_assert_max_num_queries(3):  # agencies, roles, then one query for all children
         seen = subjects_viewers(subjects=children, candidates=everyone)
     assert {key[1]: pks for key, pks in seen.items()} == expected
+
+
+def _referral_clocks(partnership, people, agencies, count: int) -> tuple[int, int, int]:
+    """``count`` referrals' clocks breached together, every third an allegation against staff
+    (restricted: named on it hana, a team manager, or nobody in social care's management);
+    return (escalations raised, deliveries decided, queries of both steps)."""
+    from tests.convening import make_referral
+
+    clocks = []
+    for index in range(count):
+        restricted = index % 3 == 0
+        referral = make_referral(
+            people=people,
+            partnership=partnership,
+            agencies=agencies,
+            categories=["allegation_against_staff" if restricted else "physical"],
+            named=["hana"] if restricted and index % 2 else [],
+        )
+        assert referral.restricted == restricted
+        clocks.append(
+            make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END, subject=referral)
+        )
+    assert all(clock.case_referral_id for clock in clocks)
+    Clock.objects.exclude(pk__in=[c.pk for c in clocks]).delete()  # the referrals' own
+    clocks_sweep(now=FRIDAY_END + SECOND)
+    with CaptureQueriesContext(connection) as queries:
+        raised = escalations_raise_due(now=FRIDAY_END + SECOND)
+        added = clock_reminders_decide(now=FRIDAY_END + SECOND)
+    return len(raised), added, len(queries)
+
+
+def test_telling_a_batch_about_cases_hidden_or_not_costs_the_same_queries_for_6_or_18(
+    partnership, people, agencies
+):
+    # Who may see each subject is settled from the clocks' case keys, once per batch: the
+    # restricted cases (hidden from the managers not named on them) are asked of the
+    # subjects' own selectors in the same few queries, whatever their number.
+    def measured(count: int) -> tuple[int, int, int]:
+        with transaction.atomic():
+            found = _referral_clocks(partnership, people, agencies, count)
+            transaction.set_rollback(True)
+        return found
+
+    few_raised, few_added, few = measured(6)
+    many_raised, many_added, many = measured(18)
+    assert (few_raised, many_raised) == (6, 18)
+    assert many_added > few_added > 0
+    assert many == few

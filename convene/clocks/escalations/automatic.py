@@ -126,6 +126,7 @@ def _automatic_draft(
         agencies=agencies,
         viewers=batch.viewers,
         managers=batch.managers(partnership),
+        staff=lambda: batch.staff(partnership),
     )
     escalation = Escalation(
         partnership=clock.partnership,

@@ -12,9 +12,6 @@ from datetime import datetime
 from convene.clocks.labels import CLOCK_KIND_LABELS
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.parties import PartyMembers, resolve_party
-from convene.clocks.selectors import (
-    partnership_admins,
-)
 from convene.clocks.sweep_batch import SweepBatch
 from convene.people.models import Agency, Partnership, Professional
 from convene.policy.engine import EscalationStep, escalation_levels
@@ -66,7 +63,7 @@ def _addressees(
     agencies = list(members.agencies)
     if not people and not agencies:
         # Nobody to tell is a set-up mistake; the partnership's admins must see it.
-        people = list(partnership_admins(partnership=partnership))
+        people = list(batch.admins(partnership))
     return people, agencies, unresolved
 
 
