@@ -1,7 +1,8 @@
 """The month tallies of clocks (issue 13), kept in the writer's transaction.
 
 Every service that starts, meets, waives or breaches a clock (convene.clocks.services)
-calls one of ``tally_started``, ``tally_moved`` or ``tally_breached`` in its transaction,
+calls one of ``tally_started``, ``tally_moved`` or ``tally_breached`` in its transaction
+(a clock met is then announced, ``signals.clock_met``, for the records' quality tallies),
 so :class:`~convene.clocks.models.ClockTally` and its histogram
 (:class:`~convene.clocks.models.ClockTakenTally`) always equal the live count of the clocks
 table; ``convene.clocks.tally_count.rebuild_tallies`` recounts them after a bulk load.
@@ -19,6 +20,7 @@ from typing import Any
 from django.db import connection
 
 from convene.clocks.models import Clock, ClockTakenTally, ClockTally
+from convene.clocks.signals import clock_met
 from convene.clocks.units import SECONDS_IN, WORKING_DAYS, unit_of
 from convene.people.models import Partnership
 from convene.policy.loader import load_pack
@@ -104,6 +106,7 @@ def tally_started(clock: Clock) -> None:
     _add(clock, {"started": 1, column_of(clock): 1})
     if clock.state == Clock.State.MET:
         _add_met(clock)
+        clock_met.send(Clock, clock=clock)
 
 
 def tally_moved(clock: Clock, *, was: str) -> None:
@@ -115,6 +118,7 @@ def tally_moved(clock: Clock, *, was: str) -> None:
     _add(clock, {was: -1, now: 1})
     if clock.state == Clock.State.MET:
         _add_met(clock)
+        clock_met.send(Clock, clock=clock)
 
 
 def _add_met(clock: Clock) -> None:

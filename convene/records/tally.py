@@ -4,7 +4,8 @@ convene.records.models.tally).
 ``tally_authorised`` runs in ``record_authorise``'s transaction: the new version's
 decision and attendance are added to the month the discussion was held, and those of the
 version it supersedes (a correction) taken away, so the tallies always equal the live
-count of current versions. ``rebuild_record_tallies`` recounts them from the versions
+count of current versions; the quality standards' tallies (convene.records.quality_tally)
+move the same way. ``rebuild_record_tallies`` recounts them from the versions
 (``convene reporting rebuild-summary``, after a bulk load).
 """
 
@@ -38,9 +39,13 @@ def _change(version: RecordVersion, sign: int) -> None:
 
 def tally_authorised(version: RecordVersion, *, previous: RecordVersion | None) -> None:
     """``version`` (with its attendance written) is now its record's current version."""
+    from convene.records.quality_tally import tally_version  # it imports this module
+
     if previous is not None:
         _change(previous, -1)
+        tally_version(previous, -1)
     _change(version, 1)
+    tally_version(version, 1)
 
 
 def current(versions: QuerySet[RecordVersion]) -> QuerySet[RecordVersion]:
@@ -48,7 +53,7 @@ def current(versions: QuerySet[RecordVersion]) -> QuerySet[RecordVersion]:
     return versions.filter(~Exists(RecordVersion.objects.filter(supersedes=OuterRef("pk"))))
 
 
-def _held_month(prefix: str) -> TruncMonth:
+def held_month(prefix: str) -> TruncMonth:
     return TruncMonth(f"{prefix}record__held_at", tzinfo=LONDON, output_field=DateField())
 
 
@@ -64,7 +69,7 @@ def rebuild_record_tallies(*, partnership_id: int | None = None) -> tuple[int, i
     decisions.delete()
     attendance.delete()
     by_decision = (
-        versions.annotate(m=_held_month(""))
+        versions.annotate(m=held_month(""))
         .order_by()
         .values_list("record__discussion__partnership_id", "m", "decision")
         .annotate(n=Count("pk"))
@@ -77,7 +82,7 @@ def rebuild_record_tallies(*, partnership_id: int | None = None) -> tuple[int, i
     )
     rows = (
         Attendance.objects.filter(version__in=versions.values("pk"))
-        .annotate(m=_held_month("version__"), a=Coalesce("agency_id", Value(0)))
+        .annotate(m=held_month("version__"), a=Coalesce("agency_id", Value(0)))
         .order_by()
         .values_list("version__record__discussion__partnership_id", "m", "a", "status")
         .annotate(n=Count("pk"))

@@ -37,7 +37,7 @@ class AttendanceRow:
     absent: int
 
 
-def _split(scope: Scope, period: Period) -> tuple[dict[str, object] | None, bool]:
+def split(scope: Scope, period: Period) -> tuple[dict[str, object] | None, bool]:
     """The tallies' filter for the whole months (none for a team), and whether any days
     are left to count live."""
     months = whole_months(period) if scope.team is None else None
@@ -47,7 +47,7 @@ def _split(scope: Scope, period: Period) -> tuple[dict[str, object] | None, bool
     return where, months != (period.start, period.end)
 
 
-def _edge_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
+def edge_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
     """Current versions of the records held in ``period`` outside its whole months."""
     versions = current_versions(scope, period)
     months = whole_months(period) if scope.team is None else None
@@ -59,12 +59,12 @@ def _edge_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
 
 def decisions_by_outcome(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter()
-    where, live = _split(scope, period)
+    where, live = split(scope, period)
     if where is not None:
         tallied = DecisionTally.objects.filter(**where).values("decision").order_by()
         counts.update(dict(tallied.annotate(n=Sum("records")).values_list("decision", "n")))
     if live:
-        versions = _edge_versions(scope, period).values("decision").order_by()
+        versions = edge_versions(scope, period).values("decision").order_by()
         counts.update(dict(versions.annotate(n=Count("pk")).values_list("decision", "n")))
     return [(label, counts.get(key, 0)) for key, label in DECISION_LABELS.items()]
 
@@ -76,7 +76,7 @@ def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]
     not a professional of an agency) are grouped as "No agency recorded" (listed last).
     """
     counts: Counter[tuple[int, str]] = Counter()
-    where, live = _split(scope, period)
+    where, live = split(scope, period)
     if where is not None:
         tallied = AttendanceTally.objects.filter(**where)
         if not scope.whole:
@@ -84,7 +84,7 @@ def attendance_by_agency(*, scope: Scope, period: Period) -> list[AttendanceRow]
         rows = tallied.values("agency", "status").order_by().annotate(n=Sum("rows"))
         counts.update({(r["agency"], r["status"]): r["n"] for r in rows})
     if live:
-        attendance = Attendance.objects.filter(version__in=_edge_versions(scope, period))
+        attendance = Attendance.objects.filter(version__in=edge_versions(scope, period))
         if not scope.whole:
             attendance = attendance.filter(agency=scope.agency_id)
         grouped = attendance.values("agency_id", "status").order_by().annotate(n=Count("pk"))

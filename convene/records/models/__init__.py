@@ -44,7 +44,7 @@ from convene.records.models.record import (
     RecordVersion,
     SectionHistory,
 )
-from convene.records.models.tally import AttendanceTally, DecisionTally
+from convene.records.models.tally import AttendanceTally, DecisionTally, QualityTally
 
 __all__ = [
     "DECISION_CHOICES",
@@ -60,6 +60,7 @@ __all__ = [
     "DecisionTally",
     "DistributionLog",
     "ProfessionalView",
+    "QualityTally",
     "Record",
     "RecordEvent",
     "RecordSectionEntry",

@@ -48,3 +48,28 @@ class AttendanceTally(models.Model):
 
     def __str__(self) -> str:
         return f"agency {self.agency} {self.status} {self.month:%Y-%m}: {self.rows}"
+
+
+class QualityTally(models.Model):
+    """The quality standards audit's counts (issue 13): of the current versions of records
+    held in the month, how many there are and how many meet each standard the audit reads
+    from stored rows (convene.records.quality_tally). Kept by every change to what a
+    standard reads: authorising, a distribution or outcome clock met, a chair's roles, an
+    agency's kind."""
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    records = models.IntegerField(default=0)
+    chaired_by_manager = models.IntegerField(default=0)
+    police_attended = models.IntegerField(default=0)
+    health_attended = models.IntegerField(default=0)
+    distributed_in_time = models.IntegerField(default=0)
+    told_in_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [_one_a_month("quality_tally_one_a_month")]
+
+    def __str__(self) -> str:
+        return f"quality {self.month:%Y-%m}: {self.records} records"

@@ -1,8 +1,9 @@
 """`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
-tables (the month tallies of clocks, decisions and attendance, issue 13) from the rows they count.
+tables (the month tallies of clocks, decisions, attendance and the quality standards,
+issue 13) from the rows they count.
 
 The services keep the summary in their own transactions; run this after anything that
-writes clocks around them: a bulk load (the bench's COPY), a restore, a migration that
+writes clocks or records around them: a bulk load (the bench's COPY), a restore, a migration that
 changes clocks, or to check. Run it when nothing else is writing clocks."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.utils.text import slugify
 
 from convene.clocks.tally_count import rebuild_tallies
 from convene.people.models import Partnership
+from convene.records.quality_tally import rebuild_quality_tallies
 from convene.records.tally import rebuild_record_tallies
 
 ACTIONS = ("rebuild-summary",)
@@ -44,3 +46,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Rebuilt the record tallies: {decisions} decision rows, {attendance} attendance rows"
         )
+        quality = rebuild_quality_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the quality standards tallies: {quality} month rows")
