@@ -91,6 +91,16 @@ def add_to(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
         cursor.execute(sql, [*keys.values(), *deltas.values(), *deltas.values()])
 
 
+def replace_rows(model: type[Any], partnership_id: int | None, rows: list[Any]) -> int:
+    """A recount's end: ``model``'s rows (of one partnership, or all) deleted and ``rows``
+    written in their place; returns how many. The caller holds the transaction."""
+    tallies = model.objects.all()
+    if partnership_id is not None:
+        tallies = tallies.filter(partnership_id=partnership_id)
+    tallies.delete()
+    return len(model.objects.bulk_create(rows, batch_size=2000))
+
+
 def add_counts(partnership_id: int, month: date, kind: str, deltas: dict[str, int]) -> None:
     keys = {"partnership_id": partnership_id, "month": month, "kind": kind}
     add_to(ClockTally._meta.db_table, keys, {name: deltas.get(name, 0) for name in COLUMNS})

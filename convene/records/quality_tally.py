@@ -27,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, QuerySet
 
 from convene.clocks.models import Clock
-from convene.clocks.tally import add_to
+from convene.clocks.tally import add_to, replace_rows
 from convene.discussions.models import Discussion
 from convene.people.models import RoleGrant
 from convene.people.vocab import AgencyKind, Role
@@ -184,16 +184,10 @@ def attended_by_agency(agency_id: int) -> QuerySet[RecordVersion]:
 def rebuild_quality_tallies(*, partnership_id: int | None = None) -> int:
     """Recount the quality tallies (of one partnership, or all); returns the rows written."""
     versions = current(RecordVersion.objects.all())
-    tallies = QualityTally.objects.all()
     if partnership_id is not None:
         versions = versions.filter(record__discussion__partnership_id=partnership_id)
-        tallies = tallies.filter(partnership_id=partnership_id)
-    tallies.delete()
-    made = QualityTally.objects.bulk_create(
-        [
-            QualityTally(partnership_id=p, month=m, **row)
-            for (p, m), row in count_quality(versions).items()
-        ],
-        batch_size=2000,
-    )
-    return len(made)
+    rows = [
+        QualityTally(partnership_id=p, month=m, **counts)
+        for (p, m), counts in count_quality(versions).items()
+    ]
+    return replace_rows(QualityTally, partnership_id, rows)

@@ -4,7 +4,8 @@ record distributed on time and late, the outcome told, a chair's roles taken awa
 given back (in the admin: model signals), an agency's kind changed; the recount
 (`convene reporting rebuild-summary`) writes the same rows; and the dashboard's audit,
 read from the tallies for whole months and live for a period's partial months, gives the
-same figures as the live count."""
+same figures as the live count. So do the attendance exceptions' tallies (records with an
+exception for each party), a second exception of a record and party counting once."""
 
 from __future__ import annotations
 
@@ -22,12 +23,13 @@ from convene.people.models import RoleGrant
 from convene.people.vocab import AgencyKind, Role
 from convene.policy.vocab import ClockKind, Decision, RecordSection
 from convene.records import services
-from convene.records.models import QualityTally, RecordVersion
+from convene.records.models import AttendanceException, ExceptionTally, QualityTally, RecordVersion
 from convene.records.quality_tally import COLUMNS, flags
 from convene.records.tally import current
 from convene.reporting.access import report_scope
 from convene.reporting.periods import Period
 from convene.reporting.quality import quality_audit
+from convene.reporting.selectors import attendance_exceptions
 from tests.records.conftest import HELD_AT, except_missing, fill, make_record, save  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +60,23 @@ def _live() -> dict:
     return {key: {name: row[name] for name in COLUMNS} for key, row in found.items()}
 
 
+def _exception_tallies() -> dict:
+    rows = {(t.partnership_id, t.month, t.party): t.records for t in ExceptionTally.objects.all()}
+    return {key: n for key, n in rows.items() if n}
+
+
+def _exceptions_live() -> dict:
+    """Records with an exception for each party, counted by hand."""
+    found = {
+        (e.record.discussion.partnership_id, month_of(e.record.held_at), e.party, e.record_id)
+        for e in AttendanceException.objects.select_related("record__discussion")
+    }
+    return dict(Counter(key[:3] for key in found))
+
+
 def _consistent() -> None:
     assert _tallies() == _live()
+    assert _exception_tallies() == _exceptions_live()
 
 
 def _audit(people, period: Period) -> dict:
@@ -138,11 +155,20 @@ def test_every_change_keeps_the_quality_tallies_equal_to_the_audit(make_record, 
     assert _audit(people, FROM_MID_FEBRUARY) == audited
     assert audited["Referrer and absent agencies told within one working day"] == (1, 3)
     assert audited == _audit_live(people, MARCH)
+    scope = report_scope(user=people["bob"])
+    parties = attendance_exceptions(scope=scope, period=MARCH)
+    assert dict(parties)["Health"] == 1
+    assert attendance_exceptions(scope=scope, period=FROM_MID_FEBRUARY) == parties
+    with_edges = Period(date(2026, 3, 2), date(2026, 3, 31), "")  # all of it live
+    assert attendance_exceptions(scope=scope, period=with_edges) == parties
     # The recount writes the same rows.
     before = _tallies()
+    exceptions = _exception_tallies()
     QualityTally.objects.update(records=9, police_attended=0)
+    ExceptionTally.objects.update(records=5)
     call_command("reporting", "rebuild-summary", stdout=StringIO())
     assert _tallies() == before
+    assert _exception_tallies() == exceptions
 
 
 def _chair_roles() -> list[str]:

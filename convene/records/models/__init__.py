@@ -44,7 +44,12 @@ from convene.records.models.record import (
     RecordVersion,
     SectionHistory,
 )
-from convene.records.models.tally import AttendanceTally, DecisionTally, QualityTally
+from convene.records.models.tally import (
+    AttendanceTally,
+    DecisionTally,
+    ExceptionTally,
+    QualityTally,
+)
 
 __all__ = [
     "DECISION_CHOICES",
@@ -59,6 +64,7 @@ __all__ = [
     "Confirmation",
     "DecisionTally",
     "DistributionLog",
+    "ExceptionTally",
     "ProfessionalView",
     "QualityTally",
     "Record",
