@@ -12,6 +12,7 @@ class AgencyChecksConfig(AppConfig):
         from convene.agencychecks import (
             access,  # noqa: F401 - registers the access rules
             outbox,
+            signals,
         )
         from convene.agencychecks.convening import on_notices_decided
         from convene.agencychecks.models import AgencyCheck
@@ -33,6 +34,8 @@ class AgencyChecksConfig(AppConfig):
         )
         register_responsible(AgencyCheck, "invitees", _invitees, many=_invitees_many)
         outbox.register()
+        # The reports' tallies follow records written and people's and agencies' changes.
+        signals.connect()
 
 
 def _contributions(discussion: Any) -> list[dict[str, str | bool]]:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from convene.core.models import TrackedModel
+from convene.core.models import MonthTally, TrackedModel, one_a_month
 
 
 class AgencyCheck(TrackedModel):
@@ -60,3 +60,18 @@ class AgencyCheckVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Agency check {self.check_row_id} version {self.number}"
+
+
+class AgencyCheckTally(MonthTally):
+    """The agency checks report's counts (issue 13): per partnership, London month the
+    discussion was held and agency, the discussions held that expected the agency's check
+    and those where it came by the start; ``agency`` 0 is the line for every agency invited
+    (the discussions where none was late). Kept in the writers' transactions
+    (convene.agencychecks.tally); ``convene reporting rebuild-summary`` recounts it."""
+
+    class Meta:
+        constraints = [one_a_month("agency_check_tally_one_a_month", "agency")]
+
+    agency = models.BigIntegerField(default=0)
+    discussions = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)

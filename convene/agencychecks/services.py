@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from convene.agencychecks import tally
 from convene.agencychecks.convening import check_clock_meet
 from convene.agencychecks.late import late_check_tell_chair
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
@@ -16,6 +17,7 @@ from convene.audit.services import audit_record_children
 from convene.core.errors import Invalid, require_aware
 from convene.discussions.models import Discussion
 from convene.people.models import Professional
+from convene.records.models import Record
 
 
 def _check_submitter(discussion: Discussion, by: Professional) -> None:
@@ -56,6 +58,10 @@ def agency_check_submit(
     check.save(update_fields=["version", "submitted_at", "modified_by", "modified_at"])
     # Due by the start: sent at the start itself is on time, as the reports count it.
     late = discussion.starts_at is not None and now > discussion.starts_at
+    # Sent by the start of a discussion already held: the reports' tallies move (issue 13).
+    held = not late and Record.objects.filter(discussion=discussion).exists()
+    counted = Discussion.objects.filter(pk=discussion.pk)
+    before = tally.before_change(counted) if held else None
     version = AgencyCheckVersion.objects.create(
         check_row=check,
         number=check.version,
@@ -64,6 +70,8 @@ def agency_check_submit(
         submitted_at=now,
         late=late,
     )
+    if before is not None:
+        tally.after_change(counted, before)
     check_clock_meet(check, at=now, by=by)
     if late:  # the chair is told, and asked whether it changes the plan (R004.5)
         late_check_tell_chair(check=check, version=version, discussion=discussion, now=now)

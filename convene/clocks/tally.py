@@ -1,7 +1,8 @@
 """The month tallies of clocks (issue 13), kept in the writer's transaction.
 
 Every service that starts, meets, waives or breaches a clock (convene.clocks.services)
-calls one of ``tally_started``, ``tally_moved`` or ``tally_breached`` in its transaction,
+calls one of ``tally_started``, ``tally_moved`` or ``tally_breached`` in its transaction
+(a clock met is then announced, ``signals.clock_met``, for the records' quality tallies),
 so :class:`~convene.clocks.models.ClockTally` and its histogram
 (:class:`~convene.clocks.models.ClockTakenTally`) always equal the live count of the clocks
 table; ``convene.clocks.tally_count.rebuild_tallies`` recounts them after a bulk load.
@@ -19,6 +20,7 @@ from typing import Any
 from django.db import connection
 
 from convene.clocks.models import Clock, ClockTakenTally, ClockTally
+from convene.clocks.signals import clock_met
 from convene.clocks.units import SECONDS_IN, WORKING_DAYS, unit_of
 from convene.people.models import Partnership
 from convene.policy.loader import load_pack
@@ -89,6 +91,16 @@ def add_to(table: str, keys: dict[str, Any], deltas: dict[str, int]) -> None:
         cursor.execute(sql, [*keys.values(), *deltas.values(), *deltas.values()])
 
 
+def replace_rows(model: type[Any], partnership_id: int | None, rows: list[Any]) -> int:
+    """A recount's end: ``model``'s rows (of one partnership, or all) deleted and ``rows``
+    written in their place; returns how many. The caller holds the transaction."""
+    tallies = model.objects.all()
+    if partnership_id is not None:
+        tallies = tallies.filter(partnership_id=partnership_id)
+    tallies.delete()
+    return len(model.objects.bulk_create(rows, batch_size=2000))
+
+
 def add_counts(partnership_id: int, month: date, kind: str, deltas: dict[str, int]) -> None:
     keys = {"partnership_id": partnership_id, "month": month, "kind": kind}
     add_to(ClockTally._meta.db_table, keys, {name: deltas.get(name, 0) for name in COLUMNS})
@@ -104,6 +116,7 @@ def tally_started(clock: Clock) -> None:
     _add(clock, {"started": 1, column_of(clock): 1})
     if clock.state == Clock.State.MET:
         _add_met(clock)
+        clock_met.send(Clock, clock=clock)
 
 
 def tally_moved(clock: Clock, *, was: str) -> None:
@@ -115,6 +128,7 @@ def tally_moved(clock: Clock, *, was: str) -> None:
     _add(clock, {was: -1, now: 1})
     if clock.state == Clock.State.MET:
         _add_met(clock)
+        clock_met.send(Clock, clock=clock)
 
 
 def _add_met(clock: Clock) -> None:

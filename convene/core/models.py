@@ -121,3 +121,25 @@ def set_only_when(field: str, value: str, *, state: str = "state") -> Q:
     return Q(**{state: value, f"{field}__isnull": False}) | (
         ~Q(**{state: value}) & Q(**{f"{field}__isnull": True})
     )
+
+
+class MonthTally(models.Model):
+    """A row of the reports' summary (issue 13): counts for one partnership and London month,
+    kept by the services in their own transactions (``INSERT ... ON CONFLICT DO UPDATE``,
+    convene.clocks.tally.add_to) and recounted by ``convene reporting rebuild-summary``."""
+
+    partnership = models.ForeignKey(
+        "people.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(help_text="The first day of the London month")
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.month:%Y-%m} of partnership {self.partnership_id}"
+
+
+def one_a_month(name: str, *fields: str) -> models.UniqueConstraint:
+    """One row a partnership, month and ``fields``: the key the services add to."""
+    return models.UniqueConstraint(fields=["partnership", "month", *fields], name=name)

@@ -11,7 +11,10 @@ class RecordsConfig(AppConfig):
         from convene.records import (
             access,  # noqa: F401
             outbox,
+            signals,
         )
 
         # The distribution's emails' hooks in the one outbox.
         outbox.register()
+        # The quality tallies follow clocks met, chairs' roles and agencies' kinds.
+        signals.connect()

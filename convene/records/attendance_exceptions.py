@@ -33,6 +33,7 @@ from convene.records import sections, snapshot
 from convene.records.errors import MissingSection
 from convene.records.models import AttendanceException, Record, RecordEvent
 from convene.records.policy import discussion_facts, discussion_pack, may_authorise
+from convene.records.tally import tally_exception
 
 __all__ = [
     "Shortfall",
@@ -226,6 +227,7 @@ def attendance_exception_record(
         raise Conflict("The record is authorised: start a correction to change it")
     missing = _exception_problems(record, party=party, reason=reason.strip())
     reason = reason.strip()
+    first = not AttendanceException.objects.filter(record=record, party=party).exists()
     exception = AttendanceException.objects.create(
         record=record,
         party=party,
@@ -234,6 +236,8 @@ def attendance_exception_record(
         recorded_by=by,
         recorded_at=now,
     )
+    if first:  # the reports' count of records with an exception (issue 13)
+        tally_exception(record, party)
     RecordEvent.objects.create(
         record=record,
         action="attendance_exception",

@@ -2,7 +2,9 @@
 share where every invited agency sent its check at or before the meeting's start, and each
 agency's own share.
 
-The checks are counted over ``agencychecks.selectors.expected_checks`` in the database; a check sent
+The checks are counted over ``agencychecks.selectors.expected_checks`` in the database: a
+period's whole London months from the month tallies (convene.agencychecks.tally, issue 13),
+the days of a partial month at either edge (and a team's, always) live; a check sent
 exactly at the start is on time, as a clock met at its due time is. A discussion with no
 partner agency invited expects no check and is left out. A partner sees its own agency's line
 only, never the overall one (which counts other agencies' checks).
@@ -10,17 +12,22 @@ only, never the overall one (which counts other agencies' checks).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
+from convene.agencychecks.models import AgencyCheckTally
 from convene.agencychecks.selectors import expected_checks
+from convene.agencychecks.tally import EVERY_AGENCY as EVERY
 from convene.discussions.models import Discussion
+from convene.people.models import Agency
 from convene.people.vocab import AgencyKind
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
 from convene.reporting.scoping import discussions_q
+from convene.reporting.tallied import outside_whole_months, split, tallies
 
 EVERY_AGENCY = "Every agency invited"
 
@@ -39,41 +46,68 @@ def _row(label: str, kind: str, total: int, sent: int) -> CheckShareRow:
 
 
 def _expected(scope: Scope, period: Period) -> QuerySet[Any]:
+    """The expected checks of the discussions held in ``period`` outside its whole months
+    (all of them for a team, whose figures are always counted live)."""
     discussions = Discussion.objects.filter(
         discussions_q(scope, "pk"),
         partnership=scope.partnership,
         **period.bounds("record__held_at"),
     )
-    return expected_checks(discussions=discussions).order_by()
+    edges = outside_whole_months(discussions, scope, period, "record__held_at")
+    return expected_checks(discussions=edges).order_by()
 
 
-def agency_checks_on_time(*, scope: Scope, period: Period) -> list[CheckShareRow]:
-    """The overall line, then one line per agency by name (a partner: theirs only).
+def _counted(scope: Scope, period: Period) -> Counter[tuple[int, str]]:
+    """(agency id, 0 for every agency; "held" or "sent") counts: the whole months from the
+    tallies (convene.agencychecks.tally), the days at the edges live, in the database."""
+    counts: Counter[tuple[int, str]] = Counter()
+    where, live = split(scope, period)
+    if where is not None:
+        tallied = tallies(AgencyCheckTally, where, scope).values("agency")
+        for row in tallied.annotate(held=Sum("discussions"), sent=Sum("on_time")):
+            counts.update(
+                {(row["agency"], "held"): row["held"], (row["agency"], "sent"): row["sent"]}
+            )
+    if live:
+        _count_live(_expected(scope, period), scope, counts)
+    return counts
 
-    Counted in the database (two grouped queries), never a row per discussion in Python: a
-    discussion counts once for an agency however many of its people were invited; every
-    agency was in time unless one of them was late."""
-    expected = _expected(scope, period)
-    rows = []
+
+def _count_live(expected: QuerySet[Any], scope: Scope, counts: Counter[tuple[int, str]]) -> None:
+    """Two grouped queries: a discussion counts once for an agency however many of its
+    people were invited; every agency was in time unless one of them was late."""
     if scope.whole:
         overall = expected.aggregate(
             held=Count("discussion", distinct=True),
             late=Count("discussion", filter=Q(on_time=False), distinct=True),
         )
-        if overall["held"]:
-            held = overall["held"]
-            rows.append(_row(EVERY_AGENCY, "", held, held - overall["late"]))
+        counts[(EVERY, "held")] += overall["held"]
+        counts[(EVERY, "sent")] += overall["held"] - overall["late"]
     else:
         expected = expected.filter(professional__agency=scope.agency_id)
-    by_agency = (
-        expected.values("professional__agency__name", "professional__agency__kind")
+    for line in (
+        expected.values("professional__agency")
         .annotate(
             held=Count("discussion", distinct=True),
             sent=Count("discussion", filter=Q(on_time=True), distinct=True),
         )
-        .order_by("professional__agency__name")
-    )
-    for line in by_agency:
-        kind = AgencyKind(line["professional__agency__kind"]).label
-        rows.append(_row(line["professional__agency__name"], kind, line["held"], line["sent"]))
+        .order_by()
+    ):
+        agency = line["professional__agency"]
+        counts[(agency, "held")] += line["held"]
+        counts[(agency, "sent")] += line["sent"]
+
+
+def agency_checks_on_time(*, scope: Scope, period: Period) -> list[CheckShareRow]:
+    """The overall line, then one line per agency by name (a partner: theirs only); never a
+    row per discussion in Python."""
+    counts = _counted(scope, period)
+    rows = []
+    if scope.whole and counts[(EVERY, "held")]:
+        held = counts[(EVERY, "held")]
+        rows.append(_row(EVERY_AGENCY, "", held, counts[(EVERY, "sent")]))
+    ids = {agency for agency, what in counts if agency != EVERY and counts[(agency, "held")]}
+    agencies = Agency.objects.filter(pk__in=ids).order_by("name").values_list("pk", "name", "kind")
+    for pk, name, kind in agencies if ids else []:
+        rows.append(_row(name, AgencyKind(kind).label, counts[(pk, "held")], counts[(pk, "sent")]))
     return rows

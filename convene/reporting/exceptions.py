@@ -15,10 +15,10 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.records.models import AttendanceException
+from convene.records.quality_tally import HEALTH_KINDS
 from convene.records.selectors import records_visible_to
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
-from convene.reporting.quality import HEALTH_KINDS
 from convene.reporting.scoping import discussions_q
 
 Party = AttendanceException.Party

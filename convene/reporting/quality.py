@@ -13,27 +13,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
-from convene.clocks.models import Clock
-from convene.discussions.models import Discussion
-from convene.people.models import Professional, RoleGrant
-from convene.people.vocab import AgencyKind, Role
-from convene.policy.vocab import ClockKind
-from convene.records.models import Attendance, AttendanceStatusChoices, RecordVersion
+from convene.people.models import Professional
+from convene.records.models import QualityTally, RecordVersion
+from convene.records.quality_tally import flags
 from convene.records.selectors import records_visible_to
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
 from convene.reporting.scoping import current_versions
-
-HEALTH_KINDS = [
-    AgencyKind.HEALTH_ACUTE.value,
-    AgencyKind.HEALTH_COMMUNITY.value,
-    AgencyKind.HEALTH_GP.value,
-]
-# The qs2014 standard's chair roles (convene/policy/packs/standards/qs2014.toml, qs2014.chair).
-CHAIR_ROLES = [Role.DEPUTY_TEAM_MANAGER.value, Role.TEAM_MANAGER.value]
+from convene.reporting.tallied import edge_versions, split
 
 # (annotation, what the standard asks, its citation)
 STANDARDS = (
@@ -43,46 +32,12 @@ STANDARDS = (
     ("distributed_in_time", "Record distributed within one working day", "R002.8"),
     ("told_in_time", "Referrer and absent agencies told within one working day", "R002.9"),
 )
-
-
-def _on_time(kind: ClockKind) -> Exists:
-    discussion_type = ContentType.objects.get_for_model(Discussion)
-    return Exists(
-        Clock.objects.filter(
-            kind=kind.value,
-            subject_type=discussion_type,
-            subject_id=OuterRef("record__discussion_id"),
-            state=Clock.State.MET,
-            met_at__lte=F("due_at"),
-        )
-    )
-
-
-def _attended(**agency: object) -> Exists:
-    return Exists(
-        Attendance.objects.filter(
-            version=OuterRef("pk"), status=AttendanceStatusChoices.ATTENDED, **agency
-        )
-    )
-
-
-def _flags() -> dict[str, Exists]:
-    return {
-        "chaired_by_manager": Exists(
-            RoleGrant.objects.filter(
-                professional=OuterRef("record__discussion__chair"), role__in=CHAIR_ROLES
-            )
-        ),
-        "police_attended": _attended(agency__kind=AgencyKind.POLICE.value),
-        "health_attended": _attended(agency__kind__in=HEALTH_KINDS),
-        "distributed_in_time": _on_time(ClockKind.RECORD_DISTRIBUTED),
-        "told_in_time": _on_time(ClockKind.OUTCOME_NOTIFIED),
-    }
+COUNTS = ("records", *(name for name, _, _ in STANDARDS))
 
 
 def audited_versions(*, scope: Scope, period: Period) -> QuerySet[RecordVersion]:
     """The current versions with one flag per standard."""
-    return current_versions(scope, period).annotate(**_flags())
+    return current_versions(scope, period).annotate(**flags())
 
 
 @dataclass(frozen=True)
@@ -98,13 +53,26 @@ class StandardRow:
 
 
 def quality_audit(*, scope: Scope, period: Period) -> list[StandardRow]:
-    """Share of authorised records meeting each standard: one query."""
-    # The flags themselves as the filters: aggregating over annotations that reach
-    # through joins (the chair) loses the join, so each count carries its own EXISTS.
-    totals = current_versions(scope, period).aggregate(
-        records=Count("pk"),
-        **{name: Count("pk", filter=flag) for name, flag in _flags().items()},
-    )
+    """Share of authorised records meeting each standard: the whole London months from
+    the quality tallies (convene.records.quality_tally), the days of a partial month at
+    either edge (or a team's, always) counted live in one query, the same flags."""
+    totals = dict.fromkeys(COUNTS, 0)
+    where, live = split(scope, period)
+    if where is not None:
+        tallied = QualityTally.objects.filter(**where).aggregate(
+            **{name: Sum(name) for name in COUNTS}
+        )
+        for name in COUNTS:
+            totals[name] += tallied[name] or 0
+    if live:
+        # The flags themselves as the filters: aggregating over annotations that reach
+        # through joins (the chair) loses the join, so each count carries its own EXISTS.
+        counted = edge_versions(scope, period).aggregate(
+            records=Count("pk"),
+            **{name: Count("pk", filter=flag) for name, flag in flags().items()},
+        )
+        for name in COUNTS:
+            totals[name] += counted[name]
     rows = [
         StandardRow(label, citation, totals[name], totals["records"])
         for name, label, citation in STANDARDS

@@ -25,7 +25,6 @@ from convene.policy.loader import load_pack
 from convene.policy.vocab import ClockKind
 from convene.records.models import (
     Action,
-    AttendanceException,
 )
 from convene.referrals.models import Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
@@ -41,6 +40,7 @@ from convene.reporting.scoping import (
 from convene.reporting.tallied import DECISION_LABELS as DECISION_LABELS
 from convene.reporting.tallied import AttendanceRow as AttendanceRow
 from convene.reporting.tallied import attendance_by_agency as attendance_by_agency
+from convene.reporting.tallied import attendance_exceptions as attendance_exceptions
 from convene.reporting.tallied import decisions_by_outcome as decisions_by_outcome
 from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
 from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
@@ -48,23 +48,6 @@ from convene.reporting.timeliness import TimelinessRow as TimelinessRow
 from convene.reporting.timeliness import timeliness as timeliness
 
 # -- attendance ---------------------------------------------------------------------------
-
-
-def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
-    """Minimum parties absent with a manager's recorded reason (R002.4), by party: the
-    latest exception of each record and party is the one that stands, so count records."""
-    counts = dict(
-        AttendanceException.objects.filter(
-            discussions_q(scope, "record__discussion"),
-            record__discussion__partnership=scope.partnership,
-            **period.bounds("record__held_at"),
-        )
-        .values("party")
-        .annotate(n=Count("record", distinct=True))
-        .order_by()
-        .values_list("party", "n")
-    )
-    return [(label, counts.get(value, 0)) for value, label in AttendanceException.Party.choices]
 
 
 # -- decisions ----------------------------------------------------------------------------

@@ -44,7 +44,12 @@ from convene.records.models.record import (
     RecordVersion,
     SectionHistory,
 )
-from convene.records.models.tally import AttendanceTally, DecisionTally
+from convene.records.models.tally import (
+    AttendanceTally,
+    DecisionTally,
+    ExceptionTally,
+    QualityTally,
+)
 
 __all__ = [
     "DECISION_CHOICES",
@@ -59,7 +64,9 @@ __all__ = [
     "Confirmation",
     "DecisionTally",
     "DistributionLog",
+    "ExceptionTally",
     "ProfessionalView",
+    "QualityTally",
     "Record",
     "RecordEvent",
     "RecordSectionEntry",

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from django.db import models
 
+from convene.core.models import MonthTally, one_a_month
 
-def _one_a_month(name: str, *fields: str) -> models.UniqueConstraint:
-    """One row a partnership, month and ``fields``: the key the services add to."""
-    return models.UniqueConstraint(fields=["partnership", "month", *fields], name=name)
+_one_a_month = one_a_month
 
 
 class DecisionTally(models.Model):
@@ -48,3 +47,34 @@ class AttendanceTally(models.Model):
 
     def __str__(self) -> str:
         return f"agency {self.agency} {self.status} {self.month:%Y-%m}: {self.rows}"
+
+
+class QualityTally(MonthTally):
+    """The quality standards audit's counts (issue 13): of the current versions of records
+    held in the month, how many there are and how many meet each standard the audit reads
+    from stored rows (convene.records.quality_tally). Kept by every change to what a
+    standard reads: authorising, a distribution or outcome clock met, a chair's roles, an
+    agency's kind."""
+
+    records = models.IntegerField(default=0)
+    chaired_by_manager = models.IntegerField(default=0)
+    police_attended = models.IntegerField(default=0)
+    health_attended = models.IntegerField(default=0)
+    distributed_in_time = models.IntegerField(default=0)
+    told_in_time = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [_one_a_month("quality_tally_one_a_month")]
+
+
+class ExceptionTally(MonthTally):
+    """Records with an attendance exception recorded for a party (R002.4), per partnership
+    and London month held: the dashboard's count of exceptions (issue 13). Kept by
+    ``attendance_exception_record`` (a record's first exception for the party counts it);
+    ``convene reporting rebuild-summary`` recounts it."""
+
+    party = models.CharField(max_length=20)
+    records = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [_one_a_month("exception_tally_one_a_month", "party")]

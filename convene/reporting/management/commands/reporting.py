@@ -1,8 +1,9 @@
 """`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
-tables (the month tallies of clocks, decisions and attendance, issue 13) from the rows they count.
+tables (the month tallies of clocks, decisions, attendance, the quality standards,
+attendance exceptions and agency checks, issue 13) from the rows they count.
 
 The services keep the summary in their own transactions; run this after anything that
-writes clocks around them: a bulk load (the bench's COPY), a restore, a migration that
+writes clocks or records around them: a bulk load (the bench's COPY), a restore, a migration that
 changes clocks, or to check. Run it when nothing else is writing clocks."""
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
+from convene.agencychecks.tally import rebuild_check_tallies
 from convene.clocks.tally_count import rebuild_tallies
 from convene.people.models import Partnership
-from convene.records.tally import rebuild_record_tallies
+from convene.records.quality_tally import rebuild_quality_tallies
+from convene.records.tally import rebuild_exception_tallies, rebuild_record_tallies
 
 ACTIONS = ("rebuild-summary",)
 
@@ -44,3 +47,9 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Rebuilt the record tallies: {decisions} decision rows, {attendance} attendance rows"
         )
+        quality = rebuild_quality_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the quality standards tallies: {quality} month rows")
+        exceptions = rebuild_exception_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the attendance exceptions tallies: {exceptions} month rows")
+        checks = rebuild_check_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the agency checks tallies: {checks} month rows")
