@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 
 from convene.core.access import CASELOAD_ROLES, child_grants, sees_whole_caseload
+from convene.core.selector_memo import remembered_per_person
 from convene.people import nhs_number
 from convene.people.models import Child, FamilyMember, Partnership, Professional
 
@@ -24,6 +25,7 @@ __all__ = [
 ]
 
 
+@remembered_per_person
 def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
     if user.agency_id is None:
         return Partnership.objects.none()
@@ -40,6 +42,7 @@ def professionals_visible_to(*, user: Professional) -> QuerySet[Professional]:
     return Professional.objects.filter(Q(pk__in=serving.values("pk")) | Q(pk=user.pk))
 
 
+@remembered_per_person
 def children_visible_to(*, user: Professional) -> QuerySet[Child]:
     """Children this professional may see: the one place that decides it.
 
