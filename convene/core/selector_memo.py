@@ -11,6 +11,10 @@ lives as long as ``request.user`` (one request) and is never shared with anyone 
 keyed by everything of the person the selectors read (active, agency, roles),
 so changing any of these on the same object builds afresh. Each call returns a fresh clone:
 a caller that evaluates or narrows it never touches the remembered one.
+
+Only for selectors that read nothing but the person and the database: one that also reads a
+registry that can change (``children_visible_to`` and those built on it read the registered
+child grants, ``convene.core.access.grants_children``) is not remembered.
 """
 
 from __future__ import annotations

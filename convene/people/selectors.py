@@ -42,7 +42,6 @@ def professionals_visible_to(*, user: Professional) -> QuerySet[Professional]:
     return Professional.objects.filter(Q(pk__in=serving.values("pk")) | Q(pk=user.pk))
 
 
-@remembered_per_person
 def children_visible_to(*, user: Professional) -> QuerySet[Child]:
     """Children this professional may see: the one place that decides it.
 
