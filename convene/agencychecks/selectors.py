@@ -18,6 +18,7 @@ from convene.clocks.models import Clock
 from convene.core.access import among
 from convene.core.dates import govuk_datetime
 from convene.core.errors import Conflict, NotAllowed, ServiceError
+from convene.core.selector_memo import remembered_per_person
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
@@ -52,6 +53,7 @@ class AgencyColumn:
         )
 
 
+@remembered_per_person
 def agency_checks_visible_to(*, user: Professional) -> QuerySet[AgencyCheck]:
     """The checks of the discussions ``user`` may see: whoever may see a discussion reads what
     its agencies sent for it (a restricted referral's only those named on it and invited)."""

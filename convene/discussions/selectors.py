@@ -13,6 +13,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from convene.clocks.models import Clock
 from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.core.access import among
+from convene.core.selector_memo import remembered_per_person
 from convene.discussions.attendance import ChecklistItem, checklist, with_apologies
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
@@ -32,6 +33,7 @@ from convene.workdays import LONDON, london_date
 WORK_LIST_LIMIT = 100
 
 
+@remembered_per_person
 def discussions_visible_to(*, user: Professional) -> QuerySet[Discussion]:
     """Social care: its partnerships' discussions (restricted referrals only if named on them).
     Everyone else: only the discussions they are invited to (or chair)."""

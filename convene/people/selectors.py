@@ -8,6 +8,7 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 
 from convene.core.access import CASELOAD_ROLES, child_grants, sees_whole_caseload
+from convene.core.selector_memo import remembered_per_person
 from convene.people import nhs_number
 from convene.people.models import Child, FamilyMember, Partnership, Professional
 
@@ -24,6 +25,7 @@ __all__ = [
 ]
 
 
+@remembered_per_person
 def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
     if user.agency_id is None:
         return Partnership.objects.none()

@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from convene.clocks.models import Clock
 from convene.core.access import is_read_only
+from convene.core.selector_memo import remembered_per_person
 from convene.people.models import Agency, Child, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
@@ -60,6 +61,7 @@ def may_decide_and_convene(*, user: Professional) -> bool:
 LIST_DEFERRED = ("explanation",)
 
 
+@remembered_per_person
 def referrals_visible_to(*, user: Professional) -> QuerySet[Referral]:
     """Social care sees its partnerships' referrals; a restricted one (R004.2) only the people
     named on it see, the LADO included.

@@ -49,3 +49,35 @@ def test_hidden_escalations_are_skipped(partnership, people):
     hidden = selectors.escalations_page(user=bob, states=["raised"], before=newest[3].pk, size=2)
     assert hidden.first
     assert [e.pk for e in hidden.escalations] == [newest[0].pk, newest[1].pk]
+
+
+def test_pages_past_the_counted_keys_walk_by_keyset(partnership, people, monkeypatch):
+    """The first pages come from the keys the bounded count read; a page reaching past them
+    is walked by keyset, so every escalation is listed once whatever the bound."""
+    for _ in range(6):
+        make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END)
+    sweep_run(now=FRIDAY_END + timedelta(seconds=1), send=False)
+    newest = [e.pk for e in Escalation.objects.order_by("-raised_at", "-pk")]
+    monkeypatch.setattr(selectors, "COUNT_UP_TO", 3)
+    bob, seen, before = people["bob"], [], None
+    for _ in range(3):
+        page = selectors.escalations_page(user=bob, states=["raised"], before=before, size=2)
+        assert (page.count, page.more_than) == (3, True)
+        seen += [e.pk for e in page.escalations]
+        before = page.older
+    assert seen == newest
+    assert before is None
+
+
+def test_a_first_page_is_three_queries_whatever_it_holds(
+    partnership, people, django_assert_num_queries
+):
+    for _ in range(4):
+        make_clock(partnership, started_at=MONDAY, due_at=FRIDAY_END)
+    sweep_run(now=FRIDAY_END + timedelta(seconds=1), send=False)
+    bob = people["bob"]
+    bob.role_set  # noqa: B018 (roles and agency read before counting, as a request has)
+    bob.agency  # noqa: B018
+    with django_assert_num_queries(3):  # the partnerships, the keys, the page by key
+        page = selectors.escalations_page(user=bob, states=["raised"], before=None, size=2)
+    assert len(page.escalations) == 2

@@ -35,6 +35,7 @@ from convene.clocks.models import Clock
 from convene.clocks.selectors import clocks_counting
 from convene.core.access import among, is_read_only
 from convene.core.pagination import KeysetPage, keyset_newest, keyset_soonest
+from convene.core.selector_memo import remembered_per_person
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.hrpm.selectors import hrpms_visible_to
@@ -93,6 +94,7 @@ def _seen_through(
     return model.objects.filter(Q(seen) & _whose(user, f"{via}__partnership"))
 
 
+@remembered_per_person
 def actions_visible_to(*, user: Professional) -> QuerySet[Action]:
     """The record's actions this person may see: those of a discussion they may see
     (``discussions_visible_to``: invited, or the caseload's, a restricted one only if named

@@ -9,6 +9,7 @@ from django.db.models import (
 
 from convene.clocks.models import Clock
 from convene.core.access import among
+from convene.core.selector_memo import remembered_per_person
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.enquiries.selectors import discussion_clocks
 from convene.followup.models import (
@@ -22,6 +23,7 @@ from convene.people.vocab import Role
 from convene.policy.vocab import ClockKind
 
 
+@remembered_per_person
 def icpcs_visible_to(*, user: Professional) -> QuerySet[Icpc]:
     """Those of the discussions ``user`` may see; and for the Reviewing Service, every
     conference of their partnership the Head of Service confirmed: theirs to convene (R001.14)."""

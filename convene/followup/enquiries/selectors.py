@@ -19,6 +19,7 @@ from django.db.models import (
 from convene.clocks.models import Clock
 from convene.clocks.selectors import clocks_counting
 from convene.core.access import among
+from convene.core.selector_memo import remembered_per_person
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.models import (
@@ -48,6 +49,7 @@ DECIDED_STATES = (
 S47_DECISIONS = [Decision.S47_SINGLE_AGENCY.value, Decision.S47_JOINT.value]
 
 
+@remembered_per_person
 def s47_enquiries_visible_to(*, user: Professional) -> QuerySet[S47Enquiry]:
     """The enquiries of the discussions ``user`` may see (social care: the partnership's;
     a partner: those of discussions they were invited to, e.g. police in a joint enquiry)."""

@@ -1,0 +1,58 @@
+"""Remember a selector's query on the person it was built for, for the life of that object.
+
+A need-to-know selector (``referrals_visible_to(user=...)``) returns a lazy ``QuerySet``: SQL
+not yet run, so it never goes stale as records change. Building one costs Python, though
+(the nested selectors under it are rebuilt each time), and one page asks the same selector
+many times (every clock subject's selector nests the referrals' and the discussions'): on the
+demo's escalations list that building was most of the request (issue 15).
+
+:func:`remembered_per_person` keeps the built query on the person object itself, so it
+lives as long as ``request.user`` (one request) and is never shared with anyone else. It is
+keyed by everything of the person the selectors read (active, agency, roles),
+so changing any of these on the same object builds afresh. Each call returns a fresh clone:
+a caller that evaluates or narrows it never touches the remembered one.
+
+Only for selectors that read nothing but the person and the database: one that also reads a
+registry that can change (``children_visible_to`` and those built on it read the registered
+child grants, ``convene.core.access.grants_children``) is not remembered.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+
+__all__ = ["remembered_per_person"]
+
+S = TypeVar("S", bound=Callable[..., QuerySet[Any]])
+
+_ATTRIBUTE = "_convene_selector_memo"
+
+
+def _identity(user: Any) -> tuple[Any, ...]:
+    """What of the person the selectors read: a change to any of it builds afresh."""
+    return (user.pk, user.is_active, user.agency_id, user.role_set)
+
+
+def remembered_per_person(selector: S) -> S:
+    """Decorate ``selector(*, user)``: its query built once per person object and identity."""
+
+    @functools.wraps(selector)
+    def remembered(*, user: Any) -> QuerySet[Any]:
+        memo: dict[Any, QuerySet[Any]] | None = getattr(user, _ATTRIBUTE, None)
+        if memo is None:
+            memo = {}
+            try:
+                setattr(user, _ATTRIBUTE, memo)
+            except AttributeError:  # an object that keeps no attributes: nothing to keep
+                return selector(user=user)
+        key = (selector, _identity(user))
+        built = memo.get(key)
+        if built is None:
+            built = memo[key] = selector(user=user)
+        return built.all()
+
+    return remembered  # type: ignore[return-value]

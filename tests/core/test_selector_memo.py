@@ -1,0 +1,80 @@
+"""A selector's query is remembered on the person object it was built for (issue 15):
+built once per object and identity, never shared between people, handed out as a clone,
+and still lazy SQL, so it never goes stale as records change."""
+
+from typing import Any
+
+import pytest
+from django.db.models import QuerySet
+
+from convene.core.selector_memo import remembered_per_person
+from convene.people.models import Partnership, Professional
+from convene.people.selectors import partnerships_of
+from convene.people.vocab import Role
+from convene.referrals.selectors import referrals_visible_to
+from tests.convening import make_referral
+
+pytestmark = pytest.mark.django_db
+
+built: list[int] = []
+
+
+@remembered_per_person
+def _counted(*, user: Any) -> QuerySet[Partnership]:
+    built.append(user.pk)
+    return partnerships_of(user=user)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_count() -> None:
+    built.clear()
+
+
+def test_built_once_per_person_object_and_handed_out_as_a_clone(people):
+    bob = people["bob"]
+    first, second = _counted(user=bob), _counted(user=bob)
+    assert built == [bob.pk]
+    assert first is not second
+    assert str(first.query) == str(second.query)
+
+
+def test_never_shared_between_people_or_objects(people):
+    bob, carol = people["bob"], people["carol"]
+    _counted(user=bob)
+    _counted(user=carol)
+    _counted(user=Professional.objects.get(pk=bob.pk))  # the next request's object
+    assert built == [bob.pk, carol.pk, bob.pk]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda person: setattr(person, "is_active", False),
+        lambda person: setattr(person, "agency_id", None),
+        lambda person: setattr(person, "_role_set", frozenset({Role.SOCIAL_WORKER})),
+    ],
+    ids=["deactivated", "agency", "roles"],
+)
+def test_a_change_to_what_the_selectors_read_builds_afresh(people, change):
+    bob = people["bob"]
+    _counted(user=bob)
+    change(bob)
+    _counted(user=bob)
+    assert built == [bob.pk, bob.pk]
+
+
+def test_the_remembered_query_is_lazy_and_never_filled_by_a_caller(people, partnership, agencies):
+    bob = people["bob"]
+    assert list(referrals_visible_to(user=bob)) == []
+    referral = make_referral(people=people, partnership=partnership, agencies=agencies)
+    # Evaluated once above, narrowed below: the remembered query still asks the database.
+    assert list(referrals_visible_to(user=bob).filter(pk=referral.pk)) == [referral]
+    assert list(referrals_visible_to(user=bob)) == [referral]
+
+
+def test_a_person_who_loses_the_caseload_role_stops_seeing_it(people, partnership, agencies):
+    referral = make_referral(people=people, partnership=partnership, agencies=agencies)
+    bob = people["bob"]
+    assert referrals_visible_to(user=bob).filter(pk=referral.pk).exists()
+    bob._role_set = frozenset()
+    assert not referrals_visible_to(user=bob).filter(pk=referral.pk).exists()
