@@ -90,7 +90,8 @@ class AuditEntry(models.Model):
     # string that was hashed (PostgreSQL's inet type would re-spell IPv6).
     remote_addr = models.CharField(max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
+    hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -101,6 +102,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["child", "-sequence"], name="audit_child_newest"),
             models.Index(fields=["actor", "-sequence"], name="audit_actor_newest"),
         ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_auditentry_hash_key")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.get_action_display()} by {self.actor_username or 'nobody'}"

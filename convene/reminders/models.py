@@ -40,7 +40,8 @@ class Delivery(models.Model):
     # The idempotency key: the Message-ID of the email is made from it when the
     # delivery is decided, so every attempt at one delivery carries the same id.
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    message_id = models.CharField(max_length=200, unique=True)
+    # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
+    message_id = models.CharField(max_length=200)
     partnership = models.ForeignKey(
         "people.Partnership", on_delete=models.PROTECT, related_name="deliveries"
     )
@@ -105,6 +106,9 @@ class Delivery(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], name="reminders_delivery_message_id_key"
+            ),
             models.UniqueConstraint(
                 fields=["source_type", "source_id", "kind", "channel", "recipient_key"],
                 name="delivery_once_per_source_kind_channel_recipient",
