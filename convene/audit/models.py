@@ -71,6 +71,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # led by audit_*_newest (Meta.indexes), which serves it
         related_name="+",
     )
     actor_username = models.CharField(max_length=150, blank=True)
@@ -83,6 +84,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # led by audit_*_newest (Meta.indexes), which serves it
         related_name="+",
     )
     summary = models.CharField(max_length=500, blank=True)

@@ -91,3 +91,21 @@ def index_without_twin(table: str, column: str, index: str) -> migrations.RunPyt
             )
 
     return migrations.RunPython(forward, backward, elidable=False)
+
+
+def drop_prefix_index(table: str, column: str) -> migrations.RunPython:
+    """Database side of ``db_index=False`` on a foreign key whose column already leads
+    a composite index (the composite serves every lookup by the column alone)."""
+
+    def forward(apps: Any, schema_editor: Any) -> None:
+        q = schema_editor.quote_name
+        schema_editor.execute(
+            f"DROP INDEX IF EXISTS {q(_plain_name(schema_editor, table, column))}"
+        )
+
+    def backward(apps: Any, schema_editor: Any) -> None:
+        q = schema_editor.quote_name
+        name = q(_plain_name(schema_editor, table, column))
+        schema_editor.execute(f"CREATE INDEX {name} ON {q(table)} ({q(column)})")
+
+    return migrations.RunPython(forward, backward, elidable=False)

@@ -46,7 +46,10 @@ class Delivery(models.Model):
         "people.Partnership", on_delete=models.PROTECT, related_name="deliveries"
     )
     # What it is about: a clock (reminders), an escalation (notices)...
-    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # Led by delivery_once_per_source_kind_channel_recipient, which serves it: no own index.
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source_id = models.PositiveBigIntegerField()
     source = GenericForeignKey("source_type", "source_id")
     kind = models.CharField(max_length=40)
@@ -90,7 +93,8 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         indexes = [
             models.Index(fields=["channel", "state", "next_attempt_at"]),
-            models.Index(fields=["source_type", "source_id", "kind"]),
+            # (source_type, source_id, kind) leads delivery_once_per_source_kind_channel_recipient,
+            # which serves lookups by source and kind: no separate index.
             models.Index(fields=["recipient", "channel", "read_at"]),
             models.Index(fields=["partnership", "state"]),
             # The navigation badge on every page: a person's unread in-app notices.

@@ -57,6 +57,12 @@ def test_no_pattern_ops_index_is_left_on_the_three_tables():
             lambda: Child.objects.filter(nhs_number="9990000018"),
             ("people_child_nhs_number ", "unique_nhs_number_per_partnership"),
         ),
+        (lambda: AuditEntry.objects.filter(child_id=1), ("audit_child_newest",)),
+        (lambda: AuditEntry.objects.filter(actor_id=1), ("audit_actor_newest",)),
+        (
+            lambda: Delivery.objects.filter(source_type_id=1, source_id=2, kind="overdue"),
+            ("delivery_once_per_source_kind_channel_recipient",),
+        ),
     ],
 )
 def test_the_lookups_still_use_an_index(queryset, index):
@@ -66,6 +72,21 @@ def test_the_lookups_still_use_an_index(queryset, index):
         cursor.execute("RESET enable_seqscan")
     assert "Seq Scan" not in plan
     assert any(f"Index Scan using {name}" in plan for name in index), plan
+
+
+@pytest.mark.parametrize(
+    ("table", "columns"),
+    [
+        ("audit_auditentry", ["actor_id"]),
+        ("audit_auditentry", ["child_id"]),
+        ("reminders_delivery", ["source_type_id", "source_id", "kind"]),
+        ("reminders_delivery", ["source_type_id"]),
+    ],
+)
+def test_no_index_repeats_the_start_of_another(table, columns):
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, table)
+    assert not [name for name, c in found.items() if c["index"] and c["columns"] == columns]
 
 
 def test_the_generator_still_makes_new_hashes_and_message_ids():
