@@ -55,6 +55,20 @@ class Compiled:
     delivery_index: dict[str, int]
 
 
+def unique_alone(field: Any) -> bool:
+    """Whether the field's values must differ from row to row (``unique=True`` or a
+    one-column ``UniqueConstraint`` without a condition, as the audit hash and the
+    Message-ID are declared to spare their ``_like`` indexes)."""
+    if field.unique:
+        return True
+    return any(
+        isinstance(c, models.UniqueConstraint)
+        and tuple(c.fields) == (field.name,)
+        and c.condition is None
+        for c in field.model._meta.constraints
+    )
+
+
 def _lean_keeps(model: type[models.Model], row: tuple[Any, ...]) -> bool:
     label = model._meta.label_lower
     if label in LEAN_DROPPED_MODELS:
@@ -123,7 +137,7 @@ def compile_archetype(archetype: Archetype, *, lean: bool = False) -> Compiled:
                     ops.append((i, DAY, None))
                 elif isinstance(f, models.UUIDField):
                     ops.append((i, UUID, None))
-                elif f.unique and isinstance(value, str):
+                elif unique_alone(f) and isinstance(value, str):
                     ops.append((i, UNIQUE, f.max_length))
                 elif isinstance(f, models.JSONField):
                     base[i] = dump_json(value)

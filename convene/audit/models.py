@@ -71,6 +71,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # led by audit_*_newest (Meta.indexes), which serves it
         related_name="+",
     )
     actor_username = models.CharField(max_length=150, blank=True)
@@ -83,6 +84,7 @@ class AuditEntry(models.Model):
         blank=True,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # led by audit_*_newest (Meta.indexes), which serves it
         related_name="+",
     )
     summary = models.CharField(max_length=500, blank=True)
@@ -90,7 +92,8 @@ class AuditEntry(models.Model):
     # string that was hashed (PostgreSQL's inet type would re-spell IPv6).
     remote_addr = models.CharField(max_length=45, blank=True)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
+    hash = models.CharField(max_length=64)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -101,6 +104,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["child", "-sequence"], name="audit_child_newest"),
             models.Index(fields=["actor", "-sequence"], name="audit_actor_newest"),
         ]
+        constraints = [models.UniqueConstraint(fields=["hash"], name="audit_auditentry_hash_key")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.get_action_display()} by {self.actor_username or 'nobody'}"

@@ -159,9 +159,8 @@ class Child(TrackedModel):
     date_of_birth = models.DateField(null=True, blank=True)
     expected_date_of_delivery = models.DateField(null=True, blank=True)
     sex = models.CharField(max_length=20, choices=Sex.choices, default=Sex.UNKNOWN)
-    nhs_number = models.CharField(
-        max_length=12, blank=True, validators=[validate_nhs_number], db_index=True
-    )
+    # Indexed through Meta.indexes: no varchar_pattern_ops twin (core/like_indexes.py).
+    nhs_number = models.CharField(max_length=12, blank=True, validators=[validate_nhs_number])
     ethnicity = models.CharField(max_length=100, blank=True)
     first_language = models.CharField(max_length=100, blank=True, default="English")
     interpreter_needed = models.BooleanField(default=False)
@@ -192,6 +191,7 @@ class Child(TrackedModel):
         indexes = [
             models.Index(fields=["partnership", "last_name", "first_name"]),
             models.Index(fields=["partnership", "date_of_birth"]),
+            models.Index(fields=["nhs_number"], name="people_child_nhs_number"),
         ]
         constraints = [
             models.CheckConstraint(

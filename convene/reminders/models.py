@@ -40,12 +40,16 @@ class Delivery(models.Model):
     # The idempotency key: the Message-ID of the email is made from it when the
     # delivery is decided, so every attempt at one delivery carries the same id.
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    message_id = models.CharField(max_length=200, unique=True)
+    # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
+    message_id = models.CharField(max_length=200)
     partnership = models.ForeignKey(
         "people.Partnership", on_delete=models.PROTECT, related_name="deliveries"
     )
     # What it is about: a clock (reminders), an escalation (notices)...
-    source_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # Led by delivery_once_per_source_kind_channel_recipient, which serves it: no own index.
+    source_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     source_id = models.PositiveBigIntegerField()
     source = GenericForeignKey("source_type", "source_id")
     kind = models.CharField(max_length=40)
@@ -89,7 +93,8 @@ class Delivery(models.Model):
         verbose_name_plural = "deliveries"
         indexes = [
             models.Index(fields=["channel", "state", "next_attempt_at"]),
-            models.Index(fields=["source_type", "source_id", "kind"]),
+            # (source_type, source_id, kind) leads delivery_once_per_source_kind_channel_recipient,
+            # which serves lookups by source and kind: no separate index.
             models.Index(fields=["recipient", "channel", "read_at"]),
             models.Index(fields=["partnership", "state"]),
             # The navigation badge on every page: a person's unread in-app notices.
@@ -105,6 +110,9 @@ class Delivery(models.Model):
             ),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["message_id"], name="reminders_delivery_message_id_key"
+            ),
             models.UniqueConstraint(
                 fields=["source_type", "source_id", "kind", "channel", "recipient_key"],
                 name="delivery_once_per_source_kind_channel_recipient",
