@@ -38,21 +38,22 @@ def _identity(user: Any) -> tuple[Any, ...]:
 
 
 def remembered_per_person(selector: S) -> S:
-    """Decorate ``selector(*, user)``: its query built once per person object and identity."""
+    """Decorate ``selector(*, user, **options)``: its query built once per person object,
+    identity and options (``per_row`` builds a different query of the same rows)."""
 
     @functools.wraps(selector)
-    def remembered(*, user: Any) -> QuerySet[Any]:
+    def remembered(*, user: Any, **options: Any) -> QuerySet[Any]:
         memo: dict[Any, QuerySet[Any]] | None = getattr(user, _ATTRIBUTE, None)
         if memo is None:
             memo = {}
             try:
                 setattr(user, _ATTRIBUTE, memo)
             except AttributeError:  # an object that keeps no attributes: nothing to keep
-                return selector(user=user)
-        key = (selector, _identity(user))
+                return selector(user=user, **options)
+        key = (selector, _identity(user), tuple(sorted(options.items())))
         built = memo.get(key)
         if built is None:
-            built = memo[key] = selector(user=user)
+            built = memo[key] = selector(user=user, **options)
         return built.all()
 
     return remembered  # type: ignore[return-value]

@@ -299,7 +299,9 @@ def list_discussions(
     one>``, also given as the ``Link: <…>; rel="next"`` header when there may be more. The
     same few queries whatever the page holds. One audit entry for the list."""
     user = acting_user(request)
-    discussions = selectors.discussions_for_listing(selectors.discussions_visible_to(user=user))
+    # Walked newest first by primary key and stopped at ``limit``: visibility asked per row.
+    visible = selectors.discussions_visible_to(user=user, per_row=True)
+    discussions = selectors.discussions_for_listing(visible)
     if state:
         discussions = discussions.filter(state=state.value)
     found = keyset_page(discussions, before=before, limit=limit)

@@ -34,18 +34,24 @@ WORK_LIST_LIMIT = 100
 
 
 @remembered_per_person
-def discussions_visible_to(*, user: Professional) -> QuerySet[Discussion]:
+def discussions_visible_to(*, user: Professional, per_row: bool = False) -> QuerySet[Discussion]:
     """Social care: its partnerships' discussions (restricted referrals only if named on them).
-    Everyone else: only the discussions they are invited to (or chair)."""
+    Everyone else: only the discussions they are invited to (or chair).
+
+    ``per_row``: the same rows, for a bounded walk in index order (the API's list, newest
+    first): the caseload's conditions are asked of each row walked by index, never built
+    as hashed sets of the whole caseload and of the person's invitations first
+    (``among(..., per_row=True)``; issue 15). A partner's own invitations stay a hashed
+    set: they are few, and a partner invited to few discussions walks many rows."""
     if not user.is_active:
         return Discussion.objects.none()
     invited = Invitation.objects.filter(discussion=OuterRef("pk"), professional=user.pk)
-    own = Q(Exists(invited)) | Q(chair=user.pk)
-    if sees_whole_caseload(user=user):
-        return Discussion.objects.filter(
-            Q(among(referrals_visible_to(user=user), "referral")) | own
-        )
-    return Discussion.objects.filter(own)
+    if not sees_whole_caseload(user=user):
+        return Discussion.objects.filter(Q(Exists(invited)) | Q(chair=user.pk))
+    if per_row:  # a second link to the outer row, which PostgreSQL cannot hash
+        invited = invited.filter(discussion__gte=OuterRef("pk"))
+    seen = among(referrals_visible_to(user=user), "referral", per_row=per_row)
+    return Discussion.objects.filter(Q(seen) | Q(Exists(invited)) | Q(chair=user.pk))
 
 
 def may_change_discussion(*, user: Professional, discussion: Discussion) -> bool:

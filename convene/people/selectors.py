@@ -19,6 +19,7 @@ __all__ = [
     "children_search",
     "children_visible_to",
     "family_members_visible_to",
+    "partnership_ids_of",
     "partnerships_of",
     "professionals_visible_to",
     "sees_whole_caseload",
@@ -30,6 +31,20 @@ def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
     if user.agency_id is None:
         return Partnership.objects.none()
     return Partnership.objects.filter(agencies=user.agency_id)
+
+
+def partnership_ids_of(*, user: Professional) -> list[int]:
+    """The ids of ``partnerships_of(user)`` as values, read once per user object (one query,
+    then kept on it for the request, as ``role_set`` is): ``partnership_id IN (1)`` lets
+    PostgreSQL walk an index on ``(partnership, ...)`` in the list's order, where
+    ``IN (SELECT ...)`` hides that it is one partnership and makes it fetch and sort every
+    row of it (issue 15, docs/performance.md)."""
+    cached: tuple[int | None, list[int]] | None = getattr(user, "_partnership_ids", None)
+    if cached is None or cached[0] != user.agency_id:
+        ids = sorted(partnerships_of(user=user).values_list("pk", flat=True))
+        cached = (user.agency_id, ids)
+        user._partnership_ids = cached  # type: ignore[attr-defined]
+    return list(cached[1])
 
 
 def professionals_visible_to(*, user: Professional) -> QuerySet[Professional]:

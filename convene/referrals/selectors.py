@@ -12,7 +12,7 @@ from convene.clocks.models import Clock
 from convene.core.access import is_read_only
 from convene.core.selector_memo import remembered_per_person
 from convene.people.models import Agency, Child, Partnership, Professional
-from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.selectors import partnership_ids_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
 from convene.policy import engine
 from convene.policy.explanation import Explanation, explain
@@ -73,7 +73,8 @@ def referrals_visible_to(*, user: Professional) -> QuerySet[Referral]:
     named = Exists(
         Referral.named_people.through.objects.filter(referral=OuterRef("pk"), professional=user.pk)
     )
-    mine = Referral.objects.filter(partnership__in=partnerships_of(user=user))
+    # The partnerships as values, not a subquery: the list walks (partnership, received_at).
+    mine = Referral.objects.filter(partnership__in=partnership_ids_of(user=user))
     if sees_whole_caseload(user=user):
         return mine.filter(Q(restricted=False) | Q(created_by=user.pk) | named)
     return mine.filter(named, restricted=True)

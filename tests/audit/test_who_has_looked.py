@@ -125,9 +125,10 @@ def test_who_has_looked_names_what_was_looked_at_without_growing_queries(
     entry = audit_record(
         actor=people["bob"], action=Action.VIEW, obj=ghost, child=child, summary="x"
     )
-    # The kinds, alice's roles, a content type (then cached), the entries (filtered by
+    # The kinds, alice's roles, her partnerships' ids (read once, as values: issue 15,
+    # ``partnership_ids_of``), a content type (then cached), the entries (filtered by
     # what alice may see, in the same query), the children's labels.
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         looks = audit_looks_at(child=child, user=people["alice"], limit=50)
     # A vanished record cannot be shown to be one the reader may see: it is left out...
     assert [look.what for look in looks] == ["The child's details"] * 10

@@ -78,3 +78,18 @@ def test_a_person_who_loses_the_caseload_role_stops_seeing_it(people, partnershi
     assert referrals_visible_to(user=bob).filter(pk=referral.pk).exists()
     bob._role_set = frozenset()
     assert not referrals_visible_to(user=bob).filter(pk=referral.pk).exists()
+
+
+def test_each_set_of_options_is_its_own_query(people):
+    """``discussions_visible_to(per_row=True)`` is another query of the same rows: the two
+    are remembered apart, and each is built once."""
+    from convene.discussions.selectors import discussions_visible_to
+
+    bob = people["bob"]
+    hashed, walked = (
+        discussions_visible_to(user=bob),
+        discussions_visible_to(user=bob, per_row=True),
+    )
+    assert str(hashed.query) != str(walked.query)
+    assert str(discussions_visible_to(user=bob, per_row=True).query) == str(walked.query)
+    assert set(hashed.values_list("pk", flat=True)) == set(walked.values_list("pk", flat=True))

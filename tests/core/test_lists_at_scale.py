@@ -1,0 +1,78 @@
+"""The referrals list and the API's discussion list at scale (issue 15): the same rules,
+expressed so that PostgreSQL walks an index in the list's order and stops at the page.
+
+- ``referrals_visible_to`` names the person's partnerships as values
+  (``partnership_ids_of``), not ``IN (SELECT ...)``, which hid that it is one
+  partnership and made every referral of it fetched and sorted for a page of 25.
+- ``discussions_visible_to(per_row=True)`` asks the caseload's conditions of each row
+  walked, never as hashed sets of the whole caseload built first.
+
+These pin that the rows are the same ones, for every person of the matrix world.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from convene.discussions.models import Invitation
+from convene.discussions.selectors import discussions_visible_to
+from convene.people.models import Agency
+from convene.people.selectors import partnership_ids_of, partnerships_of
+from convene.referrals.selectors import referrals_visible_to
+from tests.access_matrix import World
+
+
+def _ids(rows: QuerySet) -> set[int]:
+    return set(rows.values_list("pk", flat=True))
+
+
+def test_partnership_ids_are_read_once_per_person_and_follow_their_agency(
+    world: World, django_assert_num_queries
+):
+    bob = type(world.people["bob"]).objects.get(pk=world.people["bob"].pk)
+    expected = sorted(partnerships_of(user=bob).values_list("pk", flat=True))
+    assert expected
+    with django_assert_num_queries(1):
+        assert partnership_ids_of(user=bob) == expected
+    with django_assert_num_queries(0):  # kept on the person for the request
+        assert partnership_ids_of(user=bob) == expected
+    # Another agency (a changed person, in a test or a long-lived object): read again.
+    other = Agency.objects.exclude(pk=bob.agency_id).exclude(partnerships=None).first()
+    bob.agency_id = other.pk
+    assert partnership_ids_of(user=bob) == sorted(other.partnerships.values_list("pk", flat=True))
+    bob.agency_id = None
+    assert partnership_ids_of(user=bob) == []
+    assert not referrals_visible_to(user=bob).exists()
+
+
+def test_referrals_visible_name_the_partnerships_as_values(world: World):
+    for name in ("alice", "bob", "ivy", "hana"):
+        sql = str(referrals_visible_to(user=world.people[name]).query)
+        assert "people_partnership" not in sql, sql
+        assert "IN (SELECT" not in sql, sql
+
+
+def test_discussions_walked_per_row_are_the_same_as_the_set_based_rule(world: World):
+    """Every person of the world, with a caseload person invited to a restricted case
+    they are not named on (seen through the invitation alone) and a partner too."""
+    bob, carol = world.people["bob"], world.people["carol"]
+    assert world.restricted_discussion.pk not in _ids(discussions_visible_to(user=bob))
+    Invitation.objects.create(discussion=world.restricted_discussion, professional=bob)
+    checked = 0
+    for person in world.people.values():
+        person = type(person).objects.get(pk=person.pk)  # nothing kept from another case
+        walked = discussions_visible_to(user=person, per_row=True)
+        assert _ids(walked) == _ids(discussions_visible_to(user=person)), person.username
+        checked += bool(_ids(walked))
+    assert checked >= 5
+    seen = _ids(discussions_visible_to(user=bob, per_row=True))
+    assert world.restricted_discussion.pk in seen  # invited, so seen
+    assert world.neighbour_discussion.pk not in seen  # another partnership's
+    assert world.neighbour_discussion.pk in _ids(discussions_visible_to(user=carol, per_row=True))
+
+
+def test_the_walked_rule_cannot_be_hashed_into_whole_caseload_sets(world: World):
+    sql = str(discussions_visible_to(user=world.people["bob"], per_row=True).query)
+    # The referral and the invitation are each also matched by ``>=`` on the outer row.
+    assert '"referrals_referral"."id" >=' in sql or 'V0."id" >=' in sql, sql
+    assert '"discussion_id" >=' in sql, sql
