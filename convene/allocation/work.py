@@ -77,7 +77,8 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
         referrals_visible_to(user=user)
         .defer(*LIST_DEFERRED)
         .filter(status=Referral.Status.AWAITING_TRIAGE)
-        .annotate(due=open_clock_due(Referral, ("convene", "triage")))
+        # The soonest open receipt clock, stored on the referral by the clock services.
+        .annotate(due=F("receipt_due_at"))
         .prefetch_related(kids("children"))
         .order_by("-immediate_risk", F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
@@ -92,7 +93,7 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
             referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
         )
         .defer(*LIST_DEFERRED)
-        .annotate(due=open_clock_due(Referral, ("convene",)))
+        .annotate(due=F("convene_due_at"))  # the soonest open convene clock, stored
         .prefetch_related(kids("children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
