@@ -33,7 +33,7 @@ from convene.policy.vocab import ClockKind
 if TYPE_CHECKING:
     from convene.clocks.models import Clock
 
-__all__ = ["due_columns_refresh", "register_due_column", "soonest_open_due"]
+__all__ = ["due_columns_fill", "due_columns_refresh", "register_due_column", "soonest_open_due"]
 
 OPEN_STATES = ("pending", "breached")
 
@@ -76,3 +76,25 @@ def due_columns_refresh(clock: Clock) -> None:
             model._default_manager.filter(pk=clock.subject_id).update(
                 **{field: soonest_open_due(model, kinds)}
             )
+
+
+def due_columns_fill(
+    apps: Any, app_label: str, model_name: str, columns: Iterable[tuple[str, Iterable[str]]]
+) -> None:
+    """For a migration: fill ``(field, kinds)`` columns of existing rows, one ``UPDATE`` each,
+    only for the rows with an open clock of those kinds (the others stay null, which is the
+    answer), the value read by the same subquery as :func:`soonest_open_due`."""
+    content_type = apps.get_model("contenttypes", "ContentType")
+    clock_model = apps.get_model("clocks", "Clock")
+    model = apps.get_model(app_label, model_name)
+    subject_type = content_type.objects.filter(app_label=app_label, model=model_name.lower())
+    if not subject_type.exists():
+        return  # a new database: no clocks yet
+    for field, kinds in columns:
+        clocks = clock_model.objects.filter(
+            subject_type=subject_type.get(), kind__in=list(kinds), state__in=OPEN_STATES
+        )
+        soonest = clocks.filter(subject_id=OuterRef("pk")).order_by("due_at", "pk")
+        model.objects.filter(pk__in=clocks.values("subject_id")).update(
+            **{field: Subquery(soonest.values("due_at")[:1])}
+        )

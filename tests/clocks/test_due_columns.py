@@ -20,11 +20,12 @@ from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_rescind, clock_waive, clocks_sweep
+from convene.discussions.models import Discussion
 from convene.people.factories import ChildFactory
 from convene.policy.vocab import ClockKind
 from convene.referrals.models import Referral
 from tests.clocks.helpers import make_clock
-from tests.convening import NOW, accepted_referral, make_referral
+from tests.convening import NOW, accepted_referral, make_referral, scheduled_discussion
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,9 @@ def test_each_clock_transition_moves_the_stored_deadlines(people, partnership, a
     assert _assert_kept(referral)[1] == later.due_at
     clock_waive(clock=later, reason="Cancelled", at=start + timedelta(hours=5), by=people["bob"])
     assert _assert_kept(referral)[1] is None
-    clock_rescind(subject=referral, reason="Closed", at=start + timedelta(hours=6), by=people["bob"])
+    clock_rescind(
+        subject=referral, reason="Closed", at=start + timedelta(hours=6), by=people["bob"]
+    )
     assert _assert_kept(referral) == (None, None)
 
 
@@ -116,3 +119,29 @@ def test_the_migration_fills_what_the_services_write(people, partnership, agenci
     migration = importlib.import_module("convene.referrals.migrations.0003_queue_due_columns")
     migration.queue_due_fill(apps)
     assert [_assert_kept(r) for r in referrals] == written
+
+
+def test_a_discussion_keeps_its_outcome_and_conference_deadlines(people, partnership, agencies):
+    referral = accepted_referral(people=people, partnership=partnership, agencies=agencies)
+    discussion = scheduled_discussion(referral=referral, people=people)
+    clocks = {
+        kind: make_clock(
+            partnership,
+            started_at=NOW,
+            due_at=NOW + timedelta(days=2),
+            kind=kind,
+            subject=discussion,
+        )
+        for kind in (ClockKind.OUTCOME_NOTIFIED, ClockKind.ICPC)
+    }
+    discussion.refresh_from_db()
+    assert discussion.outcome_due_at == discussion.icpc_due_at == NOW + timedelta(days=2)
+    clock_meet(clock=clocks[ClockKind.OUTCOME_NOTIFIED], at=NOW, by=people["bob"])
+    discussion.refresh_from_db()
+    assert discussion.outcome_due_at is None
+    assert discussion.icpc_due_at == NOW + timedelta(days=2)
+    Discussion.objects.update(icpc_due_at=None)
+    migration = importlib.import_module("convene.discussions.migrations.0004_work_due_columns")
+    migration.work_due_fill(apps)
+    discussion.refresh_from_db()
+    assert (discussion.outcome_due_at, discussion.icpc_due_at) == (None, NOW + timedelta(days=2))

@@ -9,30 +9,17 @@ correlated subquery the lists ran.
 """
 
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+
+from convene.clocks.due_columns import due_columns_fill
 
 COLUMNS = (
     ("receipt_due_at", ("convene", "triage")),
     ("convene_due_at", ("convene",)),
 )
-OPEN_STATES = ("pending", "breached")
 
 
 def queue_due_fill(apps, schema_editor=None):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Clock = apps.get_model("clocks", "Clock")
-    Referral = apps.get_model("referrals", "Referral")
-    subject_type = ContentType.objects.filter(app_label="referrals", model="referral").first()
-    if subject_type is None:
-        return  # a new database: no clocks yet
-    for field, kinds in COLUMNS:
-        clocks = Clock.objects.filter(
-            subject_type=subject_type, kind__in=kinds, state__in=OPEN_STATES
-        )
-        soonest = clocks.filter(subject_id=OuterRef("pk")).order_by("due_at", "pk")
-        Referral.objects.filter(pk__in=clocks.values("subject_id")).update(
-            **{field: Subquery(soonest.values("due_at")[:1])}
-        )
+    due_columns_fill(apps, "referrals", "Referral", COLUMNS)
 
 
 class Migration(migrations.Migration):
