@@ -41,6 +41,8 @@ sys.path.insert(0, str(ROOT))
 ROUTES: tuple[tuple[str, str, bool], ...] = (
     ("home", "/", False),
     ("my-work", "/my-work/", False),
+    ("work", "/work/", False),  # allocation's My work (a manager's own cases)
+    ("team-work", "/work/?show=team", False),  # the same for their teams
     ("my-invitations", "/invitations/", False),
     ("referrals", "/referrals/", False),
     ("escalations", "/escalations/", False),

@@ -175,27 +175,46 @@ def _who(people: QuerySet[Professional] | Professional) -> Q:
     return Q(social_worker=people.pk)
 
 
-def _held(who: Q, field: str, outer: str = "pk") -> Exists:
-    """The row (``OuterRef(outer)``) has an open allocation on ``field`` matching ``who``."""
-    return Exists(Allocation.objects.filter(who, ended_at__isnull=True, **{field: OuterRef(outer)}))
+def _held(who: Q, field: str, outer: str = "pk", *, per_row: bool = False) -> Exists:
+    """The row (``OuterRef(outer)``) has an open allocation on ``field`` matching ``who``.
+    ``per_row``: probed by index for each row walked, never built as a hashed set (the
+    second comparison of ``convene.core.access.among``), for a bounded walk by index."""
+    link = {field: OuterRef(outer)}
+    if per_row:
+        link[f"{field}__gte"] = OuterRef(outer)
+    return Exists(Allocation.objects.filter(who, ended_at__isnull=True, **link))
 
 
-def _has_own(field: str) -> Exists:
-    return Exists(Allocation.objects.filter(ended_at__isnull=True, **{field: OuterRef("pk")}))
+def _has_own(field: str, *, per_row: bool = False) -> Exists:
+    return _held(Q(), field, per_row=per_row)
+
+
+def discussions_held_q(who: Q, *, per_row: bool = False) -> Q:
+    """Discussions allocated per ``who``, or with no allocation of their own and their
+    referral's allocated per ``who`` (the inheritance of ``current_for``), as a condition
+    on the outer discussion."""
+    own = _held(who, "discussion", per_row=per_row)
+    inherited = ~_has_own("discussion", per_row=per_row) & _held(
+        who, "referral", "referral_id", per_row=per_row
+    )
+    return Q(own) | inherited
 
 
 def _discussions_held(qs: QuerySet[Discussion], who: Q) -> QuerySet[Discussion]:
     """Discussions allocated per ``who``, or with no allocation of their own and their
     referral's allocated per ``who`` (the inheritance of ``current_for``, set-based)."""
-    return qs.filter(
-        _held(who, "discussion") | (~_has_own("discussion") & _held(who, "referral", "referral_id"))
-    )
+    return qs.filter(discussions_held_q(who))
 
 
-def _s47s_held(qs: QuerySet[S47Enquiry], who: Q) -> QuerySet[S47Enquiry]:
-    discussions = _discussions_held(Discussion.objects.all(), who)
+def _s47s_held(qs: QuerySet[S47Enquiry], who: Q, *, per_row: bool = False) -> QuerySet[S47Enquiry]:
+    if per_row:
+        discussions = Discussion.objects.filter(discussions_held_q(who, per_row=True))
+        inherited = Q(among(discussions, "discussion", per_row=True))
+    else:
+        inherited = Q(discussion__in=_discussions_held(Discussion.objects.all(), who))
     return qs.filter(
-        _held(who, "s47_enquiry") | (~_has_own("s47_enquiry") & Q(discussion__in=discussions))
+        _held(who, "s47_enquiry", per_row=per_row)
+        | (~_has_own("s47_enquiry", per_row=per_row) & inherited)
     )
 
 
@@ -212,11 +231,20 @@ def discussions_allocated(
     return _discussions_held(qs, _who(to))
 
 
+def discussions_allocated_q(
+    *, to: QuerySet[Professional] | Professional, per_row: bool = False
+) -> Q:
+    """``discussions_allocated`` as a condition on the outer discussion; ``per_row`` for a
+    walk by index that stops early (My work's queues)."""
+    return discussions_held_q(_who(to), per_row=per_row)
+
+
 def s47s_allocated(
-    qs: QuerySet[S47Enquiry], *, to: QuerySet[Professional] | Professional
+    qs: QuerySet[S47Enquiry], *, to: QuerySet[Professional] | Professional, per_row: bool = False
 ) -> QuerySet[S47Enquiry]:
-    """An enquiry allocated to ``to``, or inheriting from a discussion allocated to ``to``."""
-    return _s47s_held(qs, _who(to))
+    """An enquiry allocated to ``to``, or inheriting from a discussion allocated to ``to``.
+    ``per_row``: asked of each enquiry walked by index probes (a list cut at a page)."""
+    return _s47s_held(qs, _who(to), per_row=per_row)
 
 
 def s47s_of_teams_of(qs: QuerySet[S47Enquiry], *, member: Professional) -> QuerySet[S47Enquiry]:

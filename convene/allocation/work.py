@@ -39,6 +39,7 @@ from convene.allocation.work_rows import (
 )
 from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
+from convene.core.access import among
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
 from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to, mine
@@ -77,7 +78,8 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
         referrals_visible_to(user=user)
         .defer(*LIST_DEFERRED)
         .filter(status=Referral.Status.AWAITING_TRIAGE)
-        .annotate(due=open_clock_due(Referral, ("convene", "triage")))
+        # The soonest open receipt clock, stored on the referral by the clock services.
+        .annotate(due=F("receipt_due_at"))
         .prefetch_related(kids("children"))
         .order_by("-immediate_risk", F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
@@ -92,7 +94,7 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
             referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
         )
         .defer(*LIST_DEFERRED)
-        .annotate(due=open_clock_due(Referral, ("convene",)))
+        .annotate(due=F("convene_due_at"))  # the soonest open convene clock, stored
         .prefetch_related(kids("children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
@@ -113,6 +115,7 @@ def _to_hold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
                 state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD
             ),
             who,
+            per_row=True,
         )
         .prefetch_related(kids("children"))
         .order_by("starts_at", "pk")[:ROWS_PER_SECTION]
@@ -131,10 +134,12 @@ def _to_hold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
 
 def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     """Drafts to write and authorise; authorised versions not yet sent."""
-    ours = mine_or_chaired(Discussion.objects.all(), who).values("pk")
+    # Mine, asked of each record walked (by the partial indexes on open drafts and unsent
+    # versions, in the list's order), never built as the set of all my discussions.
+    ours = mine_or_chaired(Discussion.objects.all(), who, per_row=True)
     drafts = (
         record_drafts_visible_to(user=user)
-        .filter(draft_open=True, discussion__in=ours)
+        .filter(among(ours, "discussion", per_row=True), draft_open=True)
         .select_related("discussion")
         .prefetch_related(kids("discussion__children"))
         .order_by("held_at", "pk")[:ROWS_PER_SECTION]
@@ -150,12 +155,13 @@ def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         for r in drafts
     ]
     unsent = (
-        record_versions_visible_to(user=user)
+        record_versions_visible_to(user=user, per_row=True)
         .filter(
+            among(ours, "record__discussion", per_row=True),
             distributed_at__isnull=True,
             number=F("record__latest_number"),
-            record__discussion__in=ours,
         )
+        .defer("snapshot", "pdf")  # tens of KB each, never shown here
         .select_related("record__discussion")
         .prefetch_related(kids("record__discussion__children"))
         .order_by("authorised_at", "pk")[:ROWS_PER_SECTION]
@@ -184,6 +190,7 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
         .filter(distributed_at__isnull=False, number=F("record__latest_number"))
         .filter(Exists(invited))
         .exclude(Exists(answered))
+        .defer("snapshot", "pdf")  # tens of KB each, never shown here
         .select_related("record__discussion")
         .prefetch_related(kids("record__discussion__children"))
         .order_by("distributed_at", "pk")[:ROWS_PER_SECTION]
@@ -264,7 +271,7 @@ def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         qs = qs.filter(enquiries__in=s47s_allocated(s47_enquiries_visible_to(user=user), to=who))
     rows = (
         qs.distinct()
-        .annotate(due=open_clock_due(Discussion, ("icpc",), "discussion_id"))
+        .annotate(due=F("discussion__icpc_due_at"))  # the soonest open ICPC clock, stored
         .prefetch_related(kids("discussion__children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )

@@ -23,9 +23,9 @@ from convene.allocation.work_rows import (
     kids,
     linked_row,
     mine_or_chaired,
-    open_clock_due,
     row,
 )
+from convene.core.access import among
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.census import drift_due_at, s47_drifting
@@ -35,7 +35,6 @@ from convene.followup.models import S47Enquiry
 from convene.followup.roles import manages_cases, works_cases
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
-from convene.policy.vocab import ClockKind
 from convene.records.models import Confirmation
 from convene.records.selectors import record_versions_visible_to
 
@@ -50,14 +49,16 @@ __all__ = [
 
 def records_to_correct(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     """Corrections asked for on the latest version of my records, not yet answered."""
-    ours = mine_or_chaired(Discussion.objects.all(), who).values("pk")
+    # Asked of each open correction by index probes, never as the set of my discussions.
+    ours = mine_or_chaired(Discussion.objects.all(), who, per_row=True)
+    latest = record_versions_visible_to(user=user, per_row=True).filter(
+        among(ours, "record__discussion", per_row=True), number=F("record__latest_number")
+    )
     qs = (
         Confirmation.objects.filter(
+            among(latest, "version", per_row=True),
             response=Confirmation.Response.CORRECTION,
             resolution="",
-            version__in=record_versions_visible_to(user=user)
-            .filter(number=F("record__latest_number"), record__discussion__in=ours)
-            .values("pk"),
         )
         .select_related("version__record__discussion")
         .prefetch_related(kids("version__record__discussion__children"))
@@ -79,9 +80,18 @@ def outcomes_untold(user: Professional, who: Any, now: datetime) -> list[WorkRow
     """My discussions whose outcome notice has not reached everyone (the "outcome
     notified" clock is open): the referrer or an absent agency not yet told (R002.9)."""
     qs = (
-        mine_or_chaired(discussions_visible_to(user=user), who)
-        .annotate(due=open_clock_due(Discussion, (ClockKind.OUTCOME_NOTIFIED.value,)))
-        .filter(due__isnull=False)
+        # The soonest open "outcome notified" clock is stored on the discussion by the clock
+        # services: a walk of its partial index, each discussion walked asked whether it is
+        # mine and visible by index probes (never the whole caseload built as a set).
+        mine_or_chaired(
+            Discussion.objects.filter(
+                among(discussions_visible_to(user=user), "pk", per_row=True),
+                outcome_due_at__isnull=False,
+            ),
+            who,
+            per_row=True,
+        )
+        .annotate(due=F("outcome_due_at"))
         .prefetch_related(kids("children"))
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )
@@ -103,7 +113,9 @@ def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     rows: list[WorkRow] = []
     for partnership in partnerships_of(user=user).only("pk", "policy_id"):
         mine = s47s_allocated(
-            s47_enquiries_visible_to(user=user).filter(partnership=partnership), to=who
+            s47_enquiries_visible_to(user=user).filter(partnership=partnership),
+            to=who,
+            per_row=True,
         )
         qs = s47_drifting(mine, policy_id=partnership.policy_id, now=now)[:ROWS_PER_SECTION]
         rows += [

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from convene.allocation.selectors import discussions_allocated
-from convene.clocks.models import Clock
+from convene.allocation.selectors import discussions_allocated, discussions_allocated_q
+from convene.clocks.due_columns import soonest_open_due
 from convene.discussions.models import Discussion
 from convene.people.models import Child
 from convene.workdays import london_date
@@ -54,13 +53,7 @@ def kids(path: str) -> Prefetch:  # type: ignore[type-arg]
 
 def open_clock_due(model: type[Any], kinds: tuple[str, ...], subject: str = "pk") -> Subquery:
     """The soonest open clock of these kinds on the row's subject."""
-    clocks = Clock.objects.filter(
-        subject_type=ContentType.objects.get_for_model(model),
-        subject_id=OuterRef(subject),
-        kind__in=kinds,
-        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
-    ).order_by("due_at", "pk")
-    return Subquery(clocks.values("due_at")[:1])
+    return soonest_open_due(model, kinds, subject)
 
 
 def row(
@@ -76,8 +69,15 @@ def linked_row(
     return row(subject.children.all(), what, due_at, reverse(url_name, args=[subject.pk]), now)
 
 
-def mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:
+def mine_or_chaired(
+    qs: QuerySet[Discussion], who: Any, *, per_row: bool = False
+) -> QuerySet[Discussion]:
+    """Discussions held by ``who`` (or inherited from their referral) or chaired by them.
+    ``per_row``: asked of each discussion walked, by index, for a queue walked in a stored
+    order and cut at a page; otherwise as a set of ids, for a filter through another table."""
     chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
+    if per_row:
+        return qs.filter(discussions_allocated_q(to=who, per_row=True) | chair)
     return qs.filter(
         Q(pk__in=discussions_allocated(Discussion.objects.all(), to=who).values("pk")) | chair
     )

@@ -11,6 +11,7 @@ from datetime import datetime
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 
+from convene.clocks.due_columns import due_columns_refresh
 from convene.clocks.models import Clock
 from convene.clocks.schedule import ReminderKind, next_reminder_at
 from convene.clocks.signals import clocks_breached
@@ -69,6 +70,7 @@ def clock_start(
         modified_by=by,
     )
     tally_started(clock)  # the month's count, in this transaction (issue 13)
+    due_columns_refresh(clock)  # the subject's stored "soonest deadline", if it keeps one
     return clock
 
 
@@ -110,6 +112,7 @@ def clock_meet(*, clock: Clock, at: datetime, by: Professional | None) -> Clock:
         update_fields=["state", "met_at", "escalate_at", "remind_at", "modified_by", "modified_at"]
     )
     tally_moved(clock, was=was)
+    due_columns_refresh(clock)
     _reminders_retire(clock, at=at)
     return clock
 
@@ -145,6 +148,7 @@ def clock_waive(*, clock: Clock, reason: str, at: datetime, by: Professional) ->
         ]
     )
     tally_moved(clock, was=was)
+    due_columns_refresh(clock)
     _reminders_retire(clock, at=at)
     return clock
 

@@ -10,6 +10,7 @@ class DiscussionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the invitation rule with the one access layer.
+        from convene.clocks.due_columns import register_due_column
         from convene.clocks.parties import register_responsible
         from convene.clocks.subjects import register_subject_selector
         from convene.discussions import (
@@ -18,9 +19,13 @@ class DiscussionsConfig(AppConfig):
         )
         from convene.discussions.models import Discussion
         from convene.discussions.selectors import discussions_visible_to
+        from convene.policy.vocab import ClockKind
 
         # Who may see a discussion's clocks, escalations and reminders: its own selector.
         register_subject_selector(Discussion, discussions_visible_to, case="referral")
+        # My work's queues' order, kept on the discussion by the clock services (issue 15).
+        register_due_column(Discussion, "outcome_due_at", kinds=(ClockKind.OUTCOME_NOTIFIED,))
+        register_due_column(Discussion, "icpc_due_at", kinds=(ClockKind.ICPC,))
         # The chair answers for the discussion's timescales, with whoever holds the case.
         register_responsible(Discussion, "chair", _chair, many=_chairs)
         # Invitations' and referrer notices' hooks in the one outbox.

@@ -91,6 +91,11 @@ class Discussion(TrackedModel):
     cancel_reason = models.TextField(blank=True)
     # When the referrer was last sent the preparation checklist or a change (R003.4).
     referrer_notified_at = models.DateTimeField(null=True, blank=True)
+    # The soonest open "outcome notified" and ICPC clocks, kept by the clock services
+    # (``convene.clocks.due_columns``, registered in ``apps.py``): My work's "tell the
+    # referrer" and conference queues order by them (issue 15). Null: none open.
+    outcome_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    icpc_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The discussion whose record decided a Single Assessment and set the date to
     # reconvene (R002.13): holding this one meets that discussion's reconvene clock.
     reconvenes = models.ForeignKey(
@@ -102,6 +107,12 @@ class Discussion(TrackedModel):
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["partnership", "state", "starts_at"]),
+            # Partial: only discussions whose outcome is still to be told.
+            models.Index(
+                fields=["outcome_due_at", "id"],
+                condition=Q(outcome_due_at__isnull=False),
+                name="discussion_outcome_untold",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from convene.clocks.models import Clock
+from convene.clocks.due_columns import soonest_open_due
 from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.core.access import among
 from convene.core.selector_memo import remembered_per_person
@@ -23,6 +22,7 @@ from convene.policy import engine
 from convene.policy.vocab import ClockKind, Pathway
 from convene.referrals.models import Referral
 from convene.referrals.policy import case_facts, facts_per_child, pack_for
+from convene.referrals.receipt_clocks import RECEIPT_CLOCKS
 from convene.referrals.selectors import (
     LIST_DEFERRED,
     may_decide_and_convene,
@@ -244,13 +244,7 @@ class MyWork:
 def _open_clock(
     subject_field: str, kinds: tuple[ClockKind, ...] = (ClockKind.CONVENE,), value: str = "due_at"
 ) -> Subquery:
-    clocks = Clock.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Referral),
-        subject_id=OuterRef(subject_field),
-        kind__in=[kind.value for kind in kinds],
-        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
-    ).order_by("due_at", "pk")
-    return Subquery(clocks.values(value)[:1])
+    return soonest_open_due(Referral, [kind.value for kind in kinds], subject_field, value)
 
 
 def _convene_clock_due(subject_field: str) -> Subquery:
@@ -259,7 +253,7 @@ def _convene_clock_due(subject_field: str) -> Subquery:
 
 # Every concern awaiting triage is on a clock from receipt (R002.2): its convene clock
 # when same day, else its triage clock (convene.referrals.receipt_clocks).
-_RECEIPT_CLOCKS = (ClockKind.CONVENE, ClockKind.TRIAGE)
+_RECEIPT_CLOCKS = RECEIPT_CLOCKS
 
 
 def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
@@ -281,8 +275,10 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
     referrals = referrals_visible_to(user=user).defer(*LIST_DEFERRED)
     awaiting_qs = referrals.filter(status=Referral.Status.AWAITING_TRIAGE)
     awaiting = list(
+        # The soonest receipt clock is stored on the referral (``receipt_due_at``, kept by
+        # the clock services): an order by a column, not a clock probe per referral queued.
         awaiting_qs.annotate(
-            clock_due=_open_clock("pk", _RECEIPT_CLOCKS),
+            clock_due=F("receipt_due_at"),
             clock_kind=_open_clock("pk", _RECEIPT_CLOCKS, "kind"),
         )
         .select_related("referrer_agency")
@@ -295,7 +291,7 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
         )[:WORK_LIST_LIMIT]
     )
     convene_qs = referrals.filter(status=Referral.Status.TRIAGED).annotate(
-        convene_due=_convene_clock_due("pk")
+        convene_due=F("convene_due_at")  # the soonest open convene clock, stored
     )
     to_convene = list(
         convene_qs.select_related("decided_by")

@@ -104,11 +104,18 @@ def records_visible_to(*, user: Professional) -> QuerySet[Record]:
     return Record.objects.filter(Q(among(drafts, "pk")) | Q(among(shared, "pk")))
 
 
-def record_versions_visible_to(*, user: Professional) -> QuerySet[RecordVersion]:
-    """Draft readers see every version; the invited, the versions that were distributed."""
+def record_versions_visible_to(
+    *, user: Professional, per_row: bool = False
+) -> QuerySet[RecordVersion]:
+    """Draft readers see every version; the invited, the versions that were distributed.
+    ``per_row``: each version walked is probed (``among``), for a list walked by index and
+    cut at a page (My work), where a hashed set of every readable record would cost more."""
     return RecordVersion.objects.filter(
-        Q(among(record_drafts_visible_to(user=user), "record"))
-        | Q(among(records_visible_to(user=user), "record"), distributed_at__isnull=False)
+        Q(among(record_drafts_visible_to(user=user), "record", per_row=per_row))
+        | Q(
+            among(records_visible_to(user=user), "record", per_row=per_row),
+            distributed_at__isnull=False,
+        )
     )
 
 

@@ -138,6 +138,11 @@ class Referral(TrackedModel):
     # The governing convene-by deadline as recommended (null when it waits for the request).
     recommended_due_at = models.DateTimeField(null=True, blank=True)
     triaged_at = models.DateTimeField(null=True, blank=True)
+    # The soonest open receipt clock (convene or triage) and the soonest open convene
+    # clock, kept by the clock services (``convene.clocks.due_columns``, registered in
+    # ``apps.py``): the triage and convening queues order by them (issue 15).
+    receipt_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    convene_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # The manager's decision on it.
     decision = models.CharField(max_length=20, choices=TriageDecision.choices, blank=True)
@@ -165,6 +170,17 @@ class Referral(TrackedModel):
         indexes = [
             models.Index(fields=["partnership", "status", "recommended_due_at"]),
             models.Index(fields=["partnership", "received_at"]),
+            # The two work queues, most urgent first; partial: only the open front door.
+            models.Index(
+                fields=["-immediate_risk", "receipt_due_at", "id"],
+                condition=Q(status=ReferralStatus.AWAITING_TRIAGE),
+                name="referral_triage_queue",
+            ),
+            models.Index(
+                fields=["convene_due_at", "id"],
+                condition=Q(status=ReferralStatus.TRIAGED),
+                name="referral_convene_queue",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -31,7 +31,12 @@ from convene.policy.vocab import ClockKind, Pathway, StartEvent
 from convene.referrals.models import Referral
 from convene.workdays import Unit
 
+# The clocks a referral is on from receipt until it is convened: the triage queue orders
+# by the soonest open one (``Referral.receipt_due_at``, kept by the clock services).
+RECEIPT_CLOCKS = (ClockKind.CONVENE, ClockKind.TRIAGE)
+
 __all__ = [
+    "RECEIPT_CLOCKS",
     "URGENT_UNITS",
     "clocks_at_decision",
     "clocks_from_receipt",

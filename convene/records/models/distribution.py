@@ -57,6 +57,14 @@ class Confirmation(models.Model):
                 name="confirmation_resolved_with_note",
             ),
         ]
+        indexes = [
+            # My work's corrections to answer, oldest first; partial: the open ones only.
+            models.Index(
+                fields=["responded_at", "id"],
+                name="confirmation_open_correction",
+                condition=Q(response="correction", resolution=""),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.professional_id} on version {self.version_id}: {self.response}"

@@ -55,7 +55,13 @@ class Record(TrackedModel):
         ]
         # The reports read a period's records by the time the discussion was held
         # (reporting.scoping.current_versions), not every record ever written.
-        indexes = [models.Index(fields=["held_at"], name="record_report_held")]
+        indexes = [
+            models.Index(fields=["held_at"], name="record_report_held"),
+            # My work's drafts to write, oldest meeting first; partial: the open drafts only.
+            models.Index(
+                fields=["held_at", "id"], name="record_draft_open", condition=Q(draft_open=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Record of discussion {self.discussion_id}"
@@ -161,6 +167,20 @@ class RecordVersion(models.Model):
             models.CheckConstraint(
                 condition=Q(decision__in=[d.value for d in Decision]),
                 name="record_version_decision_valid",
+            ),
+        ]
+        indexes = [
+            # My work's versions to send, oldest first; partial: the ones not sent yet.
+            models.Index(
+                fields=["authorised_at", "id"],
+                name="record_version_unsent",
+                condition=Q(distributed_at__isnull=True),
+            ),
+            # ... and the versions sent, to confirm, oldest first.
+            models.Index(
+                fields=["distributed_at", "id"],
+                name="record_version_sent",
+                condition=Q(distributed_at__isnull=False),
             ),
         ]
 
