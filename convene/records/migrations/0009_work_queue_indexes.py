@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("discussions", "0004_work_due_columns"),
-        ("records", "0007_action_due_by_and_urgency_indexes"),
+        ("records", "0008_report_tallies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
