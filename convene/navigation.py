@@ -81,10 +81,10 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "Children",
         (
-            Link("Children", ("home",)),
+            Link("Children", ("people:home",)),
             Link("Referrals", ("referrals:list",), caseload),
         ),
-        owns=("child-detail", "referrals:"),
+        owns=("people:child-detail", "referrals:"),
     ),
     Section(
         "Meetings",

@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from convene.accounts import views as accounts_views
 from convene.core import health
-from convene.people import views as people_views
 
 admin.site.site_header = "Convene administration"
 admin.site.site_title = "Convene administration"
@@ -12,8 +11,7 @@ handler400 = "convene.core.error_pages.bad_request"
 handler500 = "convene.core.error_pages.server_error"
 
 urlpatterns = [
-    path("", people_views.home, name="home"),
-    path("children/<int:pk>/", people_views.child_detail, name="child-detail"),
+    path("", include("convene.people.urls")),
     path("", include("convene.referrals.urls")),
     path("", include("convene.discussions.urls")),
     path("", include("convene.records.urls")),

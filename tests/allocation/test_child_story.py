@@ -36,7 +36,9 @@ def test_chronology_tells_the_story_newest_first_and_only_what_the_reader_may_se
     # Filtered by kind, on the page too.
     assert {e.kind for e in chronology(child=child, user=people["alice"], kind="s47")} == {"s47"}
     client.force_login(people["alice"])
-    page = client.get(reverse("child-detail", args=[child.pk]), {"kind": "s47"}).content.decode()
+    page = client.get(
+        reverse("people:child-detail", args=[child.pk]), {"kind": "s47"}
+    ).content.decode()
     assert f"S47 enquiry {started.reference} started" in page
     assert "Triage of" not in page
     # Not in care: no HRPM is offered, as it could not be started (one for a child in care is,
@@ -73,9 +75,9 @@ def test_who_has_looked_collapses_repeats_and_hides_the_child_from_strangers(
     child = ChildFactory(partnership=partnership, setting=agencies["primary"])
     client.force_login(people["alice"])
     for _ in range(3):
-        client.get(reverse("child-detail", args=[child.pk]))
+        client.get(reverse("people:child-detail", args=[child.pk]))
     client.force_login(people["bob"])
-    client.get(reverse("child-detail", args=[child.pk]))
+    client.get(reverse("people:child-detail", args=[child.pk]))
     page = client.get(reverse("allocation:looked", args=[child.pk])).content.decode()
     rows = page[page.index("<tbody") :]
     assert rows.count("<tr") == 2  # alice's three looks are one row; bob's one
@@ -90,7 +92,7 @@ def test_who_has_looked_is_paginated(client, people, partnership, agencies, monk
     child = ChildFactory(partnership=partnership, setting=agencies["primary"])
     for who in ("alice", "bob"):
         client.force_login(people[who])
-        client.get(reverse("child-detail", args=[child.pk]))
+        client.get(reverse("people:child-detail", args=[child.pk]))
     url = reverse("allocation:looked", args=[child.pk])
     first, second = (client.get(url, {"page": n}).content.decode() for n in (1, 2))
     rows = [page[page.index("<tbody") : page.index("</tbody>")] for page in (first, second)]
@@ -114,13 +116,13 @@ def test_search_by_reference_finds_only_what_the_reader_may_see(
 ):
     referral = make_referral(people=people, partnership=partnership, agencies=agencies)
     client.force_login(people["bob"])
-    found = client.get(reverse("home"), {"q": referral.reference.lower()})
+    found = client.get(reverse("people:home"), {"q": referral.reference.lower()})
     assert found.status_code == 302
     assert found["Location"] == referral.get_absolute_url()
     # A partner never sees referrals: the same answer as for one that does not exist.
     client.force_login(people["carol"])
-    hidden = client.get(reverse("home"), {"q": referral.reference})
-    missing = client.get(reverse("home"), {"q": "R999999"})
+    hidden = client.get(reverse("people:home"), {"q": referral.reference})
+    missing = client.get(reverse("people:home"), {"q": "R999999"})
     assert hidden.status_code == missing.status_code == 200
     assert _tokenless(hidden).replace(referral.reference, "R999999") == _tokenless(missing)
 
@@ -140,5 +142,5 @@ def test_search_by_a_discussion_s47_or_conference_reference_opens_it(client, peo
         (done.reference, reverse("followup:s47", args=[done.pk])),
         (done.icpc.reference, reverse("followup:icpc", args=[done.icpc_id])),
     ):
-        found = client.get(reverse("home"), {"q": reference})
+        found = client.get(reverse("people:home"), {"q": reference})
         assert (found.status_code, found["Location"]) == (302, page), reference

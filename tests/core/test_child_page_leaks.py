@@ -89,8 +89,10 @@ def test_siblings_the_reader_may_not_see_are_not_named(client, world):
     unseen = ChildFactory(partnership=child.partnership, first_name="Wayne", last_name="Lowe")
     ChildLink.objects.create(from_child=child, to_child=unseen, kind=ChildLink.Kind.SIBLING)
     client.force_login(world.people["carol"])
-    html = client.get(reverse("child-detail", args=[child.pk])).content.decode()
+    html = client.get(reverse("people:child-detail", args=[child.pk])).content.decode()
     assert "Wayne Lowe" not in html
-    assert reverse("child-detail", args=[unseen.pk]) not in html
+    assert reverse("people:child-detail", args=[unseen.pk]) not in html
     client.force_login(world.people["alice"])  # social care sees the whole household
-    assert "Wayne Lowe" in client.get(reverse("child-detail", args=[child.pk])).content.decode()
+    assert (
+        "Wayne Lowe" in client.get(reverse("people:child-detail", args=[child.pk])).content.decode()
+    )

@@ -86,7 +86,7 @@ def test_each_request_logs_one_json_line_with_its_id_and_no_path(client, caplog,
     line = json.loads(JsonFormatter().format(record))
     assert line["request_id"] == "lb-1234"
     assert line["user_id"] == professional.pk
-    assert line["route"] == "home"
+    assert line["route"] == "people:home"
     assert line["status"] == response.status_code
     assert line["method"] == "GET"
     assert line["level"] == "INFO"

@@ -215,7 +215,7 @@ def test_production_server_serves_signs_in_and_reports_ready(tmp_path: Path) -> 
     lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     home = [line for line in lines if line.get("request_id") == "test-request-1"]
     assert len(home) == 1, lines[-10:]
-    assert home[0]["route"] == "home"
+    assert home[0]["route"] == "people:home"
     assert home[0]["user_id"] == user.pk
     assert home[0]["status"] == 200
     assert home[0]["duration_ms"] >= 0

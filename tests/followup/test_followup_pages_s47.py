@@ -303,14 +303,16 @@ def test_an_hrpm_is_started_by_a_link_from_the_outcome_and_the_childs_page(clien
     start = reverse("followup:hrpm-new", args=[done.child_id])
     _login(client, people["alice"])
     assert start in client.get(reverse("followup:s47", args=[done.pk])).content.decode()
-    assert start in client.get(reverse("child-detail", args=[done.child_id])).content.decode()
+    assert (
+        start in client.get(reverse("people:child-detail", args=[done.child_id])).content.decode()
+    )
     assert client.get(start).status_code == 200
     for who in ("ivy", "carol"):  # the auditor reads; the police officer was invited
         _login(client, people[who])
         page = client.get(reverse("followup:s47", args=[done.pk]))
         assert page.status_code == 200
         assert start not in page.content.decode()
-        child_page = client.get(reverse("child-detail", args=[done.child_id]))
+        child_page = client.get(reverse("people:child-detail", args=[done.child_id]))
         assert start not in child_page.content.decode()
 
 
@@ -322,7 +324,10 @@ def test_no_hrpm_is_offered_for_a_child_not_in_care(client, enquiry, people):
     s47_page = client.get(reverse("followup:s47", args=[done.pk])).content.decode()
     assert "Record the outcome" not in s47_page  # the outcome is recorded: the link's place
     assert start not in s47_page
-    assert start not in client.get(reverse("child-detail", args=[done.child_id])).content.decode()
+    assert (
+        start
+        not in client.get(reverse("people:child-detail", args=[done.child_id])).content.decode()
+    )
 
 
 def test_no_hrpm_is_offered_while_the_child_has_an_active_one(client, enquiry, people):
@@ -332,7 +337,10 @@ def test_no_hrpm_is_offered_while_the_child_has_an_active_one(client, enquiry, p
 
     done = outcome(enquiry(visited=True, legal_status="child_in_care"), people, "no_further_action")
     start = reverse("followup:hrpm-new", args=[done.child_id])
-    pages = (reverse("followup:s47", args=[done.pk]), reverse("child-detail", args=[done.child_id]))
+    pages = (
+        reverse("followup:s47", args=[done.pk]),
+        reverse("people:child-detail", args=[done.child_id]),
+    )
     _login(client, people["alice"])
 
     def offered() -> list[bool]:

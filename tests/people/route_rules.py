@@ -2,11 +2,11 @@ from tests.access_matrix import CASELOAD, NOT_FOUND, OK, Case, expect, only
 
 ROUTES = {
     # Everyone signed in has a home page; partners see only the children they are invited to.
-    "home": [
+    "people:home": [
         Case(expect(OK)),
         Case(expect(OK), label="search", data=lambda w: {"q": "Smith"}),
     ],
-    "child-detail": [
+    "people:child-detail": [
         Case(
             only(CASELOAD),
             label="home partnership's child",

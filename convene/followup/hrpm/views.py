@@ -118,7 +118,7 @@ def hrpm_create(request: HttpRequest, child_pk: int) -> HttpResponse:
         form=form,
         title="Start a High Risk Planning Meeting",
         caption=child.full_name,
-        back_url=reverse("child-detail", args=[child.pk]),
+        back_url=reverse("people:child-detail", args=[child.pk]),
         button="Start the HRPM",
         about=child,
         child=child,
