@@ -41,7 +41,7 @@ EDGE_MODULES: dict[str, str] = {
     "convene/audit/signals.py": "receivers of django.contrib.auth's sign-in signals, which "
     "hand over the request",
     "convene/accounts/oidc.py": "a Django authentication backend: authenticate(request, ...)",
-    "convene/accounts/services.py": "two-step sign-in lives in the session and ends in "
+    "convene/accounts/signin.py": "two-step sign-in lives in the session and ends in "
     "django.contrib.auth.login(request, ...)",
     "convene/core/error_pages.py": "Django's error views (handler400, CSRF_FAILURE_VIEW, ...)",
     "convene/core/health.py": "the health-check views",

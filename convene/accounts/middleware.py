@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponseBase
 
-from convene.accounts.services import PROVIDER_MFA_KEY
+from convene.accounts.signin import PROVIDER_MFA_KEY
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record

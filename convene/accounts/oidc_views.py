@@ -22,7 +22,7 @@ from mozilla_django_oidc.views import (
     OIDCAuthenticationRequestView,
 )
 
-from convene.accounts import oidc, services
+from convene.accounts import oidc, signin
 from convene.people.models import Professional
 
 BACKEND = "convene.accounts.oidc.ProviderBackend"
@@ -110,13 +110,13 @@ class ProviderCallbackView(OIDCAuthenticationCallbackView):
             )
             auth.login(self.request, user, backend=BACKEND)
             if sign_in.mfa:
-                self.request.session[services.PROVIDER_MFA_KEY] = provider.name
-            self.request.session[services.PROVIDER_SIGN_IN_KEY] = record
+                self.request.session[signin.PROVIDER_MFA_KEY] = provider.name
+            self.request.session[signin.PROVIDER_SIGN_IN_KEY] = record
             return redirect(next_url)
         # Convene's own code, exactly as after a password.
-        services.sign_in_begin(request=self.request, user=user, backend=BACKEND, next_url=next_url)
-        self.request.session[services.PROVIDER_SIGN_IN_KEY] = record
-        if services.totp_device_confirmed(user=user) is None:
+        signin.sign_in_begin(request=self.request, user=user, backend=BACKEND, next_url=next_url)
+        self.request.session[signin.PROVIDER_SIGN_IN_KEY] = record
+        if signin.totp_device_confirmed(user=user) is None:
             return redirect("accounts:sign-in-set-up")
         return redirect("accounts:sign-in-code")
 
@@ -125,7 +125,7 @@ class SignOutView(LogoutView):
     """Sign out of Convene and, when the person came through a provider, of it too."""
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        signed_in = request.session.get(services.PROVIDER_SIGN_IN_KEY)
+        signed_in = request.session.get(signin.PROVIDER_SIGN_IN_KEY)
         response = super().post(request, *args, **kwargs)
         if isinstance(signed_in, dict):
             url = oidc.end_session_url(request, signed_in)

@@ -17,14 +17,14 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from convene.accounts import oidc, services
+from convene.accounts import oidc, signin
 from convene.accounts.forms import CodeForm
 from convene.accounts.qr import qr_svg
 from convene.people.models import Professional
 
 _MESSAGES = {
-    services.CodeCheck.WRONG: "The code is not correct. Enter the code your app shows now",
-    services.CodeCheck.THROTTLED: "Too many wrong codes. Wait a few seconds, then enter "
+    signin.CodeCheck.WRONG: "The code is not correct. Enter the code your app shows now",
+    signin.CodeCheck.THROTTLED: "Too many wrong codes. Wait a few seconds, then enter "
     "the code your app shows now",
 }
 
@@ -44,13 +44,13 @@ class SignInView(LoginView):
             return super().form_valid(form)
         user = form.get_user()
         assert isinstance(user, Professional)
-        services.sign_in_begin(
+        signin.sign_in_begin(
             request=self.request,
             user=user,
             backend=user.backend,  # type: ignore[attr-defined]  # set by authenticate()
             next_url=self.get_success_url(),
         )
-        if services.totp_device_confirmed(user=user) is None:
+        if signin.totp_device_confirmed(user=user) is None:
             return redirect("accounts:sign-in-set-up")
         return redirect("accounts:sign-in-code")
 
@@ -61,7 +61,7 @@ def locked_out(
     credentials: dict[str, str] | None = None,
 ) -> HttpResponse:
     """The GOV.UK "locked out" page (django-axes calls this: AXES_LOCKOUT_CALLABLE)."""
-    services.sign_in_abandon(request=request)
+    signin.sign_in_abandon(request=request)
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,
@@ -79,7 +79,7 @@ def _locked_out(request: HttpRequest, user: Professional) -> HttpResponseBase | 
 
 
 def _check_code(
-    request: HttpRequest, form: CodeForm, pending: services.Pending, device: TOTPDevice
+    request: HttpRequest, form: CodeForm, pending: signin.Pending, device: TOTPDevice
 ) -> HttpResponseBase | None:
     """Sign in on a right code; otherwise put the reason on the form and count the failure."""
     locked = _locked_out(request, pending.user)
@@ -87,12 +87,12 @@ def _check_code(
         return locked
     if not form.is_valid():
         return None
-    result = services.totp_check(device=device, code=form.cleaned_data["code"])
-    if result is services.CodeCheck.ACCEPTED:
-        services.sign_in_complete(request=request, pending=pending, device=device)
+    result = signin.totp_check(device=device, code=form.cleaned_data["code"])
+    if result is signin.CodeCheck.ACCEPTED:
+        signin.sign_in_complete(request=request, pending=pending, device=device)
         return redirect(pending.next_url)
     form.add_error("code", _MESSAGES[result])
-    services.sign_in_code_failed(
+    signin.sign_in_code_failed(
         request=request, user=pending.user, reason="wrong authenticator code"
     )
     return None
@@ -104,10 +104,10 @@ def _check_code(
 @require_http_methods(["GET", "POST"])
 def sign_in_code(request: HttpRequest) -> HttpResponseBase:
     """Step two: the 6-digit code from the person's authenticator app."""
-    pending = services.sign_in_pending(request=request)
+    pending = signin.sign_in_pending(request=request)
     if pending is None:
         return redirect("accounts:login")
-    device = services.totp_device_confirmed(user=pending.user)
+    device = signin.totp_device_confirmed(user=pending.user)
     if device is None:
         return redirect("accounts:sign-in-set-up")
     form = CodeForm(request.POST or None)
@@ -124,17 +124,17 @@ def sign_in_code(request: HttpRequest) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def sign_in_set_up(request: HttpRequest) -> HttpResponseBase:
     """First sign-in: add Convene to an authenticator app, then prove it with a code."""
-    pending = services.sign_in_pending(request=request)
+    pending = signin.sign_in_pending(request=request)
     if pending is None:
         return redirect("accounts:login")
-    if services.totp_device_confirmed(user=pending.user) is not None:
+    if signin.totp_device_confirmed(user=pending.user) is not None:
         return redirect("accounts:sign-in-code")
     form = CodeForm(request.POST or None)
     device = None
     if request.method == "POST":
         # Only the secret this session was shown can be confirmed; if another visit has
         # replaced it since, the person is shown a new one and asked again.
-        device = services.totp_device_set_up_current(request=request, user=pending.user)
+        device = signin.totp_device_set_up_current(request=request, user=pending.user)
         if device is not None:
             response = _check_code(request, form, pending, device)
             if response is not None:
@@ -147,7 +147,7 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponseBase:
                 "and enter the 6-digit code it shows",
             )
     if device is None:
-        device = services.totp_device_set_up_start(request=request, user=pending.user)
+        device = signin.totp_device_set_up_start(request=request, user=pending.user)
     return render(
         request,
         "registration/two_factor_set_up.html",
@@ -157,7 +157,7 @@ def sign_in_set_up(request: HttpRequest) -> HttpResponseBase:
                 device.config_url,
                 label="QR code to add Convene to your authenticator app",
             ),
-            "secret": services.totp_secret_text(device=device),
+            "secret": signin.totp_secret_text(device=device),
         },
     )
 
