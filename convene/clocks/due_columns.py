@@ -16,7 +16,10 @@ and the three services that open or close a clock (``clock_start``, ``clock_meet
 the column from :func:`soonest_open_due`, the same subquery the lists used to run. A
 clock's ``due_at`` never moves once started, and a breach leaves it open, so nothing
 else changes the answer. Migrations fill existing rows set-based with the same
-subquery.
+subquery (:func:`due_columns_fill`). A bulk load writes clocks around the services (the
+bench's copies meet or move a template's clocks), so ``convene reporting
+rebuild-summary`` recomputes every row (:func:`due_columns_rebuild`): without it a row
+whose clock was met keeps its old deadline and the queues sort it as due.
 """
 
 from __future__ import annotations
@@ -26,16 +29,24 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Max, Min, OuterRef, Q, Subquery
 
 from convene.policy.vocab import ClockKind
 
 if TYPE_CHECKING:
     from convene.clocks.models import Clock
 
-__all__ = ["due_columns_fill", "due_columns_refresh", "register_due_column", "soonest_open_due"]
+__all__ = [
+    "due_columns_fill",
+    "due_columns_rebuild",
+    "due_columns_refresh",
+    "register_due_column",
+    "soonest_open_due",
+]
 
 OPEN_STATES = ("pending", "breached")
+# Ids per ``UPDATE`` in :func:`due_columns_rebuild`: a few thousand rows written at most.
+REBUILD_BATCH = 20_000
 
 # model -> [(field, kinds)]: each field holds the soonest due_at of the model's open
 # clocks of those kinds (null when none is open).
@@ -81,20 +92,69 @@ def due_columns_refresh(clock: Clock) -> None:
 def due_columns_fill(
     apps: Any, app_label: str, model_name: str, columns: Iterable[tuple[str, Iterable[str]]]
 ) -> None:
-    """For a migration: fill ``(field, kinds)`` columns of existing rows, one ``UPDATE`` each,
-    only for the rows with an open clock of those kinds (the others stay null, which is the
-    answer), the value read by the same subquery as :func:`soonest_open_due`."""
+    """For a migration: set ``(field, kinds)`` columns of existing rows from their open clocks,
+    one ``UPDATE`` each (:func:`_recompute`), through the migration's historical models."""
     content_type = apps.get_model("contenttypes", "ContentType")
-    clock_model = apps.get_model("clocks", "Clock")
-    model = apps.get_model(app_label, model_name)
     subject_type = content_type.objects.filter(app_label=app_label, model=model_name.lower())
     if not subject_type.exists():
         return  # a new database: no clocks yet
+    model = apps.get_model(app_label, model_name)
     for field, kinds in columns:
-        clocks = clock_model.objects.filter(
-            subject_type=subject_type.get(), kind__in=list(kinds), state__in=OPEN_STATES
+        _recompute(
+            model._default_manager.all(),
+            clocks=apps.get_model("clocks", "Clock")._default_manager.all(),
+            subject_type_id=subject_type.get().pk,
+            field=field,
+            kinds=kinds,
         )
-        soonest = clocks.filter(subject_id=OuterRef("pk")).order_by("due_at", "pk")
-        model.objects.filter(pk__in=clocks.values("subject_id")).update(
-            **{field: Subquery(soonest.values("due_at")[:1])}
-        )
+
+
+def due_columns_rebuild(*, batch: int = REBUILD_BATCH) -> int:
+    """Recompute every registered column of every row from the clocks: after a bulk load
+    or anything else that wrote clocks around the services (``convene reporting
+    rebuild-summary`` runs it). Set-based, one ``UPDATE`` per column and ``batch`` ids,
+    so neither memory nor one statement's locks grow with the table. Returns the rows
+    written (those holding a deadline or with an open clock, stale or not)."""
+    from convene.clocks.models import Clock
+
+    written = 0
+    for model, columns in _columns.items():
+        subject_type_id = ContentType.objects.get_for_model(model).pk
+        rows = model._default_manager.all()
+        bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+        if bounds["low"] is None:
+            continue  # an empty table
+        for low in range(bounds["low"], bounds["high"] + 1, batch):
+            for field, kinds in columns:
+                written += _recompute(
+                    rows.filter(pk__gte=low, pk__lt=low + batch),
+                    clocks=Clock.objects.filter(subject_id__gte=low, subject_id__lt=low + batch),
+                    subject_type_id=subject_type_id,
+                    field=field,
+                    kinds=kinds,
+                )
+    return written
+
+
+def _recompute(
+    rows: models.QuerySet[Any],
+    *,
+    clocks: models.QuerySet[Any],
+    subject_type_id: int,
+    field: str,
+    kinds: Iterable[str],
+) -> int:
+    """The one set-based fill: ``rows``' ``field`` becomes the soonest open clock of
+    ``kinds`` (the same subquery as :func:`soonest_open_due`), or null when none is open.
+    Only rows that hold a value or have an open clock are written: a row with neither
+    is already right, and those are most rows of a large table. A row whose clock was
+    met or stopped outside the services (a bulk load) is cleared here, not left due."""
+    open_clocks = clocks.filter(
+        subject_type_id=subject_type_id, kind__in=list(kinds), state__in=OPEN_STATES
+    )
+    soonest = open_clocks.filter(subject_id=OuterRef("pk")).order_by("due_at", "pk")
+    return int(
+        rows.filter(
+            Q(**{f"{field}__isnull": False}) | Q(pk__in=open_clocks.values("subject_id"))
+        ).update(**{field: Subquery(soonest.values("due_at")[:1])})
+    )

@@ -52,6 +52,7 @@ def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch
     _check_old_referral_page(client, report)
     _check_copied_values()
     _check_case_keys(report)
+    _check_stored_deadlines()
     for username in ("bob", "carol", "ivy"):
         _check_pages(client, username)
 
@@ -229,6 +230,40 @@ def _check_copied_values():
     delivery = Delivery.objects.order_by("-pk").first()
     assert delivery.key.version == 4
     assert delivery.decided_at.tzinfo is not None
+
+
+# Each stored deadline column (convene.clocks.due_columns) and the clock kinds it follows.
+STORED_DEADLINES = {
+    Referral: {"receipt_due_at": ("convene", "triage"), "convene_due_at": ("convene",)},
+    Discussion: {"outcome_due_at": ("outcome_notified",), "icpc_due_at": ("icpc",)},
+}
+
+
+def _check_stored_deadlines():
+    """The copies meet an old case's clocks and move a young one's on around the services:
+    after the run (its ``rebuild-summary``) every row's stored deadline is its soonest open
+    clock's again, worked out here in Python, and none is left due after its clock was met."""
+    from django.contrib.contenttypes.models import ContentType
+
+    soonest: dict[tuple[int, int, str], object] = {}
+    for type_id, subject_id, kind, due in Clock.objects.filter(
+        state__in=("pending", "breached")
+    ).values_list("subject_type_id", "subject_id", "kind", "due_at"):
+        key = (type_id, subject_id, kind)
+        soonest[key] = min(due, soonest.get(key, due))
+    cleared = 0
+    for model, columns in STORED_DEADLINES.items():
+        type_id = ContentType.objects.get_for_model(model).pk
+        for row in model.objects.values("pk", *columns):
+            for field, kinds in columns.items():
+                dues = [
+                    soonest[k]
+                    for k in ((type_id, row["pk"], kind) for kind in kinds)
+                    if k in soonest
+                ]
+                assert row[field] == min(dues, default=None), (model.__name__, row["pk"], field)
+                cleared += row[field] is None
+    assert cleared  # some rows hold no deadline: their clocks were met
 
 
 def _check_case_keys(report):

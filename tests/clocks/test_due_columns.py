@@ -11,13 +11,16 @@ checked against the clocks themselves.
 from __future__ import annotations
 
 import importlib
+import io
 from datetime import datetime, timedelta
 
 import pytest
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from convene.clocks.due_columns import due_columns_rebuild
 from convene.clocks.models import Clock
 from convene.clocks.services import clock_meet, clock_rescind, clock_waive, clocks_sweep
 from convene.discussions.models import Discussion
@@ -145,3 +148,69 @@ def test_a_discussion_keeps_its_outcome_and_conference_deadlines(people, partner
     migration.work_due_fill(apps)
     discussion.refresh_from_db()
     assert (discussion.outcome_due_at, discussion.icpc_due_at) == (None, NOW + timedelta(days=2))
+
+
+def _stale_everything(people, partnership, agencies) -> tuple[Referral, Discussion]:
+    """A referral and a discussion whose clocks are changed around the services, as a bulk
+    load does (the bench's copies meet an old case's clocks and move a young one's on):
+    their stored deadlines are then stale."""
+    referral = accepted_referral(people=people, partnership=partnership, agencies=agencies)
+    discussion = scheduled_discussion(referral=referral, people=people)
+    make_clock(
+        partnership,
+        started_at=NOW,
+        due_at=NOW + timedelta(days=2),
+        kind=ClockKind.OUTCOME_NOTIFIED,
+        subject=discussion,
+    )
+    discussion.refresh_from_db()
+    referral.refresh_from_db()
+    assert discussion.outcome_due_at is not None
+    assert referral.convene_due_at is not None
+    clocks = Clock.objects.filter(state__in=OPEN)
+    clocks.filter(kind=ClockKind.OUTCOME_NOTIFIED).update(
+        state=Clock.State.MET, met_at=NOW + timedelta(days=1)
+    )
+    clocks.filter(kind=ClockKind.CONVENE).update(due_at=NOW + timedelta(days=30))
+    discussion.refresh_from_db()
+    assert discussion.outcome_due_at is not None  # stale: its clock was met
+    return referral, discussion
+
+
+def test_the_fill_clears_a_deadline_whose_clock_was_met(people, partnership, agencies):
+    _, discussion = _stale_everything(people, partnership, agencies)
+    migration = importlib.import_module("convene.discussions.migrations.0004_work_due_columns")
+    migration.work_due_fill(apps)
+    discussion.refresh_from_db()
+    assert discussion.outcome_due_at is None
+
+
+def test_the_rebuild_fixes_every_stale_row(people, partnership, agencies):
+    referral, discussion = _stale_everything(people, partnership, agencies)
+    # Batches of two ids: the rows fall in more than one batch and each is still fixed.
+    assert due_columns_rebuild(batch=2) >= 2
+    assert _assert_kept(referral)[1] == NOW + timedelta(days=30)
+    discussion.refresh_from_db()
+    assert discussion.outcome_due_at is None
+
+
+def test_rebuild_summary_recomputes_the_stored_deadlines(people, partnership, agencies):
+    referral, discussion = _stale_everything(people, partnership, agencies)
+    out = io.StringIO()
+    call_command("reporting", "rebuild-summary", stdout=out)
+    assert "stored deadlines" in out.getvalue()
+    _assert_kept(referral)
+    discussion.refresh_from_db()
+    assert discussion.outcome_due_at is None
+
+
+def test_the_rebuild_costs_the_same_queries_whatever_the_rows(
+    people, partnership, agencies, django_assert_max_num_queries
+):
+    make_referral(people=people, partnership=partnership, agencies=agencies)
+    with CaptureQueriesContext(connection) as few:
+        due_columns_rebuild()
+    for _ in range(4):
+        accepted_referral(people=people, partnership=partnership, agencies=agencies)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        due_columns_rebuild()

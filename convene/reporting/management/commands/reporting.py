@@ -1,6 +1,8 @@
 """`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
 tables (the month tallies of clocks, decisions, attendance, the quality standards,
-attendance exceptions and agency checks, issue 13) from the rows they count.
+attendance exceptions and agency checks, issue 13) from the rows they count, and the
+queues' stored deadlines (issue 15) from the open clocks (every partnership's: they are
+rows, not tallies, and recomputing one is always right).
 
 The services keep the summary in their own transactions; run this after anything that
 writes clocks or records around them: a bulk load (the bench's COPY), a restore, a migration that
@@ -14,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.text import slugify
 
 from convene.agencychecks.tally import rebuild_check_tallies
+from convene.clocks.due_columns import due_columns_rebuild
 from convene.clocks.tally_count import rebuild_tallies
 from convene.people.models import Partnership
 from convene.records.quality_tally import rebuild_quality_tallies
@@ -33,7 +36,10 @@ def _partnership_id(wanted: str | None) -> int | None:
 
 
 class Command(BaseCommand):
-    help = "Reports: rebuild-summary recounts the summary tables from the clocks and records"
+    help = (
+        "Reports: rebuild-summary recounts the summary tables from the clocks and records, "
+        "and the queues' stored deadlines from the open clocks"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=ACTIONS)
@@ -53,3 +59,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Rebuilt the attendance exceptions tallies: {exceptions} month rows")
         checks = rebuild_check_tallies(partnership_id=partnership_id)
         self.stdout.write(f"Rebuilt the agency checks tallies: {checks} month rows")
+        written = due_columns_rebuild()
+        self.stdout.write(f"Recomputed the queues' stored deadlines: {written} rows")
