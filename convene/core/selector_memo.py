@@ -33,8 +33,17 @@ _ATTRIBUTE = "_convene_selector_memo"
 
 
 def _identity(user: Any) -> tuple[Any, ...]:
-    """What of the person the selectors read: a change to any of it builds afresh."""
-    return (user.pk, user.is_active, user.agency_id, user.role_set)
+    """What of the person the selectors read: a change to any of it builds afresh.
+
+    Read with ``getattr``: a page open to the signed-out (``AnonymousUser``, which has no
+    agency and no roles) asks the same selectors, and must get their empty answer, not an
+    ``AttributeError``."""
+    return (
+        user.pk,
+        user.is_active,
+        getattr(user, "agency_id", None),
+        getattr(user, "role_set", frozenset()),
+    )
 
 
 def remembered_per_person(selector: S) -> S:

@@ -93,3 +93,25 @@ def test_each_set_of_options_is_its_own_query(people):
     assert str(hashed.query) != str(walked.query)
     assert str(discussions_visible_to(user=bob, per_row=True).query) == str(walked.query)
     assert set(hashed.values_list("pk", flat=True)) == set(walked.values_list("pk", flat=True))
+
+
+def test_a_signed_out_visitor_gets_the_empty_answer_not_an_error(people, partnership, agencies):
+    """``AnonymousUser`` has no agency and no roles: the memo's key reads them with a
+    default, so a selector asked for the signed-out answers (nothing) instead of raising."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from convene.discussions.selectors import discussions_visible_to
+
+    make_referral(people=people, partnership=partnership, agencies=agencies)
+    visitor = AnonymousUser()
+    assert list(referrals_visible_to(user=visitor)) == []
+    assert list(discussions_visible_to(user=visitor)) == []
+    _counted_signed_out(user=visitor)
+    _counted_signed_out(user=visitor)
+    assert built == [None]  # remembered on the visitor's object like anyone's
+
+
+@remembered_per_person
+def _counted_signed_out(*, user: Any) -> QuerySet[Partnership]:
+    built.append(user.pk)
+    return Partnership.objects.none()
