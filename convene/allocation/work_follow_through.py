@@ -34,7 +34,7 @@ from convene.followup.enquiries.selectors import s47_enquiries_visible_to
 from convene.followup.models import S47Enquiry
 from convene.followup.roles import manages_cases, works_cases
 from convene.people.models import Professional
-from convene.people.selectors import partnerships_of
+from convene.people.selectors import partnership_ids_of, partnerships_of
 from convene.records.models import Confirmation
 from convene.records.selectors import record_versions_visible_to
 
@@ -136,11 +136,7 @@ def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
 def _enquiries_where(user: Professional, may: Callable[..., bool]) -> QuerySet[S47Enquiry]:
     """The enquiries ``user`` may see, of the partnerships where ``may`` lets them act: the
     same rule the step's page and service apply."""
-    partnerships = [
-        pk
-        for pk in partnerships_of(user=user).values_list("pk", flat=True)
-        if may(user=user, partnership=pk)
-    ]
+    partnerships = [pk for pk in partnership_ids_of(user=user) if may(user=user, partnership=pk)]
     return s47_enquiries_visible_to(user=user).filter(partnership__in=partnerships)
 
 

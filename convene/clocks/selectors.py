@@ -14,7 +14,7 @@ from convene.clocks.subjects import caseload_visible_q, subject_visible_q
 from convene.core.access import is_read_only
 from convene.core.pagination import older_than
 from convene.people.models import Agency, Partnership, Professional
-from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.selectors import partnership_ids_of, partnerships_of, sees_whole_caseload
 from convene.people.vocab import AgencyKind, Role
 from convene.policy.vocab import ClockKind
 
@@ -165,9 +165,7 @@ def escalations_visible_to(*, user: Professional) -> QuerySet[Escalation]:
     # The partnerships as values, not a subquery: with ``partnership_id = 1`` PostgreSQL walks
     # the list's index (escalation_list_newest) newest first and stops at a page; with the
     # subquery it read and sorted every open escalation of the partnership (issue 15).
-    mine = Escalation.objects.filter(
-        partnership__in=list(partnerships_of(user=user).values_list("pk", flat=True))
-    )
+    mine = Escalation.objects.filter(partnership__in=partnership_ids_of(user=user))
     if sees_whole_caseload(user=user):
         # One condition on the stored case key (the case rule, then the subject's own).
         return mine.filter(caseload_visible_q(user=user))

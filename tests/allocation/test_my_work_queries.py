@@ -245,3 +245,17 @@ def test_my_work_query_count_stays_constant_with_child_in_care_rows(
     for what in ("Record the care plan review", "Decide whether an HRPM is needed"):
         assert small_page.count(what) == 1
         assert large_page.count(what) == 3
+
+
+def test_my_work_reads_the_persons_partnerships_once(people, partnership, agencies):
+    """Every section that needs the person's partnerships as values asks the one
+    ``partnership_ids_of``, kept on the person for the request: one query for them."""
+    _cases(2, people=people, partnership=partnership, agencies=agencies)
+    with CaptureQueriesContext(connection) as captured:
+        work_for(user=people["alice"], now=timezone.now())
+    alone = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith('SELECT "people_partnership"."id" AS "pk" FROM "people_partnership"')
+    ]
+    assert len(alone) == 1, alone

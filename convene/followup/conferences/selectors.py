@@ -18,7 +18,7 @@ from convene.followup.models import (
 from convene.followup.roles import is_reviewing_service
 from convene.followup.vocab import IcpcState
 from convene.people.models import Professional
-from convene.people.selectors import partnerships_of
+from convene.people.selectors import partnership_ids_of
 from convene.people.vocab import Role
 from convene.policy.vocab import ClockKind
 
@@ -31,7 +31,7 @@ def icpcs_visible_to(*, user: Professional) -> QuerySet[Icpc]:
     if user.has_role(Role.REVIEWING_SERVICE):
         mine = [
             pk
-            for pk in partnerships_of(user=user).values_list("pk", flat=True)
+            for pk in partnership_ids_of(user=user)
             if is_reviewing_service(user=user, partnership=pk)
         ]
         seen |= Q(partnership__in=mine) & ~Q(state=IcpcState.REQUESTED)
