@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Max, Min, OuterRef, Q, Subquery
+from django.db.models import F, Max, Min, OuterRef, Q, Subquery
 
 from convene.policy.vocab import ClockKind
 
@@ -114,7 +114,7 @@ def due_columns_rebuild(*, batch: int = REBUILD_BATCH) -> int:
     or anything else that wrote clocks around the services (``convene reporting
     rebuild-summary`` runs it). Set-based, one ``UPDATE`` per column and ``batch`` ids,
     so neither memory nor one statement's locks grow with the table. Returns the rows
-    written (those holding a deadline or with an open clock, stale or not)."""
+    that were stale (and are now right)."""
     from convene.clocks.models import Clock
 
     written = 0
@@ -146,15 +146,19 @@ def _recompute(
 ) -> int:
     """The one set-based fill: ``rows``' ``field`` becomes the soonest open clock of
     ``kinds`` (the same subquery as :func:`soonest_open_due`), or null when none is open.
-    Only rows that hold a value or have an open clock are written: a row with neither
-    is already right, and those are most rows of a large table. A row whose clock was
-    met or stopped outside the services (a bulk load) is cleared here, not left due."""
+    Only stale rows are written: of those holding a value or with an open clock (a row
+    with neither is right, and those are most rows of a large table), the ones whose
+    value differs, so a rebuild of a consistent table writes nothing. A row whose clock
+    was met or stopped outside the services (a bulk load) is cleared here, not left due.
+    Returns the rows written."""
     open_clocks = clocks.filter(
         subject_type_id=subject_type_id, kind__in=list(kinds), state__in=OPEN_STATES
     )
-    soonest = open_clocks.filter(subject_id=OuterRef("pk")).order_by("due_at", "pk")
-    return int(
-        rows.filter(
-            Q(**{f"{field}__isnull": False}) | Q(pk__in=open_clocks.values("subject_id"))
-        ).update(**{field: Subquery(soonest.values("due_at")[:1])})
+    soonest = Subquery(
+        open_clocks.filter(subject_id=OuterRef("pk")).order_by("due_at", "pk").values("due_at")[:1]
     )
+    held = Q(**{f"{field}__isnull": False})
+    candidates = rows.filter(held | Q(pk__in=open_clocks.values("subject_id")))
+    # Of the candidates, null on one side only, or two different times.
+    stale = ~held | Q(soonest__isnull=True) | ~Q(**{field: F("soonest")})
+    return int(candidates.alias(soonest=soonest).filter(stale).update(**{field: soonest}))

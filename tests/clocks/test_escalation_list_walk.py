@@ -69,7 +69,7 @@ def test_pages_past_the_counted_keys_walk_by_keyset(partnership, people, monkeyp
     assert before is None
 
 
-def test_a_first_page_is_four_queries_whatever_it_holds(
+def test_a_first_page_is_three_queries_whatever_it_holds(
     partnership, people, django_assert_num_queries
 ):
     for _ in range(4):
@@ -78,7 +78,8 @@ def test_a_first_page_is_four_queries_whatever_it_holds(
     bob = people["bob"]
     bob.role_set  # noqa: B018 (roles and agency read before counting, as a request has)
     bob.agency  # noqa: B018
-    # the partnerships, their ids for the referrals rule (read once a request), the keys, the page
-    with django_assert_num_queries(4):
+    # the partnerships' ids (read once a request: the list's own condition and the
+    # referrals rule share them, partnership_ids_of), the keys, the page
+    with django_assert_num_queries(3):
         page = selectors.escalations_page(user=bob, states=["raised"], before=None, size=2)
     assert len(page.escalations) == 2

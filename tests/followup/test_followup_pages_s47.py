@@ -360,3 +360,20 @@ def test_no_hrpm_is_offered_while_the_child_has_an_active_one(client, enquiry, p
         hrpm=hrpm, reason="Risk managed in the care plan", by=people["alice"], now=now
     )
     assert offered() == [True, True]
+
+
+def test_the_enquiry_page_words_the_route_and_the_legal_status_in_a_sentence(
+    client, enquiry, people
+):
+    """What follows keeps a High Risk Planning Meeting's capitals mid-sentence, and the
+    route's reason names the child's legal status, not "the child was child in care"."""
+    in_care = enquiry(visited=True, legal_status="child_in_care", pack="gloucestershire")
+    _login(client, people["alice"])
+    page = client.get(reverse("followup:s47", args=[in_care.pk])).content.decode()
+    assert "what follows is: care plan review and a decision whether a High Risk Planning" in page
+    done = outcome(
+        enquiry(visited=True, legal_status="child_protection_plan"), people, "significant_harm"
+    )
+    page = client.get(reverse("followup:s47", args=[done.pk])).content.decode()
+    assert "as the child's legal status was child protection plan" in page
+    assert "as the child was" not in page

@@ -125,6 +125,10 @@ def s47_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _mid_sentence(label: str) -> str:
+    return label[:1].lower() + label[1:]
+
+
 def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = professional_of(request)
     enquiry = _enquiry(user, pk)
@@ -151,7 +155,9 @@ def s47_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "hrpm_decision": HrpmDecision.objects.filter(enquiry=enquiry)
             .select_related("hrpm", "decided_by")
             .first(),
-            "route_if_risk": ROUTE_LABELS[continuing_risk_route(status)],
+            # Mid-sentence: only the first letter lowered ("a High Risk Planning Meeting"
+            # keeps its capitals, as ``|lower`` did not).
+            "route_if_risk": _mid_sentence(ROUTE_LABELS[continuing_risk_route(status)]),
             "status_label": LEGAL_STATUS_LABELS[status],
             "works": works_cases(user=user, partnership=enquiry.partnership_id),
             "manages": manages_cases(user=user, partnership=enquiry.partnership_id),

@@ -60,4 +60,6 @@ class Command(BaseCommand):
         checks = rebuild_check_tallies(partnership_id=partnership_id)
         self.stdout.write(f"Rebuilt the agency checks tallies: {checks} month rows")
         written = due_columns_rebuild()
-        self.stdout.write(f"Recomputed the queues' stored deadlines: {written} rows")
+        self.stdout.write(
+            f"Recomputed the queues' stored deadlines: {written} stale rows corrected"
+        )
