@@ -1,6 +1,7 @@
 """`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
 tables (the month tallies of clocks, decisions, attendance, the quality standards,
-attendance exceptions and agency checks, issue 13) from the rows they count.
+attendance exceptions, agency checks and overridden recommendations, issue 13) from the
+rows they count.
 
 The services keep the summary in their own transactions; run this after anything that
 writes clocks or records around them: a bulk load (the bench's COPY), a restore, a migration that
@@ -18,6 +19,7 @@ from convene.clocks.tally_count import rebuild_tallies
 from convene.people.models import Partnership
 from convene.records.quality_tally import rebuild_quality_tallies
 from convene.records.tally import rebuild_exception_tallies, rebuild_record_tallies
+from convene.referrals.tally import rebuild_override_tallies
 
 ACTIONS = ("rebuild-summary",)
 
@@ -53,3 +55,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Rebuilt the attendance exceptions tallies: {exceptions} month rows")
         checks = rebuild_check_tallies(partnership_id=partnership_id)
         self.stdout.write(f"Rebuilt the agency checks tallies: {checks} month rows")
+        overrides = rebuild_override_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the overridden recommendations tallies: {overrides} month rows")
