@@ -74,8 +74,14 @@ def keyset_page(rows: QuerySet[M], *, before: int | None, limit: int) -> list[M]
 
 def older_than(rows: QuerySet[M], *, field: str, value: Any, pk: int) -> QuerySet[M]:
     """The rows after ``(value, pk)`` in ``-field, -pk`` order: the keyset condition an index
-    on ``(field DESC, id DESC)`` answers by walking on from that row."""
-    return rows.filter(Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}))
+    on ``(field DESC, id DESC)`` answers by walking on from that row. The plain
+    ``field <= value`` bound says the same again, but as a range the planner can start the
+    index scan at; the OR alone is a filter it applies row by row from the newest, so a
+    deep page read (and threw away) every row before it."""
+    return rows.filter(
+        Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk}),
+        **{f"{field}__lte": value},
+    )
 
 
 @dataclass(frozen=True)
@@ -88,8 +94,12 @@ class KeysetPage(Generic[M]):
 
 def later_than(rows: QuerySet[M], *, field: str, value: Any, pk: int) -> QuerySet[M]:
     """The rows after ``(value, pk)`` in ``field, pk`` order (soonest first): the mirror of
-    ``older_than``, answered by an index on ``(field, id)`` walked forwards."""
-    return rows.filter(Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}))
+    ``older_than``, answered by an index on ``(field, id)`` walked forwards (from
+    ``field >= value``, the range bound, for the reason ``older_than`` gives)."""
+    return rows.filter(
+        Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk}),
+        **{f"{field}__gte": value},
+    )
 
 
 def keyset_newest(rows: QuerySet[M], *, field: str, before: int | None, size: int) -> KeysetPage[M]:

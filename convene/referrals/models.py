@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from convene.core.models import TrackedModel, kept_link, professional_link
+from convene.core.models import MonthTally, TrackedModel, kept_link, one_a_month, professional_link
 from convene.people.models import Child, Partnership, agency_link
 from convene.people.vocab import ConcernCategory, ExploitationRating
 from convene.policy.vocab import Pathway
@@ -181,6 +181,13 @@ class Referral(TrackedModel):
                 condition=Q(status=ReferralStatus.TRIAGED),
                 name="referral_convene_queue",
             ),
+            # The reports (issue 13): the referrals triaged in the edge days of a period that
+            # the month tallies do not hold, and the overridden ones listed a page at a time.
+            models.Index(
+                fields=["partnership", "triaged_at", "id"],
+                condition=Q(triaged_at__isnull=False),
+                name="referral_report_triaged",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -290,3 +297,17 @@ class TriageReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_id} on referral {self.referral_id}"
+
+
+class OverrideTally(MonthTally):
+    """The dashboard's "Recommendations overridden" (issue 13): per partnership, London month
+    triaged and recommending rule (``""``: no rule recorded), the referrals triaged and those
+    whose recommendation was overridden. Kept in the referral services' transactions
+    (convene.referrals.tally); ``convene reporting rebuild-summary`` recounts it."""
+
+    rule = models.CharField(max_length=120, blank=True)
+    triaged = models.IntegerField(default=0)
+    overridden = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [one_a_month("override_tally_one_a_month", "rule")]

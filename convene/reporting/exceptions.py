@@ -10,8 +10,11 @@ police's, health health's) on records shared with them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from convene.core.pagination import KeysetPage, keyset_soonest
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.records.models import AttendanceException
@@ -35,11 +38,9 @@ def party_of(kind: str) -> str | None:
     return None
 
 
-def standing_exceptions(
-    *, user: Professional, scope: Scope, period: Period
-) -> QuerySet[AttendanceException]:
-    """The exceptions that stand on records of discussions held in ``period`` that ``user``
-    may open, oldest discussion first."""
+def _standing(*, scope: Scope, period: Period) -> QuerySet[AttendanceException]:
+    """The exceptions that stand on records of discussions held in ``period`` (any record:
+    the caller decides what ``user`` may see), of a partner's own party only."""
     later = AttendanceException.objects.filter(
         Q(recorded_at__gt=OuterRef("recorded_at"))
         | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk")),
@@ -51,7 +52,6 @@ def standing_exceptions(
         ~Exists(later),
         record__discussion__partnership=scope.partnership,
         **period.bounds("record__held_at"),
-        record__in=records_visible_to(user=user),
     )
     if not scope.whole:
         kind = Agency.objects.filter(pk=scope.agency_id or 0).values_list("kind", flat=True).first()
@@ -59,6 +59,40 @@ def standing_exceptions(
         if party is None:
             return AttendanceException.objects.none()
         exceptions = exceptions.filter(party=party)
-    return exceptions.select_related("record__discussion", "recorded_by").order_by(
-        "record__held_at", "record_id", "party"
+    return exceptions.select_related("record__discussion", "recorded_by")
+
+
+def standing_exceptions(
+    *, user: Professional, scope: Scope, period: Period
+) -> QuerySet[AttendanceException]:
+    """The exceptions that stand on records of discussions held in ``period`` that ``user``
+    may open, oldest discussion first (the download: every row)."""
+    exceptions = _standing(scope=scope, period=period).filter(
+        record__in=records_visible_to(user=user)
     )
+    return exceptions.order_by("record__held_at", "pk")
+
+
+@dataclass(frozen=True)
+class ReasonsPage:
+    page: KeysetPage[AttendanceException]
+    may_open: frozenset[int]  # the page's records ``user`` may open
+
+
+def reasons_page(
+    *, user: Professional, scope: Scope, period: Period, after: int | None, size: int
+) -> ReasonsPage:
+    """The dashboard's page of ``size`` standing exceptions after the exception ``after``,
+    oldest discussion first: a keyset page (no OFFSET, no count), so the hundredth page costs
+    what the first does. The partnership's whole list is paged as it stands and need-to-know
+    decided for the page's rows only (one set-based query): a row whose record ``user`` may
+    not open is shown with its details withheld (counts may include it; its reference and
+    reason are never shown). A partner's list holds the records shared with them only."""
+    rows = _standing(scope=scope, period=period)
+    visible = records_visible_to(user=user)
+    if not scope.whole:
+        rows = rows.filter(record__in=visible)
+    page = keyset_soonest(rows, field="record__held_at", before=after, size=size)
+    ids = {e.record_id for e in page.rows}
+    may_open = set(visible.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return ReasonsPage(page=page, may_open=frozenset(may_open))

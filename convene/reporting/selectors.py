@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
 from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
@@ -26,7 +27,7 @@ from convene.policy.vocab import ClockKind
 from convene.records.models import (
     Action,
 )
-from convene.referrals.models import Referral, TriageDecision
+from convene.referrals.models import OverrideTally, Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
 from convene.reporting.percentiles import elapsed_percentiles
@@ -42,6 +43,7 @@ from convene.reporting.tallied import AttendanceRow as AttendanceRow
 from convene.reporting.tallied import attendance_by_agency as attendance_by_agency
 from convene.reporting.tallied import attendance_exceptions as attendance_exceptions
 from convene.reporting.tallied import decisions_by_outcome as decisions_by_outcome
+from convene.reporting.tallied import outside_whole_months, split
 from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
 from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
 from convene.reporting.timeliness import TimelinessRow as TimelinessRow
@@ -210,29 +212,39 @@ def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
 def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, int]]:
     """(what the rule says, overridden, triaged by that rule), most overridden first.
 
-    Counts are partnership-wide: a restricted referral is counted, never named.
+    The period's whole London months from the tallies (``referrals.OverrideTally``, issue
+    13), the days at its edges (and a team's figures) counted live: a constant number of
+    queries. Counts are partnership-wide: a restricted referral is counted, never named.
     """
-    grouped = (
-        _triaged(scope, period)
-        .values("recommended_rule_id")
-        .annotate(
-            triaged=Count("pk"),
-            overridden=Count("pk", filter=Q(decision=TriageDecision.OVERRIDDEN)),
-        )
-        .filter(overridden__gt=0)
-        .order_by("-overridden", "recommended_rule_id")
-    )
+    counts: dict[str, list[int]] = {}
+    where, live = split(scope, period)
+    grouped: list[QuerySet[Any, Any]] = []  # (rule, overridden, triaged) rows
+    if where is not None:
+        tallied = OverrideTally.objects.filter(**where).order_by().values_list("rule")
+        grouped.append(tallied.annotate(o=Sum("overridden"), t=Sum("triaged")))
+    if live:
+        edges = outside_whole_months(_triaged(scope, period), scope, period, "triaged_at")
+        overridden = Count("pk", filter=Q(decision=TriageDecision.OVERRIDDEN))
+        counted = edges.order_by().values_list("recommended_rule_id")
+        grouped.append(counted.annotate(o=overridden, t=Count("pk")))
+    for rows in grouped:
+        for rule, o, t in rows:
+            sums = counts.setdefault(rule, [0, 0])
+            sums[0] += o
+            sums[1] += t
     # Plain words, not rule ids (issue 18): each rule as the partnership's procedure says it.
     said = {rule.id: str(rule.summary) for rule in load_pack(scope.partnership.policy_id).rules}
+    ranked = sorted(
+        ((rule, o, t) for rule, (o, t) in counts.items() if o > 0),
+        key=lambda row: (-row[1], row[0]),
+    )
     return [
         (
-            said.get(row["recommended_rule_id"], "A rule no longer in the procedure")
-            if row["recommended_rule_id"]
-            else "No rule recorded",
-            row["overridden"],
-            row["triaged"],
+            said.get(rule, "A rule no longer in the procedure") if rule else "No rule recorded",
+            overridden,
+            triaged,
         )
-        for row in grouped
+        for rule, overridden, triaged in ranked
     ]
 
 

@@ -7,16 +7,16 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 
 from convene.core.dates import govuk_date
+from convene.core.pagination import KeysetPage
 from convene.people.models import Professional
 from convene.records.models import AttendanceException
 from convene.reporting import selectors
 from convene.reporting.access import Scope
 from convene.reporting.checks import agency_checks_on_time
-from convene.reporting.exceptions import standing_exceptions
+from convene.reporting.exceptions import reasons_page, standing_exceptions
 from convene.reporting.periods import Period
 from convene.reporting.quality import missing_labels, quality_audit, records_missing_a_standard
 from convene.workdays.timescales import LONDON
@@ -37,8 +37,9 @@ class Table:
     chart: tuple[int, int, str] | None = None
     notes: list[str] = field(default_factory=list)
     numeric: bool = True  # the columns after the first are figures (aligned right)
-    # A list shown a page at a time on the dashboard: the page, and its query parameter.
-    page: Page[Any] | None = None
+    # A long list shown a keyset page at a time on the dashboard (no count): the page, and
+    # its cursor's query parameter.
+    keyset: KeysetPage[Any] | None = None
     page_param: str = ""
     size: int | None = None  # the rows in all, when ``rows`` is read lazily
 
@@ -103,15 +104,17 @@ def timeliness_table(*, scope: Scope, period: Period, **_: object) -> Table:
     )
 
 
-def _exception_row(e: AttendanceException) -> list[Cell]:
-    return [
-        govuk_date(e.record.held_at),
-        e.record.discussion.reference,
-        e.get_party_display(),
-        e.reason,
-        str(e.recorded_by),
-        govuk_date(e.recorded_at),
-    ]
+WITHHELD = "Not shown: a restricted record you are not named on"
+
+
+def _exception_row(e: AttendanceException, may_open: bool = True) -> list[Cell]:
+    """A standing exception as a row; its record's details withheld if ``user`` may not
+    open it (the date held and the party stay: they name nobody)."""
+    held, party = govuk_date(e.record.held_at), e.get_party_display()
+    if not may_open:
+        return [held, "", party, WITHHELD, "", ""]
+    reference, by = e.record.discussion.reference, str(e.recorded_by)
+    return [held, reference, party, e.reason, by, govuk_date(e.recorded_at)]
 
 
 def exception_reasons_table(
@@ -119,23 +122,24 @@ def exception_reasons_table(
     scope: Scope,
     period: Period,
     user: Professional,
-    page: str | None = None,
+    after: int | None = None,
     complete: bool = False,
     **_: object,
 ) -> Table:
-    """One row per standing exception: on the dashboard a page of 25 (``page``, the
-    ``reasons_page`` parameter); ``complete`` (the download) every row, read in chunks as
-    it is written out."""
-    exceptions = standing_exceptions(user=user, scope=scope, period=period)
-    shown: Page[Any] | None = None
+    """One row per standing exception: on the dashboard a keyset page of 25 after the
+    exception ``after`` (the ``reasons_after`` parameter); ``complete`` (the download) every
+    row ``user`` may open, read in chunks as it is written out."""
+    shown = None
     size = None
     rows: Iterable[list[Cell]]
     if complete:
+        exceptions = standing_exceptions(user=user, scope=scope, period=period)
         size = exceptions.count()
         rows = (_exception_row(e) for e in exceptions.iterator(chunk_size=2000))
     else:
-        shown = Paginator(exceptions, PAGE_SIZE).get_page(page)
-        rows = [_exception_row(e) for e in shown.object_list]
+        found = reasons_page(user=user, scope=scope, period=period, after=after, size=PAGE_SIZE)
+        shown = found.page
+        rows = [_exception_row(e, e.record_id in found.may_open) for e in shown.rows]
     return Table(
         key="exception-reasons",
         title="Attendance exceptions and their reasons",
@@ -148,11 +152,14 @@ def exception_reasons_table(
             "Recorded on",
         ],
         rows=rows,
-        notes=["Only the records you may open are listed; the counts above include every record."],
+        notes=[
+            "Oldest discussion first. A restricted record's details are shown only to those "
+            "named on it; the counts above include every record."
+        ],
         numeric=False,
-        page=shown,
-        page_param="reasons_page",
+        page_param="reasons_after",
         size=size,
+        keyset=shown,
     )
 
 

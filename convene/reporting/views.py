@@ -21,6 +21,7 @@ from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.audit.services import audit_record
 from convene.clocks.labels import CLOCK_KIND_LABELS
+from convene.core.pagination import cursor_of
 from convene.people.models import Professional
 from convene.people.selectors import partnerships_of
 from convene.people.signed_in import professional_of
@@ -99,9 +100,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for key in SUMMARIES:
         build = allowed.get(key)
         if callable(build):
-            tables.append(
-                build(scope=scope, period=period, user=user, page=request.GET.get("reasons_page"))
-            )
+            after = cursor_of(request.GET.get("reasons_after"))
+            tables.append(build(scope=scope, period=period, user=user, after=after))
     charts = {
         t.key: bar_chart(
             chart_id=f"chart-{t.key}", title=t.title, points=t.chart_points(), measure=t.chart[2]
@@ -128,7 +128,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 partnerships_of(user=user).exclude(pk=scope.partnership.pk).order_by("name")
             ),
             "tables": [(t, charts.get(t.key)) for t in tables],
-            "query": _query(request, drop=("reasons_page",)),
+            "query": _query(request, drop=("reasons_after",)),
         },
     )
 

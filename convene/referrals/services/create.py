@@ -45,6 +45,7 @@ from convene.referrals.services._common import (
     _save,
     _triage,
 )
+from convene.referrals.tally import counted_as, tally_moved
 
 
 @transaction.atomic
@@ -136,6 +137,7 @@ def referral_create(
         referral.named_people.add(by, *named_people)
     fields, pack, explanation = _triage(referral, now)
     referral.save(update_fields=fields)
+    tally_moved(None, referral)
     clocks_from_receipt(referral=referral, pack=pack, explanation=explanation, by=by, now=now)
     for child in created:
         audit_record_children(
@@ -216,7 +218,9 @@ def _save_triaged(
     changed: Sequence[str] = (),
 ) -> None:
     """Triage under the policy as it is now, save, restart the receipt clocks, audit."""
+    before = counted_as(referral)
     fields, pack, explanation = _triage(referral, now)
     _save(referral, by, [*changed, *fields])
+    tally_moved(before, referral)
     clocks_from_receipt(referral=referral, pack=pack, explanation=explanation, by=by, now=now)
     _audit(referral, action=Action.CHANGE, summary=summary, by=by, context=context)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import NamedTuple
 
 from django.db import transaction
 
@@ -42,6 +43,7 @@ from convene.referrals.services._common import (
     _save,
 )
 from convene.referrals.signals import referral_triaged
+from convene.referrals.tally import Counted, counted_as, tally_moved
 
 
 def _decide(
@@ -51,12 +53,13 @@ def _decide(
     decision: TriageDecision,
     reason: str,
     reasons: Mapping[str, str] | None,
-    triage_fields: list[str],
+    triaged: Retriaged,
     by: Professional,
     now: datetime,
     context: AuditContext | None,
     problems: Problems | None = None,
 ) -> Referral:
+    """Decide ``referral``, triaged again just now (``triaged``)."""
     pack = load_pack(referral.policy_id)
     facts = case_facts(referral, referral_children(referral=referral), pathway=pathway)
     explanation = explain(pack, facts, events={StartEvent.DISCUSSION_REQUESTED: now}, now=now)
@@ -81,7 +84,7 @@ def _decide(
         referral,
         by,
         [
-            *triage_fields,
+            *triaged.fields,
             "explanation",
             "chosen_pathway",
             "decision",
@@ -92,6 +95,7 @@ def _decide(
             "closed_reason",
         ],
     )
+    tally_moved(triaged.counted, referral)
     clocks_at_decision(
         referral=referral, pack=pack, explanation=explanation, pathway=pathway, by=by, now=now
     )
@@ -126,6 +130,24 @@ def _awaiting(referral: Referral) -> None:
         raise Conflict(f"This referral has already been triaged by {who}")
 
 
+class Retriaged(NamedTuple):
+    referral: Referral  # locked, still awaiting the decision
+    fields: list[str]  # the triage's fields to save
+    counted: Counted | None  # where it counted in the override tallies before
+
+
+def _triaged_to_decide(
+    referral: Referral, by: Professional, expected_version: int, now: datetime
+) -> Retriaged:
+    """The referral locked, still awaiting triage, and triaged again: the decision stands on
+    the facts and the pack as they are now."""
+    _check_decider(referral, by)
+    referral = _locked(referral, expected_version, now)
+    _awaiting(referral)
+    counted = counted_as(referral)
+    return Retriaged(referral, _apply_triage(referral, now), counted)
+
+
 @transaction.atomic
 def referral_accept(
     *,
@@ -139,11 +161,8 @@ def referral_accept(
     """Accept the recommended pathway; for a strategy discussion or meeting, start the clock.
 
     ``reasons`` answers the pack's reason rules by rule id (R000.1, R004.7)."""
-    _check_decider(referral, by)
-    referral = _locked(referral, expected_version, now)
-    _awaiting(referral)
-    # The decision stands on the facts and the pack as they are now.
-    triage_fields = _apply_triage(referral, now)
+    triaged = _triaged_to_decide(referral, by, expected_version, now)
+    referral = triaged.referral
     if not referral.recommended_pathway:
         raise Invalid(
             "The policy makes no recommendation for these answers: choose the pathway and "
@@ -156,7 +175,7 @@ def referral_accept(
         decision=Referral.Decision.ACCEPTED,
         reason="",
         reasons=reasons,
-        triage_fields=triage_fields,
+        triaged=triaged,
         by=by,
         now=now,
         context=context,
@@ -176,10 +195,8 @@ def referral_override(
     context: AuditContext | None = None,
 ) -> Referral:
     """Choose another pathway than the recommendation; the reason is kept with the record."""
-    _check_decider(referral, by)
-    referral = _locked(referral, expected_version, now)
-    _awaiting(referral)
-    triage_fields = _apply_triage(referral, now)
+    triaged = _triaged_to_decide(referral, by, expected_version, now)
+    referral = triaged.referral
     problems = override_problems(pathway, reason, referral.recommended_pathway)
     return _decide(
         referral,
@@ -187,7 +204,7 @@ def referral_override(
         decision=Referral.Decision.OVERRIDDEN,
         reason=reason.strip(),
         reasons=reasons,
-        triage_fields=triage_fields,
+        triaged=triaged,
         by=by,
         now=now,
         context=context,

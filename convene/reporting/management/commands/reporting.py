@@ -1,8 +1,8 @@
 """`convene reporting rebuild-summary [--partnership SLUG]`: recount the reports' summary
 tables (the month tallies of clocks, decisions, attendance, the quality standards,
-attendance exceptions and agency checks, issue 13) from the rows they count, and the
-queues' stored deadlines (issue 15) from the open clocks (every partnership's: they are
-rows, not tallies, and recomputing one is always right).
+attendance exceptions, agency checks and overridden recommendations, issue 13) from the
+rows they count, and the queues' stored deadlines (issue 15) from the open clocks (every
+partnership's: they are rows, not tallies, and recomputing one is always right).
 
 The services keep the summary in their own transactions; run this after anything that
 writes clocks or records around them: a bulk load (the bench's COPY), a restore, a migration that
@@ -21,6 +21,7 @@ from convene.clocks.tally_count import rebuild_tallies
 from convene.people.models import Partnership
 from convene.records.quality_tally import rebuild_quality_tallies
 from convene.records.tally import rebuild_exception_tallies, rebuild_record_tallies
+from convene.referrals.tally import rebuild_override_tallies
 
 ACTIONS = ("rebuild-summary",)
 
@@ -63,3 +64,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Recomputed the queues' stored deadlines: {written} stale rows corrected"
         )
+        overrides = rebuild_override_tallies(partnership_id=partnership_id)
+        self.stdout.write(f"Rebuilt the overridden recommendations tallies: {overrides} month rows")
