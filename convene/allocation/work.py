@@ -12,14 +12,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from convene.agencychecks.selectors import checks_to_send
-from convene.allocation.selectors import (
-    referrals_allocated,
-    s47s_allocated,
-    team_mates,
-)
+from convene.allocation.selectors import team_mates
 from convene.allocation.work_follow_through import (
     care_plan_reviews_to_record,
     hrpm_decisions_to_make,
@@ -29,17 +26,16 @@ from convene.allocation.work_follow_through import (
 )
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
+    Mine,
     WorkRow,
     kids,
     linked_row,
-    mine_or_chaired,
     open_clock_due,
     row,
     status_of,
 )
 from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
-from convene.core.access import among
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
 from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to, mine
@@ -50,7 +46,7 @@ from convene.followup.models import Hrpm
 from convene.followup.roles import arranges_conference
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of, sees_whole_caseload
-from convene.records.models import Confirmation
+from convene.records.models import Confirmation, RecordVersion
 from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
 from convene.referrals.models import Referral
 from convene.referrals.selectors import (
@@ -65,6 +61,8 @@ __all__ = ["WorkRow", "status_of", "work_for"]
 ACTIONS_AHEAD = timedelta(days=7)
 VISITS_AHEAD = timedelta(hours=24)
 HOLD_AHEAD = timedelta(hours=24)
+# The most escalations addressed to someone that are listed by key (``_addressed_to_me``).
+ESCALATIONS_LISTED = 500
 
 
 def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
@@ -88,11 +86,9 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     qs = (
-        referrals_allocated(
-            referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED), to=who
-        )
+        mine.referrals(referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED))
         .defer(*LIST_DEFERRED)
         .annotate(due=F("convene_due_at"))  # the soonest open convene clock, stored
         .prefetch_related(kids("children"))
@@ -106,16 +102,14 @@ def _to_convene(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _to_hold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Meetings to hold: each one starting within a day, and each that has started but was
     never marked held, so a meeting late in the evening or left unmarked stays in sight."""
     qs = (
-        mine_or_chaired(
+        mine.discussions(
             discussions_visible_to(user=user).filter(
                 state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD
-            ),
-            who,
-            per_row=True,
+            )
         )
         .prefetch_related(kids("children"))
         .order_by("starts_at", "pk")[:ROWS_PER_SECTION]
@@ -132,14 +126,13 @@ def _to_hold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Drafts to write and authorise; authorised versions not yet sent."""
-    # Mine, asked of each record walked (by the partial indexes on open drafts and unsent
-    # versions, in the list's order), never built as the set of all my discussions.
-    ours = mine_or_chaired(Discussion.objects.all(), who, per_row=True)
+    # A manager's: asked of each record walked (by the partial indexes on open drafts and
+    # unsent versions, in the list's order), never built as the set of all their discussions.
     drafts = (
         record_drafts_visible_to(user=user)
-        .filter(among(ours, "discussion", per_row=True), draft_open=True)
+        .filter(mine.discussion_q("discussion"), draft_open=True)
         .select_related("discussion")
         .prefetch_related(kids("discussion__children"))
         .order_by("held_at", "pk")[:ROWS_PER_SECTION]
@@ -157,7 +150,7 @@ def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     unsent = (
         record_versions_visible_to(user=user, per_row=True)
         .filter(
-            among(ours, "record__discussion", per_row=True),
+            mine.discussion_q("record__discussion"),
             distributed_at__isnull=True,
             number=F("record__latest_number"),
         )
@@ -181,15 +174,31 @@ def _records(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
 
 def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
     """Records sent to me that I have not yet confirmed (partners and social care alike)."""
+    # Two steps (issue 15): the page's versions found from my own invitations (by their
+    # index on the person), then need-to-know asked of those rows alone, by primary-key
+    # probes (``per_row``). Asked of every version walked, it probed all 34,000 sent ones
+    # for a partner with nothing to confirm (1.3 s); as a hashed set, every record a manager
+    # may read (0.4 s). Being invited to a discussion shows its sent record, so the second
+    # step hides nothing today; it keeps the rule in one place if that ever changes.
     answered = Confirmation.objects.filter(version=OuterRef("pk"), professional=user.pk)
-    invited = Invitation.objects.filter(
-        discussion=OuterRef("record__discussion"), professional=user.pk
+    invited = Invitation.objects.filter(professional=user.pk).values("discussion")
+    page = (
+        RecordVersion.objects.filter(
+            record__discussion__in=invited,
+            distributed_at__isnull=False,
+            number=F("record__latest_number"),
+        )
+        .exclude(Exists(answered))
+        # ``distributed_at`` itself, as an expression the sent-versions index cannot serve:
+        # by that index PostgreSQL walked every sent version of the partnership looking for
+        # mine (0.8 s for a partner who had confirmed all of theirs); this way it starts
+        # from my invitations and sorts the few it finds.
+        .order_by(Coalesce("distributed_at", "authorised_at"), "pk")
+        .values_list("pk", flat=True)[:ROWS_PER_SECTION]
     )
     qs = (
-        record_versions_visible_to(user=user)
-        .filter(distributed_at__isnull=False, number=F("record__latest_number"))
-        .filter(Exists(invited))
-        .exclude(Exists(answered))
+        record_versions_visible_to(user=user, per_row=True)
+        .filter(pk__in=list(page))
         .defer("snapshot", "pdf")  # tens of KB each, never shown here
         .select_related("record__discussion")
         .prefetch_related(kids("record__discussion__children"))
@@ -244,11 +253,11 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
     visits = s47_rows(
-        s47s_allocated(s47_enquiries_visible_to(user=user).filter(state="started"), to=who), now=now
+        mine.s47s(s47_enquiries_visible_to(user=user).filter(state="started")), now=now
     ).filter(
         # Due within 24 hours; or, under a pack with no visit clock, not yet visited.
         Q(visit_due_at__lte=now + VISITS_AHEAD) | Q(visit_due_at__isnull=True, visited_at=None)
@@ -265,11 +274,11 @@ def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     qs = icpcs_visible_to(user=user).filter(state__in=["requested", "confirmed"])
     partnerships = partnership_ids_of(user=user)
     if not any(arranges_conference(user=user, partnership=p) for p in partnerships):
-        qs = qs.filter(enquiries__in=s47s_allocated(s47_enquiries_visible_to(user=user), to=who))
+        qs = qs.filter(enquiries__in=mine.s47s(s47_enquiries_visible_to(user=user)))
     rows = (
         qs.distinct()
         .annotate(due=F("discussion__icpc_due_at"))  # the soonest open ICPC clock, stored
@@ -290,13 +299,12 @@ def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _hrpms(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
-    ours = referrals_allocated(Referral.objects.all(), to=who).values("pk")
     qs = (
         hrpms_visible_to(user=user)
-        .filter(state="active", referral__in=ours)
+        .filter(state="active", referral__in=mine.referral_ids())
         .annotate(due=open_clock_due(Hrpm, ("hrpm",)))
         .filter(due__lte=now + ACTIONS_AHEAD)
         .select_related("child")
@@ -357,24 +365,36 @@ def _end_of(day: Any) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=LONDON)
 
 
-def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
-    # Addressed to me, as ``IN`` over the two link tables (each by index), not a join:
-    # joining both many-to-many tables under an OR multiplied the rows and needed a
-    # DISTINCT over every escalation of the partnership (60 s for a team manager, issue 15).
-    to_me = Q(
-        pk__in=Escalation.addressed_to.through.objects.filter(professional=user.pk).values(
-            "escalation"
-        )
-    )
+def _addressed_to_me(user: Professional) -> Q:
+    """Escalations addressed to ``user`` or their agency: by primary key when there are at
+    most ``ESCALATIONS_LISTED`` (one query of the two link tables' indexes), else as ``IN``
+    over the link tables. Listed, PostgreSQL fetches a worker's few by key; as subqueries it
+    walked the partnership's escalations probing each (0.5 s for one of 226,000, issue 15).
+    Never a join: joining both many-to-many tables under an OR multiplied the rows and
+    needed a DISTINCT over every escalation of the partnership (60 s for a team manager)."""
+    links: list[QuerySet[Any, Any]] = [
+        Escalation.addressed_to.through.objects.filter(professional=user.pk).values("escalation")
+    ]
     if user.agency_id is not None:
-        to_me |= Q(
-            pk__in=Escalation.addressed_agencies.through.objects.filter(
-                agency=user.agency_id
-            ).values("escalation")
+        links.append(
+            Escalation.addressed_agencies.through.objects.filter(agency=user.agency_id).values(
+                "escalation"
+            )
         )
+    keys = links[0].order_by().union(*(link.order_by() for link in links[1:]))
+    listed = [key["escalation"] for key in keys[: ESCALATIONS_LISTED + 1]]
+    if len(listed) <= ESCALATIONS_LISTED:
+        return Q(pk__in=listed)
+    to_me = Q()
+    for link in links:
+        to_me |= Q(pk__in=link)
+    return to_me
+
+
+def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
     qs = (
         escalations_visible_to(user=user)
-        .filter(to_me, state__in=["raised", "acknowledged"])
+        .filter(_addressed_to_me(user), state__in=["raised", "acknowledged"])
         .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
     )
     return [
@@ -394,19 +414,19 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
     urgent first: overdue, then due today, then by deadline; undated last."""
     rows: list[WorkRow] = []
     if sees_whole_caseload(user=user):
-        who = _people(user, team)
+        mine = Mine.of(_people(user, team))
         rows += _triage(user, now)
-        rows += _to_convene(user, who, now)
-        rows += _to_hold(user, who, now)
-        rows += _records(user, who, now)
-        rows += records_to_correct(user, who, now)
-        rows += outcomes_untold(user, who, now)
-        rows += _s47(user, who, now)
-        rows += s47s_drifting(user, who, now)
-        rows += care_plan_reviews_to_record(user, who, now)
+        rows += _to_convene(user, mine, now)
+        rows += _to_hold(user, mine, now)
+        rows += _records(user, mine, now)
+        rows += records_to_correct(user, mine, now)
+        rows += outcomes_untold(user, mine, now)
+        rows += _s47(user, mine, now)
+        rows += s47s_drifting(user, mine, now)
+        rows += care_plan_reviews_to_record(user, mine, now)
         rows += hrpm_decisions_to_make(user, now)
-        rows += _icpcs(user, who, now)
-        rows += _hrpms(user, who, now)
+        rows += _icpcs(user, mine, now)
+        rows += _hrpms(user, mine, now)
     rows += _invitations(user, now)
     rows += _agency_checks(user, now)
     rows += _to_confirm(user, now)

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
-from convene.allocation.selectors import s47s_allocated, s47s_of_teams_of
+from convene.allocation.selectors import s47s_of_teams_of
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
+    Mine,
     WorkRow,
     kids,
     linked_row,
-    mine_or_chaired,
     row,
 )
 from convene.core.access import among
@@ -47,12 +46,12 @@ __all__ = [
 ]
 
 
-def records_to_correct(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Corrections asked for on the latest version of my records, not yet answered."""
-    # Asked of each open correction by index probes, never as the set of my discussions.
-    ours = mine_or_chaired(Discussion.objects.all(), who, per_row=True)
+    # A manager's: asked of each open correction by index probes, never as the set of their
+    # discussions.
     latest = record_versions_visible_to(user=user, per_row=True).filter(
-        among(ours, "record__discussion", per_row=True), number=F("record__latest_number")
+        mine.discussion_q("record__discussion"), number=F("record__latest_number")
     )
     qs = (
         Confirmation.objects.filter(
@@ -76,20 +75,18 @@ def records_to_correct(user: Professional, who: Any, now: datetime) -> list[Work
     ]
 
 
-def outcomes_untold(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My discussions whose outcome notice has not reached everyone (the "outcome
     notified" clock is open): the referrer or an absent agency not yet told (R002.9)."""
     qs = (
         # The soonest open "outcome notified" clock is stored on the discussion by the clock
         # services: a walk of its partial index, each discussion walked asked whether it is
         # mine and visible by index probes (never the whole caseload built as a set).
-        mine_or_chaired(
+        mine.discussions(
             Discussion.objects.filter(
                 among(discussions_visible_to(user=user), "pk", per_row=True),
                 outcome_due_at__isnull=False,
-            ),
-            who,
-            per_row=True,
+            )
         )
         .annotate(due=F("outcome_due_at"))
         .prefetch_related(kids("children"))
@@ -107,17 +104,15 @@ def outcomes_untold(user: Professional, who: Any, now: datetime) -> list[WorkRow
     ]
 
 
-def s47s_drifting(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My S47 enquiries open over 15 working days with no conference date (the census's
     8675Q, ``followup.census.s47_drifting``), on each partnership's own calendar."""
     rows: list[WorkRow] = []
     for partnership in partnerships_of(user=user).only("pk", "policy_id"):
-        mine = s47s_allocated(
-            s47_enquiries_visible_to(user=user).filter(partnership=partnership),
-            to=who,
-            per_row=True,
+        held = mine.s47s(
+            s47_enquiries_visible_to(user=user).filter(partnership=partnership), per_row=True
         )
-        qs = s47_drifting(mine, policy_id=partnership.policy_id, now=now)[:ROWS_PER_SECTION]
+        qs = s47_drifting(held, policy_id=partnership.policy_id, now=now)[:ROWS_PER_SECTION]
         rows += [
             row(
                 [e.child],
@@ -154,12 +149,11 @@ def _enquiry_rows(
     ]
 
 
-def care_plan_reviews_to_record(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
+def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My enquiries about a child in care that found continuing risk: the care plan review
     to record (R000.2c), by whoever holds the enquiry."""
-    mine = s47s_allocated(_enquiries_where(user, works_cases), to=who)
     return _enquiry_rows(
-        care_plan_reviews_due(mine),
+        care_plan_reviews_due(mine.s47s(_enquiries_where(user, works_cases))),
         "Record the care plan review for S47 enquiry {reference}",
         "followup:care-plan",
         now,

@@ -14,10 +14,22 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
-from convene.allocation.selectors import discussions_allocated, discussions_allocated_q
+from convene.allocation import selectors
+from convene.allocation.selectors import (
+    CaseIds,
+    case_ids,
+    discussions_allocated,
+    discussions_allocated_q,
+    referrals_allocated,
+    s47s_allocated,
+    s47s_of_case_ids,
+)
 from convene.clocks.due_columns import soonest_open_due
+from convene.core.access import among
 from convene.discussions.models import Discussion
-from convene.people.models import Child
+from convene.followup.models import S47Enquiry
+from convene.people.models import Child, Professional
+from convene.referrals.models import Referral
 from convene.workdays import london_date
 
 ROWS_PER_SECTION = 50
@@ -81,3 +93,68 @@ def mine_or_chaired(
     return qs.filter(
         Q(pk__in=discussions_allocated(Discussion.objects.all(), to=who).values("pk")) | chair
     )
+
+
+Who = QuerySet[Professional] | Professional
+
+
+@dataclass(frozen=True)
+class Mine:
+    """Whose cases a My work list shows, and how each section asks it (issue 15).
+
+    A worker holds a few cases: ``ids`` lists them (``case_ids``) with the discussions
+    they chair, and each section filters ``IN (...)`` by primary key. A manager holds
+    thousands: ``ids`` is None and each section walks its own index in its list's order,
+    asking of each row whether it is theirs (``mine_or_chaired(per_row=True)``...). The
+    two mean the same; only the plan differs."""
+
+    who: Who
+    ids: CaseIds | None
+    chaired: tuple[int, ...]
+
+    @classmethod
+    def of(cls, who: Who) -> Mine:
+        ids = case_ids(to=who)
+        if ids is None:
+            return cls(who, None, ())
+        chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
+        cap = selectors.CASES_LISTED  # read when asked, so a test may lower it
+        chaired = tuple(
+            Discussion.objects.filter(chair).order_by("pk").values_list("pk", flat=True)[: cap + 1]
+        )
+        if len(chaired) > cap:
+            return cls(who, None, ())
+        return cls(who, ids, chaired)
+
+    def referrals(self, qs: QuerySet[Referral]) -> QuerySet[Referral]:
+        if self.ids is None:
+            return referrals_allocated(qs, to=self.who)
+        return qs.filter(pk__in=self.ids.referrals)
+
+    def referral_ids(self) -> Any:
+        """For a filter through another table (``referral__in=``)."""
+        if self.ids is None:
+            return referrals_allocated(Referral.objects.all(), to=self.who).values("pk")
+        return self.ids.referrals
+
+    def s47s(self, qs: QuerySet[S47Enquiry], *, per_row: bool = False) -> QuerySet[S47Enquiry]:
+        if self.ids is None:
+            return s47s_allocated(qs, to=self.who, per_row=per_row)
+        return s47s_of_case_ids(qs, ids=self.ids)
+
+    def discussions(self, qs: QuerySet[Discussion]) -> QuerySet[Discussion]:
+        """Held or chaired (``mine_or_chaired``), of discussions walked in a list's order."""
+        if self.ids is None:
+            return mine_or_chaired(qs, self.who, per_row=True)
+        return qs.filter(pk__in=self._held_or_chaired())
+
+    def discussion_q(self, key: str) -> Q:
+        """Rows whose ``key`` (a discussion foreign key) is held or chaired."""
+        if self.ids is None:
+            ours = mine_or_chaired(Discussion.objects.all(), self.who, per_row=True)
+            return Q(among(ours, key, per_row=True))
+        return Q(**{f"{key}__in": self._held_or_chaired()})
+
+    def _held_or_chaired(self) -> list[int]:
+        assert self.ids is not None
+        return sorted(set(self.ids.discussions) | set(self.chaired))

@@ -31,6 +31,8 @@ from convene.referrals.selectors import (
 from convene.workdays import LONDON, london_date
 
 WORK_LIST_LIMIT = 100
+# My work's headings count each queue up to here, never further (``_count``).
+COUNTED_UP_TO = 1_000
 
 
 @remembered_per_person
@@ -234,11 +236,11 @@ class WorkItem:
 @dataclass(frozen=True)
 class MyWork:
     awaiting_triage: list[WorkItem]
-    awaiting_triage_count: int
+    awaiting_triage_count: str  # ``_count``: "9" or "more than 1,000"
     to_convene: list[WorkItem]
-    to_convene_count: int
+    to_convene_count: str
     upcoming: list[WorkItem]
-    upcoming_count: int
+    upcoming_count: str
 
 
 def _open_clock(
@@ -262,9 +264,14 @@ def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
-def _count(shown: Sized, everything: QuerySet[Any]) -> int:
-    """How many in all: counted in the database only when the list shown was cut short."""
-    return everything.count() if len(shown) == WORK_LIST_LIMIT else len(shown)
+def _count(shown: Sized, everything: QuerySet[Any]) -> str:
+    """How many in all, as the heading says it: counted in the database only when the list
+    shown was cut short, and then no further than ``COUNTED_UP_TO`` ("more than 1,000"):
+    a full count read every referral of a queue of thousands on each visit (issue 15)."""
+    if len(shown) < WORK_LIST_LIMIT:
+        return str(len(shown))
+    counted = everything.order_by().values("pk")[: COUNTED_UP_TO + 1].count()
+    return f"more than {COUNTED_UP_TO:,}" if counted > COUNTED_UP_TO else str(counted)
 
 
 def my_work(*, user: Professional, now: datetime) -> MyWork:
@@ -299,18 +306,17 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
         .order_by(F("convene_due").asc(nulls_last=True), "received_at", "pk")[:WORK_LIST_LIMIT]
     )
     start_of_today = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
-    upcoming_qs = (
-        discussions_visible_to(user=user)
-        .filter(state=Discussion.State.SCHEDULED, starts_at__gte=start_of_today)
-        .annotate(
+    upcoming_qs = discussions_visible_to(user=user).filter(
+        state=Discussion.State.SCHEDULED, starts_at__gte=start_of_today
+    )
+    upcoming = list(
+        upcoming_qs.annotate(
             convene_due=_convene_clock_due("referral_id"),
             accepted=Count("invitations", filter=Q(invitations__response="accepted")),
             apologies=Count("invitations", filter=Q(invitations__response="apologies")),
             invited=Count("invitations"),
         )
-    )
-    upcoming = list(
-        upcoming_qs.select_related("chair", "referral")
+        .select_related("chair", "referral")
         .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
         .prefetch_related(_children_prefetch("children"))
         .order_by("starts_at", "pk")[:WORK_LIST_LIMIT]

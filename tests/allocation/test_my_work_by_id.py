@@ -1,0 +1,136 @@
+"""My work's two plans (issue 15): a worker's few cases and escalations listed by id, a
+manager's many walked; the same rows either way. And the records to confirm: found from
+the person's invitations, need-to-know asked of the rows found."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from convene.allocation import selectors, services, work
+from convene.allocation.selectors import (
+    case_ids,
+    discussions_allocated,
+    referrals_allocated,
+    s47s_allocated,
+)
+from convene.clocks.escalations import escalation_raise
+from convene.clocks.models import Escalation
+from convene.discussions.models import Discussion
+from convene.followup.models import S47Enquiry
+from convene.records.models import RecordVersion
+from convene.referrals.models import Referral
+from tests.allocation.test_my_work_queries import _authorised_record
+from tests.convening import accepted_referral, scheduled_discussion
+
+pytestmark = pytest.mark.django_db
+
+
+def _set_based(person):
+    """The cases ``person`` holds, by the set-based selectors (the rule ``case_ids`` lists)."""
+    return (
+        sorted(referrals_allocated(Referral.objects.all(), to=person).values_list("pk", flat=True)),
+        sorted(
+            discussions_allocated(Discussion.objects.all(), to=person).values_list("pk", flat=True)
+        ),
+        sorted(s47s_allocated(S47Enquiry.objects.all(), to=person).values_list("pk", flat=True)),
+    )
+
+
+def test_case_ids_are_the_cases_the_set_based_selectors_find(
+    enquiry, people, partnership, agencies
+):
+    started = enquiry()  # a S47 enquiry, inheriting from its discussion and referral
+    now = timezone.now()
+    mine = [
+        accepted_referral(people=people, partnership=partnership, agencies=agencies, by="alice")
+        for _ in range(2)
+    ]
+    inherited = scheduled_discussion(referral=mine[0], people=people, now=now)
+    moved = scheduled_discussion(referral=mine[1], people=people, now=now)
+    # The second discussion has an allocation of its own, to bob: no longer alice's.
+    services.allocation_change(
+        subject=moved, social_worker=people["bob"], team=None, reason="", by=people["bob"], now=now
+    )
+    for name in ("alice", "bob", "tom", "hana"):
+        ids = case_ids(to=people[name])
+        assert ids is not None
+        assert (list(ids.referrals), list(ids.discussions), list(ids.s47s)) == _set_based(
+            people[name]
+        ), name
+    alice = case_ids(to=people["alice"])
+    assert inherited.pk in alice.discussions
+    assert moved.pk not in alice.discussions
+    assert moved.pk in case_ids(to=people["bob"]).discussions
+    assert any(started.pk in case_ids(to=people[n]).s47s for n in ("alice", "bob", "tom"))
+
+
+def test_case_ids_are_none_over_the_cap(people, partnership, agencies, monkeypatch):
+    for _ in range(2):
+        accepted_referral(people=people, partnership=partnership, agencies=agencies, by="alice")
+    assert len(case_ids(to=people["alice"]).referrals) == 2
+    monkeypatch.setattr(selectors, "CASES_LISTED", 2)
+    assert case_ids(to=people["alice"]) is not None
+    monkeypatch.setattr(selectors, "CASES_LISTED", 1)
+    assert case_ids(to=people["alice"]) is None  # a manager's caseload: walked, not listed
+
+
+def test_escalations_listed_by_id_are_those_walked(people, partnership, monkeypatch):
+    now = timezone.now()
+    for what in ("Discussion not convened", "Record not sent"):
+        escalation_raise(
+            by=people["carol"],
+            partnership=partnership,
+            direction=Escalation.Direction.PARTNER_TO_SOCIAL_CARE,
+            what_is_late=what,
+            details="Asked three days ago",
+            now=now - timedelta(hours=1),
+        )
+    shown = 0
+    for name in ("alice", "bob", "hana", "carol", "dev"):
+        listed = work._escalations(people[name], now)
+        monkeypatch.setattr(work, "ESCALATIONS_LISTED", 0)
+        walked = work._escalations(people[name], now)
+        monkeypatch.undo()
+        assert listed == walked, name
+        shown += len(listed)
+    assert shown
+
+
+def _confirms(person, now):
+    return [r.what for r in work._to_confirm(person, now)]
+
+
+def test_a_restricted_record_to_confirm_is_shown_only_to_those_invited(make_record, people):
+    from convene.records import services as records
+
+    record = _authorised_record(
+        make_record,
+        people,
+        invitees=("carol",),
+        categories=["allegation_against_staff"],
+        named=["hana"],
+    )
+    assert record.discussion.referral.restricted
+    records.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    now = record.held_at + timedelta(hours=1)
+    wanted = f"Confirm the record of {record.discussion.reference}"
+    assert _confirms(people["carol"], now) == [wanted]
+    for name in ("alice", "hana", "dev"):  # not invited (alice and dev not named either)
+        assert wanted not in _confirms(people[name], now), name
+
+
+def test_the_records_to_confirm_ask_need_to_know_of_each_row(make_record, people, monkeypatch):
+    from convene.records import services as records
+
+    record = _authorised_record(make_record, people, invitees=("alice", "carol"))
+    records.record_distribute(record=record, by=people["bob"], now=record.held_at)
+    now = record.held_at + timedelta(hours=1)
+    assert _confirms(people["carol"], now)
+    # Were the versions' selector to hide it, the row found from the invitation goes.
+    monkeypatch.setattr(
+        work, "record_versions_visible_to", lambda **_: RecordVersion.objects.none()
+    )
+    assert _confirms(people["carol"], now) == []
