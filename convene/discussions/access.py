@@ -53,9 +53,10 @@ def children_of_invited_discussions(user: Professional, *, per_row: bool = False
         invitation = Invitation.objects.filter(
             discussion=OuterRef("discussion_id"), professional=user.pk
         )
-        invited = Discussion.children.through.objects.filter(
+        walked = Discussion.children.through.objects.filter(
             Exists(invitation), child=OuterRef("pk"), child__gte=OuterRef("pk")
         )
+        return Q(Exists(walked))
     return Q(Exists(invited))
 
 
