@@ -126,7 +126,10 @@ def require_write(*, user: Actor) -> None:
 
 # Registered callbacks take the registering app's own user type (Professional), which
 # core cannot name: it calls them with the Actor it was given.
-ChildGrant = Callable[[Any], Q]
+# ``per_row``: the grant is asked of each child a bounded walk reads (a list page in name
+# order), so it must be written so the database cannot hash it into the set of every child
+# the grant gives first (issue 15, ``children_listed``).
+ChildGrant = Callable[..., Q]
 _child_grants: list[ChildGrant] = []
 
 
@@ -142,11 +145,11 @@ def grants_children(grant: ChildGrant) -> ChildGrant:
     return grant
 
 
-def child_grants(*, user: Actor) -> Q | None:
+def child_grants(*, user: Actor, per_row: bool = False) -> Q | None:
     """The registered grants for ``user`` ORed together, or None if there are none."""
     combined: Q | None = None
     for grant in _child_grants:
-        condition = grant(user)
+        condition = grant(user, per_row=per_row)
         combined = condition if combined is None else combined | condition
     return combined
 

@@ -22,10 +22,16 @@ def kept_link(to: type[Target], *, related_name: str = "+") -> models.ForeignKey
     return models.ForeignKey(to, on_delete=models.PROTECT, related_name=related_name)
 
 
-def professional_link(*, related_name: str = "+") -> models.ForeignKey[Professional, Professional]:
-    """The professional who did or answered something: kept while the row is."""
+def professional_link(
+    *, related_name: str = "+", db_index: bool = True
+) -> models.ForeignKey[Professional, Professional]:
+    """The professional who did or answered something: kept while the row is.
+    ``db_index=False`` where an index of the model's own leads with the column already."""
     return models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name=related_name
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        db_index=db_index,
     )
 
 

@@ -32,7 +32,7 @@ from convene.people.models import Professional
 
 
 @grants_children
-def children_of_invited_discussions(user: Professional) -> Q:
+def children_of_invited_discussions(user: Professional, *, per_row: bool = False) -> Q:
     """A partner sees the children of the strategy discussions they are invited to.
 
     Every invitation belongs to one partnership's discussion, so the rule
@@ -42,7 +42,31 @@ def children_of_invited_discussions(user: Professional) -> Q:
     # outside the caseload, two index probes each, instead of gathering every child of every
     # discussion the person was ever invited to (issue 15); alone, PostgreSQL makes it a join.
     invited = Invitation.objects.filter(professional=user.pk, discussion__children=OuterRef("pk"))
+    if per_row and _invited_often(user):
+        # A list walks children in name order and asks this of the rows it reads, to stop at
+        # the page: the child's discussions (an index probe), then the person's invitation to
+        # one (another). The second link to the outer row stops PostgreSQL hashing every
+        # child of every invitation the person ever had first (issue 15). Only for someone
+        # invited often: their children are many of the rows walked; for someone invited
+        # rarely, the walk would probe nearly every child for nothing, and their few
+        # children, gathered first, are cheap.
+        invitation = Invitation.objects.filter(
+            discussion=OuterRef("discussion_id"), professional=user.pk
+        )
+        walked = Discussion.children.through.objects.filter(
+            Exists(invitation), child=OuterRef("pk"), child__gte=OuterRef("pk")
+        )
+        return Q(Exists(walked))
     return Q(Exists(invited))
+
+
+# Beyond this many invitations a person's children are asked of each row a list walks.
+INVITED_OFTEN = 500
+
+
+def _invited_often(user: Professional) -> bool:
+    """One query, an index-only count that stops at ``INVITED_OFTEN``."""
+    return Invitation.objects.filter(professional=user.pk)[:INVITED_OFTEN].count() >= INVITED_OFTEN
 
 
 @rule_for(Discussion)

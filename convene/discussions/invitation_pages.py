@@ -12,7 +12,7 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from convene.discussions.models import Discussion, Invitation
+from convene.discussions.models import LIVE_STATES, Invitation
 from convene.discussions.selectors import invitations_of
 from convene.people.models import Professional
 
@@ -21,7 +21,8 @@ PAST_PAGE = 20
 
 
 def _upcoming_q(now: datetime) -> Q:
-    return Q(discussion__state__in=[Discussion.State.SCHEDULED, Discussion.State.REQUESTED]) & (
+    # The partial index ``discussion_live_ends`` answers this (issue 15).
+    return Q(discussion__state__in=LIVE_STATES) & (
         Q(discussion__ends_at__isnull=True) | Q(discussion__ends_at__gte=now)
     )
 

@@ -50,6 +50,11 @@ class DiscussionState(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Still to happen (``Discussion.is_live``); as values, so the partial index's condition
+# and the queries it answers are written alike.
+LIVE_STATES = [DiscussionState.SCHEDULED.value, DiscussionState.REQUESTED.value]
+
+
 class Discussion(TrackedModel):
     Kind = DiscussionKind
     State = DiscussionState
@@ -107,6 +112,13 @@ class Discussion(TrackedModel):
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["partnership", "state", "starts_at"]),
+            # "My invitations" finds the discussions still to happen (issue 15): a few among
+            # every discussion ever held, so a partial index of those alone, by their end.
+            models.Index(
+                fields=["ends_at"],
+                condition=Q(state__in=LIVE_STATES),
+                name="discussion_live_ends",
+            ),
             # Partial: only discussions whose outcome is still to be told.
             models.Index(
                 fields=["outcome_due_at", "id"],
@@ -166,7 +178,7 @@ class Discussion(TrackedModel):
 
     @property
     def is_live(self) -> bool:
-        return self.state in {self.State.REQUESTED, self.State.SCHEDULED}
+        return self.state in LIVE_STATES
 
     @property
     def held_at(self) -> datetime | None:
@@ -184,7 +196,8 @@ class Invitation(TrackedModel):
     the invitee is a ``Professional`` and the services refuse anyone outside the partnership."""
 
     discussion = models.ForeignKey(Discussion, on_delete=models.CASCADE, related_name="invitations")
-    professional = professional_link(related_name="invitations")
+    # Indexed by ``invitation_person_newest``, which leads with it.
+    professional = professional_link(related_name="invitations", db_index=False)
 
     class Response(models.TextChoices):
         INVITED = "invited", "No reply yet"
@@ -200,6 +213,12 @@ class Invitation(TrackedModel):
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            # "My invitations" pages a person's past invitations newest first (issue 15):
+            # walked from the newest, it stops at the page; it also answers every look-up
+            # by person, so the plain foreign-key index it replaces would only repeat it.
+            models.Index(fields=["professional", "-id"], name="invitation_person_newest"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["discussion", "professional"], name="unique_invitation"

@@ -189,7 +189,10 @@ class Child(TrackedModel):
         ordering = ["last_name", "first_name"]
         verbose_name_plural = "children"
         indexes = [
-            models.Index(fields=["partnership", "last_name", "first_name"]),
+            # The children's list walks this in its order, whoever reads it (a caseload of
+            # several partnerships, or children seen through invitations), and the HRPM
+            # list walks it by its children's names: one index for both (issue 15).
+            models.Index(fields=["last_name", "first_name", "id"], name="people_child_name_order"),
             models.Index(fields=["partnership", "date_of_birth"]),
             models.Index(fields=["nhs_number"], name="people_child_nhs_number"),
         ]

@@ -16,6 +16,7 @@ from convene.people.models import Child, FamilyMember, Partnership, Professional
 # re-exported here so existing callers keep working.
 __all__ = [
     "CASELOAD_ROLES",
+    "children_listed",
     "children_search",
     "children_visible_to",
     "family_members_visible_to",
@@ -66,15 +67,25 @@ def children_visible_to(*, user: Professional) -> QuerySet[Child]:
     discussions app registers "children of discussions you are invited to");
     with no such rule, nobody.
     """
+    condition = _seen(user=user, per_row=False)
+    return Child.objects.none() if condition is None else Child.objects.filter(condition)
+
+
+def _seen(*, user: Professional, per_row: bool) -> Q | None:
+    """The rule of ``children_visible_to`` as a condition (None: no child). ``per_row``: for a
+    walk in index order that stops at a page, every part answered from the row walked: the
+    caseload as partnership ids (values, one query) and each grant asked per row."""
     if not user.is_active:
-        return Child.objects.none()
-    condition = child_grants(user=user)
+        return None
+    condition = child_grants(user=user, per_row=per_row)
     if sees_whole_caseload(user=user):
-        caseload = Q(partnership__in=partnerships_of(user=user))
+        caseload = (
+            Q(partnership_id__in=partnership_ids_of(user=user))
+            if per_row
+            else Q(partnership__in=partnerships_of(user=user))
+        )
         condition = caseload if condition is None else caseload | condition
-    if condition is None:
-        return Child.objects.none()
-    return Child.objects.filter(condition)
+    return condition
 
 
 def family_members_visible_to(*, user: Professional) -> QuerySet[FamilyMember]:
@@ -98,9 +109,29 @@ def _as_date(text: str) -> date | None:
     return None
 
 
+# The list's order, which the index ``people_child_name_order`` walks (people/0006).
+NAME_ORDER = ("last_name", "first_name", "pk")
+
+
+def children_listed(*, user: Professional, query: str = "") -> QuerySet[Child]:
+    """The children's list (home, and its search): ``children_search``'s rows in name order,
+    with the rule of ``children_visible_to`` written for a walk of the name index that
+    stops at the page (issue 15): a person invited often has the invitation rule asked of
+    each row walked, never built first as the set of every child they were ever invited
+    to see (``convene.discussions.access``)."""
+    condition = _seen(user=user, per_row=True)
+    if condition is None:
+        return Child.objects.none()
+    children = Child.objects.filter(condition).select_related("partnership")
+    return _matching(children, query).order_by(*NAME_ORDER)
+
+
 def children_search(*, user: Professional, query: str) -> QuerySet[Child]:
     """Search by name, date of birth (or expected delivery) or NHS number."""
-    children = children_visible_to(user=user).select_related("partnership")
+    return _matching(children_visible_to(user=user).select_related("partnership"), query)
+
+
+def _matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
     # NUL cannot be stored or compared in PostgreSQL text; nobody types one on purpose.
     query = query.replace("\x00", "").strip()
     if not query:

@@ -40,9 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         if match is not None:
             return redirect(match[1])
-    children = selectors.children_search(user=user, query=query).order_by(
-        "last_name", "first_name", "pk"
-    )
+    children = selectors.children_listed(user=user, query=query)
     if reference is not None:
         children = children.none()
     paginator = CappedPaginator(children, PAGE_SIZE)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from convene.discussions import invitation_pages
 from convene.discussions.models import Discussion
+from convene.discussions.selectors import invitations_of
 from tests.convening import scheduled_discussion
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,44 @@ def test_R002_8_the_past_is_shown_newest_first_a_page_at_a_time(
     assert past[0].reference in html
     assert past[2].reference not in html
     assert "Most recent" in html
+
+
+def _plan(queryset, *, sort: bool = True) -> str:
+    # The test database is tiny: forbid the whole-table scan (and the sort of a handful of
+    # rows) the planner would choose for it, so the plan shows how an index answers the
+    # query as it must at scale; with no index in the list's order it could not.
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        if not sort:
+            cursor.execute("SET LOCAL enable_sort = off")
+        plan = queryset.explain()
+        cursor.execute("RESET enable_seqscan")
+        cursor.execute("RESET enable_sort")
+    return plan
+
+
+def _uses(plan: str, index: str) -> bool:
+    return f"Index Scan using {index}" in plan or f"Bitmap Index Scan on {index}" in plan
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
+def test_the_two_lists_walk_their_indexes(people):
+    mine = invitations_of(user=people["carol"])
+    now = timezone.now()
+    upcoming = _plan(mine.filter(invitation_pages._upcoming_q(now))[:51])
+    # The discussions still to happen, from the partial index alone, never every one held.
+    assert _uses(upcoming, "discussion_live_ends"), upcoming
+    past = _plan(mine.exclude(invitation_pages._upcoming_q(now)).order_by("-pk")[:21], sort=False)
+    # The person's invitations newest first, walked from the newest: no sort of them all.
+    assert _uses(past, "invitation_person_newest"), past
+    assert "Sort Key" not in past, past
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL indexes")
+def test_no_index_on_the_invitee_repeats_another():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'discussions_invitation' "
+            "AND indexdef LIKE '%%(professional_id)'"
+        )
+        assert cursor.fetchall() == []

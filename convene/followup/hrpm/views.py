@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from convene.clocks.models import Clock
 from convene.core.pages import posted, version_of
+from convene.core.pagination import cursor_of, keyset_by
 from convene.followup.fields import attempt
 from convene.followup.hrpm import services
 from convene.followup.hrpm.forms import HrpmActionForm, HrpmCreateForm, HrpmEndForm, HrpmMeetingForm
@@ -68,6 +69,9 @@ def _render_form(
     )
 
 
+HRPM_PAGE = 50
+
+
 def hrpm_list(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     if not sees_whole_caseload(user=user):
@@ -84,11 +88,23 @@ def hrpm_list(request: HttpRequest) -> HttpResponse:
         .filter(state="active")
         .select_related("child")
         .annotate(next_due_at=Subquery(clocks.values("due_at")[:1]))
-        .order_by("child__last_name", "pk")
     )
-    audit_list(request, "Listed High Risk Planning Meetings")
+    # By the young person's name, a page at a time (issue 15): the children's name index
+    # (people_child_name_order) walked from the last name shown, never every HRPM sorted.
+    page = keyset_by(
+        hrpms,
+        fields=("child__last_name", "child__first_name"),
+        before=cursor_of(request.GET.get("before")),
+        size=HRPM_PAGE,
+    )
+    audit_list(
+        request,
+        f"Listed High Risk Planning Meetings, {'first page' if page.first else 'a later page'}",
+    )
     return render(
-        request, "followup/hrpm_list.html", {"hrpms": list(hrpms[:200]), "now": timezone.now()}
+        request,
+        "followup/hrpm_list.html",
+        {"hrpms": page.rows, "page": page, "now": timezone.now()},
     )
 
 

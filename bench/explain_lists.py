@@ -1,0 +1,104 @@
+"""Median EXPLAIN ANALYZE time (planning + execution, ms) of the long lists' page queries
+(issue 15, docs/performance.md): the home page's children, My invitations (coming up and
+the past page) and the HRPM list, per persona. Reads only (EXPLAIN ANALYZE of SELECTs), so
+a shared read-only database is fine:
+
+    DEBUG=true CONVENE_DEVELOPMENT=true DATABASE_URL=postgresql://…/gen50k \\
+        .venv/bin/python bench/explain_lists.py alice bob carol [--query sm]
+
+With CONVENE_BENCH_ROOT=/work/main (and its PYTHONPATH) it measures that checkout's code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(os.environ.get("CONVENE_BENCH_ROOT") or Path(__file__).resolve().parents[1])
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "convene.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.db.models import OuterRef, QuerySet, Subquery  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from convene.clocks.models import Clock  # noqa: E402
+from convene.discussions import invitation_pages  # noqa: E402
+from convene.discussions.selectors import invitations_of  # noqa: E402
+from convene.followup.hrpm.selectors import hrpms_visible_to  # noqa: E402
+from convene.people import selectors  # noqa: E402
+from convene.people.models import Professional  # noqa: E402
+
+
+def _ms(rows: QuerySet, repeat: int) -> float:
+    sql, params = rows.query.sql_with_params()
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(repeat + 1):  # the first one warms the cache
+            cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
+            text = "\n".join(row[0] for row in cursor.fetchall())
+            found = re.findall(r"(?:Planning|Execution) Time: ([\d.]+)", text)
+            times.append(sum(float(t) for t in found))
+    return statistics.median(times[1:])
+
+
+def _lists(user: Professional, query: str) -> dict[str, QuerySet]:
+    listed = getattr(selectors, "children_listed", None)  # main before issue 15 had none
+    children = (
+        listed(user=user, query=query)
+        if listed
+        else selectors.children_search(user=user, query=query).order_by(
+            "last_name", "first_name", "pk"
+        )
+    )
+    now = timezone.now()
+    mine = invitations_of(user=user)
+    upcoming = invitation_pages._upcoming_q(now)
+    clocks = Clock.objects.filter(
+        subject_type__model="hrpm",
+        subject_id=OuterRef("pk"),
+        kind="hrpm",
+        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
+    ).order_by("-pk")
+    hrpms = (
+        hrpms_visible_to(user=user)
+        .filter(state="active")
+        .select_related("child")
+        .annotate(next_due_at=Subquery(clocks.values("due_at")[:1]))
+        .order_by("child__last_name", "child__first_name", "pk")
+    )
+    return {
+        "home": children[:25],
+        "invitations-upcoming": mine.filter(upcoming)[:51],
+        "invitations-past": mine.exclude(upcoming).order_by("-pk")[:21],
+        "hrpm-list": hrpms[:51],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("personas", nargs="+")
+    parser.add_argument("--query", default="", help="the home page's search (?q=)")
+    parser.add_argument("--repeat", type=int, default=5)
+    options = parser.parse_args()
+    print(f"{'persona':8} " + " ".join(f"{name:>21}" for name in _lists_names()))
+    for name in options.personas:
+        user = Professional.objects.get(username=name)
+        figures = [_ms(rows, options.repeat) for rows in _lists(user, options.query).values()]
+        print(f"{name:8} " + " ".join(f"{ms:21.1f}" for ms in figures))
+
+
+def _lists_names() -> tuple[str, ...]:
+    return ("home", "invitations-upcoming", "invitations-past", "hrpm-list")
+
+
+if __name__ == "__main__":
+    main()
