@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -144,12 +144,17 @@ def clocks_counting(
 
 
 def clocks_counting_among(
-    model: type[Model], subject_ids: Iterable[int], kinds: Iterable[ClockKind]
-) -> dict[int, Clock]:
-    """The newest clock of ``kinds`` that still counts on each of several ``model`` rows (a
-    list's page), by the row's id: one query for the page, where a correlated subquery per
-    row and column made PostgreSQL plan and probe each (issue 15). Rows without one are
-    absent."""
+    model: type[Model],
+    subject_ids: Iterable[int],
+    kinds: Iterable[ClockKind],
+    *,
+    fields: Sequence[str] = ("due_at", "state", "met_at"),
+) -> dict[int, dict[str, Any]]:
+    """Of several ``model`` rows (a list's page), each one's newest clock of ``kinds`` that
+    still counts (``clocks_counting(...).first()``): its ``fields``, by the row's id. One
+    query for the page, where a correlated subquery per row and column made PostgreSQL plan
+    and probe each (issue 15); values, not models, as a list shows only these. Rows without
+    one are absent; no rows, no query."""
     ids = list(subject_ids)
     if not ids:
         return {}
@@ -160,11 +165,12 @@ def clocks_counting_among(
             rank=Window(
                 RowNumber(),
                 partition_by=[F("subject_id")],
-                order_by=[F("started_at").desc(), F("pk").desc()],
+                order_by=[F(field[1:]).desc() for field in _NEWEST_FIRST],
             )
         )
+        .filter(rank=1)
     )
-    return {clock.subject_id: clock for clock in newest.filter(rank=1)}
+    return {row["subject_id"]: row for row in newest.values("subject_id", *fields)}
 
 
 def clocks_visible_to(*, user: Professional) -> QuerySet[Clock]:

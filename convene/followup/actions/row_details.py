@@ -55,7 +55,8 @@ def _latest_updates(model: type[Action] | type[HrpmAction], ids: list[int]) -> d
     a form sends back, the latest what the list shows."""
     field = "action_id" if model is Action else "hrpm_action_id"
     updates = ActionUpdate.objects.filter(**{f"{field}__in": ids})
-    return {getattr(u, field): u for u in _firsts(updates, field, F("number").desc())}
+    latest = _firsts(updates, field, F("number").desc())
+    return {u[field]: u for u in latest.values(field, "progress", "note", "at", "n")}
 
 
 def _children(discussion_ids: set[int]) -> dict[int, Any]:
@@ -91,13 +92,13 @@ def _fill(page: Sequence[Action | HrpmAction], *, now: datetime) -> None:
         clock = clocks.get(row.pk)
         update = updates.get(row.pk)
         details: dict[str, Any] = {
-            "due_at": clock.due_at if clock else None,
-            "clock_state": clock.state if clock else None,
-            "clock_met_at": clock.met_at if clock else None,
-            "last_progress": update.progress if update else None,
-            "last_note": update.note if update else None,
-            "last_at": update.at if update else None,
-            "update_count": update.n if update else 0,
+            "due_at": clock["due_at"] if clock else None,
+            "clock_state": clock["state"] if clock else None,
+            "clock_met_at": clock["met_at"] if clock else None,
+            "last_progress": update["progress"] if update else None,
+            "last_note": update["note"] if update else None,
+            "last_at": update["at"] if update else None,
+            "update_count": update["n"] if update else 0,
             "overdue": action_overdue(status=row.status, due_by=row.due_by, now=now),
         }
         if isinstance(row, Action):
