@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Model, QuerySet
+from django.db.models import F, Model, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.subjects import caseload_visible_q, subject_visible_q
@@ -22,6 +23,8 @@ __all__ = [
     "ESCALATION_MANAGER_ROLES",
     "REMINDER_ROLES",
     "EscalationPage",
+    "clocks_counting",
+    "clocks_counting_among",
     "clocks_visible_to",
     "escalation_may_act",
     "escalations_page",
@@ -120,20 +123,54 @@ def may_raise_escalation(*, user: Professional) -> bool:
     return True
 
 
+def _counting(model: type[Model], kinds: Iterable[ClockKind]) -> QuerySet[Clock]:
+    """Clocks of ``kinds`` on ``model`` rows that still count (not waived)."""
+    return Clock.objects.filter(
+        subject_type=ContentType.objects.get_for_model(model),
+        kind__in=[kind.value for kind in kinds],
+    ).exclude(state=Clock.State.WAIVED)
+
+
+# "Newest" among a row's clocks: the one started last (ties by id).
+_NEWEST_FIRST = ("-started_at", "-pk")
+
+
 def clocks_counting(
     model: type[Model], subject_id: Any, kinds: Iterable[ClockKind]
 ) -> QuerySet[Clock]:
     """The clocks of ``kinds`` on one ``model`` row (its id, or an ``OuterRef`` in a
     subquery) that still count (not waived), newest first."""
-    return (
-        Clock.objects.filter(
-            subject_type=ContentType.objects.get_for_model(model),
-            subject_id=subject_id,
-            kind__in=[kind.value for kind in kinds],
+    return _counting(model, kinds).filter(subject_id=subject_id).order_by(*_NEWEST_FIRST)
+
+
+def clocks_counting_among(
+    model: type[Model],
+    subject_ids: Iterable[int],
+    kinds: Iterable[ClockKind],
+    *,
+    fields: Sequence[str] = ("due_at", "state", "met_at"),
+) -> dict[int, dict[str, Any]]:
+    """Of several ``model`` rows (a list's page), each one's newest clock of ``kinds`` that
+    still counts (``clocks_counting(...).first()``): its ``fields``, by the row's id. One
+    query for the page, where a correlated subquery per row and column made PostgreSQL plan
+    and probe each (issue 15); values, not models, as a list shows only these. Rows without
+    one are absent; no rows, no query."""
+    ids = list(subject_ids)
+    if not ids:
+        return {}
+    newest = (
+        _counting(model, kinds)
+        .filter(subject_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("subject_id")],
+                order_by=[F(field[1:]).desc() for field in _NEWEST_FIRST],
+            )
         )
-        .exclude(state=Clock.State.WAIVED)
-        .order_by("-started_at", "-pk")
+        .filter(rank=1)
     )
+    return {row["subject_id"]: row for row in newest.values("subject_id", *fields)}
 
 
 def clocks_visible_to(*, user: Professional) -> QuerySet[Clock]:

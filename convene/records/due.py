@@ -48,3 +48,9 @@ def due_by_backfill(apps: Any, app_label: str, model_name: str) -> None:
         model.objects.filter(due_by__isnull=True, due_on=day).update(
             due_by=action_due_by(due_on=day, clock_due_at=None)
         )
+
+
+def action_overdue(*, status: str, due_by: datetime, now: datetime) -> bool:
+    """Is an action overdue at ``now``: still open and past ``due_by``. The lists read it of
+    the rows of their page (``convene.followup.actions.row_details``)."""
+    return status == "open" and due_by < now

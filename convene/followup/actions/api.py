@@ -37,6 +37,7 @@ from convene.core.api import (
     error,
 )
 from convene.followup.actions import services
+from convene.followup.actions.row_details import with_row_details
 from convene.followup.actions.selectors import (
     ACTION_CURSOR,
     action_children,
@@ -119,13 +120,13 @@ def _action_out(row: Action | HrpmAction, kind: str) -> ActionOut:
 
 
 def _record_action(user: Professional, action_id: int) -> Action | None:
-    visible = actions_visible_to(user=user).filter(pk=action_id)
-    return action_rows(visible, now=timezone.now()).first()
+    visible = action_rows(actions_visible_to(user=user).filter(pk=action_id))
+    return next(iter(with_row_details(visible[:1], now=timezone.now())), None)
 
 
 def _hrpm_action(user: Professional, action_id: int) -> HrpmAction | None:
-    visible = hrpm_actions_visible_to(user=user).filter(pk=action_id)
-    return hrpm_action_rows(visible, now=timezone.now()).first()
+    visible = hrpm_action_rows(hrpm_actions_visible_to(user=user).filter(pk=action_id))
+    return next(iter(with_row_details(visible[:1], now=timezone.now())), None)
 
 
 def _detail(row: Action | HrpmAction, kind: str) -> ActionDetailOut:

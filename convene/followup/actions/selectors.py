@@ -18,26 +18,18 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
     Model,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 
 from convene.clocks.models import Clock
 from convene.clocks.selectors import clocks_counting
 from convene.core.access import among, is_read_only
 from convene.core.pagination import KeysetPage, keyset_newest, keyset_soonest
 from convene.core.selector_memo import remembered_per_person
-from convene.discussions.models import Discussion
 from convene.discussions.selectors import discussions_visible_to
+from convene.followup.actions.row_details import with_row_details
 from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import (
     ActionUpdate,
@@ -63,15 +55,21 @@ def action_partnership_id(action: Action | HrpmAction) -> int:
     )[0]
 
 
+def _colleagues(user: Professional) -> Q:
+    """Actions owned by someone at the user's agency: ``owner_professional IN (the agency's
+    staff ids)``, a subquery the database reads once (one agency's staff, a few hundred at
+    most). Not a join to the owner (an outer join under an OR that kept PostgreSQL from
+    walking the ``(due_by, id)`` index and stopping after a page), and not a list of ids
+    read first (one more query, and a literal as long as the agency's staff)."""
+    staff = Professional.objects.filter(agency=user.agency_id).values("pk")
+    return Q(owner_professional__in=staff)
+
+
 def _owned_by(user: Professional) -> Q:
     """Actions for the user, for their agency, or for a colleague at it (the agency owns its
     work). Only for a user with an agency: ``owner_agency=None`` would match every action
     owned by a person."""
-    return (
-        Q(owner_professional=user.pk)
-        | Q(owner_agency=user.agency_id)
-        | Q(owner_professional__agency=user.agency_id)
-    )
+    return Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id) | _colleagues(user)
 
 
 def _whose(user: Professional, partnership: str) -> Q:
@@ -144,43 +142,8 @@ def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:
     one set of actions). Social care sees its colleagues' on the Actions list instead."""
     condition = Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id)
     if not sees_whole_caseload(user=user):
-        condition |= Q(owner_professional__agency=user.agency_id)
+        condition |= _colleagues(user)
     return qs.filter(condition)
-
-
-def _due_clocks(model: type[Action] | type[HrpmAction]) -> QuerySet[Clock]:
-    return clocks_counting(model, OuterRef("pk"), [ClockKind.ACTION_DUE])
-
-
-def _latest_updates(field: str) -> QuerySet[ActionUpdate]:
-    return ActionUpdate.objects.filter(**{field: OuterRef("pk")}).order_by("-number")
-
-
-def _listed(
-    qs: QuerySet[M], *, model: type[Action] | type[HrpmAction], field: str, now: datetime
-) -> QuerySet[M]:
-    """Annotate what a list row shows, with no query per row: the due clock, whether it is
-    overdue (open and past ``due_by``) and the latest update. Unordered: a list pages it by
-    ``due_by`` (``actions_page``), so the database computes the clock and update columns
-    for the rows of the page only, never to sort the partnership's every action (issue 15)."""
-    clocks = _due_clocks(model)
-    updates = _latest_updates(field)
-    count = _count(ActionUpdate.objects.filter(**{field: OuterRef("pk")}), field)
-    listed: QuerySet[M] = qs.annotate(
-        due_at=Subquery(clocks.values("due_at")[:1]),
-        clock_state=Subquery(clocks.values("state")[:1]),
-        clock_met_at=Subquery(clocks.values("met_at")[:1]),
-        last_progress=Subquery(updates.values("progress")[:1]),
-        last_note=Subquery(updates.values("note")[:1]),
-        last_at=Subquery(updates.values("at")[:1]),
-        update_count=Coalesce(Subquery(count), Value(0)),
-        overdue=Case(
-            When(Q(status="open") & Q(due_by__lt=now), then=True),
-            default=False,
-            output_field=BooleanField(),
-        ),
-    )
-    return listed
 
 
 def actions_page(
@@ -195,44 +158,16 @@ def actions_page(
     return keyset_soonest(rows.filter(status="open"), field="due_by", before=before, size=size)
 
 
-def _count(qs: QuerySet[Any], group: str) -> QuerySet[Any]:
-    """A correlated COUNT(*) for ``Subquery`` (no GROUP BY leaks into the outer query)."""
-    counted: QuerySet[Any] = qs.order_by().values(group).annotate(n=Count("pk")).values("n")
-    return counted
+def action_rows(qs: QuerySet[Action]) -> QuerySet[Action]:
+    """The record's actions as the lists walk them: each with its record and discussion
+    (joined, for the reference). What else a row shows is read for the page's rows alone
+    (``row_details.with_row_details``), never annotated here per row (issue 15)."""
+    return qs.select_related("record__discussion")
 
 
-def _child_label() -> dict[str, Subquery]:
-    children = Discussion.children.through.objects.filter(
-        discussion_id=OuterRef("record__discussion_id")
-    ).order_by("child_id")
-    count = _count(
-        Discussion.children.through.objects.filter(discussion_id=OuterRef("record__discussion_id")),
-        "discussion_id",
-    )
-    return {
-        "child_first_name": Subquery(children.values("child__first_name")[:1]),
-        "child_last_name": Subquery(children.values("child__last_name")[:1]),
-        "child_count": Subquery(count),
-    }
-
-
-def action_rows(qs: QuerySet[Action], *, now: datetime) -> QuerySet[Action]:
-    """The record's actions as list rows: one query, whatever the number of rows."""
-    return _listed(
-        qs.select_related("record__discussion", "owner_agency", "owner_professional"),
-        model=Action,
-        field="action",
-        now=now,
-    ).annotate(**_child_label())
-
-
-def hrpm_action_rows(qs: QuerySet[HrpmAction], *, now: datetime) -> QuerySet[HrpmAction]:
-    return _listed(
-        qs.select_related("meeting__hrpm__child", "owner_agency", "owner_professional"),
-        model=HrpmAction,
-        field="hrpm_action",
-        now=now,
-    )
+def hrpm_action_rows(qs: QuerySet[HrpmAction]) -> QuerySet[HrpmAction]:
+    """An HRPM's actions as the lists walk them: each with its HRPM and child (joined)."""
+    return qs.select_related("meeting__hrpm__child")
 
 
 def action_updates(*, action: Action | HrpmAction) -> list[ActionUpdate]:
@@ -288,11 +223,12 @@ def my_actions_merged(
     """A page of "my actions" of both kinds merged: the open ones most urgent first (as the
     page), with the done ones the latest due first. Each kind is walked by its index on
     ``(due_by, id)`` for at most ``limit + 1`` rows after the cursor, and the two merged:
-    three queries (the cursor's row, one per kind) whatever the page holds. A cursor that
+    three queries (the cursor's row, one per kind), then what the page's rows show
+    (``with_row_details``: five more at most) whatever the page holds. A cursor that
     is unknown or names an action not the person's starts at the first page."""
     sources: dict[str, QuerySet[Any]] = {
-        "record": action_rows(mine(actions_visible_to(user=user), user=user), now=now),
-        "hrpm": hrpm_action_rows(mine(hrpm_actions_visible_to(user=user), user=user), now=now),
+        "record": action_rows(mine(actions_visible_to(user=user), user=user)),
+        "hrpm": hrpm_action_rows(mine(hrpm_actions_visible_to(user=user), user=user)),
     }
     if not include_done:
         sources = {kind: rows.filter(status="open") for kind, rows in sources.items()}
@@ -310,6 +246,8 @@ def my_actions_merged(
         fetched += [(row.due_by, rank, row.pk, kind, row) for row in rows[: limit + 1]]
     fetched.sort(key=lambda found: found[:3], reverse=include_done)
     page = fetched[:limit]
+    for kind in ACTION_KINDS:  # what the rows show, read for the page's rows of each kind
+        with_row_details([found[4] for found in page if found[3] == kind], now=now)
     last = page[-1] if page and len(fetched) > limit else None
     return MergedPage(
         rows=[(kind, row) for _, _, _, kind, row in page],

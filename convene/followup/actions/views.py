@@ -16,6 +16,7 @@ from convene.audit.context import AuditContext
 from convene.core.pages import posted, version_of
 from convene.core.pagination import cursor_of
 from convene.followup.actions.forms import ActionUpdateForm
+from convene.followup.actions.row_details import with_row_details
 from convene.followup.actions.selectors import (
     action_due_clock,
     action_rows,
@@ -54,22 +55,22 @@ def _pages(
     pages: dict[str, Any] = {"show_all": done, "now": now, "actions": [], "hrpm_actions": []}
 
     def hrpm_from(cursor: int | None) -> Any:
-        rows = hrpm_action_rows(hrpm_actions, now=now)
+        rows = hrpm_action_rows(hrpm_actions)
         return actions_page(rows, show_all=done, before=cursor, size=ACTIONS_PAGE)
 
     hrpm_page = None if hrpm_before is None else hrpm_from(hrpm_before)
     # A cursor that named no action of theirs (unknown, or done since): both first pages.
     if hrpm_page is None or hrpm_page.first:
         page = actions_page(
-            action_rows(record_actions, now=now), show_all=done, before=before, size=ACTIONS_PAGE
+            action_rows(record_actions), show_all=done, before=before, size=ACTIONS_PAGE
         )
-        pages.update(actions=page.rows, page=page)
+        pages.update(actions=with_row_details(page.rows, now=now), page=page)
         if not page.first:
             hrpm_page = None  # the record's section continues alone
         elif hrpm_page is None:
             hrpm_page = hrpm_from(None)
     if hrpm_page is not None:
-        pages.update(hrpm_actions=hrpm_page.rows, hrpm_page=hrpm_page)
+        pages.update(hrpm_actions=with_row_details(hrpm_page.rows, now=now), hrpm_page=hrpm_page)
     return pages
 
 
