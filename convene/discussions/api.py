@@ -195,7 +195,7 @@ def discussion_out(
     links: set[tuple[int, int | None]] | None = None,
 ) -> DiscussionOut:
     invitations = selectors.invitations_for(discussion=discussion)
-    children = list(discussion.children.all())  # prefetched when listed
+    children = selectors.children_of(discussion)  # fetched with the page when listed
     items = selectors.invited_checklist(
         discussion=discussion, invitations=invitations, children=children
     )
