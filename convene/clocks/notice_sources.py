@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from convene.clocks.audience import NOTICE_BLIND
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.schedule import OPEN_STATES
-from convene.clocks.selectors import escalations_visible_to
+from convene.clocks.selectors import escalations_visible_among, escalations_visible_to
 from convene.clocks.subjects import subject_visible_q, visible_subject_keys
 from convene.people.models import Professional
 from convene.reminders.sources import NoticeSource, register_notice_source
@@ -60,5 +60,10 @@ def register() -> None:
     # A blind notice names nothing (no reference, no link): it is for those who cannot see.
     register_notice_source(
         Escalation,
-        NoticeSource(visible=escalations_visible_to, open_kinds=frozenset({NOTICE_BLIND})),
+        NoticeSource(
+            visible=escalations_visible_to,
+            # A page of notices asks of its escalations only (bob's notifications 44 ms).
+            visible_among=escalations_visible_among,
+            open_kinds=frozenset({NOTICE_BLIND}),
+        ),
     )

@@ -47,6 +47,7 @@ __all__ = [
     "SubjectSelector",
     "case_key_of",
     "case_paths",
+    "caseload_visible_keys",
     "caseload_visible_q",
     "may_see_subject",
     "register_subject_selector",
@@ -378,3 +379,16 @@ def caseload_visible_q(*, user: Professional) -> Q:
     if rule is None:
         return by_subject
     return Q(among(rule(user=user), "case_referral", per_row=True)) | by_subject
+
+
+def caseload_visible_keys(*, user: Professional, keys: Iterable[int]) -> set[int]:
+    """Which of a bounded set of case (referral) ``keys`` the case rule lets ``user`` see: the
+    first half of :func:`caseload_visible_q` asked of a page's keys, one query probed by
+    primary key (none without a case rule or keys). For someone who works the caseload a
+    visible case settles every clock and escalation of it; the rest are asked of their
+    subjects (:func:`visible_subject_keys`)."""
+    wanted = {key for key in keys if key is not None}
+    rule = _case_rule()
+    if rule is None or not wanted:
+        return set()
+    return set(rule(user=user).filter(pk__in=wanted).values_list("pk", flat=True))

@@ -58,7 +58,7 @@ def discussion_row(
     the reconvene links of the page (``_reconvene_links``), ``referral_shown`` whether the
     caller sees the whole caseload."""
     invitations = selectors.invitations_for(discussion=discussion)
-    children = list(discussion.children.all())
+    children = selectors.children_of(discussion)
     items = selectors.invited_checklist(
         discussion=discussion, invitations=invitations, children=children
     )

@@ -187,24 +187,67 @@ def _invitations_ordered() -> QuerySet[Invitation]:
 
 
 def invitations_for(*, discussion: Discussion) -> list[Invitation]:
+    listed = getattr(discussion, "listed_invitations", None)
+    if listed is not None:  # listed through ``discussions_for_listing``: no query
+        return list(listed)
     cache = getattr(discussion, "_prefetched_objects_cache", {})
-    if "invitations" in cache:  # listed through ``discussions_for_listing``: no query
+    if "invitations" in cache:
         return list(cache["invitations"])
     return list(_invitations_ordered().filter(discussion=discussion))
 
 
+def children_of(discussion: Discussion) -> list[Child]:
+    """The discussion's children: the page's, fetched with it by ``discussions_for_listing``
+    (no query), else read."""
+    listed = getattr(discussion, "listed_children", None)
+    return list(listed) if listed is not None else list(discussion.children.all())
+
+
+# What a listed invitation shows (``api_list.invitation_row``) and its attendance checklist
+# reads (the invitee's name, agency and agency kind; roles come in one query for the page):
+# a page of 50 discussions holds hundreds of invitations, and building each with every
+# column of the invitation, the person and the agency (their dates parsed) was a fifth of
+# the API list's time on the demo (issue 15).
+LISTED_INVITATION_FIELDS = (
+    "id",
+    "discussion_id",
+    "professional_id",
+    "response",
+    "response_note",
+    "responded_at",
+    "sent_at",
+    "sent_sequence",
+    "professional__id",
+    "professional__username",
+    "professional__first_name",
+    "professional__last_name",
+    "professional__agency_id",
+    "professional__agency__id",
+    "professional__agency__name",
+    "professional__agency__kind",
+)
+
+
 def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
     """``discussions`` with everything a listed one shows (the API's ``discussion_out``),
-    fetched in a fixed number of queries however many are listed. The invitees' roles are
-    not prefetched: ``convene.discussions.api_list.invitee_roles_load`` reads them for the
-    page in one query (a prefetch built a queryset per invitation and a model per grant)."""
-    invitations = Invitation.objects.select_related("professional__agency").order_by(
-        "professional__agency__name", "professional__last_name"
+    fetched in a fixed number of queries however many are listed: the page's invitations in
+    one query (``invitations_for``) and its children in one (``children_of``), kept as plain
+    lists on each discussion (``to_attr``: no related manager and queryset per row). The
+    invitees' roles are not prefetched: ``convene.discussions.api_list.invitee_roles_load``
+    reads them for the page in one query (a prefetch built a queryset per invitation and a
+    model per grant)."""
+    invitations = (
+        Invitation.objects.select_related("professional__agency")
+        .only(*LISTED_INVITATION_FIELDS)
+        .order_by("professional__agency__name", "professional__last_name")
     )
     return (
         discussions.select_related("chair", "referral__partnership", "referral__referrer_agency")
         .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
-        .prefetch_related("children", Prefetch("invitations", queryset=invitations))
+        .prefetch_related(
+            Prefetch("children", to_attr="listed_children"),
+            Prefetch("invitations", queryset=invitations, to_attr="listed_invitations"),
+        )
     )
 
 
