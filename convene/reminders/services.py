@@ -38,6 +38,7 @@ from convene.notify.email import EmailRejected
 from convene.people.models import Agency, Partnership, Professional
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.outbox import attachments_of, email_kinds
+from convene.reminders.outbox_insert import deliveries_insert
 from convene.reminders.sources import still_due
 
 __all__ = [
@@ -133,7 +134,7 @@ def deliveries_decide(
     )
     # A second worker deciding the same thing at the same moment loses quietly
     # to the unique constraint (ON CONFLICT DO NOTHING / INSERT OR IGNORE).
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    deliveries_insert(rows)
     return len(rows)
 
 
