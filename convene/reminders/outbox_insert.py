@@ -53,7 +53,7 @@ def deliveries_insert(rows: Sequence[Delivery]) -> None:
 def _array_type(field: models.Field[Any, Any]) -> str:
     if isinstance(field, models.JSONField):
         return "text[]::jsonb[]"  # sent as JSON text, parsed by the server
-    return f"{field.cast_db_type(connection)}[]"
+    return f"{field.db_type(connection)}[]"
 
 
 def _value(field: models.Field[Any, Any], row: Delivery) -> Any:
