@@ -38,6 +38,12 @@ def main() -> None:
     parser.add_argument(
         "--steps", default="breach,escalate,remind", help="comma-separated: the steps to time"
     )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        help="print each step's N slowest statements (where its database time goes)",
+    )
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ["DATABASE_URL"] = options.database_url
@@ -90,6 +96,8 @@ def main() -> None:
                 f"  {done:,} done",
                 flush=True,
             )
+            if options.slowest:
+                _print_slowest(queries.captured_queries, options.slowest)
         print(
             f"  {'sweep':<10} {total_seconds:>9.2f} s {total_cpu:>8.2f} s CPU"
             f" {int(total_queries):>9,} queries",
@@ -128,6 +136,19 @@ def main() -> None:
             raise _Rollback
     except _Rollback:
         print("(rolled back: the database is as it was)")
+
+
+def _print_slowest(queries: list[dict[str, str]], count: int) -> None:
+    """The ``count`` statements that took longest, and the step's database time by kind of
+    statement (its first words), to tell the server's time from the client's."""
+    by_kind: dict[str, list[float]] = {}
+    for query in queries:
+        words = " ".join(query["sql"].split()[:3])
+        by_kind.setdefault(words, []).append(float(query["time"]))
+    for words, times in sorted(by_kind.items(), key=lambda item: -sum(item[1]))[:count]:
+        print(f"      {sum(times):8.2f} s in {len(times):>5} x {words[:60]}", flush=True)
+    for query in sorted(queries, key=lambda q: -float(q["time"]))[:count]:
+        print(f"      {float(query['time']):8.2f} s  {query['sql'][:140]}", flush=True)
 
 
 if __name__ == "__main__":

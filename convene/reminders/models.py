@@ -9,8 +9,6 @@ sends and the result after (docs/reminders-and-escalation.md).
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from convene.core.models import set_only_when
+from convene.reminders.keys import time_ordered_uuid
 
 
 class Delivery(models.Model):
@@ -39,7 +38,8 @@ class Delivery(models.Model):
 
     # The idempotency key: the Message-ID of the email is made from it when the
     # delivery is decided, so every attempt at one delivery carries the same id.
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Time-ordered, so a sweep's inserts write the ends of its unique indexes (keys.py).
+    key = models.UUIDField(default=time_ordered_uuid, unique=True, editable=False)
     # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
     message_id = models.CharField(max_length=200)
     # No index of its own: delivery_failed_newest serves the only read by partnership.

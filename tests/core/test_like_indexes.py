@@ -128,7 +128,6 @@ def test_the_generator_still_makes_new_hashes_and_message_ids():
     assert not unique_alone(Child._meta.get_field("nhs_number"))
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's indexes")
 def test_the_outbox_keeps_one_index_per_read():
     """Each index is written on every one of a sweep's inserts: no more than the reads need."""
     with connection.cursor() as cursor:

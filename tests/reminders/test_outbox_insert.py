@@ -2,6 +2,7 @@
 the model would save it, a row already decided skipped without an error, and the number of
 statements set by the number of rows per chunk, not by the rows."""
 
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -102,3 +103,16 @@ def test_one_statement_per_chunk_of_rows(partnership, people, agencies, monkeypa
     assert len(queries) == 3  # 3 + 3 + 1 rows
     assert all("unnest" in query["sql"] for query in queries)
     assert Delivery.objects.count() == 7
+
+
+def test_keys_are_time_ordered_so_inserts_write_the_ends_of_their_indexes(
+    partnership, people, agencies
+):
+    first = _rows(partnership, people, agencies)
+    time.sleep(0.002)
+    later = _rows(partnership, people, agencies, kind="due_soon")
+    assert {row.key.version for row in first + later} == {7}
+    assert max(row.key for row in first) < min(row.key for row in later)
+    # The Message-ID is made from the key: in the same order, and still unique.
+    assert max(row.message_id for row in first) < min(row.message_id for row in later)
+    assert len({row.key for row in first + later}) == len(first + later)

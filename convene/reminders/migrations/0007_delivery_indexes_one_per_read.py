@@ -7,13 +7,22 @@ the failed ones); (recipient, channel, read_at), which delivery_unread_in_app an
 delivery_recipient_newest serve; the foreign keys' own indexes on recipient (led by
 delivery_recipient_newest) and partnership (only failed deliveries are read by it);
 recipient_agency's becomes partial (only team-inbox emails carry an agency). Only
-indexes change: no row is touched. docs/performance.md, "The outbox's indexes and
-inserts".
+indexes change (and the key's default, a time-ordered UUID: reminders/keys.py): no row
+is touched. docs/performance.md, "The outbox's indexes and inserts".
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
+
+import convene.reminders.keys
+
+# Django's names for the foreign keys' indexes (schema_editor._create_index_name).
+FOREIGN_KEY_INDEXES = [
+    ("reminders_delivery_partnership_id_666cf256", "partnership_id"),
+    ("reminders_delivery_recipient_id_f589d14d", "recipient_id"),
+    ("reminders_delivery_recipient_agency_id_a2a0c055", "recipient_agency_id"),
+]
 
 
 class Migration(migrations.Migration):
@@ -39,37 +48,58 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterField(
             model_name="delivery",
-            name="partnership",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="deliveries",
-                to="people.partnership",
+            name="key",
+            field=models.UUIDField(
+                default=convene.reminders.keys.time_ordered_uuid, editable=False, unique=True
             ),
         ),
-        migrations.AlterField(
-            model_name="delivery",
-            name="recipient",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="deliveries",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
-        migrations.AlterField(
-            model_name="delivery",
-            name="recipient_agency",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="deliveries",
-                to="people.agency",
-            ),
+        # The foreign keys' own indexes are dropped by name (Django's names, the same on
+        # every database it made): AlterField would also drop and re-add each foreign key
+        # constraint, checking every row of the table again.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="delivery",
+                    name="partnership",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="people.partnership",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="delivery",
+                    name="recipient",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="delivery",
+                    name="recipient_agency",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="people.agency",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f"DROP INDEX IF EXISTS {name}",
+                    f"CREATE INDEX {name} ON reminders_delivery ({column})",
+                )
+                for name, column in FOREIGN_KEY_INDEXES
+            ],
         ),
         migrations.AddIndex(
             model_name="delivery",
