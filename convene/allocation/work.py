@@ -49,7 +49,7 @@ from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import Hrpm
 from convene.followup.roles import arranges_conference
 from convene.people.models import Professional
-from convene.people.selectors import sees_whole_caseload
+from convene.people.selectors import partnership_ids_of, sees_whole_caseload
 from convene.records.models import Confirmation
 from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
 from convene.referrals.models import Referral
@@ -267,7 +267,9 @@ def _s47(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
 
 def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
     qs = icpcs_visible_to(user=user).filter(state__in=["requested", "confirmed"])
-    if not any(arranges_conference(user=user, partnership=p) for p in _partnership_ids(user)):
+    if not any(
+        arranges_conference(user=user, partnership=p) for p in partnership_ids_of(user=user)
+    ):
         qs = qs.filter(enquiries__in=s47s_allocated(s47_enquiries_visible_to(user=user), to=who))
     rows = (
         qs.distinct()
@@ -287,12 +289,6 @@ def _icpcs(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
         )
         for c in rows
     ]
-
-
-def _partnership_ids(user: Professional) -> list[int]:
-    from convene.people.selectors import partnerships_of
-
-    return list(partnerships_of(user=user).values_list("pk", flat=True))
 
 
 def _hrpms(user: Professional, who: Any, now: datetime) -> list[WorkRow]:
