@@ -139,7 +139,8 @@ def test_who_may_see_a_subject_is_one_query_for_everyone(
     assert people["bob"].pk in expected
     assert len(expected) < len(everyone)  # partners not invited do not see the child
     everyone = list(Professional.objects.all())  # fresh: nothing cached from the above
-    with django_assert_max_num_queries(3):  # agencies, roles, then the one question
+    # agencies, roles, partnerships (partnership_ids_learn), then the one question
+    with django_assert_max_num_queries(4):
         seen = subject_viewers(subject=child, candidates=everyone)
     assert seen == expected
 
@@ -180,7 +181,8 @@ def test_who_may_see_a_batch_of_subjects_is_one_query_per_model(
         for child in children
     }
     everyone = list(Professional.objects.all())  # fresh: nothing cached from the above
-    with django_assert_max_num_queries(3):  # agencies, roles, then one query for all children
+    # agencies, roles, partnerships, then one query for all children
+    with django_assert_max_num_queries(4):
         seen = subjects_viewers(subjects=children, candidates=everyone)
     assert {key[1]: pks for key, pks in seen.items()} == expected
 
