@@ -10,7 +10,8 @@ raise their escalations, decide the recipients), and once more with nothing
 due. Everything runs in one transaction that is rolled back, so the database
 is left as it was. Each step prints its wall time and this process's CPU time
 (on SQLite, the database's work too: it runs in the process), which a busy
-machine disturbs less. See docs/performance.md.
+machine disturbs less, and on a PostgreSQL server on this machine the server's CPU time
+for the connection too. See docs/performance.md.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ def main() -> None:
     parser.add_argument("--breaches", type=int, default=1_000)
     parser.add_argument(
         "--steps", default="breach,escalate,remind", help="comma-separated: the steps to time"
+    )
+    parser.add_argument(
+        "--slowest",
+        type=int,
+        default=0,
+        help="print each step's N slowest statements (where its database time goes)",
     )
     options = parser.parse_args()
     sys.path.insert(0, str(ROOT))
@@ -72,30 +79,61 @@ def main() -> None:
         if name in wanted
     ]
 
+    # The database server's own CPU time for this connection, when it runs on this machine
+    # (its backend process is in /proc): with the process's, a figure the load disturbs less
+    # than wall time.
+    server_pid = None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            server_pid = cursor.fetchone()[0]
+        if not Path(f"/proc/{server_pid}/stat").exists():
+            server_pid = None
+
+    def server_cpu() -> float:
+        if server_pid is None:
+            return 0.0
+        fields = Path(f"/proc/{server_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        # utime and stime (fields 14 and 15 of proc(5)), in clock ticks.
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def timed(name: str) -> None:
         # One sweep as the worker runs it (sweep_run, emails not sent), step by step.
         print(f"{name}:", flush=True)
-        total_seconds = total_cpu = total_queries = 0.0
+        total_seconds = total_cpu = total_server = total_queries = 0.0
         for step, run in steps:
             with CaptureQueriesContext(connection) as queries:
                 began, began_cpu = time.perf_counter(), time.process_time()
+                began_server = server_cpu()
                 done = run(timezone.now())
                 seconds = time.perf_counter() - began
                 cpu = time.process_time() - began_cpu
+                server = server_cpu() - began_server
             total_seconds += seconds
             total_cpu += cpu
+            total_server += server
             total_queries += len(queries)
             print(
                 f"  {step:<10} {seconds:>9.2f} s {cpu:>8.2f} s CPU {len(queries):>9,} queries"
-                f"  {done:,} done",
+                f"  {done:,} done" + (f"; server CPU {server:.2f} s" if server_pid else ""),
                 flush=True,
             )
+            if options.slowest:
+                _print_slowest(queries.captured_queries, options.slowest)
         print(
             f"  {'sweep':<10} {total_seconds:>9.2f} s {total_cpu:>8.2f} s CPU"
-            f" {int(total_queries):>9,} queries",
+            f" {int(total_queries):>9,} queries"
+            + (f"; server CPU {total_server:.2f} s" if server_pid else ""),
             flush=True,
         )
 
+    # A running worker loads the URL configuration (every app's views) once, at its first
+    # notice's link; timed here on its own, not as part of the first sweep's escalations.
+    from django.urls import get_resolver
+
+    began = time.process_time()
+    get_resolver().reverse_dict  # noqa: B018 - loads the URL configuration
+    print(f"URL configuration loaded once: {time.process_time() - began:.2f} s CPU", flush=True)
     try:
         with transaction.atomic():
             timed("as generated (nothing should be due)")
@@ -128,6 +166,19 @@ def main() -> None:
             raise _Rollback
     except _Rollback:
         print("(rolled back: the database is as it was)")
+
+
+def _print_slowest(queries: list[dict[str, str]], count: int) -> None:
+    """The ``count`` statements that took longest, and the step's database time by kind of
+    statement (its first words), to tell the server's time from the client's."""
+    by_kind: dict[str, list[float]] = {}
+    for query in queries:
+        words = " ".join(query["sql"].split()[:3])
+        by_kind.setdefault(words, []).append(float(query["time"]))
+    for words, times in sorted(by_kind.items(), key=lambda item: -sum(item[1]))[:count]:
+        print(f"      {sum(times):8.2f} s in {len(times):>5} x {words[:60]}", flush=True)
+    for query in sorted(queries, key=lambda q: -float(q["time"]))[:count]:
+        print(f"      {float(query['time']):8.2f} s  {query['sql'][:140]}", flush=True)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from convene.clocks.sweep_batch import SweepBatch, cursors_update, wide_inserts
 from convene.people.models import Partnership
 from convene.policy.vocab import ClockKind
 from convene.reminders.models import Delivery
+from convene.reminders.outbox_insert import deliveries_insert
 from convene.reminders.services import deliveries_decide, delivery_rows
 from convene.workdays import LONDON
 
@@ -139,7 +140,7 @@ def _remind_batch(
                     move=move,
                 )
             with wide_inserts():
-                Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+                deliveries_insert(rows)
                 cursors_update(moved, "remind_at")
         return len(rows)
     except Exception:

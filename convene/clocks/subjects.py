@@ -42,6 +42,7 @@ from django.db.models import Exists, IntegerField, Q, QuerySet, Value, prefetch_
 
 from convene.core.access import among, sees_whole_caseload
 from convene.people.models import Child, Professional
+from convene.people.selectors import partnership_ids_learn
 
 __all__ = [
     "SubjectSelector",
@@ -176,6 +177,7 @@ def subject_viewers(*, subject: object, candidates: Iterable[Professional]) -> s
         return set()
     # The selectors read each person's roles and agency: fetched here for all at once.
     prefetch_related_objects(people, "agency", "role_grants")
+    partnership_ids_learn(people)
     viewers: set[int] = set()
     for start in range(0, len(people), _VIEWERS_CHUNK):
         condition = Q(pk__in=[])
@@ -239,8 +241,10 @@ def subjects_viewers_each(
                 entry[1][person.pk] = everyone.setdefault(person.pk, person)
     if not everyone:
         return answers
-    # The selectors read each person's roles and agency: fetched here for all at once.
+    # The selectors read each person's roles, agency and partnerships: fetched here for all
+    # at once (each person's partnerships were one query each: 154 per sweep at 50,000).
     prefetch_related_objects(list(everyone.values()), "agency", "role_grants")
+    partnership_ids_learn(everyone.values())
     if cases:
         _settle_by_case(wanted, answers, cases)
     # What the case rule did not settle: each person asked of their subjects, per model.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
@@ -20,6 +21,7 @@ __all__ = [
     "children_search",
     "children_visible_to",
     "family_members_visible_to",
+    "partnership_ids_learn",
     "partnership_ids_of",
     "partnerships_of",
     "professionals_visible_to",
@@ -34,18 +36,42 @@ def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
     return Partnership.objects.filter(agencies=user.agency_id)
 
 
+# Where partnership_ids_of keeps its answer on the person: (their agency then, the ids).
+_PARTNERSHIP_IDS = "_partnership_ids"
+
+
 def partnership_ids_of(*, user: Professional) -> list[int]:
     """The ids of ``partnerships_of(user)`` as values, read once per user object (one query,
     then kept on it for the request, as ``role_set`` is): ``partnership_id IN (1)`` lets
     PostgreSQL walk an index on ``(partnership, ...)`` in the list's order, where
     ``IN (SELECT ...)`` hides that it is one partnership and makes it fetch and sort every
     row of it (issue 15, docs/performance.md)."""
-    cached: tuple[int | None, list[int]] | None = getattr(user, "_partnership_ids", None)
+    cached: tuple[int | None, list[int]] | None = getattr(user, _PARTNERSHIP_IDS, None)
     if cached is None or cached[0] != user.agency_id:
         ids = sorted(partnerships_of(user=user).values_list("pk", flat=True))
         cached = (user.agency_id, ids)
-        user._partnership_ids = cached  # type: ignore[attr-defined]
+        setattr(user, _PARTNERSHIP_IDS, cached)
     return list(cached[1])
+
+
+def partnership_ids_learn(people: Iterable[Professional]) -> None:
+    """Read :func:`partnership_ids_of` for many people at once, in one query for all of them
+    (not one each), and keep each answer on its person as ``partnership_ids_of`` does: a sweep
+    asks the need-to-know selectors of every manager of a batch (issue 15)."""
+    todo = [
+        person
+        for person in people
+        if getattr(person, _PARTNERSHIP_IDS, (object(),))[0] != person.agency_id
+    ]
+    agencies = {person.agency_id for person in todo if person.agency_id is not None}
+    served: dict[int, list[int]] = {agency: [] for agency in agencies}
+    if agencies:
+        links = Partnership.agencies.through.objects.filter(agency_id__in=agencies)
+        for agency, partnership in links.values_list("agency_id", "partnership_id"):
+            served[agency].append(partnership)
+    for person in todo:
+        ids = sorted(served.get(person.agency_id, [])) if person.agency_id is not None else []
+        setattr(person, _PARTNERSHIP_IDS, (person.agency_id, ids))
 
 
 def professionals_visible_to(*, user: Professional) -> QuerySet[Professional]:

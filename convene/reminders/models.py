@@ -9,8 +9,6 @@ sends and the result after (docs/reminders-and-escalation.md).
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 
 from convene.core.models import set_only_when
+from convene.reminders.keys import time_ordered_uuid
 
 
 class Delivery(models.Model):
@@ -39,11 +38,13 @@ class Delivery(models.Model):
 
     # The idempotency key: the Message-ID of the email is made from it when the
     # delivery is decided, so every attempt at one delivery carries the same id.
-    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Time-ordered, so a sweep's inserts write the ends of its unique indexes (keys.py).
+    key = models.UUIDField(default=time_ordered_uuid, unique=True, editable=False)
     # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
     message_id = models.CharField(max_length=200)
+    # No index of its own: delivery_failed_newest serves the only read by partnership.
     partnership = models.ForeignKey(
-        "people.Partnership", on_delete=models.PROTECT, related_name="deliveries"
+        "people.Partnership", on_delete=models.PROTECT, related_name="deliveries", db_index=False
     )
     # What it is about: a clock (reminders), an escalation (notices)...
     # Led by delivery_once_per_source_kind_channel_recipient, which serves it: no own index.
@@ -54,19 +55,23 @@ class Delivery(models.Model):
     source = GenericForeignKey("source_type", "source_id")
     kind = models.CharField(max_length=40)
     channel = models.CharField(max_length=10, choices=Channel.choices)
+    # Led by delivery_recipient_newest, which serves it: no own index.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="deliveries",
+        db_index=False,
     )
+    # Indexed by delivery_recipient_agency, only where set (a team inbox: few rows).
     recipient_agency = models.ForeignKey(
         "people.Agency",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="deliveries",
+        db_index=False,
     )
     # "professional:<id>" or "agency:<id>": one column for the uniqueness rule.
     recipient_key = models.CharField(max_length=60)
@@ -91,22 +96,44 @@ class Delivery(models.Model):
     class Meta:
         ordering = ["-decided_at", "-pk"]
         verbose_name_plural = "deliveries"
+        # One index per read, and no other: every index is written on each of the sweep's
+        # inserts (tens of thousands of rows per sweep at scale; docs/performance.md,
+        # "The outbox's indexes and inserts"). Lookups by source are served by
+        # delivery_once_per_source_kind_channel_recipient.
         indexes = [
-            models.Index(fields=["channel", "state", "next_attempt_at"]),
-            # (source_type, source_id, kind) leads delivery_once_per_source_kind_channel_recipient,
-            # which serves lookups by source and kind: no separate index.
-            models.Index(fields=["recipient", "channel", "read_at"]),
-            models.Index(fields=["partnership", "state"]),
-            # The navigation badge on every page: a person's unread in-app notices.
+            # The worker's next email to send (_delivery_claim): only the unsent emails,
+            # a handful at any time, however many were ever sent.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(channel="email", state__in=["pending", "sending"]),
+                name="delivery_email_due",
+            ),
+            # "Failed emails" for a partnership's admins, newest failure first; also where a
+            # partnership's deliveries are looked for (only failed ones are listed).
+            models.Index(
+                fields=["partnership", "-failed_at", "-id"],
+                condition=Q(state="failed"),
+                name="delivery_failed_newest",
+            ),
+            # The navigation badge on every page, and "mark all read": a person's unread
+            # in-app notices.
             models.Index(
                 fields=["recipient"],
                 condition=Q(channel="in_app", read_at__isnull=True),
                 name="delivery_unread_in_app",
             ),
-            # The notifications page: a person's own, newest first, a keyset page at a time.
+            # The notifications page: a person's own, newest first, a keyset page at a time
+            # (and the check that a professional has no deliveries before deleting one).
             models.Index(
                 fields=["recipient", "channel", "-decided_at", "-id"],
                 name="delivery_recipient_newest",
+            ),
+            # The check that an agency has no deliveries before deleting it (PROTECT):
+            # only the team-inbox emails carry an agency.
+            models.Index(
+                fields=["recipient_agency"],
+                condition=Q(recipient_agency__isnull=False),
+                name="delivery_recipient_agency",
             ),
         ]
         constraints = [

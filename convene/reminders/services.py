@@ -18,7 +18,6 @@ Exactly once, in two halves (docs/decisions/0003-exactly-once-delivery.md):
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,8 +35,10 @@ from convene.audit.services import audit_sent
 from convene.core.templatetags.plain import email_text
 from convene.notify.email import EmailRejected
 from convene.people.models import Agency, Partnership, Professional
+from convene.reminders.keys import time_ordered_uuid
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.outbox import attachments_of, email_kinds
+from convene.reminders.outbox_insert import deliveries_insert
 from convene.reminders.sources import still_due
 
 __all__ = [
@@ -90,7 +91,7 @@ def _message_domain() -> str:
 
 def new_delivery(**fields: Any) -> Delivery:
     """An unsaved delivery with its idempotency key and Message-ID, fixed from now on."""
-    key = uuid.uuid4()
+    key = time_ordered_uuid()
     return Delivery(key=key, message_id=f"<{key}@{_message_domain()}>", **fields)
 
 
@@ -133,7 +134,7 @@ def deliveries_decide(
     )
     # A second worker deciding the same thing at the same moment loses quietly
     # to the unique constraint (ON CONFLICT DO NOTHING / INSERT OR IGNORE).
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    deliveries_insert(rows)
     return len(rows)
 
 

@@ -139,7 +139,8 @@ def test_who_may_see_a_subject_is_one_query_for_everyone(
     assert people["bob"].pk in expected
     assert len(expected) < len(everyone)  # partners not invited do not see the child
     everyone = list(Professional.objects.all())  # fresh: nothing cached from the above
-    with django_assert_max_num_queries(3):  # agencies, roles, then the one question
+    # agencies, roles, partnerships (partnership_ids_learn), then the one question
+    with django_assert_max_num_queries(4):
         seen = subject_viewers(subject=child, candidates=everyone)
     assert seen == expected
 
@@ -180,7 +181,8 @@ def test_who_may_see_a_batch_of_subjects_is_one_query_per_model(
         for child in children
     }
     everyone = list(Professional.objects.all())  # fresh: nothing cached from the above
-    with django_assert_max_num_queries(3):  # agencies, roles, then one query for all children
+    # agencies, roles, partnerships, then one query for all children
+    with django_assert_max_num_queries(4):
         seen = subjects_viewers(subjects=children, candidates=everyone)
     assert {key[1]: pks for key, pks in seen.items()} == expected
 
@@ -231,3 +233,22 @@ def test_telling_a_batch_about_cases_hidden_or_not_costs_the_same_queries_for_6_
     assert (few_raised, many_raised) == (6, 18)
     assert many_added > few_added > 0
     assert many == few
+
+
+def test_telling_more_managers_about_a_batch_of_cases_costs_no_query_more(
+    partnership, people, agencies
+):
+    # Each person's partnerships (the case rule narrows to them) are read for the whole
+    # batch at once (people.selectors.partnership_ids_learn), not one query per person.
+    def measured() -> tuple[int, int, int]:
+        with transaction.atomic():
+            found = _referral_clocks(partnership, people, agencies, 6)
+            transaction.set_rollback(True)
+        return found
+
+    few_raised, few_added, few = measured()
+    _team_managers(partnership, people["bob"].agency, 12)
+    many_raised, many_added, many = measured()
+    assert few_raised == many_raised == 6
+    assert many_added > few_added  # the new managers are told...
+    assert many == few  # ...with no query more

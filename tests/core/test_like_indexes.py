@@ -1,6 +1,8 @@
 """The audit hash and the Message-ID stay unique, the NHS number indexed, without
 the ``varchar_pattern_ops`` twins Django would add (convene/core/like_indexes.py)."""
 
+from datetime import UTC, datetime
+
 import pytest
 from django.db import connection
 
@@ -10,6 +12,8 @@ from convene.people.models import Child
 from convene.reminders.models import Delivery
 
 pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
 
 KEPT = [
     ("audit_auditentry", "hash", True),
@@ -63,6 +67,31 @@ def test_no_pattern_ops_index_is_left_on_the_three_tables():
             lambda: Delivery.objects.filter(source_type_id=1, source_id=2, kind="overdue"),
             ("delivery_once_per_source_kind_channel_recipient",),
         ),
+        # The outbox's other reads, one index each (reminders/0007_delivery_indexes_one_per_read).
+        (  # the worker's next email (reminders.services._delivery_claim)
+            lambda: Delivery.objects.filter(
+                channel="email", state__in=["pending", "sending"], next_attempt_at__lte=NOW
+            ).order_by("next_attempt_at", "pk")[:1],
+            ("delivery_email_due",),
+        ),
+        (  # "Failed emails" (reminders.selectors.deliveries_failed_visible_to)
+            lambda: Delivery.objects.filter(state="failed", partnership__in=[1]).order_by(
+                "-failed_at", "-pk"
+            ),
+            ("delivery_failed_newest",),
+        ),
+        (  # the badge (reminders.notices; on an empty table either index costs the same)
+            lambda: Delivery.objects.filter(recipient_id=1, channel="in_app", read_at=None),
+            ("delivery_unread_in_app", "delivery_recipient_newest"),
+        ),
+        (  # the notifications page, and a professional's PROTECT check
+            lambda: Delivery.objects.filter(recipient_id=1),
+            ("delivery_recipient_newest",),
+        ),
+        (  # an agency's PROTECT check
+            lambda: Delivery.objects.filter(recipient_agency_id__in=[1]),
+            ("delivery_recipient_agency",),
+        ),
     ],
 )
 def test_the_lookups_still_use_an_index(queryset, index):
@@ -97,3 +126,19 @@ def test_the_generator_still_makes_new_hashes_and_message_ids():
     assert unique_alone(AuditEntry._meta.get_field("hash"))
     assert unique_alone(Delivery._meta.get_field("message_id"))
     assert not unique_alone(Child._meta.get_field("nhs_number"))
+
+
+def test_the_outbox_keeps_one_index_per_read():
+    """Each index is written on every one of a sweep's inserts: no more than the reads need."""
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "reminders_delivery")
+    secondary = {
+        name for name, c in found.items() if c["index"] and not c["unique"] and not c["primary_key"]
+    }
+    assert secondary == {
+        "delivery_email_due",
+        "delivery_failed_newest",
+        "delivery_unread_in_app",
+        "delivery_recipient_newest",
+        "delivery_recipient_agency",
+    }

@@ -88,6 +88,12 @@ def environment(database: Database, tmp_path: Path, *, crash: bool) -> dict[str,
     return env
 
 
+# The set-up commands (every migration, the seed) are not what is tested: on a loaded
+# machine (the suite on 2 shared cores) migrating took over 120 s, so they may take long;
+# the limit is only there to stop a command that hangs.
+SETUP_TIMEOUT = 900
+
+
 def convene(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "convene.cli", *args],
@@ -95,7 +101,7 @@ def convene(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=SETUP_TIMEOUT,
         check=True,
     )
 

@@ -35,6 +35,7 @@ from convene.clocks.schedule import next_escalation_at
 from convene.clocks.sweep_batch import SweepBatch, cursors_update, wide_inserts
 from convene.people.models import Child
 from convene.reminders.models import Delivery
+from convene.reminders.outbox_insert import deliveries_insert
 from convene.reminders.services import delivery_rows
 
 __all__ = ["clocks_escalate_batch"]
@@ -120,7 +121,7 @@ def _write(drafts: list[Draft], *, now: datetime) -> None:
     for draft in drafts:
         _announce(draft, now=now, record=record, decide=decide)
     audit_append(entries)
-    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    deliveries_insert(rows)
 
 
 def _through(descriptor: Any, pairs: Iterable[tuple[Escalation, Sequence[models.Model]]]) -> None:
