@@ -27,13 +27,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.db.models import OuterRef, QuerySet, Subquery  # noqa: E402
+from django.db.models import QuerySet  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from convene.clocks.models import Clock  # noqa: E402
 from convene.discussions import invitation_pages  # noqa: E402
 from convene.discussions.selectors import invitations_of  # noqa: E402
-from convene.followup.hrpm.selectors import hrpms_visible_to  # noqa: E402
+from convene.followup.hrpm.selectors import hrpms_listed  # noqa: E402
 from convene.people import selectors  # noqa: E402
 from convene.people.models import Professional  # noqa: E402
 
@@ -62,19 +61,7 @@ def _lists(user: Professional, query: str) -> dict[str, QuerySet]:
     now = timezone.now()
     mine = invitations_of(user=user)
     upcoming = invitation_pages._upcoming_q(now)
-    clocks = Clock.objects.filter(
-        subject_type__model="hrpm",
-        subject_id=OuterRef("pk"),
-        kind="hrpm",
-        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
-    ).order_by("-pk")
-    hrpms = (
-        hrpms_visible_to(user=user)
-        .filter(state="active")
-        .select_related("child")
-        .annotate(next_due_at=Subquery(clocks.values("due_at")[:1]))
-        .order_by("child__last_name", "child__first_name", "pk")
-    )
+    hrpms = hrpms_listed(user=user).order_by("child__last_name", "child__first_name", "pk")
     return {
         "home": children[:25],
         "invitations-upcoming": mine.filter(upcoming)[:51],

@@ -6,8 +6,10 @@ from django.db.models import (
     Exists,
     OuterRef,
     QuerySet,
+    Subquery,
 )
 
+from convene.clocks.models import Clock
 from convene.core.access import among
 from convene.followup.models import (
     Hrpm,
@@ -28,6 +30,24 @@ def hrpms_visible_to(*, user: Professional) -> QuerySet[Hrpm]:
         return Hrpm.objects.filter(among(children_visible_to(user=user), "child"))
     attended = HrpmMeeting.objects.filter(hrpm=OuterRef("pk"), attendees=user.pk)
     return Hrpm.objects.filter(Exists(attended))
+
+
+def hrpms_listed(*, user: Professional) -> QuerySet[Hrpm]:
+    """The active HRPMs the HRPM list pages through, each with its child and the due time of
+    its monthly clock still counting (`next_due_at`); the list orders them by name."""
+    counting = Clock.objects.filter(
+        subject_type__model="hrpm",
+        subject_type__app_label="followup",
+        subject_id=OuterRef("pk"),
+        kind="hrpm",
+        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
+    ).order_by("-pk")
+    return (
+        hrpms_visible_to(user=user)
+        .filter(state="active")
+        .select_related("child")
+        .annotate(next_due_at=Subquery(counting.values("due_at")[:1]))
+    )
 
 
 def hrpm_meetings(*, hrpm: Hrpm) -> list[HrpmMeeting]:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, OuterRef, Subquery
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from convene.core.pagination import cursor_of, keyset_by
 from convene.followup.fields import attempt
 from convene.followup.hrpm import services
 from convene.followup.hrpm.forms import HrpmActionForm, HrpmCreateForm, HrpmEndForm, HrpmMeetingForm
-from convene.followup.hrpm.selectors import hrpm_meetings, hrpms_visible_to
+from convene.followup.hrpm.selectors import hrpm_meetings, hrpms_listed, hrpms_visible_to
 from convene.followup.hrpm.services import hrpm_meeting_record
 from convene.followup.models import Hrpm, HrpmMeeting
 from convene.followup.roles import partnership_professionals, works_cases
@@ -76,19 +76,7 @@ def hrpm_list(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     if not sees_whole_caseload(user=user):
         raise PermissionDenied("The partnership's HRPMs are listed for children's social care")
-    clocks = Clock.objects.filter(
-        subject_type__model="hrpm",
-        subject_type__app_label="followup",
-        subject_id=OuterRef("pk"),
-        kind="hrpm",
-        state__in=[Clock.State.PENDING, Clock.State.BREACHED],
-    ).order_by("-pk")
-    hrpms = (
-        hrpms_visible_to(user=user)
-        .filter(state="active")
-        .select_related("child")
-        .annotate(next_due_at=Subquery(clocks.values("due_at")[:1]))
-    )
+    hrpms = hrpms_listed(user=user)
     # By the young person's name, a page at a time (issue 15): the children's name index
     # (people_child_name_order) walked from the last name shown, never every HRPM sorted.
     page = keyset_by(
