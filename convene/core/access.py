@@ -136,8 +136,9 @@ _child_grants: list[ChildGrant] = []
 def grants_children(grant: ChildGrant) -> ChildGrant:
     """Register a rule giving some people sight of some children.
 
-    ``grant(user)`` returns a ``Q`` over Child, written as ``Q(pk__in=subquery)``
-    so that joins cannot duplicate rows. It must itself respect partnership
+    ``grant(user, *, per_row=False)`` returns a ``Q`` over Child, written as
+    ``Q(pk__in=subquery)`` (or an ``EXISTS`` when ``per_row``) so that joins cannot
+    duplicate rows. It must itself respect partnership
     boundaries (an invitation belongs to one partnership's discussion).
     """
     if grant not in _child_grants:

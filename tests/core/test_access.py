@@ -75,7 +75,9 @@ def test_a_registered_grant_lets_a_partner_see_exactly_those_children(
 ):
     carol = people["carol"]
     with granted(
-        lambda user: Q(pk__in=[home_child.pk]) if user.username == "carol" else Q(pk__in=[])
+        lambda user, *, per_row=False: (
+            Q(pk__in=[home_child.pk]) if user.username == "carol" else Q(pk__in=[])
+        )
     ):
         assert set(children_visible_to(user=carol)) == {home_child}
         assert set(children_visible_to(user=people["dev"])) == set()
