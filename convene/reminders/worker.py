@@ -11,16 +11,19 @@ time slot across all workers (docs/decisions/0004-background-worker.md).
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 from collections.abc import Mapping
 from datetime import datetime
+from types import FrameType
 
 from django.db import close_old_connections, connection
 from django.utils import timezone
+from django_tasks_db.management.commands.db_worker import Worker
 
 from convene.reminders.services import periodic_enqueue_due, slot_start
 
-__all__ = ["PeriodicScheduler"]
+__all__ = ["GracefulWorker", "PeriodicScheduler"]
 
 logger = logging.getLogger(__name__)
 
@@ -70,3 +73,22 @@ class PeriodicScheduler(threading.Thread):
         self._stopping.set()
         if self.is_alive():
             self.join(timeout)
+
+
+class GracefulWorker(Worker):
+    """django-tasks-db's worker, stopping only between database statements.
+
+    The library's first SIGTERM calls ``sys.exit(0)`` at once when no task is
+    running, which can land inside the claim transaction's COMMIT: the
+    rollback that follows fails and the worker exits 1 with a half-sent
+    statement. Here the first signal only clears ``running``; the loop ends
+    after the claim, task or wait in hand (at most ``interval`` seconds). A
+    second signal still stops the worker at once.
+    """
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if not self.running:
+            super().shutdown(signum, frame)
+            return
+        logger.warning("Received %s: stopping after the current step", signal.strsignal(signum))
+        self.running = False

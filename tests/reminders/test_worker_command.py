@@ -22,7 +22,7 @@ from convene.core.management.commands import serve
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.services import periodic_enqueue_due, slot_start
 from convene.reminders.tasks import prune_task_results
-from convene.reminders.worker import PeriodicScheduler
+from convene.reminders.worker import GracefulWorker, PeriodicScheduler
 from convene.workdays import LONDON, end_of_day
 from tests.clocks.helpers import make_clock
 
@@ -206,3 +206,30 @@ def test_stop_worker_insists_on_a_worker_that_will_not_stop(monkeypatch):
     assert stubborn.stdout.readline().strip() == b"ready"
     assert serve.stop_worker(stubborn) == -9
     stubborn.stdout.close()
+
+
+def _graceful_worker() -> GracefulWorker:
+    return GracefulWorker(
+        queue_names=["*"],
+        interval=0.1,
+        batch=False,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+
+
+def test_the_first_stop_signal_lets_the_statement_in_hand_finish():
+    # The library exits at once when idle, which can cut a COMMIT in half (CI, stop 26).
+    worker = _graceful_worker()
+    worker.shutdown(signal.SIGTERM, None)  # no SystemExit here
+    assert worker.running is False
+
+
+def test_a_second_stop_signal_stops_the_worker_at_once():
+    worker = _graceful_worker()
+    worker.shutdown(signal.SIGTERM, None)
+    with mock.patch.object(worker, "reset_signals"), pytest.raises(SystemExit):
+        worker.shutdown(signal.SIGTERM, None)

@@ -10,11 +10,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS
-from django_tasks_db.management.commands.db_worker import Worker, valid_interval
+from django_tasks_db.management.commands.db_worker import valid_interval
 
 from convene.core.heartbeat import HeartbeatThread, beat
 from convene.reminders.services import periodic_enqueue_due
-from convene.reminders.worker import PeriodicScheduler
+from convene.reminders.worker import GracefulWorker, PeriodicScheduler
 
 
 def _worker_id() -> str:
@@ -61,7 +61,7 @@ class Command(BaseCommand):
             raise CommandError("--queue-name must name at least one queue, or '*'")
         schedule: dict[str, int] = dict(settings.CONVENE_PERIODIC_TASKS)
         worker_id = _worker_id()
-        worker = Worker(
+        worker = GracefulWorker(
             queue_names=queues,
             interval=interval,
             batch=once,
