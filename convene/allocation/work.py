@@ -291,7 +291,7 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     # Dated first, walking ``discussion_icpc_due`` (partial: only discussions with an open
     # ICPC clock) and stopping at the page; the undated (a pack with no ICPC clock) are
     # asked only when the dated ones do not fill it. One ORDER BY with NULLS LAST over both
-    # would hash every open conference with every discussion (~150 ms at 50,000).
+    # would hash every open conference with every discussion (30-150 ms at 50,000).
     rows = list(
         qs.filter(discussion__icpc_due_at__isnull=False)
         .prefetch_related(kids("discussion__children"))
