@@ -1,6 +1,7 @@
 """Median EXPLAIN ANALYZE time (planning + execution, ms) of the long lists' page queries
 (issue 15, docs/performance.md): the home page's children, My invitations (coming up and
-the past page) and the HRPM list, per persona. Reads only (EXPLAIN ANALYZE of SELECTs), so
+the past page), the HRPM list and My work's conferences (each of the section's queries on
+``followup_icpc``, summed), per persona. Reads only (EXPLAIN ANALYZE of SELECTs), so
 a shared read-only database is fine:
 
     DEBUG=true CONVENE_DEVELOPMENT=true DATABASE_URL=postgresql://…/gen50k \\
@@ -49,6 +50,36 @@ def _ms(rows: QuerySet, repeat: int) -> float:
     return statistics.median(times[1:])
 
 
+def _icpc_section_ms(user: Professional, repeat: int) -> float:
+    """My work's conferences (``allocation.work._icpcs``): run once, its queries on the
+    conferences captured and each explained; main's and a branch's plan alike."""
+    from convene.allocation import work
+    from convene.allocation.work_rows import Mine
+
+    captured: list[tuple[str, tuple]] = []
+
+    def wrapper(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        captured.append((sql, params))
+        return execute(sql, params, many, context)
+
+    mine = Mine.of(user)
+    with connection.execute_wrapper(wrapper):
+        work._icpcs(user, mine, timezone.now())
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql, params in captured:
+            if 'FROM "followup_icpc"' not in sql:
+                continue
+            times = []
+            for _ in range(repeat + 1):
+                cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
+                text = "\n".join(row[0] for row in cursor.fetchall())
+                found = re.findall(r"(?:Planning|Execution) Time: ([\d.]+)", text)
+                times.append(sum(float(t) for t in found))
+            total += statistics.median(times[1:])
+    return total
+
+
 def _lists(user: Professional, query: str) -> dict[str, QuerySet]:
     listed = getattr(selectors, "children_listed", None)  # main before issue 15 had none
     children = (
@@ -80,11 +111,12 @@ def main() -> None:
     for name in options.personas:
         user = Professional.objects.get(username=name)
         figures = [_ms(rows, options.repeat) for rows in _lists(user, options.query).values()]
+        figures.append(_icpc_section_ms(user, options.repeat))
         print(f"{name:8} " + " ".join(f"{ms:21.1f}" for ms in figures))
 
 
 def _lists_names() -> tuple[str, ...]:
-    return ("home", "invitations-upcoming", "invitations-past", "hrpm-list")
+    return ("home", "invitations-upcoming", "invitations-past", "hrpm-list", "work-icpc")
 
 
 if __name__ == "__main__":

@@ -55,11 +55,19 @@ class Compiled:
     delivery_index: dict[str, int]
 
 
+# Unique without a constraint of their own: made from a unique column (the Message-ID from
+# the delivery's key, reminders/0008), so each copy must get a new one too.
+UNIQUE_BY_DERIVATION = {("reminders", "delivery", "message_id")}
+
+
 def unique_alone(field: Any) -> bool:
     """Whether the field's values must differ from row to row (``unique=True`` or a
-    one-column ``UniqueConstraint`` without a condition, as the audit hash and the
-    Message-ID are declared to spare their ``_like`` indexes)."""
+    one-column ``UniqueConstraint`` without a condition, as the audit hash is declared to
+    spare its ``_like`` index; or ``UNIQUE_BY_DERIVATION``)."""
     if field.unique:
+        return True
+    meta = field.model._meta
+    if (meta.app_label, meta.model_name, field.name) in UNIQUE_BY_DERIVATION:
         return True
     return any(
         isinstance(c, models.UniqueConstraint)

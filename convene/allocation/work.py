@@ -275,16 +275,34 @@ def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
 
 
 def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
-    qs = icpcs_visible_to(user=user).filter(state__in=["requested", "confirmed"])
     partnerships = partnership_ids_of(user=user)
-    if not any(arranges_conference(user=user, partnership=p) for p in partnerships):
-        qs = qs.filter(enquiries__in=mine.s47s(s47_enquiries_visible_to(user=user)))
-    rows = (
-        qs.distinct()
-        .annotate(due=F("discussion__icpc_due_at"))  # the soonest open ICPC clock, stored
-        .prefetch_related(kids("discussion__children"))
-        .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
+    # The partnerships as values (all it may see are theirs): for a small partnership beside
+    # a large one PostgreSQL then starts from its few conferences instead of walking every
+    # partnership's open ICPC clocks (nick: 7,744 probes for none).
+    qs = icpcs_visible_to(user=user).filter(
+        state__in=["requested", "confirmed"], partnership__in=partnerships
     )
+    if not any(arranges_conference(user=user, partnership=p) for p in partnerships):
+        # A semi-join (IN), not a join to the enquiries: no duplicate rows, so no DISTINCT,
+        # which sorted every open conference by all its columns before the page (issue 15).
+        mine_s47s = mine.s47s(s47_enquiries_visible_to(user=user))
+        qs = qs.filter(pk__in=mine_s47s.filter(icpc__isnull=False).values("icpc"))
+    qs = qs.annotate(due=F("discussion__icpc_due_at"))  # the soonest open ICPC clock, stored
+    # Dated first, walking ``discussion_icpc_due`` (partial: only discussions with an open
+    # ICPC clock) and stopping at the page; the undated (a pack with no ICPC clock) are
+    # asked only when the dated ones do not fill it. One ORDER BY with NULLS LAST over both
+    # would hash every open conference with every discussion (30-150 ms at 50,000).
+    rows = list(
+        qs.filter(discussion__icpc_due_at__isnull=False)
+        .prefetch_related(kids("discussion__children"))
+        .order_by("due", "pk")[:ROWS_PER_SECTION]
+    )
+    if len(rows) < ROWS_PER_SECTION:
+        rows += (
+            qs.filter(discussion__icpc_due_at__isnull=True)
+            .prefetch_related(kids("discussion__children"))
+            .order_by("pk")[: ROWS_PER_SECTION - len(rows)]
+        )
     return [
         row(
             c.discussion.children.all(),

@@ -15,6 +15,10 @@ a caller that evaluates or narrows it never touches the remembered one.
 Only for selectors that read nothing but the person and the database: one that also reads a
 registry that can change (``children_visible_to`` and those built on it read the registered
 child grants, ``convene.core.access.grants_children``) is not remembered.
+
+:func:`remembered_answer` keeps a small answer about the person (not a query: a value read
+from the database, such as "invited often?") in the same place, under the same identity,
+for a question a request may ask more than once.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
-__all__ = ["remembered_per_person"]
+__all__ = ["remembered_answer", "remembered_per_person"]
 
 S = TypeVar("S", bound=Callable[..., QuerySet[Any]])
+T = TypeVar("T")
 
 _ATTRIBUTE = "_convene_selector_memo"
 
@@ -66,3 +71,22 @@ def remembered_per_person(selector: S) -> S:
         return built.all()
 
     return remembered  # type: ignore[return-value]
+
+
+def remembered_answer(user: Any, question: Callable[[Any], T]) -> T:
+    """``question(user)`` read once per person object and identity (as the selectors above):
+    a value, kept for the life of ``request.user`` (one request), so a page that asks it twice
+    runs its query once. Safe for ``AnonymousUser`` (its identity is read with ``getattr``);
+    for an object that keeps no attributes it is asked every time."""
+    memo: dict[Any, Any] | None = getattr(user, _ATTRIBUTE, None)
+    if memo is None:
+        memo = {}
+        try:
+            setattr(user, _ATTRIBUTE, memo)
+        except AttributeError:
+            return question(user)
+    key = (question, _identity(user))
+    if key not in memo:
+        memo[key] = question(user)
+    answer: T = memo[key]
+    return answer

@@ -21,6 +21,7 @@ from convene.core.access import (
     rule_for,
     seen_through,
 )
+from convene.core.selector_memo import remembered_answer
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import (
     discussions_visible_to,
@@ -65,7 +66,14 @@ INVITED_OFTEN = 500
 
 
 def _invited_often(user: Professional) -> bool:
-    """One query, an index-only count that stops at ``INVITED_OFTEN``."""
+    """One query per request at most (kept on the person, ``remembered_answer``), an
+    index-only count that stops at ``INVITED_OFTEN``; none for the signed-out (no pk)."""
+    if user.pk is None:
+        return False
+    return remembered_answer(user, _count_invitations)
+
+
+def _count_invitations(user: Professional) -> bool:
     return Invitation.objects.filter(professional=user.pk)[:INVITED_OFTEN].count() >= INVITED_OFTEN
 
 

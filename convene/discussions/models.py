@@ -125,6 +125,14 @@ class Discussion(TrackedModel):
                 condition=Q(outcome_due_at__isnull=False),
                 name="discussion_outcome_untold",
             ),
+            # My work's conferences, soonest ICPC clock first (issue 15): partial, only the
+            # discussions with an open ICPC clock, walked up to the page instead of hashing
+            # every open conference with every discussion.
+            models.Index(
+                fields=["icpc_due_at", "id"],
+                condition=Q(icpc_due_at__isnull=False),
+                name="discussion_icpc_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -29,11 +29,19 @@ __all__ = [
 ]
 
 
+def _agency_id(user: Professional) -> int | None:
+    """The person's agency, or None: read with ``getattr``, since a page open to the
+    signed-out asks these selectors of ``AnonymousUser``, which has no agency (none: no
+    partnership), and must get the empty answer rather than an ``AttributeError``."""
+    return getattr(user, "agency_id", None)
+
+
 @remembered_per_person
 def partnerships_of(*, user: Professional) -> QuerySet[Partnership]:
-    if user.agency_id is None:
+    agency = _agency_id(user)
+    if agency is None:
         return Partnership.objects.none()
-    return Partnership.objects.filter(agencies=user.agency_id)
+    return Partnership.objects.filter(agencies=agency)
 
 
 # Where partnership_ids_of keeps its answer on the person: (their agency then, the ids).
@@ -46,10 +54,13 @@ def partnership_ids_of(*, user: Professional) -> list[int]:
     PostgreSQL walk an index on ``(partnership, ...)`` in the list's order, where
     ``IN (SELECT ...)`` hides that it is one partnership and makes it fetch and sort every
     row of it (issue 15, docs/performance.md)."""
+    agency = _agency_id(user)
+    if agency is None:  # no agency (or signed out): no partnership, and no query
+        return []
     cached: tuple[int | None, list[int]] | None = getattr(user, _PARTNERSHIP_IDS, None)
-    if cached is None or cached[0] != user.agency_id:
+    if cached is None or cached[0] != agency:
         ids = sorted(partnerships_of(user=user).values_list("pk", flat=True))
-        cached = (user.agency_id, ids)
+        cached = (agency, ids)
         setattr(user, _PARTNERSHIP_IDS, cached)
     return list(cached[1])
 

@@ -40,7 +40,9 @@ class Delivery(models.Model):
     # delivery is decided, so every attempt at one delivery carries the same id.
     # Time-ordered, so a sweep's inserts write the ends of its unique indexes (keys.py).
     key = models.UUIDField(default=time_ordered_uuid, unique=True, editable=False)
-    # Unique through Meta.constraints: no varchar_pattern_ops twin (core/like_indexes.py).
+    # Made from ``key`` and only from it (``services.new_delivery``: ``<key@domain>``), so it is
+    # unique because ``key`` is: no index of its own (it had a unique one, 87 MB at 50,000
+    # discussions, written on every insert of a sweep and read by nothing; reminders/0008).
     message_id = models.CharField(max_length=200)
     # No index of its own: delivery_failed_newest serves the only read by partnership.
     partnership = models.ForeignKey(
@@ -137,9 +139,6 @@ class Delivery(models.Model):
             ),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["message_id"], name="reminders_delivery_message_id_key"
-            ),
             models.UniqueConstraint(
                 fields=["source_type", "source_id", "kind", "channel", "recipient_key"],
                 name="delivery_once_per_source_kind_channel_recipient",

@@ -1,5 +1,6 @@
-"""The audit hash and the Message-ID stay unique, the NHS number indexed, without
-the ``varchar_pattern_ops`` twins Django would add (convene/core/like_indexes.py)."""
+"""The audit hash stays unique, the NHS number indexed, without the ``varchar_pattern_ops``
+twins Django would add (convene/core/like_indexes.py); the Message-ID is unique through the
+delivery's key it is made from, with no index of its own (reminders/0008)."""
 
 from datetime import UTC, datetime
 
@@ -17,7 +18,6 @@ NOW = datetime(2026, 12, 4, 9, 30, tzinfo=UTC)
 
 KEPT = [
     ("audit_auditentry", "hash", True),
-    ("reminders_delivery", "message_id", True),
     ("people_child", "nhs_number", False),
 ]
 
@@ -43,7 +43,7 @@ def test_no_pattern_ops_index_is_left_on_the_three_tables():
         cursor.execute(
             "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%s) "
             "AND indexdef LIKE '%%pattern_ops%%'",
-            [[table for table, _column, _unique in KEPT]],
+            [[table for table, _column, _unique in KEPT] + ["reminders_delivery"]],
         )
         assert cursor.fetchall() == []
 
@@ -53,10 +53,6 @@ def test_no_pattern_ops_index_is_left_on_the_three_tables():
     ("queryset", "index"),
     [
         (lambda: AuditEntry.objects.filter(hash="ab" * 32), ("audit_auditentry_hash_key",)),
-        (
-            lambda: Delivery.objects.filter(message_id="<x@example.org>"),
-            ("reminders_delivery_message_id_key",),
-        ),
         (
             lambda: Child.objects.filter(nhs_number="9990000018"),
             ("people_child_nhs_number ", "unique_nhs_number_per_partnership"),
@@ -124,8 +120,20 @@ def test_no_index_repeats_the_start_of_another(table, columns):
 
 def test_the_generator_still_makes_new_hashes_and_message_ids():
     assert unique_alone(AuditEntry._meta.get_field("hash"))
-    assert unique_alone(Delivery._meta.get_field("message_id"))
+    assert unique_alone(Delivery._meta.get_field("message_id"))  # made unique, by derivation
     assert not unique_alone(Child._meta.get_field("nhs_number"))
+
+
+def test_the_message_id_has_no_index_and_is_made_from_the_unique_key():
+    """reminders/0008: the Message-ID's uniqueness is the key's, so it keeps no index (it was
+    written on every insert and read by nothing); ``new_delivery`` makes it from the key."""
+    from convene.reminders.services import new_delivery
+
+    assert _on("reminders_delivery", "message_id") == []
+    assert Delivery._meta.get_field("key").unique
+    made = [new_delivery() for _ in range(3)]
+    assert all(d.message_id.startswith(f"<{d.key}@") for d in made)
+    assert len({d.message_id for d in made}) == 3
 
 
 def test_the_outbox_keeps_one_index_per_read():

@@ -115,3 +115,52 @@ def test_a_signed_out_visitor_gets_the_empty_answer_not_an_error(people, partner
 def _counted_signed_out(*, user: Any) -> QuerySet[Partnership]:
     built.append(user.pk)
     return Partnership.objects.none()
+
+
+def test_the_partnerships_of_the_signed_out_are_none_without_a_query(
+    django_assert_num_queries,
+):
+    """``partnerships_of`` and ``partnership_ids_of`` read the agency with ``getattr``:
+    ``AnonymousUser`` has none, so no partnership (and no query), not an ``AttributeError``."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from convene.people.selectors import partnership_ids_of
+
+    visitor = AnonymousUser()
+    with django_assert_num_queries(0):
+        assert list(partnerships_of(user=visitor)) == []
+        assert partnership_ids_of(user=visitor) == []
+
+
+def test_invited_often_is_asked_once_per_person_object(people, django_assert_num_queries):
+    """The children list's plan hint (``discussions.access._invited_often``): one count per
+    request's person object, asked again for the next request's object; none signed out."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from convene.discussions.access import _invited_often
+
+    bob, carol = people["bob"], people["carol"]
+    _ = bob.role_set, carol.role_set  # read by every page first (and by the memo's identity)
+    with django_assert_num_queries(1):
+        assert _invited_often(bob) is False
+        assert _invited_often(bob) is False
+    with django_assert_num_queries(1):
+        _invited_often(carol)
+    with django_assert_num_queries(0):
+        assert _invited_often(AnonymousUser()) is False
+
+
+def test_a_remembered_answer_follows_the_persons_identity(people):
+    from convene.core.selector_memo import remembered_answer
+
+    asked: list[int] = []
+
+    def question(user: Any) -> int:
+        asked.append(user.pk)
+        return len(asked)
+
+    bob = people["bob"]
+    assert remembered_answer(bob, question) == remembered_answer(bob, question) == 1
+    bob.is_active = False  # what the selectors read changed: asked afresh
+    assert remembered_answer(bob, question) == 2
+    assert asked == [bob.pk, bob.pk]

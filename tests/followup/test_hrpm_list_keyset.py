@@ -98,3 +98,13 @@ def test_a_later_page_costs_the_first_pages_queries_plus_its_cursor(
         _hrpm(child_in_care.partnership, referral, "Young", "Yan")
     assert _queries(client, LIST) == first
     assert _queries(client, f"{LIST}?before={made[1].pk}") == first + 1  # the cursor's row
+
+
+def test_the_list_names_the_partnerships_as_values(child_in_care, people):
+    """``hrpms_listed`` filters the HRPM's own partnership by the person's partnership ids
+    (values, not a subquery): for a partnership with few HRPMs beside a large one PostgreSQL
+    starts from its HRPMs instead of walking every child's name to find none (issue 15)."""
+    from convene.followup.hrpm.selectors import hrpms_listed
+
+    sql = str(hrpms_listed(user=people["alice"]).query)
+    assert f'"followup_hrpm"."partnership_id" IN ({child_in_care.partnership_id})' in sql
