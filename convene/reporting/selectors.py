@@ -30,6 +30,7 @@ from convene.records.models import (
 from convene.referrals.models import OverrideTally, Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
+from convene.reporting.edges import plan
 from convene.reporting.percentiles import elapsed_percentiles
 from convene.reporting.periods import Period
 from convene.reporting.scoping import (
@@ -43,7 +44,6 @@ from convene.reporting.tallied import AttendanceRow as AttendanceRow
 from convene.reporting.tallied import attendance_by_agency as attendance_by_agency
 from convene.reporting.tallied import attendance_exceptions as attendance_exceptions
 from convene.reporting.tallied import decisions_by_outcome as decisions_by_outcome
-from convene.reporting.tallied import outside_whole_months, split
 from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
 from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
 from convene.reporting.timeliness import TimelinessRow as TimelinessRow
@@ -201,14 +201,6 @@ def agency_name(*, scope: Scope) -> str:
 # -- triage: recommendations overridden ---------------------------------------------------
 
 
-def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        referrals_q(scope),
-        partnership=scope.partnership,
-        **period.bounds("triaged_at"),
-    )
-
-
 def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, int]]:
     """(what the rule says, overridden, triaged by that rule), most overridden first.
 
@@ -217,21 +209,22 @@ def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, i
     queries. Counts are partnership-wide: a restricted referral is counted, never named.
     """
     counts: dict[str, list[int]] = {}
-    where, live = split(scope, period)
-    grouped: list[QuerySet[Any, Any]] = []  # (rule, overridden, triaged) rows
+    counting = plan(scope, period)
+    where = counting.where(scope)
+    grouped: list[tuple[int, QuerySet[Any, Any]]] = []  # (sign, (rule, overridden, triaged) rows)
     if where is not None:
         tallied = OverrideTally.objects.filter(**where).order_by().values_list("rule")
-        grouped.append(tallied.annotate(o=Sum("overridden"), t=Sum("triaged")))
-    if live:
-        edges = outside_whole_months(_triaged(scope, period), scope, period, "triaged_at")
+        grouped.append((1, tallied.annotate(o=Sum("overridden"), t=Sum("triaged"))))
+    referrals = Referral.objects.filter(referrals_q(scope), partnership=scope.partnership)
+    for sign, edges in counting.signed(referrals, "triaged_at"):
         overridden = Count("pk", filter=Q(decision=TriageDecision.OVERRIDDEN))
         counted = edges.order_by().values_list("recommended_rule_id")
-        grouped.append(counted.annotate(o=overridden, t=Count("pk")))
-    for rows in grouped:
+        grouped.append((sign, counted.annotate(o=overridden, t=Count("pk"))))
+    for sign, rows in grouped:
         for rule, o, t in rows:
             sums = counts.setdefault(rule, [0, 0])
-            sums[0] += o
-            sums[1] += t
+            sums[0] += sign * o
+            sums[1] += sign * t
     # Plain words, not rule ids (issue 18): each rule as the partnership's procedure says it.
     said = {rule.id: str(rule.summary) for rule in load_pack(scope.partnership.policy_id).rules}
     ranked = sorted(

@@ -7,6 +7,7 @@ read answers 404 (they are not told it exists for them), reports as a whole 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -64,8 +65,9 @@ def _context(request: HttpRequest) -> tuple[Professional, Scope, PeriodForm, Per
     )
     teams = teams_of(partnership=scope.partnership).values_list("pk", "name") if scope.whole else []
     form = PeriodForm(request.GET or None, teams=list(teams))
-    period = form.period_or_default(today=timezone.now().astimezone(LONDON).date())
-    return user, scope, form, period
+    now = timezone.now()
+    period = form.period_or_default(today=now.astimezone(LONDON).date())
+    return user, scope, form, replace(period, as_of=now)
 
 
 def _covering(scope: Scope) -> str:
