@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
+from convene.core.pagination import KeysetPage, keyset_newest
 from convene.followup.actions.selectors import actions_visible_to
 from convene.followup.census import s47_drifting
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
@@ -242,7 +243,8 @@ def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, i
 
 
 def overridden_referrals(*, user: Professional, scope: Scope, period: Period) -> QuerySet[Referral]:
-    """The overridden referrals ``user`` may open, with the reason given, newest first."""
+    """The overridden referrals ``user`` may open, with the reason given, newest first (the
+    download: every row)."""
     return (
         referrals_visible_to(user=user)
         .filter(
@@ -253,3 +255,30 @@ def overridden_referrals(*, user: Professional, scope: Scope, period: Period) ->
         )
         .order_by("-triaged_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class OverridesPage:
+    page: KeysetPage[Referral]
+    may_open: frozenset[int]  # the page's referrals ``user`` may open
+
+
+def overrides_page(
+    *, user: Professional, scope: Scope, period: Period, before: int | None, size: int
+) -> OverridesPage:
+    """The overrides page's ``size`` referrals after the referral ``before``, newest triaged
+    first: a keyset page (no OFFSET, no count) on ``referral_report_triaged``, so a deep page
+    costs what the first does. The partnership's list is paged as it stands and need-to-know
+    decided for the page's rows only, in one query: a restricted referral ``user`` is not
+    named on (R004.2) is shown with its details withheld, as the exception reasons are."""
+    rows = Referral.objects.filter(
+        referrals_q(scope),
+        partnership=scope.partnership,
+        decision=TriageDecision.OVERRIDDEN,
+        **period.bounds("triaged_at"),
+    )
+    page = keyset_newest(rows, field="triaged_at", before=before, size=size)
+    ids = [r.pk for r in page.rows]
+    visible = referrals_visible_to(user=user).filter(pk__in=ids) if ids else None
+    may_open = set(visible.values_list("pk", flat=True)) if visible is not None else set()
+    return OverridesPage(page=page, may_open=frozenset(may_open))

@@ -227,8 +227,12 @@ def overrides(request: HttpRequest) -> HttpResponse:
     user, scope, _form, period = _context(request)
     if not scope.whole:
         raise Http404("No such report")
-    page = _page(
-        request, selectors.overridden_referrals(user=user, scope=scope, period=period), "page"
+    found = selectors.overrides_page(
+        user=user,
+        scope=scope,
+        period=period,
+        before=cursor_of(request.GET.get("before")),
+        size=PAGE_SIZE,
     )
     _searched(
         request, user, f"Listed overridden recommendations for {scope.partnership}, {period.label}"
@@ -236,7 +240,14 @@ def overrides(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/overrides.html",
-        {"scope": scope, "period": period, "page": page, "query": _query(request)},
+        {
+            "scope": scope,
+            "period": period,
+            "page": found.page,
+            "rows": [(r, r.pk in found.may_open) for r in found.page.rows],
+            "withheld": "Not shown: a restricted referral you are not named on",
+            "query": _query(request, drop=("before",)),
+        },
     )
 
 
