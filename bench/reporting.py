@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--pages", default="year", help="year,month,mid,team")
     parser.add_argument("--pages-only", action="store_true")
+    parser.add_argument("--tables-period", choices=("year", "month", "mid"), default="year")
     options = parser.parse_args()
     os.environ.update(
         {
@@ -89,7 +90,7 @@ def main() -> None:
     if options.pages_only:
         results = _run(_pages(pages, options.repeat))
     else:
-        results = _measure(options.repeat, options.returns_repeat, pages)
+        results = _measure(options.repeat, options.returns_repeat, pages, options.tables_period)
     for name, median, worst, queries in results:
         print(f"| {name} | {median:.3f} | {worst:.3f} | {queries} |")
 
@@ -181,15 +182,28 @@ def _run(parts: list[tuple[str, Callable[[], object], int]]) -> list[tuple[str, 
     return results
 
 
+def _table_period(name: str) -> Any:
+    """The period each table's builder is timed for (``--tables-period``), as the page
+    would ask for it."""
+    from convene.reporting.periods import Period
+
+    if name == "month":
+        return Period(date(2026, 3, 1), date(2026, 3, 16), "March to date", as_of=MONTH_DAY)
+    if name == "mid":
+        return Period(
+            date(2025, 6, 10), date(2026, 2, 21), "mid", as_of=datetime.now().astimezone()
+        )
+    return Period(YEAR_START, date(2026, 4, 1), "2025-26")
+
+
 def _measure(
-    repeat: int, returns_repeat: int, pages: list[str]
+    repeat: int, returns_repeat: int, pages: list[str], tables_period: str
 ) -> list[tuple[str, float, float, int]]:
     from django.test import Client
     from django.utils import timezone
 
     from convene.people.models import Professional
     from convene.reporting.access import report_scope
-    from convene.reporting.periods import Period
     from convene.reporting.tables import tables_for
     from convene.reporting.views import SUMMARIES
     from convene.returns.annex_a import write_annex_a
@@ -197,7 +211,7 @@ def _measure(
 
     hana = Professional.objects.get(username="hana")
     scope = report_scope(user=hana)
-    period = Period(YEAR_START, date(2026, 4, 1), "2025-26")
+    period = _table_period(tables_period)
     client = Client()
     client.force_login(hana)
     url = (
