@@ -66,10 +66,14 @@ def test_the_plan_for_each_kind_of_edge(people):
     assert plan(scope, Period(_d(4, 1), _d(5, 6), "", as_of=to_date)) == Plan(
         (_d(4, 1), _d(6, 1)), (), ()
     )
-    # Dates chosen ending 3 May, read on 5 May: 3 and 4 May may hold rows (2 days, fewer
-    # than the 2 inside? no: a tie counts the days inside live).
+    # Dates chosen ending 2 May, read on 5 May: 3 to 5 May may hold rows, 3 days against
+    # the 2 inside, so the days inside are counted live.
     assert plan(scope, Period(_d(5, 1), _d(5, 3), "", as_of=to_date)) == Plan(
         None, (Days(_d(5, 1), _d(5, 3)),), ()
+    )
+    # A tie (10-24 April: 15 days in, 9 + 6 out) counts the days inside.
+    assert plan(scope, Period(_d(4, 10), _d(4, 25), "", as_of=LATER)) == Plan(
+        None, (Days(_d(4, 10), _d(4, 25)),), ()
     )
     # Not knowing when it was asked, the days after might hold rows: counted as such.
     assert plan(scope, Period(_d(5, 1), _d(5, 6), "")) == Plan(
