@@ -13,6 +13,14 @@ process), the CIN census for the year ending 31 March 2026 written to a file, an
 Annex A List 5 for the year. Prints one table: median and worst seconds of the timed runs
 (after one to warm up) and the queries of one run. Synthetic data only; it writes, so never
 point it at live data.
+
+``--pages year,month,mid,team`` times the whole page for other periods too (issue 13, edge
+months): ``month`` is this month to date as on 15 March 2026 at noon (the clock stopped
+there: the data ends on 1 April 2026), ``mid`` the dates 10 June 2025 to 20 February 2026
+(an edge month at each end), ``team`` the year for one team (counted live over its cases:
+the first run allocates every eighth referral of the partnership to a "Bench team").
+``--pages-only`` times those pages and nothing else. ``CONVENE_BENCH_ROOT=/work/main``
+times another checkout's code on the same database (before/after).
 """
 
 from __future__ import annotations
@@ -24,12 +32,18 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
+# CONVENE_BENCH_ROOT: another checkout to measure (e.g. main's, for before/after ratios).
+ROOT = Path(os.environ.get("CONVENE_BENCH_ROOT") or Path(__file__).resolve().parents[1])
 YEAR_START, YEAR_END = date(2025, 4, 1), date(2026, 3, 31)
+# "This month" as on this day at noon, London: two weeks into the data's last month.
+MONTH_DAY = datetime(2026, 3, 15, 12, tzinfo=ZoneInfo("Europe/London"))
+TEAM = "Bench team"
+TEAM_SHARE = 8  # every eighth referral is the team's
 
 
 def main() -> None:
@@ -41,6 +55,9 @@ def main() -> None:
     parser.add_argument("--returns-repeat", type=int, default=3)
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--build-only", action="store_true")
+    parser.add_argument("--pages", default="year", help="year,month,mid,team")
+    parser.add_argument("--pages-only", action="store_true")
+    parser.add_argument("--tables-period", choices=("year", "month", "mid"), default="year")
     options = parser.parse_args()
     os.environ.update(
         {
@@ -69,17 +86,124 @@ def main() -> None:
         print(", ".join(f"{table} {n:,}" for table, n in counts.items()))
     if options.build_only:
         return
-    for name, median, worst, queries in _measure(options.repeat, options.returns_repeat):
+    pages = [name for name in options.pages.split(",") if name]
+    if options.pages_only:
+        results = _run(_pages(pages, options.repeat))
+    else:
+        results = _measure(options.repeat, options.returns_repeat, pages, options.tables_period)
+    for name, median, worst, queries in results:
         print(f"| {name} | {median:.3f} | {worst:.3f} | {queries} |")
 
 
-def _measure(repeat: int, returns_repeat: int) -> list[tuple[str, float, float, int]]:
+def _dates(start: date, end: date) -> str:
+    return (
+        f"period=dates&start-day={start.day}&start-month={start.month}&start-year={start.year}"
+        f"&end-day={end.day}&end-month={end.month}&end-year={end.year}"
+    )
+
+
+def _team_id() -> int:
+    """The bench's team (made on first use): every ``TEAM_SHARE``th referral of the
+    partnership allocated to it, by one INSERT ... SELECT (a bench database only)."""
+    from django.db import connection
+
+    from convene.allocation.models import Team
+    from convene.people.models import Professional
+    from convene.reporting.access import report_scope
+
+    hana = Professional.objects.get(username="hana")
+    partnership = report_scope(user=hana).partnership
+    team, made = Team.objects.get_or_create(partnership=partnership, name=TEAM)
+    if made:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO allocation_allocation (created_at, modified_at, subject_kind,"
+                " reason, at, by_id, partnership_id, referral_id, social_worker_id, team_id)"
+                " SELECT now(), now(), 'referral', '', r.received_at, %s, r.partnership_id,"
+                " r.id, %s, %s FROM referrals_referral r"
+                " WHERE r.partnership_id = %s AND r.id %% %s = 0",
+                [hana.pk, hana.pk, team.pk, partnership.pk, TEAM_SHARE],
+            )
+            print(f"allocated {cursor.rowcount:,} referrals to {TEAM}", file=sys.stderr)
+    return team.pk
+
+
+def _period(name: str) -> tuple[str, str, datetime | None]:
+    """(label, the page's query string, the moment to stop the clock at or None)."""
+    year = _dates(YEAR_START, YEAR_END)
+    if name == "month":
+        return "dashboard page, this month to 15 March 2026", "period=month", MONTH_DAY
+    if name == "mid":
+        mid = _dates(date(2025, 6, 10), date(2026, 2, 20))
+        return "dashboard page, 10 June 2025 to 20 February 2026", mid, None
+    if name == "team":
+        return "dashboard page, the year, one team", f"{year}&team={_team_id()}", None
+    return "dashboard page, the year 2025-26", year, None
+
+
+def _pages(names: list[str], repeat: int) -> list[tuple[str, Callable[[], object], int]]:
+    """The whole dashboard page for each period named (see the module's docstring)."""
+    import time_machine
+    from django.test import Client
+
+    from convene.people.models import Professional
+
+    hana = Professional.objects.get(username="hana")
+    parts = []
+    for name in names:
+        label, query, frozen = _period(name)
+        # A client of its own, signed in at the stopped clock's time for a stopped clock: a
+        # session saved in March 2026 has expired by the real date, and the other way round.
+        client = Client()
+        if frozen is None:
+            client.force_login(hana)
+        else:
+            with time_machine.travel(frozen):
+                client.force_login(hana)
+
+        def page(query: str = query, frozen: datetime | None = frozen, c: Any = client) -> object:
+            if frozen is None:
+                response = c.get(f"/reports/?{query}")
+            else:
+                with time_machine.travel(frozen):
+                    response = c.get(f"/reports/?{query}")
+            assert response.status_code == 200, response.status_code
+            return response
+
+        parts.append((label, page, repeat))
+    return parts
+
+
+def _run(parts: list[tuple[str, Callable[[], object], int]]) -> list[tuple[str, float, float, int]]:
+    results = []
+    for name, run, times in parts:
+        results.append((name, *_time(run, times)))
+        print(f"  {name}: {results[-1][1]:.3f} s", file=sys.stderr)
+    return results
+
+
+def _table_period(name: str) -> Any:
+    """The period each table's builder is timed for (``--tables-period``), as the page
+    would ask for it."""
+    from convene.reporting.periods import Period
+
+    if name == "month":
+        return Period(date(2026, 3, 1), date(2026, 3, 16), "March to date", as_of=MONTH_DAY)
+    if name == "mid":
+        return Period(
+            date(2025, 6, 10), date(2026, 2, 21), "mid", as_of=datetime.now().astimezone()
+        )
+    return Period(YEAR_START, date(2026, 4, 1), "2025-26")
+
+
+def _measure(
+    repeat: int, returns_repeat: int, pages: list[str], tables_period: str
+) -> list[tuple[str, float, float, int]]:
     from django.test import Client
     from django.utils import timezone
 
     from convene.people.models import Professional
     from convene.reporting.access import report_scope
-    from convene.reporting.periods import Period
     from convene.reporting.tables import tables_for
     from convene.reporting.views import SUMMARIES
     from convene.returns.annex_a import write_annex_a
@@ -87,7 +211,7 @@ def _measure(repeat: int, returns_repeat: int) -> list[tuple[str, float, float, 
 
     hana = Professional.objects.get(username="hana")
     scope = report_scope(user=hana)
-    period = Period(YEAR_START, date(2026, 4, 1), "2025-26")
+    period = _table_period(tables_period)
     client = Client()
     client.force_login(hana)
     url = (
@@ -126,15 +250,13 @@ def _measure(repeat: int, returns_repeat: int) -> list[tuple[str, float, float, 
                 file, partnership=scope.partnership, start=YEAR_START, end=YEAR_END
             )
 
+    parts += [("dashboard page (all of it, rendered)", page, repeat)]
+    parts += _pages([name for name in pages if name != "year"], repeat)
     parts += [
-        ("dashboard page (all of it, rendered)", page, repeat),
         ("CIN census 2025-26 (XML file)", census, returns_repeat),
         ("Annex A List 5 2025-26 (XLSX file)", annex, returns_repeat),
     ]
-    results = []
-    for name, run, times in parts:
-        results.append((name, *_time(run, times)))
-        print(f"  {name}: {results[-1][1]:.3f} s", file=sys.stderr)
+    results = _run(parts)
     print(
         f"census: {out.with_suffix('.xml').stat().st_size:,} bytes; "
         f"Annex A: {out.with_suffix('.xlsx').stat().st_size:,} bytes",

@@ -25,9 +25,10 @@ from convene.discussions.models import Discussion
 from convene.people.models import Agency
 from convene.people.vocab import AgencyKind
 from convene.reporting.access import Scope
+from convene.reporting.edges import plan
 from convene.reporting.periods import Period
 from convene.reporting.scoping import discussions_q
-from convene.reporting.tallied import outside_whole_months, split, tallies
+from convene.reporting.tallied import tallies
 
 EVERY_AGENCY = "Every agency invited"
 
@@ -45,31 +46,25 @@ def _row(label: str, kind: str, total: int, sent: int) -> CheckShareRow:
     return CheckShareRow(label, kind, total, sent, round(100 * sent / total, 1) if total else None)
 
 
-def _expected(scope: Scope, period: Period) -> QuerySet[Any]:
-    """The expected checks of the discussions held in ``period`` outside its whole months
-    (all of them for a team, whose figures are always counted live)."""
-    discussions = Discussion.objects.filter(
-        discussions_q(scope, "pk"),
-        partnership=scope.partnership,
-        **period.bounds("record__held_at"),
-    )
-    edges = outside_whole_months(discussions, scope, period, "record__held_at")
-    return expected_checks(discussions=edges).order_by()
-
-
 def _counted(scope: Scope, period: Period) -> Counter[tuple[int, str]]:
     """(agency id, 0 for every agency; "held" or "sent") counts: the whole months from the
     tallies (convene.agencychecks.tally), the days at the edges live, in the database."""
     counts: Counter[tuple[int, str]] = Counter()
-    where, live = split(scope, period)
+    counting = plan(scope, period)
+    where = counting.where(scope)
     if where is not None:
         tallied = tallies(AgencyCheckTally, where, scope).values("agency")
         for row in tallied.annotate(held=Sum("discussions"), sent=Sum("on_time")):
             counts.update(
                 {(row["agency"], "held"): row["held"], (row["agency"], "sent"): row["sent"]}
             )
-    if live:
-        _count_live(_expected(scope, period), scope, counts)
+    discussions = Discussion.objects.filter(
+        discussions_q(scope, "pk"), partnership=scope.partnership
+    )
+    for sign, edges in counting.signed(discussions, "record__held_at"):
+        live: Counter[tuple[int, str]] = Counter()
+        _count_live(expected_checks(discussions=edges).order_by(), scope, live)
+        counts.update({key: sign * n for key, n in live.items()})
     return counts
 
 

@@ -35,6 +35,10 @@ class Period:
     start: date  # first day included
     end: date  # first day NOT included
     label: str
+    # When the period was asked for. No row is keyed later than the moment it is written,
+    # so the days after ``as_of`` hold nothing yet: the last month's tally is then exact
+    # (reporting.edges). None (a period built without a clock): the days may hold rows.
+    as_of: datetime | None = None
 
     @property
     def start_at(self) -> datetime:

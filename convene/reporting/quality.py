@@ -20,9 +20,10 @@ from convene.records.models import QualityTally, RecordVersion
 from convene.records.quality_tally import flags
 from convene.records.selectors import records_visible_to
 from convene.reporting.access import Scope
+from convene.reporting.edges import add_signed, plan
 from convene.reporting.periods import Period
 from convene.reporting.scoping import current_versions
-from convene.reporting.tallied import edge_versions, split
+from convene.reporting.tallied import edge_versions
 
 # (annotation, what the standard asks, its citation)
 STANDARDS = (
@@ -57,22 +58,21 @@ def quality_audit(*, scope: Scope, period: Period) -> list[StandardRow]:
     the quality tallies (convene.records.quality_tally), the days of a partial month at
     either edge (or a team's, always) counted live in one query, the same flags."""
     totals = dict.fromkeys(COUNTS, 0)
-    where, live = split(scope, period)
+    counting = plan(scope, period)
+    where = counting.where(scope)
     if where is not None:
         tallied = QualityTally.objects.filter(**where).aggregate(
             **{name: Sum(name) for name in COUNTS}
         )
-        for name in COUNTS:
-            totals[name] += tallied[name] or 0
-    if live:
+        add_signed(totals, tallied, 1)
+    for sign, versions in edge_versions(counting, scope):
         # The flags themselves as the filters: aggregating over annotations that reach
         # through joins (the chair) loses the join, so each count carries its own EXISTS.
-        counted = edge_versions(scope, period).aggregate(
+        counted = versions.aggregate(
             records=Count("pk"),
             **{name: Count("pk", filter=flag) for name, flag in flags().items()},
         )
-        for name in COUNTS:
-            totals[name] += counted[name]
+        add_signed(totals, counted, sign)
     rows = [
         StandardRow(label, citation, totals[name], totals["records"])
         for name, label, citation in STANDARDS

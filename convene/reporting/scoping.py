@@ -23,9 +23,10 @@ from convene.reporting.access import Scope
 from convene.reporting.periods import Period
 
 
-def current_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
+def current_versions(scope: Scope, period: Period | None) -> QuerySet[RecordVersion]:
     """The current version of each record of a discussion held in ``period`` (a correction
-    replaces the version it supersedes, so each discussion counts once), of the team's.
+    replaces the version it supersedes, so each discussion counts once), of the team's;
+    ``None``: held at any time (the caller bounds the dates, reporting.edges).
 
     "Not superseded" is a ``NOT EXISTS``, not ``superseded_by__isnull`` (a left join whose
     ``id IS NULL`` PostgreSQL neither makes an anti-join nor estimates: it guessed one row
@@ -34,7 +35,7 @@ def current_versions(scope: Scope, period: Period) -> QuerySet[RecordVersion]:
     versions = RecordVersion.objects.filter(
         ~Exists(RecordVersion.objects.filter(supersedes=OuterRef("pk"))),
         record__discussion__partnership=scope.partnership,
-        **period.bounds("record__held_at"),
+        **(period.bounds("record__held_at") if period is not None else {}),
     )
     if scope.team is not None:
         versions = versions.filter(record__discussion__in=team_cases(team=scope.team).discussions)

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
+from convene.core.pagination import KeysetPage, keyset_newest
 from convene.followup.actions.selectors import actions_visible_to
 from convene.followup.census import s47_drifting
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
@@ -30,6 +31,7 @@ from convene.records.models import (
 from convene.referrals.models import OverrideTally, Referral, TriageDecision
 from convene.referrals.selectors import referrals_visible_to
 from convene.reporting.access import Scope
+from convene.reporting.edges import plan
 from convene.reporting.percentiles import elapsed_percentiles
 from convene.reporting.periods import Period
 from convene.reporting.scoping import (
@@ -43,7 +45,6 @@ from convene.reporting.tallied import AttendanceRow as AttendanceRow
 from convene.reporting.tallied import attendance_by_agency as attendance_by_agency
 from convene.reporting.tallied import attendance_exceptions as attendance_exceptions
 from convene.reporting.tallied import decisions_by_outcome as decisions_by_outcome
-from convene.reporting.tallied import outside_whole_months, split
 from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
 from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
 from convene.reporting.timeliness import TimelinessRow as TimelinessRow
@@ -201,14 +202,6 @@ def agency_name(*, scope: Scope) -> str:
 # -- triage: recommendations overridden ---------------------------------------------------
 
 
-def _triaged(scope: Scope, period: Period) -> QuerySet[Referral]:
-    return Referral.objects.filter(
-        referrals_q(scope),
-        partnership=scope.partnership,
-        **period.bounds("triaged_at"),
-    )
-
-
 def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, int]]:
     """(what the rule says, overridden, triaged by that rule), most overridden first.
 
@@ -217,21 +210,22 @@ def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, i
     queries. Counts are partnership-wide: a restricted referral is counted, never named.
     """
     counts: dict[str, list[int]] = {}
-    where, live = split(scope, period)
-    grouped: list[QuerySet[Any, Any]] = []  # (rule, overridden, triaged) rows
+    counting = plan(scope, period)
+    where = counting.where(scope)
+    grouped: list[tuple[int, QuerySet[Any, Any]]] = []  # (sign, (rule, overridden, triaged) rows)
     if where is not None:
         tallied = OverrideTally.objects.filter(**where).order_by().values_list("rule")
-        grouped.append(tallied.annotate(o=Sum("overridden"), t=Sum("triaged")))
-    if live:
-        edges = outside_whole_months(_triaged(scope, period), scope, period, "triaged_at")
+        grouped.append((1, tallied.annotate(o=Sum("overridden"), t=Sum("triaged"))))
+    referrals = Referral.objects.filter(referrals_q(scope), partnership=scope.partnership)
+    for sign, edges in counting.signed(referrals, "triaged_at"):
         overridden = Count("pk", filter=Q(decision=TriageDecision.OVERRIDDEN))
         counted = edges.order_by().values_list("recommended_rule_id")
-        grouped.append(counted.annotate(o=overridden, t=Count("pk")))
-    for rows in grouped:
+        grouped.append((sign, counted.annotate(o=overridden, t=Count("pk"))))
+    for sign, rows in grouped:
         for rule, o, t in rows:
             sums = counts.setdefault(rule, [0, 0])
-            sums[0] += o
-            sums[1] += t
+            sums[0] += sign * o
+            sums[1] += sign * t
     # Plain words, not rule ids (issue 18): each rule as the partnership's procedure says it.
     said = {rule.id: str(rule.summary) for rule in load_pack(scope.partnership.policy_id).rules}
     ranked = sorted(
@@ -249,7 +243,8 @@ def overrides_by_rule(*, scope: Scope, period: Period) -> list[tuple[str, int, i
 
 
 def overridden_referrals(*, user: Professional, scope: Scope, period: Period) -> QuerySet[Referral]:
-    """The overridden referrals ``user`` may open, with the reason given, newest first."""
+    """The overridden referrals ``user`` may open, with the reason given, newest first (the
+    download: every row)."""
     return (
         referrals_visible_to(user=user)
         .filter(
@@ -260,3 +255,30 @@ def overridden_referrals(*, user: Professional, scope: Scope, period: Period) ->
         )
         .order_by("-triaged_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class OverridesPage:
+    page: KeysetPage[Referral]
+    may_open: frozenset[int]  # the page's referrals ``user`` may open
+
+
+def overrides_page(
+    *, user: Professional, scope: Scope, period: Period, before: int | None, size: int
+) -> OverridesPage:
+    """The overrides page's ``size`` referrals after the referral ``before``, newest triaged
+    first: a keyset page (no OFFSET, no count) on ``referral_report_triaged``, so a deep page
+    costs what the first does. The partnership's list is paged as it stands and need-to-know
+    decided for the page's rows only, in one query: a restricted referral ``user`` is not
+    named on (R004.2) is shown with its details withheld, as the exception reasons are."""
+    rows = Referral.objects.filter(
+        referrals_q(scope),
+        partnership=scope.partnership,
+        decision=TriageDecision.OVERRIDDEN,
+        **period.bounds("triaged_at"),
+    )
+    page = keyset_newest(rows, field="triaged_at", before=before, size=size)
+    ids = [r.pk for r in page.rows]
+    visible = referrals_visible_to(user=user).filter(pk__in=ids) if ids else None
+    may_open = set(visible.values_list("pk", flat=True)) if visible is not None else set()
+    return OverridesPage(page=page, may_open=frozenset(may_open))

@@ -2,8 +2,10 @@
 
 A period's whole London months come from :class:`~convene.clocks.models.ClockTally` and its
 histogram (two queries, twelve rows a kind for a year, whatever the clocks); the days of a
-partial month at either edge of the period (this month to date, or dates chosen) are
-counted from the clocks themselves, into the same figures, and added. A team's figures
+partial month at either edge of the period (dates chosen) are counted from the clocks
+themselves, into the same figures, and added, or the month read whole and its days
+outside the period taken away, whichever is fewer days (reporting.edges; "to date" needs
+neither). A team's figures
 are always counted from its clocks (the tallies are the partnership's). Median and 90th
 percentile are ``PERCENTILE_CONT`` over the time taken in tenths of the kind's unit.
 """
@@ -11,9 +13,8 @@ percentile are ``PERCENTILE_CONT`` over the time taken in tenths of the kind's u
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
 from convene.clocks.models import Clock, ClockTakenTally, ClockTally
 from convene.clocks.tally import COLUMNS
@@ -21,6 +22,7 @@ from convene.clocks.tally_count import count_clocks
 from convene.clocks.units import UNIT_OF
 from convene.policy.vocab import ClockKind
 from convene.reporting.access import Scope
+from convene.reporting.edges import plan
 from convene.reporting.percentiles import weighted_percentile_cont
 from convene.reporting.periods import Period
 from convene.reporting.scoping import subjects_q
@@ -73,17 +75,6 @@ class TimelinessRow:
         return ICPC_NATIONAL_PERCENT if self.kind == ClockKind.ICPC else None
 
 
-def _next_month(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def whole_months(period: Period) -> tuple[date, date] | None:
-    """The first and after-last whole London months inside ``period``, if any."""
-    first = period.start if period.start.day == 1 else _next_month(period.start)
-    after = period.end.replace(day=1)
-    return (first, after) if first < after else None
-
-
 class _Sums:
     """Counts and histograms by kind, added up from tallies and live counts."""
 
@@ -91,18 +82,17 @@ class _Sums:
         self.counts: dict[str, dict[str, int]] = {}
         self.taken: dict[str, dict[int, int]] = {}
 
-    def add_counts(self, kind: str, counts: dict[str, int]) -> None:
+    def add_counts(self, kind: str, counts: dict[str, int], sign: int = 1) -> None:
         into = self.counts.setdefault(kind, dict.fromkeys(COLUMNS, 0))
         for name in COLUMNS:
-            into[name] += counts[name] or 0
+            into[name] += sign * (counts[name] or 0)
 
-    def add_taken(self, kind: str, tenths: int, n: int) -> None:
+    def add_taken(self, kind: str, tenths: int, n: int, sign: int = 1) -> None:
         bins = self.taken.setdefault(kind, {})
-        bins[tenths] = bins.get(tenths, 0) + n
+        bins[tenths] = bins.get(tenths, 0) + sign * n
 
 
-def _from_tallies(scope: Scope, months: tuple[date, date], sums: _Sums) -> None:
-    where = {"partnership": scope.partnership, "month__gte": months[0], "month__lt": months[1]}
+def _from_tallies(where: dict[str, object], sums: _Sums) -> None:
     rows = (
         ClockTally.objects.filter(**where)
         .values("kind")
@@ -121,24 +111,13 @@ def _from_tallies(scope: Scope, months: tuple[date, date], sums: _Sums) -> None:
         sums.add_taken(kind, tenths, n)
 
 
-def _live(scope: Scope, period: Period, months: tuple[date, date] | None) -> QuerySet[Clock]:
-    """The clocks of ``period`` not in the whole months read from the tallies."""
-    clocks = Clock.objects.filter(
-        subjects_q(scope), partnership=scope.partnership, **period.bounds("started_at")
-    )
-    if months is None:
-        return clocks
-    inside = Period(months[0], months[1], "")
-    return clocks.exclude(Q(**inside.bounds("started_at")))
-
-
-def _from_clocks(clocks: QuerySet[Clock], sums: _Sums) -> None:
+def _from_clocks(clocks: QuerySet[Clock], sums: _Sums, sign: int) -> None:
     counted = count_clocks(clocks)
     for (_, _, kind), counts in counted.counts.items():
-        sums.add_counts(kind, counts)
+        sums.add_counts(kind, counts, sign)
     for (_, _, kind), bins in counted.taken.items():
         for tenths, n in bins.items():
-            sums.add_taken(kind, tenths, n)
+            sums.add_taken(kind, tenths, n, sign)
 
 
 def _percentiles(bins: dict[int, int] | None) -> tuple[float | None, float | None]:
@@ -154,14 +133,17 @@ def _percentiles(bins: dict[int, int] | None) -> tuple[float | None, float | Non
 
 
 def timeliness(*, scope: Scope, period: Period) -> list[TimelinessRow]:
-    """Every clock kind started in ``period``: two queries for the whole months, three for
-    any days at the edges (or for a team), whatever the number of clocks."""
+    """Every clock kind started in ``period``: two queries for the tallied months, three
+    for each of the days added and the days taken away at the edges (reporting.edges; a
+    team's: all added), whatever the number of clocks."""
     sums = _Sums()
-    months = whole_months(period) if scope.team is None else None
-    if months is not None:
-        _from_tallies(scope, months, sums)
-    if months is None or months != (period.start, period.end):
-        _from_clocks(_live(scope, period, months), sums)
+    counting = plan(scope, period)
+    where = counting.where(scope)
+    if where is not None:
+        _from_tallies(where, sums)
+    clocks = Clock.objects.filter(subjects_q(scope), partnership=scope.partnership)
+    for sign, edges in counting.signed(clocks, "started_at"):
+        _from_clocks(edges, sums, sign)
     rows = []
     for kind, label, unit in CLOCK_KINDS:
         found = sums.counts.get(kind.value, dict.fromkeys(COLUMNS, 0))

@@ -7,6 +7,7 @@ read answers 404 (they are not told it exists for them), reports as a whole 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -64,8 +65,9 @@ def _context(request: HttpRequest) -> tuple[Professional, Scope, PeriodForm, Per
     )
     teams = teams_of(partnership=scope.partnership).values_list("pk", "name") if scope.whole else []
     form = PeriodForm(request.GET or None, teams=list(teams))
-    period = form.period_or_default(today=timezone.now().astimezone(LONDON).date())
-    return user, scope, form, period
+    now = timezone.now()
+    period = form.period_or_default(today=now.astimezone(LONDON).date())
+    return user, scope, form, replace(period, as_of=now)
 
 
 def _covering(scope: Scope) -> str:
@@ -225,8 +227,12 @@ def overrides(request: HttpRequest) -> HttpResponse:
     user, scope, _form, period = _context(request)
     if not scope.whole:
         raise Http404("No such report")
-    page = _page(
-        request, selectors.overridden_referrals(user=user, scope=scope, period=period), "page"
+    found = selectors.overrides_page(
+        user=user,
+        scope=scope,
+        period=period,
+        before=cursor_of(request.GET.get("before")),
+        size=PAGE_SIZE,
     )
     _searched(
         request, user, f"Listed overridden recommendations for {scope.partnership}, {period.label}"
@@ -234,7 +240,14 @@ def overrides(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/overrides.html",
-        {"scope": scope, "period": period, "page": page, "query": _query(request)},
+        {
+            "scope": scope,
+            "period": period,
+            "page": found.page,
+            "rows": [(r, r.pk in found.may_open) for r in found.page.rows],
+            "withheld": "Not shown: a restricted referral you are not named on",
+            "query": _query(request, drop=("before",)),
+        },
     )
 
 

@@ -21,9 +21,10 @@ from convene.clocks.tally import month_of
 from convene.discussions.models import Discussion
 from convene.people.vocab import AgencyKind
 from convene.records.services import discussion_hold
-from convene.reporting import checks, tallied
+from convene.reporting import checks
 from convene.reporting.access import report_scope
 from convene.reporting.checks import agency_checks_on_time
+from convene.reporting.edges import Days, Plan
 from convene.reporting.periods import Period
 from tests.reporting.fixtures import london
 from tests.reporting.test_agency_checks_report import (  # noqa: F401 - fixtures
@@ -111,8 +112,8 @@ def test_every_change_keeps_the_check_tallies_equal_to_the_count(
     table = _table(people, PERIOD)
     assert table[0] == ("Every agency invited", 4, 1, 25.0)
     assert _table(people, WITH_AN_EDGE) == table
-    monkeypatch.setattr(tallied, "whole_months", lambda period: None)
-    monkeypatch.setattr(checks, "split", lambda scope, period: (None, True))
+    wholly_live = Plan(None, (Days(PERIOD.start, PERIOD.end),), ())
+    monkeypatch.setattr(checks, "plan", lambda scope, period: wholly_live)
     assert _table(people, PERIOD) == table
     # The recount writes the same rows.
     before = _tallies()

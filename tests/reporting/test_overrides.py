@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.referrals.services import referral_accept, referral_override
+from convene.reporting import views
 from convene.reporting.access import report_scope
 from convene.reporting.periods import Period
 from convene.reporting.selectors import overrides_by_rule
@@ -109,3 +112,65 @@ def test_the_list_downloads_with_only_the_referrals_one_may_open(client, people,
     hanas = client.get(csv_url, MARCH).content.decode("utf-8-sig")
     assert secret.reference in hanas
     assert "registered manager" in hanas
+
+
+def test_the_list_is_a_keyset_page_with_restricted_rows_withheld(
+    client, people, referral_for, triaged, monkeypatch
+):
+    """Newest triaged first, two a page here: a restricted referral bob is not named on is a
+    row with its details withheld; "Older" leads on from the page's last row; the last page
+    has no such link."""
+    _plain, secret = triaged
+    later = referral_for()
+    referral_override(
+        referral=later,
+        pathway="strategy_meeting",
+        reason="Police already involved",
+        by=people["bob"],
+        now=NOW + timedelta(hours=1),
+        expected_version=later.version,
+    )
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    url = reverse("reporting:overrides")
+    client.force_login(people["bob"])
+    first = client.get(url, MARCH).content.decode()
+    assert "Police already involved" in first
+    assert "Not shown: a restricted referral you are not named on" in first
+    assert secret.reference not in first
+    assert "registered manager" not in first
+    assert "Several agencies involved" not in first  # on the next page
+    assert f"before={secret.pk}" in first
+    assert 'rel="next"' in first
+    second = client.get(url, {**MARCH, "before": str(secret.pk)}).content.decode()
+    assert "Several agencies involved" in second
+    assert "Police already involved" not in second
+    assert 'rel="next"' not in second
+    assert 'rel="prev"' in second
+    assert "Not shown" not in second
+    # Hana is named on the restricted referral: its reason is shown to her.
+    client.force_login(people["hana"])
+    assert "registered manager" in client.get(url, MARCH).content.decode()
+
+
+def test_need_to_know_is_one_query_a_page(client, people, referral_for, triaged, monkeypatch):
+    """The queries of a page do not grow with its rows."""
+    monkeypatch.setattr(views, "PAGE_SIZE", 25)
+    url = reverse("reporting:overrides")
+    client.force_login(people["bob"])
+    client.get(url, MARCH)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url, MARCH)
+    for n in range(3):
+        extra = referral_for()
+        referral_override(
+            referral=extra,
+            pathway="strategy_meeting",
+            reason=f"Reason {n}",
+            by=people["bob"],
+            now=NOW,
+            expected_version=extra.version,
+        )
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(url, MARCH).content.decode()
+    assert "Reason 2" in page
+    assert len(more) == len(few)
