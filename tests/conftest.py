@@ -7,6 +7,7 @@ from django.test import Client
 
 from convene.people import factories, personas
 from convene.people.models import Agency, Partnership, Professional
+from tests.migrated import migrated_databases  # noqa: F401 - fixture
 from tests.pagecheck import check_page
 from tests.totp import verify_session
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.migrated import MigratedDatabases
+
 ROOT = Path(__file__).resolve().parents[2]
 MAKE_ENTRIES = (
     "from convene.audit.services import audit_record; "
@@ -45,7 +47,7 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def _round_trip(source: str, fresh: str, backup: Path) -> None:
-    ok(convene(source, "migrate", "--no-input", "-v", "0"))
+    """``source`` is migrated already (tests/migrated.py), ``fresh`` is empty."""
     ok(convene(source, "shell", "-c", MAKE_ENTRIES))
     made = ok(convene(source, "backup", str(backup)))
     assert "Audit head when the backup began" in made
@@ -65,16 +67,19 @@ def _round_trip(source: str, fresh: str, backup: Path) -> None:
     assert "already exists" in twice.stderr
 
 
-def test_issue12_a_sqlite_backup_restores_into_a_fresh_database_that_verifies(tmp_path):
+def test_issue12_a_sqlite_backup_restores_into_a_fresh_database_that_verifies(
+    tmp_path, migrated_databases: MigratedDatabases
+):
     _round_trip(
-        f"sqlite:///{tmp_path / 'live.sqlite3'}",
+        migrated_databases.sqlite(tmp_path / "live.sqlite3"),
         f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
         tmp_path / "backups" / "convene.sqlite3",
     )
 
 
 @pytest.fixture
-def two_postgres_databases() -> Iterator[tuple[str, str]]:
+def two_postgres_databases(migrated_databases: MigratedDatabases) -> Iterator[tuple[str, str]]:
+    """A migrated database ("live") and an empty one ("fresh")."""
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip("DATABASE_URL is not PostgreSQL")
@@ -83,10 +88,10 @@ def two_postgres_databases() -> Iterator[tuple[str, str]]:
     server, _, _ = url.rpartition("/")
     names = [f"convene_backup_{uuid.uuid4().hex[:8]}_{side}" for side in ("live", "fresh")]
     with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
         try:
-            yield f"{server}/{names[0]}", f"{server}/{names[1]}"
+            live = migrated_databases.postgres(names[0])
+            admin.execute(f'CREATE DATABASE "{names[1]}"')
+            yield live, f"{server}/{names[1]}"
         finally:
             for name in names:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

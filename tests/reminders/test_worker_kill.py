@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from convene.reminders.backends import spool_name
+from tests.migrated import MigratedDatabases
 from tests.reminders.crashing_spool import CRASH_EXIT_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +44,8 @@ class Database:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path) -> Iterator[Database]:
+def database(request, tmp_path, migrated_databases: MigratedDatabases) -> Iterator[Database]:
+    """A migrated throwaway database (a copy of one migrated once per test process)."""
     if request.param == "sqlite":
         path = tmp_path / "worker.sqlite3"
 
@@ -51,22 +53,20 @@ def database(request, tmp_path) -> Iterator[Database]:
             with sqlite3.connect(path, timeout=20) as connection:
                 return connection.execute(sql).fetchall()
 
-        yield Database(f"sqlite:///{path}", query)
+        yield Database(migrated_databases.sqlite(path), query)
         return
     if not SERVER_URL.startswith(("postgres://", "postgresql://")):
         pytest.skip("runs when DATABASE_URL points at a PostgreSQL server")
     psycopg = pytest.importorskip("psycopg")
     server = SERVER_URL.rsplit("/", 1)[0]
     name = f"convene_kill_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
 
     def query(sql):
         with psycopg.connect(f"{server}/{name}") as connection:
             return connection.execute(sql).fetchall()
 
     try:
-        yield Database(f"{server}/{name}", query)
+        yield Database(migrated_databases.postgres(name), query)
     finally:
         with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -88,9 +88,9 @@ def environment(database: Database, tmp_path: Path, *, crash: bool) -> dict[str,
     return env
 
 
-# The set-up commands (every migration, the seed) are not what is tested: on a loaded
-# machine (the suite on 2 shared cores) migrating took over 120 s, so they may take long;
-# the limit is only there to stop a command that hangs.
+# The set-up commands (the seed; the migrations ran on the database's template, see
+# tests/migrated.py) are not what is tested: on a loaded machine (the suite on 2 shared
+# cores) they may take long; the limit is only there to stop a command that hangs.
 SETUP_TIMEOUT = 900
 
 
@@ -117,7 +117,6 @@ def email_states(database: Database) -> Counter[str]:
 
 def test_a_worker_killed_between_sending_and_recording_sends_nothing_twice(database, tmp_path):
     env = environment(database, tmp_path, crash=True)
-    convene("migrate", "--no-input", "-v0", env=env)
     convene("shell", "-c", "from tests.reminders.worker_seed import seed; seed()", env=env)
 
     crashes = 0
