@@ -59,8 +59,10 @@ lint: deps
 typecheck: deps
 	$(BIN)/mypy convene
 
+# worksteal: pytest-django runs the transactional and browser tests last, the longest ones;
+# an idle worker takes over the other's queue instead of waiting at the end.
 pytest: deps chromium
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
