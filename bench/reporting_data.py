@@ -298,7 +298,9 @@ class _Case:
         start: datetime,
         hours: float,
         rng: random.Random,
+        case: int,
     ) -> int:
+        """One clock; ``case``: its case key (``Clock.case_referral``, as ``clock_start``)."""
         due = start + timedelta(hours=hours)
         roll = rng.random()
         values: dict[str, Any] = {}
@@ -327,6 +329,7 @@ class _Case:
             citation="bench",
             subject_type_id=self.types[subject],
             subject_id=subject_id,
+            case_referral_id=case,
             started_at=start,
             due_at=due,
             **values,
@@ -447,10 +450,11 @@ class _Case:
                 recorded_by_id=social.pk,
                 recorded_at=authorised,
             )
-        triage_clock = self._clock("triage", "referral", referral_id, received, 24, rng)
-        self._clock("convene", "referral", referral_id, triaged, 24, rng)
-        self._clock("record_distributed", "discussion", discussion_id, held, 24, rng)
-        self._clock("outcome_notified", "discussion", discussion_id, held, 24, rng)
+        case = referral_id
+        triage_clock = self._clock("triage", "referral", referral_id, received, 24, rng, case)
+        self._clock("convene", "referral", referral_id, triaged, 24, rng, case)
+        self._clock("record_distributed", "discussion", discussion_id, held, 24, rng, case)
+        self._clock("outcome_notified", "discussion", discussion_id, held, 24, rng, case)
         if n % 3 == 0:
             action_id = self._id("action")
             add(
@@ -467,11 +471,11 @@ class _Case:
                 introduced_in_id=version_id,
                 changed_in_id=version_id,
             )
-            self._clock("action_due", "action", action_id, held, 14 * 24, rng)
+            self._clock("action_due", "action", action_id, held, 14 * 24, rng, case)
         if n % 20 == 0:
             self._escalation(n, referral_id, triage_clock, triaged)
         if decision in ("s47_joint", "s47_single_agency"):
-            self._s47(n, child_id, discussion_id, version_id, held, rng)
+            self._s47(n, child_id, (case, discussion_id), version_id, held, rng)
 
     def _escalation(self, n: int, referral_id: int, clock_id: int, triaged: datetime) -> None:
         police = self.cast["police"]
@@ -496,6 +500,7 @@ class _Case:
             partnership_id=self.partnership_id,
             subject_type_id=self.types["referral"],
             subject_id=referral_id,
+            case_referral_id=referral_id,
             **({"clock_id": clock_id, "direction": "automatic"} if n % 3 else manual),
             level=1 + n % 3,
             citation="bench",
@@ -511,12 +516,13 @@ class _Case:
         self,
         n: int,
         child_id: int,
-        discussion_id: int,
+        case_and_discussion: tuple[int, int],
         version_id: int,
         held: datetime,
         rng: random.Random,
     ) -> None:
         add, pid, social = self.copier.add, self.partnership_id, self.cast["social"]
+        case, discussion_id = case_and_discussion
         s47_id = self._id("s47")
         outcome: dict[str, Any] = {}
         icpc_id = None
@@ -544,7 +550,7 @@ class _Case:
                 held_at=conference,
                 held_recorded_by_id=social.pk,
             )
-            self._clock("icpc", "icpc", icpc_id, held, 21 * 24, rng)
+            self._clock("icpc", "icpc", icpc_id, held, 21 * 24, rng, case)
         outcome = {
             "state": "closed",
             "outcome": "significant_harm" if icpc_id else "child_in_need_plan",
@@ -570,7 +576,7 @@ class _Case:
             icpc_id=icpc_id,
             **(outcome if n % 4 or held < self.open_after else {"state": "visited"}),
         )
-        self._clock("s47_visit", "s47", s47_id, held, 24, rng)
+        self._clock("s47_visit", "s47", s47_id, held, 24, rng, case)
         add(
             self.m["allocation"],
             id=self._id("allocation"),

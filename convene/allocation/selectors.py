@@ -320,14 +320,45 @@ class TeamCases:
     s47s: QuerySet[S47Enquiry, Any]
 
 
-def team_cases(*, team: Team | int) -> TeamCases:
+def team_cases(*, team: Team | int, per_row: bool = False) -> TeamCases:
     """The referrals, discussions and S47 enquiries allocated to ``team`` now, with the same
-    inheritance as ``current_for`` (S47 → discussion → referral). Querysets, never rows."""
+    inheritance as ``current_for`` (S47 → discussion → referral). Querysets, never rows.
+
+    ``per_row``: for rows already narrowed to the team's case keys (``team_case_keys``), each
+    asked one at a time: an enquiry inherits through an ``EXISTS`` on its discussion, never
+    ``discussion IN`` (every discussion the team holds) under an ``OR``, which PostgreSQL can
+    only build whole and, when too big to hash, scans again for each row (issue 13: a team's
+    dashboard at a million discussions)."""
     who = Q(team=team)
     return TeamCases(
         referrals=Referral.objects.filter(_held(who, "referral")).values("pk"),
         discussions=_discussions_held(Discussion.objects.all(), who).values("pk"),
-        s47s=_s47s_held(S47Enquiry.objects.all(), who).values("pk"),
+        s47s=_s47s_held(S47Enquiry.objects.all(), who, per_row=per_row).values("pk"),
+    )
+
+
+def team_case_keys(*, team: Team | int) -> QuerySet[Any, Any]:
+    """The case keys (referral ids, as ``Clock.case_referral``) of the team's own open
+    allocations: the referral allocated, the referral of the discussion allocated, or of the
+    enquiry's discussion. Everything ``team_cases`` holds hangs from one of them (what it
+    inherits, from an allocation here), so a report narrows its rows by them first, by index,
+    then asks ``team_cases`` of the few left; a key may hold nothing of the team's (its
+    discussion allocated to another team), which the exact rule then leaves out.
+
+    A ``UNION ALL`` of the three, each from its own allocations by index: not one row per
+    allocation with the discussion and enquiry left-joined, which PostgreSQL hashed by reading
+    every discussion and enquiry."""
+    own = Allocation.objects.filter(team=team, ended_at__isnull=True).order_by()
+    discussions = own.filter(discussion__isnull=False).values("discussion_id")
+    enquiries = own.filter(s47_enquiry__isnull=False).values("s47_enquiry_id")
+    return (
+        own.filter(referral__isnull=False)
+        .values("referral_id")
+        .union(
+            Discussion.objects.filter(pk__in=discussions).order_by().values("referral_id"),
+            Discussion.objects.filter(s47_enquiries__in=enquiries).order_by().values("referral_id"),
+            all=True,
+        )
     )
 
 

@@ -77,6 +77,11 @@ class Clock(TrackedModel):
             models.Index(fields=["partnership", "state", "due_at"]),
             # Reports count clocks started in a period, by kind (convene.reporting).
             models.Index(fields=["partnership", "started_at", "kind"], name="clock_report_started"),
+            # A team's reports: its cases' clocks by case key, then the period (issue 13,
+            # convene.reporting.scoping), never the partnership's whole period.
+            models.Index(
+                fields=["partnership", "case_referral", "started_at"], name="clock_report_case"
+            ),
             # Partial: only clocks with something still to do are in them, so their
             # size follows the open work, not ten years of history.
             models.Index(

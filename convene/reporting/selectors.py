@@ -14,7 +14,6 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from convene.allocation.selectors import team_cases
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
 from convene.core.pagination import KeysetPage, keyset_newest
@@ -38,6 +37,7 @@ from convene.reporting.scoping import (
     discussions_q,
     raw_subjects_filter,
     referrals_q,
+    s47s_q,
     subjects_q,
 )
 from convene.reporting.tallied import DECISION_LABELS as DECISION_LABELS
@@ -144,9 +144,9 @@ def drifting_s47s(*, user: Professional, scope: Scope, now: datetime) -> QuerySe
     """S47 enquiries open more than 15 working days (the partnership's calendar) with no
     conference date and not "ICPC not required" (the census's 8675Q), oldest first: the
     followup app's rule, over the enquiries ``user`` may see, of the team's cases if chosen."""
-    enquiries = s47_enquiries_visible_to(user=user).filter(partnership=scope.partnership)
-    if scope.team is not None:
-        enquiries = enquiries.filter(pk__in=team_cases(team=scope.team).s47s)
+    enquiries = s47_enquiries_visible_to(user=user).filter(
+        s47s_q(scope), partnership=scope.partnership
+    )
     return s47_drifting(enquiries, policy_id=scope.partnership.policy_id, now=now)
 
 

@@ -1,0 +1,181 @@
+"""A team's dashboard (issue 13, team13): the same rows as the team rule asked of every row,
+and the same number of queries whatever the data.
+
+``reporting.scoping`` narrows rows to the team's case keys first, then asks the exact rule
+(``allocation.selectors.team_cases``) of each row left. Checked here against the rule asked
+plainly (``subject_id IN`` each set the team holds, as before team13) over the bench's rows
+(bench/reporting_data.py) with allocations of every shape: referrals allocated to the team,
+a discussion of a team referral allocated to another team (not the team's), a discussion of
+another referral allocated to the team (the team's, though its referral is not), an enquiry
+of a team referral allocated to nobody's team (the bench's own enquiry allocations: not the
+team's) and one allocated to the team whose referral is not.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bench.reporting_data import build
+from convene.agencychecks.models import AgencyCheck
+from convene.allocation.models import Allocation, SubjectKind, Team
+from convene.allocation.selectors import team_cases
+from convene.clocks.models import Clock, Escalation
+from convene.discussions.models import Discussion
+from convene.followup.models import Icpc, S47Enquiry
+from convene.people.models import Professional
+from convene.records.models import Action, AttendanceException, RecordVersion
+from convene.referrals.models import Referral
+from convene.reporting.access import report_scope
+from convene.reporting.periods import Period
+from convene.reporting.scoping import discussions_q, referrals_q, s47s_q, subjects_q
+from convene.reporting.timeliness import timeliness
+from tests.conftest import CheckedClient
+
+# transaction=True: on PostgreSQL the bench loads by COPY (see test_scale_queries).
+pytestmark = pytest.mark.django_db(transaction=True)
+YEAR = Period(date(2025, 4, 1), date(2026, 4, 1), "2025-26")
+
+
+def _allocate(team: Team, other: Team) -> None:
+    """Every third referral to ``team``; then the exceptions, each to a case not yet done."""
+    hana = Professional.objects.get(username="hana")
+    done = set(Allocation.objects.filter(team=team).values_list("referral_id", flat=True))
+    rows = []
+
+    def allocate(kind: str, subject: object, to: Team) -> None:
+        field = {"referral": "referral", "discussion": "discussion", "s47": "s47_enquiry"}[kind]
+        rows.append(
+            Allocation(
+                partnership_id=to.partnership_id,
+                subject_kind=kind,
+                **{field: subject},
+                social_worker=hana,
+                team=to,
+                by=hana,
+                at=timezone.now(),
+            )
+        )
+
+    referrals = Referral.objects.filter(partnership=team.partnership).order_by("pk")
+    for n, referral in enumerate(referrals.exclude(pk__in=done)):
+        if n % 3 == 0:
+            allocate(SubjectKind.REFERRAL, referral, team)
+    Allocation.objects.bulk_create(rows)
+    rows.clear()
+    own = Allocation.objects.filter(ended_at__isnull=True)
+    free = Discussion.objects.exclude(
+        pk__in=own.filter(discussion__isnull=False).values("discussion")
+    )
+    theirs = free.filter(referral__allocations__team=team).order_by("pk")
+    not_theirs = free.exclude(referral__allocations__team=team).order_by("pk")
+    allocate(SubjectKind.DISCUSSION, theirs.first(), other)  # the team's referral, not its
+    allocate(SubjectKind.DISCUSSION, not_theirs.first(), team)  # not its referral, its own
+    enquiry = S47Enquiry.objects.exclude(discussion__referral__allocations__team=team).first()
+    if enquiry is not None:  # an enquiry allocated to the team, its referral not: first end
+        own.filter(s47_enquiry=enquiry).update(ended_at=timezone.now())  # the bench's one
+        allocate(SubjectKind.S47, enquiry, team)
+    Allocation.objects.bulk_create(rows)
+
+
+def _plain_subjects_q(team: Team) -> Q:
+    """The team rule as asked before team13: ``subject_id IN`` each set the team holds."""
+    cases = team_cases(team=team)
+    types = ContentType.objects.get_for_models(
+        Referral, Discussion, S47Enquiry, Icpc, Action, AgencyCheck
+    )
+    icpcs = Icpc.objects.filter(
+        Q(discussion__in=cases.discussions) | Q(discussion__s47_enquiries__in=cases.s47s)
+    ).values("pk")
+    actions = Action.objects.filter(record__discussion__in=cases.discussions).values("pk")
+    checks = AgencyCheck.objects.filter(discussion__in=cases.discussions).values("pk")
+    condition = Q(pk__in=[])
+    for model, ids in (
+        (Referral, cases.referrals),
+        (Discussion, cases.discussions),
+        (S47Enquiry, cases.s47s),
+        (Icpc, icpcs),
+        (Action, actions),
+        (AgencyCheck, checks),
+    ):
+        condition |= Q(subject_type=types[model].pk, subject_id__in=ids)
+    return condition
+
+
+def _ids(rows: QuerySet[Any]) -> set[int]:
+    return set(rows.values_list("pk", flat=True))
+
+
+def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows() -> None:
+    build(discussions=40, years=1, log=lambda _: None)
+    hana = Professional.objects.get(username="hana")
+    partnership = report_scope(user=hana).partnership
+    team = Team.objects.create(partnership=partnership, name="Duty team")
+    other = Team.objects.create(partnership=partnership, name="Assessment team")
+    _allocate(team, other)
+    scope = report_scope(user=hana, team_id=str(team.pk))
+    cases = team_cases(team=team)
+    for model in (Clock, Escalation):
+        found = _ids(model.objects.filter(subjects_q(scope)))
+        assert found == _ids(model.objects.filter(_plain_subjects_q(team)))
+        assert found  # the team holds some of them
+        assert found != _ids(model.objects.filter(subject_type__isnull=False))  # and not all
+    held = Discussion.objects.filter(pk__in=cases.discussions)
+    assert _ids(Discussion.objects.filter(discussions_q(scope, "pk"))) == _ids(held)
+    versions = RecordVersion.objects.all()
+    assert _ids(versions.filter(discussions_q(scope, "record__discussion"))) == _ids(
+        versions.filter(record__discussion__in=cases.discussions)
+    )
+    exceptions = AttendanceException.objects.all()
+    assert _ids(exceptions.filter(discussions_q(scope, "record__discussion"))) == _ids(
+        exceptions.filter(record__discussion__in=cases.discussions)
+    )
+    assert _ids(Referral.objects.filter(referrals_q(scope))) == _ids(
+        Referral.objects.filter(pk__in=cases.referrals)
+    )
+    assert _ids(S47Enquiry.objects.filter(s47s_q(scope))) == _ids(
+        S47Enquiry.objects.filter(pk__in=cases.s47s)
+    )
+    # Each exception is decided by its own allocation, not its referral's.
+    (moved,) = Discussion.objects.filter(allocations__team=other)
+    (own,) = Discussion.objects.filter(allocations__team=team)
+    assert moved.pk not in _ids(held)
+    assert own.pk in _ids(held)
+    assert own.referral_id not in _ids(Referral.objects.filter(referrals_q(scope)))
+
+
+def _team_dashboard_queries(team: Team) -> int:
+    """The whole dashboard page for the year and the team, signed in: every query."""
+    client = CheckedClient()
+    client.force_login(Professional.objects.get(username="hana"))  # afresh after each build
+    year = {"period": "dates", "start-day": "1", "start-month": "4", "start-year": "2025"}
+    year |= {"end-day": "31", "end-month": "3", "end-year": "2026", "team": str(team.pk)}
+    client.get(reverse("reporting:dashboard"), year)  # content types cached, as in service
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("reporting:dashboard"), year).status_code == 200
+    return len(captured)
+
+
+def test_a_teams_dashboard_queries_do_not_grow_with_the_data() -> None:
+    # Enough for a row in each list (an enquiry drifting, an exception), then three times more.
+    build(discussions=40, years=1, log=lambda _: None)
+    hana = Professional.objects.get(username="hana")
+    partnership = report_scope(user=hana).partnership
+    team = Team.objects.create(partnership=partnership, name="Duty team")
+    other = Team.objects.create(partnership=partnership, name="Assessment team")
+    _allocate(team, other)
+    scope = report_scope(user=hana, team_id=str(team.pk))
+    small = _team_dashboard_queries(team)
+    started = sum(row.started for row in timeliness(scope=scope, period=YEAR))
+    build(discussions=80, years=1, seed=14, log=lambda _: None)
+    _allocate(team, other)
+    assert _team_dashboard_queries(team) == small
+    assert sum(row.started for row in timeliness(scope=scope, period=YEAR)) > started
