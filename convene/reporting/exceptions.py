@@ -10,11 +10,9 @@ police's, health health's) on records shared with them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from convene.core.pagination import KeysetPage, keyset_soonest
+from convene.core.pagination import keyset_soonest
 from convene.people.models import Agency, Professional
 from convene.people.vocab import AgencyKind
 from convene.records.models import AttendanceException
@@ -23,6 +21,7 @@ from convene.records.selectors import records_visible_to
 from convene.reporting.access import Scope
 from convene.reporting.periods import Period
 from convene.reporting.scoping import discussions_q
+from convene.reporting.withheld import WithheldPage, withheld_page
 
 Party = AttendanceException.Party
 
@@ -73,15 +72,9 @@ def standing_exceptions(
     return exceptions.order_by("record__held_at", "pk")
 
 
-@dataclass(frozen=True)
-class ReasonsPage:
-    page: KeysetPage[AttendanceException]
-    may_open: frozenset[int]  # the page's records ``user`` may open
-
-
 def reasons_page(
     *, user: Professional, scope: Scope, period: Period, after: int | None, size: int
-) -> ReasonsPage:
+) -> WithheldPage[AttendanceException]:
     """The dashboard's page of ``size`` standing exceptions after the exception ``after``,
     oldest discussion first: a keyset page (no OFFSET, no count), so the hundredth page costs
     what the first does. The partnership's whole list is paged as it stands and need-to-know
@@ -93,6 +86,4 @@ def reasons_page(
     if not scope.whole:
         rows = rows.filter(record__in=visible)
     page = keyset_soonest(rows, field="record__held_at", before=after, size=size)
-    ids = {e.record_id for e in page.rows}
-    may_open = set(visible.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
-    return ReasonsPage(page=page, may_open=frozenset(may_open))
+    return withheld_page(page, visible=visible, subjects=(e.record_id for e in page.rows))

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 
 from convene.clocks.models import Clock, Escalation
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
-from convene.core.pagination import KeysetPage, keyset_newest
+from convene.core.pagination import keyset_newest
 from convene.followup.actions.selectors import actions_visible_to
 from convene.followup.census import s47_drifting
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to
@@ -49,6 +49,7 @@ from convene.reporting.timeliness import CLOCK_KINDS as CLOCK_KINDS
 from convene.reporting.timeliness import ICPC_NATIONAL_PERCENT as ICPC_NATIONAL_PERCENT
 from convene.reporting.timeliness import TimelinessRow as TimelinessRow
 from convene.reporting.timeliness import timeliness as timeliness
+from convene.reporting.withheld import WithheldPage, withheld_page
 
 # -- attendance ---------------------------------------------------------------------------
 
@@ -257,15 +258,9 @@ def overridden_referrals(*, user: Professional, scope: Scope, period: Period) ->
     )
 
 
-@dataclass(frozen=True)
-class OverridesPage:
-    page: KeysetPage[Referral]
-    may_open: frozenset[int]  # the page's referrals ``user`` may open
-
-
 def overrides_page(
     *, user: Professional, scope: Scope, period: Period, before: int | None, size: int
-) -> OverridesPage:
+) -> WithheldPage[Referral]:
     """The overrides page's ``size`` referrals after the referral ``before``, newest triaged
     first: a keyset page (no OFFSET, no count) on ``referral_report_triaged``, so a deep page
     costs what the first does. The partnership's list is paged as it stands and need-to-know
@@ -278,7 +273,6 @@ def overrides_page(
         **period.bounds("triaged_at"),
     )
     page = keyset_newest(rows, field="triaged_at", before=before, size=size)
-    ids = [r.pk for r in page.rows]
-    visible = referrals_visible_to(user=user).filter(pk__in=ids) if ids else None
-    may_open = set(visible.values_list("pk", flat=True)) if visible is not None else set()
-    return OverridesPage(page=page, may_open=frozenset(may_open))
+    return withheld_page(
+        page, visible=referrals_visible_to(user=user), subjects=(r.pk for r in page.rows)
+    )

@@ -19,7 +19,6 @@ from convene.referrals.models import OverrideTally, Referral
 from convene.referrals.services import (
     RiskFacts,
     referral_accept,
-    referral_override,
     referral_triage,
     referral_update_facts,
 )
@@ -27,6 +26,7 @@ from convene.reporting.access import report_scope
 from convene.reporting.periods import Period
 from convene.reporting.selectors import overrides_by_rule
 from tests.convening import NOW
+from tests.reporting.overriding import override_to_meeting
 
 pytestmark = pytest.mark.django_db
 # 23:30 on 31 March UTC is 00:30 on 1 April in London (summer time): April's.
@@ -75,27 +75,13 @@ def test_the_tallies_follow_every_service_and_the_recount_agrees(people, referra
     )
     assert _fresh(first).recommended_rule_id != rule_before
     assert _tallies() == _hand()
-    referral_override(
-        referral=_fresh(first),
-        pathway="strategy_meeting",
-        reason="Several agencies involved",
-        by=people["bob"],
-        now=APRIL_FIRST_HOUR,
-        expected_version=_fresh(first).version,
-    )
+    override_to_meeting(first, by=people["bob"], now=APRIL_FIRST_HOUR)
     assert _tallies() == _hand()
     second = referral_for()
     referral_accept(referral=second, by=people["bob"], now=NOW, expected_version=second.version)
     assert _tallies() == _hand()
     third = referral_for(categories=("allegation_against_staff",), named=("hana",))
-    referral_override(
-        referral=third,
-        pathway="strategy_meeting",
-        reason="Staff member is the registered manager",
-        by=people["hana"],
-        now=NOW,
-        expected_version=third.version,
-    )
+    override_to_meeting(third, by=people["hana"], reason="Staff member is the registered manager")
     kept = _tallies()
     assert kept == _hand()
     assert sum(overridden for _, overridden in kept.values()) == 2
@@ -115,23 +101,9 @@ def test_the_tallies_follow_every_service_and_the_recount_agrees(people, referra
 )
 def test_the_dashboard_from_tallies_and_edges_equals_the_hand_count(people, referral_for, period):
     plain = referral_for()
-    referral_override(
-        referral=plain,
-        pathway="strategy_meeting",
-        reason="Several agencies involved",
-        by=people["bob"],
-        now=NOW,
-        expected_version=plain.version,
-    )
+    override_to_meeting(plain, by=people["bob"])
     late = referral_for()
-    referral_override(
-        referral=late,
-        pathway="strategy_meeting",
-        reason="Several agencies involved",
-        by=people["bob"],
-        now=APRIL_FIRST_HOUR,
-        expected_version=late.version,
-    )
+    override_to_meeting(late, by=people["bob"], now=APRIL_FIRST_HOUR)
     accepted = referral_for()
     referral_accept(referral=accepted, by=people["bob"], now=NOW, expected_version=accepted.version)
     inside = [r for r in Referral.objects.all() if period.start_at <= r.triaged_at < period.end_at]

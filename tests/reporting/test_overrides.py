@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from convene.referrals.services import referral_accept, referral_override
+from convene.referrals.services import referral_accept
 from convene.reporting import views
 from convene.reporting.access import report_scope
 from convene.reporting.periods import Period
 from convene.reporting.selectors import overrides_by_rule
 from tests.convening import NOW
+from tests.reporting.overriding import override_to_meeting
 
 MARCH = {
     "period": "dates",
@@ -30,23 +31,9 @@ MARCH = {
 @pytest.fixture
 def triaged(people, referral_for):
     plain = referral_for()
-    referral_override(
-        referral=plain,
-        pathway="strategy_meeting",
-        reason="Several agencies involved",
-        by=people["bob"],
-        now=NOW,
-        expected_version=plain.version,
-    )
+    override_to_meeting(plain, by=people["bob"])
     secret = referral_for(categories=("allegation_against_staff",), named=("hana", "lee"))
-    referral_override(
-        referral=secret,
-        pathway="strategy_meeting",
-        reason="Staff member is the registered manager",
-        by=people["hana"],
-        now=NOW,
-        expected_version=secret.version,
-    )
+    override_to_meeting(secret, by=people["hana"], reason="Staff member is the registered manager")
     accepted = referral_for()
     referral_accept(referral=accepted, by=people["bob"], now=NOW, expected_version=accepted.version)
     return plain, secret
@@ -122,13 +109,8 @@ def test_the_list_is_a_keyset_page_with_restricted_rows_withheld(
     has no such link."""
     _plain, secret = triaged
     later = referral_for()
-    referral_override(
-        referral=later,
-        pathway="strategy_meeting",
-        reason="Police already involved",
-        by=people["bob"],
-        now=NOW + timedelta(hours=1),
-        expected_version=later.version,
+    override_to_meeting(
+        later, by=people["bob"], now=NOW + timedelta(hours=1), reason="Police already involved"
     )
     monkeypatch.setattr(views, "PAGE_SIZE", 2)
     url = reverse("reporting:overrides")
@@ -162,14 +144,7 @@ def test_need_to_know_is_one_query_a_page(client, people, referral_for, triaged,
         client.get(url, MARCH)
     for n in range(3):
         extra = referral_for()
-        referral_override(
-            referral=extra,
-            pathway="strategy_meeting",
-            reason=f"Reason {n}",
-            by=people["bob"],
-            now=NOW,
-            expected_version=extra.version,
-        )
+        override_to_meeting(extra, by=people["bob"], reason=f"Reason {n}")
     with CaptureQueriesContext(connection) as more:
         page = client.get(url, MARCH).content.decode()
     assert "Reason 2" in page
