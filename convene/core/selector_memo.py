@@ -51,19 +51,28 @@ def _identity(user: Any) -> tuple[Any, ...]:
     )
 
 
+def _memo_of(user: Any) -> dict[Any, Any] | None:
+    """The person object's memo, made on first use; None for an object that keeps no
+    attributes (nothing can be kept on it, so the caller asks afresh)."""
+    memo: dict[Any, Any] | None = getattr(user, _ATTRIBUTE, None)
+    if memo is None:
+        memo = {}
+        try:
+            setattr(user, _ATTRIBUTE, memo)
+        except AttributeError:
+            return None
+    return memo
+
+
 def remembered_per_person(selector: S) -> S:
     """Decorate ``selector(*, user, **options)``: its query built once per person object,
     identity and options (``per_row`` builds a different query of the same rows)."""
 
     @functools.wraps(selector)
     def remembered(*, user: Any, **options: Any) -> QuerySet[Any]:
-        memo: dict[Any, QuerySet[Any]] | None = getattr(user, _ATTRIBUTE, None)
+        memo = _memo_of(user)
         if memo is None:
-            memo = {}
-            try:
-                setattr(user, _ATTRIBUTE, memo)
-            except AttributeError:  # an object that keeps no attributes: nothing to keep
-                return selector(user=user, **options)
+            return selector(user=user, **options)
         key = (selector, _identity(user), tuple(sorted(options.items())))
         built = memo.get(key)
         if built is None:
@@ -78,13 +87,9 @@ def remembered_answer(user: Any, question: Callable[[Any], T]) -> T:
     a value, kept for the life of ``request.user`` (one request), so a page that asks it twice
     runs its query once. Safe for ``AnonymousUser`` (its identity is read with ``getattr``);
     for an object that keeps no attributes it is asked every time."""
-    memo: dict[Any, Any] | None = getattr(user, _ATTRIBUTE, None)
+    memo = _memo_of(user)
     if memo is None:
-        memo = {}
-        try:
-            setattr(user, _ATTRIBUTE, memo)
-        except AttributeError:
-            return question(user)
+        return question(user)
     key = (question, _identity(user))
     if key not in memo:
         memo[key] = question(user)
