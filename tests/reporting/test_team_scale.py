@@ -34,7 +34,7 @@ from convene.followup.models import Icpc, S47Enquiry
 from convene.people.models import Professional
 from convene.records.models import Action, AttendanceException, RecordVersion
 from convene.referrals.models import Referral
-from convene.reporting.access import report_scope
+from convene.reporting.access import Scope, report_scope
 from convene.reporting.periods import Period
 from convene.reporting.scoping import discussions_q, referrals_q, s47s_q, subjects_q
 from convene.reporting.timeliness import timeliness
@@ -114,14 +114,20 @@ def _ids(rows: QuerySet[Any]) -> set[int]:
     return set(rows.values_list("pk", flat=True))
 
 
-def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows() -> None:
+def _duty_team_of_a_small_partnership() -> tuple[Team, Team, Scope]:
+    """A generated partnership of 40 discussions, a duty team holding a third of its cases
+    (with the exceptions of ``_allocate``) and another team; the duty team's report scope."""
     build(discussions=40, years=1, log=lambda _: None)
     hana = Professional.objects.get(username="hana")
     partnership = report_scope(user=hana).partnership
     team = Team.objects.create(partnership=partnership, name="Duty team")
     other = Team.objects.create(partnership=partnership, name="Assessment team")
     _allocate(team, other)
-    scope = report_scope(user=hana, team_id=str(team.pk))
+    return team, other, report_scope(user=hana, team_id=str(team.pk))
+
+
+def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows() -> None:
+    team, other, scope = _duty_team_of_a_small_partnership()
     cases = team_cases(team=team)
     for model in (Clock, Escalation):
         found = _ids(model.objects.filter(subjects_q(scope)))
@@ -166,13 +172,7 @@ def _team_dashboard_queries(team: Team) -> int:
 
 def test_a_teams_dashboard_queries_do_not_grow_with_the_data() -> None:
     # Enough for a row in each list (an enquiry drifting, an exception), then three times more.
-    build(discussions=40, years=1, log=lambda _: None)
-    hana = Professional.objects.get(username="hana")
-    partnership = report_scope(user=hana).partnership
-    team = Team.objects.create(partnership=partnership, name="Duty team")
-    other = Team.objects.create(partnership=partnership, name="Assessment team")
-    _allocate(team, other)
-    scope = report_scope(user=hana, team_id=str(team.pk))
+    team, other, scope = _duty_team_of_a_small_partnership()
     small = _team_dashboard_queries(team)
     started = sum(row.started for row in timeliness(scope=scope, period=YEAR))
     build(discussions=80, years=1, seed=14, log=lambda _: None)
