@@ -18,7 +18,10 @@ point it at live data.
 months): ``month`` is this month to date as on 15 March 2026 at noon (the clock stopped
 there: the data ends on 1 April 2026), ``mid`` the dates 10 June 2025 to 20 February 2026
 (an edge month at each end), ``team`` the year for one team (counted live over its cases:
-the first run allocates every eighth referral of the partnership to a "Bench team").
+the first run allocates every eighth referral of the partnership, of every year, to a "Bench
+team": 125,000 open cases at a million, far more than any team holds), ``area-team`` the
+year for a team of a real team's size (2,500 of the year's referrals, evenly spread, to a
+"Bench area team").
 ``--pages-only`` times those pages and nothing else. ``CONVENE_BENCH_ROOT=/work/main``
 times another checkout's code on the same database (before/after).
 """
@@ -44,6 +47,10 @@ YEAR_START, YEAR_END = date(2025, 4, 1), date(2026, 3, 31)
 MONTH_DAY = datetime(2026, 3, 15, 12, tzinfo=ZoneInfo("Europe/London"))
 TEAM = "Bench team"
 TEAM_SHARE = 8  # every eighth referral is the team's
+# A team as big as a real one gets (an area team holds hundreds of open cases, a large
+# one a few thousand): this many of the year's referrals, spread evenly over it.
+OPEN_TEAM = "Bench area team"
+OPEN_TEAM_CASES = 2_500
 
 
 def main() -> None:
@@ -55,7 +62,7 @@ def main() -> None:
     parser.add_argument("--returns-repeat", type=int, default=3)
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--build-only", action="store_true")
-    parser.add_argument("--pages", default="year", help="year,month,mid,team")
+    parser.add_argument("--pages", default="year", help="year,month,mid,team,area-team")
     parser.add_argument("--pages-only", action="store_true")
     parser.add_argument("--tables-period", choices=("year", "month", "mid"), default="year")
     options = parser.parse_args()
@@ -102,9 +109,9 @@ def _dates(start: date, end: date) -> str:
     )
 
 
-def _team_id() -> int:
-    """The bench's team (made on first use): every ``TEAM_SHARE``th referral of the
-    partnership allocated to it, by one INSERT ... SELECT (a bench database only)."""
+def _team_id(name: str, which: str, params: list[Any]) -> int:
+    """A bench team (made on first use) holding the referrals ``which`` picks (SQL over
+    ``r``, with ``params``), allocated by one INSERT ... SELECT (a bench database only)."""
     from django.db import connection
 
     from convene.allocation.models import Team
@@ -113,22 +120,46 @@ def _team_id() -> int:
 
     hana = Professional.objects.get(username="hana")
     partnership = report_scope(user=hana).partnership
-    team, made = Team.objects.get_or_create(partnership=partnership, name=TEAM)
+    team, made = Team.objects.get_or_create(partnership=partnership, name=name)
     if made:
         with connection.cursor() as cursor:
             cursor.execute(
-                "INSERT INTO allocation_allocation (created_at, modified_at, subject_kind,"
+                "INSERT INTO allocation_allocation (created_at, modified_at, subject_kind,"  # noqa: S608 - which: this bench's SQL
                 " reason, at, by_id, partnership_id, referral_id, social_worker_id, team_id)"
                 " SELECT now(), now(), 'referral', '', r.received_at, %s, r.partnership_id,"
-                " r.id, %s, %s FROM referrals_referral r"
-                " WHERE r.partnership_id = %s AND r.id %% %s = 0",
-                [hana.pk, hana.pk, team.pk, partnership.pk, TEAM_SHARE],
+                f" r.id, %s, %s FROM referrals_referral r WHERE r.partnership_id = %s AND {which}"
+                # One open allocation a referral: the other bench team's are left to it.
+                " AND NOT EXISTS (SELECT 1 FROM allocation_allocation a"
+                " WHERE a.referral_id = r.id AND a.ended_at IS NULL)",
+                [hana.pk, hana.pk, team.pk, partnership.pk, *params],
             )
-            print(f"allocated {cursor.rowcount:,} referrals to {TEAM}", file=sys.stderr)
+            print(f"allocated {cursor.rowcount:,} referrals to {name}", file=sys.stderr)
             # Counted now, as autovacuum would soon: a plan from the empty team's estimates
             # (one row) walks the team's case keys by nested loops, quadratically.
             cursor.execute("ANALYZE allocation_allocation")
     return team.pk
+
+
+def _eighth_team_id() -> int:
+    """Every ``TEAM_SHARE``th referral of every year."""
+    return _team_id(TEAM, "r.id %% %s = 0", [TEAM_SHARE])
+
+
+def _area_team_id() -> int:
+    """``OPEN_TEAM_CASES`` of the year's referrals, every ``step``th by id."""
+    from convene.referrals.models import Referral
+
+    year = Referral.objects.filter(received_at__date__range=(YEAR_START, YEAR_END))
+    ids = year.order_by("pk").values_list("pk", flat=True)
+    first, last = ids.first(), ids.last()
+    if first is None or last is None:
+        raise SystemExit("no referral in the year: build the data first")
+    step = max(1, (last - first) // OPEN_TEAM_CASES)
+    return _team_id(
+        OPEN_TEAM,
+        "r.id BETWEEN %s AND %s AND (r.id - %s) %% %s = 0",
+        [first, last, first, step],
+    )
 
 
 def _period(name: str) -> tuple[str, str, datetime | None]:
@@ -140,7 +171,11 @@ def _period(name: str) -> tuple[str, str, datetime | None]:
         mid = _dates(date(2025, 6, 10), date(2026, 2, 20))
         return "dashboard page, 10 June 2025 to 20 February 2026", mid, None
     if name == "team":
-        return "dashboard page, the year, one team", f"{year}&team={_team_id()}", None
+        label = "dashboard page, the year, a team of an eighth of every case"
+        return label, f"{year}&team={_eighth_team_id()}", None
+    if name == "area-team":
+        label = f"dashboard page, the year, a team of {OPEN_TEAM_CASES:,} cases"
+        return label, f"{year}&team={_area_team_id()}", None
     return "dashboard page, the year 2025-26", year, None
 
 

@@ -109,6 +109,19 @@ def test_working_days_over_a_bank_holiday_and_a_restricted_clock(partnership, re
     assert taken[(partnership.pk, date(2026, 4, 1), "icpc")] == {30: 1}
 
 
+def test_counting_clocks_is_one_pass(partnership, referral_for, django_assert_num_queries):
+    """A team's clocks are chosen by a rule asked of each row: the counts and both
+    histograms come from one statement over them, not three (issue 13), and then the
+    partnership's policy (its working-day calendar), once."""
+    restricted = referral_for(categories=("allegation_against_staff",), named=("hana", "lee"))
+    build(partnership, restricted=restricted)
+    kinds = set(Clock.objects.values_list("kind", flat=True))
+    assert {"icpc", "record_distributed", "convene"} <= kinds  # both units and working days
+    with django_assert_num_queries(2):
+        counted = count_clocks(Clock.objects.all())
+    assert sum(row["started"] for row in counted.counts.values()) == Clock.objects.count()
+
+
 def test_rebuild_writes_what_the_services_wrote(partnership, referral_for):
     restricted = referral_for(categories=("allegation_against_staff",), named=("hana", "lee"))
     build(partnership, restricted=restricted)
