@@ -6,9 +6,9 @@ Django builds and psycopg quotes into the SQL row by row. Here each column trave
 array parameter, bound on the server, and the server takes them apart:
 ``INSERT ... SELECT * FROM unnest(%b::uuid[], ...)``, one statement per 5,000 rows with
 25 parameters, whatever the rows. The arrays go in PostgreSQL's binary format (``%b``):
-psycopg builds a binary array in its C code, about ten times faster than the text form it
-builds element by element in Python (text: about 8 s of CPU for a sweep's 95,000 rows at
-50,000 discussions; binary: under 1 s). SQLite has no arrays:
+psycopg builds a binary array in its C code, the text form element by element in Python
+(43,000 timestamps: 0.40 s as text, 0.02 s as binary; the text form was 12.8 s of a 78 s
+profile of a sweep at 50,000 discussions: docs/performance.md). SQLite has no arrays:
 there it is ``bulk_create`` (as many rows per insert as ``wide_inserts`` allows).
 
 Either way a row that already exists (the unique constraint on source, kind, channel and
@@ -94,8 +94,9 @@ def _column(field: models.Field[Any, Any], rows: Sequence[Delivery]) -> list[Any
 def delivery_unsaved(**fields: Any) -> Delivery:
     """``Delivery(**fields)``, unsaved, made without ``Model.__init__``: a sweep makes about
     95,000 at 50,000 discussions, and ``__init__`` (each field's descriptor, each foreign
-    key's checks, signals nobody listens to for this model) was 30 µs a row, the largest
-    part of the sweep's own CPU (issue 15). The same instance: every column's value (each
+    key's checks, signals nobody listens to for this model) was the largest part of the
+    sweep's own CPU (issue 15; 68 µs a row against 10 µs here, measured side by side on the
+    loaded machine). The same instance: every column's value (each
     field's default when not given; a foreign key given as its object sets its ``*_id``
     column and is cached as ``Model.__init__`` caches it), a fresh ``ModelState``, so it
     saves and ``bulk_create``s like any other. tests/reminders/test_outbox_insert.py
