@@ -245,15 +245,21 @@ def subjects_viewers_each(
     # at once (each person's partnerships were one query each: 154 per sweep at 50,000).
     prefetch_related_objects(list(everyone.values()), "agency", "role_grants")
     partnership_ids_learn(everyone.values())
-    if cases:
-        _settle_by_case(wanted, answers, cases)
+    settled = _settle_by_case(wanted, answers, cases) if cases else set()
+    rule = _case_rule()
     # What the case rule did not settle: each person asked of their subjects, per model.
     by_selector: dict[SubjectSelector, dict[int, tuple[Professional, dict[Any, SubjectKey]]]]
     by_selector = {}
     for key, (subject, asked_of) in wanted.items():
         selector = _selector_for(subject)
         assert selector is not None
+        # A case (a referral) whose key is itself: for those the case rule was asked of, its
+        # answer was this subject's own selector's, "no" included; not asked again (it was a
+        # second UNION ALL of every manager per batch, returning nothing: issue 15).
+        own_case = selector is rule and cases is not None and cases.get(key) == key[1]
         for person in asked_of.values():
+            if own_case and person.pk in settled:
+                continue
             if person.pk not in answers[key]:
                 mine = by_selector.setdefault(selector, {}).setdefault(person.pk, (person, {}))
                 mine[1][key[1]] = key
@@ -271,18 +277,23 @@ def _settle_by_case(
     wanted: Mapping[SubjectKey, tuple[object, Mapping[int, Professional]]],
     answers: dict[SubjectKey, set[int]],
     cases: Mapping[SubjectKey, int | None],
-) -> None:
-    """Add to ``answers`` each caseload person whose case rule shows the subject's case."""
+) -> set[int]:
+    """Add to ``answers`` each caseload person whose case rule shows the subject's case; return
+    the people whose case rule was asked (those who work the caseload)."""
     rule = _case_rule()
     if rule is None:
-        return
+        return set()
+    # Whether each person works the caseload, asked once each (not once per subject).
+    works: dict[int, bool] = {}
     keys_of: dict[int, tuple[Professional, dict[int, int]]] = {}
     for key, (_, people) in wanted.items():
         case = cases.get(key)
         if case is None:
             continue
         for person in people.values():
-            if sees_whole_caseload(user=person):
+            if person.pk not in works:
+                works[person.pk] = sees_whole_caseload(user=person)
+            if works[person.pk]:
                 keys_of.setdefault(person.pk, (person, {}))[1][case] = case
     rows = (
         (person.pk, rule(user=person).filter(pk__in=list(ids)), ids)
@@ -293,6 +304,7 @@ def _settle_by_case(
         case = cases.get(key)
         if case is not None:
             answers[key].update(pk for pk in people if (pk, case) in seen)
+    return {pk for pk, asked in works.items() if asked}
 
 
 def _union_rows(

@@ -38,7 +38,7 @@ from convene.people.models import Agency, Partnership, Professional
 from convene.reminders.keys import time_ordered_uuid
 from convene.reminders.models import Delivery, PeriodicRun
 from convene.reminders.outbox import attachments_of, email_kinds
-from convene.reminders.outbox_insert import deliveries_insert
+from convene.reminders.outbox_insert import deliveries_insert, delivery_unsaved
 from convene.reminders.sources import still_due
 
 __all__ = [
@@ -91,8 +91,12 @@ def _message_domain() -> str:
 
 def new_delivery(**fields: Any) -> Delivery:
     """An unsaved delivery with its idempotency key and Message-ID, fixed from now on."""
+    return _new_delivery(_message_domain(), fields)
+
+
+def _new_delivery(domain: str, fields: Mapping[str, Any]) -> Delivery:
     key = time_ordered_uuid()
-    return Delivery(key=key, message_id=f"<{key}@{_message_domain()}>", **fields)
+    return delivery_unsaved(key=key, message_id=f"<{key}@{domain}>", **fields)
 
 
 @transaction.atomic
@@ -157,6 +161,7 @@ def delivery_rows(
     source_type = ContentType.objects.get_for_model(source)
     existing = set(existing)
     base_url = str(settings.SITE_URL).rstrip("/")
+    domain = _message_domain()  # once, not per row
     # The email says what happened first; the rule it follows comes last, in plain words.
     email_body = email_text(body, link=f"{base_url}{link}" if link else "")
     common: dict[str, Any] = {
@@ -174,7 +179,8 @@ def delivery_rows(
         if (channel, recipient_key) in existing:
             return
         existing.add((channel, recipient_key))
-        rows.append(new_delivery(channel=channel, recipient_key=recipient_key, **common, **fields))
+        fields.update(common, channel=channel, recipient_key=recipient_key)
+        rows.append(_new_delivery(domain, fields))
 
     for person in professionals:
         if not person.is_active:

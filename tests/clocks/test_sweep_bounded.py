@@ -20,7 +20,12 @@ from convene.clocks.models import Clock, Escalation
 from convene.clocks.reminders import clock_reminders_decide
 from convene.clocks.schedule import next_reminder_at
 from convene.clocks.services import clock_meet, clocks_sweep
-from convene.clocks.subjects import may_see_subject, subject_viewers, subjects_viewers
+from convene.clocks.subjects import (
+    may_see_subject,
+    subject_key,
+    subject_viewers,
+    subjects_viewers,
+)
 from convene.clocks.sweep import sweep_run
 from convene.people.factories import ChildFactory, ProfessionalFactory
 from convene.people.models import Partnership, Professional
@@ -252,3 +257,35 @@ def test_telling_more_managers_about_a_batch_of_cases_costs_no_query_more(
     assert few_raised == many_raised == 6
     assert many_added > few_added  # the new managers are told...
     assert many == few  # ...with no query more
+
+
+def test_a_case_asked_about_itself_is_asked_once(partnership, people, agencies):
+    # A referral's own clock has itself as its case key: the case rule (the referrals' own
+    # selector) has then answered for it, "no" for a restricted one not naming the person
+    # included, so the referrals' selector is not asked again (it was a second UNION ALL of
+    # every manager per batch, which returned nothing: issue 15).
+    from convene.core.access import sees_whole_caseload
+    from tests.convening import make_referral
+
+    referrals = [
+        make_referral(
+            people=people,
+            partnership=partnership,
+            agencies=agencies,
+            categories=["allegation_against_staff" if index % 2 == 0 else "physical"],
+        )
+        for index in range(4)
+    ]
+    assert any(referral.restricted for referral in referrals)
+    caseload = [p for p in Professional.objects.all() if sees_whole_caseload(user=p)]
+    expected = {
+        r.pk: {p.pk for p in caseload if may_see_subject(user=p, subject=r)} for r in referrals
+    }
+    assert any(len(seen) < len(caseload) for seen in expected.values())  # some hidden
+    caseload = list(Professional.objects.filter(pk__in=[p.pk for p in caseload]))  # fresh
+    cases = {subject_key(referral): referral.pk for referral in referrals}
+    with CaptureQueriesContext(connection) as queries:
+        seen = subjects_viewers(subjects=referrals, candidates=caseload, cases=cases)
+    assert {key[1]: pks for key, pks in seen.items()} == expected
+    asked = [q["sql"] for q in queries if 'FROM "referrals_referral"' in q["sql"]]
+    assert len(asked) == 1, asked
