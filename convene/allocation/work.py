@@ -47,7 +47,11 @@ from convene.followup.roles import arranges_conference
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of, sees_whole_caseload
 from convene.records.models import Confirmation, RecordVersion
-from convene.records.selectors import record_drafts_visible_to, record_versions_visible_to
+from convene.records.selectors import (
+    record_drafts_visible_to,
+    record_versions_visible_to,
+    unsent_record_versions_visible_to,
+)
 from convene.referrals.models import Referral
 from convene.referrals.selectors import (
     LIST_DEFERRED,
@@ -151,12 +155,8 @@ def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
         for r in drafts
     ]
     unsent = (
-        record_versions_visible_to(user=user, per_row=True)
-        .filter(
-            mine.discussion_q("record__discussion"),
-            distributed_at__isnull=True,
-            number=F("record__latest_number"),
-        )
+        unsent_record_versions_visible_to(user=user, per_row=True)
+        .filter(mine.discussion_q("record__discussion"), number=F("record__latest_number"))
         .defer("snapshot", "pdf")  # tens of KB each, never shown here
         .select_related("record__discussion")
         .prefetch_related(kids("record__discussion__children"))

@@ -52,6 +52,7 @@ __all__ = [
     "records_visible_to",
     "sees_draft",
     "task_rows",
+    "unsent_record_versions_visible_to",
     "versions_visible_to",
 ]
 
@@ -121,6 +122,19 @@ def record_versions_visible_to(
             among(records_visible_to(user=user), "record", per_row=per_row),
             distributed_at__isnull=False,
         )
+    )
+
+
+def unsent_record_versions_visible_to(
+    *, user: Professional, per_row: bool = False
+) -> QuerySet[RecordVersion]:
+    """The versions not yet sent that ``user`` sees: ``record_versions_visible_to``'s rows
+    with ``distributed_at`` empty. Only its draft readers' half can hold them (the invited
+    see a version once it is distributed), so the other half is left out: the same rows,
+    with a query a third the size to build and plan (My work's versions to send, issue 15)."""
+    return RecordVersion.objects.filter(
+        among(record_drafts_visible_to(user=user), "record", per_row=per_row),
+        distributed_at__isnull=True,
     )
 
 

@@ -97,3 +97,35 @@ def test_a_drifting_enquiry_row_reads_no_more_per_row(enquiry, people):
     drifting = found.captured_queries[-1]["sql"]
     assert '"snapshot"' not in drifting
     assert '"discussions_discussion"."venue"' not in drifting
+
+
+def test_unsent_versions_are_the_versions_selectors_unsent_rows(make_record, people):
+    """``unsent_record_versions_visible_to`` (My work's versions to send) leaves out the
+    invited's half of ``record_versions_visible_to``: the same rows for everyone."""
+    from convene.records.models import RecordVersion
+    from convene.records.selectors import (
+        record_versions_visible_to,
+        unsent_record_versions_visible_to,
+    )
+
+    unsent = _authorised_record(make_record, people, invitees=("alice", "carol"))
+    (sent,) = _sent(make_record, people, 1)
+    restricted = _authorised_record(
+        make_record,
+        people,
+        invitees=("carol",),
+        categories=["allegation_against_staff"],
+        named=["hana"],
+    )
+    assert RecordVersion.objects.filter(distributed_at__isnull=True).count() == 2
+    assert sent.versions.filter(distributed_at__isnull=False).exists()
+    for name in ("alice", "bob", "hana", "carol", "dev"):
+        for per_row in (False, True):
+            full = record_versions_visible_to(user=people[name], per_row=per_row)
+            expected = sorted(full.filter(distributed_at__isnull=True).values_list("pk", flat=True))
+            shown = unsent_record_versions_visible_to(user=people[name], per_row=per_row)
+            assert sorted(shown.values_list("pk", flat=True)) == expected, (name, per_row)
+    bob = unsent_record_versions_visible_to(user=people["bob"])
+    assert set(bob.values_list("record", flat=True)) >= {unsent.pk}
+    assert not unsent_record_versions_visible_to(user=people["carol"]).exists()
+    assert restricted.discussion.referral.restricted
