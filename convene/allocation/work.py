@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from convene.agencychecks.selectors import checks_to_send
 from convene.allocation.selectors import team_mates
+from convene.allocation.work_escalations import escalations_to_answer
 from convene.allocation.work_follow_through import (
     care_plan_reviews_to_record,
     hrpm_decisions_to_make,
@@ -34,8 +35,6 @@ from convene.allocation.work_rows import (
     row,
     status_of,
 )
-from convene.clocks.models import Escalation
-from convene.clocks.selectors import escalations_visible_to
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
 from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to, mine
@@ -65,8 +64,6 @@ __all__ = ["WorkRow", "status_of", "work_for"]
 ACTIONS_AHEAD = timedelta(days=7)
 VISITS_AHEAD = timedelta(hours=24)
 HOLD_AHEAD = timedelta(hours=24)
-# The most escalations addressed to someone that are listed by key (``_addressed_to_me``).
-ESCALATIONS_LISTED = 500
 # How many of the soonest sent record versions ``_to_confirm`` looks through for a page first.
 CONFIRM_WINDOW = 500
 _LATEST = datetime(9999, 12, 31, tzinfo=UTC)
@@ -408,59 +405,6 @@ def _end_of(day: Any) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=LONDON)
 
 
-def _addressed_to_me(user: Professional) -> Q:
-    """Escalations addressed to ``user`` or their agency: by primary key when there are at
-    most ``ESCALATIONS_LISTED``, else asked of each escalation walked. Listed, PostgreSQL
-    fetches a worker's few by key; as ``IN`` subqueries it walked the partnership's
-    escalations probing each (0.5 s for one of 226,000, issue 15). Never a join: joining
-    both many-to-many tables under an OR multiplied the rows and needed a DISTINCT over
-    every escalation of the partnership (60 s for a team manager)."""
-    links: list[tuple[QuerySet[Any, Any], str, int]] = [
-        (Escalation.addressed_to.through.objects.all(), "professional", user.pk)
-    ]
-    if user.agency_id is not None:
-        links.append(
-            (Escalation.addressed_agencies.through.objects.all(), "agency", user.agency_id)
-        )
-    # Each link table by its own index, stopping past the cap: a UNION of the two deduplicated
-    # every key before its LIMIT (all 33,738 of a team manager's, 45 ms at 50,000).
-    listed: set[int] = set()
-    for through, field, value in links:
-        keys = through.filter(**{field: value}).order_by().values_list("escalation", flat=True)
-        listed.update(keys[: ESCALATIONS_LISTED + 1])
-        if len(listed) > ESCALATIONS_LISTED:
-            # Addressed to them that often, most escalations walked are theirs: an index probe
-            # of each link table per row walked (their unique (escalation, ...) pairs), never
-            # a hash of all their keys built before the first row (33,738: 8-12 ms, growing).
-            # The second comparison keeps PostgreSQL from hashing it (``among(per_row=True)``).
-            to_me = Q()
-            for walked, name, key in links:
-                probe = walked.filter(
-                    escalation=OuterRef("pk"), escalation__gte=OuterRef("pk"), **{name: key}
-                )
-                to_me |= Q(Exists(probe))
-            return to_me
-    return Q(pk__in=sorted(listed))
-
-
-def _escalations(user: Professional, now: datetime) -> list[WorkRow]:
-    qs = (
-        escalations_visible_to(user=user)
-        .filter(_addressed_to_me(user), state__in=["raised", "acknowledged"])
-        .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
-    )
-    return [
-        row(
-            [],
-            f"Escalation: {e.what_is_late}",
-            None,
-            reverse("clocks:escalation-detail", args=[e.pk]),
-            now,
-        )
-        for e in qs
-    ]
-
-
 def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[WorkRow]:
     """Everything due for ``user`` (or, for a manager with ``team``, their teams), most
     urgent first: overdue, then due today, then by deadline; undated last."""
@@ -483,7 +427,7 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
     rows += _agency_checks(user, now)
     rows += _to_confirm(user, now)
     rows += _actions(user, now)
-    rows += _escalations(user, now)
+    rows += escalations_to_answer(user, now)
     order = {"overdue": 0, "due today": 1, "on track": 2, "": 3}
     far = datetime.max.replace(tzinfo=LONDON)
     return sorted(rows, key=lambda r: (order[r.status], r.due_at or far))
