@@ -123,9 +123,24 @@ def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow
                 reverse("followup:s47", args=[e.pk]),
                 now,
             )
-            for e in qs.select_related("record_version__record")
+            for e in _drift_columns(qs)
         ]
     return rows
+
+
+def _drift_columns(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
+    """Only what a drifting enquiry's row shows: the joined version's snapshot and PDF (tens
+    of KB each) and the discussion's columns were read for every row (issue 15)."""
+    return (
+        qs.select_related(None)
+        .select_related("child", "record_version__record")
+        .only(
+            "pk",
+            "child__first_name",
+            "child__last_name",
+            "record_version__record__held_at",
+        )
+    )
 
 
 def _enquiries_where(user: Professional, may: Callable[..., bool]) -> QuerySet[S47Enquiry]:

@@ -133,6 +133,14 @@ class Discussion(TrackedModel):
                 condition=Q(icpc_due_at__isnull=False),
                 name="discussion_icpc_due",
             ),
+            # My work's meetings to hold, soonest first (issue 15): partial, only the scheduled,
+            # walked in the list's order up to the page instead of reading and sorting every
+            # scheduled meeting due within a day, past ones left unmarked included (2,547).
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=Q(state="scheduled"),
+                name="discussion_scheduled_starts",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -18,6 +18,7 @@ from django.http import Http404
 
 from convene.clocks.models import Clock
 from convene.core.access import among
+from convene.core.selector_memo import remembered_per_person
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to
 from convene.people.models import Agency, Professional
@@ -51,6 +52,7 @@ __all__ = [
     "records_visible_to",
     "sees_draft",
     "task_rows",
+    "unsent_record_versions_visible_to",
     "versions_visible_to",
 ]
 
@@ -80,6 +82,8 @@ def sees_draft(*, user: Professional, discussion: Discussion) -> bool:
     return readers is not None and Discussion.objects.filter(readers, pk=discussion.pk).exists()
 
 
+# Built once per person object (one request): My work asks these in four sections.
+@remembered_per_person
 def record_drafts_visible_to(*, user: Professional) -> QuerySet[Record]:
     """Records whose draft ``user`` reads: every version, the task list, who it was sent to,
     the family summary. Social care of the partnership, of the discussions it may see."""
@@ -90,6 +94,7 @@ def record_drafts_visible_to(*, user: Professional) -> QuerySet[Record]:
     return Record.objects.filter(among(seen, "discussion"))
 
 
+@remembered_per_person
 def records_visible_to(*, user: Professional) -> QuerySet[Record]:
     """Records ``user`` may open: the draft readers' (above), and for a professional invited
     to the discussion, once a version of it has been distributed."""
@@ -104,6 +109,7 @@ def records_visible_to(*, user: Professional) -> QuerySet[Record]:
     return Record.objects.filter(Q(among(drafts, "pk")) | Q(among(shared, "pk")))
 
 
+@remembered_per_person
 def record_versions_visible_to(
     *, user: Professional, per_row: bool = False
 ) -> QuerySet[RecordVersion]:
@@ -116,6 +122,19 @@ def record_versions_visible_to(
             among(records_visible_to(user=user), "record", per_row=per_row),
             distributed_at__isnull=False,
         )
+    )
+
+
+def unsent_record_versions_visible_to(
+    *, user: Professional, per_row: bool = False
+) -> QuerySet[RecordVersion]:
+    """The versions not yet sent that ``user`` sees: ``record_versions_visible_to``'s rows
+    with ``distributed_at`` empty. Only its draft readers' half can hold them (the invited
+    see a version once it is distributed), so the other half is left out: the same rows,
+    with a query a third the size to build and plan (My work's versions to send, issue 15)."""
+    return RecordVersion.objects.filter(
+        among(record_drafts_visible_to(user=user), "record", per_row=per_row),
+        distributed_at__isnull=True,
     )
 
 

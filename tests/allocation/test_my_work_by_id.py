@@ -9,13 +9,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from convene.allocation import selectors, services, work
+from convene.allocation import selectors, services, work, work_escalations
 from convene.allocation.selectors import (
     case_ids,
     discussions_allocated,
     referrals_allocated,
     s47s_allocated,
 )
+from convene.allocation.work_escalations import escalations_to_answer
 from convene.clocks.escalations import escalation_raise
 from convene.clocks.models import Escalation
 from convene.discussions.models import Discussion
@@ -90,11 +91,14 @@ def test_escalations_listed_by_id_are_those_walked(people, partnership, monkeypa
         )
     shown = 0
     for name in ("alice", "bob", "hana", "carol", "dev"):
-        listed = work._escalations(people[name], now)
-        monkeypatch.setattr(work, "ESCALATIONS_LISTED", 0)
-        walked = work._escalations(people[name], now)
+        listed = escalations_to_answer(people[name], now)
+        # Walked, "addressed to me" hashed (few keys) and then probed per row (many).
+        monkeypatch.setattr(work_escalations, "ESCALATIONS_LISTED", 0)
+        hashed = escalations_to_answer(people[name], now)
+        monkeypatch.setattr(work_escalations, "ESCALATIONS_HASHED", 0)
+        probed = escalations_to_answer(people[name], now)
         monkeypatch.undo()
-        assert listed == walked, name
+        assert listed == hashed == probed, name
         shown += len(listed)
     assert shown
 

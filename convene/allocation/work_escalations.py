@@ -1,0 +1,91 @@
+"""My work's escalations: those addressed to the person or their agency, still to answer.
+
+Split from :mod:`convene.allocation.work` (issue 15): how "addressed to me" is asked depends
+on how often the person is addressed, three plans for the same rows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, row
+from convene.clocks.models import Escalation
+from convene.clocks.selectors import escalations_visible_to
+from convene.people.models import Professional
+
+__all__ = ["escalations_to_answer"]
+
+# The most escalations addressed to someone that are listed by key (``_addressed_to_me``).
+ESCALATIONS_LISTED = 500
+# Beyond this many, "addressed to me" is probed per escalation walked, not hashed.
+ESCALATIONS_HASHED = 10_000
+
+
+def _addressed_to_me(user: Professional) -> Q:
+    """Escalations addressed to ``user`` or their agency: by primary key when there are at
+    most ``ESCALATIONS_LISTED``, else asked of each escalation walked. Listed, PostgreSQL
+    fetches a worker's few by key; as ``IN`` subqueries it walked the partnership's
+    escalations probing each (0.5 s for one of 226,000, issue 15). Never a join: joining
+    both many-to-many tables under an OR multiplied the rows and needed a DISTINCT over
+    every escalation of the partnership (60 s for a team manager)."""
+    links: list[tuple[QuerySet[Any, Any], str, int]] = [
+        (Escalation.addressed_to.through.objects.all(), "professional", user.pk)
+    ]
+    if user.agency_id is not None:
+        links.append(
+            (Escalation.addressed_agencies.through.objects.all(), "agency", user.agency_id)
+        )
+    # Each link table by its own index, stopping past the cap: a UNION of the two deduplicated
+    # every key before its LIMIT (all 33,738 of a team manager's, 45 ms at 50,000).
+    listed: set[int] = set()
+    for through, field, value in links:
+        keys = through.filter(**{field: value}).order_by().values_list("escalation", flat=True)
+        listed.update(keys[: ESCALATIONS_LISTED + 1])
+        if len(listed) > ESCALATIONS_LISTED:
+            return _addressed_walked(links)
+    return Q(pk__in=sorted(listed))
+
+
+def _addressed_walked(links: list[tuple[QuerySet[Any, Any], str, int]]) -> Q:
+    """ "Addressed to me" asked of each escalation the list walks. Hashed (``IN``) for up to
+    ``ESCALATIONS_HASHED`` keys: a head of service's 2,746 are cheap to hash and few of the
+    rows walked are theirs. Beyond, an index probe of each link table per row walked (their
+    unique (escalation, ...) pairs; the second comparison keeps PostgreSQL from hashing it,
+    as ``among(per_row=True)``): a team manager is addressed by most escalations walked, and
+    hashing all 33,738 of theirs before the first row cost 8-12 ms, growing with the data."""
+    counted = 0
+    for through, field, value in links:
+        counted += through.filter(**{field: value})[: ESCALATIONS_HASHED + 1].count()
+    to_me = Q()
+    for through, field, value in links:
+        if counted > ESCALATIONS_HASHED:
+            probe = through.filter(
+                escalation=OuterRef("pk"), escalation__gte=OuterRef("pk"), **{field: value}
+            )
+            to_me |= Q(Exists(probe))
+        else:
+            to_me |= Q(pk__in=through.filter(**{field: value}).values("escalation"))
+    return to_me
+
+
+def escalations_to_answer(user: Professional, now: datetime) -> list[WorkRow]:
+    """Escalations raised or acknowledged, addressed to me or my agency, oldest first."""
+    qs = (
+        escalations_visible_to(user=user)
+        .filter(_addressed_to_me(user), state__in=["raised", "acknowledged"])
+        .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
+    )
+    return [
+        row(
+            [],
+            f"Escalation: {e.what_is_late}",
+            None,
+            reverse("clocks:escalation-detail", args=[e.pk]),
+            now,
+        )
+        for e in qs
+    ]
