@@ -279,6 +279,7 @@ class CaseWriter:
                 record_id=record_id,
                 key=f"a{n}",
                 owner_agency_id=police.agency_id,
+                owning_agency_id=police.agency_id,  # its owner agency (records.owning)
                 what="Bench",
                 due_on=held.date() + timedelta(days=14),
                 due_by=held + timedelta(days=14),  # its clock's due time, as below

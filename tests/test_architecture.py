@@ -62,6 +62,9 @@ MODULE_LAYERS: dict[str, str] = {
     "convene.people.views": "pages",
     "convene.people.urls": "pages",
     "convene.people.management.commands.demo": "pages",
+    # The Professional admin page moves a person's actions with them when their agency
+    # changes (followup.actions.owners): wiring over the apps, as the pages are.
+    "convene.people.admin": "pages",
 }
 # Modules at the top of the project that wire every app together (settings, URLs, CLI).
 COMPOSITION_ROOT = {

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from convene.audit.admin import AuditedAdmin
+from convene.followup.actions.owners import actions_follow_owner
 from convene.people.models import (
     Agency,
     Child,
@@ -44,6 +47,15 @@ class ProfessionalAdmin(UserAdmin[Professional]):
         *(UserAdmin.fieldsets or ()),
         ("Agency and role", {"fields": ("agency", "job_title", "phone")}),
     )
+
+    def save_model(
+        self, request: HttpRequest, obj: Professional, form: ModelForm[Professional], change: bool
+    ) -> None:
+        """A move of agency takes the person's actions with them (their stored owning
+        agency, ``followup.actions.owners``), in the admin's transaction."""
+        super().save_model(request, obj, form, change)
+        if change and "agency" in form.changed_data:
+            actions_follow_owner(professional=obj)
 
 
 class ChildLinkInline(admin.TabularInline[ChildLink, Child]):

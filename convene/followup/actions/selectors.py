@@ -55,21 +55,13 @@ def action_partnership_id(action: Action | HrpmAction) -> int:
     )[0]
 
 
-def _colleagues(user: Professional) -> Q:
-    """Actions owned by someone at the user's agency: ``owner_professional IN (the agency's
-    staff ids)``, a subquery the database reads once (one agency's staff, a few hundred at
-    most). Not a join to the owner (an outer join under an OR that kept PostgreSQL from
-    walking the ``(due_by, id)`` index and stopping after a page), and not a list of ids
-    read first (one more query, and a literal as long as the agency's staff)."""
-    staff = Professional.objects.filter(agency=user.agency_id).values("pk")
-    return Q(owner_professional__in=staff)
-
-
 def _owned_by(user: Professional) -> Q:
     """Actions for the user, for their agency, or for a colleague at it (the agency owns its
-    work). Only for a user with an agency: ``owner_agency=None`` would match every action
-    owned by a person."""
-    return Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id) | _colleagues(user)
+    work, decision 0013): the stored agency whose work each is (``records.owning``), one
+    equality that the index of the open actions by ``(owning_agency, due_by, id)`` walks in
+    the lists' order. Not the ``OR`` of the three owners it stands for, which no index
+    served (issue 15). Only for a user with an agency: a null agency is no one's colleague."""
+    return Q(owning_agency=user.agency_id)
 
 
 def _whose(user: Professional, partnership: str) -> Q:
@@ -127,23 +119,18 @@ def may_update_action(*, user: Professional, action: Action | HrpmAction) -> boo
         return True
     if action.owner_professional_id == user.pk:
         return True
-    owner_agency = action.owner_agency_id
-    if owner_agency is None and action.owner_professional_id is not None:
-        owner_agency = (
-            Professional.objects.filter(pk=action.owner_professional_id)
-            .values_list("agency_id", flat=True)
-            .first()
-        )
-    return owner_agency is not None and owner_agency == user.agency_id
+    return action.owning_agency_id is not None and action.owning_agency_id == user.agency_id
 
 
 def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:
     """ "My actions": mine and my agency's; a partner also sees their colleagues' (one agency,
-    one set of actions). Social care sees its colleagues' on the Actions list instead."""
-    condition = Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id)
-    if not sees_whole_caseload(user=user):
-        condition |= _colleagues(user)
-    return qs.filter(condition)
+    one set of actions): one equality on the stored owning agency, walked by
+    ``(owning_agency, due_by, id)``. Social care sees its colleagues' on the Actions list
+    instead: here only its own and its agency's, few, which the owners' indexes find (its
+    agency's work is most of the partnership's, so walking it would not be)."""
+    if sees_whole_caseload(user=user):
+        return qs.filter(Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id))
+    return qs.filter(_owned_by(user))
 
 
 def actions_page(

@@ -9,6 +9,7 @@ from django.db.models import Q
 from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
 from convene.followup.actions.models import ActionStatus
 from convene.people.models import Child, PartnershipRecord, agency_link
+from convene.records.owning import owning_agency_link, owning_agency_matches_owner
 
 
 class HrpmState(models.TextChoices):
@@ -114,6 +115,8 @@ class HrpmAction(TrackedModel):
     meeting = models.ForeignKey(HrpmMeeting, on_delete=models.PROTECT, related_name="actions")
     owner_professional = done_by(related_name="hrpm_actions")
     owner_agency = agency_link(related_name="hrpm_actions")
+    # Whose work it is, as ``records.Action.owning_agency`` (records.owning).
+    owning_agency = owning_agency_link()
     owner_name = models.CharField(max_length=300)
     what = models.TextField()
     due_on = models.DateField()
@@ -130,6 +133,12 @@ class HrpmAction(TrackedModel):
                 fields=["due_by", "id"], condition=Q(status="open"), name="hrpm_action_open_urgent"
             ),
             models.Index(fields=["due_by", "id"], name="hrpm_action_due_by"),
+            # An agency's open ones most urgent first: a partner's My actions (issue 15).
+            models.Index(
+                fields=["owning_agency", "due_by", "id"],
+                condition=Q(status="open"),
+                name="hrpm_action_open_by_agency",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -137,6 +146,7 @@ class HrpmAction(TrackedModel):
                 | Q(owner_professional__isnull=True, owner_agency__isnull=False),
                 name="hrpm_action_has_one_owner",
             ),
+            owning_agency_matches_owner(name="hrpm_action_owning_agency_is_owner"),
             models.CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
                 | (~Q(status="open") & Q(closed_at__isnull=False)),

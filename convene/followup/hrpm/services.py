@@ -38,6 +38,7 @@ from convene.people.vocab import LEGAL_STATUS_LABELS, LegalStatus
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, StartEvent
 from convene.records.due import action_due_by
+from convene.records.owning import owner_columns
 from convene.referrals.models import Referral
 from convene.referrals.policy import CasePolicy, case_policy
 from convene.workdays import LONDON, london_date
@@ -335,8 +336,7 @@ def hrpm_action_add(
     )
     action = HrpmAction.objects.create(
         meeting=meeting,
-        owner_professional=owner if isinstance(owner, Professional) else None,
-        owner_agency=owner if isinstance(owner, Agency) else None,
+        **owner_columns(owner),
         owner_name=owner_name,
         what=what.strip(),
         due_on=due_on,

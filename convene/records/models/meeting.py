@@ -14,6 +14,7 @@ from convene.records.models.record import (
     Record,
     RecordVersion,
 )
+from convene.records.owning import owning_agency_link, owning_agency_matches_owner
 
 
 class AttendanceStatusChoices(models.TextChoices):
@@ -102,6 +103,8 @@ class Action(TrackedModel):
         related_name="record_actions",
     )
     owner_agency = agency_link(related_name="record_actions")
+    # Whose work it is: the owner agency, or the owning person's agency (records.owning).
+    owning_agency = owning_agency_link()
     owner_name = models.CharField(max_length=300, blank=True)
     what = models.TextField()
     why = models.TextField(blank=True)
@@ -127,6 +130,12 @@ class Action(TrackedModel):
                 fields=["due_by", "id"], condition=Q(status="open"), name="action_open_urgent"
             ),
             models.Index(fields=["due_by", "id"], name="action_due_by"),
+            # An agency's open ones most urgent first: a partner's My actions (issue 15).
+            models.Index(
+                fields=["owning_agency", "due_by", "id"],
+                condition=Q(status="open"),
+                name="action_open_by_agency",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["record", "key"], name="unique_action_key"),
@@ -135,6 +144,7 @@ class Action(TrackedModel):
                 | Q(owner_professional__isnull=True, owner_agency__isnull=False),
                 name="action_has_one_owner",
             ),
+            owning_agency_matches_owner(name="action_owning_agency_is_owner"),
             models.CheckConstraint(
                 condition=Q(status="open", closed_at__isnull=True)
                 | (~Q(status="open") & Q(closed_at__isnull=False)),

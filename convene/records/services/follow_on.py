@@ -24,6 +24,7 @@ from convene.records.models import (
     Record,
     RecordVersion,
 )
+from convene.records.owning import owner_columns
 from convene.records.per_child import children_facts, children_in_care, follow_on_deadlines
 from convene.records.policy import (
     date_event,
@@ -36,10 +37,8 @@ from convene.records.services.hold import _start_deadline
 
 
 def _owner_fields(record: Record, item: Mapping[str, Any]) -> dict[str, Any]:
-    owner = _resolve_owner(record.discussion, dict(item))
-    if isinstance(owner, Professional):
-        return {"owner_professional": owner, "owner_agency": None}
-    return {"owner_professional": None, "owner_agency": owner}
+    """The owner and the agency whose work it is, set together (``records.owning``)."""
+    return owner_columns(_resolve_owner(record.discussion, dict(item)))
 
 
 def _action_deadline(pack: PolicyPack, facts: CaseFacts, due_on: Any) -> engine.Deadline | None:

@@ -1,0 +1,75 @@
+"""Whose work an agreed action is: the one rule, for the record's and the HRPM's actions.
+
+An action is owned by a person or by an agency, and it is its owner's agency's work
+(decision 0013): the agency's staff who may see its discussion see and update it. That
+agency is stored on the action (``owning_agency``) when the owner is set, so that a
+partner's "My actions" is one equality walked by the ``(owning_agency, due_by, id)``
+index of the open actions, not an ``OR`` of three owners that no index serves (issue 15,
+docs/performance.md). The services that set an owner take its columns from
+``owner_columns``; a professional who moves agency takes their actions with them
+(``convene.followup.actions.owners.actions_follow_owner``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import F, OuterRef, Q, Subquery
+
+from convene.people.models import Agency, Professional
+
+# Rows updated per statement by the backfill: each batch commits on its own on PostgreSQL
+# (the migrations are not atomic), so a large table is never one long transaction.
+BACKFILL_BATCH = 10_000
+
+
+def owning_agency_link() -> models.ForeignKey[Agency | None, Agency | None]:
+    """The stored owning agency. Null only for a person with no agency, who is no one's
+    colleague. No index of its own: the lists' partial index leads with it."""
+    return models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+
+def owning_agency_matches_owner(*, name: str) -> models.CheckConstraint:
+    """An agency's own action is that agency's work. (A person's is their agency's, which a
+    constraint cannot read from another table: ``owner_columns`` and the move keep it.)"""
+    return models.CheckConstraint(
+        condition=Q(owner_agency__isnull=True) | Q(owning_agency=F("owner_agency")),
+        name=name,
+    )
+
+
+def owner_columns(owner: Professional | Agency) -> dict[str, Any]:
+    """The owner columns of an action for ``owner``: exactly one of the person and the
+    agency, and the agency whose work it is."""
+    if isinstance(owner, Professional):
+        return {
+            "owner_professional": owner,
+            "owner_agency": None,
+            "owning_agency_id": owner.agency_id,
+        }
+    return {"owner_professional": None, "owner_agency": owner, "owning_agency_id": owner.pk}
+
+
+def owning_agency_backfill(apps: Any, schema_editor: Any, app_label: str, model_name: str) -> None:
+    """Fill ``owning_agency`` on the actions made before it was stored (migrations
+    ``records.0010``, ``followup.0006``): the owner agency, or the owning person's agency.
+    Two UPDATEs per batch of ids (never a query per action); SQLite and PostgreSQL alike.
+    Then, on PostgreSQL, the table's statistics, so that the planner knows the new column's
+    few values before autovacuum's next look (the index is chosen on them)."""
+    model = apps.get_model(app_label, model_name)
+    professional = apps.get_model("people", "Professional")
+    agency_of_owner = professional.objects.filter(pk=OuterRef("owner_professional")).values(
+        "agency"
+    )[:1]
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for start in range(0, last + 1, BACKFILL_BATCH):
+        batch = model.objects.filter(pk__gte=start, pk__lt=start + BACKFILL_BATCH)
+        batch.filter(owner_agency__isnull=False).update(owning_agency=F("owner_agency"))
+        batch.filter(owner_professional__isnull=False).update(
+            owning_agency=Subquery(agency_of_owner)
+        )
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
