@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import statistics
 import sys
 from pathlib import Path
 
@@ -31,6 +29,7 @@ from django.db import connection  # noqa: E402
 from django.db.models import QuerySet  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.explained import explained_ms  # noqa: E402
 from convene.discussions import invitation_pages  # noqa: E402
 from convene.discussions.selectors import invitations_of  # noqa: E402
 from convene.followup.hrpm.selectors import hrpms_listed  # noqa: E402
@@ -40,14 +39,7 @@ from convene.people.models import Professional  # noqa: E402
 
 def _ms(rows: QuerySet, repeat: int) -> float:
     sql, params = rows.query.sql_with_params()
-    times = []
-    with connection.cursor() as cursor:
-        for _ in range(repeat + 1):  # the first one warms the cache
-            cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
-            text = "\n".join(row[0] for row in cursor.fetchall())
-            found = re.findall(r"(?:Planning|Execution) Time: ([\d.]+)", text)
-            times.append(sum(float(t) for t in found))
-    return statistics.median(times[1:])
+    return explained_ms(sql, params, repeat)
 
 
 def _icpc_section_ms(user: Professional, repeat: int) -> float:
@@ -65,19 +57,11 @@ def _icpc_section_ms(user: Professional, repeat: int) -> float:
     mine = Mine.of(user)
     with connection.execute_wrapper(wrapper):
         work._icpcs(user, mine, timezone.now())
-    total = 0.0
-    with connection.cursor() as cursor:
-        for sql, params in captured:
-            if 'FROM "followup_icpc"' not in sql:
-                continue
-            times = []
-            for _ in range(repeat + 1):
-                cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
-                text = "\n".join(row[0] for row in cursor.fetchall())
-                found = re.findall(r"(?:Planning|Execution) Time: ([\d.]+)", text)
-                times.append(sum(float(t) for t in found))
-            total += statistics.median(times[1:])
-    return total
+    return sum(
+        explained_ms(sql, params, repeat)
+        for sql, params in captured
+        if 'FROM "followup_icpc"' in sql
+    )
 
 
 def _lists(user: Professional, query: str) -> dict[str, QuerySet]:

@@ -34,6 +34,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.explained import explained_ms  # noqa: E402
 from convene.allocation import work, work_follow_through  # noqa: E402
 from convene.allocation.work_rows import Mine  # noqa: E402
 from convene.people.models import Professional  # noqa: E402
@@ -72,17 +73,6 @@ def _section(name: str) -> Callable[..., Any]:
     return found  # type: ignore[no-any-return]
 
 
-def _explained(sql: str, params: Any, repeat: int) -> float:
-    times = []
-    with connection.cursor() as cursor:
-        for _ in range(repeat + 1):  # the first one warms the cache
-            cursor.execute("EXPLAIN (ANALYZE) " + sql, params)
-            text = "\n".join(row[0] for row in cursor.fetchall())
-            found = re.findall(r"(?:Planning|Execution) Time: ([\d.]+)", text)
-            times.append(sum(float(t) for t in found))
-    return statistics.median(times[1:])
-
-
 def measure(username: str, repeat: int) -> None:
     print(f"== {username}: section, SQL ms (EXPLAIN ANALYZE), CPU ms, queries")
     total_sql = total_cpu = 0.0
@@ -105,7 +95,7 @@ def measure(username: str, repeat: int) -> None:
                 section(*args, timezone.now())
             cpu.append((time.process_time() - started) * 1000)
         asked = [(s, p) for s, p in captured if not PER_REQUEST.search(s.split(" WHERE")[0])]
-        sql_ms = sum(_explained(s, p, repeat) for s, p in asked)
+        sql_ms = sum(explained_ms(s, p, repeat) for s, p in asked)
         cpu_ms = statistics.median(cpu[1:])
         total_sql += sql_ms
         total_cpu += cpu_ms
