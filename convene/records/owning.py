@@ -32,13 +32,43 @@ def owning_agency_link() -> models.ForeignKey[Agency | None, Agency | None]:
     )
 
 
-def owning_agency_matches_owner(*, name: str) -> models.CheckConstraint:
-    """An agency's own action is that agency's work. (A person's is their agency's, which a
-    constraint cannot read from another table: ``owner_columns`` and the move keep it.)"""
-    return models.CheckConstraint(
-        condition=Q(owner_agency__isnull=True) | Q(owning_agency=F("owner_agency")),
-        name=name,
-    )
+def action_indexes(prefix: str) -> list[models.Index]:
+    """The indexes both kinds of action (a record's, an HRPM's) are listed by, named from
+    ``prefix``: the open ones most urgent first (the lists), all of them by due time, and an
+    agency's open ones most urgent first (a partner's My actions, issue 15)."""
+    open_ones = Q(status="open")
+    return [
+        models.Index(fields=["due_by", "id"], condition=open_ones, name=f"{prefix}_open_urgent"),
+        models.Index(fields=["due_by", "id"], name=f"{prefix}_due_by"),
+        models.Index(
+            fields=["owning_agency", "due_by", "id"],
+            condition=open_ones,
+            name=f"{prefix}_open_by_agency",
+        ),
+    ]
+
+
+def action_constraints(prefix: str) -> list[models.CheckConstraint]:
+    """What both kinds of action hold to, named from ``prefix``: one owner, a person or an
+    agency; an agency's own action is that agency's work (a person's is their agency's,
+    which a constraint cannot read from another table: ``owner_columns`` and the move keep
+    it); a closing time exactly when it is no longer open."""
+    return [
+        models.CheckConstraint(
+            condition=Q(owner_professional__isnull=False, owner_agency__isnull=True)
+            | Q(owner_professional__isnull=True, owner_agency__isnull=False),
+            name=f"{prefix}_has_one_owner",
+        ),
+        models.CheckConstraint(
+            condition=Q(owner_agency__isnull=True) | Q(owning_agency=F("owner_agency")),
+            name=f"{prefix}_owning_agency_is_owner",
+        ),
+        models.CheckConstraint(
+            condition=Q(status="open", closed_at__isnull=True)
+            | (~Q(status="open") & Q(closed_at__isnull=False)),
+            name=f"{prefix}_closed_at_when_closed",
+        ),
+    ]
 
 
 def owner_columns(owner: Professional | Agency) -> dict[str, Any]:

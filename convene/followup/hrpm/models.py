@@ -9,7 +9,7 @@ from django.db.models import Q
 from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
 from convene.followup.actions.models import ActionStatus
 from convene.people.models import Child, PartnershipRecord, agency_link
-from convene.records.owning import owning_agency_link, owning_agency_matches_owner
+from convene.records.owning import action_constraints, action_indexes, owning_agency_link
 
 
 class HrpmState(models.TextChoices):
@@ -127,31 +127,9 @@ class HrpmAction(TrackedModel):
 
     class Meta:
         ordering = ["due_on", "pk"]
-        indexes = [
-            # The open ones most urgent first (the lists); all of them by due time.
-            models.Index(
-                fields=["due_by", "id"], condition=Q(status="open"), name="hrpm_action_open_urgent"
-            ),
-            models.Index(fields=["due_by", "id"], name="hrpm_action_due_by"),
-            # An agency's open ones most urgent first: a partner's My actions (issue 15).
-            models.Index(
-                fields=["owning_agency", "due_by", "id"],
-                condition=Q(status="open"),
-                name="hrpm_action_open_by_agency",
-            ),
-        ]
+        indexes = action_indexes("hrpm_action")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(owner_professional__isnull=False, owner_agency__isnull=True)
-                | Q(owner_professional__isnull=True, owner_agency__isnull=False),
-                name="hrpm_action_has_one_owner",
-            ),
-            owning_agency_matches_owner(name="hrpm_action_owning_agency_is_owner"),
-            models.CheckConstraint(
-                condition=Q(status="open", closed_at__isnull=True)
-                | (~Q(status="open") & Q(closed_at__isnull=False)),
-                name="hrpm_action_closed_at_when_closed",
-            ),
+            *action_constraints("hrpm_action"),
             models.CheckConstraint(condition=~Q(what=""), name="hrpm_action_has_what"),
         ]
 

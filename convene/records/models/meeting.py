@@ -14,7 +14,7 @@ from convene.records.models.record import (
     Record,
     RecordVersion,
 )
-from convene.records.owning import owning_agency_link, owning_agency_matches_owner
+from convene.records.owning import action_constraints, action_indexes, owning_agency_link
 
 
 class AttendanceStatusChoices(models.TextChoices):
@@ -125,31 +125,11 @@ class Action(TrackedModel):
         ordering = ["due_on", "pk"]
         indexes = [
             models.Index(fields=["owner_professional", "status", "due_on"]),
-            # The open ones most urgent first (the lists); all of them by due time.
-            models.Index(
-                fields=["due_by", "id"], condition=Q(status="open"), name="action_open_urgent"
-            ),
-            models.Index(fields=["due_by", "id"], name="action_due_by"),
-            # An agency's open ones most urgent first: a partner's My actions (issue 15).
-            models.Index(
-                fields=["owning_agency", "due_by", "id"],
-                condition=Q(status="open"),
-                name="action_open_by_agency",
-            ),
+            *action_indexes("action"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["record", "key"], name="unique_action_key"),
-            models.CheckConstraint(
-                condition=Q(owner_professional__isnull=False, owner_agency__isnull=True)
-                | Q(owner_professional__isnull=True, owner_agency__isnull=False),
-                name="action_has_one_owner",
-            ),
-            owning_agency_matches_owner(name="action_owning_agency_is_owner"),
-            models.CheckConstraint(
-                condition=Q(status="open", closed_at__isnull=True)
-                | (~Q(status="open") & Q(closed_at__isnull=False)),
-                name="action_closed_at_when_closed",
-            ),
+            *action_constraints("action"),
         ]
 
     def __str__(self) -> str:
