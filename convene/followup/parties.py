@@ -31,10 +31,9 @@ from convene.records.models import Action
 
 
 def _owner_agency(action: HrpmAction) -> Agency | None:
-    if action.owner_agency is not None:
-        return action.owner_agency
-    owner = action.owner_professional
-    return owner.agency if owner is not None else None
+    """Whose work it is: stored when the owner is set (``records.owning``), not worked out
+    again from the owner here."""
+    return action.owning_agency
 
 
 def _hrpm_action_party(action: HrpmAction, party: Party) -> PartyMembers | None:
