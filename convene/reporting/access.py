@@ -14,7 +14,8 @@ records, which is allowed (a count names nobody).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
@@ -45,6 +46,9 @@ class Scope:
     agency_id: int | None
     # A team chosen: only the cases it holds now (``reporting.scoping``). Never for partners.
     team: Team | None = None
+    # What ``reporting.scoping`` has read of the team for this scope (one request): its
+    # cases' ids, read once for every table of the page, never shared with another scope.
+    team_memo: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def may_see_reports(user: Professional) -> bool:

@@ -27,7 +27,7 @@ from convene.people.vocab import AgencyKind
 from convene.reporting.access import Scope
 from convene.reporting.edges import plan
 from convene.reporting.periods import Period
-from convene.reporting.scoping import discussions_q
+from convene.reporting.scoping import held_discussions_q
 from convene.reporting.tallied import tallies
 
 EVERY_AGENCY = "Every agency invited"
@@ -59,7 +59,7 @@ def _counted(scope: Scope, period: Period) -> Counter[tuple[int, str]]:
                 {(row["agency"], "held"): row["held"], (row["agency"], "sent"): row["sent"]}
             )
     discussions = Discussion.objects.filter(
-        discussions_q(scope, "pk"), partnership=scope.partnership
+        held_discussions_q(scope), partnership=scope.partnership
     )
     for sign, edges in counting.signed(discussions, "record__held_at"):
         live: Counter[tuple[int, str]] = Counter()

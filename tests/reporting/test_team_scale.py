@@ -34,10 +34,21 @@ from convene.followup.models import Icpc, S47Enquiry
 from convene.people.models import Professional
 from convene.records.models import Action, AttendanceException, RecordVersion
 from convene.referrals.models import Referral
+from convene.reporting import scoping
 from convene.reporting.access import Scope, report_scope
 from convene.reporting.periods import Period
-from convene.reporting.scoping import discussions_q, referrals_q, s47s_q, subjects_q
+from convene.reporting.scoping import (
+    TEAM_IDS_READ_UP_TO,
+    discussions_q,
+    held_discussions_q,
+    referrals_q,
+    s47s_q,
+    subjects_q,
+    team_ids,
+)
+from convene.reporting.tables import tables_for
 from convene.reporting.timeliness import timeliness
+from convene.reporting.views import SUMMARIES
 from tests.conftest import CheckedClient
 
 # transaction=True: on PostgreSQL the bench loads by COPY (see test_scale_queries).
@@ -126,8 +137,19 @@ def _duty_team_of_a_small_partnership() -> tuple[Team, Team, Scope]:
     return team, other, report_scope(user=hana, team_id=str(team.pk))
 
 
-def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows() -> None:
+# Both ways of filtering by the team (``reporting.scoping``): the ids of its cases read once
+# for the page (a team of a real team's size), and the rule asked per row (a team too big to
+# read, here forced by reading no more than nothing).
+READ_UP_TO = pytest.mark.parametrize("read_up_to", [TEAM_IDS_READ_UP_TO, 0], ids=["ids", "rule"])
+
+
+@READ_UP_TO
+def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows(
+    read_up_to: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("convene.reporting.scoping.TEAM_IDS_READ_UP_TO", read_up_to)
     team, other, scope = _duty_team_of_a_small_partnership()
+    assert (team_ids(scope) is None) == (read_up_to == 0)
     cases = team_cases(team=team)
     for model in (Clock, Escalation):
         found = _ids(model.objects.filter(subjects_q(scope)))
@@ -136,6 +158,9 @@ def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows() -> None:
         assert found != _ids(model.objects.filter(subject_type__isnull=False))  # and not all
     held = Discussion.objects.filter(pk__in=cases.discussions)
     assert _ids(Discussion.objects.filter(discussions_q(scope, "pk"))) == _ids(held)
+    assert _ids(Discussion.objects.filter(held_discussions_q(scope))) == _ids(
+        held.filter(record__isnull=False)
+    )
     versions = RecordVersion.objects.all()
     assert _ids(versions.filter(discussions_q(scope, "record__discussion"))) == _ids(
         versions.filter(record__discussion__in=cases.discussions)
@@ -178,4 +203,30 @@ def test_a_teams_dashboard_queries_do_not_grow_with_the_data() -> None:
     build(discussions=80, years=1, seed=14, log=lambda _: None)
     _allocate(team, other)
     assert _team_dashboard_queries(team) == small
-    assert sum(row.started for row in timeliness(scope=scope, period=YEAR)) > started
+    # A scope is one request's: it keeps the team's ids it read (``scoping.team_ids``).
+    afresh = report_scope(user=Professional.objects.get(username="hana"), team_id=str(team.pk))
+    assert sum(row.started for row in timeliness(scope=afresh, period=YEAR)) > started
+
+
+def test_a_team_read_by_ids_has_the_figures_of_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every table of a team's dashboard, both ways, the same (and one read of the ids)."""
+    team, _other, scope = _duty_team_of_a_small_partnership()
+    hana = Professional.objects.get(username="hana")
+    builders = tables_for(scope)
+
+    def every_table(scope: Scope) -> list[Any]:
+        return [
+            (key, list(builders[key](scope=scope, period=YEAR, user=hana).rows))
+            for key in SUMMARIES
+        ]
+
+    reads = []
+    read = scoping._read_team_ids
+    monkeypatch.setattr(scoping, "_read_team_ids", lambda scope: reads.append(1) or read(scope))
+    by_ids = every_table(scope)
+    assert team_ids(scope) is not None
+    assert len(reads) == 1  # once for the page, not once a table
+    monkeypatch.setattr("convene.reporting.scoping.TEAM_IDS_READ_UP_TO", 0)
+    by_rule = every_table(report_scope(user=hana, team_id=str(team.pk)))
+    assert by_ids == by_rule
+    assert any(rows for _key, rows in by_ids)
