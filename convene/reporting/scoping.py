@@ -33,6 +33,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from convene.agencychecks.models import AgencyCheck
 from convene.allocation.selectors import TeamCases, team_case_keys, team_cases
 from convene.core.access import among
+from convene.core.any_of import Ids
 from convene.discussions.models import Discussion
 from convene.followup.models import Icpc, S47Enquiry
 from convene.records.models import Action, Record, RecordVersion
@@ -59,18 +60,18 @@ def _keys(scope: Scope) -> QuerySet[Any, Any]:
 class TeamIds:
     """The ids of everything a team holds now (``team_cases``), read once for a page."""
 
-    keys: list[int]  # its case keys (``Clock.case_referral``)
-    referrals: list[int]
-    discussions: list[int]
-    s47s: list[int]
-    icpcs: list[int]
-    actions: list[int]
-    checks: list[int]
+    keys: Ids  # its case keys (``Clock.case_referral``)
+    referrals: Ids
+    discussions: Ids
+    s47s: Ids
+    icpcs: Ids
+    actions: Ids
+    checks: Ids
 
 
-def _read_up_to(rows: QuerySet[Any, Any], field: str) -> list[int] | None:
+def _read_up_to(rows: QuerySet[Any, Any], field: str) -> Ids | None:
     ids = list(rows.order_by().values_list(field, flat=True)[: TEAM_IDS_READ_UP_TO + 1])
-    return None if len(ids) > TEAM_IDS_READ_UP_TO else sorted(set(ids))
+    return None if len(ids) > TEAM_IDS_READ_UP_TO else Ids(ids)
 
 
 def _read_team_ids(scope: Scope) -> TeamIds | None:
@@ -90,8 +91,8 @@ def _read_team_ids(scope: Scope) -> TeamIds | None:
     held = list(enquiries.values_list("pk", "discussion_id")[: TEAM_IDS_READ_UP_TO + 1])
     if referrals is None or discussions is None or len(held) > TEAM_IDS_READ_UP_TO:
         return None
-    s47s = sorted({pk for pk, _ in held})
-    with_icpcs = sorted(set(discussions) | {discussion for _, discussion in held})
+    s47s = Ids(pk for pk, _ in held)
+    with_icpcs = discussions + Ids(discussion for _, discussion in held)
     records = _read_up_to(Record.objects.filter(discussion__any_of=discussions), "pk")
     icpcs = _read_up_to(Icpc.objects.filter(discussion__any_of=with_icpcs), "pk")
     checks = _read_up_to(AgencyCheck.objects.filter(discussion__any_of=discussions), "pk")

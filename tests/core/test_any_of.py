@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from convene.core.any_of import Ids
 from convene.people.models import Agency, Partnership, Professional
 
 
@@ -33,6 +34,8 @@ def test_any_of_sends_the_ids_as_one_parameter(people: dict[str, Professional]) 
     _sql, params = Professional.objects.filter(pk__any_of=ids).query.sql_with_params()
     assert len(params) == 1
     assert Professional.objects.filter(pk__any_of=ids).count() == Professional.objects.count()
+    # Read once, used by many queries: the same rows.
+    assert Professional.objects.filter(pk__any_of=Ids(ids)).count() == Professional.objects.count()
 
 
 @pytest.mark.django_db
@@ -47,3 +50,7 @@ def test_any_of_refuses_what_is_not_a_list_of_ids() -> None:
         str(Professional.objects.filter(pk__any_of="12").query)
     with pytest.raises(ValueError, match="twelve"):
         str(Professional.objects.filter(pk__any_of=["twelve"]).query)
+    with pytest.raises(TypeError):
+        Ids("12")
+    assert Ids([3, 1, 3]) == Ids([1, 3])
+    assert (Ids([2]) + Ids([1, 2])).values == (1, 2)
