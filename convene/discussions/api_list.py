@@ -7,6 +7,7 @@ validation and a dump per discussion, invitation and checklist item."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from convene.discussions import selectors
@@ -18,21 +19,117 @@ from convene.people.vocab import Role
 
 Row = dict[str, Any]
 
+# What a listed invitation shows (``InvitationOut``) and its attendance checklist reads
+# (the invitee's name, agency and agency kind), read as plain values: a page of 50
+# discussions holds hundreds of invitations, and an invitation, a person and an agency
+# model for each (their descriptors, converters and related caches) were most of the
+# list's time on the demo (issue 15).
+INVITATION_COLUMNS = (
+    "id",
+    "discussion_id",
+    "professional_id",
+    "response",
+    "response_note",
+    "responded_at",
+    "sent_at",
+    "sent_sequence",
+    "professional__username",
+    "professional__first_name",
+    "professional__last_name",
+    "professional__agency_id",
+    "professional__agency__name",
+    "professional__agency__kind",
+)
 
-def invitation_row(invitation: Invitation) -> Row:
-    """``InvitationOut.of`` (same fields, same order)."""
-    professional = invitation.professional
-    return {
-        "id": invitation.pk,
-        "professional_id": invitation.professional_id,
-        "name": str(professional),
-        "agency": str(professional.agency) if professional.agency else None,
-        "response": invitation.response,
-        "response_note": invitation.response_note,
-        "responded_at": invitation.responded_at,
-        "sent_at": invitation.sent_at,
-        "sent_sequence": invitation.sent_sequence,
-    }
+
+@dataclass(frozen=True, slots=True)
+class ListedAgency:
+    pk: int
+    name: str
+    kind: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Invitee:
+    """An invitee as the list and its checklist read them (``attendance.Attendee``): one
+    per person on the page, however many of its discussions they are invited to."""
+
+    pk: int
+    name: str  # ``str(Professional)``: the full name, else the username
+    agency_id: int | None
+    agency: ListedAgency | None
+    role_set: frozenset[Role]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class ListedInvitation:
+    """``attendance.Reply``, with the invitation's row as the list writes it."""
+
+    response: str
+    professional: Invitee
+    row: Row
+
+
+def listed_invitations(ids: list[int]) -> dict[int, list[ListedInvitation]]:
+    """The invitations of the discussions ``ids``, by discussion, in the order reading one
+    gives (agency name, then surname): two queries, the invitations and their invitees'
+    roles, however many are listed."""
+    if not ids:
+        return {}
+    found = list(
+        Invitation.objects.filter(discussion__in=ids)
+        .order_by("professional__agency__name", "professional__last_name")
+        .values_list(*INVITATION_COLUMNS)
+    )
+    roles: dict[int, set[Role]] = defaultdict(set)
+    grants = RoleGrant.objects.filter(professional__in={row[2] for row in found})
+    for pk, role in grants.values_list("professional_id", "role"):
+        roles[pk].add(Role(role))
+    people: dict[int, Invitee] = {}
+    listed: dict[int, list[ListedInvitation]] = defaultdict(list)
+    for (
+        pk,
+        discussion_id,
+        person_id,
+        response,
+        note,
+        responded_at,
+        sent_at,
+        sent_sequence,
+        username,
+        first_name,
+        last_name,
+        agency_id,
+        agency_name,
+        agency_kind,
+    ) in found:
+        person = people.get(person_id)
+        if person is None:
+            agency = ListedAgency(agency_id, agency_name, agency_kind) if agency_id else None
+            # AbstractUser.get_full_name, or the username: what str(Professional) gives.
+            name = f"{first_name} {last_name}".strip() or username
+            person = people[person_id] = Invitee(
+                person_id, name, agency_id, agency, frozenset(roles[person_id])
+            )
+        row = {  # ``InvitationOut.of``: same fields, same order
+            "id": pk,
+            "professional_id": person_id,
+            "name": person.name,
+            "agency": agency_name if agency_id else None,
+            "response": response,
+            "response_note": note,
+            "responded_at": responded_at,
+            "sent_at": sent_at,
+            "sent_sequence": sent_sequence,
+        }
+        listed[discussion_id].append(ListedInvitation(response, person, row))
+    return listed
 
 
 def checklist_row(item: ChecklistItem) -> Row:
@@ -51,13 +148,13 @@ def checklist_row(item: ChecklistItem) -> Row:
 def discussion_row(
     discussion: Discussion,
     *,
+    invitations: list[ListedInvitation],
     links: set[tuple[int, int | None]],
     referral_shown: bool,
 ) -> Row:
-    """``discussion_out`` of a discussion listed with ``discussions_for_listing``; ``links``
-    the reconvene links of the page (``_reconvene_links``), ``referral_shown`` whether the
-    caller sees the whole caseload."""
-    invitations = selectors.invitations_for(discussion=discussion)
+    """``discussion_out`` of a discussion listed with ``discussions_for_listing``;
+    ``invitations`` its ``listed_invitations``, ``links`` the reconvene links of the page
+    (``_reconvene_links``), ``referral_shown`` whether the caller sees the whole caseload."""
     children = selectors.children_of(discussion)
     items = selectors.invited_checklist(
         discussion=discussion, invitations=invitations, children=children
@@ -78,30 +175,19 @@ def discussion_row(
         "chair": str(discussion.chair) if discussion.chair else None,
         "children": [child.full_name for child in children],
         "cancel_reason": discussion.cancel_reason,
-        "invitations": [invitation_row(i) for i in invitations],
+        "invitations": [i.row for i in invitations],
         "required_attendance": [checklist_row(item) for item in items],
         "reconvenes_id": next((pk for pk, _ in links if pk == discussion.reconvenes_id), None),
         "reconvened_as_ids": sorted(pk for pk, of in links if of == discussion.pk),
     }
 
 
-def invitee_roles_load(discussions: list[Discussion]) -> None:
-    """Give every invitee of ``discussions`` (listed with ``discussions_for_listing``) their
-    roles (``Professional.role_set``), read for the whole page in one query."""
-    people = [i.professional for d in discussions for i in selectors.invitations_for(discussion=d)]
-    if not people:
-        return
-    roles: dict[int, set[Role]] = defaultdict(set)
-    grants = RoleGrant.objects.filter(professional__in={p.pk for p in people})
-    for pk, role in grants.values_list("professional_id", "role"):
-        roles[pk].add(Role(role))
-    for person in people:
-        person._role_set = frozenset(roles[person.pk])
-
-
 def discussion_rows(
     discussions: list[Discussion], *, user: Professional, links: set[tuple[int, int | None]]
 ) -> list[Row]:
-    invitee_roles_load(discussions)
+    invitations = listed_invitations([d.pk for d in discussions])
     shown = sees_whole_caseload(user=user)
-    return [discussion_row(d, links=links, referral_shown=shown) for d in discussions]
+    return [
+        discussion_row(d, invitations=invitations.get(d.pk, []), links=links, referral_shown=shown)
+        for d in discussions
+    ]

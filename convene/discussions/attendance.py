@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol
 
-from convene.people.models import Agency, Child, Professional
+from convene.people.models import Agency, Child
 from convene.people.vocab import ROLE_LABELS, AgencyKind, Role
 from convene.policy import engine
 from convene.policy.facts import CaseFacts
@@ -32,6 +33,35 @@ HEALTH_ROLES = frozenset(
 SOCIAL_CARE_ROLES = frozenset(
     {Role.SOCIAL_WORKER, Role.DEPUTY_TEAM_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 )
+
+
+class AgencyOf(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+class Attendee(Protocol):
+    """What the checklist reads of an invitee: a ``Professional``, or the API list's plain
+    ``Invitee`` (convene.discussions.api_list), which spares the list a model per row."""
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def agency(self) -> AgencyOf | None: ...
+
+    @property
+    def role_set(self) -> frozenset[Role]: ...
+
+
+class Reply(Protocol):
+    """An invitation as the checklist reads it: the answer and who was invited."""
+
+    @property
+    def response(self) -> str: ...
+
+    @property
+    def professional(self) -> Attendee: ...
 
 
 class Status(StrEnum):
@@ -59,7 +89,7 @@ class ChecklistItem:
     # Invitees who would meet it but sent apologies: "Apologies", never "Not invited".
     apologies: tuple[str, ...] = ()
 
-    def met_by_person(self, person: Professional) -> bool:
+    def met_by_person(self, person: Attendee) -> bool:
         if self.roles:
             return satisfies_roles(person, self.roles)
         return person.agency_id in self.agency_ids
@@ -87,7 +117,7 @@ def _who_by_roles(roles: tuple[Role, ...]) -> str:
     return " or ".join(ROLE_LABELS[role] for role in roles)
 
 
-def satisfies_roles(person: Professional, roles: Iterable[Role]) -> bool:
+def satisfies_roles(person: Attendee, roles: Iterable[Role]) -> bool:
     """Holds one of ``roles``, or works for the kind of agency a generic role stands for."""
     wanted = frozenset(roles)
     if person.role_set & wanted:
@@ -102,13 +132,13 @@ def satisfies_roles(person: Professional, roles: Iterable[Role]) -> bool:
     )
 
 
-def _names(people: Iterable[Professional]) -> tuple[str, ...]:
+def _names(people: Iterable[Attendee]) -> tuple[str, ...]:
     return tuple(sorted(str(p) for p in people))
 
 
 def _party_item(
     party: Party,
-    invitees: Sequence[Professional],
+    invitees: Sequence[Attendee],
     referrer_agency: Agency | None,
     children: Sequence[Child],
 ) -> tuple[str, Status, tuple[str, ...], str, frozenset[int]]:
@@ -141,7 +171,7 @@ def checklist(
     *,
     pack: PolicyPack,
     facts: Sequence[CaseFacts],
-    invitees: Sequence[Professional],
+    invitees: Sequence[Attendee],
     referrer_agency: Agency | None,
     children: Sequence[Child],
 ) -> list[ChecklistItem]:
@@ -206,7 +236,7 @@ def checklist(
 
 
 def with_apologies(
-    items: Iterable[ChecklistItem], apologised: Sequence[Professional]
+    items: Iterable[ChecklistItem], apologised: Sequence[Attendee]
 ) -> list[ChecklistItem]:
     """Name, on each item still missing, the invitees who would meet it but sent apologies."""
     return [

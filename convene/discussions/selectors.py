@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -13,7 +13,13 @@ from convene.clocks.due_columns import soonest_open_due
 from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.core.access import among
 from convene.core.selector_memo import remembered_per_person
-from convene.discussions.attendance import ChecklistItem, checklist, with_apologies
+from convene.discussions.attendance import (
+    Attendee,
+    ChecklistItem,
+    Reply,
+    checklist,
+    with_apologies,
+)
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
@@ -137,7 +143,7 @@ def discussion_checklist(
     *,
     referral: Referral,
     children: list[Child],
-    invitees: list[Professional],
+    invitees: Sequence[Attendee],
     kind: str | None = None,
 ) -> list[ChecklistItem]:
     pathway = Pathway(kind or referral.chosen_pathway or Pathway.STRATEGY_DISCUSSION)
@@ -152,7 +158,7 @@ def discussion_checklist(
 
 
 def invited_checklist(
-    *, discussion: Discussion, invitations: list[Invitation], children: list[Child]
+    *, discussion: Discussion, invitations: Sequence[Reply], children: list[Child]
 ) -> list[ChecklistItem]:
     """The checklist of an arranged discussion against those coming; an item only met by
     someone who sent apologies says "Apologies", not "Not invited" (issue 18)."""
@@ -187,9 +193,6 @@ def _invitations_ordered() -> QuerySet[Invitation]:
 
 
 def invitations_for(*, discussion: Discussion) -> list[Invitation]:
-    listed = getattr(discussion, "listed_invitations", None)
-    if listed is not None:  # listed through ``discussions_for_listing``: no query
-        return list(listed)
     cache = getattr(discussion, "_prefetched_objects_cache", {})
     if "invitations" in cache:
         return list(cache["invitations"])
@@ -203,50 +206,18 @@ def children_of(discussion: Discussion) -> list[Child]:
     return list(listed) if listed is not None else list(discussion.children.all())
 
 
-# What a listed invitation shows (``api_list.invitation_row``) and its attendance checklist
-# reads (the invitee's name, agency and agency kind; roles come in one query for the page):
-# a page of 50 discussions holds hundreds of invitations, and building each with every
-# column of the invitation, the person and the agency (their dates parsed) was a fifth of
-# the API list's time on the demo (issue 15).
-LISTED_INVITATION_FIELDS = (
-    "id",
-    "discussion_id",
-    "professional_id",
-    "response",
-    "response_note",
-    "responded_at",
-    "sent_at",
-    "sent_sequence",
-    "professional__id",
-    "professional__username",
-    "professional__first_name",
-    "professional__last_name",
-    "professional__agency_id",
-    "professional__agency__id",
-    "professional__agency__name",
-    "professional__agency__kind",
-)
-
-
 def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
-    """``discussions`` with everything a listed one shows (the API's ``discussion_out``),
-    fetched in a fixed number of queries however many are listed: the page's invitations in
-    one query (``invitations_for``) and its children in one (``children_of``), kept as plain
-    lists on each discussion (``to_attr``: no related manager and queryset per row). The
-    invitees' roles are not prefetched: ``convene.discussions.api_list.invitee_roles_load``
-    reads them for the page in one query (a prefetch built a queryset per invitation and a
-    model per grant)."""
-    invitations = (
-        Invitation.objects.select_related("professional__agency")
-        .only(*LISTED_INVITATION_FIELDS)
-        .order_by("professional__agency__name", "professional__last_name")
-    )
+    """``discussions`` with what a listed one shows (the API's ``discussion_out``) joined,
+    and its children fetched for the page in one query (``children_of``), kept as a plain
+    list on each discussion (``to_attr``: no related manager and queryset per row). The
+    invitations are not prefetched: ``convene.discussions.api_list.listed_invitations``
+    reads them, with their invitees' roles, as plain values (a model per invitation, person
+    and agency was most of the list's time)."""
     return (
         discussions.select_related("chair", "referral__partnership", "referral__referrer_agency")
         .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
         .prefetch_related(
             Prefetch("children", to_attr="listed_children"),
-            Prefetch("invitations", queryset=invitations, to_attr="listed_invitations"),
         )
     )
 
