@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from convene.discussions import selectors
-from convene.discussions.attendance import ChecklistItem
+from convene.discussions.attendance import ChecklistItem, ChecklistMemo
 from convene.discussions.models import Discussion, Invitation
-from convene.people.models import Professional, RoleGrant
+from convene.people.models import Professional, RoleGrant, age_on
 from convene.people.selectors import sees_whole_caseload
 from convene.people.vocab import Role
 
@@ -132,6 +133,58 @@ def listed_invitations(ids: list[int]) -> dict[int, list[ListedInvitation]]:
     return listed
 
 
+@dataclass(frozen=True, slots=True)
+class ListedChild:
+    """A child as the list shows them and the checklist reads them
+    (``attendance.CaseChild``): their name, facts and setting."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    legal_status: str
+    setting_id: int | None
+    setting: ListedAgency | None
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None
+
+    @property
+    def full_name(self) -> str:  # ``Child.full_name``
+        if self.is_unborn:
+            return f"Unborn baby {self.last_name}".strip()
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, day: date) -> int | None:
+        return age_on(self.date_of_birth, day)
+
+
+def listed_children(ids: list[int]) -> dict[int, list[ListedChild]]:
+    """The children of the discussions ``ids``, by discussion, in their order (surname,
+    then first name): one query however many are listed."""
+    if not ids:
+        return {}
+    found = (
+        Discussion.children.through.objects.filter(discussion__in=ids)
+        .order_by("child__last_name", "child__first_name")
+        .values_list(
+            "discussion_id",
+            "child__first_name",
+            "child__last_name",
+            "child__date_of_birth",
+            "child__legal_status",
+            "child__setting_id",
+            "child__setting__name",
+            "child__setting__kind",
+        )
+    )
+    listed: dict[int, list[ListedChild]] = defaultdict(list)
+    for discussion_id, first, last, born, status, setting_id, name, kind in found:
+        setting = ListedAgency(setting_id, name, kind) if setting_id else None
+        listed[discussion_id].append(ListedChild(first, last, born, status, setting_id, setting))
+    return listed
+
+
 def checklist_row(item: ChecklistItem) -> Row:
     """``ChecklistItemOut``."""
     return {
@@ -149,15 +202,18 @@ def discussion_row(
     discussion: Discussion,
     *,
     invitations: list[ListedInvitation],
+    children: list[ListedChild],
     links: set[tuple[int, int | None]],
     referral_shown: bool,
+    memo: ChecklistMemo,
 ) -> Row:
     """``discussion_out`` of a discussion listed with ``discussions_for_listing``;
-    ``invitations`` its ``listed_invitations``, ``links`` the reconvene links of the page
-    (``_reconvene_links``), ``referral_shown`` whether the caller sees the whole caseload."""
-    children = selectors.children_of(discussion)
+    ``invitations`` and ``children`` its ``listed_invitations`` and ``listed_children``,
+    ``links`` the reconvene links of the page (``_reconvene_links``), ``referral_shown``
+    whether the caller sees the whole caseload, ``memo`` the page's checklists
+    (``attendance.checklist``)."""
     items = selectors.invited_checklist(
-        discussion=discussion, invitations=invitations, children=children
+        discussion=discussion, invitations=invitations, children=children, memo=memo
     )
     return {
         "id": discussion.pk,
@@ -185,9 +241,19 @@ def discussion_row(
 def discussion_rows(
     discussions: list[Discussion], *, user: Professional, links: set[tuple[int, int | None]]
 ) -> list[Row]:
-    invitations = listed_invitations([d.pk for d in discussions])
+    ids = [d.pk for d in discussions]
+    invitations = listed_invitations(ids)
+    children = listed_children(ids)
     shown = sees_whole_caseload(user=user)
+    memo: ChecklistMemo = {}
     return [
-        discussion_row(d, invitations=invitations.get(d.pk, []), links=links, referral_shown=shown)
+        discussion_row(
+            d,
+            invitations=invitations.get(d.pk, []),
+            children=children.get(d.pk, []),
+            links=links,
+            referral_shown=shown,
+            memo=memo,
+        )
         for d in discussions
     ]

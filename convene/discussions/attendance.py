@@ -14,12 +14,13 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
-from convene.people.models import Agency, Child
+from convene.people.models import Agency
 from convene.people.vocab import ROLE_LABELS, AgencyKind, Role
 from convene.policy import engine
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Party, Requirement
+from convene.referrals.policy import ChildFacts
 
 HEALTH_ROLES = frozenset(
     {
@@ -52,6 +53,16 @@ class Attendee(Protocol):
 
     @property
     def role_set(self) -> frozenset[Role]: ...
+
+
+class CaseChild(ChildFacts, Protocol):
+    """What the checklist reads of a child (with the facts): their school or setting."""
+
+    @property
+    def setting_id(self) -> int | None: ...
+
+    @property
+    def setting(self) -> object | None: ...
 
 
 class Reply(Protocol):
@@ -140,7 +151,7 @@ def _party_item(
     party: Party,
     invitees: Sequence[Attendee],
     referrer_agency: Agency | None,
-    children: Sequence[Child],
+    children: Sequence[CaseChild],
 ) -> tuple[str, Status, tuple[str, ...], str, frozenset[int]]:
     if party in {Party.PARENTS_CARERS, Party.FAMILY_MEMBERS}:
         label = "Parents and carers" if party is Party.PARENTS_CARERS else "Family members"
@@ -173,17 +184,49 @@ def checklist(
     facts: Sequence[CaseFacts],
     invitees: Sequence[Attendee],
     referrer_agency: Agency | None,
-    children: Sequence[Child],
+    children: Sequence[CaseChild],
+    memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
     """Every attendance rule that applies to any of ``facts`` (one per child), checked.
 
     Rules with the same people and strength are merged, so the national and the
-    2014-standard "police as a minimum" show as one line citing both.
+    2014-standard "police as a minimum" show as one line citing both. ``memo`` (one per
+    page of a list, whose invitees are one object per person) answers a row whose rules,
+    invitees, referring agency and settings an earlier row had from that row's items:
+    most rows of a page share them, and checking them again was a tenth of the API
+    discussion list's time (issue 15).
     """
     requirements: dict[str, engine.AttendanceRequirement] = {}
     for case in facts:
         for item in engine.required_attendance(pack, case):
             requirements.setdefault(item.rule_id, item)
+    if memo is None:
+        return _checked(requirements, invitees, referrer_agency, children)
+    # By identity: the memo keeps the rules (the engine's, shared while its memo lasts) and
+    # the invitees it was asked about, so no id in a key can be reused by another object.
+    rules = tuple(requirements.values())
+    key = (
+        tuple(map(id, rules)),
+        tuple(map(id, invitees)),
+        referrer_agency.pk if referrer_agency is not None else None,
+        tuple(c.setting_id for c in children),
+    )
+    found = memo.get(key)
+    if found is None:
+        items = _checked(requirements, invitees, referrer_agency, children)
+        found = memo[key] = (items, (rules, tuple(invitees)))
+    return list(found[0])
+
+
+ChecklistMemo = dict[tuple[object, ...], tuple[list[ChecklistItem], object]]
+
+
+def _checked(
+    requirements: dict[str, engine.AttendanceRequirement],
+    invitees: Sequence[Attendee],
+    referrer_agency: Agency | None,
+    children: Sequence[CaseChild],
+) -> list[ChecklistItem]:
     merged: dict[tuple[object, ...], ChecklistItem] = {}
     for item in requirements.values():
         agency_ids: frozenset[int] = frozenset()

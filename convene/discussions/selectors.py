@@ -15,7 +15,9 @@ from convene.core.access import among
 from convene.core.selector_memo import remembered_per_person
 from convene.discussions.attendance import (
     Attendee,
+    CaseChild,
     ChecklistItem,
+    ChecklistMemo,
     Reply,
     checklist,
     with_apologies,
@@ -27,7 +29,7 @@ from convene.people.vocab import ROLE_LABELS, AgencyKind
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, Pathway
 from convene.referrals.models import Referral
-from convene.referrals.policy import case_facts, facts_per_child, pack_for
+from convene.referrals.policy import REFERRAL_FACT_FIELDS, case_facts, facts_per_child, pack_for
 from convene.referrals.receipt_clocks import RECEIPT_CLOCKS
 from convene.referrals.selectors import (
     LIST_DEFERRED,
@@ -142,9 +144,10 @@ def children_for_discussion(*, referral: Referral) -> list[tuple[Child, bool]]:
 def discussion_checklist(
     *,
     referral: Referral,
-    children: list[Child],
+    children: Sequence[CaseChild],
     invitees: Sequence[Attendee],
     kind: str | None = None,
+    memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
     pathway = Pathway(kind or referral.chosen_pathway or Pathway.STRATEGY_DISCUSSION)
     return checklist(
@@ -154,11 +157,16 @@ def discussion_checklist(
         invitees=invitees,
         referrer_agency=referral.referrer_agency,
         children=children,
+        memo=memo,
     )
 
 
 def invited_checklist(
-    *, discussion: Discussion, invitations: Sequence[Reply], children: list[Child]
+    *,
+    discussion: Discussion,
+    invitations: Sequence[Reply],
+    children: Sequence[CaseChild],
+    memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
     """The checklist of an arranged discussion against those coming; an item only met by
     someone who sent apologies says "Apologies", not "Not invited" (issue 18)."""
@@ -168,6 +176,7 @@ def invited_checklist(
         children=children,
         invitees=[i.professional for i in invitations if i.response != apologies],
         kind=discussion.kind,
+        memo=memo,
     )
     return with_apologies(items, [i.professional for i in invitations if i.response == apologies])
 
@@ -200,26 +209,49 @@ def invitations_for(*, discussion: Discussion) -> list[Invitation]:
 
 
 def children_of(discussion: Discussion) -> list[Child]:
-    """The discussion's children: the page's, fetched with it by ``discussions_for_listing``
-    (no query), else read."""
-    listed = getattr(discussion, "listed_children", None)
-    return list(listed) if listed is not None else list(discussion.children.all())
+    """The discussion's children: prefetched with it if they were, else read."""
+    return list(discussion.children.all())
+
+
+# The columns a listed discussion writes (``api_list.discussion_row``) and its checklist
+# reads (the referral's facts and pack, the referring agency): every other column of the
+# discussion, the referral (a dozen dates among them), its partnership and agency was read
+# and converted for nothing (issue 15).
+LISTED_DISCUSSION_FIELDS = (
+    "id",
+    "referral_id",
+    "kind",
+    "state",
+    "version",
+    "sequence",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "virtual_link",
+    "chair_id",
+    "cancel_reason",
+    "reconvenes_id",
+    "chair__id",
+    "chair__username",
+    "chair__first_name",
+    "chair__last_name",
+    *(f"referral__{field}" for field in REFERRAL_FACT_FIELDS),
+    "referral__partnership__id",
+    "referral__partnership__policy_id",
+    "referral__referrer_agency__id",
+    "referral__referrer_agency__name",
+)
 
 
 def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
     """``discussions`` with what a listed one shows (the API's ``discussion_out``) joined,
-    and its children fetched for the page in one query (``children_of``), kept as a plain
-    list on each discussion (``to_attr``: no related manager and queryset per row). The
-    invitations are not prefetched: ``convene.discussions.api_list.listed_invitations``
-    reads them, with their invitees' roles, as plain values (a model per invitation, person
-    and agency was most of the list's time)."""
-    return (
-        discussions.select_related("chair", "referral__partnership", "referral__referrer_agency")
-        .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
-        .prefetch_related(
-            Prefetch("children", to_attr="listed_children"),
-        )
-    )
+    only the columns shown or checked (``LISTED_DISCUSSION_FIELDS``). The invitations and
+    children are not prefetched: ``convene.discussions.api_list`` reads them for the page as
+    plain values (a model per invitation, person, agency and child, and the prefetch's
+    machinery, were most of the list's time)."""
+    return discussions.select_related(
+        "chair", "referral__partnership", "referral__referrer_agency"
+    ).only(*LISTED_DISCUSSION_FIELDS)
 
 
 # --- My work ---------------------------------------------------------------------------
