@@ -128,19 +128,26 @@ def _who_by_roles(roles: tuple[Role, ...]) -> str:
     return " or ".join(ROLE_LABELS[role] for role in roles)
 
 
+# The generic role each kind of agency stands for: anyone working for the police counts
+# as "police", and so on (R001.4's "at least one health professional").
+GENERIC_ROLE: dict[str, Role] = {
+    AgencyKind.POLICE: Role.POLICE_OFFICER,
+    AgencyKind.SOCIAL_CARE: Role.SOCIAL_WORKER,
+    **{kind: Role.HEALTH_PROFESSIONAL for kind in AgencyKind if kind.is_health},
+}
+
+
 def satisfies_roles(person: Attendee, roles: Iterable[Role]) -> bool:
-    """Holds one of ``roles``, or works for the kind of agency a generic role stands for."""
-    wanted = frozenset(roles)
-    if person.role_set & wanted:
+    """Holds one of ``roles``, or works for the kind of agency a generic role stands for.
+
+    Asked for every invitee and rule of every row of a list: a lookup, no set or enum built
+    per call (issue 15)."""
+    wanted = roles if isinstance(roles, tuple | frozenset | set) else tuple(roles)
+    if not person.role_set.isdisjoint(wanted):
         return True
-    kind = AgencyKind(person.agency.kind) if person.agency is not None else None
-    if kind is None:
-        return False
-    return (
-        (Role.POLICE_OFFICER in wanted and kind is AgencyKind.POLICE)
-        or (Role.HEALTH_PROFESSIONAL in wanted and kind.is_health)
-        or (Role.SOCIAL_WORKER in wanted and kind is AgencyKind.SOCIAL_CARE)
-    )
+    agency = person.agency
+    generic = GENERIC_ROLE.get(agency.kind) if agency is not None else None
+    return generic is not None and generic in wanted
 
 
 def _names(people: Iterable[Attendee]) -> tuple[str, ...]:
