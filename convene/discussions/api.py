@@ -3,6 +3,7 @@ reply, list, read. Calls the same services as the pages; acts as the authenticat
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,9 +34,8 @@ from convene.core.api import (
 )
 from convene.core.errors import Invalid, NotFound
 from convene.core.limits import NOTE_MAX
-from convene.core.pagination import keyset_page
 from convene.discussions import selectors
-from convene.discussions.api_list import discussion_rows
+from convene.discussions.api_list import ListedDiscussion, discussion_rows, listed_page
 from convene.discussions.models import Discussion, DiscussionState, Invitation
 from convene.discussions.services import (
     discussion_cancel,
@@ -175,7 +175,7 @@ class DiscussionOut(Schema):
 
 
 def _reconvene_links(
-    discussions: list[Discussion], user: Professional
+    discussions: Sequence[Discussion | ListedDiscussion], user: Professional
 ) -> set[tuple[int, int | None]]:
     """(pk, reconvenes_id) of the discussions the user may see that reconvene, or are
     reconvened by, any of ``discussions`` (R002.13): at most two queries however many are
@@ -310,11 +310,10 @@ def list_discussions(
     same few queries whatever the page holds. One audit entry for the list."""
     user = acting_user(request)
     # Walked newest first by primary key and stopped at ``limit``: visibility asked per row.
-    visible = selectors.discussions_visible_to(user=user, per_row=True)
-    discussions = selectors.discussions_for_listing(visible)
+    discussions = selectors.discussions_visible_to(user=user, per_row=True)
     if state:
         discussions = discussions.filter(state=state.value)
-    found = keyset_page(discussions, before=before, limit=limit)
+    found = listed_page(discussions, before=before, limit=limit)
     link_next(request, response, rows=found, limit=limit, state=state.value if state else "")
     audit_record(
         actor=user,

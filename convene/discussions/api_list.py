@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from django.db.models import QuerySet
+
+from convene.core.pagination import keyset_page
 from convene.discussions import selectors
 from convene.discussions.attendance import ChecklistItem, ChecklistMemo
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Professional, RoleGrant, age_on
 from convene.people.selectors import sees_whole_caseload
 from convene.people.vocab import Role
+from convene.referrals.policy import REFERRAL_FACT_FIELDS
 
 Row = dict[str, Any]
 
@@ -41,6 +45,37 @@ INVITATION_COLUMNS = (
     "professional__agency__name",
     "professional__agency__kind",
 )
+
+
+# The discussion's columns the list writes, its chair's name, and what its checklist reads
+# of the referral (its facts and pack, the pathway chosen, the referring agency), read as
+# plain values in the query that picks the page: a model for each discussion, chair,
+# referral, partnership and agency (every column of each converted) was a fifth of what
+# was left of the list's time (issue 15). The joins are the ones ``select_related`` made.
+DISCUSSION_COLUMNS = (
+    "id",
+    "referral_id",
+    "kind",
+    "state",
+    "version",
+    "sequence",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "virtual_link",
+    "chair_id",
+    "chair__username",
+    "chair__first_name",
+    "chair__last_name",
+    "cancel_reason",
+    "reconvenes_id",
+    *(f"referral__{field}" for field in REFERRAL_FACT_FIELDS),
+    "referral__partnership__policy_id",
+    "referral__referrer_agency__name",
+    "referral__referrer_agency__kind",
+)
+# What ``ListedReferral`` takes straight from its columns.
+FACTS = tuple(f for f in REFERRAL_FACT_FIELDS if f not in {"partnership_id", "referrer_agency_id"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +220,78 @@ def listed_children(ids: list[int]) -> dict[int, list[ListedChild]]:
     return listed
 
 
+@dataclass(frozen=True, slots=True)
+class ListedPolicy:
+    policy_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListedReferral:
+    """A referral as the checklist reads it (``attendance.CaseReferral``)."""
+
+    id: int
+    policy_id: str
+    received_at: datetime
+    significant_harm_suspected: bool
+    categories: list[str]
+    immediate_risk: bool
+    in_hospital: bool
+    medical_needed: bool
+    forensic_evidence_needed: bool
+    complex_concerns: bool
+    ongoing_risk: bool
+    exploitation_rating: str
+    agencies_key_to_planning: int
+    review_requested: bool
+    new_information: bool
+    chosen_pathway: str
+    partnership: ListedPolicy
+    referrer_agency: ListedAgency | None
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDiscussion:
+    """A discussion of the page: its columns (``DISCUSSION_COLUMNS``) and its referral;
+    ``attendance.Convened``."""
+
+    pk: int
+    reconvenes_id: int | None
+    kind: str
+    referral: ListedReferral
+    row: Row
+
+
+def listed_page(
+    discussions: QuerySet[Discussion], *, before: int | None, limit: int
+) -> list[ListedDiscussion]:
+    """``keyset_page`` of ``discussions`` (the same rows, in the same order, by the same
+    query but for the columns it selects), as ``ListedDiscussion``s: one per discussion,
+    one ``ListedReferral`` per referral."""
+    found = keyset_page(discussions.values(*DISCUSSION_COLUMNS), before=before, limit=limit)
+    referrals: dict[int, ListedReferral] = {}
+    listed = []
+    for row in found:
+        referral = referrals.get(row["referral_id"])
+        if referral is None:
+            agency_id = row["referral__referrer_agency_id"]
+            agency = (
+                ListedAgency(
+                    agency_id,
+                    row["referral__referrer_agency__name"],
+                    row["referral__referrer_agency__kind"],
+                )
+                if agency_id
+                else None
+            )
+            referral = referrals[row["referral_id"]] = ListedReferral(
+                **{field: row[f"referral__{field}"] for field in FACTS},
+                partnership=ListedPolicy(row["referral__partnership__policy_id"]),
+                referrer_agency=agency,
+            )
+        listed.append(ListedDiscussion(row["id"], row["reconvenes_id"], row["kind"], referral, row))
+    return listed
+
+
 def checklist_row(item: ChecklistItem) -> Row:
     """``ChecklistItemOut``."""
     return {
@@ -199,7 +306,7 @@ def checklist_row(item: ChecklistItem) -> Row:
 
 
 def discussion_row(
-    discussion: Discussion,
+    discussion: ListedDiscussion,
     *,
     invitations: list[ListedInvitation],
     children: list[ListedChild],
@@ -207,39 +314,44 @@ def discussion_row(
     referral_shown: bool,
     memo: ChecklistMemo,
 ) -> Row:
-    """``discussion_out`` of a discussion listed with ``discussions_for_listing``;
-    ``invitations`` and ``children`` its ``listed_invitations`` and ``listed_children``,
-    ``links`` the reconvene links of the page (``_reconvene_links``), ``referral_shown``
-    whether the caller sees the whole caseload, ``memo`` the page's checklists
-    (``attendance.checklist``)."""
+    """``discussion_out`` of a discussion of ``listed_page``; ``invitations`` and
+    ``children`` its ``listed_invitations`` and ``listed_children``, ``links`` the reconvene
+    links of the page (``_reconvene_links``), ``referral_shown`` whether the caller sees
+    the whole caseload, ``memo`` the page's checklists (``attendance.checklist``)."""
     items = selectors.invited_checklist(
         discussion=discussion, invitations=invitations, children=children, memo=memo
     )
+    row = discussion.row
+    pk = discussion.pk
+    chair = None
+    if row["chair_id"] is not None:  # str(Professional): the full name, else the username
+        chair = f"{row['chair__first_name']} {row['chair__last_name']}".strip()
+        chair = chair or row["chair__username"]
     return {
-        "id": discussion.pk,
-        "reference": discussion.reference,
-        "referral_id": discussion.referral_id if referral_shown else None,
-        "kind": str(discussion.kind),
-        "state": str(discussion.state),
-        "version": discussion.version,
-        "sequence": discussion.sequence,
-        "starts_at": discussion.starts_at,
-        "ends_at": discussion.ends_at,
-        "venue": discussion.venue,
-        "virtual_link": discussion.virtual_link,
-        "chair_id": discussion.chair_id,
-        "chair": str(discussion.chair) if discussion.chair else None,
+        "id": pk,
+        "reference": f"D{pk:06d}",  # ``Discussion.reference``
+        "referral_id": row["referral_id"] if referral_shown else None,
+        "kind": row["kind"],
+        "state": row["state"],
+        "version": row["version"],
+        "sequence": row["sequence"],
+        "starts_at": row["starts_at"],
+        "ends_at": row["ends_at"],
+        "venue": row["venue"],
+        "virtual_link": row["virtual_link"],
+        "chair_id": row["chair_id"],
+        "chair": chair,
         "children": [child.full_name for child in children],
-        "cancel_reason": discussion.cancel_reason,
+        "cancel_reason": row["cancel_reason"],
         "invitations": [i.row for i in invitations],
         "required_attendance": [checklist_row(item) for item in items],
-        "reconvenes_id": next((pk for pk, _ in links if pk == discussion.reconvenes_id), None),
-        "reconvened_as_ids": sorted(pk for pk, of in links if of == discussion.pk),
+        "reconvenes_id": next((to for to, _ in links if to == discussion.reconvenes_id), None),
+        "reconvened_as_ids": sorted(by for by, of in links if of == pk),
     }
 
 
 def discussion_rows(
-    discussions: list[Discussion], *, user: Professional, links: set[tuple[int, int | None]]
+    discussions: list[ListedDiscussion], *, user: Professional, links: set[tuple[int, int | None]]
 ) -> list[Row]:
     ids = [d.pk for d in discussions]
     invitations = listed_invitations(ids)

@@ -14,13 +14,12 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Protocol
 
-from convene.people.models import Agency
 from convene.people.vocab import ROLE_LABELS, AgencyKind, Role
 from convene.policy import engine
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Party, Requirement
-from convene.referrals.policy import ChildFacts
+from convene.referrals.policy import ChildFacts, ReferralFacts
 
 HEALTH_ROLES = frozenset(
     {
@@ -63,6 +62,35 @@ class CaseChild(ChildFacts, Protocol):
 
     @property
     def setting(self) -> object | None: ...
+
+
+class NamedAgency(Protocol):
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class CaseReferral(ReferralFacts, Protocol):
+    """What the checklist reads of a referral: its facts, the pathway chosen and the
+    referring agency."""
+
+    @property
+    def chosen_pathway(self) -> str: ...
+
+    @property
+    def referrer_agency(self) -> NamedAgency | None: ...
+
+
+class Convened(Protocol):
+    """What the checklist reads of a discussion: its referral and kind."""
+
+    @property
+    def referral(self) -> CaseReferral: ...
+
+    @property
+    def kind(self) -> str: ...
 
 
 class Reply(Protocol):
@@ -157,7 +185,7 @@ def _names(people: Iterable[Attendee]) -> tuple[str, ...]:
 def _party_item(
     party: Party,
     invitees: Sequence[Attendee],
-    referrer_agency: Agency | None,
+    referrer_agency: NamedAgency | None,
     children: Sequence[CaseChild],
 ) -> tuple[str, Status, tuple[str, ...], str, frozenset[int]]:
     if party in {Party.PARENTS_CARERS, Party.FAMILY_MEMBERS}:
@@ -190,7 +218,7 @@ def checklist(
     pack: PolicyPack,
     facts: Sequence[CaseFacts],
     invitees: Sequence[Attendee],
-    referrer_agency: Agency | None,
+    referrer_agency: NamedAgency | None,
     children: Sequence[CaseChild],
     memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
@@ -231,7 +259,7 @@ ChecklistMemo = dict[tuple[object, ...], tuple[list[ChecklistItem], object]]
 def _checked(
     requirements: dict[str, engine.AttendanceRequirement],
     invitees: Sequence[Attendee],
-    referrer_agency: Agency | None,
+    referrer_agency: NamedAgency | None,
     children: Sequence[CaseChild],
 ) -> list[ChecklistItem]:
     merged: dict[tuple[object, ...], ChecklistItem] = {}

@@ -16,8 +16,10 @@ from convene.core.selector_memo import remembered_per_person
 from convene.discussions.attendance import (
     Attendee,
     CaseChild,
+    CaseReferral,
     ChecklistItem,
     ChecklistMemo,
+    Convened,
     Reply,
     checklist,
     with_apologies,
@@ -29,7 +31,7 @@ from convene.people.vocab import ROLE_LABELS, AgencyKind
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, Pathway
 from convene.referrals.models import Referral
-from convene.referrals.policy import REFERRAL_FACT_FIELDS, case_facts, facts_per_child, pack_for
+from convene.referrals.policy import case_facts, facts_per_child, pack_for
 from convene.referrals.receipt_clocks import RECEIPT_CLOCKS
 from convene.referrals.selectors import (
     LIST_DEFERRED,
@@ -143,7 +145,7 @@ def children_for_discussion(*, referral: Referral) -> list[tuple[Child, bool]]:
 
 def discussion_checklist(
     *,
-    referral: Referral,
+    referral: CaseReferral,
     children: Sequence[CaseChild],
     invitees: Sequence[Attendee],
     kind: str | None = None,
@@ -163,7 +165,7 @@ def discussion_checklist(
 
 def invited_checklist(
     *,
-    discussion: Discussion,
+    discussion: Convened,
     invitations: Sequence[Reply],
     children: Sequence[CaseChild],
     memo: ChecklistMemo | None = None,
@@ -211,47 +213,6 @@ def invitations_for(*, discussion: Discussion) -> list[Invitation]:
 def children_of(discussion: Discussion) -> list[Child]:
     """The discussion's children: prefetched with it if they were, else read."""
     return list(discussion.children.all())
-
-
-# The columns a listed discussion writes (``api_list.discussion_row``) and its checklist
-# reads (the referral's facts and pack, the referring agency): every other column of the
-# discussion, the referral (a dozen dates among them), its partnership and agency was read
-# and converted for nothing (issue 15).
-LISTED_DISCUSSION_FIELDS = (
-    "id",
-    "referral_id",
-    "kind",
-    "state",
-    "version",
-    "sequence",
-    "starts_at",
-    "ends_at",
-    "venue",
-    "virtual_link",
-    "chair_id",
-    "cancel_reason",
-    "reconvenes_id",
-    "chair__id",
-    "chair__username",
-    "chair__first_name",
-    "chair__last_name",
-    *(f"referral__{field}" for field in REFERRAL_FACT_FIELDS),
-    "referral__partnership__id",
-    "referral__partnership__policy_id",
-    "referral__referrer_agency__id",
-    "referral__referrer_agency__name",
-)
-
-
-def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
-    """``discussions`` with what a listed one shows (the API's ``discussion_out``) joined,
-    only the columns shown or checked (``LISTED_DISCUSSION_FIELDS``). The invitations and
-    children are not prefetched: ``convene.discussions.api_list`` reads them for the page as
-    plain values (a model per invitation, person, agency and child, and the prefetch's
-    machinery, were most of the list's time)."""
-    return discussions.select_related(
-        "chair", "referral__partnership", "referral__referrer_agency"
-    ).only(*LISTED_DISCUSSION_FIELDS)
 
 
 # --- My work ---------------------------------------------------------------------------

@@ -7,8 +7,8 @@ re-implemented elsewhere: they ask ``convene.policy.engine`` with these facts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
-from typing import NamedTuple, Protocol
+from datetime import date, datetime
+from typing import Any, NamedTuple, Protocol
 
 from convene.people.models import Child
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
@@ -31,6 +31,61 @@ class ChildFacts(Protocol):
     def is_unborn(self) -> bool: ...
 
     def age_on(self, day: date) -> int | None: ...
+
+
+class PolicyOf(Protocol):
+    @property
+    def policy_id(self) -> str: ...
+
+
+class ReferralFacts(Protocol):
+    """What the pack and the facts read of a referral (``REFERRAL_FACT_FIELDS``): a
+    ``Referral``, or the API discussion list's plain ``ListedReferral``."""
+
+    @property
+    def policy_id(self) -> str: ...
+
+    @property
+    def partnership(self) -> PolicyOf: ...
+
+    @property
+    def received_at(self) -> datetime: ...
+
+    @property
+    def significant_harm_suspected(self) -> bool: ...
+
+    @property
+    def categories(self) -> Any: ...  # a JSON list of ConcernCategory values
+
+    @property
+    def immediate_risk(self) -> bool: ...
+
+    @property
+    def in_hospital(self) -> bool: ...
+
+    @property
+    def medical_needed(self) -> bool: ...
+
+    @property
+    def forensic_evidence_needed(self) -> bool: ...
+
+    @property
+    def complex_concerns(self) -> bool: ...
+
+    @property
+    def ongoing_risk(self) -> bool: ...
+
+    @property
+    def exploitation_rating(self) -> str: ...
+
+    @property
+    def agencies_key_to_planning(self) -> int: ...
+
+    @property
+    def review_requested(self) -> bool: ...
+
+    @property
+    def new_information(self) -> bool: ...
 
 
 # A strategy discussion is for a child under 18 (R000.1).
@@ -74,7 +129,7 @@ REFERRAL_FACT_FIELDS = (
 )
 
 
-def pack_for(referral: Referral) -> PolicyPack:
+def pack_for(referral: ReferralFacts) -> PolicyPack:
     """The partnership's pack (the rules in force on the date received are chosen by the engine)."""
     return load_pack(referral.policy_id or referral.partnership.policy_id)
 
@@ -85,7 +140,7 @@ def leading_legal_status(statuses: Iterable[str]) -> LegalStatus:
 
 
 def case_facts(
-    referral: Referral,
+    referral: ReferralFacts,
     children: Sequence[ChildFacts],
     *,
     pathway: Pathway | None = None,
@@ -116,7 +171,7 @@ def case_facts(
 
 
 def facts_per_child(
-    referral: Referral, children: Sequence[ChildFacts], *, pathway: Pathway | None
+    referral: ReferralFacts, children: Sequence[ChildFacts], *, pathway: Pathway | None
 ) -> list[CaseFacts]:
     """The case as it stands for each child: who must attend can differ child by child."""
     return [case_facts(referral, [child], pathway=pathway) for child in children]
