@@ -185,11 +185,8 @@ def _reconvene_links(
     # The links first, by the primary key and the reconvenes index, then need-to-know for
     # the few found only: most pages link none, and building the person's visibility
     # condition again for every page was a tenth of the API list's time (issue 15).
-    linked = set(
-        Discussion.objects.filter(Q(pk__in=reconvened) | Q(reconvenes__in=ids)).values_list(
-            "pk", "reconvenes_id"
-        )
-    )
+    found = Discussion.objects.filter(Q(pk__in=reconvened) | Q(reconvenes__in=ids))
+    linked = set(found.order_by().values_list("pk", "reconvenes_id"))  # a set: no sort
     if not linked:
         return set()
     # Probed per row (the few named); the list already built this query for the person
