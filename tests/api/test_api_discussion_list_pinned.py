@@ -113,13 +113,15 @@ def _normalised(rows: Any) -> Any:
         kind = "discussion" if key in {"reconvenes_id", "reconvened_as_ids"} else kind
         return numbers.setdefault((kind, value), len([k for k in numbers if k[0] == kind]) + 1)
 
-    def walk(value: Any, key: str = "") -> Any:
+    def walk(value: Any, key: str = "", within: str = "") -> Any:
         if isinstance(value, dict):
-            return {k: walk(v, k) for k, v in value.items()}
+            return {k: walk(v, k, within) for k, v in value.items()}
         if isinstance(value, list):
-            return [walk(v, key) for v in value]
-        if key == "id" or key in NUMBERED:
-            return number("discussion" if key == "id" else key, value)
+            return [walk(v, key, key) for v in value]
+        if key == "id":  # a discussion's, or an invitation's: numbered apart
+            return number("invitation" if within == "invitations" else "discussion", value)
+        if key in NUMBERED:
+            return number(key, value)
         if key == "reconvened_as_ids":
             return number(key, value)
         if key in {"reference", "sent_sequence", "sequence"}:
