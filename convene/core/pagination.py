@@ -53,9 +53,10 @@ class CappedPaginator(Paginator):  # type: ignore[type-arg]
 
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")  # a row: the model, or a ``values()`` dict
 
 
-def keyset_page(rows: QuerySet[M], *, before: int | None, limit: int) -> list[M]:
+def keyset_page(rows: QuerySet[M, R], *, before: int | None, limit: int) -> list[R]:
     """One page of an API list, newest first: the ``limit`` rows created before the row
     ``before`` (a cursor, the last id of the page before; None for the first page).
 

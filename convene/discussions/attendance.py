@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Protocol
 
-from convene.people.models import Agency, Child, Professional
 from convene.people.vocab import ROLE_LABELS, AgencyKind, Role
 from convene.policy import engine
 from convene.policy.facts import CaseFacts
 from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Party, Requirement
+from convene.referrals.policy import ChildFacts, ReferralFacts
 
 HEALTH_ROLES = frozenset(
     {
@@ -32,6 +33,74 @@ HEALTH_ROLES = frozenset(
 SOCIAL_CARE_ROLES = frozenset(
     {Role.SOCIAL_WORKER, Role.DEPUTY_TEAM_MANAGER, Role.TEAM_MANAGER, Role.HEAD_OF_SERVICE}
 )
+
+
+class AgencyOf(Protocol):
+    @property
+    def kind(self) -> str: ...
+
+
+class Attendee(Protocol):
+    """What the checklist reads of an invitee: a ``Professional``, or the API list's plain
+    ``Invitee`` (convene.discussions.api_list), which spares the list a model per row."""
+
+    @property
+    def agency_id(self) -> int | None: ...
+
+    @property
+    def agency(self) -> AgencyOf | None: ...
+
+    @property
+    def role_set(self) -> frozenset[Role]: ...
+
+
+class CaseChild(ChildFacts, Protocol):
+    """What the checklist reads of a child (with the facts): their school or setting."""
+
+    @property
+    def setting_id(self) -> int | None: ...
+
+    @property
+    def setting(self) -> object | None: ...
+
+
+class NamedAgency(Protocol):
+    @property
+    def pk(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+class CaseReferral(ReferralFacts, Protocol):
+    """What the checklist reads of a referral: its facts, the pathway chosen and the
+    referring agency."""
+
+    @property
+    def chosen_pathway(self) -> str: ...
+
+    @property
+    def referrer_agency(self) -> NamedAgency | None: ...
+
+
+class Convened(Protocol):
+    """What the checklist reads of a discussion: its referral and kind."""
+
+    @property
+    def referral(self) -> CaseReferral: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+class Reply(Protocol):
+    """An invitation as the checklist reads it: the answer and who was invited."""
+
+    @property
+    def response(self) -> str: ...
+
+    @property
+    def professional(self) -> Attendee: ...
 
 
 class Status(StrEnum):
@@ -59,7 +128,7 @@ class ChecklistItem:
     # Invitees who would meet it but sent apologies: "Apologies", never "Not invited".
     apologies: tuple[str, ...] = ()
 
-    def met_by_person(self, person: Professional) -> bool:
+    def met_by_person(self, person: Attendee) -> bool:
         if self.roles:
             return satisfies_roles(person, self.roles)
         return person.agency_id in self.agency_ids
@@ -87,30 +156,37 @@ def _who_by_roles(roles: tuple[Role, ...]) -> str:
     return " or ".join(ROLE_LABELS[role] for role in roles)
 
 
-def satisfies_roles(person: Professional, roles: Iterable[Role]) -> bool:
-    """Holds one of ``roles``, or works for the kind of agency a generic role stands for."""
-    wanted = frozenset(roles)
-    if person.role_set & wanted:
+# The generic role each kind of agency stands for: anyone working for the police counts
+# as "police", and so on (R001.4's "at least one health professional").
+GENERIC_ROLE: dict[str, Role] = {
+    AgencyKind.POLICE: Role.POLICE_OFFICER,
+    AgencyKind.SOCIAL_CARE: Role.SOCIAL_WORKER,
+    **{kind: Role.HEALTH_PROFESSIONAL for kind in AgencyKind if kind.is_health},
+}
+
+
+def satisfies_roles(person: Attendee, roles: Iterable[Role]) -> bool:
+    """Holds one of ``roles``, or works for the kind of agency a generic role stands for.
+
+    Asked for every invitee and rule of every row of a list: a lookup, no set or enum built
+    per call (issue 15)."""
+    wanted = roles if isinstance(roles, tuple | frozenset | set) else tuple(roles)
+    if not person.role_set.isdisjoint(wanted):
         return True
-    kind = AgencyKind(person.agency.kind) if person.agency is not None else None
-    if kind is None:
-        return False
-    return (
-        (Role.POLICE_OFFICER in wanted and kind is AgencyKind.POLICE)
-        or (Role.HEALTH_PROFESSIONAL in wanted and kind.is_health)
-        or (Role.SOCIAL_WORKER in wanted and kind is AgencyKind.SOCIAL_CARE)
-    )
+    agency = person.agency
+    generic = GENERIC_ROLE.get(agency.kind) if agency is not None else None
+    return generic is not None and generic in wanted
 
 
-def _names(people: Iterable[Professional]) -> tuple[str, ...]:
+def _names(people: Iterable[Attendee]) -> tuple[str, ...]:
     return tuple(sorted(str(p) for p in people))
 
 
 def _party_item(
     party: Party,
-    invitees: Sequence[Professional],
-    referrer_agency: Agency | None,
-    children: Sequence[Child],
+    invitees: Sequence[Attendee],
+    referrer_agency: NamedAgency | None,
+    children: Sequence[CaseChild],
 ) -> tuple[str, Status, tuple[str, ...], str, frozenset[int]]:
     if party in {Party.PARENTS_CARERS, Party.FAMILY_MEMBERS}:
         label = "Parents and carers" if party is Party.PARENTS_CARERS else "Family members"
@@ -141,19 +217,51 @@ def checklist(
     *,
     pack: PolicyPack,
     facts: Sequence[CaseFacts],
-    invitees: Sequence[Professional],
-    referrer_agency: Agency | None,
-    children: Sequence[Child],
+    invitees: Sequence[Attendee],
+    referrer_agency: NamedAgency | None,
+    children: Sequence[CaseChild],
+    memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
     """Every attendance rule that applies to any of ``facts`` (one per child), checked.
 
     Rules with the same people and strength are merged, so the national and the
-    2014-standard "police as a minimum" show as one line citing both.
+    2014-standard "police as a minimum" show as one line citing both. ``memo`` (one per
+    page of a list, whose invitees are one object per person) answers a row whose rules,
+    invitees, referring agency and settings an earlier row had from that row's items:
+    most rows of a page share them, and checking them again was a tenth of the API
+    discussion list's time (issue 15).
     """
     requirements: dict[str, engine.AttendanceRequirement] = {}
     for case in facts:
         for item in engine.required_attendance(pack, case):
             requirements.setdefault(item.rule_id, item)
+    if memo is None:
+        return _checked(requirements, invitees, referrer_agency, children)
+    # By identity: the memo keeps the rules (the engine's, shared while its memo lasts) and
+    # the invitees it was asked about, so no id in a key can be reused by another object.
+    rules = tuple(requirements.values())
+    key = (
+        tuple(map(id, rules)),
+        tuple(map(id, invitees)),
+        referrer_agency.pk if referrer_agency is not None else None,
+        tuple(c.setting_id for c in children),
+    )
+    found = memo.get(key)
+    if found is None:
+        items = _checked(requirements, invitees, referrer_agency, children)
+        found = memo[key] = (items, (rules, tuple(invitees)))
+    return list(found[0])
+
+
+ChecklistMemo = dict[tuple[object, ...], tuple[list[ChecklistItem], object]]
+
+
+def _checked(
+    requirements: dict[str, engine.AttendanceRequirement],
+    invitees: Sequence[Attendee],
+    referrer_agency: NamedAgency | None,
+    children: Sequence[CaseChild],
+) -> list[ChecklistItem]:
     merged: dict[tuple[object, ...], ChecklistItem] = {}
     for item in requirements.values():
         agency_ids: frozenset[int] = frozenset()
@@ -206,7 +314,7 @@ def checklist(
 
 
 def with_apologies(
-    items: Iterable[ChecklistItem], apologised: Sequence[Professional]
+    items: Iterable[ChecklistItem], apologised: Sequence[Attendee]
 ) -> list[ChecklistItem]:
     """Name, on each item still missing, the invitees who would meet it but sent apologies."""
     return [

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sized
+from collections.abc import Sequence, Sized
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -13,7 +13,17 @@ from convene.clocks.due_columns import soonest_open_due
 from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.core.access import among
 from convene.core.selector_memo import remembered_per_person
-from convene.discussions.attendance import ChecklistItem, checklist, with_apologies
+from convene.discussions.attendance import (
+    Attendee,
+    CaseChild,
+    CaseReferral,
+    ChecklistItem,
+    ChecklistMemo,
+    Convened,
+    Reply,
+    checklist,
+    with_apologies,
+)
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
 from convene.people.selectors import partnerships_of, sees_whole_caseload
@@ -135,10 +145,11 @@ def children_for_discussion(*, referral: Referral) -> list[tuple[Child, bool]]:
 
 def discussion_checklist(
     *,
-    referral: Referral,
-    children: list[Child],
-    invitees: list[Professional],
+    referral: CaseReferral,
+    children: Sequence[CaseChild],
+    invitees: Sequence[Attendee],
     kind: str | None = None,
+    memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
     pathway = Pathway(kind or referral.chosen_pathway or Pathway.STRATEGY_DISCUSSION)
     return checklist(
@@ -148,11 +159,16 @@ def discussion_checklist(
         invitees=invitees,
         referrer_agency=referral.referrer_agency,
         children=children,
+        memo=memo,
     )
 
 
 def invited_checklist(
-    *, discussion: Discussion, invitations: list[Invitation], children: list[Child]
+    *,
+    discussion: Convened,
+    invitations: Sequence[Reply],
+    children: Sequence[CaseChild],
+    memo: ChecklistMemo | None = None,
 ) -> list[ChecklistItem]:
     """The checklist of an arranged discussion against those coming; an item only met by
     someone who sent apologies says "Apologies", not "Not invited" (issue 18)."""
@@ -162,6 +178,7 @@ def invited_checklist(
         children=children,
         invitees=[i.professional for i in invitations if i.response != apologies],
         kind=discussion.kind,
+        memo=memo,
     )
     return with_apologies(items, [i.professional for i in invitations if i.response == apologies])
 
@@ -187,9 +204,6 @@ def _invitations_ordered() -> QuerySet[Invitation]:
 
 
 def invitations_for(*, discussion: Discussion) -> list[Invitation]:
-    listed = getattr(discussion, "listed_invitations", None)
-    if listed is not None:  # listed through ``discussions_for_listing``: no query
-        return list(listed)
     cache = getattr(discussion, "_prefetched_objects_cache", {})
     if "invitations" in cache:
         return list(cache["invitations"])
@@ -197,58 +211,8 @@ def invitations_for(*, discussion: Discussion) -> list[Invitation]:
 
 
 def children_of(discussion: Discussion) -> list[Child]:
-    """The discussion's children: the page's, fetched with it by ``discussions_for_listing``
-    (no query), else read."""
-    listed = getattr(discussion, "listed_children", None)
-    return list(listed) if listed is not None else list(discussion.children.all())
-
-
-# What a listed invitation shows (``api_list.invitation_row``) and its attendance checklist
-# reads (the invitee's name, agency and agency kind; roles come in one query for the page):
-# a page of 50 discussions holds hundreds of invitations, and building each with every
-# column of the invitation, the person and the agency (their dates parsed) was a fifth of
-# the API list's time on the demo (issue 15).
-LISTED_INVITATION_FIELDS = (
-    "id",
-    "discussion_id",
-    "professional_id",
-    "response",
-    "response_note",
-    "responded_at",
-    "sent_at",
-    "sent_sequence",
-    "professional__id",
-    "professional__username",
-    "professional__first_name",
-    "professional__last_name",
-    "professional__agency_id",
-    "professional__agency__id",
-    "professional__agency__name",
-    "professional__agency__kind",
-)
-
-
-def discussions_for_listing(discussions: QuerySet[Discussion]) -> QuerySet[Discussion]:
-    """``discussions`` with everything a listed one shows (the API's ``discussion_out``),
-    fetched in a fixed number of queries however many are listed: the page's invitations in
-    one query (``invitations_for``) and its children in one (``children_of``), kept as plain
-    lists on each discussion (``to_attr``: no related manager and queryset per row). The
-    invitees' roles are not prefetched: ``convene.discussions.api_list.invitee_roles_load``
-    reads them for the page in one query (a prefetch built a queryset per invitation and a
-    model per grant)."""
-    invitations = (
-        Invitation.objects.select_related("professional__agency")
-        .only(*LISTED_INVITATION_FIELDS)
-        .order_by("professional__agency__name", "professional__last_name")
-    )
-    return (
-        discussions.select_related("chair", "referral__partnership", "referral__referrer_agency")
-        .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
-        .prefetch_related(
-            Prefetch("children", to_attr="listed_children"),
-            Prefetch("invitations", queryset=invitations, to_attr="listed_invitations"),
-        )
-    )
+    """The discussion's children: prefetched with it if they were, else read."""
+    return list(discussion.children.all())
 
 
 # --- My work ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ re-implemented elsewhere: they ask ``convene.policy.engine`` with these facts.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
+from datetime import date, datetime
+from typing import Any, NamedTuple, Protocol
 
 from convene.people.models import Child
 from convene.people.vocab import ConcernCategory, ExploitationRating, LegalStatus
@@ -17,6 +18,75 @@ from convene.policy.pack import PolicyPack
 from convene.policy.vocab import Pathway
 from convene.referrals.models import Referral
 from convene.workdays import london_date
+
+
+class ChildFacts(Protocol):
+    """What the facts read of a child: a ``Child``, or a list's plain row of one (the API
+    discussion list's ``ListedChild``, which spares it a model per child)."""
+
+    @property
+    def legal_status(self) -> str: ...
+
+    @property
+    def is_unborn(self) -> bool: ...
+
+    def age_on(self, day: date) -> int | None: ...
+
+
+class PolicyOf(Protocol):
+    @property
+    def policy_id(self) -> str: ...
+
+
+class ReferralFacts(Protocol):
+    """What the pack and the facts read of a referral (``REFERRAL_FACT_FIELDS``): a
+    ``Referral``, or the API discussion list's plain ``ListedReferral``."""
+
+    @property
+    def policy_id(self) -> str: ...
+
+    @property
+    def partnership(self) -> PolicyOf: ...
+
+    @property
+    def received_at(self) -> datetime: ...
+
+    @property
+    def significant_harm_suspected(self) -> bool: ...
+
+    @property
+    def categories(self) -> Any: ...  # a JSON list of ConcernCategory values
+
+    @property
+    def immediate_risk(self) -> bool: ...
+
+    @property
+    def in_hospital(self) -> bool: ...
+
+    @property
+    def medical_needed(self) -> bool: ...
+
+    @property
+    def forensic_evidence_needed(self) -> bool: ...
+
+    @property
+    def complex_concerns(self) -> bool: ...
+
+    @property
+    def ongoing_risk(self) -> bool: ...
+
+    @property
+    def exploitation_rating(self) -> str: ...
+
+    @property
+    def agencies_key_to_planning(self) -> int: ...
+
+    @property
+    def review_requested(self) -> bool: ...
+
+    @property
+    def new_information(self) -> bool: ...
+
 
 # A strategy discussion is for a child under 18 (R000.1).
 ADULT_AGE = 18
@@ -34,7 +104,32 @@ LEGAL_STATUS_PRECEDENCE: tuple[LegalStatus, ...] = (
 )
 
 
-def pack_for(referral: Referral) -> PolicyPack:
+# The referral's columns ``pack_for`` and ``case_facts`` read (with the pathway chosen and
+# the referring agency, which the attendance checklist reads): a list that loads only these
+# (``discussions.selectors.discussions_for_listing``) can still ask the policy of each row.
+REFERRAL_FACT_FIELDS = (
+    "id",
+    "partnership_id",
+    "policy_id",
+    "received_at",
+    "significant_harm_suspected",
+    "categories",
+    "immediate_risk",
+    "in_hospital",
+    "medical_needed",
+    "forensic_evidence_needed",
+    "complex_concerns",
+    "ongoing_risk",
+    "exploitation_rating",
+    "agencies_key_to_planning",
+    "review_requested",
+    "new_information",
+    "chosen_pathway",
+    "referrer_agency_id",
+)
+
+
+def pack_for(referral: ReferralFacts) -> PolicyPack:
     """The partnership's pack (the rules in force on the date received are chosen by the engine)."""
     return load_pack(referral.policy_id or referral.partnership.policy_id)
 
@@ -45,8 +140,8 @@ def leading_legal_status(statuses: Iterable[str]) -> LegalStatus:
 
 
 def case_facts(
-    referral: Referral,
-    children: Sequence[Child],
+    referral: ReferralFacts,
+    children: Sequence[ChildFacts],
     *,
     pathway: Pathway | None = None,
 ) -> CaseFacts:
@@ -76,7 +171,7 @@ def case_facts(
 
 
 def facts_per_child(
-    referral: Referral, children: Sequence[Child], *, pathway: Pathway | None
+    referral: ReferralFacts, children: Sequence[ChildFacts], *, pathway: Pathway | None
 ) -> list[CaseFacts]:
     """The case as it stands for each child: who must attend can differ child by child."""
     return [case_facts(referral, [child], pathway=pathway) for child in children]
