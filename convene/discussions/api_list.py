@@ -17,7 +17,7 @@ from convene.core.pagination import keyset_page
 from convene.discussions import selectors
 from convene.discussions.attendance import ChecklistItem, ChecklistMemo
 from convene.discussions.models import Discussion, Invitation
-from convene.people.models import Professional, RoleGrant, age_on
+from convene.people.models import ChildNaming, Professional, RoleGrant
 from convene.people.selectors import sees_whole_caseload
 from convene.people.vocab import Role
 from convene.referrals.policy import REFERRAL_FACT_FIELDS
@@ -169,9 +169,10 @@ def listed_invitations(ids: list[int]) -> dict[int, list[ListedInvitation]]:
 
 
 @dataclass(frozen=True, slots=True)
-class ListedChild:
+class ListedChild(ChildNaming):
     """A child as the list shows them and the checklist reads them
-    (``attendance.CaseChild``): their name, facts and setting."""
+    (``attendance.CaseChild``): their name, facts and setting (named and aged as a
+    ``Child`` is, by ``ChildNaming``)."""
 
     first_name: str
     last_name: str
@@ -179,19 +180,6 @@ class ListedChild:
     legal_status: str
     setting_id: int | None
     setting: ListedAgency | None
-
-    @property
-    def is_unborn(self) -> bool:
-        return self.date_of_birth is None
-
-    @property
-    def full_name(self) -> str:  # ``Child.full_name``
-        if self.is_unborn:
-            return f"Unborn baby {self.last_name}".strip()
-        return f"{self.first_name} {self.last_name}".strip()
-
-    def age_on(self, day: date) -> int | None:
-        return age_on(self.date_of_birth, day)
 
 
 def listed_children(ids: list[int]) -> dict[int, list[ListedChild]]:

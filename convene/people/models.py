@@ -151,7 +151,31 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
-class Child(TrackedModel):
+class ChildNaming:
+    """How a child is named and aged, from their names and date of birth: the one place for
+    a ``Child`` and for a list's plain row of one (``discussions.api_list.ListedChild``)."""
+
+    __slots__ = ()  # no instance dictionary of its own: the plain rows keep theirs slotted
+
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+
+    @property
+    def full_name(self) -> str:
+        if self.is_unborn:
+            return f"Unborn baby {self.last_name}".strip()
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_unborn(self) -> bool:
+        return self.date_of_birth is None
+
+    def age_on(self, day: date) -> int | None:
+        return age_on(self.date_of_birth, day)
+
+
+class Child(ChildNaming, TrackedModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="children")
     first_name = models.CharField(max_length=100, blank=True, help_text="Blank for an unborn child")
     last_name = models.CharField(max_length=100)
@@ -216,16 +240,6 @@ class Child(TrackedModel):
         return self.full_name
 
     @property
-    def full_name(self) -> str:
-        if self.is_unborn:
-            return f"Unborn baby {self.last_name}".strip()
-        return f"{self.first_name} {self.last_name}".strip()
-
-    @property
-    def is_unborn(self) -> bool:
-        return self.date_of_birth is None
-
-    @property
     def nhs_number_display(self) -> str:
         return nhs_number.formatted(self.nhs_number) if self.nhs_number else ""
 
@@ -257,9 +271,6 @@ class Child(TrackedModel):
             errors["legal_status_to"] = "The legal status end date must be after its start date"
         if errors:
             raise ValidationError(errors)
-
-    def age_on(self, day: date) -> int | None:
-        return age_on(self.date_of_birth, day)
 
 
 class ChildLink(models.Model):
