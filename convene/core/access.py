@@ -38,6 +38,7 @@ from typing import Any, Protocol, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
+from convene.core.frozen_rows import FrozenExists, frozen_rows_of
 from convene.people.vocab import AgencyKind, Role
 
 
@@ -146,6 +147,12 @@ def grants_children(grant: ChildGrant) -> ChildGrant:
     return grant
 
 
+def child_grants_registered() -> tuple[ChildGrant, ...]:
+    """The grants registered so far: a selector remembered per person that reads them is kept
+    under them too (``remembered_per_person(depends=...)``), so a new grant builds afresh."""
+    return tuple(_child_grants)
+
+
 def child_grants(*, user: Actor, per_row: bool = False) -> Q | None:
     """The registered grants for ``user`` ORed together, or None if there are none."""
     combined: Q | None = None
@@ -175,7 +182,7 @@ def has_rule(model: type[Model]) -> bool:
     return any(klass in _rules for klass in model.__mro__)
 
 
-def among(visible: QuerySet[Any], key: str, *, per_row: bool = False) -> Exists:
+def among(visible: QuerySet[Any], key: str, *, per_row: bool = False) -> Exists | FrozenExists:
     """``key`` (a foreign key of the outer query's rows) names a row of ``visible``: a
     correlated ``EXISTS``, probed by primary key, instead of ``key IN (visible)``.
 
@@ -191,7 +198,13 @@ def among(visible: QuerySet[Any], key: str, *, per_row: bool = False) -> Exists:
     A second comparison with the outer key (``pk >= key``, true whenever ``pk = key``)
     cannot be hashed, so each row walked costs one primary-key probe, whatever the
     size of ``visible``. For conditions asked of a bounded walk by index.
+
+    A person's remembered selector, exactly as it was handed out, is probed as its frozen
+    SQL (``FrozenExists``: the same ``EXISTS``, compiled once per request, issue 15).
     """
+    frozen = frozen_rows_of(visible)
+    if frozen is not None:
+        return FrozenExists(frozen, key, per_row=per_row)
     rows = visible.filter(pk=OuterRef(key))
     if per_row:
         rows = rows.filter(pk__gte=OuterRef(key))

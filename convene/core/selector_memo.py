@@ -12,9 +12,13 @@ keyed by everything of the person the selectors read (active, agency, roles),
 so changing any of these on the same object builds afresh. Each call returns a fresh clone:
 a caller that evaluates or narrows it never touches the remembered one.
 
-Only for selectors that read nothing but the person and the database: one that also reads a
-registry that can change (``children_visible_to`` and those built on it read the registered
-child grants, ``convene.core.access.grants_children``) is not remembered.
+Only for selectors that read nothing but the person and the database, or say what else they
+read that can change (``depends``: ``children_visible_to`` and those built on it read the
+registered child grants, ``convene.core.access.grants_children``), which is then part of the key.
+
+Each query handed out carries its :class:`~convene.core.frozen_rows.FrozenRows`: nested in
+another query by ``convene.core.access.among``, its SQL is compiled once per request, not
+rebuilt for every query that nests it (issue 15).
 
 :func:`remembered_answer` keeps a small answer about the person (not a query: a value read
 from the database, such as "invited often?") in the same place, under the same identity,
@@ -24,10 +28,12 @@ for a question a request may ask more than once.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, overload
 
 from django.db.models import QuerySet
+
+from convene.core.frozen_rows import FrozenRows, with_frozen_rows
 
 __all__ = ["remembered_answer", "remembered_per_person"]
 
@@ -64,22 +70,46 @@ def _memo_of(user: Any) -> dict[Any, Any] | None:
     return memo
 
 
-def remembered_per_person(selector: S) -> S:
+@overload
+def remembered_per_person(selector: S) -> S: ...
+
+
+@overload
+def remembered_per_person(*, depends: Callable[[], Hashable]) -> Callable[[S], S]: ...
+
+
+def remembered_per_person(
+    selector: S | None = None, *, depends: Callable[[], Hashable] | None = None
+) -> Any:
     """Decorate ``selector(*, user, **options)``: its query built once per person object,
-    identity and options (``per_row`` builds a different query of the same rows)."""
+    identity and options (``per_row`` builds a different query of the same rows).
+
+    ``depends``: what else the selector reads that can change (a registry, such as the child
+    grants): its answer is part of the key, so registering another builds afresh. Used as
+    ``@remembered_per_person`` or ``@remembered_per_person(depends=...)``."""
+    if selector is None:
+        return functools.partial(remembered_per_person, depends=depends)
 
     @functools.wraps(selector)
     def remembered(*, user: Any, **options: Any) -> QuerySet[Any]:
         memo = _memo_of(user)
         if memo is None:
             return selector(user=user, **options)
-        key = (selector, _identity(user), tuple(sorted(options.items())))
-        built = memo.get(key)
-        if built is None:
-            built = memo[key] = selector(user=user, **options)
-        return built.all()
+        key = (
+            selector,
+            _identity(user),
+            tuple(sorted(options.items())),
+            None if depends is None else depends(),
+        )
+        kept = memo.get(key)
+        if kept is None:
+            built = selector(user=user, **options)
+            kept = memo[key] = (built, FrozenRows(built))
+        built, frozen = kept
+        # Marked as its frozen rows: nested by ``among``, its SQL is compiled once.
+        return with_frozen_rows(built.all(), frozen)
 
-    return remembered  # type: ignore[return-value]
+    return remembered
 
 
 def remembered_answer(user: Any, question: Callable[[Any], T]) -> T:

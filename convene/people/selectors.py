@@ -8,7 +8,12 @@ from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
-from convene.core.access import CASELOAD_ROLES, child_grants, sees_whole_caseload
+from convene.core.access import (
+    CASELOAD_ROLES,
+    child_grants,
+    child_grants_registered,
+    sees_whole_caseload,
+)
 from convene.core.selector_memo import remembered_per_person
 from convene.people import nhs_number
 from convene.people.models import Child, FamilyMember, Partnership, Professional
@@ -95,6 +100,7 @@ def professionals_visible_to(*, user: Professional) -> QuerySet[Professional]:
     return Professional.objects.filter(Q(pk__in=serving.values("pk")) | Q(pk=user.pk))
 
 
+@remembered_per_person(depends=child_grants_registered)
 def children_visible_to(*, user: Professional) -> QuerySet[Child]:
     """Children this professional may see: the one place that decides it.
 

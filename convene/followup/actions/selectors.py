@@ -25,7 +25,7 @@ from django.db.models import (
 
 from convene.clocks.models import Clock
 from convene.clocks.selectors import clocks_counting
-from convene.core.access import among, is_read_only
+from convene.core.access import among, child_grants_registered, is_read_only
 from convene.core.pagination import KeysetPage, keyset_newest, keyset_soonest
 from convene.core.selector_memo import remembered_per_person
 from convene.discussions.selectors import discussions_visible_to
@@ -93,6 +93,7 @@ def actions_visible_to(*, user: Professional) -> QuerySet[Action]:
     return _seen_through(Action, user, discussions_visible_to, "record__discussion")
 
 
+@remembered_per_person(depends=child_grants_registered)
 def hrpm_actions_visible_to(*, user: Professional) -> QuerySet[HrpmAction]:
     """HRPM safety-plan actions: as for the record's, through the HRPMs one may see
     (``hrpms_visible_to``: the caseload's, or one whose meeting a partner attended)."""

@@ -10,7 +10,8 @@ from django.db.models import (
 )
 
 from convene.clocks.models import Clock
-from convene.core.access import among
+from convene.core.access import among, child_grants_registered
+from convene.core.selector_memo import remembered_per_person
 from convene.followup.models import (
     Hrpm,
     HrpmMeeting,
@@ -25,6 +26,7 @@ from convene.people.selectors import (
 # --- High Risk Planning Meetings ---------------------------------------------------------
 
 
+@remembered_per_person(depends=child_grants_registered)
 def hrpms_visible_to(*, user: Professional) -> QuerySet[Hrpm]:
     """Social care: the HRPMs of the children it may see. Partners: those whose meetings they
     attended (the HRPM is a multi-agency forum, R000.3)."""
