@@ -107,6 +107,60 @@ def scheduled_discussion(
     )
 
 
+def carol_accepts_and_dev_sends_apologies(
+    discussion: Discussion, people: dict[str, Professional]
+) -> None:
+    """Replies of both kinds to ``discussion``'s invitations (carol's and dev's)."""
+    from convene.discussions.models import Invitation
+    from convene.discussions.services import invitation_respond
+
+    invitations = {
+        i.professional.username: i for i in Invitation.objects.filter(discussion=discussion)
+    }
+    invitation_respond(
+        invitation=invitations["carol"], response="accepted", by=people["carol"], now=NOW
+    )
+    invitation_respond(
+        invitation=invitations["dev"],
+        response="apologies",
+        note="On leave",
+        by=people["dev"],
+        now=NOW,
+    )
+
+
+def reconvened_after_cancelling(
+    *,
+    people: dict[str, Professional],
+    partnership: Partnership,
+    agencies: dict[str, Agency],
+    children: list[Child],
+) -> Discussion:
+    """An accepted referral of ``children`` whose first discussion (carol alone invited) was
+    cancelled as a duplicate and convened again two days on: the discussion that reconvenes it."""
+    from convene.discussions.services import discussion_cancel
+
+    pair = accepted_referral(
+        people=people, partnership=partnership, agencies=agencies, children=children
+    )
+    first = scheduled_discussion(
+        referral=pair, people=people, invitees=("carol",), allow_missing_required=True
+    )
+    cancelled = discussion_cancel(
+        discussion=first,
+        reason="Duplicate",
+        by=people["bob"],
+        now=NOW,
+        expected_version=first.version,
+    )
+    again = scheduled_discussion(
+        referral=pair, people=people, starts_in=timedelta(days=2), virtual_link=""
+    )
+    Discussion.objects.filter(pk=again.pk).update(reconvenes=cancelled)
+    again.refresh_from_db()
+    return again
+
+
 @pytest.fixture
 def referral_for(people, partnership, agencies):  # type: ignore[no-untyped-def]
     """make_referral with the personas' partnership and agencies already given."""

@@ -3,15 +3,16 @@ byte what reading each discussion says: same fields, order, values and JSON."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from convene.discussions.models import Discussion, Invitation
-from convene.discussions.services import discussion_cancel, invitation_respond
 from convene.people.factories import ChildFactory
 from tests.api.conftest import bearer
-from tests.convening import NOW, accepted_referral, scheduled_discussion
+from tests.convening import (
+    accepted_referral,
+    carol_accepts_and_dev_sends_apologies,
+    reconvened_after_cancelling,
+    scheduled_discussion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,38 +24,14 @@ def _cases(people, partnership, agencies) -> None:
         referral=accepted_referral(people=people, partnership=partnership, agencies=agencies),
         people=people,
     )
-    invitations = {i.professional.username: i for i in Invitation.objects.filter(discussion=plain)}
-    invitation_respond(
-        invitation=invitations["carol"], response="accepted", by=people["carol"], now=NOW
-    )
-    invitation_respond(
-        invitation=invitations["dev"],
-        response="apologies",
-        note="On leave",
-        by=people["dev"],
-        now=NOW,
-    )
+    carol_accepts_and_dev_sends_apologies(plain, people)
     siblings = [
         ChildFactory(partnership=partnership, setting=agencies["primary"]),
         ChildFactory(partnership=partnership, legal_status="child_in_care"),
     ]
-    pair = accepted_referral(
+    reconvened_after_cancelling(
         people=people, partnership=partnership, agencies=agencies, children=siblings
     )
-    first = scheduled_discussion(
-        referral=pair, people=people, invitees=("carol",), allow_missing_required=True
-    )
-    cancelled = discussion_cancel(
-        discussion=first,
-        reason="Duplicate",
-        by=people["bob"],
-        now=NOW,
-        expected_version=first.version,
-    )
-    again = scheduled_discussion(
-        referral=pair, people=people, starts_in=timedelta(days=2), virtual_link=""
-    )
-    Discussion.objects.filter(pk=again.pk).update(reconvenes=cancelled)
 
 
 @pytest.mark.parametrize("who", ["bob", "carol", "dev", "hana"])

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from convene.discussions.models import Discussion, Invitation
-from convene.discussions.services import discussion_cancel, invitation_respond
 from convene.people.factories import ChildFactory
 from tests.api.conftest import bearer
-from tests.convening import NOW, accepted_referral, scheduled_discussion
+from tests.convening import (
+    accepted_referral,
+    carol_accepts_and_dev_sends_apologies,
+    reconvened_after_cancelling,
+    scheduled_discussion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,17 +45,7 @@ def _cases(people, partnership, agencies) -> None:  # type: ignore[no-untyped-de
         ),
         people=people,
     )
-    invitations = {i.professional.username: i for i in Invitation.objects.filter(discussion=plain)}
-    invitation_respond(
-        invitation=invitations["carol"], response="accepted", by=people["carol"], now=NOW
-    )
-    invitation_respond(
-        invitation=invitations["dev"],
-        response="apologies",
-        note="On leave",
-        by=people["dev"],
-        now=NOW,
-    )
+    carol_accepts_and_dev_sends_apologies(plain, people)
     siblings = [
         ChildFactory(
             partnership=partnership,
@@ -69,23 +62,9 @@ def _cases(people, partnership, agencies) -> None:  # type: ignore[no-untyped-de
             legal_status="child_in_care",
         ),
     ]
-    pair = accepted_referral(
+    reconvened_after_cancelling(
         people=people, partnership=partnership, agencies=agencies, children=siblings
     )
-    first = scheduled_discussion(
-        referral=pair, people=people, invitees=("carol",), allow_missing_required=True
-    )
-    cancelled = discussion_cancel(
-        discussion=first,
-        reason="Duplicate",
-        by=people["bob"],
-        now=NOW,
-        expected_version=first.version,
-    )
-    again = scheduled_discussion(
-        referral=pair, people=people, starts_in=timedelta(days=2), virtual_link=""
-    )
-    Discussion.objects.filter(pk=again.pk).update(reconvenes=cancelled)
     public = ChildFactory(
         partnership=partnership, first_name="Dan", last_name="Brown", date_of_birth=date(2019, 9, 9)
     )
