@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from django.db.models import QuerySet
 
 from convene.discussions.models import Invitation
@@ -22,6 +23,10 @@ from convene.people.models import Agency
 from convene.people.selectors import partnership_ids_of, partnerships_of
 from convene.referrals.selectors import referrals_visible_to
 from tests.access_matrix import World
+
+# pytest-django sets up only the databases that the collected tests ask for: without the
+# mark, this module run alone had no tables for the module's world.
+pytestmark = pytest.mark.django_db
 
 
 def _ids(rows: QuerySet) -> set[int]:
