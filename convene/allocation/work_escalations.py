@@ -10,9 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 
-from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, row
+from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, link_to, row
 from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.people.models import Professional
@@ -79,13 +78,5 @@ def escalations_to_answer(user: Professional, now: datetime) -> list[WorkRow]:
         .filter(_addressed_to_me(user), state__in=["raised", "acknowledged"])
         .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
     )
-    return [
-        row(
-            [],
-            f"Escalation: {e.what_is_late}",
-            None,
-            reverse("clocks:escalation-detail", args=[e.pk]),
-            now,
-        )
-        for e in qs
-    ]
+    detail = link_to("clocks:escalation-detail")
+    return [row([], f"Escalation: {e.what_is_late}", None, detail(e.pk), now) for e in qs]

@@ -13,15 +13,15 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db.models import F, QuerySet
-from django.urls import reverse
 
 from convene.allocation.selectors import s47s_of_teams_of
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
+    ChildrenOf,
     Mine,
     WorkRow,
-    kids,
-    linked_row,
+    link_to,
+    linked_rows,
     row,
 )
 from convene.core.access import among
@@ -60,15 +60,15 @@ def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[Wo
             resolution="",
         )
         .select_related("version__record__discussion")
-        .prefetch_related(kids("version__record__discussion__children"))
         .order_by("responded_at", "pk")[:ROWS_PER_SECTION]
     )
+    resolve = link_to("records:resolve")
     return [
         row(
-            c.version.record.discussion.children.all(),
+            ChildrenOf(Discussion, c.version.record.discussion_id),
             f"Correct the record of {c.version.record.discussion.reference}",
             None,
-            reverse("records:resolve", args=[c.version.record.discussion_id, c.pk]),
+            resolve(c.version.record.discussion_id, c.pk),
             now,
         )
         for c in qs
@@ -89,25 +89,21 @@ def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkR
             )
         )
         .annotate(due=F("outcome_due_at"))
-        .prefetch_related(kids("children"))
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )
-    return [
-        linked_row(
-            d,
-            f"Tell the referrer the outcome of {d.reference}",
-            d.due,
-            "records:confirmations",
-            now,
-        )
-        for d in qs
-    ]
+    return linked_rows(
+        qs,
+        "records:confirmations",
+        now,
+        lambda d: (f"Tell the referrer the outcome of {d.reference}", d.due),
+    )
 
 
 def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My S47 enquiries open over 15 working days with no conference date (the census's
     8675Q, ``followup.census.s47_drifting``), on each partnership's own calendar."""
     rows: list[WorkRow] = []
+    s47 = link_to("followup:s47")
     for partnership in partnerships_of(user=user).only("pk", "policy_id"):
         held = mine.s47s(
             s47_enquiries_visible_to(user=user).filter(partnership=partnership), per_row=True
@@ -120,7 +116,7 @@ def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow
                 drift_due_at(
                     decided_at=e.record_version.record.held_at, policy_id=partnership.policy_id
                 ),
-                reverse("followup:s47", args=[e.pk]),
+                s47(e.pk),
                 now,
             )
             for e in _drift_columns(qs)
@@ -156,12 +152,8 @@ def _enquiry_rows(
     """One undated row per enquiry (no timescale is set for these steps), oldest outcome
     first; ``what`` names the enquiry as ``{reference}``."""
     qs = qs.select_related("child").order_by("outcome_at", "pk")[:ROWS_PER_SECTION]
-    return [
-        row(
-            [e.child], what.format(reference=e.reference), None, reverse(url_name, args=[e.pk]), now
-        )
-        for e in qs
-    ]
+    url = link_to(url_name)
+    return [row([e.child], what.format(reference=e.reference), None, url(e.pk), now) for e in qs]
 
 
 def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
