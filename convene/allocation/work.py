@@ -31,8 +31,10 @@ from convene.allocation.work_rows import (
     Mine,
     WorkRow,
     children_of,
+    discussion_rows,
     link_to,
     linked_rows,
+    of_own,
     open_clock_due,
     row,
     status_of,
@@ -92,6 +94,7 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
     )
 
 
+@of_own("referrals")
 def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     qs = (
         mine.referrals(referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED))
@@ -107,6 +110,7 @@ def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     )
 
 
+@of_own("discussions")
 def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Meetings to hold: each one starting within a day, and each that has started but was
     never marked held, so a meeting late in the evening or left unmarked stays in sight."""
@@ -123,6 +127,7 @@ def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     )
 
 
+@of_own("discussions")
 def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Drafts to write and authorise; authorised versions not yet sent."""
     # A manager's: asked of each record walked (by the partial indexes on open drafts and
@@ -130,39 +135,18 @@ def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     drafts = (
         record_drafts_visible_to(user=user)
         .filter(mine.discussion_q("discussion"), draft_open=True)
-        .select_related("discussion")
-        .order_by("held_at", "pk")[:ROWS_PER_SECTION]
+        .order_by("held_at", "pk")
+        .values_list("discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
-    task_list = link_to("records:task-list")
-    rows = [
-        row(
-            children_of(r.discussion),
-            f"Write and authorise the record of {r.discussion.reference}",
-            None,
-            task_list(r.discussion_id),
-            now,
-        )
-        for r in drafts
-    ]
     unsent = (
         unsent_record_versions_visible_to(user=user, per_row=True)
         .filter(mine.discussion_q("record__discussion"), number=F("record__latest_number"))
-        .defer("snapshot", "pdf")  # tens of KB each, never shown here
-        .select_related("record__discussion")
-        .order_by("authorised_at", "pk")[:ROWS_PER_SECTION]
+        .order_by("authorised_at", "pk")
+        .values_list("record__discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
-    distribute = link_to("records:distribute")
-    rows += [
-        row(
-            children_of(v.record.discussion),
-            f"Send the record of {v.record.discussion.reference}",
-            None,
-            distribute(v.record.discussion_id),
-            now,
-        )
-        for v in unsent
-    ]
-    return rows
+    return discussion_rows(
+        drafts, "Write and authorise the record of {reference}", "records:task-list", now
+    ) + discussion_rows(unsent, "Send the record of {reference}", "records:distribute", now)
 
 
 def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
@@ -211,24 +195,13 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
             .order_by(Coalesce("distributed_at", "authorised_at"), "pk")
             .values_list("pk", flat=True)[:ROWS_PER_SECTION]
         )
-    qs = (
+    discussions = (
         record_versions_visible_to(user=user, per_row=True)
         .filter(pk__in=ids)
-        .defer("snapshot", "pdf")  # tens of KB each, never shown here
-        .select_related("record__discussion")
-        .order_by("distributed_at", "pk")[:ROWS_PER_SECTION]
+        .order_by("distributed_at", "pk")
+        .values_list("record__discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
-    confirm = link_to("records:confirm")
-    return [
-        row(
-            children_of(v.record.discussion),
-            f"Confirm the record of {v.record.discussion.reference}",
-            None,
-            confirm(v.record.discussion_id),
-            now,
-        )
-        for v in qs
-    ]
+    return discussion_rows(discussions, "Confirm the record of {reference}", "records:confirm", now)
 
 
 def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
@@ -272,6 +245,7 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
     ]
 
 
+@of_own("s47s")
 def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
@@ -303,6 +277,8 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
         state__in=["requested", "confirmed"], partnership__in=partnerships
     )
     if not any(arranges_conference(user=user, partnership=p) for p in partnerships):
+        if not mine.holds("s47s"):
+            return []
         # A semi-join (IN), not a join to the enquiries: no duplicate rows, so no DISTINCT,
         # which sorted every open conference by all its columns before the page (issue 15).
         mine_s47s = mine.s47s(s47_enquiries_visible_to(user=user))
@@ -334,6 +310,7 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     ]
 
 
+@of_own("referrals")
 def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []

@@ -22,6 +22,7 @@ from convene.allocation.work_rows import (
     WorkRow,
     link_to,
     linked_rows,
+    of_own,
     row,
 )
 from convene.core.access import among
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 
+@of_own("discussions")
 def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Corrections asked for on the latest version of my records, not yet answered."""
     # A manager's: asked of each open correction by index probes, never as the set of their
@@ -75,6 +77,7 @@ def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[Wo
     ]
 
 
+@of_own("discussions")
 def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My discussions whose outcome notice has not reached everyone (the "outcome
     notified" clock is open): the referrer or an absent agency not yet told (R002.9)."""
@@ -99,6 +102,7 @@ def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkR
     )
 
 
+@of_own("s47s")
 def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My S47 enquiries open over 15 working days with no conference date (the census's
     8675Q, ``followup.census.s47_drifting``), on each partnership's own calendar."""
@@ -156,6 +160,7 @@ def _enquiry_rows(
     return [row([e.child], what.format(reference=e.reference), None, url(e.pk), now) for e in qs]
 
 
+@of_own("s47s")
 def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My enquiries about a child in care that found continuing risk: the care plan review
     to record (R000.2c), by whoever holds the enquiry."""

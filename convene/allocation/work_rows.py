@@ -6,11 +6,12 @@ so neither section module copies the other's helpers.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.db.models import Q, QuerySet, Subquery
 from django.urls import reverse
@@ -153,6 +154,43 @@ def linked_rows(
     return [row(children_of(s), *what_and_due(s), url(s.pk), now) for s in subjects]
 
 
+def discussion_rows(
+    discussions: Iterable[int], what: str, url_name: str, now: datetime
+) -> list[WorkRow]:
+    """Undated rows of discussions known by key alone (a record's, a version's): ``what``
+    names each as ``{reference}``, linked to ``url_name`` with its key. Keys, not the rows of
+    record, version and discussion joined: those were most of a section's CPU (issue 15)."""
+    url = link_to(url_name)
+    return [
+        row(
+            ChildrenOf(Discussion, pk),
+            # The model's own reference, from the key alone: nothing is read.
+            what.format(reference=Discussion(pk=pk).reference),
+            None,
+            url(pk),
+            now,
+        )
+        for pk in discussions
+    ]
+
+
+Section = Callable[[Professional, "Mine", datetime], list[WorkRow]]
+
+
+def of_own(kind: Literal["referrals", "discussions", "s47s"]) -> Callable[[Section], Section]:
+    """Decorate a section of the person's own ``kind`` of case: empty, and never built, for
+    someone who holds none (``Mine.holds``)."""
+
+    def decorate(section: Section) -> Section:
+        @functools.wraps(section)
+        def run(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
+            return section(user, mine, now) if mine.holds(kind) else []
+
+        return run
+
+    return decorate
+
+
 def mine_or_chaired(
     qs: QuerySet[Discussion], who: Any, *, per_row: bool = False
 ) -> QuerySet[Discussion]:
@@ -197,6 +235,17 @@ class Mine:
         if len(chaired) > cap:
             return cls(who, None, ())
         return cls(who, ids, chaired)
+
+    def holds(self, kind: Literal["referrals", "discussions", "s47s"]) -> bool:
+        """Whether any ``kind`` may be theirs (discussions: held or chaired). False only for a
+        listed caseload with none: a section filtering by it is empty, so it returns before
+        building its query, which cost a few ms of CPU each for someone holding nothing
+        (an auditor, a head of service, a new worker; issue 15)."""
+        if self.ids is None:
+            return True
+        if kind == "discussions":
+            return bool(self.ids.discussions or self.chaired)
+        return bool(getattr(self.ids, kind))
 
     def referrals(self, qs: QuerySet[Referral]) -> QuerySet[Referral]:
         if self.ids is None:

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from convene.allocation import work, work_follow_through
 from convene.allocation.work import work_for
-from convene.allocation.work_rows import link_to
+from convene.allocation.work_rows import Mine, link_to
 from convene.people.factories import ChildFactory
 from convene.referrals.services import referral_accept
 from tests.convening import make_referral
@@ -80,3 +81,37 @@ def test_a_link_is_what_reverse_writes(url_name, keys):
     url = link_to(url_name)
     assert url(*keys) == reverse(url_name, args=keys)
     assert url(*(k + 1 for k in keys)) == reverse(url_name, args=[k + 1 for k in keys])
+
+
+# What only the sections of a person's own cases build (not the triage queue, invitations,
+# records to confirm, actions, escalations, or a manager's HRPM decisions).
+OWN_CASES_ONLY = [
+    (work, "referrals_visible_to"),  # to convene (a manager's triage: none here)
+    (work, "discussions_visible_to"),  # to hold
+    (work, "record_drafts_visible_to"),
+    (work, "unsent_record_versions_visible_to"),
+    (work, "s47_rows"),
+    (work, "hrpms_visible_to"),
+    (work_follow_through, "discussions_visible_to"),  # outcomes untold
+    (work_follow_through, "record_versions_visible_to"),  # records to correct
+    (work_follow_through, "s47_drifting"),
+    (work_follow_through, "care_plan_reviews_due"),
+]
+
+
+@pytest.mark.parametrize("persona", ["nick", "ivy"])
+def test_someone_holding_nothing_builds_no_section_of_their_own_cases(
+    people, partnership, agencies, persona, monkeypatch
+):
+    """A worker with no cases, an auditor: the sections that filter by their own cases are
+    empty, so none of them is built (a few ms of CPU each, issue 15)."""
+    make_referral(people=people, partnership=partnership, agencies=agencies, by="alice")
+    user = people[persona]
+    assert not any(Mine.of(user).holds(kind) for kind in ("referrals", "discussions", "s47s"))
+
+    def built(*args, **kwargs):
+        raise AssertionError("a section of their own cases was built")
+
+    for module, name in OWN_CASES_ONLY:
+        monkeypatch.setattr(module, name, built)
+    assert work_for(user=user, now=timezone.now()) == []
