@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from convene.allocation import work, work_follow_through
+from convene.allocation import work, work_escalations, work_follow_through
 from convene.allocation.work import work_for
+from convene.allocation.work_escalations import escalations_to_answer
 from convene.allocation.work_rows import Mine, link_to
 from convene.people.factories import ChildFactory
 from convene.referrals.services import referral_accept
@@ -115,3 +116,13 @@ def test_someone_holding_nothing_builds_no_section_of_their_own_cases(
     for module, name in OWN_CASES_ONLY:
         monkeypatch.setattr(module, name, built)
     assert work_for(user=user, now=timezone.now()) == []
+
+
+def test_someone_addressed_by_no_escalation_builds_no_need_to_know_of_escalations(
+    people, monkeypatch
+):
+    def built(*args, **kwargs):
+        raise AssertionError("need-to-know of escalations was built")
+
+    monkeypatch.setattr(work_escalations, "escalations_visible_to", built)
+    assert escalations_to_answer(people["dev"], timezone.now()) == []
