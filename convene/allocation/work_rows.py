@@ -164,8 +164,7 @@ def discussion_rows(
     return [
         row(
             ChildrenOf(Discussion, pk),
-            # The model's own reference, from the key alone: nothing is read.
-            what.format(reference=Discussion(pk=pk).reference),
+            what.format(reference=Discussion.reference_of(pk)),
             None,
             url(pk),
             now,
