@@ -195,6 +195,8 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
             .order_by(Coalesce("distributed_at", "authorised_at"), "pk")
             .values_list("pk", flat=True)[:ROWS_PER_SECTION]
         )
+    if not ids:  # none sent to me: need-to-know of versions is not built
+        return []
     discussions = (
         record_versions_visible_to(user=user, per_row=True)
         .filter(pk__in=ids)

@@ -143,10 +143,15 @@ def _drift_columns(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
     )
 
 
-def _enquiries_where(user: Professional, may: Callable[..., bool]) -> QuerySet[S47Enquiry]:
-    """The enquiries ``user`` may see, of the partnerships where ``may`` lets them act: the
-    same rule the step's page and service apply."""
-    partnerships = [pk for pk in partnership_ids_of(user=user) if may(user=user, partnership=pk)]
+def _partnerships_where(user: Professional, may: Callable[..., bool]) -> list[int]:
+    """The partnerships where ``may`` lets ``user`` act: the same rule the step's page and
+    service apply. Empty (an auditor; a worker, for a manager's step): the section
+    is empty, and its query is not built (issue 15)."""
+    return [pk for pk in partnership_ids_of(user=user) if may(user=user, partnership=pk)]
+
+
+def _enquiries_in(user: Professional, partnerships: list[int]) -> QuerySet[S47Enquiry]:
+    """The enquiries ``user`` may see, of ``partnerships``."""
     return s47_enquiries_visible_to(user=user).filter(partnership__in=partnerships)
 
 
@@ -164,8 +169,11 @@ def _enquiry_rows(
 def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My enquiries about a child in care that found continuing risk: the care plan review
     to record (R000.2c), by whoever holds the enquiry."""
+    partnerships = _partnerships_where(user, works_cases)
+    if not partnerships:
+        return []
     return _enquiry_rows(
-        care_plan_reviews_due(mine.s47s(_enquiries_where(user, works_cases))),
+        care_plan_reviews_due(mine.s47s(_enquiries_in(user, partnerships))),
         "Record the care plan review for S47 enquiry {reference}",
         "followup:care-plan",
         now,
@@ -176,7 +184,10 @@ def hrpm_decisions_to_make(user: Professional, now: datetime) -> list[WorkRow]:
     """Care plans reviewed after a S47 enquiry held by my teams: whether an HRPM is needed,
     for the managers who may decide it (R000.2c). A manager's own list and their team's
     show the same rows: the decision is theirs whoever in the team holds the case."""
-    ours = s47s_of_teams_of(_enquiries_where(user, manages_cases), member=user)
+    partnerships = _partnerships_where(user, manages_cases)
+    if not partnerships:
+        return []
+    ours = s47s_of_teams_of(_enquiries_in(user, partnerships), member=user)
     return _enquiry_rows(
         hrpm_decisions_due(ours),
         "Decide whether an HRPM is needed after S47 enquiry {reference}",

@@ -97,6 +97,8 @@ OWN_CASES_ONLY = [
     (work_follow_through, "record_versions_visible_to"),  # records to correct
     (work_follow_through, "s47_drifting"),
     (work_follow_through, "care_plan_reviews_due"),
+    # A manager's step: neither a worker nor an auditor may take it.
+    (work_follow_through, "s47s_of_teams_of"),
 ]
 
 
@@ -105,7 +107,8 @@ def test_someone_holding_nothing_builds_no_section_of_their_own_cases(
     people, partnership, agencies, persona, monkeypatch
 ):
     """A worker with no cases, an auditor: the sections that filter by their own cases are
-    empty, so none of them is built (a few ms of CPU each, issue 15)."""
+    empty, and so are a manager's steps, so none of them is built (a few ms of CPU each,
+    issue 15)."""
     make_referral(people=people, partnership=partnership, agencies=agencies, by="alice")
     user = people[persona]
     assert not any(Mine.of(user).holds(kind) for kind in ("referrals", "discussions", "s47s"))
