@@ -8,12 +8,12 @@ not the person's job (triage for a social worker, the caseload's S47s for a part
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 
 from convene.agencychecks.selectors import checks_to_send
 from convene.allocation.selectors import team_mates
@@ -27,13 +27,18 @@ from convene.allocation.work_follow_through import (
 )
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
+    ChildrenOf,
     Mine,
     WorkRow,
-    kids,
-    linked_row,
+    children_of,
+    discussion_rows,
+    link_to,
+    linked_rows,
+    of_own,
     open_clock_due,
     row,
     status_of,
+    with_children_named,
 )
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
@@ -43,7 +48,7 @@ from convene.followup.enquiries.selectors import s47_enquiries_visible_to, s47_r
 from convene.followup.hrpm.selectors import hrpms_visible_to
 from convene.followup.models import Hrpm
 from convene.followup.roles import arranges_conference
-from convene.people.models import Professional
+from convene.people.models import Child, Professional
 from convene.people.selectors import partnership_ids_of, sees_whole_caseload
 from convene.records.models import Confirmation, RecordVersion
 from convene.records.selectors import (
@@ -82,54 +87,47 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
         .filter(status=Referral.Status.AWAITING_TRIAGE)
         # The soonest open receipt clock, stored on the referral by the clock services.
         .annotate(due=F("receipt_due_at"))
-        .prefetch_related(kids("children"))
         .order_by("-immediate_risk", F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
-    return [
-        linked_row(r, f"Triage referral {r.reference}", r.due, "referrals:triage", now) for r in qs
-    ]
+    return linked_rows(
+        qs, "referrals:triage", now, lambda r: (f"Triage referral {r.reference}", r.due)
+    )
 
 
+@of_own("referrals")
 def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     qs = (
         mine.referrals(referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED))
         .defer(*LIST_DEFERRED)
         .annotate(due=F("convene_due_at"))  # the soonest open convene clock, stored
-        .prefetch_related(kids("children"))
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
-    return [
-        linked_row(
-            r, f"Convene a strategy discussion for {r.reference}", r.due, "discussions:convene", now
-        )
-        for r in qs
-    ]
+    return linked_rows(
+        qs,
+        "discussions:convene",
+        now,
+        lambda r: (f"Convene a strategy discussion for {r.reference}", r.due),
+    )
 
 
+@of_own("discussions")
 def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Meetings to hold: each one starting within a day, and each that has started but was
     never marked held, so a meeting late in the evening or left unmarked stays in sight."""
-    qs = (
-        mine.discussions(
-            discussions_visible_to(user=user).filter(
-                state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD
-            )
+    qs = mine.discussions(
+        discussions_visible_to(user=user).filter(
+            state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD
         )
-        .prefetch_related(kids("children"))
-        .order_by("starts_at", "pk")[:ROWS_PER_SECTION]
+    ).order_by("starts_at", "pk")[:ROWS_PER_SECTION]
+    return linked_rows(
+        qs,
+        "records:hold",
+        now,
+        lambda d: (f"Hold {d.get_kind_display().lower()} {d.reference}", d.starts_at),
     )
-    return [
-        linked_row(
-            d,
-            f"Hold {d.get_kind_display().lower()} {d.reference}",
-            d.starts_at,
-            "records:hold",
-            now,
-        )
-        for d in qs
-    ]
 
 
+@of_own("discussions")
 def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Drafts to write and authorise; authorised versions not yet sent."""
     # A manager's: asked of each record walked (by the partial indexes on open drafts and
@@ -137,39 +135,18 @@ def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     drafts = (
         record_drafts_visible_to(user=user)
         .filter(mine.discussion_q("discussion"), draft_open=True)
-        .select_related("discussion")
-        .prefetch_related(kids("discussion__children"))
-        .order_by("held_at", "pk")[:ROWS_PER_SECTION]
+        .order_by("held_at", "pk")
+        .values_list("discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
-    rows = [
-        row(
-            r.discussion.children.all(),
-            f"Write and authorise the record of {r.discussion.reference}",
-            None,
-            reverse("records:task-list", args=[r.discussion_id]),
-            now,
-        )
-        for r in drafts
-    ]
     unsent = (
         unsent_record_versions_visible_to(user=user, per_row=True)
         .filter(mine.discussion_q("record__discussion"), number=F("record__latest_number"))
-        .defer("snapshot", "pdf")  # tens of KB each, never shown here
-        .select_related("record__discussion")
-        .prefetch_related(kids("record__discussion__children"))
-        .order_by("authorised_at", "pk")[:ROWS_PER_SECTION]
+        .order_by("authorised_at", "pk")
+        .values_list("record__discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
-    rows += [
-        row(
-            v.record.discussion.children.all(),
-            f"Send the record of {v.record.discussion.reference}",
-            None,
-            reverse("records:distribute", args=[v.record.discussion_id]),
-            now,
-        )
-        for v in unsent
-    ]
-    return rows
+    return discussion_rows(
+        drafts, "Write and authorise the record of {reference}", "records:task-list", now
+    ) + discussion_rows(unsent, "Send the record of {reference}", "records:distribute", now)
 
 
 def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
@@ -218,24 +195,15 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
             .order_by(Coalesce("distributed_at", "authorised_at"), "pk")
             .values_list("pk", flat=True)[:ROWS_PER_SECTION]
         )
-    qs = (
+    if not ids:  # none sent to me: need-to-know of versions is not built
+        return []
+    discussions = (
         record_versions_visible_to(user=user, per_row=True)
         .filter(pk__in=ids)
-        .defer("snapshot", "pdf")  # tens of KB each, never shown here
-        .select_related("record__discussion")
-        .prefetch_related(kids("record__discussion__children"))
-        .order_by("distributed_at", "pk")[:ROWS_PER_SECTION]
+        .order_by("distributed_at", "pk")
+        .values_list("record__discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
-    return [
-        row(
-            v.record.discussion.children.all(),
-            f"Confirm the record of {v.record.discussion.reference}",
-            None,
-            reverse("records:confirm", args=[v.record.discussion_id]),
-            now,
-        )
-        for v in qs
-    ]
+    return discussion_rows(discussions, "Confirm the record of {reference}", "records:confirm", now)
 
 
 def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
@@ -246,14 +214,18 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
             discussion__state=Discussion.State.SCHEDULED,
             discussion__starts_at__gte=now,
         )
-        .prefetch_related(kids("discussion__children"))[:ROWS_PER_SECTION]
+        # The discussion alone (its reference, start and children): not its chair and
+        # partnership, which the list of invitations shows.
+        .select_related(None)
+        .select_related("discussion")[:ROWS_PER_SECTION]
     )
+    respond = link_to("discussions:respond")
     return [
         row(
-            i.discussion.children.all(),
+            children_of(i.discussion),
             f"Reply to the invitation to {i.discussion.reference}",
             i.discussion.starts_at,
-            reverse("discussions:respond", args=[i.pk]),
+            respond(i.pk),
             now,
         )
         for i in qs
@@ -262,19 +234,20 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
 
 def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
     """Partners: send the agency's information before each meeting (R001.7)."""
-    qs = checks_to_send(user=user, now=now).prefetch_related(kids("discussion__children"))
+    complete = link_to("agencychecks:complete")
     return [
         row(
-            i.discussion.children.all(),
+            children_of(i.discussion),
             f"Send your agency's check for {i.discussion.reference}",
             i.discussion.starts_at,
-            reverse("agencychecks:complete", args=[i.discussion_id]),
+            complete(i.discussion_id),
             now,
         )
-        for i in qs[:ROWS_PER_SECTION]
+        for i in checks_to_send(user=user, now=now)[:ROWS_PER_SECTION]
     ]
 
 
+@of_own("s47s")
 def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
@@ -284,12 +257,13 @@ def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
         # Due within 24 hours; or, under a pack with no visit clock, not yet visited.
         Q(visit_due_at__lte=now + VISITS_AHEAD) | Q(visit_due_at__isnull=True, visited_at=None)
     )[:ROWS_PER_SECTION]
+    visit = link_to("followup:s47-visit")
     return [
         row(
             [e.child],
             f"Visit for S47 enquiry {e.reference}",
             getattr(e, "visit_due_at", None),
-            reverse("followup:s47-visit", args=[e.pk]),
+            visit(e.pk),
             now,
         )
         for e in visits
@@ -305,6 +279,8 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
         state__in=["requested", "confirmed"], partnership__in=partnerships
     )
     if not any(arranges_conference(user=user, partnership=p) for p in partnerships):
+        if not mine.holds("s47s"):
+            return []
         # A semi-join (IN), not a join to the enquiries: no duplicate rows, so no DISTINCT,
         # which sorted every open conference by all its columns before the page (issue 15).
         mine_s47s = mine.s47s(s47_enquiries_visible_to(user=user))
@@ -315,30 +291,28 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     # asked only when the dated ones do not fill it. One ORDER BY with NULLS LAST over both
     # would hash every open conference with every discussion (30-150 ms at 50,000).
     rows = list(
-        qs.filter(discussion__icpc_due_at__isnull=False)
-        .prefetch_related(kids("discussion__children"))
-        .order_by("due", "pk")[:ROWS_PER_SECTION]
+        qs.filter(discussion__icpc_due_at__isnull=False).order_by("due", "pk")[:ROWS_PER_SECTION]
     )
     if len(rows) < ROWS_PER_SECTION:
-        rows += (
-            qs.filter(discussion__icpc_due_at__isnull=True)
-            .prefetch_related(kids("discussion__children"))
-            .order_by("pk")[: ROWS_PER_SECTION - len(rows)]
-        )
+        rows += qs.filter(discussion__icpc_due_at__isnull=True).order_by("pk")[
+            : ROWS_PER_SECTION - len(rows)
+        ]
+    icpc = link_to("followup:icpc")
     return [
         row(
-            c.discussion.children.all(),
+            ChildrenOf(Discussion, c.discussion_id),
             f"Confirm and date conference {c.reference}"
             if c.state == "requested"
             else f"Set the date of conference {c.reference}",
             c.due,
-            reverse("followup:icpc", args=[c.pk]),
+            icpc(c.pk),
             now,
         )
         for c in rows
     ]
 
 
+@of_own("referrals")
 def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
@@ -350,14 +324,9 @@ def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
         .select_related("child")
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )
+    hrpm = link_to("followup:hrpm")
     return [
-        row(
-            [h.child],
-            f"High Risk Planning Meeting {h.reference}",
-            h.due,
-            reverse("followup:hrpm", args=[h.pk]),
-            now,
-        )
+        row([h.child], f"High Risk Planning Meeting {h.reference}", h.due, hrpm(h.pk), now)
         for h in qs
     ]
 
@@ -368,37 +337,45 @@ def _actions(user: Professional, now: datetime) -> list[WorkRow]:
     actions = (
         mine(actions_visible_to(user=user), user=user)
         .filter(status="open", due_on__lte=horizon)
-        .select_related("record__discussion")
-        .prefetch_related(kids("record__discussion__children"))
+        .select_related("record")
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
-    rows = [
-        row(
-            a.record.discussion.children.all(),
-            f"Action: {a.what[:80]}",
-            _end_of(a.due_on),
-            reverse("followup:action", args=[a.pk]),
-            now,
-        )
-        for a in actions
-    ]
+    rows = _action_rows(
+        actions,
+        "followup:action",
+        "Action",
+        lambda a: ChildrenOf(Discussion, a.record.discussion_id),
+        now,
+    )
     hrpm_actions = (
         mine(hrpm_actions_visible_to(user=user), user=user)
         .filter(status="open", due_on__lte=horizon)
         .select_related("meeting__hrpm__child")
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
-    rows += [
-        row(
-            [a.meeting.hrpm.child],
-            f"Safety plan action: {a.what[:80]}",
-            _end_of(a.due_on),
-            reverse("followup:hrpm-action", args=[a.pk]),
-            now,
-        )
-        for a in hrpm_actions
-    ]
+    rows += _action_rows(
+        hrpm_actions,
+        "followup:hrpm-action",
+        "Safety plan action",
+        lambda a: [a.meeting.hrpm.child],
+        now,
+    )
     return rows
+
+
+def _action_rows(
+    actions: Iterable[Any],
+    url_name: str,
+    label: str,
+    children: Callable[[Any], ChildrenOf | list[Child]],
+    now: datetime,
+) -> list[WorkRow]:
+    """Each open action as a row, due at the end of its day."""
+    url = link_to(url_name)
+    return [
+        row(children(a), f"{label}: {a.what[:80]}", _end_of(a.due_on), url(a.pk), now)
+        for a in actions
+    ]
 
 
 def _end_of(day: Any) -> datetime:
@@ -430,4 +407,4 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
     rows += escalations_to_answer(user, now)
     order = {"overdue": 0, "due today": 1, "on track": 2, "": 3}
     far = datetime.max.replace(tzinfo=LONDON)
-    return sorted(rows, key=lambda r: (order[r.status], r.due_at or far))
+    return with_children_named(sorted(rows, key=lambda r: (order[r.status], r.due_at or far)))

@@ -10,9 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.urls import reverse
 
-from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, row
+from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, link_to, row
 from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.people.models import Professional
@@ -25,13 +24,13 @@ ESCALATIONS_LISTED = 500
 ESCALATIONS_HASHED = 10_000
 
 
-def _addressed_to_me(user: Professional) -> Q:
+def _addressed_to_me(user: Professional) -> Q | None:
     """Escalations addressed to ``user`` or their agency: by primary key when there are at
-    most ``ESCALATIONS_LISTED``, else asked of each escalation walked. Listed, PostgreSQL
-    fetches a worker's few by key; as ``IN`` subqueries it walked the partnership's
-    escalations probing each (0.5 s for one of 226,000, issue 15). Never a join: joining
-    both many-to-many tables under an OR multiplied the rows and needed a DISTINCT over
-    every escalation of the partnership (60 s for a team manager)."""
+    most ``ESCALATIONS_LISTED``, else asked of each escalation walked; None when none is.
+    Listed, PostgreSQL fetches a worker's few by key; as ``IN`` subqueries it walked the
+    partnership's escalations probing each (0.5 s for one of 226,000, issue 15). Never a
+    join: joining both many-to-many tables under an OR multiplied the rows and needed a
+    DISTINCT over every escalation of the partnership (60 s for a team manager)."""
     links: list[tuple[QuerySet[Any, Any], str, int]] = [
         (Escalation.addressed_to.through.objects.all(), "professional", user.pk)
     ]
@@ -47,7 +46,7 @@ def _addressed_to_me(user: Professional) -> Q:
         listed.update(keys[: ESCALATIONS_LISTED + 1])
         if len(listed) > ESCALATIONS_LISTED:
             return _addressed_walked(links)
-    return Q(pk__in=sorted(listed))
+    return Q(pk__in=sorted(listed)) if listed else None
 
 
 def _addressed_walked(links: list[tuple[QuerySet[Any, Any], str, int]]) -> Q:
@@ -74,18 +73,13 @@ def _addressed_walked(links: list[tuple[QuerySet[Any, Any], str, int]]) -> Q:
 
 def escalations_to_answer(user: Professional, now: datetime) -> list[WorkRow]:
     """Escalations raised or acknowledged, addressed to me or my agency, oldest first."""
+    to_me = _addressed_to_me(user)
+    if to_me is None:  # addressed by none: need-to-know is not built (issue 15)
+        return []
     qs = (
         escalations_visible_to(user=user)
-        .filter(_addressed_to_me(user), state__in=["raised", "acknowledged"])
+        .filter(to_me, state__in=["raised", "acknowledged"])
         .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
     )
-    return [
-        row(
-            [],
-            f"Escalation: {e.what_is_late}",
-            None,
-            reverse("clocks:escalation-detail", args=[e.pk]),
-            now,
-        )
-        for e in qs
-    ]
+    detail = link_to("clocks:escalation-detail")
+    return [row([], f"Escalation: {e.what_is_late}", None, detail(e.pk), now) for e in qs]

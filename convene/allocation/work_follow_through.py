@@ -13,15 +13,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db.models import F, QuerySet
-from django.urls import reverse
 
 from convene.allocation.selectors import s47s_of_teams_of
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
+    ChildrenOf,
     Mine,
     WorkRow,
-    kids,
-    linked_row,
+    link_to,
+    linked_rows,
+    of_own,
     row,
 )
 from convene.core.access import among
@@ -46,6 +47,7 @@ __all__ = [
 ]
 
 
+@of_own("discussions")
 def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Corrections asked for on the latest version of my records, not yet answered."""
     # A manager's: asked of each open correction by index probes, never as the set of their
@@ -60,21 +62,22 @@ def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[Wo
             resolution="",
         )
         .select_related("version__record__discussion")
-        .prefetch_related(kids("version__record__discussion__children"))
         .order_by("responded_at", "pk")[:ROWS_PER_SECTION]
     )
+    resolve = link_to("records:resolve")
     return [
         row(
-            c.version.record.discussion.children.all(),
+            ChildrenOf(Discussion, c.version.record.discussion_id),
             f"Correct the record of {c.version.record.discussion.reference}",
             None,
-            reverse("records:resolve", args=[c.version.record.discussion_id, c.pk]),
+            resolve(c.version.record.discussion_id, c.pk),
             now,
         )
         for c in qs
     ]
 
 
+@of_own("discussions")
 def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My discussions whose outcome notice has not reached everyone (the "outcome
     notified" clock is open): the referrer or an absent agency not yet told (R002.9)."""
@@ -89,25 +92,22 @@ def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkR
             )
         )
         .annotate(due=F("outcome_due_at"))
-        .prefetch_related(kids("children"))
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )
-    return [
-        linked_row(
-            d,
-            f"Tell the referrer the outcome of {d.reference}",
-            d.due,
-            "records:confirmations",
-            now,
-        )
-        for d in qs
-    ]
+    return linked_rows(
+        qs,
+        "records:confirmations",
+        now,
+        lambda d: (f"Tell the referrer the outcome of {d.reference}", d.due),
+    )
 
 
+@of_own("s47s")
 def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My S47 enquiries open over 15 working days with no conference date (the census's
     8675Q, ``followup.census.s47_drifting``), on each partnership's own calendar."""
     rows: list[WorkRow] = []
+    s47 = link_to("followup:s47")
     for partnership in partnerships_of(user=user).only("pk", "policy_id"):
         held = mine.s47s(
             s47_enquiries_visible_to(user=user).filter(partnership=partnership), per_row=True
@@ -120,7 +120,7 @@ def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow
                 drift_due_at(
                     decided_at=e.record_version.record.held_at, policy_id=partnership.policy_id
                 ),
-                reverse("followup:s47", args=[e.pk]),
+                s47(e.pk),
                 now,
             )
             for e in _drift_columns(qs)
@@ -143,10 +143,15 @@ def _drift_columns(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
     )
 
 
-def _enquiries_where(user: Professional, may: Callable[..., bool]) -> QuerySet[S47Enquiry]:
-    """The enquiries ``user`` may see, of the partnerships where ``may`` lets them act: the
-    same rule the step's page and service apply."""
-    partnerships = [pk for pk in partnership_ids_of(user=user) if may(user=user, partnership=pk)]
+def _partnerships_where(user: Professional, may: Callable[..., bool]) -> list[int]:
+    """The partnerships where ``may`` lets ``user`` act: the same rule the step's page and
+    service apply. Empty (an auditor; a worker, for a manager's step): the section
+    is empty, and its query is not built (issue 15)."""
+    return [pk for pk in partnership_ids_of(user=user) if may(user=user, partnership=pk)]
+
+
+def _enquiries_in(user: Professional, partnerships: list[int]) -> QuerySet[S47Enquiry]:
+    """The enquiries ``user`` may see, of ``partnerships``."""
     return s47_enquiries_visible_to(user=user).filter(partnership__in=partnerships)
 
 
@@ -156,19 +161,19 @@ def _enquiry_rows(
     """One undated row per enquiry (no timescale is set for these steps), oldest outcome
     first; ``what`` names the enquiry as ``{reference}``."""
     qs = qs.select_related("child").order_by("outcome_at", "pk")[:ROWS_PER_SECTION]
-    return [
-        row(
-            [e.child], what.format(reference=e.reference), None, reverse(url_name, args=[e.pk]), now
-        )
-        for e in qs
-    ]
+    url = link_to(url_name)
+    return [row([e.child], what.format(reference=e.reference), None, url(e.pk), now) for e in qs]
 
 
+@of_own("s47s")
 def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My enquiries about a child in care that found continuing risk: the care plan review
     to record (R000.2c), by whoever holds the enquiry."""
+    partnerships = _partnerships_where(user, works_cases)
+    if not partnerships:
+        return []
     return _enquiry_rows(
-        care_plan_reviews_due(mine.s47s(_enquiries_where(user, works_cases))),
+        care_plan_reviews_due(mine.s47s(_enquiries_in(user, partnerships))),
         "Record the care plan review for S47 enquiry {reference}",
         "followup:care-plan",
         now,
@@ -179,7 +184,10 @@ def hrpm_decisions_to_make(user: Professional, now: datetime) -> list[WorkRow]:
     """Care plans reviewed after a S47 enquiry held by my teams: whether an HRPM is needed,
     for the managers who may decide it (R000.2c). A manager's own list and their team's
     show the same rows: the decision is theirs whoever in the team holds the case."""
-    ours = s47s_of_teams_of(_enquiries_where(user, manages_cases), member=user)
+    partnerships = _partnerships_where(user, manages_cases)
+    if not partnerships:
+        return []
+    ours = s47s_of_teams_of(_enquiries_in(user, partnerships), member=user)
     return _enquiry_rows(
         hrpm_decisions_due(ours),
         "Decide whether an HRPM is needed after S47 enquiry {reference}",

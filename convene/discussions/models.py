@@ -180,7 +180,12 @@ class Discussion(TrackedModel):
 
     @property
     def reference(self) -> str:
-        return f"D{self.pk:06d}" if self.pk else "D(new)"
+        return self.reference_of(self.pk) if self.pk else "D(new)"
+
+    @staticmethod
+    def reference_of(pk: int) -> str:
+        """The reference of the discussion ``pk``, without loading it (a list of keys)."""
+        return f"D{pk:06d}"
 
     def get_absolute_url(self) -> str:
         # Reminders link here: the page answers 404 to anyone who may not see it.

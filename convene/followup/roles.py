@@ -9,7 +9,7 @@ from django.db.models import (
 
 from convene.core.access import is_read_only
 from convene.people.models import Partnership, Professional
-from convene.people.selectors import partnerships_of
+from convene.people.selectors import partnership_ids_of
 from convene.people.vocab import AgencyKind, Role
 
 # Children's social care staff who carry a case through: the social worker and managers.
@@ -27,7 +27,9 @@ def _social_care_in(user: Professional, partnership: Partnership | int) -> bool:
         and user.agency is not None
         and user.agency.kind == AgencyKind.SOCIAL_CARE
         and not is_read_only(user=user)  # auditors never write, whatever else they hold
-        and partnerships_of(user=user).filter(pk=pk).exists()
+        # The ids kept on the person for the request: My work asks this of each partnership
+        # for three sections, a query each time (issue 15).
+        and pk in partnership_ids_of(user=user)
     )
 
 
