@@ -92,9 +92,9 @@ def _memo_of(user: Any) -> dict[Any, Any] | None:
     return memo
 
 
-# Kept for the process: at most this many queries (a person's dozen selectors, for a few
+# Kept for the process: at most this many queries (a person's dozen selectors, for a
 # hundred people), the oldest dropped first.
-SHARED_UP_TO = 4096
+SHARED_UP_TO = 2048
 
 
 @dataclass
