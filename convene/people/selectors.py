@@ -14,7 +14,7 @@ from convene.core.access import (
     child_grants_registered,
     sees_whole_caseload,
 )
-from convene.core.selector_memo import remembered_per_person
+from convene.core.selector_memo import read_for_selectors, remembered_per_person
 from convene.people import nhs_number
 from convene.people.models import Child, FamilyMember, Partnership, Professional
 
@@ -59,15 +59,21 @@ def partnership_ids_of(*, user: Professional) -> list[int]:
     PostgreSQL walk an index on ``(partnership, ...)`` in the list's order, where
     ``IN (SELECT ...)`` hides that it is one partnership and makes it fetch and sort every
     row of it (issue 15, docs/performance.md)."""
+    # Read for the selectors: a query built from these ids is kept across requests only
+    # while the person's partnerships are the same (convene.core.selector_memo).
+    return list(read_for_selectors(user, _partnership_ids))
+
+
+def _partnership_ids(user: Professional) -> tuple[int, ...]:
     agency = _agency_id(user)
     if agency is None:  # no agency (or signed out): no partnership, and no query
-        return []
+        return ()
     cached: tuple[int | None, list[int]] | None = getattr(user, _PARTNERSHIP_IDS, None)
     if cached is None or cached[0] != agency:
         ids = sorted(partnerships_of(user=user).values_list("pk", flat=True))
         cached = (agency, ids)
         setattr(user, _PARTNERSHIP_IDS, cached)
-    return list(cached[1])
+    return tuple(cached[1])
 
 
 def partnership_ids_learn(people: Iterable[Professional]) -> None:

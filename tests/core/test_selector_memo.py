@@ -1,15 +1,20 @@
 """A selector's query is remembered on the person object it was built for (issue 15):
 built once per object and identity, never shared between people, handed out as a clone,
-and still lazy SQL, so it never goes stale as records change."""
+and still lazy SQL, so it never goes stale as records change. Kept for the process too, for
+the person's next object, only while what it was built from is the same."""
 
 from typing import Any
 
 import pytest
 from django.db.models import QuerySet
 
-from convene.core.selector_memo import remembered_per_person
+from convene.core import selector_memo
+from convene.core.selector_memo import (
+    remembered_answer,
+    remembered_per_person,
+)
 from convene.people.models import Partnership, Professional
-from convene.people.selectors import partnerships_of
+from convene.people.selectors import partnership_ids_of, partnerships_of
 from convene.people.vocab import Role
 from convene.referrals.selectors import referrals_visible_to
 from tests.convening import make_referral
@@ -25,9 +30,15 @@ def _counted(*, user: Any) -> QuerySet[Partnership]:
     return partnerships_of(user=user)
 
 
+def _next_request(person: Professional) -> Professional:
+    """The person as the next request's page has them: a new object, their agency read."""
+    return Professional.objects.select_related("agency").get(pk=person.pk)
+
+
 @pytest.fixture(autouse=True)
-def _fresh_count() -> None:
+def _fresh_count(monkeypatch) -> None:
     built.clear()
+    monkeypatch.setattr(selector_memo, "_shared", {})  # what earlier tests kept
 
 
 def test_built_once_per_person_object_and_handed_out_as_a_clone(people):
@@ -38,12 +49,77 @@ def test_built_once_per_person_object_and_handed_out_as_a_clone(people):
     assert str(first.query) == str(second.query)
 
 
-def test_never_shared_between_people_or_objects(people):
+def test_kept_for_the_persons_next_object_never_for_another_person(people):
     bob, carol = people["bob"], people["carol"]
-    _counted(user=bob)
+    first = _counted(user=bob)
     _counted(user=carol)
-    _counted(user=Professional.objects.get(pk=bob.pk))  # the next request's object
-    assert built == [bob.pk, carol.pk, bob.pk]
+    again = _counted(user=_next_request(bob))  # the next request's object
+    assert built == [bob.pk, carol.pk]
+    assert str(again.query) == str(first.query)
+
+
+@remembered_per_person
+def _looked_up(*, user: Any) -> QuerySet[Partnership]:
+    built.append(user.pk)
+    first = Partnership.objects.order_by("pk").values_list("pk", flat=True).first()
+    return Partnership.objects.filter(pk=first)
+
+
+@remembered_per_person
+def _nesting_a_look_up(*, user: Any) -> QuerySet[Partnership]:
+    built.append(-user.pk)
+    return Partnership.objects.filter(pk__in=_looked_up(user=user).values("pk"))
+
+
+def test_a_query_whose_build_read_the_database_is_kept_on_its_object_only(people):
+    """A value looked up while building is frozen into the query: never kept for the next
+    request, nor is a query that nests it, even when the nested one was built before."""
+    bob = people["bob"]
+    _looked_up(user=bob)
+    _nesting_a_look_up(user=bob)  # its nested query already built on this object
+    _looked_up(user=bob)
+    again = _next_request(bob)
+    _nesting_a_look_up(user=again)
+    assert built == [bob.pk, -bob.pk, -bob.pk, bob.pk]
+
+
+@remembered_per_person
+def _of_partnership_ids(*, user: Any) -> QuerySet[Partnership]:
+    built.append(user.pk)
+    return Partnership.objects.filter(pk__in=partnership_ids_of(user=user))
+
+
+def test_a_query_kept_for_the_process_is_built_afresh_when_its_reads_change(people, agencies):
+    from convene.people.factories import PartnershipFactory
+
+    bob = people["bob"]
+    before = set(_of_partnership_ids(user=bob))
+    assert set(_of_partnership_ids(user=_next_request(bob))) == before
+    assert built == [bob.pk]
+    joined = PartnershipFactory()
+    joined.agencies.add(bob.agency)
+    after = set(_of_partnership_ids(user=_next_request(bob)))
+    assert after == before | {joined}
+    assert built == [bob.pk, bob.pk]
+
+
+def test_a_remembered_answer_is_a_read_of_the_query_built_from_it(people):
+    answers = iter([1, 1, 2])
+
+    def question(user: Any) -> int:
+        return next(answers)
+
+    @remembered_per_person
+    def answered(*, user: Any) -> QuerySet[Partnership]:
+        built.append(user.pk)
+        return Partnership.objects.filter(pk=remembered_answer(user, question))
+
+    bob = people["bob"]
+    first = answered(user=bob)
+    assert str(answered(user=_next_request(bob)).query) == str(first.query)
+    changed = answered(user=_next_request(bob))
+    assert built == [bob.pk, bob.pk]
+    assert str(changed.query) != str(first.query)
 
 
 @pytest.mark.parametrize(
