@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.oath import TOTP
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from convene.people.models import Professional
@@ -20,9 +20,11 @@ def code_for(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
     device.refresh_from_db()
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = time.time()
+    # ``step`` is the server's own count (the device's drift is in it), so its token is made
+    # with no drift again: made through ``TOTP`` at that time, the drift a sign-in at a step's
+    # edge leaves (-1) was added twice, giving the step already used (a flaky second sign-in).
     step = max(totp.t() + steps_ahead, device.last_t + 1)
-    totp.time = device.t0 + step * device.step
-    return f"{totp.token():0{device.digits}d}"
+    return f"{hotp(device.bin_key, step, digits=device.digits):0{device.digits}d}"
 
 
 def confirmed_device(user: Professional) -> TOTPDevice:
