@@ -261,7 +261,15 @@ def remembered_answer(user: Any, question: Callable[[Any], T]) -> T:
     for an object that keeps no attributes it is asked every time. A selector built from it
     reads it through ``read_for_selectors``, so a query kept for the process holds only while
     the answer does."""
-    return read_for_selectors(user, functools.partial(_answer, question=question))
+    reader: Callable[[Any], T] = _reader_of(question)
+    return read_for_selectors(user, reader)
+
+
+@functools.cache
+def _reader_of(question: Callable[[Any], T]) -> Callable[[Any], T]:
+    """One reader a question: a build notes a read once however often it is asked (a new
+    ``partial`` each time compared unequal, so each ask was noted and read again)."""
+    return functools.partial(_answer, question=question)
 
 
 def _answer(user: Any, question: Callable[[Any], T]) -> T:
