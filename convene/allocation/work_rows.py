@@ -70,7 +70,12 @@ def status_of(due_at: datetime | None, now: datetime) -> str:
 
 
 def names(children: Iterable[Child]) -> str:
-    return ", ".join(f"{c.first_name} {c.last_name}" for c in children)
+    return _named((c.first_name, c.last_name) for c in children)
+
+
+def _named(first_and_last: Iterable[tuple[str, str]]) -> str:
+    """A row's children as the page shows them: first and last names, by commas."""
+    return ", ".join(f"{first} {last}" for first, last in first_and_last)
 
 
 def with_children_named(rows: list[WorkRow]) -> list[WorkRow]:
@@ -80,17 +85,17 @@ def with_children_named(rows: list[WorkRow]) -> list[WorkRow]:
     for r in rows:
         if r.children_of is not None:
             wanted[r.children_of.subject].add(r.children_of.pk)
-    named: dict[ChildrenOf, list[str]] = defaultdict(list)
+    named: dict[ChildrenOf, list[tuple[str, str]]] = defaultdict(list)
     for subject, pks in wanted.items():
         links = subject.children.through.objects.filter(**{f"{_LINK[subject]}__in": sorted(pks)})
         for pk, first_name, last_name in links.order_by(
             "child__last_name", "child__first_name"
         ).values_list(_LINK[subject], "child__first_name", "child__last_name"):
-            named[ChildrenOf(subject, pk)].append(f"{first_name} {last_name}")
+            named[ChildrenOf(subject, pk)].append((first_name, last_name))
     return [
         r
         if r.children_of is None
-        else replace(r, child=", ".join(named[r.children_of]), children_of=None)
+        else replace(r, child=_named(named[r.children_of]), children_of=None)
         for r in rows
     ]
 
