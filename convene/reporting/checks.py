@@ -27,7 +27,7 @@ from convene.people.vocab import AgencyKind
 from convene.reporting.access import Scope
 from convene.reporting.edges import plan
 from convene.reporting.periods import Period
-from convene.reporting.scoping import held_discussions_q
+from convene.reporting.scoping import discussions_q, live_signed
 from convene.reporting.tallied import tallies
 
 EVERY_AGENCY = "Every agency invited"
@@ -59,9 +59,16 @@ def _counted(scope: Scope, period: Period) -> Counter[tuple[int, str]]:
                 {(row["agency"], "held"): row["held"], (row["agency"], "sent"): row["sent"]}
             )
     discussions = Discussion.objects.filter(
-        held_discussions_q(scope), partnership=scope.partnership
+        discussions_q(scope, "pk"), partnership=scope.partnership
     )
-    for sign, edges in counting.signed(discussions, "record__held_at"):
+    signed = live_signed(
+        scope,
+        counting,
+        discussions,
+        "record__held_at",
+        lambda held: Discussion.objects.filter(pk__any_of=held.discussions),
+    )
+    for sign, edges in signed:
         live: Counter[tuple[int, str]] = Counter()
         _count_live(expected_checks(discussions=edges).order_by(), scope, live)
         counts.update({key: sign * n for key, n in live.items()})

@@ -57,6 +57,10 @@ class Days:
     def q(self, field: str) -> Q:
         return Q(**{f"{field}__gte": _at(self.start), f"{field}__lt": _at(self.end)})
 
+    def holds(self, moment: datetime) -> bool:
+        """Whether ``moment`` falls in these days, as ``q`` asks the database."""
+        return _at(self.start) <= moment < _at(self.end)
+
 
 @dataclass(frozen=True)
 class Plan:

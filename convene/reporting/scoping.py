@@ -18,17 +18,21 @@ A team of a real team's size (up to ``TEAM_IDS_READ_UP_TO`` ids in each of its s
 cheaper still (issue 13: a team of 2,550 cases took 1.2 s at a million): the ids of its
 cases are read once per page (``team_ids``: a few index walks from its keys) and every
 table is filtered by those lists (``__any_of``: a constant array PostgreSQL hashes), not
-by the rule asked again of each row of each table. A larger team keeps the rule per row.
+by the rule asked again of each row of each table. Its records held in the period, with
+their current versions, are read once too (``team_held``), for every table over records.
+A larger team keeps the rule per row.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from convene.agencychecks.models import AgencyCheck
 from convene.allocation.selectors import TeamCases, team_case_keys, team_cases
@@ -39,7 +43,10 @@ from convene.followup.models import Icpc, S47Enquiry
 from convene.records.models import Action, Record, RecordVersion
 from convene.referrals.models import Referral
 from convene.reporting.access import Scope
+from convene.reporting.edges import Plan
 from convene.reporting.periods import Period
+
+T = TypeVar("T", bound=Model)
 
 # Each of a team's sets is read into a list up to here (a large area team holds a few
 # thousand cases); past it the tables ask the rule of each row instead (bounded memory).
@@ -67,6 +74,9 @@ class TeamIds:
     icpcs: Ids
     actions: Ids
     checks: Ids
+    # The records of its discussions (a team's are its partnership's: allocation refuses
+    # another's team): (id, discussion, when held).
+    records_held: tuple[tuple[int, int, datetime], ...]
 
 
 def _read_up_to(rows: QuerySet[Any, Any], field: str) -> Ids | None:
@@ -93,15 +103,23 @@ def _read_team_ids(scope: Scope) -> TeamIds | None:
         return None
     s47s = Ids(pk for pk, _ in held)
     with_icpcs = discussions + Ids(discussion for _, discussion in held)
-    records = _read_up_to(Record.objects.filter(discussion__any_of=discussions), "pk")
+    # With when each was held, for the tables over records (``team_held``).
+    records_held = list(
+        Record.objects.filter(discussion__any_of=discussions)
+        .order_by()
+        .values_list("pk", "discussion_id", "held_at")[: TEAM_IDS_READ_UP_TO + 1]
+    )
+    if len(records_held) > TEAM_IDS_READ_UP_TO:
+        return None
+    records = Ids(pk for pk, _, _ in records_held)
     icpcs = _read_up_to(Icpc.objects.filter(discussion__any_of=with_icpcs), "pk")
     checks = _read_up_to(AgencyCheck.objects.filter(discussion__any_of=discussions), "pk")
-    if records is None or icpcs is None or checks is None:
+    if icpcs is None or checks is None:
         return None
     actions = _read_up_to(Action.objects.filter(record__any_of=records), "pk")
     if actions is None:
         return None
-    return TeamIds(keys, referrals, discussions, s47s, icpcs, actions, checks)
+    return TeamIds(keys, referrals, discussions, s47s, icpcs, actions, checks, tuple(records_held))
 
 
 def team_ids(scope: Scope) -> TeamIds | None:
@@ -114,6 +132,66 @@ def team_ids(scope: Scope) -> TeamIds | None:
     return ids
 
 
+@dataclass(frozen=True)
+class TeamHeld:
+    """The team's records of discussions held in the days a team's page counts, read once
+    for the page: every table over records (decisions, attendance, quality, exceptions,
+    agency checks) filters by these lists instead of asking again, per table, which of the
+    year's records are the team's (issue 13: PostgreSQL walked the year's 125,000 records by
+    their held time to keep the team's 2,550, once per table)."""
+
+    records: Ids
+    discussions: Ids
+    versions: Ids  # the records' current versions
+
+
+def team_held(scope: Scope, counting: Plan) -> TeamHeld | None:
+    """The team's records held in the one span of days ``counting`` adds (a team's plan,
+    ``reporting.edges``), kept on ``scope``; ``None`` when there is no team or its ids were
+    not read (too many: the tables then ask the rule per row)."""
+    if scope.team is None or len(counting.added) != 1 or counting.taken or counting.months:
+        return None
+    ids = team_ids(scope)
+    if ids is None:
+        return None
+    days = counting.added[0]
+    key = f"held {days.start} {days.end}"
+    if key not in scope.team_memo:
+        # Read with the team's ids, by their discussions' index, and the days kept here:
+        # asked for the days, PostgreSQL walks the whole period's records by held time.
+        held = [(pk, discussion) for pk, discussion, at in ids.records_held if days.holds(at)]
+        record_ids = Ids(pk for pk, _ in held)
+        versions = _current(RecordVersion.objects.filter(record__any_of=record_ids))
+        scope.team_memo[key] = TeamHeld(
+            records=record_ids,
+            discussions=Ids(discussion for _, discussion in held),
+            versions=Ids(versions.order_by().values_list("pk", flat=True)),
+        )
+    found: TeamHeld = scope.team_memo[key]
+    return found
+
+
+def live_signed(
+    scope: Scope,
+    counting: Plan,
+    rows: QuerySet[T],
+    field: str,
+    of_held: Callable[[TeamHeld], QuerySet[T]],
+) -> list[tuple[int, QuerySet[T]]]:
+    """``rows`` (over records, by their ``field`` held time) in the days ``counting`` counts
+    live, signed (``Plan.signed``); for a team whose records were read (``team_held``), the
+    rows ``of_held`` picks from them instead, the one span added."""
+    held = team_held(scope, counting)
+    if held is not None:
+        return [(1, of_held(held))]
+    return counting.signed(rows, field)
+
+
+def _current(versions: QuerySet[RecordVersion]) -> QuerySet[RecordVersion]:
+    """The versions no correction has superseded."""
+    return versions.filter(~Exists(RecordVersion.objects.filter(supersedes=OuterRef("pk"))))
+
+
 def current_versions(scope: Scope, period: Period | None) -> QuerySet[RecordVersion]:
     """The current version of each record of a discussion held in ``period`` (a correction
     replaces the version it supersedes, so each discussion counts once), of the team's;
@@ -123,8 +201,7 @@ def current_versions(scope: Scope, period: Period | None) -> QuerySet[RecordVers
     ``id IS NULL`` PostgreSQL neither makes an anti-join nor estimates: it guessed one row
     and read every version ever written); with ``record_report_held`` the year's records
     are read by their index (docs/performance.md, "Reports at a million")."""
-    versions = RecordVersion.objects.filter(
-        ~Exists(RecordVersion.objects.filter(supersedes=OuterRef("pk"))),
+    versions = _current(RecordVersion.objects.all()).filter(
         record__discussion__partnership=scope.partnership,
         **(period.bounds("record__held_at") if period is not None else {}),
     )
@@ -142,17 +219,6 @@ def discussions_q(scope: Scope, field: str) -> Q:
         return Q(**{f"{field}__any_of": ids.discussions})
     case = "referral" if field == "pk" else f"{field}__referral"
     return Q(**{f"{case}__in": _keys(scope)}) & Q(among(_cases(scope).discussions, field))
-
-
-def held_discussions_q(scope: Scope) -> Q:
-    """``discussions_q`` for discussions read by when their record was held: with the team's
-    ids read, the records are narrowed by them as well, since PostgreSQL does not carry an
-    ``= ANY`` across a join (it walked the year's 125,000 records to keep 2,550, at a
-    million: 0.29 s against 0.10 s, the agency checks of a team's year)."""
-    ids = team_ids(scope) if scope.team is not None else None
-    if ids is None:
-        return discussions_q(scope, "pk")
-    return Q(pk__any_of=ids.discussions, record__discussion__any_of=ids.discussions)
 
 
 def referrals_q(scope: Scope, field: str = "pk") -> Q:

@@ -32,18 +32,19 @@ from convene.clocks.models import Clock, Escalation
 from convene.discussions.models import Discussion
 from convene.followup.models import Icpc, S47Enquiry
 from convene.people.models import Professional
-from convene.records.models import Action, AttendanceException, RecordVersion
+from convene.records.models import Action, AttendanceException, Record, RecordVersion
 from convene.referrals.models import Referral
 from convene.reporting import scoping
 from convene.reporting.access import Scope, report_scope
+from convene.reporting.edges import plan
 from convene.reporting.periods import Period
 from convene.reporting.scoping import (
     TEAM_IDS_READ_UP_TO,
     discussions_q,
-    held_discussions_q,
     referrals_q,
     s47s_q,
     subjects_q,
+    team_held,
     team_ids,
 )
 from convene.reporting.tables import tables_for
@@ -54,6 +55,7 @@ from tests.conftest import CheckedClient
 # transaction=True: on PostgreSQL the bench loads by COPY (see test_scale_queries).
 pytestmark = pytest.mark.django_db(transaction=True)
 YEAR = Period(date(2025, 4, 1), date(2026, 4, 1), "2025-26")
+QUARTER = Period(date(2025, 10, 1), date(2026, 1, 1), "October to December 2025")
 
 
 def _allocate(team: Team, other: Team) -> None:
@@ -158,9 +160,6 @@ def test_the_team_rule_narrowed_by_case_keys_finds_the_same_rows(
         assert found != _ids(model.objects.filter(subject_type__isnull=False))  # and not all
     held = Discussion.objects.filter(pk__in=cases.discussions)
     assert _ids(Discussion.objects.filter(discussions_q(scope, "pk"))) == _ids(held)
-    assert _ids(Discussion.objects.filter(held_discussions_q(scope))) == _ids(
-        held.filter(record__isnull=False)
-    )
     versions = RecordVersion.objects.all()
     assert _ids(versions.filter(discussions_q(scope, "record__discussion"))) == _ids(
         versions.filter(record__discussion__in=cases.discussions)
@@ -208,15 +207,19 @@ def test_a_teams_dashboard_queries_do_not_grow_with_the_data() -> None:
     assert sum(row.started for row in timeliness(scope=afresh, period=YEAR)) > started
 
 
-def test_a_team_read_by_ids_has_the_figures_of_the_rule(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every table of a team's dashboard, both ways, the same (and one read of the ids)."""
+@pytest.mark.parametrize("period", [YEAR, QUARTER], ids=["year", "quarter"])
+def test_a_team_read_by_ids_has_the_figures_of_the_rule(
+    period: Period, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every table of a team's dashboard, both ways, the same (and one read of the ids), for
+    the whole year of the data and for a quarter, which leaves out most of the team's rows."""
     team, _other, scope = _duty_team_of_a_small_partnership()
     hana = Professional.objects.get(username="hana")
     builders = tables_for(scope)
 
     def every_table(scope: Scope) -> list[Any]:
         return [
-            (key, list(builders[key](scope=scope, period=YEAR, user=hana).rows))
+            (key, list(builders[key](scope=scope, period=period, user=hana).rows))
             for key in SUMMARIES
         ]
 
@@ -230,3 +233,24 @@ def test_a_team_read_by_ids_has_the_figures_of_the_rule(monkeypatch: pytest.Monk
     by_rule = every_table(report_scope(user=hana, team_id=str(team.pk)))
     assert by_ids == by_rule
     assert any(rows for _key, rows in by_ids)
+
+
+def test_a_teams_records_held_in_a_period_are_read_once_for_the_page() -> None:
+    """``team_held``: the records of the team's discussions held in the period (not before,
+    not after), their discussions and current versions; a second ask reads nothing."""
+    team, _other, scope = _duty_team_of_a_small_partnership()
+    counting = plan(scope, QUARTER)
+    held = team_held(scope, counting)
+    assert held is not None
+    theirs = Record.objects.filter(discussion__in=team_cases(team=team).discussions)
+    in_quarter = theirs.filter(**QUARTER.bounds("held_at"))
+    assert 0 < len(held.records) < theirs.count()
+    assert set(held.records.values) == _ids(in_quarter)
+    assert set(held.discussions.values) == set(in_quarter.values_list("discussion", flat=True))
+    current = RecordVersion.objects.filter(record__in=in_quarter, superseded_by__isnull=True)
+    assert set(held.versions.values) == _ids(current)
+    with CaptureQueriesContext(connection) as captured:
+        assert team_held(scope, counting) is held
+    assert not captured
+    # The partnership's page reads no team's records.
+    assert team_held(report_scope(user=Professional.objects.get(username="hana")), counting) is None
