@@ -20,6 +20,7 @@ from convene.core.access import (
     in_selector,
     rule_for,
     seen_through,
+    sees_whole_caseload,
 )
 from convene.core.selector_memo import remembered_answer
 from convene.discussions.models import Discussion, Invitation
@@ -58,6 +59,15 @@ def children_of_invited_discussions(user: Professional, *, per_row: bool = False
             Exists(invitation), child=OuterRef("pk"), child__gte=OuterRef("pk")
         )
         return Q(Exists(walked))
+    if not sees_whole_caseload(user=user):
+        # Alone (a partner's only way to a child): their few children gathered first, one
+        # walk of their invitations, then a probe per child. SQLite asks an EXISTS of every
+        # child of the partnership instead (a police officer's children list at 5,000
+        # discussions: 79 ms counting them, of a 104 ms page).
+        gathered = Discussion.children.through.objects.filter(
+            discussion__invitations__professional=user.pk
+        )
+        return Q(pk__in=gathered.values("child_id"))
     return Q(Exists(invited))
 
 

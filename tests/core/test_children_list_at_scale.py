@@ -78,6 +78,14 @@ def test_someone_invited_rarely_keeps_the_gathered_set(world: World, monkeypatch
     monkeypatch.setattr(discussion_access, "INVITED_OFTEN", 10_000)
     sql = str(children_listed(user=_fresh(world.people["carol"])).query)
     assert '"child_id" >=' not in sql, sql
+    # A partner's children are gathered once (IN), not asked of every child of the
+    # partnership (an EXISTS per child, which SQLite runs as written).
+    where = sql.split("WHERE", 1)[1]
+    assert "EXISTS" not in where, sql
+    assert "IN (SELECT" in where, sql
+    # ORed with a caseload, the invitations stay an EXISTS, asked only outside it.
+    bob = str(children_listed(user=_fresh(world.people["bob"])).query)
+    assert "EXISTS" in bob.split("WHERE", 1)[1], bob
 
 
 def test_the_list_costs_a_constant_number_of_queries(world: World, django_assert_num_queries):
