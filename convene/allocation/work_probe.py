@@ -84,7 +84,7 @@ def sections_live(
         if found is not None:
             asked[section] = found
     columns = {
-        f"s{i}_{j}": Exists(qs.order_by())
+        f"s{i}_{j}": Exists(qs)  # ``Exists`` drops the ordering itself
         for i, found in enumerate(asked.values())
         for j, qs in enumerate(found)
     }
