@@ -72,3 +72,20 @@ def test_a_section_declaring_no_candidates_is_always_built(people):
     )
     assert live.may(work._invitations)
     assert live.may(work._triage)
+
+
+def _queries_of(name, now, team):
+    user = Professional.objects.get(username=name)
+    with CaptureQueriesContext(connection) as captured:
+        work.work_for(user=user, now=now, team=team)
+    return len(captured.captured_queries)
+
+
+def test_the_probe_costs_at_most_one_query_more_than_building_every_section(monkeypatch, demo):
+    now = timezone.now()
+    probed = {(n, t): _queries_of(n, now, t) for n in PERSONAS for t in (False, True)}
+    monkeypatch.setattr(work, "sections_live", lambda **kwargs: work_probe.Live(frozenset()))
+    built = {(n, t): _queries_of(n, now, t) for n in PERSONAS for t in (False, True)}
+    for key, count in probed.items():
+        assert count <= built[key] + 1, key
+    assert probed["bob", False] < built["bob", False]  # a manager's empty sections skipped
