@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -25,6 +25,7 @@ from convene.allocation.work_follow_through import (
     records_to_correct,
     s47s_drifting,
 )
+from convene.allocation.work_probe import may_have, sections_live
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
     ChildrenOf,
@@ -46,11 +47,11 @@ from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_
 from convene.followup.conferences.selectors import icpcs_visible_to
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to, s47_rows
 from convene.followup.hrpm.selectors import hrpms_visible_to
-from convene.followup.models import Hrpm
+from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
 from convene.followup.roles import arranges_conference
 from convene.people.models import Child, Professional
 from convene.people.selectors import partnership_ids_of, sees_whole_caseload
-from convene.records.models import Confirmation, RecordVersion
+from convene.records.models import Action, Confirmation, Record, RecordVersion
 from convene.records.selectors import (
     record_drafts_visible_to,
     record_versions_visible_to,
@@ -72,6 +73,7 @@ HOLD_AHEAD = timedelta(hours=24)
 # How many of the soonest sent record versions ``_to_confirm`` looks through for a page first.
 CONFIRM_WINDOW = 500
 _LATEST = datetime(9999, 12, 31, tzinfo=UTC)
+M = TypeVar("M", Action, HrpmAction)
 
 
 def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
@@ -94,10 +96,14 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
     )
 
 
+_TRIAGED = Q(status=Referral.Status.TRIAGED)
+
+
+@may_have(lambda user, mine, now: [mine.referrals(Referral.objects.filter(_TRIAGED))])
 @of_own("referrals")
 def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     qs = (
-        mine.referrals(referrals_visible_to(user=user).filter(status=Referral.Status.TRIAGED))
+        mine.referrals(referrals_visible_to(user=user).filter(_TRIAGED))
         .defer(*LIST_DEFERRED)
         .annotate(due=F("convene_due_at"))  # the soonest open convene clock, stored
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
@@ -110,15 +116,18 @@ def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     )
 
 
+def _holding(now: datetime) -> Q:
+    return Q(state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD)
+
+
+@may_have(lambda user, mine, now: [mine.discussions(Discussion.objects.filter(_holding(now)))])
 @of_own("discussions")
 def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Meetings to hold: each one starting within a day, and each that has started but was
     never marked held, so a meeting late in the evening or left unmarked stays in sight."""
-    qs = mine.discussions(
-        discussions_visible_to(user=user).filter(
-            state=Discussion.State.SCHEDULED, starts_at__lt=now + HOLD_AHEAD
-        )
-    ).order_by("starts_at", "pk")[:ROWS_PER_SECTION]
+    qs = mine.discussions(discussions_visible_to(user=user).filter(_holding(now))).order_by(
+        "starts_at", "pk"
+    )[:ROWS_PER_SECTION]
     return linked_rows(
         qs,
         "records:hold",
@@ -127,20 +136,33 @@ def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     )
 
 
+def _drafts_of(qs: QuerySet[Record], mine: Mine) -> QuerySet[Record]:
+    return qs.filter(mine.discussion_q("discussion"), draft_open=True)
+
+
+def _latest_of(qs: QuerySet[RecordVersion], mine: Mine) -> QuerySet[RecordVersion]:
+    return qs.filter(mine.discussion_q("record__discussion"), number=F("record__latest_number"))
+
+
+@may_have(
+    lambda user, mine, now: [
+        _drafts_of(Record.objects.all(), mine),
+        # Unsent, as ``unsent_record_versions_visible_to`` has them.
+        _latest_of(RecordVersion.objects.filter(distributed_at__isnull=True), mine),
+    ]
+)
 @of_own("discussions")
 def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Drafts to write and authorise; authorised versions not yet sent."""
     # A manager's: asked of each record walked (by the partial indexes on open drafts and
     # unsent versions, in the list's order), never built as the set of all their discussions.
     drafts = (
-        record_drafts_visible_to(user=user)
-        .filter(mine.discussion_q("discussion"), draft_open=True)
+        _drafts_of(record_drafts_visible_to(user=user), mine)
         .order_by("held_at", "pk")
         .values_list("discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
     unsent = (
-        unsent_record_versions_visible_to(user=user, per_row=True)
-        .filter(mine.discussion_q("record__discussion"), number=F("record__latest_number"))
+        _latest_of(unsent_record_versions_visible_to(user=user, per_row=True), mine)
         .order_by("authorised_at", "pk")
         .values_list("record__discussion_id", flat=True)[:ROWS_PER_SECTION]
     )
@@ -247,12 +269,16 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
     ]
 
 
+_STARTED = Q(state="started")
+
+
+@may_have(lambda user, mine, now: [mine.s47s(S47Enquiry.objects.filter(_STARTED))])
 @of_own("s47s")
 def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
     visits = s47_rows(
-        mine.s47s(s47_enquiries_visible_to(user=user).filter(state="started")), now=now
+        mine.s47s(s47_enquiries_visible_to(user=user).filter(_STARTED)), now=now
     ).filter(
         # Due within 24 hours; or, under a pack with no visit clock, not yet visited.
         Q(visit_due_at__lte=now + VISITS_AHEAD) | Q(visit_due_at__isnull=True, visited_at=None)
@@ -270,14 +296,20 @@ def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
-    partnerships = partnership_ids_of(user=user)
+def _open_icpcs(qs: QuerySet[Icpc], user: Professional) -> QuerySet[Icpc]:
     # The partnerships as values (all it may see are theirs): for a small partnership beside
     # a large one PostgreSQL then starts from its few conferences instead of walking every
     # partnership's open ICPC clocks (nick: 7,744 probes for none).
-    qs = icpcs_visible_to(user=user).filter(
-        state__in=["requested", "confirmed"], partnership__in=partnerships
+    return qs.filter(
+        state__in=["requested", "confirmed"], partnership__in=partnership_ids_of(user=user)
     )
+
+
+# By the partial index on open conferences, whoever asks (one's own are among them).
+@may_have(lambda user, _mine, now: [_open_icpcs(Icpc.objects.all(), user)], of_listed=False)
+def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
+    partnerships = partnership_ids_of(user=user)
+    qs = _open_icpcs(icpcs_visible_to(user=user), user)
     if not any(arranges_conference(user=user, partnership=p) for p in partnerships):
         if not mine.holds("s47s"):
             return []
@@ -312,13 +344,17 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     ]
 
 
+def _active_hrpms(qs: QuerySet[Hrpm], mine: Mine) -> QuerySet[Hrpm]:
+    return qs.filter(state="active", referral__in=mine.referral_ids())
+
+
+@may_have(lambda user, mine, now: [_active_hrpms(Hrpm.objects.all(), mine)])
 @of_own("referrals")
 def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
     qs = (
-        hrpms_visible_to(user=user)
-        .filter(state="active", referral__in=mine.referral_ids())
+        _active_hrpms(hrpms_visible_to(user=user), mine)
         .annotate(due=open_clock_due(Hrpm, ("hrpm",)))
         .filter(due__lte=now + ACTIONS_AHEAD)
         .select_related("child")
@@ -331,12 +367,23 @@ def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     ]
 
 
+def _due_soon(qs: QuerySet[M], user: Professional, now: datetime) -> QuerySet[M]:
+    """Mine or my agency's (``mine``), open and due within a week or overdue."""
+    return mine(qs, user=user).filter(status="open", due_on__lte=london_date(now + ACTIONS_AHEAD))
+
+
+# Any person: by the owners' indexes, cheap at any size (``followup.actions.selectors.mine``).
+@may_have(
+    lambda user, _mine, now: [
+        _due_soon(Action.objects.all(), user, now),
+        _due_soon(HrpmAction.objects.all(), user, now),
+    ],
+    of_listed=False,
+)
 def _actions(user: Professional, now: datetime) -> list[WorkRow]:
     """Actions owned by me or my agency, open and due within a week or overdue."""
-    horizon = london_date(now + ACTIONS_AHEAD)
     actions = (
-        mine(actions_visible_to(user=user), user=user)
-        .filter(status="open", due_on__lte=horizon)
+        _due_soon(actions_visible_to(user=user), user, now)
         .select_related("record")
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
@@ -348,8 +395,7 @@ def _actions(user: Professional, now: datetime) -> list[WorkRow]:
         now,
     )
     hrpm_actions = (
-        mine(hrpm_actions_visible_to(user=user), user=user)
-        .filter(status="open", due_on__lte=horizon)
+        _due_soon(hrpm_actions_visible_to(user=user), user, now)
         .select_related("meeting__hrpm__child")
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
@@ -382,29 +428,48 @@ def _end_of(day: Any) -> datetime:
     return datetime.combine(day, time(23, 59), tzinfo=LONDON)
 
 
+Section = tuple[Callable[..., list[WorkRow]], tuple[Any, ...]]
+
+
+def sections_of(
+    *, user: Professional, now: datetime, team: bool = False
+) -> tuple[Mine | None, list[Section]]:
+    """Whose cases are ``user``'s own (None: they work no caseload) and their sections, each
+    with its arguments, in the order their rows are listed."""
+    sections: list[Section] = []
+    mine = None
+    if sees_whole_caseload(user=user):
+        mine = Mine.of(_people(user, team))
+        sections += [(_triage, (user, now))]
+        sections += [
+            (section, (user, mine, now))
+            for section in (
+                _to_convene,
+                _to_hold,
+                _records,
+                records_to_correct,
+                outcomes_untold,
+                _s47,
+                s47s_drifting,
+                care_plan_reviews_to_record,
+            )
+        ]
+        sections += [(hrpm_decisions_to_make, (user, now))]
+        sections += [(section, (user, mine, now)) for section in (_icpcs, _hrpms)]
+    anyone = (_invitations, _agency_checks, _to_confirm, _actions, escalations_to_answer)
+    return mine, sections + [(section, (user, now)) for section in anyone]
+
+
 def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[WorkRow]:
     """Everything due for ``user`` (or, for a manager with ``team``, their teams), most
     urgent first: overdue, then due today, then by deadline; undated last."""
+    mine, sections = sections_of(user=user, now=now, team=team)
+    # The sections with nothing that could be theirs, found in one query, are not built.
+    live = sections_live(user=user, mine=mine, now=now, sections=[s for s, _ in sections])
     rows: list[WorkRow] = []
-    if sees_whole_caseload(user=user):
-        mine = Mine.of(_people(user, team))
-        rows += _triage(user, now)
-        rows += _to_convene(user, mine, now)
-        rows += _to_hold(user, mine, now)
-        rows += _records(user, mine, now)
-        rows += records_to_correct(user, mine, now)
-        rows += outcomes_untold(user, mine, now)
-        rows += _s47(user, mine, now)
-        rows += s47s_drifting(user, mine, now)
-        rows += care_plan_reviews_to_record(user, mine, now)
-        rows += hrpm_decisions_to_make(user, now)
-        rows += _icpcs(user, mine, now)
-        rows += _hrpms(user, mine, now)
-    rows += _invitations(user, now)
-    rows += _agency_checks(user, now)
-    rows += _to_confirm(user, now)
-    rows += _actions(user, now)
-    rows += escalations_to_answer(user, now)
+    for section, arguments in sections:  # in this order: the sort below keeps it for ties
+        if live.may(section):
+            rows += section(*arguments)
     order = {"overdue": 0, "due today": 1, "on track": 2, "": 3}
     far = datetime.max.replace(tzinfo=LONDON)
     return with_children_named(sorted(rows, key=lambda r: (order[r.status], r.due_at or far)))

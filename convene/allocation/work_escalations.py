@@ -11,10 +11,12 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from convene.allocation.work_probe import may_have
 from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, link_to, row
 from convene.clocks.models import Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.people.models import Professional
+from convene.people.selectors import partnership_ids_of
 
 __all__ = ["escalations_to_answer"]
 
@@ -71,6 +73,22 @@ def _addressed_walked(links: list[tuple[QuerySet[Any, Any], str, int]]) -> Q:
     return to_me
 
 
+_TO_ANSWER = Q(state__in=["raised", "acknowledged"])
+
+
+def _candidates(user: Professional, _mine: object, now: datetime) -> list[QuerySet[Escalation]]:
+    """Those still to answer addressed to me, and those addressed to my agency: each an
+    ``EXISTS`` of its own (never one ``OR``, which PostgreSQL cannot turn into a semi-join),
+    in my partnerships (need-to-know's first condition) so the open ones are walked by the
+    ``(partnership, state, raised_at)`` index, or the few addressed to me by theirs."""
+    open_ = Escalation.objects.filter(_TO_ANSWER, partnership__in=partnership_ids_of(user=user))
+    found = [open_.filter(addressed_to=user.pk)]
+    if user.agency_id is not None:
+        found.append(open_.filter(addressed_agencies=user.agency_id))
+    return found
+
+
+@may_have(_candidates, of_listed=False)
 def escalations_to_answer(user: Professional, now: datetime) -> list[WorkRow]:
     """Escalations raised or acknowledged, addressed to me or my agency, oldest first."""
     to_me = _addressed_to_me(user)
@@ -78,7 +96,7 @@ def escalations_to_answer(user: Professional, now: datetime) -> list[WorkRow]:
         return []
     qs = (
         escalations_visible_to(user=user)
-        .filter(to_me, state__in=["raised", "acknowledged"])
+        .filter(to_me, _TO_ANSWER)
         .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
     )
     detail = link_to("clocks:escalation-detail")

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from convene.allocation.selectors import s47s_of_teams_of
+from convene.allocation.work_probe import may_have
 from convene.allocation.work_rows import (
     ROWS_PER_SECTION,
     ChildrenOf,
@@ -47,6 +48,16 @@ __all__ = [
 ]
 
 
+_OPEN_CORRECTION = Q(response=Confirmation.Response.CORRECTION, resolution="")
+
+
+@may_have(
+    lambda user, mine, now: [
+        Confirmation.objects.filter(
+            _OPEN_CORRECTION, mine.discussion_q("version__record__discussion")
+        )
+    ]
+)
 @of_own("discussions")
 def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Corrections asked for on the latest version of my records, not yet answered."""
@@ -56,11 +67,7 @@ def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[Wo
         mine.discussion_q("record__discussion"), number=F("record__latest_number")
     )
     qs = (
-        Confirmation.objects.filter(
-            among(latest, "version", per_row=True),
-            response=Confirmation.Response.CORRECTION,
-            resolution="",
-        )
+        Confirmation.objects.filter(among(latest, "version", per_row=True), _OPEN_CORRECTION)
         .select_related("version__record__discussion")
         .order_by("responded_at", "pk")[:ROWS_PER_SECTION]
     )
@@ -77,6 +84,10 @@ def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[Wo
     ]
 
 
+_UNTOLD = Q(outcome_due_at__isnull=False)
+
+
+@may_have(lambda user, mine, now: [mine.discussions(Discussion.objects.filter(_UNTOLD))])
 @of_own("discussions")
 def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My discussions whose outcome notice has not reached everyone (the "outcome
@@ -87,8 +98,7 @@ def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkR
         # mine and visible by index probes (never the whole caseload built as a set).
         mine.discussions(
             Discussion.objects.filter(
-                among(discussions_visible_to(user=user), "pk", per_row=True),
-                outcome_due_at__isnull=False,
+                among(discussions_visible_to(user=user), "pk", per_row=True), _UNTOLD
             )
         )
         .annotate(due=F("outcome_due_at"))
@@ -165,6 +175,7 @@ def _enquiry_rows(
     return [row([e.child], what.format(reference=e.reference), None, url(e.pk), now) for e in qs]
 
 
+@may_have(lambda user, mine, now: [care_plan_reviews_due(mine.s47s(S47Enquiry.objects.all()))])
 @of_own("s47s")
 def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """My enquiries about a child in care that found continuing risk: the care plan review
@@ -180,6 +191,18 @@ def care_plan_reviews_to_record(user: Professional, mine: Mine, now: datetime) -
     )
 
 
+def _decisions_candidates(
+    user: Professional, _mine: Mine | None, now: datetime
+) -> list[QuerySet[S47Enquiry]]:
+    """Any enquiry of the partnerships where they decide, awaiting the decision: by the
+    enquiries' (partnership, state) index, as the section itself walks them."""
+    partnerships = _partnerships_where(user, manages_cases)
+    if not partnerships:
+        return []
+    return [hrpm_decisions_due(S47Enquiry.objects.filter(partnership__in=partnerships))]
+
+
+@may_have(_decisions_candidates, of_listed=False)
 def hrpm_decisions_to_make(user: Professional, now: datetime) -> list[WorkRow]:
     """Care plans reviewed after a S47 enquiry held by my teams: whether an HRPM is needed,
     for the managers who may decide it (R000.2c). A manager's own list and their team's

@@ -190,6 +190,7 @@ def of_own(kind: Literal["referrals", "discussions", "s47s"]) -> Callable[[Secti
         def run(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
             return section(user, mine, now) if mine.holds(kind) else []
 
+        run.own_kind = kind  # type: ignore[attr-defined]  # for ``work_probe.may_have``
         return run
 
     return decorate

@@ -1,0 +1,91 @@
+"""My work asks every section's candidates in one query and builds only those with some
+(``convene.allocation.work_probe``, issue 15): the same rows, in the same order, as building
+every section."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from convene.allocation import selectors as allocation_selectors
+from convene.allocation import work, work_probe
+from convene.people.models import Professional
+from convene.people.selectors import partnership_ids_of
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ("alice", "bob", "hana", "ivy", "carol", "dev", "erin", "nick")
+
+
+@pytest.fixture(params=["listed", "walked"])
+def demo(request, monkeypatch):
+    """The demo, under both plans of ``Mine`` (walked: a manager's, own sections unprobed)."""
+    call_command("demo", children=30, history=0)
+    if request.param == "walked":
+        monkeypatch.setattr(allocation_selectors, "CASES_LISTED", 0)
+    return request.param
+
+
+def test_the_probe_shows_the_same_rows_as_building_every_section(monkeypatch, demo):
+    now = timezone.now()
+    people = {name: Professional.objects.get(username=name) for name in PERSONAS}
+    probed = {
+        (name, team): work.work_for(user=people[name], now=now, team=team)
+        for name in PERSONAS
+        for team in (False, True)
+    }
+    monkeypatch.setattr(work, "sections_live", lambda **kwargs: work_probe.Live(frozenset()))
+    for (name, team), rows in probed.items():
+        fresh = Professional.objects.get(username=name)
+        assert rows == work.work_for(user=fresh, now=now, team=team), (name, team)
+    assert any(probed.values())
+
+
+def test_a_section_found_empty_has_no_rows_and_one_query_asks_them_all(demo):
+    now = timezone.now()
+    skipped = 0
+    for name in PERSONAS:
+        user = Professional.objects.get(username=name)
+        mine, sections = work.sections_of(user=user, now=now)
+        partnership_ids_of(user=user)  # read once per request, by whichever asks first
+        with CaptureQueriesContext(connection) as captured:
+            live = work_probe.sections_live(
+                user=user, mine=mine, now=now, sections=[s for s, _ in sections]
+            )
+        assert len(captured.captured_queries) <= 1
+        for section, arguments in sections:
+            if not live.may(section):
+                skipped += 1
+                assert section(*arguments) == [], (name, section.__name__)
+    assert skipped  # the demo has empty sections to skip, under either plan
+
+
+def test_a_section_declaring_no_candidates_is_always_built(people):
+    bob = people["bob"]
+    now = timezone.now()
+    mine, _ = work.sections_of(user=bob, now=now)
+    live = work_probe.sections_live(
+        user=bob, mine=mine, now=now, sections=[work._invitations, work._triage]
+    )
+    assert live.may(work._invitations)
+    assert live.may(work._triage)
+
+
+def _queries_of(name, now, team):
+    user = Professional.objects.get(username=name)
+    with CaptureQueriesContext(connection) as captured:
+        work.work_for(user=user, now=now, team=team)
+    return len(captured.captured_queries)
+
+
+def test_the_probe_costs_at_most_one_query_more_than_building_every_section(monkeypatch, demo):
+    now = timezone.now()
+    probed = {(n, t): _queries_of(n, now, t) for n in PERSONAS for t in (False, True)}
+    monkeypatch.setattr(work, "sections_live", lambda **kwargs: work_probe.Live(frozenset()))
+    built = {(n, t): _queries_of(n, now, t) for n in PERSONAS for t in (False, True)}
+    for key, count in probed.items():
+        assert count <= built[key] + 1, key
+    assert probed["bob", False] < built["bob", False]  # a manager's empty sections skipped
