@@ -20,7 +20,7 @@ from convene.followup.vocab import (
     S47State,
 )
 from convene.people.vocab import LEGAL_STATUS_LABELS
-from convene.referrals.templatetags.convening import RAG_TAGS
+from convene.referrals.templatetags.convening import RAG_TAGS, govuk_tag
 
 register = template.Library()
 
@@ -58,29 +58,31 @@ def label(value: Any, kind: str) -> str:
     return _LABELS.get(kind, {}).get(value, str(value or ""))
 
 
-@register.inclusion_tag("referrals/_status_tag.html")
-def state_tag(value: str, kind: str) -> dict[str, str]:
-    return {"label": label(value, kind), "classes": _STATE_TAGS.get(value, "")}
+@register.simple_tag
+def state_tag(value: str, kind: str) -> str:
+    return govuk_tag(label(value, kind), _STATE_TAGS.get(value, ""))
 
 
-@register.inclusion_tag("followup/_due_tag.html")
-def due_tag(row: Any, now: datetime) -> dict[str, Any]:
+@register.simple_tag
+def due_tag(row: Any, now: datetime) -> str:
     """An action's due tag: red "Overdue" when it is (the list rows' ``overdue`` annotation),
     else the RAG of its clock, "Done" when closed."""
+    return govuk_tag(*_due_label(row, now))
+
+
+def _due_label(row: Any, now: datetime) -> tuple[str, str]:
     if getattr(row, "status", "open") != "open":
         met = getattr(row, "clock_met_at", None)
         due = getattr(row, "due_at", None)
         if row.status == "done" and met and due:
-            text, classes = RAG_TAGS[rag_status(due_at=due, now=now, met_at=met)]
-            return {"label": text, "classes": classes}
-        return {"label": row.get_status_display(), "classes": _STATE_TAGS.get(row.status, "")}
+            return RAG_TAGS[rag_status(due_at=due, now=now, met_at=met)]
+        return row.get_status_display(), _STATE_TAGS.get(row.status, "")
     if getattr(row, "overdue", False):
-        return {"label": "Overdue", "classes": "govuk-tag--red"}
+        return "Overdue", "govuk-tag--red"
     due = getattr(row, "due_at", None)
     if due is None:
-        return {"label": "Open", "classes": "govuk-tag--blue"}
-    text, classes = RAG_TAGS[rag_status(due_at=due, now=now)]
-    return {"label": text, "classes": classes}
+        return "Open", "govuk-tag--blue"
+    return RAG_TAGS[rag_status(due_at=due, now=now)]
 
 
 @register.filter

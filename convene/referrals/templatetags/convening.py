@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
 
 from convene.clocks.models import Clock
 from convene.clocks.status import Rag, rag_status
@@ -119,27 +120,31 @@ def role_labels(values: list[str]) -> str:
     return ", ".join(ROLE_LABELS[Role(v)] for v in values if v in Role.__members__.values())
 
 
-@register.inclusion_tag("referrals/_rag_tag.html")
-def rag_tag(due_at: Any, now: datetime, met_at: Any = None, waived: bool = False) -> dict[str, Any]:
+def govuk_tag(label: str, classes: str) -> str:
+    """A GOV.UK tag. Written here, not rendered from a template of its own: a list of 100
+    rows rendered 100 small templates for its tags, about 0.1 ms each (issue 15)."""
+    return format_html('<strong class="govuk-tag {}">{}</strong>', classes, label)
+
+
+@register.simple_tag
+def rag_tag(due_at: Any, now: datetime, met_at: Any = None, waived: bool = False) -> str:
     moment = _moment(due_at)
     if moment is None:
-        return {"label": "", "classes": ""}
+        return ""
     rag = rag_status(due_at=moment, now=now, met_at=_moment(met_at), waived=waived)
-    label, classes = RAG_TAGS[rag]
-    return {"label": label, "classes": classes}
+    return govuk_tag(*RAG_TAGS[rag])
 
 
-@register.inclusion_tag("referrals/_rag_tag.html")
-def clock_tag(clock: Clock | None, now: datetime) -> dict[str, Any]:
+@register.simple_tag
+def clock_tag(clock: Clock | None, now: datetime) -> str:
     if clock is None:
-        return {"label": "", "classes": ""}
-    label, classes = RAG_TAGS[clock.get_status(now=now)]
-    return {"label": label, "classes": classes}
+        return ""
+    return govuk_tag(*RAG_TAGS[clock.get_status(now=now)])
 
 
-@register.inclusion_tag("referrals/_status_tag.html")
-def status_tag(value: str, label: str) -> dict[str, str]:
-    return {"label": label, "classes": STATUS_TAGS.get(value, "")}
+@register.simple_tag
+def status_tag(value: str, label: str) -> str:
+    return govuk_tag(label, STATUS_TAGS.get(value, ""))
 
 
 @register.filter
