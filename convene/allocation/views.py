@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -87,17 +88,31 @@ def s47_allocation(request: HttpRequest, pk: int) -> HttpResponse:
     return _change(request, enquiry, [enquiry.child])
 
 
+# Rows of My work shown a page; the rest on the next pages, most urgent first.
+WORK_PAGE_SIZE = 50
+
+
 def my_work(request: HttpRequest) -> HttpResponse:
     """One list of what is due for the person signed in; managers may switch to their team."""
     user = professional_of(request)
     team = request.GET.get("show") == "team" and may_decide_and_convene(user=user)
     rows = work_for(user=user, now=timezone.now(), team=team)
+    # The most urgent first, a page at a time: a team manager's team has hundreds of rows
+    # (476 for bob at 5,000 discussions), and rendering them all was a fifth of the page.
+    page = Paginator(rows, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
     # A work list names children, as a search does: one entry for the list.
     summary = "Opened My team's work" if team else "Opened My work"
+    if page.number > 1:
+        summary += f", page {page.number}"
     context = AuditContext.from_request(request)
     audit_record(actor=user, action=Action.SEARCH, summary=summary, context=context)
     return render(
         request,
         "allocation/my_work.html",
-        {"rows": rows, "team": team, "may_switch": may_decide_and_convene(user=user)},
+        {
+            "rows": page.object_list,
+            "page": page,
+            "team": team,
+            "may_switch": may_decide_and_convene(user=user),
+        },
     )
