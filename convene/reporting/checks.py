@@ -27,7 +27,7 @@ from convene.people.vocab import AgencyKind
 from convene.reporting.access import Scope
 from convene.reporting.edges import plan
 from convene.reporting.periods import Period
-from convene.reporting.scoping import discussions_q, live_signed
+from convene.reporting.scoping import TeamHeld, discussions_q, live_signed
 from convene.reporting.tallied import tallies
 
 EVERY_AGENCY = "Every agency invited"
@@ -61,18 +61,15 @@ def _counted(scope: Scope, period: Period) -> Counter[tuple[int, str]]:
     discussions = Discussion.objects.filter(
         discussions_q(scope, "pk"), partnership=scope.partnership
     )
-    signed = live_signed(
-        scope,
-        counting,
-        discussions,
-        "record__held_at",
-        lambda held: Discussion.objects.filter(pk__any_of=held.discussions),
-    )
-    for sign, edges in signed:
+    for sign, edges in live_signed(scope, counting, discussions, _discussions_held):
         live: Counter[tuple[int, str]] = Counter()
         _count_live(expected_checks(discussions=edges).order_by(), scope, live)
         counts.update({key: sign * n for key, n in live.items()})
     return counts
+
+
+def _discussions_held(held: TeamHeld) -> QuerySet[Discussion]:
+    return Discussion.objects.filter(pk__any_of=held.discussions)
 
 
 def _count_live(expected: QuerySet[Any], scope: Scope, counts: Counter[tuple[int, str]]) -> None:

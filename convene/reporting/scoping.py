@@ -172,19 +172,15 @@ def team_held(scope: Scope, counting: Plan) -> TeamHeld | None:
 
 
 def live_signed(
-    scope: Scope,
-    counting: Plan,
-    rows: QuerySet[T],
-    field: str,
-    of_held: Callable[[TeamHeld], QuerySet[T]],
+    scope: Scope, counting: Plan, rows: QuerySet[T], of_held: Callable[[TeamHeld], QuerySet[T]]
 ) -> list[tuple[int, QuerySet[T]]]:
-    """``rows`` (over records, by their ``field`` held time) in the days ``counting`` counts
-    live, signed (``Plan.signed``); for a team whose records were read (``team_held``), the
-    rows ``of_held`` picks from them instead, the one span added."""
+    """``rows`` (over records, by the time their discussion was held) in the days
+    ``counting`` counts live, signed (``Plan.signed``); for a team whose records were read
+    (``team_held``), the rows ``of_held`` picks from them instead, the one span added."""
     held = team_held(scope, counting)
     if held is not None:
         return [(1, of_held(held))]
-    return counting.signed(rows, field)
+    return counting.signed(rows, "record__held_at")
 
 
 def _current(versions: QuerySet[RecordVersion]) -> QuerySet[RecordVersion]:

@@ -26,7 +26,7 @@ from convene.records.models import (
 from convene.reporting.access import Scope
 from convene.reporting.edges import Plan, add_signed, plan
 from convene.reporting.periods import Period
-from convene.reporting.scoping import current_versions, discussions_q, live_signed
+from convene.reporting.scoping import TeamHeld, current_versions, discussions_q, live_signed
 
 DECISION_LABELS = {
     Decision.S47_SINGLE_AGENCY.value: "Section 47 enquiry, social care alone",
@@ -60,13 +60,15 @@ def sum_by(rows: QuerySet[Any], key: str, total: str) -> dict[Any, int]:
 
 def edge_versions(plan: Plan, scope: Scope) -> list[tuple[int, QuerySet[RecordVersion]]]:
     """Current versions of the records held in the days ``plan`` counts live, signed."""
-    return live_signed(
-        scope,
-        plan,
-        current_versions(scope, None),
-        "record__held_at",
-        lambda held: RecordVersion.objects.filter(pk__any_of=held.versions),
-    )
+    return live_signed(scope, plan, current_versions(scope, None), _versions_held)
+
+
+def _versions_held(held: TeamHeld) -> QuerySet[RecordVersion]:
+    return RecordVersion.objects.filter(pk__any_of=held.versions)
+
+
+def _exceptions_held(held: TeamHeld) -> QuerySet[AttendanceException]:
+    return AttendanceException.objects.filter(record__any_of=held.records)
 
 
 def decisions_by_outcome(*, scope: Scope, period: Period) -> list[tuple[str, int]]:
@@ -94,14 +96,7 @@ def attendance_exceptions(*, scope: Scope, period: Period) -> list[tuple[str, in
         discussions_q(scope, "record__discussion"),
         record__discussion__partnership=scope.partnership,
     )
-    signed = live_signed(
-        scope,
-        counting,
-        exceptions,
-        "record__held_at",
-        lambda held: AttendanceException.objects.filter(record__any_of=held.records),
-    )
-    for sign, edges in signed:
+    for sign, edges in live_signed(scope, counting, exceptions, _exceptions_held):
         grouped = edges.values("party").annotate(n=Count("record", distinct=True))
         add_signed(counts, dict(grouped.order_by().values_list("party", "n")), sign)
     return [(label, counts.get(value, 0)) for value, label in AttendanceException.Party.choices]
