@@ -55,6 +55,13 @@ def postgres_server() -> str | None:
     return url.rsplit("/", 1)[0]
 
 
+def throwaway_name(kind: str) -> str:
+    """A new database's name, starting with DATABASE_URL's own (``convene_ci_123_kill_...``),
+    so that runs sharing one server can tell their throwaway databases apart."""
+    run = os.environ.get("DATABASE_URL", "").rsplit("/", 1)[-1].split("?", 1)[0] or "convene"
+    return f"{run[:40]}_{kind}_{uuid.uuid4().hex[:12]}"  # within 63 characters
+
+
 class MigratedDatabases:
     """Hands out migrated copies; migrates each template once, when first needed."""
 
@@ -83,7 +90,7 @@ class MigratedDatabases:
         server = postgres_server()
         assert server is not None, "DATABASE_URL does not name a PostgreSQL server"
         if self._postgres is None:
-            template = f"convene_template_{uuid.uuid4().hex[:12]}"
+            template = throwaway_name("template")
             with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
                 admin.execute(f'CREATE DATABASE "{template}"')
             self._to_drop.append(template)

@@ -233,3 +233,16 @@ def test_a_second_stop_signal_stops_the_worker_at_once():
     worker.shutdown(signal.SIGTERM, None)
     with mock.patch.object(worker, "reset_signals"), pytest.raises(SystemExit):
         worker.shutdown(signal.SIGTERM, None)
+
+
+def test_the_worker_runs_the_checks_for_what_it_uses_but_not_the_url_checks():
+    """docs/decisions/0019: a worker serves no page, so it does not import every view to
+    check the URL configuration at each start; `convene serve` still runs every check."""
+    from django.core.checks import Tags
+    from django.core.management.base import ALL_CHECKS
+
+    from convene.reminders.management.commands.worker import Command as Worker
+
+    assert Tags.urls not in Worker.requires_system_checks
+    assert {Tags.models, Tags.caches, Tags.security} <= set(Worker.requires_system_checks)
+    assert serve.Command.requires_system_checks == ALL_CHECKS

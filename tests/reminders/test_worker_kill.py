@@ -16,7 +16,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from convene.reminders.backends import spool_name
-from tests.migrated import MigratedDatabases
+from tests.migrated import MigratedDatabases, throwaway_name
 from tests.reminders.crashing_spool import CRASH_EXIT_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +58,7 @@ def database(request, tmp_path, migrated_databases: MigratedDatabases) -> Iterat
         pytest.skip("runs when DATABASE_URL points at a PostgreSQL server")
     psycopg = pytest.importorskip("psycopg")
     server = SERVER_URL.rsplit("/", 1)[0]
-    name = f"convene_kill_{uuid.uuid4().hex[:12]}"
+    name = throwaway_name("kill")
 
     def query(sql):
         with psycopg.connect(f"{server}/{name}") as connection:

@@ -6,6 +6,8 @@ the outcome notices are seeded as decided (tests/reminders/outbox_seed.py) and s
 
 - with the mail server down, then up again: every email arrives once;
 - with the worker killed right after each send, before it records it: none lost, none twice.
+  A worker is started for every email there, so that test seeds one email of each kind
+  (``seed(few=True)``), each killed right after its send and recovered: 7 starts, not 12.
 
 The transport (tests/reminders/crashing_spool.py) logs each request to send, so "once" is
 checked where it matters, and the spool holds each message once, named by its Message-ID.
@@ -24,9 +26,15 @@ from convene.reminders.backends import spool_name
 from tests.reminders.crashing_spool import CRASH_EXIT_CODE
 from tests.reminders.test_worker_kill import ROOT, Database, environment
 
-KINDS = ("invitation.", "referrer.", "distribution.record", "distribution.outcome")
+KINDS = (
+    "invitation.",
+    "agency_check.request",
+    "referrer.",
+    "distribution.record",
+    "distribution.outcome",
+)
 SETTLED = {"sent", "withdrawn"}
-SEED = "from tests.reminders.outbox_seed import seed; seed()"
+SEED = "from tests.reminders.outbox_seed import seed; seed(few={few})"
 
 
 def _emails(database: Database) -> list[tuple[str, str, str, int]]:
@@ -56,12 +64,14 @@ def _stop(worker: subprocess.Popen[bytes], log: Path) -> None:
     assert worker.wait(timeout=60) == 0, log.read_text()
 
 
-def _prepare(database: Database, tmp_path: Path, *, crash: bool) -> dict[str, str]:
+def _prepare(
+    database: Database, tmp_path: Path, *, crash: bool, few: bool = False
+) -> dict[str, str]:
     env = environment(database, tmp_path, crash=crash)
     env.update(CONVENE_DELIVERY_RETRY_SECONDS="1", CONVENE_DELIVERY_MAX_ATTEMPTS="20")
     # The database is migrated already (tests/migrated.py): only the seed is left to run.
     subprocess.run(
-        [sys.executable, "-m", "convene.cli", "shell", "-c", SEED],
+        [sys.executable, "-m", "convene.cli", "shell", "-c", SEED.format(few=few)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -134,7 +144,7 @@ def test_mail_server_down_then_up_every_email_arrives_once(database, tmp_path):
 def test_a_worker_killed_between_sending_and_recording_loses_and_doubles_nothing(
     database, tmp_path
 ):
-    env = _prepare(database, tmp_path, crash=True)
+    env = _prepare(database, tmp_path, crash=True, few=True)
     log = tmp_path / "worker.log"
     crashes = 0
     deadline = time.monotonic() + 900  # a worker may take a while to start on a busy machine

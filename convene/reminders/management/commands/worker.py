@@ -6,6 +6,7 @@ import socket
 from typing import Any
 
 from django.conf import settings
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -28,6 +29,11 @@ class Command(BaseCommand):
         "emails) every CONVENE_SWEEP_SECONDS, and every task in the database queue. "
         "Several workers may run at once on PostgreSQL. Stops gracefully on SIGTERM or Ctrl+C."
     )
+    # The checks for what a worker uses (models, caches, security settings), not the URL
+    # checks: they import every view, 1.3 of a start's 4 seconds, for a process that serves
+    # no page (`convene serve` and `convene check` still run them). See
+    # docs/decisions/0019-worker-start-up-checks.md.
+    requires_system_checks = [Tags.models, Tags.caches, Tags.security, Tags.compatibility]
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
