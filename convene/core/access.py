@@ -137,8 +137,9 @@ _child_grants: list[ChildGrant] = []
 def grants_children(grant: ChildGrant) -> ChildGrant:
     """Register a rule giving some people sight of some children.
 
-    ``grant(user, *, per_row=False)`` returns a ``Q`` over Child, written as
-    ``Q(pk__in=subquery)`` (or an ``EXISTS`` when ``per_row``) so that joins cannot
+    ``grant(user, *, per_row=False, alone=True)`` returns a ``Q`` over Child, written as
+    ``Q(pk__in=subquery)`` (or an ``EXISTS`` when ``per_row``, or when not ``alone``: ORed
+    with the person's caseload, asked only of the children outside it) so that joins cannot
     duplicate rows. It must itself respect partnership
     boundaries (an invitation belongs to one partnership's discussion).
     """
@@ -153,11 +154,12 @@ def child_grants_registered() -> tuple[ChildGrant, ...]:
     return tuple(_child_grants)
 
 
-def child_grants(*, user: Actor, per_row: bool = False) -> Q | None:
-    """The registered grants for ``user`` ORed together, or None if there are none."""
+def child_grants(*, user: Actor, per_row: bool = False, alone: bool = True) -> Q | None:
+    """The registered grants for ``user`` ORed together, or None if there are none.
+    ``alone``: nothing else is ORed with them (the person works no caseload)."""
     combined: Q | None = None
     for grant in _child_grants:
-        condition = grant(user, per_row=per_row)
+        condition = grant(user, per_row=per_row, alone=alone)
         combined = condition if combined is None else combined | condition
     return combined
 

@@ -20,7 +20,6 @@ from convene.core.access import (
     in_selector,
     rule_for,
     seen_through,
-    sees_whole_caseload,
 )
 from convene.core.selector_memo import remembered_answer
 from convene.discussions.models import Discussion, Invitation
@@ -34,16 +33,14 @@ from convene.people.models import Professional
 
 
 @grants_children
-def children_of_invited_discussions(user: Professional, *, per_row: bool = False) -> Q:
+def children_of_invited_discussions(
+    user: Professional, *, per_row: bool = False, alone: bool = True
+) -> Q:
     """A partner sees the children of the strategy discussions they are invited to.
 
     Every invitation belongs to one partnership's discussion, so the rule
     never crosses a partnership boundary on its own.
     """
-    # EXISTS, not IN: ORed with a caseload (a team manager), it is checked only for a child
-    # outside the caseload, two index probes each, instead of gathering every child of every
-    # discussion the person was ever invited to (issue 15); alone, PostgreSQL makes it a join.
-    invited = Invitation.objects.filter(professional=user.pk, discussion__children=OuterRef("pk"))
     if per_row and _invited_often(user):
         # A list walks children in name order and asks this of the rows it reads, to stop at
         # the page: the child's discussions (an index probe), then the person's invitation to
@@ -59,7 +56,7 @@ def children_of_invited_discussions(user: Professional, *, per_row: bool = False
             Exists(invitation), child=OuterRef("pk"), child__gte=OuterRef("pk")
         )
         return Q(Exists(walked))
-    if not sees_whole_caseload(user=user):
+    if alone:
         # Alone (a partner's only way to a child): their few children gathered first, one
         # walk of their invitations, then a probe per child. SQLite asks an EXISTS of every
         # child of the partnership instead (a police officer's children list at 5,000
@@ -68,6 +65,10 @@ def children_of_invited_discussions(user: Professional, *, per_row: bool = False
             discussion__invitations__professional=user.pk
         )
         return Q(pk__in=gathered.values("child_id"))
+    # EXISTS, not IN: ORed with a caseload (a team manager), it is checked only for a child
+    # outside the caseload, two index probes each, instead of gathering every child of every
+    # discussion the person was ever invited to (issue 15).
+    invited = Invitation.objects.filter(professional=user.pk, discussion__children=OuterRef("pk"))
     return Q(Exists(invited))
 
 

@@ -126,8 +126,9 @@ def _seen(*, user: Professional, per_row: bool) -> Q | None:
     caseload as partnership ids (values, one query) and each grant asked per row."""
     if not user.is_active:
         return None
-    condition = child_grants(user=user, per_row=per_row)
-    if sees_whole_caseload(user=user):
+    caseload_too = sees_whole_caseload(user=user)
+    condition = child_grants(user=user, per_row=per_row, alone=not caseload_too)
+    if caseload_too:
         caseload = (
             Q(partnership_id__in=partnership_ids_of(user=user))
             if per_row

@@ -75,7 +75,7 @@ def test_a_registered_grant_lets_a_partner_see_exactly_those_children(
 ):
     carol = people["carol"]
     with granted(
-        lambda user, *, per_row=False: (
+        lambda user, *, per_row=False, alone=True: (
             Q(pk__in=[home_child.pk]) if user.username == "carol" else Q(pk__in=[])
         )
     ):
