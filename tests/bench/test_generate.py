@@ -139,6 +139,11 @@ def _check_old_cases_lean(report):
         summary__startswith="Emailed ",
         object_type__in=("clocks.clock", "clocks.escalation"),
     ).exists()
+    # An old case's record keeps its authorisation and confirmations, not each section save.
+    saves = {"action": "change", "object_type": "records.record", "summary__startswith": "Saved ‘"}
+    assert AuditEntry.objects.filter(pk__lt=first["audit_auditentry"], **saves).exists()
+    assert entries.filter(object_type="records.recordversion").exists()
+    assert not entries.filter(**saves).exists()
 
 
 def _check_old_cases_light(report):
