@@ -155,7 +155,7 @@ def s47_enquiries(
     one>``, also given as the ``Link: <…>; rel="next"`` header when there may be more. The
     same few queries whatever the page holds. One audit entry for the list."""
     user = acting_user(request)
-    enquiries = s47_enquiries_visible_to(user=user).select_related("child", "icpc")
+    enquiries = s47_enquiries_visible_to(user=user, listed=True).select_related("child", "icpc")
     if not include_closed:
         enquiries = enquiries.exclude(state="closed")
     rows = keyset_page(enquiries, before=before, limit=limit)

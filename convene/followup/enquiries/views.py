@@ -104,7 +104,7 @@ def s47_list(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     now = timezone.now()
     show_all = request.GET.get("show") == "all"
-    enquiries = s47_enquiries_visible_to(user=user)
+    enquiries = s47_enquiries_visible_to(user=user, listed=True)
     if not show_all:
         enquiries = enquiries.exclude(state=S47Enquiry.State.CLOSED)
     page = keyset_newest(
