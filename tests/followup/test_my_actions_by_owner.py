@@ -130,7 +130,7 @@ def test_social_care_walks_two_owners_a_partner_one(people):
 
 
 @pytest.mark.parametrize("model", [Action, HrpmAction])
-def test_each_owner_has_an_index_of_its_open_actions_most_urgent_first(model):
+def test_each_owner_has_an_index_of_its_actions_by_due_time(model):
     with connection.cursor() as cursor:
         found = connection.introspection.get_constraints(cursor, model._meta.db_table)
     columns = [c["columns"] for c in found.values() if c["index"]]
