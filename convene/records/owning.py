@@ -34,8 +34,10 @@ def owning_agency_link() -> models.ForeignKey[Agency | None, Agency | None]:
 
 def action_indexes(prefix: str) -> list[models.Index]:
     """The indexes both kinds of action (a record's, an HRPM's) are listed by, named from
-    ``prefix``: the open ones most urgent first (the lists), all of them by due time, and an
-    agency's open ones most urgent first (a partner's My actions, issue 15)."""
+    ``prefix``: the open ones most urgent first (the lists), all of them by due time, an
+    agency's work open most urgent first (a partner's My actions, issue 15), and a person's
+    or an agency's own by due time (social care's My actions, open or all, each owner
+    walked apart: ``convene.followup.actions.selectors.my_owners``)."""
     open_ones = Q(status="open")
     return [
         models.Index(fields=["due_by", "id"], condition=open_ones, name=f"{prefix}_open_urgent"),
@@ -45,6 +47,10 @@ def action_indexes(prefix: str) -> list[models.Index]:
             condition=open_ones,
             name=f"{prefix}_open_by_agency",
         ),
+        # Not partial: "show done actions" walks them too; the open list walks past the
+        # owner's own done ones only, one owner's history.
+        models.Index(fields=["owner_professional", "due_by", "id"], name=f"{prefix}_by_owner"),
+        models.Index(fields=["owner_agency", "due_by", "id"], name=f"{prefix}_by_own_agency"),
     ]
 
 

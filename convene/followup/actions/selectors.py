@@ -11,10 +11,12 @@ them). An action never shows more than the discussion it comes from.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import reduce
 from typing import Any, TypeVar
 
 from django.db.models import (
@@ -26,7 +28,7 @@ from django.db.models import (
 from convene.clocks.models import Clock
 from convene.clocks.selectors import clocks_counting
 from convene.core.access import among, child_grants_registered, is_read_only
-from convene.core.pagination import KeysetPage, keyset_newest, keyset_soonest
+from convene.core.pagination import KeysetPage, first_of_parts, keyset_newest, keyset_soonest
 from convene.core.selector_memo import remembered_per_person
 from convene.discussions.selectors import discussions_visible_to
 from convene.followup.actions.row_details import with_row_details
@@ -123,27 +125,41 @@ def may_update_action(*, user: Professional, action: Action | HrpmAction) -> boo
     return action.owning_agency_id is not None and action.owning_agency_id == user.agency_id
 
 
-def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:
-    """ "My actions": mine and my agency's; a partner also sees their colleagues' (one agency,
-    one set of actions): one equality on the stored owning agency, walked by
-    ``(owning_agency, due_by, id)``. Social care sees its colleagues' on the Actions list
-    instead: here only its own and its agency's, few, which the owners' indexes find (its
-    agency's work is most of the partnership's, so walking it would not be)."""
+def my_owners(*, user: Professional) -> tuple[Q, ...]:
+    """The owners whose actions are the person's "My actions", each one equality that an
+    index of the open actions leads with and walks in the lists' order (``records.owning``).
+    A partner's: their agency's work (colleagues' too: one agency, one set of actions).
+    Social care's: only its own and its agency's as owner, two owners (an action has one),
+    each walked apart (``first_of_parts``): its colleagues' are the Actions list's, and its
+    agency's work is most of the partnership's, so walking that would not find the few."""
     if sees_whole_caseload(user=user):
-        return qs.filter(Q(owner_professional=user.pk) | Q(owner_agency=user.agency_id))
-    return qs.filter(_owned_by(user))
+        return (Q(owner_professional=user.pk), Q(owner_agency=user.agency_id))
+    return (_owned_by(user),)
+
+
+def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:
+    """ "My actions": of ``qs``, those of ``my_owners``. A page of them is walked by owner
+    instead (``actions_page(..., parts=my_owners(...))``): this ``OR`` is the same rows."""
+    return qs.filter(reduce(operator.or_, my_owners(user=user)))
 
 
 def actions_page(
-    rows: QuerySet[M], *, show_all: bool, before: int | None, size: int
+    rows: QuerySet[M],
+    *,
+    show_all: bool,
+    before: int | None,
+    size: int,
+    parts: tuple[Q, ...] = (),
 ) -> KeysetPage[M]:
     """A page of actions: the open ones most urgent first (``due_by`` then id, so the overdue
     come first, the longest overdue at the top), walked by the index on the open actions'
     ``(due_by, id)``; with the done ones too, the latest due first. ``before`` is the last id
-    of the page before; one that is unknown or not the person's starts at the first page."""
+    of the page before; one that is unknown or not the person's starts at the first page.
+    ``parts``: of ``rows``, those that meet one of them (``my_owners``), each walked apart."""
     if show_all:
-        return keyset_newest(rows, field="due_by", before=before, size=size)
-    return keyset_soonest(rows.filter(status="open"), field="due_by", before=before, size=size)
+        return keyset_newest(rows, field="due_by", before=before, size=size, parts=parts)
+    open_rows = rows.filter(status="open")
+    return keyset_soonest(open_rows, field="due_by", before=before, size=size, parts=parts)
 
 
 def action_rows(qs: QuerySet[Action]) -> QuerySet[Action]:
@@ -210,20 +226,22 @@ def my_actions_merged(
 ) -> MergedPage:
     """A page of "my actions" of both kinds merged: the open ones most urgent first (as the
     page), with the done ones the latest due first. Each kind is walked by its index on
-    ``(due_by, id)`` for at most ``limit + 1`` rows after the cursor, and the two merged:
+    ``(due_by, id)`` (each owner apart, ``my_owners``) for at most ``limit + 1`` rows after
+    the cursor, and the two merged:
     three queries (the cursor's row, one per kind), then what the page's rows show
     (``with_row_details``: five more at most) whatever the page holds. A cursor that
     is unknown or names an action not the person's starts at the first page."""
+    owners = my_owners(user=user)
     sources: dict[str, QuerySet[Any]] = {
-        "record": action_rows(mine(actions_visible_to(user=user), user=user)),
-        "hrpm": hrpm_action_rows(mine(hrpm_actions_visible_to(user=user), user=user)),
+        "record": action_rows(actions_visible_to(user=user)),
+        "hrpm": hrpm_action_rows(hrpm_actions_visible_to(user=user)),
     }
     if not include_done:
         sources = {kind: rows.filter(status="open") for kind, rows in sources.items()}
     start = None
     if before is not None:
         kind, pk = before
-        due = sources[kind].filter(pk=pk).values_list("due_by", flat=True).first()
+        due = mine(sources[kind], user=user).filter(pk=pk).values_list("due_by", flat=True).first()
         start = None if due is None else (due, ACTION_KINDS.index(kind), pk)
     order = ("-due_by", "-pk") if include_done else ("due_by", "pk")
     fetched: list[tuple[datetime, int, int, str, Any]] = []
@@ -231,7 +249,8 @@ def my_actions_merged(
         rows = sources[kind].order_by(*order)
         if start is not None:
             rows = rows.filter(_after(start, rank, latest_first=include_done))
-        fetched += [(row.due_by, rank, row.pk, kind, row) for row in rows[: limit + 1]]
+        walked = first_of_parts(rows, parts=owners, size=limit + 1)
+        fetched += [(row.due_by, rank, row.pk, kind, row) for row in walked]
     fetched.sort(key=lambda found: found[:3], reverse=include_done)
     page = fetched[:limit]
     for kind in ACTION_KINDS:  # what the rows show, read for the page's rows of each kind

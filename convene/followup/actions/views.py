@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +26,7 @@ from convene.followup.actions.selectors import (
     hrpm_action_rows,
     hrpm_actions_visible_to,
     may_update_action,
-    mine,
+    my_owners,
 )
 from convene.followup.actions.services import action_update
 from convene.followup.fields import attempt
@@ -42,11 +42,15 @@ ACTIONS_PAGE = 50
 
 
 def _pages(
-    request: HttpRequest, record_actions: QuerySet[Action], hrpm_actions: QuerySet[HrpmAction]
+    request: HttpRequest,
+    record_actions: QuerySet[Action],
+    hrpm_actions: QuerySet[HrpmAction],
+    parts: tuple[Q, ...] = (),
 ) -> dict[str, Any]:
     """One section per kind (they show different things: the discussion and its children, or
     the HRPM's child), each walked by its own index and cursor. A page that continues one
-    section (its cursor given and found) leaves the other out: it is on the first page."""
+    section (its cursor given and found) leaves the other out: it is on the first page.
+    ``parts``: whose actions they are, each walked apart (``actions_page``)."""
     now = timezone.now()
     done = request.GET.get("show") == "all"
     before = cursor_of(request.GET.get("before"))
@@ -56,13 +60,17 @@ def _pages(
 
     def hrpm_from(cursor: int | None) -> Any:
         rows = hrpm_action_rows(hrpm_actions)
-        return actions_page(rows, show_all=done, before=cursor, size=ACTIONS_PAGE)
+        return actions_page(rows, show_all=done, before=cursor, size=ACTIONS_PAGE, parts=parts)
 
     hrpm_page = None if hrpm_before is None else hrpm_from(hrpm_before)
     # A cursor that named no action of theirs (unknown, or done since): both first pages.
     if hrpm_page is None or hrpm_page.first:
         page = actions_page(
-            action_rows(record_actions), show_all=done, before=before, size=ACTIONS_PAGE
+            action_rows(record_actions),
+            show_all=done,
+            before=before,
+            size=ACTIONS_PAGE,
+            parts=parts,
         )
         pages.update(actions=with_row_details(page.rows, now=now), page=page)
         if not page.first:
@@ -83,8 +91,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     pages = _pages(
         request,
-        mine(actions_visible_to(user=user), user=user),
-        mine(hrpm_actions_visible_to(user=user), user=user),
+        actions_visible_to(user=user),
+        hrpm_actions_visible_to(user=user),
+        my_owners(user=user),
     )
     audit_list(request, f"Opened My actions, {_which(pages)}")
     return render(request, "followup/my_actions.html", {**pages, "agency": user.agency})
