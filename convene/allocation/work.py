@@ -43,7 +43,12 @@ from convene.allocation.work_rows import (
 )
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import discussions_visible_to, invitations_of
-from convene.followup.actions.selectors import actions_visible_to, hrpm_actions_visible_to, mine
+from convene.followup.actions.selectors import (
+    actions_visible_to,
+    hrpm_actions_visible_to,
+    mine,
+    my_owners,
+)
 from convene.followup.conferences.selectors import icpcs_visible_to
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to, s47_rows
 from convene.followup.hrpm.selectors import hrpms_visible_to
@@ -369,17 +374,26 @@ def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
 
 def _due_soon(qs: QuerySet[M], user: Professional, now: datetime) -> QuerySet[M]:
     """Mine or my agency's (``mine``), open and due within a week or overdue."""
-    return mine(qs, user=user).filter(status="open", due_on__lte=london_date(now + ACTIONS_AHEAD))
+    return mine(qs, user=user).filter(_due_soon_q(now))
+
+
+def _due_soon_q(now: datetime) -> Q:
+    return Q(status="open", due_on__lte=london_date(now + ACTIONS_AHEAD))
+
+
+def _actions_candidates(user: Professional, _mine: object, now: datetime) -> list[QuerySet[Any]]:
+    """One candidate per owner of "my actions" (``my_owners``) and kind, each found by that
+    owner's index: under one ``OR`` PostgreSQL scanned every action for a manager who owns
+    none (225 ms of bob's My work at a million discussions, issue 15)."""
+    return [
+        model.objects.filter(owner, _due_soon_q(now))
+        for model in (Action, HrpmAction)
+        for owner in my_owners(user=user)
+    ]
 
 
 # Any person: by the owners' indexes, cheap at any size (``followup.actions.selectors.mine``).
-@may_have(
-    lambda user, _mine, now: [
-        _due_soon(Action.objects.all(), user, now),
-        _due_soon(HrpmAction.objects.all(), user, now),
-    ],
-    of_listed=False,
-)
+@may_have(_actions_candidates, of_listed=False)
 def _actions(user: Professional, now: datetime) -> list[WorkRow]:
     """Actions owned by me or my agency, open and due within a week or overdue."""
     actions = (

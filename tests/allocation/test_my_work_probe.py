@@ -89,3 +89,25 @@ def test_the_probe_costs_at_most_one_query_more_than_building_every_section(monk
     for key, count in probed.items():
         assert count <= built[key] + 1, key
     assert probed["bob", False] < built["bob", False]  # a manager's empty sections skipped
+
+
+def test_my_actions_are_probed_one_owner_at_a_time_and_together_are_mine(demo):
+    """The actions' candidates are one per owner and kind, never ``owner OR agency`` (which
+    PostgreSQL answered by scanning every action), and together they are ``_due_soon``."""
+    from convene.followup.models import HrpmAction
+    from convene.records.models import Action
+
+    now = timezone.now()
+    for name in PERSONAS:
+        user = Professional.objects.get(username=name)
+        candidates = work._actions_candidates(user, None, now)
+        for candidate in candidates:
+            assert " OR " not in str(candidate.query), name
+        for model in (Action, HrpmAction):
+            parts = set()
+            for candidate in candidates:
+                if candidate.model is model:
+                    parts |= set(candidate.values_list("pk", flat=True))
+            assert parts == set(
+                work._due_soon(model.objects.all(), user, now).values_list("pk", flat=True)
+            ), name
