@@ -46,9 +46,9 @@ def children_search(
     beyond that ``more`` is true, ``count`` is 1,001 and ``pages`` reaches as far as the count
     (search more narrowly)."""
     user = acting_user(request)
-    children = selectors.children_search(user=user, query=q).order_by(
-        "last_name", "first_name", "pk"
-    )
+    # The home page's list: the same rows in the same order, written so the page and its
+    # count stop early (a partner's children gathered first; issue 15).
+    children = selectors.children_listed(user=user, query=q)
     # Never a count of the whole caseload on each request (issue 15): at most cap + 1 rows.
     paginator = CappedPaginator(children, PAGE_SIZE)
     try:

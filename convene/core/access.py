@@ -127,9 +127,10 @@ def require_write(*, user: Actor) -> None:
 
 # Registered callbacks take the registering app's own user type (Professional), which
 # core cannot name: it calls them with the Actor it was given.
-# ``per_row``: the grant is asked of each child a bounded walk reads (a list page in name
-# order), so it must be written so the database cannot hash it into the set of every child
-# the grant gives first (issue 15, ``children_listed``).
+# ``per_row``: the grant is for a list page in name order that stops at the page
+# (``children_listed``): asked of each child walked where the grant gives many children, so
+# the database cannot hash them all first; gathered first where it gives few (a partner's),
+# so that set drives the page rather than a walk of every child (issue 15).
 ChildGrant = Callable[..., Q]
 _child_grants: list[ChildGrant] = []
 

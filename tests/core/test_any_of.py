@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from convene.core.any_of import Ids
@@ -54,3 +55,19 @@ def test_any_of_refuses_what_is_not_a_list_of_ids() -> None:
         Ids("12")
     assert Ids([3, 1, 3]) == Ids([1, 3])
     assert (Ids([2]) + Ids([1, 2])).values == (1, 2)
+
+
+@pytest.mark.django_db
+def test_gathered_finds_the_rows_in_finds(people: dict[str, Professional]) -> None:
+    """``field__gathered=subquery`` (a set read whole first) means ``__in=subquery``, empty,
+    ORed and negated alike; on PostgreSQL it is an array built once (an init plan)."""
+    everyone = Professional.objects.all()
+    for agencies in (Agency.objects.all()[:1], Agency.objects.none(), Agency.objects.all()):
+        sub = agencies.values("pk")
+        assert set(everyone.filter(agency__gathered=sub)) == set(everyone.filter(agency__in=sub))
+        ored = everyone.filter(Q(agency__gathered=sub) | Q(username="alice"))
+        assert set(ored) == set(everyone.filter(Q(agency__in=sub) | Q(username="alice")))
+        assert set(everyone.exclude(agency__gathered=sub)) == set(everyone.exclude(agency__in=sub))
+    sql = str(everyone.filter(agency__gathered=Agency.objects.values("pk")).query)
+    expected = "= ANY(ARRAY(SELECT" if connection.vendor == "postgresql" else "IN (SELECT"
+    assert expected in sql, sql
