@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cached_property, reduce
 from typing import Any, Generic, TypeVar
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import Model, Q, QuerySet
 
@@ -222,3 +222,33 @@ def _after(values: dict[str, Any], *, pk: int) -> Q:
     for field, value in reversed(values.items()):
         condition = Q(**{f"{field}__gt": value}) | (Q(**{field: value}) & condition)
     return condition
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """A page of one queue of several on a page (``queue_page``) and how many it holds, as
+    a heading says it ("9", "more than 1,000")."""
+
+    rows: list[Any]
+    page: Any  # django.core.paginator.Page, for includes/pagination.html
+    count: str
+
+
+def queue_page(rows: QuerySet[Any], *, number: str | None, size: int, cap: int) -> QueuePage:
+    """The page ``number`` of ``rows`` (ordered), ``size`` rows, numbered as far as ``cap``
+    rows reach (``CappedPaginator``). Counted in the database only when the first page is
+    full or another page is asked for, and then no further than ``cap + 1`` rows: a queue
+    of a few rows costs one query, one of thousands two. An unknown or too-large page
+    number shows the first or the last page, never an error."""
+    # Counted by key alone: the rows' annotations and joins are for showing them.
+    paginator = CappedPaginator(rows.values("pk"), size, cap=cap)
+    asked = max(1, int(number)) if number and number.isdigit() else 1
+    found = list(rows[:size]) if asked <= 1 else None
+    if found is not None and len(found) < size:
+        vars(paginator)["count"] = len(found)  # known without counting (a cached_property)
+    shown = paginator.get_page(asked).number  # the first or last for a number out of range
+    if found is None or shown != 1:
+        start = (shown - 1) * size
+        found = list(rows[start : start + size])
+    count = f"more than {cap:,}" if paginator.capped else str(paginator.count)
+    return QueuePage(found, Page(found, shown, paginator), count)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,8 +38,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     # A work list names children, as a search does: one entry for the list.
     context = AuditContext.from_request(request)
     audit_record(actor=user, action=Action.SEARCH, summary="Opened My work", context=context)
-    return render(
-        request,
-        "discussions/my_work.html",
-        {"work": selectors.my_work(user=user, now=now), "now": now},
-    )
+    asked = {name: request.GET.get(name) for name in selectors.QUEUE_PAGES}
+    work = selectors.my_work(user=user, now=now, pages=asked)
+    # Each queue's page links keep the other queues where they are.
+    kept = {
+        name: urlencode({other: asked[other] for other in asked if other != name and asked[other]})
+        for name in asked
+    }
+    return render(request, "discussions/my_work.html", {"work": work, "now": now, "kept": kept})

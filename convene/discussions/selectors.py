@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Sized
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, 
 from convene.clocks.due_columns import soonest_open_due
 from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.core.access import among
+from convene.core.pagination import QueuePage, queue_page
 from convene.core.selector_memo import remembered_per_person
 from convene.discussions.attendance import (
     Attendee,
@@ -40,9 +41,12 @@ from convene.referrals.selectors import (
 )
 from convene.workdays import LONDON, london_date
 
-WORK_LIST_LIMIT = 100
-# My work's headings count each queue up to here, never further (``_count``).
+# Rows of each of My work's queues a page, most urgent first (each queue its own pages).
+WORK_LIST_LIMIT = 25
+# My work's headings count each queue up to here, never further (``queue_page``).
 COUNTED_UP_TO = 1_000
+# Each queue's page number, by the query parameter that carries it.
+QUEUE_PAGES = ("triage_page", "convene_page", "upcoming_page")
 
 
 @remembered_per_person
@@ -251,11 +255,13 @@ class WorkItem:
 @dataclass(frozen=True)
 class MyWork:
     awaiting_triage: list[WorkItem]
-    awaiting_triage_count: str  # ``_count``: "9" or "more than 1,000"
+    awaiting_triage_count: str  # ``queue_page``: "9" or "more than 1,000"
     to_convene: list[WorkItem]
     to_convene_count: str
     upcoming: list[WorkItem]
     upcoming_count: str
+    # Each queue's page (django.core.paginator.Page), by its parameter in ``QUEUE_PAGES``.
+    pages: dict[str, Any]
 
 
 def _open_clock(
@@ -279,24 +285,24 @@ def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
-def _count(shown: Sized, everything: QuerySet[Any]) -> str:
-    """How many in all, as the heading says it: counted in the database only when the list
-    shown was cut short, and then no further than ``COUNTED_UP_TO`` ("more than 1,000"):
-    a full count read every referral of a queue of thousands on each visit (issue 15)."""
-    if len(shown) < WORK_LIST_LIMIT:
-        return str(len(shown))
-    counted = everything.order_by().values("pk")[: COUNTED_UP_TO + 1].count()
-    return f"more than {COUNTED_UP_TO:,}" if counted > COUNTED_UP_TO else str(counted)
+def _queue(rows: QuerySet[Any], number: str | None) -> QueuePage:
+    return queue_page(rows, number=number, size=WORK_LIST_LIMIT, cap=COUNTED_UP_TO)
 
 
-def my_work(*, user: Professional, now: datetime) -> MyWork:
-    """The front door's three queues, most urgent first: a fixed number of queries, whatever
-    the number of cases (each section is one query plus one for its children)."""
+def my_work(
+    *, user: Professional, now: datetime, pages: Mapping[str, str | None] | None = None
+) -> MyWork:
+    """The front door's three queues, most urgent first, a page of each (``pages``: the page
+    number of each queue by its parameter, ``QUEUE_PAGES``): a fixed number of queries,
+    whatever the number of cases (each queue is one query, one for its children and, when
+    it is longer than a page, a count of at most ``COUNTED_UP_TO + 1`` rows). Rendering a
+    hundred rows of each was most of the page's time (76 ms at a million discussions)."""
+    asked = pages or {}
     # A referral's policy explanation (tens of KB of JSON) is never listed: parsing it for
     # 200 rows took seconds (issue 15).
     referrals = referrals_visible_to(user=user).defer(*LIST_DEFERRED)
     awaiting_qs = referrals.filter(status=Referral.Status.AWAITING_TRIAGE)
-    awaiting = list(
+    awaiting = _queue(
         # The soonest receipt clock is stored on the referral (``receipt_due_at``, kept by
         # the clock services): an order by a column, not a clock probe per referral queued.
         awaiting_qs.annotate(
@@ -310,21 +316,23 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
             F("clock_due").asc(nulls_last=True),
             "received_at",
             "pk",
-        )[:WORK_LIST_LIMIT]
+        ),
+        asked.get("triage_page"),
     )
     convene_qs = referrals.filter(status=Referral.Status.TRIAGED).annotate(
         convene_due=F("convene_due_at")  # the soonest open convene clock, stored
     )
-    to_convene = list(
+    to_convene = _queue(
         convene_qs.select_related("decided_by")
         .prefetch_related(_children_prefetch("children"))
-        .order_by(F("convene_due").asc(nulls_last=True), "received_at", "pk")[:WORK_LIST_LIMIT]
+        .order_by(F("convene_due").asc(nulls_last=True), "received_at", "pk"),
+        asked.get("convene_page"),
     )
     start_of_today = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
     upcoming_qs = discussions_visible_to(user=user).filter(
         state=Discussion.State.SCHEDULED, starts_at__gte=start_of_today
     )
-    upcoming = list(
+    upcoming = _queue(
         upcoming_qs.annotate(
             convene_due=_convene_clock_due("referral_id"),
             accepted=Count("invitations", filter=Q(invitations__response="accepted")),
@@ -334,19 +342,22 @@ def my_work(*, user: Professional, now: datetime) -> MyWork:
         .select_related("chair", "referral")
         .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
         .prefetch_related(_children_prefetch("children"))
-        .order_by("starts_at", "pk")[:WORK_LIST_LIMIT]
+        .order_by("starts_at", "pk"),
+        asked.get("upcoming_page"),
     )
     return MyWork(
         awaiting_triage=[
-            WorkItem(r, None, Due.of(getattr(r, "clock_due", None), now)) for r in awaiting
+            WorkItem(r, None, Due.of(getattr(r, "clock_due", None), now)) for r in awaiting.rows
         ],
-        awaiting_triage_count=_count(awaiting, awaiting_qs),
+        awaiting_triage_count=awaiting.count,
         to_convene=[
-            WorkItem(r, None, Due.of(getattr(r, "convene_due", None), now)) for r in to_convene
+            WorkItem(r, None, Due.of(getattr(r, "convene_due", None), now)) for r in to_convene.rows
         ],
-        to_convene_count=_count(to_convene, convene_qs),
+        to_convene_count=to_convene.count,
         upcoming=[
-            WorkItem(d.referral, d, Due.of(getattr(d, "convene_due", None), now)) for d in upcoming
+            WorkItem(d.referral, d, Due.of(getattr(d, "convene_due", None), now))
+            for d in upcoming.rows
         ],
-        upcoming_count=_count(upcoming, upcoming_qs),
+        upcoming_count=upcoming.count,
+        pages=dict(zip(QUEUE_PAGES, (awaiting.page, to_convene.page, upcoming.page), strict=True)),
     )
