@@ -83,7 +83,8 @@ def test_each_queue_shows_a_page_and_the_rest_on_its_own_next_pages(
     assert 'href="?triage_page=2" rel="next"' in first
     second = client.get("/my-work/", {"triage_page": "2", "upcoming_page": "3"}).content.decode()
     shown = _references(second, "awaiting-triage")
-    assert len(shown) == 2 and not set(shown) & set(every)
+    assert len(shown) == 2
+    assert not set(shown) & set(every)
     # The next link of this queue keeps the other queue's page.
     assert 'href="?upcoming_page=3&amp;triage_page=3" rel="next"' in second
     last = client.get("/my-work/", {"triage_page": "3"}).content.decode()
