@@ -17,7 +17,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, OuterRef, Q, Subquery
 
-from convene.people.models import Agency, Professional
+from convene.people.models import Agency, Partnership, Professional
 
 # Rows updated per statement by the backfill: each batch commits on its own on PostgreSQL
 # (the migrations are not atomic), so a large table is never one long transaction.
@@ -32,12 +32,35 @@ def owning_agency_link() -> models.ForeignKey[Agency | None, Agency | None]:
     )
 
 
+def partnership_link() -> models.ForeignKey[Partnership, Partnership]:
+    """The partnership an action's case is in (its discussion's, its HRPM's), stored on the
+    action when it is made so that the partnership's Actions list is an equality on the
+    action itself, walked by the ``(partnership, due_by, id)`` index, not a filter on the
+    discussion it joins (which walked every open action of every partnership to find a
+    small partnership's none, issue 15). No index of its own: the list's lead with it."""
+    return models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+
+
+# Where each kind of action takes its partnership from: the parent it is made under (its
+# foreign key) and, from that parent, the partnership. The services set it from the same
+# (``convene.records.services.follow_on``, ``convene.followup.hrpm.services``); a
+# discussion's and an HRPM's partnership never change.
+PARTNERSHIP_FROM = {
+    "records.action": ("record", "discussion__partnership"),
+    "followup.hrpmaction": ("meeting", "hrpm__partnership"),
+}
+
+
 def action_indexes(prefix: str) -> list[models.Index]:
     """The indexes both kinds of action (a record's, an HRPM's) are listed by, named from
     ``prefix``: the open ones most urgent first (the lists), all of them by due time, an
-    agency's work open most urgent first (a partner's My actions, issue 15), and a person's
+    agency's work open most urgent first (a partner's My actions, issue 15), a person's
     or an agency's own by due time (social care's My actions, open or all, each owner
-    walked apart: ``convene.followup.actions.selectors.my_owners``)."""
+    walked apart: ``convene.followup.actions.selectors.my_owners``), and a partnership's,
+    open most urgent first or all by due time (social care's Actions list, each of the
+    person's partnerships walked apart: ``convene.followup.actions.selectors.list_parts``)."""
     open_ones = Q(status="open")
     return [
         models.Index(fields=["due_by", "id"], condition=open_ones, name=f"{prefix}_open_urgent"),
@@ -51,6 +74,15 @@ def action_indexes(prefix: str) -> list[models.Index]:
         # owner's own done ones only, one owner's history.
         models.Index(fields=["owner_professional", "due_by", "id"], name=f"{prefix}_by_owner"),
         models.Index(fields=["owner_agency", "due_by", "id"], name=f"{prefix}_by_own_agency"),
+        models.Index(
+            fields=["partnership", "due_by", "id"],
+            condition=open_ones,
+            name=f"{prefix}_open_partnership",
+        ),
+        # "Show done actions" walks all of a partnership's, latest due first (backwards), and
+        # the person's agency's work with them (the list's last part).
+        models.Index(fields=["partnership", "due_by", "id"], name=f"{prefix}_by_partnership"),
+        models.Index(fields=["owning_agency", "due_by", "id"], name=f"{prefix}_all_by_agency"),
     ]
 
 
@@ -107,5 +139,19 @@ def owning_agency_backfill(apps: Any, schema_editor: Any, app_label: str, model_
         batch.filter(owner_professional__isnull=False).update(
             owning_agency=Subquery(agency_of_owner)
         )
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
+
+
+def partnership_backfill(apps: Any, schema_editor: Any, app_label: str, model_name: str) -> None:
+    """Fill ``partnership`` on the actions made before it was stored (migrations
+    ``records.0012``, ``followup.0008``) from their parent's (``PARTNERSHIP_FROM``): one
+    ``UPDATE`` with a correlated subquery on the parent, SQLite and PostgreSQL alike; then,
+    on PostgreSQL, the table's statistics (the index is chosen on them)."""
+    model = apps.get_model(app_label, model_name)
+    via, path = PARTNERSHIP_FROM[f"{app_label}.{model_name}".lower()]
+    parent = model._meta.get_field(via).related_model
+    of_parent = parent.objects.filter(pk=OuterRef(f"{via}_id")).values(path)[:1]
+    model.objects.update(partnership=Subquery(of_parent))
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")

@@ -51,6 +51,7 @@ def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch
     _check_old_cases_light(report)
     _check_old_referral_page(client, report)
     _check_copied_values()
+    _check_action_partnerships()
     _check_case_keys(report)
     _check_stored_deadlines()
     for username in ("bob", "carol", "ivy"):
@@ -235,6 +236,19 @@ def _check_copied_values():
     delivery = Delivery.objects.order_by("-pk").first()
     assert delivery.key.version == 4
     assert delivery.decided_at.tzinfo is not None
+
+
+def _check_action_partnerships():
+    """A copied action keeps its template's partnership, as its copied discussion (its
+    HRPM) does: the Actions list asks the action's own (``convene.records.owning``)."""
+    from django.db.models import F
+
+    from convene.followup.models import HrpmAction
+    from convene.records.models import Action
+
+    assert Action.objects.count() > 0
+    assert not Action.objects.exclude(partnership=F("record__discussion__partnership")).exists()
+    assert not HrpmAction.objects.exclude(partnership=F("meeting__hrpm__partnership")).exists()
 
 
 # Each stored deadline column (convene.clocks.due_columns) and the clock kinds it follows.

@@ -39,7 +39,7 @@ from convene.followup.models import (
 )
 from convene.followup.roles import works_cases
 from convene.people.models import Child, Professional
-from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.selectors import partnership_ids_of, sees_whole_caseload
 from convene.policy.vocab import ClockKind
 from convene.records.models import Action
 
@@ -66,12 +66,16 @@ def _owned_by(user: Professional) -> Q:
     return Q(owning_agency=user.agency_id)
 
 
-def _whose(user: Professional, partnership: str) -> Q:
+def _whose(user: Professional) -> Q:
     """Of the actions someone may see the source of, which are theirs to see: every one of
     the partnership's for its caseload (social care, its admins and auditors), else only
-    their own and their agency's."""
+    their own and their agency's. The partnership is the action's own (``partnership``,
+    stored when it is made from its discussion's or HRPM's, which never change:
+    ``records.owning``), so the same rows as the discussion's partnership through the join,
+    and given as values (``partnership_ids_of``): an equality the ``(partnership, due_by,
+    id)`` index of the open actions leads with (``list_parts``)."""
     if sees_whole_caseload(user=user):
-        return Q(**{f"{partnership}__in": partnerships_of(user=user)}) | _owned_by(user)
+        return Q(partnership__in=partnership_ids_of(user=user)) | _owned_by(user)
     return _owned_by(user)
 
 
@@ -83,7 +87,7 @@ def _seen_through(
     if not user.is_active or user.agency_id is None:
         return model.objects.none()
     seen = among(parents(user=user), via)
-    return model.objects.filter(Q(seen) & _whose(user, f"{via}__partnership"))
+    return model.objects.filter(Q(seen) & _whose(user))
 
 
 @remembered_per_person
@@ -135,6 +139,17 @@ def my_owners(*, user: Professional) -> tuple[Q, ...]:
     if sees_whole_caseload(user=user):
         return (Q(owner_professional=user.pk), Q(owner_agency=user.agency_id))
     return (_owned_by(user),)
+
+
+def list_parts(*, user: Professional) -> tuple[Q, ...]:
+    """The parts of social care's Actions list (``_whose`` for the caseload), each one
+    equality an index of the open actions leads with, walked apart (``first_of_parts``):
+    each of the person's partnerships, and their agency's work (which may be another
+    partnership's, on a discussion they were invited to). Walked as one ``IN``/``OR``, the
+    planner walked every open action by due time with the partnership as a filter: a small
+    partnership's list read all of the large one's to find none (issue 15)."""
+    partnerships = (Q(partnership=pk) for pk in partnership_ids_of(user=user))
+    return (*partnerships, _owned_by(user))
 
 
 def mine(qs: QuerySet[M], *, user: Professional) -> QuerySet[M]:

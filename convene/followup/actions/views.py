@@ -25,6 +25,7 @@ from convene.followup.actions.selectors import (
     actions_visible_to,
     hrpm_action_rows,
     hrpm_actions_visible_to,
+    list_parts,
     may_update_action,
     my_owners,
 )
@@ -103,7 +104,12 @@ def actions_list(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     if not sees_whole_caseload(user=user):
         raise PermissionDenied("The partnership's actions are listed for children's social care")
-    pages = _pages(request, actions_visible_to(user=user), hrpm_actions_visible_to(user=user))
+    pages = _pages(
+        request,
+        actions_visible_to(user=user),
+        hrpm_actions_visible_to(user=user),
+        list_parts(user=user),
+    )
     audit_list(request, f"Listed the partnership's actions, {_which(pages)}")
     return render(request, "followup/actions_list.html", {**pages, **_overdue(pages)})
 

@@ -9,7 +9,12 @@ from django.db.models import Q
 from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
 from convene.followup.actions.models import ActionStatus
 from convene.people.models import Child, PartnershipRecord, agency_link
-from convene.records.owning import action_constraints, action_indexes, owning_agency_link
+from convene.records.owning import (
+    action_constraints,
+    action_indexes,
+    owning_agency_link,
+    partnership_link,
+)
 
 
 class HrpmState(models.TextChoices):
@@ -117,6 +122,8 @@ class HrpmAction(TrackedModel):
     owner_agency = agency_link(related_name="hrpm_actions")
     # Whose work it is, as ``records.Action.owning_agency`` (records.owning).
     owning_agency = owning_agency_link()
+    # Its HRPM's partnership, stored for the Actions list (records.owning).
+    partnership = partnership_link()
     owner_name = models.CharField(max_length=300)
     what = models.TextField()
     due_on = models.DateField()

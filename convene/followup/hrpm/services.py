@@ -336,6 +336,7 @@ def hrpm_action_add(
     )
     action = HrpmAction.objects.create(
         meeting=meeting,
+        partnership_id=hrpm.partnership_id,  # records.owning
         **owner_columns(owner),
         owner_name=owner_name,
         what=what.strip(),

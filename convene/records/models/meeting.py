@@ -14,7 +14,12 @@ from convene.records.models.record import (
     Record,
     RecordVersion,
 )
-from convene.records.owning import action_constraints, action_indexes, owning_agency_link
+from convene.records.owning import (
+    action_constraints,
+    action_indexes,
+    owning_agency_link,
+    partnership_link,
+)
 
 
 class AttendanceStatusChoices(models.TextChoices):
@@ -105,6 +110,8 @@ class Action(TrackedModel):
     owner_agency = agency_link(related_name="record_actions")
     # Whose work it is: the owner agency, or the owning person's agency (records.owning).
     owning_agency = owning_agency_link()
+    # Its discussion's partnership, stored for the Actions list (records.owning).
+    partnership = partnership_link()
     owner_name = models.CharField(max_length=300, blank=True)
     what = models.TextField()
     why = models.TextField(blank=True)

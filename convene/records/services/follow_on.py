@@ -112,6 +112,7 @@ def _sync_actions(
         if action is None:
             action = Action.objects.create(
                 record=record,
+                partnership_id=record.discussion.partnership_id,  # records.owning
                 key=key,
                 introduced_in=version,
                 changed_in=version,
