@@ -61,28 +61,26 @@ def action_indexes(prefix: str) -> list[models.Index]:
     walked apart: ``convene.followup.actions.selectors.my_owners``), and a partnership's,
     open most urgent first or all by due time (social care's Actions list, each of the
     person's partnerships walked apart: ``convene.followup.actions.selectors.list_parts``)."""
-    open_ones = Q(status="open")
+
+    def by_due(lead: str | None, name: str, *, open_only: bool) -> models.Index:
+        """An index of ``lead`` (if any), then due time and id; ``open_only``: partial."""
+        fields = [lead, "due_by", "id"] if lead else ["due_by", "id"]
+        condition = Q(status="open") if open_only else None
+        return models.Index(fields=fields, condition=condition, name=f"{prefix}_{name}")
+
     return [
-        models.Index(fields=["due_by", "id"], condition=open_ones, name=f"{prefix}_open_urgent"),
-        models.Index(fields=["due_by", "id"], name=f"{prefix}_due_by"),
-        models.Index(
-            fields=["owning_agency", "due_by", "id"],
-            condition=open_ones,
-            name=f"{prefix}_open_by_agency",
-        ),
+        by_due(None, "open_urgent", open_only=True),
+        by_due(None, "due_by", open_only=False),
+        by_due("owning_agency", "open_by_agency", open_only=True),
         # Not partial: "show done actions" walks them too; the open list walks past the
         # owner's own done ones only, one owner's history.
-        models.Index(fields=["owner_professional", "due_by", "id"], name=f"{prefix}_by_owner"),
-        models.Index(fields=["owner_agency", "due_by", "id"], name=f"{prefix}_by_own_agency"),
-        models.Index(
-            fields=["partnership", "due_by", "id"],
-            condition=open_ones,
-            name=f"{prefix}_open_partnership",
-        ),
+        by_due("owner_professional", "by_owner", open_only=False),
+        by_due("owner_agency", "by_own_agency", open_only=False),
+        by_due("partnership", "open_partnership", open_only=True),
         # "Show done actions" walks all of a partnership's, latest due first (backwards), and
         # the person's agency's work with them (the list's last part).
-        models.Index(fields=["partnership", "due_by", "id"], name=f"{prefix}_by_partnership"),
-        models.Index(fields=["owning_agency", "due_by", "id"], name=f"{prefix}_all_by_agency"),
+        by_due("partnership", "by_partnership", open_only=False),
+        by_due("owning_agency", "all_by_agency", open_only=False),
     ]
 
 
