@@ -25,7 +25,13 @@ from faker import Faker
 
 from bench.partnership import clone, parallel
 from bench.partnership.archetypes import Archetype, read_archetypes
-from bench.partnership.templates import HISTORIC_AFTER, age_templates, build_templates
+from bench.partnership.templates import (
+    CLOSED_AFTER,
+    HISTORIC_AFTER,
+    age_templates,
+    build_templates,
+    close_templates,
+)
 from bench.partnership.writer import Writer, finish, loading, next_ids
 from convene.audit.chain import GENESIS
 from convene.audit.models import AuditEntry
@@ -36,6 +42,10 @@ from convene.people.models import Agency, Child, Partnership, Professional, Role
 YEARS = 8
 RECENT = HISTORIC_AFTER  # cases younger than this are still open
 CHUNK_CASES = 2_000
+# Of the old cases, how many drifted: their work left as it stood when the sweep had raised
+# every escalation (the historic shape). The rest were closed (the closed shape), as a
+# partnership closes its cases: it keeps a few thousand things open, not millions.
+DRIFTED_SHARE = 0.01
 # How often each kind of case happens in the history (the open ones all equally).
 HISTORIC_WEIGHTS = (
     ("confirmed", 35),
@@ -47,6 +57,31 @@ HISTORIC_WEIGHTS = (
     ("triaged", 1),
     ("awaiting_triage", 2),
 )
+# A closed case reached the end of its way: none is still waiting at triage or to be held.
+STUCK = ("held", "scheduled", "triaged", "awaiting_triage")
+# A large county's staff per persona's role (a persona and colleagues of the same agency and
+# roles): the people a role-addressed notice or escalation goes to. Scaled down below
+# COUNTY_AT discussions.
+COUNTY_STAFF = {
+    "alice": 300,  # social workers
+    "bob": 40,  # team managers
+    "dina": 40,
+    "hana": 6,  # heads of service
+    "tom": 30,  # front door advisors
+    "carol": 60,  # police child abuse investigation officers
+    "dev": 10,  # named nurses
+    "priya": 15,
+    "mia": 40,
+    "hal": 100,
+    "erin": 300,  # a school's designated safeguarding lead each
+    "fay": 20,
+    "nia": 8,
+    "lee": 4,
+    "ursula": 10,
+    "nick": 100,  # the neighbour's social workers
+    "ivy": 4,
+}
+COUNTY_AT = 600_000
 
 
 @dataclass
@@ -60,18 +95,27 @@ class Report:
     seconds: float = 0.0
 
 
-def _weight(archetype: Archetype) -> int:
+def _weight(archetype: Archetype, *, closed: bool = False) -> int:
+    """How often the case's kind happens (its first word of HISTORIC_WEIGHTS in its name:
+    "convening (authorised, held)" is an authorised case that held a second discussion).
+    A closed case is never stuck, but for the HRPM case: its series is its work, ended."""
     for word, weight in HISTORIC_WEIGHTS:
         if word in archetype.name:
-            return weight
+            stuck = closed and word in STUCK and not archetype.has_hrpm
+            return 0 if stuck else weight
     return 1
+
+
+def county_pool(username: str, discussions: int) -> int:
+    """How many people of a persona's agency and roles there are (the persona included)."""
+    scale = min(1.0, discussions / COUNTY_AT)
+    return max(1, round(COUNTY_STAFF.get(username, 1) * scale))
 
 
 def _colleagues(discussions: int, seed: int) -> dict[int, list[int]]:
     """For each persona, colleagues in the same agency with the same roles (bulk insert)."""
     fake = Faker("en_GB")
     fake.seed_instance(seed)
-    pool_size = max(1, min(300, discussions // 2_000))
     agencies = {spec.key: Agency.objects.get(name=spec.name) for spec in personas.AGENCIES}
     ids = {
         p.username: p.pk
@@ -79,6 +123,7 @@ def _colleagues(discussions: int, seed: int) -> dict[int, list[int]]:
     }
     made: dict[int, list[int]] = {}
     for persona in personas.PERSONAS:
+        pool_size = county_pool(persona.username, discussions)
         if persona.staff or pool_size <= 1:
             continue
         people = [
@@ -142,6 +187,8 @@ def generate_partnership(
     open_shapes = read_archetypes(world.referral_ids)
     age_templates(world)
     old_shapes = read_archetypes(world.referral_ids)
+    close_templates(world, log=log)
+    closed_shapes = read_archetypes(world.referral_ids)
     step(f"{len(open_shapes)} template cases through the services")
     colleagues = _colleagues(discussions, seed)
     step(f"colleagues ({sum(map(len, colleagues.values())):,})")
@@ -149,8 +196,8 @@ def generate_partnership(
     report.discussions, report.cases = _copy_cases(
         discussions=discussions,
         rng=rng,
-        shapes=(open_shapes, old_shapes),
-        present=(world.now, world.now + HISTORIC_AFTER),
+        shapes=(open_shapes, old_shapes, closed_shapes),
+        present=(world.now, world.now + HISTORIC_AFTER, world.now + CLOSED_AFTER),
         home=demo.partnership,
         colleagues=colleagues,
         report=report,
@@ -173,8 +220,8 @@ class _Job:
 
     discussions: int
     seed: int
-    compiled: tuple[list[clone.Compiled], list[clone.Compiled]]
-    weights: list[int]
+    compiled: tuple[list[clone.Compiled], list[clone.Compiled], list[clone.Compiled]]
+    weights: tuple[list[int], list[int]]  # the historic and the closed shapes'
     at_home: dict[int, bool]
     starts: dict[type[Any], int]
     keep: dict[int, float]
@@ -184,7 +231,7 @@ class _Job:
     child_ids: list[int]
     reserve: int
     chain: clone.Chain
-    present: tuple[datetime, datetime]
+    present: tuple[datetime, datetime, datetime]
     now: datetime  # one for every writer: a case's rows and audit entries share its times
     log: Callable[[str], None]
 
@@ -193,8 +240,8 @@ def _copy_cases(
     *,
     discussions: int,
     rng: random.Random,
-    shapes: tuple[list[Archetype], list[Archetype]],
-    present: tuple[datetime, datetime],
+    shapes: tuple[list[Archetype], list[Archetype], list[Archetype]],
+    present: tuple[datetime, datetime, datetime],
     home: Partnership,
     colleagues: dict[int, list[int]],
     report: Report,
@@ -204,8 +251,9 @@ def _copy_cases(
     compiled = (
         [clone.compile_archetype(a) for a in shapes[0]],
         [clone.compile_archetype(a, lean=True) for a in shapes[1]],
+        [clone.compile_archetype(a, lean=True) for a in shapes[2]],
     )
-    weights = [_weight(a) for a in shapes[1]]
+    weights = ([_weight(a) for a in shapes[1]], [_weight(a, closed=True) for a in shapes[2]])
     tables = sorted(
         {m for group in compiled for c in group for m in c.offsets}, key=lambda m: m._meta.label
     )
@@ -216,8 +264,9 @@ def _copy_cases(
     child_ids = list(
         Child.objects.filter(partnership=home).order_by("pk").values_list("pk", flat=True)
     )
-    hrpm_share = sum(w for a, w in zip(shapes[1], weights, strict=True) if a.has_hrpm) / sum(
-        weights
+    hrpm_share = max(
+        sum(w for a, w in zip(group, shares, strict=True) if a.has_hrpm) / sum(shares)
+        for group, shares in zip(shapes[1:], weights, strict=True)
     )
     last = AuditEntry.objects.order_by("-sequence").values_list("sequence", "hash").first()
     job = _Job(
@@ -290,11 +339,13 @@ def _load(job: _Job, role: int, writers: int) -> tuple[int, int, dict[str, int]]
         else:
             age = timedelta(seconds=rng.uniform(0, YEARS * 365 * 86_400))
         recent = age < RECENT
-        group = compiled[0] if recent else compiled[1]
+        # 0: open (recent); 1: old and drifted; 2: old and closed.
+        kind = 0 if recent else 1 if rng.random() < DRIFTED_SHARE else 2
+        group = compiled[kind]
         if cases < len(compiled[0]):
             shape = compiled[0][cases]
         else:
-            shape = rng.choice(group) if recent else rng.choices(group, weights)[0]
+            shape = rng.choice(group) if recent else rng.choices(group, weights[kind - 1])[0]
         archetype = shape.archetype
         if archetype.has_hrpm and next_hrpm_child + len(archetype.children) > job.reserve:
             continue
@@ -319,7 +370,7 @@ def _load(job: _Job, role: int, writers: int) -> tuple[int, int, dict[str, int]]
             starts=case_starts,
             children=chosen,
             professionals=people,
-            delta=(real_now - age) - job.present[0 if recent else 1],
+            delta=(real_now - age) - job.present[kind],
             now=real_now,
             recent=recent,
         )

@@ -9,7 +9,10 @@ triage, a cancelled discussion, a record every attendee confirmed), and read
 each case back as rows (:mod:`bench.partnership.archetypes`): the "open"
 shape. Then the sweep runs 40 days later, breaching what was late and
 raising every escalation level due, and each case is read again: the
-"historic" shape, in which nothing more is due.
+"historic" shape, in which nothing more is due. A week later their work is
+closed as a partnership closes it (:func:`close_templates`: actions done,
+escalations resolved, HRPMs ended), and each case is read a third time: the
+"closed" shape most old cases take; the historic one is the few that drifted.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ from convene.referrals.models import Referral
 # The sweep that makes the historic shape runs this long after the cases began:
 # every escalation level of every shipped pack is due within a few working days.
 HISTORIC_AFTER = timedelta(days=40)
+# The work still open then is closed this long after (the closed shape's "present").
+CLOSED_AFTER = HISTORIC_AFTER + timedelta(days=7)
+
+
+# Who closes a case's work: managers first (they answer for every escalation), then the
+# workers and partners the services allow for what a manager may not close.
+CLOSERS = ("bob", "hana", "dina", "alice", "nick", "carol", "dev", "priya", "erin", "lee")
 
 
 class _Outbox(BaseEmailBackend):
@@ -144,4 +154,77 @@ def age_templates(world: TemplateWorld) -> datetime:
     with time_machine.travel(later, tick=True):
         sweep_run(now=later, send=False)
         deliveries_send(now=later, connection=_Outbox())
+    return later
+
+
+def _first_permitted(call: Callable[[Professional], Any], people: list[Professional]) -> bool:
+    """Call a service as the first of ``people`` it allows; False if it allows none of them."""
+    from convene.clocks.escalations.errors import EscalationError
+    from convene.core.errors import NotAllowed, NotFound
+
+    for person in people:
+        try:
+            call(person)
+        except (NotAllowed, NotFound, EscalationError):
+            continue
+        return True
+    return False
+
+
+def close_templates(world: TemplateWorld, *, log: Callable[[str], None]) -> datetime:
+    """Close what the aged cases left open, through the services, CLOSED_AFTER their start.
+
+    Agreed actions (and HRPM safety-plan actions) done, which meets their clocks; HRPM
+    series ended, which waives theirs; every escalation resolved. A breach stays a breach:
+    that a timescale was missed is history. Each is done by the first persona the service
+    allows (managers first), as a partnership's managers close their cases' work.
+    """
+    from convene.clocks.escalations.answers import escalation_resolve
+    from convene.clocks.models import Escalation
+    from convene.followup.actions.services import action_update
+    from convene.followup.hrpm.models import Hrpm
+    from convene.followup.hrpm.services import hrpm_end
+    from convene.followup.models import HrpmAction
+    from convene.followup.vocab import ActionProgress
+    from convene.records.models import Action
+    from convene.reminders.services import deliveries_send
+
+    people, _, _ = _people()
+    order = [people[name] for name in CLOSERS if name in people]
+    later = world.now + CLOSED_AFTER
+    left = 0
+    with time_machine.travel(later, tick=True), transaction.atomic():
+        for model in (Action, HrpmAction):
+            for action in model.objects.filter(status=Action.Status.OPEN).order_by("pk"):
+                left += not _first_permitted(
+                    lambda by, action=action: action_update(
+                        action=action,
+                        status=ActionProgress.DONE,
+                        note="Done (synthetic benchmark case).",
+                        by=by,
+                        now=later,
+                    ),
+                    order,
+                )
+        for hrpm in Hrpm.objects.filter(state=Hrpm.State.ACTIVE).order_by("pk"):
+            left += not _first_permitted(
+                lambda by, hrpm=hrpm: hrpm_end(
+                    hrpm=hrpm, reason="The risk is managed by the plan now", by=by, now=later
+                ),
+                order,
+            )
+        unresolved = Escalation.objects.exclude(state=Escalation.State.RESOLVED).order_by("pk")
+        for escalation in unresolved:
+            left += not _first_permitted(
+                lambda by, escalation=escalation: escalation_resolve(
+                    escalation=escalation,
+                    by=by,
+                    outcome="Agreed at the next discussion (synthetic benchmark case).",
+                    now=later,
+                ),
+                order,
+            )
+        deliveries_send(now=later, connection=_Outbox())
+    if left:
+        log(f"closing the template cases: {left} left open (no persona may close them)")
     return later

@@ -49,6 +49,7 @@ def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch
     _check_audit_chain(report)
     _check_old_cases_lean(report)
     _check_old_cases_light(report)
+    _check_old_cases_closed(report)
     _check_old_referral_page(client, report)
     _check_copied_values()
     _check_action_partnerships()
@@ -205,6 +206,43 @@ def _check_old_cases_light(report):
     template_emails = Delivery.objects.filter(pk__lt=first["reminders_delivery"], channel="email")
     assert any(len(d.body) > EMAIL_BODY_CHARS for d in template_emails)
     assert template_emails.exclude(attachments=[]).exists()  # the invitations' calendar files
+
+
+def _check_old_cases_closed(report):
+    """An old copy's work was closed (actions done, escalations resolved, HRPMs ended), as a
+    partnership closes its cases; the open ones keep theirs. Before, every copied action
+    stayed open and every escalation raised, whatever the case's age."""
+    from convene.followup.hrpm.models import Hrpm
+    from convene.records.models import Action
+
+    old = timezone.now() - timedelta(days=60)  # open copies began under 45 days ago
+    first = report.first_ids
+    copied = Escalation.objects.filter(pk__gte=first["clocks_escalation"])
+    old_escalations = copied.filter(raised_at__lt=old)
+    assert old_escalations.count() > 10
+    assert old_escalations.exclude(state="resolved").count() <= old_escalations.count() // 10
+    actions = Action.objects.filter(pk__gte=first["records_action"])
+    old_actions = actions.filter(created_at__lt=old)
+    assert old_actions.filter(status="done").count() > 10
+    assert old_actions.filter(status="open").count() <= old_actions.count() // 10
+    assert actions.filter(created_at__gte=old, status="open").exists()
+    assert (
+        not Hrpm.objects.filter(pk__gte=first["followup_hrpm"], state="active")
+        .filter(created_at__lt=old)
+        .count()
+        > Hrpm.objects.filter(pk__gte=first["followup_hrpm"]).count() // 10
+    )
+
+
+def test_colleague_pools_follow_a_county():
+    """A role has as many people as a large county has (scaled down for small runs): a
+    notice addressed to heads of service goes to a handful, not to 300."""
+    from bench.partnership.run import county_pool
+
+    at_million = {name: county_pool(name, 1_000_000) for name in ("alice", "bob", "hana", "ivy")}
+    assert at_million == {"alice": 300, "bob": 40, "hana": 6, "ivy": 4}
+    assert county_pool("hana", 5_000) == 1  # no colleagues in a small run
+    assert county_pool("alice", 5_000) == 2
 
 
 def _check_old_referral_page(client, report):
