@@ -42,7 +42,11 @@ from convene.allocation.work_rows import (
     with_children_named,
 )
 from convene.discussions.models import Discussion, Invitation
-from convene.discussions.selectors import discussions_visible_to, invitations_of
+from convene.discussions.selectors import (
+    discussions_visible_to,
+    invitations_of,
+    invited_discussion_keys,
+)
 from convene.followup.actions.selectors import (
     actions_visible_to,
     hrpm_actions_visible_to,
@@ -216,7 +220,7 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
         # the sent-versions index cannot serve, or PostgreSQL walks every sent version of
         # the partnership looking for mine (0.8 s for a partner who had confirmed all of
         # theirs); this way it sorts the few it finds.
-        invitations = Invitation.objects.filter(professional=user.pk).values("discussion")
+        invitations = invited_discussion_keys(user=user)
         ids = list(
             sent.filter(record__discussion__in=invitations)
             .order_by(Coalesce("distributed_at", "authorised_at"), "pk")

@@ -27,6 +27,7 @@ from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import (
     discussions_visible_to,
     invitations_visible_to,
+    invited_discussion_keys,
     may_answer_invitation,
     may_change_discussion,
 )
@@ -58,7 +59,7 @@ def children_of_invited_discussions(
         return Q(Exists(walked))
     # The children of the discussions the person is invited to, straight from the
     # invitations to the discussion-child links (no join through the discussion itself).
-    invited_to = Invitation.objects.filter(professional=user.pk).values("discussion_id")
+    invited_to = invited_discussion_keys(user=user)
     gathered = Discussion.children.through.objects.filter(discussion__in=invited_to).values(
         "child_id"
     )

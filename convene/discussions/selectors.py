@@ -70,12 +70,19 @@ def discussions_visible_to(*, user: Professional, per_row: bool = False) -> Quer
     return Discussion.objects.filter(Q(seen) | Q(Exists(invited)) | Q(chair=user.pk))
 
 
+def invited_discussion_keys(*, user: Professional) -> QuerySet[Any]:
+    """The ids of the discussions ``user`` is invited to, from the invitations' person index:
+    where every partner's list and check of "the discussions I was invited to" starts."""
+    return Invitation.objects.filter(professional=user.pk).order_by().values("discussion")
+
+
 def own_discussion_keys(*, user: Professional) -> QuerySet[Any]:
     """The ids of the discussions ``user`` is invited to or chairs, gathered from the two
     indexes that name the person (one ``UNION``): a partner's whole rule in
     ``discussions_visible_to``, as keys, for a list that starts from them (issue 15)."""
-    invited = Invitation.objects.filter(professional=user.pk).order_by().values("discussion")
-    return invited.union(Discussion.objects.filter(chair=user.pk).order_by().values("pk"))
+    return invited_discussion_keys(user=user).union(
+        Discussion.objects.filter(chair=user.pk).order_by().values("pk")
+    )
 
 
 def may_change_discussion(*, user: Professional, discussion: Discussion) -> bool:
