@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from convene.allocation.work_probe import may_have
 from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, link_to, row
-from convene.clocks.models import Escalation
+from convene.clocks.models import ESCALATION_OPEN_STATES, Escalation
 from convene.clocks.selectors import escalations_visible_to
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of
@@ -27,8 +27,10 @@ ESCALATIONS_HASHED = 10_000
 
 
 def _addressed_to_me(user: Professional) -> Q | None:
-    """Escalations addressed to ``user`` or their agency: by primary key when there are at
-    most ``ESCALATIONS_LISTED``, else asked of each escalation walked; None when none is.
+    """Escalations still to answer addressed to ``user`` or their agency: by primary key when
+    there are at most ``ESCALATIONS_LISTED``, else asked of each escalation walked; None when
+    none is. Only the open ones are listed: a head of service addressed on 2,661 escalations,
+    24 of them open, walked the open list past every resolved one (5 s at a million).
     Listed, PostgreSQL fetches a worker's few by key; as ``IN`` subqueries it walked the
     partnership's escalations probing each (0.5 s for one of 226,000, issue 15). Never a
     join: joining both many-to-many tables under an OR multiplied the rows and needed a
@@ -44,7 +46,11 @@ def _addressed_to_me(user: Professional) -> Q | None:
     # every key before its LIMIT (all 33,738 of a team manager's, 45 ms at 50,000).
     listed: set[int] = set()
     for through, field, value in links:
-        keys = through.filter(**{field: value}).order_by().values_list("escalation", flat=True)
+        keys = (
+            through.filter(**{field: value}, escalation__state__in=ESCALATION_OPEN_STATES)
+            .order_by()
+            .values_list("escalation", flat=True)
+        )
         listed.update(keys[: ESCALATIONS_LISTED + 1])
         if len(listed) > ESCALATIONS_LISTED:
             return _addressed_walked(links)
@@ -73,7 +79,7 @@ def _addressed_walked(links: list[tuple[QuerySet[Any, Any], str, int]]) -> Q:
     return to_me
 
 
-_TO_ANSWER = Q(state__in=["raised", "acknowledged"])
+_TO_ANSWER = Q(state__in=ESCALATION_OPEN_STATES)
 
 
 def _candidates(user: Professional, _mine: object, now: datetime) -> list[QuerySet[Escalation]]:

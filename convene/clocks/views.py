@@ -30,7 +30,7 @@ from convene.clocks.escalations import (
 )
 from convene.clocks.forms import RaiseEscalationForm, ResolveEscalationForm
 from convene.clocks.labels import addressee_label
-from convene.clocks.models import Clock, Escalation
+from convene.clocks.models import ESCALATION_OPEN_STATES, Clock, Escalation
 from convene.core import access
 from convene.core.pagination import cursor_of
 from convene.people.models import Professional
@@ -40,7 +40,7 @@ from convene.people.vocab import AgencyKind
 
 PAGE_SIZE = 25
 STATE_FILTERS: dict[str, tuple[str, list[str]]] = {
-    "open": ("Open", [Escalation.State.RAISED, Escalation.State.ACKNOWLEDGED]),
+    "open": ("Open", list(ESCALATION_OPEN_STATES)),
     "raised": ("Raised", [Escalation.State.RAISED]),
     "acknowledged": ("Acknowledged", [Escalation.State.ACKNOWLEDGED]),
     "resolved": ("Resolved", [Escalation.State.RESOLVED]),

@@ -17,7 +17,7 @@ from convene.allocation.selectors import (
     s47s_allocated,
 )
 from convene.allocation.work_escalations import escalations_to_answer
-from convene.clocks.escalations import escalation_raise
+from convene.clocks.escalations import escalation_raise, escalation_resolve
 from convene.clocks.models import Escalation
 from convene.discussions.models import Discussion
 from convene.followup.models import S47Enquiry
@@ -138,3 +138,30 @@ def test_the_records_to_confirm_ask_need_to_know_of_each_row(make_record, people
         work, "record_versions_visible_to", lambda **_: RecordVersion.objects.none()
     )
     assert _confirms(people["carol"], now) == []
+
+
+def test_only_open_escalations_are_listed_by_id(people, partnership, monkeypatch):
+    """Someone addressed on many escalations, nearly all resolved, has their few open ones
+    listed by key. Counting the resolved ones too sent a head of service addressed on 2,661
+    (24 open) down the walk of the open list past every resolved one: 5 s at a million
+    discussions (issue 15)."""
+    now = timezone.now()
+    raised = [
+        escalation_raise(
+            by=people["carol"],
+            partnership=partnership,
+            direction=Escalation.Direction.PARTNER_TO_SOCIAL_CARE,
+            what_is_late=f"Record {n} not sent",
+            details="Asked three days ago",
+            now=now - timedelta(hours=3 - n),
+        )
+        for n in range(3)
+    ]
+    for escalation in raised[:2]:
+        escalation_resolve(escalation=escalation, by=people["bob"], outcome="Sent", now=now)
+    monkeypatch.setattr(work_escalations, "ESCALATIONS_LISTED", 1)
+    walked = []
+    monkeypatch.setattr(work_escalations, "_addressed_walked", walked.append)
+    rows = escalations_to_answer(people["bob"], now)
+    assert not walked
+    assert [row.what for row in rows] == ["Escalation: Record 2 not sent"]
