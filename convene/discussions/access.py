@@ -22,12 +22,12 @@ from convene.core.access import (
     seen_through,
 )
 from convene.core.any_of import Ids
-from convene.core.selector_memo import remembered_answer
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import (
     discussions_visible_to,
     invitations_visible_to,
     invited_discussion_keys,
+    invited_often,
     may_answer_invitation,
     may_change_discussion,
 )
@@ -43,7 +43,9 @@ def children_of_invited_discussions(
     Every invitation belongs to one partnership's discussion, so the rule
     never crosses a partnership boundary on its own.
     """
-    if per_row and not alone and _invited_often(user):
+    # Invited often (``invited_often``): a caseload person's other children are asked of
+    # each row a list walks (a partner's are gathered, however many).
+    if per_row and not alone and invited_often(user):
         # A list walks children in name order and asks this of the rows it reads, to stop at
         # the page: the child's discussions (an index probe), then the person's invitation to
         # one (another). The second link to the outer row stops PostgreSQL hashing every
@@ -90,23 +92,6 @@ def children_of_invited_discussions(
     # discussion the person was ever invited to (issue 15).
     invited = Invitation.objects.filter(professional=user.pk, discussion__children=OuterRef("pk"))
     return Q(Exists(invited))
-
-
-# Beyond this many invitations a caseload person's other children are asked of each row a
-# list walks (a partner's are gathered, however many).
-INVITED_OFTEN = 500
-
-
-def _invited_often(user: Professional) -> bool:
-    """One query per request at most (kept on the person, ``remembered_answer``), an
-    index-only count that stops at ``INVITED_OFTEN``; none for the signed-out (no pk)."""
-    if user.pk is None:
-        return False
-    return remembered_answer(user, _count_invitations)
-
-
-def _count_invitations(user: Professional) -> bool:
-    return Invitation.objects.filter(professional=user.pk)[:INVITED_OFTEN].count() >= INVITED_OFTEN
 
 
 @rule_for(Discussion)

@@ -13,7 +13,7 @@ from convene.clocks.due_columns import soonest_open_due
 from convene.clocks.status import Rag, describe_time_left, rag_status
 from convene.core.access import among
 from convene.core.pagination import QueuePage, queue_page
-from convene.core.selector_memo import remembered_per_person
+from convene.core.selector_memo import remembered_answer, remembered_per_person
 from convene.discussions.attendance import (
     Attendee,
     CaseChild,
@@ -49,6 +49,23 @@ COUNTED_UP_TO = 1_000
 QUEUE_PAGES = ("triage_page", "convene_page", "upcoming_page")
 
 
+# Invited to at least this many discussions: a list walks rows and asks of each whether the
+# person was invited, rather than gathering all their invitations first.
+INVITED_OFTEN = 500
+
+
+def invited_often(user: Professional) -> bool:
+    """One query per request at most (kept on the person, ``remembered_answer``), an
+    index-only count that stops at ``INVITED_OFTEN``; none for the signed-out (no pk)."""
+    if user.pk is None:
+        return False
+    return remembered_answer(user, _count_invitations)
+
+
+def _count_invitations(user: Professional) -> bool:
+    return Invitation.objects.filter(professional=user.pk)[:INVITED_OFTEN].count() >= INVITED_OFTEN
+
+
 @remembered_per_person
 def discussions_visible_to(*, user: Professional, per_row: bool = False) -> QuerySet[Discussion]:
     """Social care: its partnerships' discussions (restricted referrals only if named on them).
@@ -57,12 +74,17 @@ def discussions_visible_to(*, user: Professional, per_row: bool = False) -> Quer
     ``per_row``: the same rows, for a bounded walk in index order (the API's list, newest
     first): the caseload's conditions are asked of each row walked by index, never built
     as hashed sets of the whole caseload and of the person's invitations first
-    (``among(..., per_row=True)``; issue 15). A partner's own invitations stay a hashed
-    set: they are few, and a partner invited to few discussions walks many rows."""
+    (``among(..., per_row=True)``; issue 15). A partner's rows are their own discussions,
+    gathered first (``own_discussion_keys``) and read by key: walked, a nurse invited to
+    174 of a million discussions read 309,603 of them for a page (58 ms). Unless invited
+    often (``invited_often``): then the walk finds a page soon, where reading all of a
+    police officer's 5,023 first took 84 ms."""
     if not user.is_active:
         return Discussion.objects.none()
     invited = Invitation.objects.filter(discussion=OuterRef("pk"), professional=user.pk)
     if not sees_whole_caseload(user=user):
+        if per_row and not invited_often(user):
+            return Discussion.objects.filter(pk__gathered=own_discussion_keys(user=user))
         return Discussion.objects.filter(Q(Exists(invited)) | Q(chair=user.pk))
     if per_row:  # a second link to the outer row, which PostgreSQL cannot hash
         invited = invited.filter(discussion__gte=OuterRef("pk"))

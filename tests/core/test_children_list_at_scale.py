@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from convene.discussions import access as discussion_access
+from convene.discussions import selectors as discussion_selectors
 from convene.discussions.models import Invitation
 from convene.people.selectors import children_listed, children_search, children_visible_to
 from tests.access_matrix import World
@@ -26,7 +26,7 @@ def _fresh(person):
 
 @pytest.mark.parametrize("often", [1, 10_000], ids=["invited-often", "invited-rarely"])
 def test_the_list_shows_exactly_the_children_each_person_may_see(world: World, monkeypatch, often):
-    monkeypatch.setattr(discussion_access, "INVITED_OFTEN", often)
+    monkeypatch.setattr(discussion_selectors, "INVITED_OFTEN", often)
     bob = world.people["bob"]
     # A caseload person invited to a case outside their partnership sees its child too.
     Invitation.objects.create(discussion=world.neighbour_discussion, professional=bob)
@@ -73,7 +73,7 @@ def test_an_inactive_person_lists_nobody(world: World):
 
 
 def test_the_sql_walks_per_row_for_a_caseload_person_invited_often(world: World, monkeypatch):
-    monkeypatch.setattr(discussion_access, "INVITED_OFTEN", 1)
+    monkeypatch.setattr(discussion_selectors, "INVITED_OFTEN", 1)
     bob = _fresh(world.people["bob"])
     assert Invitation.objects.filter(professional=bob).exists()
     sql = str(children_listed(user=bob).query)
@@ -95,7 +95,7 @@ def test_a_partners_children_are_gathered_first_however_often_invited(
     """A partner's children are a sliver of the children (a police officer's 4,788 of
     300,000): walked in name order, the page read nearly every child (0.7-2.5 s at
     1,000,000 discussions); gathered, they drive the page and its count."""
-    monkeypatch.setattr(discussion_access, "INVITED_OFTEN", often)
+    monkeypatch.setattr(discussion_selectors, "INVITED_OFTEN", often)
     for name in ("carol", "erin"):  # invited (dev is not: no child, and no SQL at all)
         where = str(children_listed(user=_fresh(world.people[name])).query).split("WHERE", 1)[1]
         assert '"child_id" >=' not in where, where
@@ -110,7 +110,7 @@ def test_a_caseload_person_invited_rarely_gathers_the_children_outside_it(
 ):
     """ORed with a caseload, the few invitations' children are a set too: PostgreSQL joins
     a small partnership's children (by its index) with them, not walking every child."""
-    monkeypatch.setattr(discussion_access, "INVITED_OFTEN", 10_000)
+    monkeypatch.setattr(discussion_selectors, "INVITED_OFTEN", 10_000)
     where = str(children_listed(user=_fresh(world.people["nick"])).query).split("WHERE", 1)[1]
     assert "EXISTS" not in where, where
     assert '"partnership_id" IN (' in where, where
@@ -136,7 +136,7 @@ def test_the_list_costs_a_constant_number_of_queries(world: World, django_assert
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL plans")
 def test_the_page_walks_the_name_index_without_sorting(world: World, monkeypatch):
-    monkeypatch.setattr(discussion_access, "INVITED_OFTEN", 1)
+    monkeypatch.setattr(discussion_selectors, "INVITED_OFTEN", 1)
     page = children_listed(user=_fresh(world.people["bob"]))[:25]
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")

@@ -209,21 +209,21 @@ def test_the_partnerships_of_the_signed_out_are_none_without_a_query(
 
 
 def test_invited_often_is_asked_once_per_person_object(people, django_assert_num_queries):
-    """The children list's plan hint (``discussions.access._invited_often``): one count per
+    """The children list's plan hint (``discussions.selectors.invited_often``): one count per
     request's person object, asked again for the next request's object; none signed out."""
     from django.contrib.auth.models import AnonymousUser
 
-    from convene.discussions.access import _invited_often
+    from convene.discussions.selectors import invited_often
 
     bob, carol = people["bob"], people["carol"]
     _ = bob.role_set, carol.role_set  # read by every page first (and by the memo's identity)
     with django_assert_num_queries(1):
-        assert _invited_often(bob) is False
-        assert _invited_often(bob) is False
+        assert invited_often(bob) is False
+        assert invited_often(bob) is False
     with django_assert_num_queries(1):
-        _invited_often(carol)
+        invited_often(carol)
     with django_assert_num_queries(0):
-        assert _invited_often(AnonymousUser()) is False
+        assert invited_often(AnonymousUser()) is False
 
 
 def test_a_remembered_answer_follows_the_persons_identity(people):

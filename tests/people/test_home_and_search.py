@@ -99,7 +99,7 @@ def test_home_queries_do_not_grow_with_the_caseload(
     # page, unread notifications, the audit entry (4 with its savepoint; 5 on
     # PostgreSQL with its advisory lock) and the session save; and for the list's walk of
     # the name index (issue 15), the partnership ids and whether bob is invited often (asked
-    # once per request, discussions.access._invited_often): 17 on SQLite, 18 on PostgreSQL.
+    # once per request, discussions.selectors.invited_often): 17 on SQLite, 18 on PostgreSQL.
     with django_assert_max_num_queries(17 if connection.vendor == "sqlite" else 18):
         response = client.get("/")
     assert response.context["page"].paginator.count == 32
