@@ -27,7 +27,7 @@ from convene.discussions.attendance import (
 )
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Child, ChildLink, Partnership, Professional
-from convene.people.selectors import partnerships_of, sees_whole_caseload
+from convene.people.selectors import partnership_ids_of, partnerships_of, sees_whole_caseload
 from convene.people.vocab import ROLE_LABELS, AgencyKind
 from convene.policy import engine
 from convene.policy.vocab import ClockKind, Pathway
@@ -88,8 +88,13 @@ def discussions_visible_to(*, user: Professional, per_row: bool = False) -> Quer
         return Discussion.objects.filter(Q(Exists(invited)) | Q(chair=user.pk))
     if per_row:  # a second link to the outer row, which PostgreSQL cannot hash
         invited = invited.filter(discussion__gte=OuterRef("pk"))
-    seen = among(referrals_visible_to(user=user), "referral", per_row=per_row)
-    return Discussion.objects.filter(Q(seen) | Q(Exists(invited)) | Q(chair=user.pk))
+    seen = Q(among(referrals_visible_to(user=user), "referral", per_row=per_row))
+    if per_row:
+        # The discussion's own partnership (its referral's) first: a column, tested before
+        # the referral is probed. Someone whose partnership holds few of the rows walked
+        # (a Northvale social worker: 0.2% of a million) probed 23,307 referrals for a page.
+        seen = Q(partnership__in=partnership_ids_of(user=user)) & seen
+    return Discussion.objects.filter(seen | Q(Exists(invited)) | Q(chair=user.pk))
 
 
 def invited_discussion_keys(*, user: Professional) -> QuerySet[Any]:

