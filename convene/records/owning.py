@@ -153,3 +153,41 @@ def partnership_backfill(apps: Any, schema_editor: Any, app_label: str, model_na
     model.objects.update(partnership=Subquery(of_parent))
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
+
+
+# The indexes that lead with the stored partnership, or walk all of an agency's work, added
+# with the column (migrations ``records.0012``, ``followup.0008``; ``action_indexes`` names).
+PARTNERSHIP_INDEXES = ("open_partnership", "by_partnership", "all_by_agency")
+
+
+def partnership_operations(app_label: str, model_name: str, prefix: str) -> list[Any]:
+    """The migration that stores an action's partnership, the same for both kinds of action:
+    the column added nullable, filled by one ``UPDATE`` (``partnership_backfill``), made
+    NOT NULL, then its indexes (``action_indexes(prefix)``, as the model declares them). The
+    migration is not atomic: on PostgreSQL each step commits on its own."""
+    from django.db import migrations
+
+    def backfill(apps: Any, schema_editor: Any) -> None:
+        partnership_backfill(apps, schema_editor, app_label, model_name)
+
+    def link(*, null: bool) -> models.ForeignKey[Any, Any]:
+        return models.ForeignKey(
+            null=null,
+            db_index=False,
+            on_delete=models.PROTECT,
+            related_name="+",
+            to="people.partnership",
+        )
+
+    name = model_name.lower()
+    wanted = {f"{prefix}_{index}" for index in PARTNERSHIP_INDEXES}
+    return [
+        migrations.AddField(model_name=name, name="partnership", field=link(null=True)),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AlterField(model_name=name, name="partnership", field=link(null=False)),
+        *(
+            migrations.AddIndex(model_name=name, index=index)
+            for index in action_indexes(prefix)
+            if index.name in wanted
+        ),
+    ]
