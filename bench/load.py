@@ -1,6 +1,6 @@
 """Load through the production server: N signed-in clients for T seconds (docs/operations.md).
 
-    python bench/load.py [--clients 20] [--seconds 30] [--workers 2]
+    python bench/load.py [--clients 20] [--seconds 30] [--workers 2] [--pace 0]
                          [--database-url URL] [--children 200]
 
 Without ``--database-url`` it builds a fresh demo database (``convene demo``) in a
@@ -8,7 +8,9 @@ temporary SQLite file. It starts ``convene serve --production`` (gunicorn, ``--w
 processes, and a background worker) on a free port of 127.0.0.1 with production
 settings, gives each client a signed-in, two-factor-verified session of one demo
 persona, and has every client request the everyday pages one after another, as fast as
-the server answers, for ``--seconds``. It prints requests per second, p50/p95/max
+the server answers, for ``--seconds`` (``--pace S``: each client starts a request every S
+seconds, as a person reading each page would, or at once when the last took longer). It
+prints requests per second, p50/p95/max
 latency, the statuses and the errors (any 5xx, time-out or refused connection).
 
 Bounded: at most 100 clients and 300 seconds, and only ever 127.0.0.1. The sessions it
@@ -140,13 +142,16 @@ def watch_memory(session_id: int, stop: threading.Event, peaks: dict[int, float]
             peaks[pid] = max(peaks.get(pid, 0.0), mb)
 
 
-def client(port: int, session_key: str, stop: threading.Event, results: list) -> None:
+def client(port: int, session_key: str, stop: threading.Event, results: list, pace: float) -> None:
     headers = {"Host": "127.0.0.1", "Cookie": f"sessionid={session_key}"}
     n = 0
-    while not stop.is_set():
+    # Paced clients start out of step, so their requests do not arrive in waves.
+    next_start = time.perf_counter() + pace * secrets.randbelow(1000) / 1000
+    while not stop.wait(max(0.0, next_start - time.perf_counter())):
         path = PATHS[n % len(PATHS)]
         n += 1
         started = time.perf_counter()
+        next_start = started + pace
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             conn.request("GET", path, headers=headers)
@@ -166,9 +171,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--children", type=int, default=200)
+    parser.add_argument(
+        "--pace", type=float, default=0.0, help="seconds between a client's requests (0: none)"
+    )
     options = parser.parse_args()
     if not 1 <= options.clients <= MAX_CLIENTS or not 0 < options.seconds <= MAX_SECONDS:
         parser.error(f"--clients 1..{MAX_CLIENTS}, --seconds up to {MAX_SECONDS}")
+    if not 0 <= options.pace <= options.seconds:
+        parser.error("--pace from 0 to --seconds")
     with tempfile.TemporaryDirectory() as folder:
         url = options.database_url or build_demo(folder, options.children)
         env = production_env(url, folder)
@@ -199,7 +209,8 @@ def main() -> None:
             watcher = threading.Thread(target=watch_memory, args=(server.pid, stop, peaks))
             watcher.start()
             threads = [
-                threading.Thread(target=client, args=(port, key, stop, results)) for key in sessions
+                threading.Thread(target=client, args=(port, key, stop, results, options.pace))
+                for key in sessions
             ]
             started = time.perf_counter()
             for thread in threads:
@@ -220,7 +231,9 @@ def main() -> None:
     statuses = collections.Counter(status for status, _ in results)
     errors = sum(n for s, n in statuses.items() if not isinstance(s, int) or s >= 500)
     print(
-        f"{options.clients} clients × {options.seconds:g} s, {options.workers} gunicorn "
+        f"{options.clients} clients × {options.seconds:g} s"
+        + (f", one request each every {options.pace:g} s" if options.pace else "")
+        + f", {options.workers} gunicorn "
         f"processes: {len(results)} requests, {len(results) / elapsed:.1f} req/s, "
         f"p50 {timings[len(timings) // 2]:.0f} ms, p95 {p95(timings):.0f} ms, "
         f"max {timings[-1]:.0f} ms, errors {errors}"
