@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from convene.followup.enquiries.models import ON_CARE_PLAN_ROUTE
 from convene.followup.models import Hrpm, S47Enquiry
 from convene.followup.roles import works_cases
-from convene.followup.vocab import Route, S47State
 from convene.people.models import Child, Professional
 from convene.people.vocab import LegalStatus
 
@@ -18,7 +18,7 @@ __all__ = ["care_plan_reviews_due", "has_active_hrpm", "hrpm_decisions_due", "ma
 
 def _on_care_plan_route(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
     # The states ``services.s47._steps.on_route`` lets the review and the decision through.
-    return qs.filter(state=S47State.OUTCOME_RECORDED.value, route=Route.CARE_PLAN_REVIEW.value)
+    return qs.filter(ON_CARE_PLAN_ROUTE)
 
 
 def care_plan_reviews_due(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:

@@ -14,6 +14,7 @@ from convene.followup.vocab import (
     S47_LEAD_LABELS,
     S47_OUTCOME_LABELS,
     S47_STATE_LABELS,
+    Route,
     S47Outcome,
     S47State,
     choices,
@@ -22,6 +23,9 @@ from convene.people.models import Child, PartnershipRecord
 
 _AFTER_VISIT = [s.value for s in (S47State.VISITED, S47State.OUTCOME_RECORDED, S47State.CLOSED)]
 _AFTER_OUTCOME = [S47State.OUTCOME_RECORDED.value, S47State.CLOSED.value]
+# Continuing risk for a child in care (R000.2c): the care plan review and the HRPM decision
+# follow (``followup.child_in_care``), by the partial index ``s47_on_care_plan_route``.
+ON_CARE_PLAN_ROUTE = Q(state=S47State.OUTCOME_RECORDED.value, route=Route.CARE_PLAN_REVIEW.value)
 
 
 class S47Enquiry(PartnershipRecord):
@@ -92,6 +96,14 @@ class S47Enquiry(PartnershipRecord):
                 fields=["-started_at", "-id"],
                 name="s47_open_newest",
                 condition=~Q(state=S47State.CLOSED.value),
+            ),
+            # My work's care plan reviews and HRPM decisions, oldest outcome first: by
+            # (partnership, state) they were a scan of every enquiry with an outcome, all
+            # 166,455 at a million discussions (38 ms of a team manager's page, issue 15).
+            models.Index(
+                fields=["partnership", "outcome_at", "id"],
+                name="s47_on_care_plan_route",
+                condition=ON_CARE_PLAN_ROUTE,
             ),
         ]
         constraints = [
