@@ -1,6 +1,6 @@
 """ "My work" through the API: what is due for the token's user, most urgent first.
 
-The same rows as the page (``convene.allocation.work.work_for``), built from what the
+The same rows as the page (``convene.allocation.work.work_unnamed``), built from what the
 person is allocated and owns, never from the whole caseload; a manager may ask for their
 teams' work. Paginated with ``page`` (the rows are sorted by urgency, not by id, so a
 page number rather than an id cursor). One audit entry, as the page makes.
@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema
 
-from convene.allocation.work import work_for
+from convene.allocation.work import with_children_named, work_unnamed
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
@@ -55,7 +55,7 @@ def my_work(
 ) -> WorkPage:
     user = acting_user(request)
     team = team and may_decide_and_convene(user=user)
-    rows = work_for(user=user, now=timezone.now(), team=team)
+    rows = work_unnamed(user=user, now=timezone.now(), team=team)
     context = AuditContext.from_request(request)
     audit_record(
         actor=user,
@@ -71,6 +71,6 @@ def my_work(
         team=team,
         items=[
             WorkRowOut(child=r.child, what=r.what, due_at=r.due_at, status=r.status, url=r.url)
-            for r in rows[start : start + PAGE_SIZE]
+            for r in with_children_named(rows[start : start + PAGE_SIZE])
         ],
     )

@@ -12,7 +12,7 @@ from django.utils import timezone
 from convene.allocation import selectors, services
 from convene.allocation.forms import AllocationForm
 from convene.allocation.selectors import Subject
-from convene.allocation.work import work_for
+from convene.allocation.work import with_children_named, work_unnamed
 from convene.audit.context import AuditContext
 from convene.audit.models import Action
 from convene.audit.services import audit_record
@@ -96,10 +96,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """One list of what is due for the person signed in; managers may switch to their team."""
     user = professional_of(request)
     team = request.GET.get("show") == "team" and may_decide_and_convene(user=user)
-    rows = work_for(user=user, now=timezone.now(), team=team)
+    rows = work_unnamed(user=user, now=timezone.now(), team=team)
     # The most urgent first, a page at a time: a team manager's team has hundreds of rows
     # (476 for bob at 5,000 discussions), and rendering them all was a fifth of the page.
     page = Paginator(rows, WORK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = with_children_named(list(page.object_list))
     # A work list names children, as a search does: one entry for the list.
     summary = "Opened My team's work" if team else "Opened My work"
     if page.number > 1:

@@ -74,7 +74,7 @@ from convene.referrals.selectors import (
 )
 from convene.workdays import LONDON, london_date
 
-__all__ = ["WorkRow", "status_of", "work_for"]
+__all__ = ["WorkRow", "status_of", "with_children_named", "work_for", "work_unnamed"]
 
 ACTIONS_AHEAD = timedelta(days=7)
 VISITS_AHEAD = timedelta(hours=24)
@@ -482,6 +482,12 @@ def sections_of(
 def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[WorkRow]:
     """Everything due for ``user`` (or, for a manager with ``team``, their teams), most
     urgent first: overdue, then due today, then by deadline; undated last."""
+    return with_children_named(work_unnamed(user=user, now=now, team=team))
+
+
+def work_unnamed(*, user: Professional, now: datetime, team: bool = False) -> list[WorkRow]:
+    """``work_for``'s rows with their children not yet named: a page names its own rows
+    (``with_children_named``), not the hundreds of a manager's other pages (issue 15)."""
     mine, sections = sections_of(user=user, now=now, team=team)
     # The sections with nothing that could be theirs, found in one query, are not built.
     live = sections_live(user=user, mine=mine, now=now, sections=[s for s, _ in sections])
@@ -491,4 +497,4 @@ def work_for(*, user: Professional, now: datetime, team: bool = False) -> list[W
             rows += section(*arguments)
     order = {"overdue": 0, "due today": 1, "on track": 2, "": 3}
     far = datetime.max.replace(tzinfo=LONDON)
-    return with_children_named(sorted(rows, key=lambda r: (order[r.status], r.due_at or far)))
+    return sorted(rows, key=lambda r: (order[r.status], r.due_at or far))

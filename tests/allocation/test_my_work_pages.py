@@ -4,15 +4,19 @@ the rest on the next pages in the same order, the team view kept from page to pa
 from __future__ import annotations
 
 import re
+from html import escape
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from convene.allocation import views
 from convene.allocation.work import work_for
 from convene.people.models import Professional
+from tests.allocation.test_my_work_names import NAMING
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +50,28 @@ def test_my_work_shows_a_page_of_rows_and_the_rest_on_the_next(client, monkeypat
         _links(client.get(reverse("allocation:my-work"), {"page": "x", **query}).content.decode())
         == every[:2]
     )
+
+
+def test_a_page_names_only_its_own_rows_children(client, monkeypatch):
+    """Naming the children of every row a manager's team has (hundreds at a million
+    discussions) was work for pages never shown: only the page's rows are named, as
+    ``work_for`` names them."""
+    call_command("demo", children=30, history=0)
+    bob = Professional.objects.get(username="bob")
+    every = work_for(user=bob, now=timezone.now())
+    assert len(every) > 2
+    assert every[0].child
+    monkeypatch.setattr(views, "WORK_PAGE_SIZE", 2)
+    client.force_login(bob)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("allocation:my-work")).content.decode()
+    named = [
+        re.search(re.escape(link) + r"([^)]*)\)", q["sql"])
+        for q in captured.captured_queries
+        for link in NAMING
+        if link in q["sql"]
+    ]
+    keys = [key for found in named if found for key in found.group(1).split(",")]
+    assert 1 <= len(keys) <= 2, keys
+    for row in every[:2]:
+        assert escape(row.child) in page, row

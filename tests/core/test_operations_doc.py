@@ -24,7 +24,12 @@ def test_every_environment_variable_is_in_the_operations_guide():
 def _convene_commands() -> list[list[str]]:
     """Every `convene ...` command the compose file and the Containerfile run."""
     compose = yaml.safe_load((ROOT / "compose.yaml").read_text())
-    commands = [s["command"] for s in compose["services"].values() if "command" in s]
+    commands = [
+        s["command"]
+        for s in compose["services"].values()
+        # PostgreSQL's own command carries its settings, not Convene's.
+        if "command" in s and not s.get("image", "").startswith("docker.io/library/postgres")
+    ]
     containerfile = (ROOT / "Containerfile").read_text()
     cmd = re.search(r"^CMD (\[.*\])$", containerfile, flags=re.MULTILINE)
     assert cmd
