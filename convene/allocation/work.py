@@ -9,7 +9,7 @@ not the person's job (triage for a social worker, the caseload's S47s for a part
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
@@ -81,7 +81,6 @@ VISITS_AHEAD = timedelta(hours=24)
 HOLD_AHEAD = timedelta(hours=24)
 # How many of the soonest sent record versions ``_to_confirm`` looks through for a page first.
 CONFIRM_WINDOW = 500
-_LATEST = datetime(9999, 12, 31, tzinfo=UTC)
 M = TypeVar("M", Action, HrpmAction)
 
 
@@ -198,11 +197,10 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
     # the page is there, where starting from their invitations sorted every sent version
     # (38 ms). The window is the first versions in the list's order (every version when
     # fewer are sent), so if it holds a whole page that is the page: any of mine not in it
-    # comes later.
-    # The window is its versions' keys, not a bound on their time: PostgreSQL cannot know
-    # how few versions a bound computed in the query lets through, so for someone invited
-    # often (a police officer: 5,023) it started from their invitations (56 ms at a
-    # million discussions, issue 15) to find what the 500 rows of the window hold.
+    # comes later. It is their keys, not a bound on their time: PostgreSQL could not know
+    # how few versions a bound computed in the query lets through, and for someone invited
+    # often (a police officer: 5,023) started from their invitations (56 ms at a million
+    # discussions, issue 15).
     invited = Invitation.objects.filter(
         discussion=OuterRef("record__discussion_id"), professional=user.pk
     )
