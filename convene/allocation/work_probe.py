@@ -6,7 +6,7 @@ need-to-know (nested selectors, thousands of characters of SQL) to find nothing,
 1.5-7 ms each. So a section may declare its *candidates* (:func:`may_have`): the rows it
 could show before need-to-know narrows them, as small querysets a few conditions long.
 :func:`sections_live` asks every declared section's candidates in one query
-(``SELECT EXISTS(...), EXISTS(...) ...``) and ``work_for`` builds only the sections with
+(``SELECT EXISTS(...), EXISTS(...) ...``) and ``work_unnamed`` builds only the sections with
 some. A section with candidates is built and asked as before, need-to-know and all.
 
 What keeps it honest:

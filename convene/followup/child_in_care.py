@@ -17,7 +17,7 @@ __all__ = ["care_plan_reviews_due", "has_active_hrpm", "hrpm_decisions_due", "ma
 
 
 def _on_care_plan_route(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
-    # The states ``services.s47._steps.on_route`` lets the review and the decision through.
+    # The states ``enquiries.services.steps.on_route`` lets the review and the decision through.
     return qs.filter(ON_CARE_PLAN_ROUTE)
 
 
