@@ -12,6 +12,7 @@ class AllocationConfig(AppConfig):
         # The allocation rows' rule in the one access layer.
         from convene.allocation import (
             access,  # noqa: F401
+            holders,
             responsible,
         )
         from convene.referrals.signals import referral_triaged
@@ -19,6 +20,8 @@ class AllocationConfig(AppConfig):
         # Referrals sit below allocation, so they announce the triage and allocation listens.
         # Reminders about a case go to the worker who holds it (clocks cannot import us).
         responsible.register()
+        # Who holds each case, stored on it whoever saves an allocation or a new case.
+        holders.connect()
         referral_triaged.connect(_allocate_on_triage, dispatch_uid="allocation-on-triage")
 
 

@@ -222,33 +222,38 @@ def _s47s_held(qs: QuerySet[S47Enquiry], who: Q, *, per_row: bool = False) -> Qu
     )
 
 
+def _held_by(people: QuerySet[Professional] | Professional) -> Q:
+    """Cases ``people`` (a set of professionals, or one) hold now, by the column the
+    allocation app keeps on each case (``convene.allocation.holders``): a test of the row
+    itself, where the allocations were probed three times a row (issue 15)."""
+    if isinstance(people, QuerySet):
+        return Q(held_by__in=people.values("pk"))
+    return Q(held_by=people.pk)
+
+
 def referrals_allocated(
     qs: QuerySet[Referral], *, to: QuerySet[Professional] | Professional
 ) -> QuerySet[Referral]:
-    return qs.filter(_held(_who(to), "referral"))
+    return qs.filter(_held_by(to))
 
 
 def discussions_allocated(
     qs: QuerySet[Discussion], *, to: QuerySet[Professional] | Professional
 ) -> QuerySet[Discussion]:
     """A discussion allocated to ``to``, or with no allocation of its own and its referral's."""
-    return _discussions_held(qs, _who(to))
+    return qs.filter(_held_by(to))
 
 
-def discussions_allocated_q(
-    *, to: QuerySet[Professional] | Professional, per_row: bool = False
-) -> Q:
-    """``discussions_allocated`` as a condition on the outer discussion; ``per_row`` for a
-    walk by index that stops early (My work's queues)."""
-    return discussions_held_q(_who(to), per_row=per_row)
+def discussions_allocated_q(*, to: QuerySet[Professional] | Professional) -> Q:
+    """``discussions_allocated`` as a condition on the outer discussion."""
+    return _held_by(to)
 
 
 def s47s_allocated(
-    qs: QuerySet[S47Enquiry], *, to: QuerySet[Professional] | Professional, per_row: bool = False
+    qs: QuerySet[S47Enquiry], *, to: QuerySet[Professional] | Professional
 ) -> QuerySet[S47Enquiry]:
-    """An enquiry allocated to ``to``, or inheriting from a discussion allocated to ``to``.
-    ``per_row``: asked of each enquiry walked by index probes (a list cut at a page)."""
-    return _s47s_held(qs, _who(to), per_row=per_row)
+    """An enquiry allocated to ``to``, or inheriting from a discussion allocated to ``to``."""
+    return qs.filter(_held_by(to))
 
 
 def s47s_of_teams_of(qs: QuerySet[S47Enquiry], *, member: Professional) -> QuerySet[S47Enquiry]:

@@ -119,9 +119,7 @@ def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow
     rows: list[WorkRow] = []
     s47 = link_to("followup:s47")
     for partnership in partnerships_of(user=user).only("pk", "policy_id"):
-        held = mine.s47s(
-            s47_enquiries_visible_to(user=user).filter(partnership=partnership), per_row=True
-        )
+        held = mine.s47s(s47_enquiries_visible_to(user=user).filter(partnership=partnership))
         qs = s47_drifting(held, policy_id=partnership.policy_id, now=now)[:ROWS_PER_SECTION]
         rows += [
             row(

@@ -20,7 +20,6 @@ from convene.allocation import selectors
 from convene.allocation.selectors import (
     CaseIds,
     case_ids,
-    discussions_allocated,
     discussions_allocated_q,
     referrals_allocated,
     s47s_allocated,
@@ -196,18 +195,11 @@ def of_own(kind: Literal["referrals", "discussions", "s47s"]) -> Callable[[Secti
     return decorate
 
 
-def mine_or_chaired(
-    qs: QuerySet[Discussion], who: Any, *, per_row: bool = False
-) -> QuerySet[Discussion]:
-    """Discussions held by ``who`` (or inherited from their referral) or chaired by them.
-    ``per_row``: asked of each discussion walked, by index, for a queue walked in a stored
-    order and cut at a page; otherwise as a set of ids, for a filter through another table."""
+def mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:
+    """Discussions held by ``who`` (or inherited from their referral) or chaired by them:
+    two columns of the row (``held_by``, ``chair``), for a walk or a set alike."""
     chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
-    if per_row:
-        return qs.filter(discussions_allocated_q(to=who, per_row=True) | chair)
-    return qs.filter(
-        Q(pk__in=discussions_allocated(Discussion.objects.all(), to=who).values("pk")) | chair
-    )
+    return qs.filter(discussions_allocated_q(to=who) | chair)
 
 
 Who = QuerySet[Professional] | Professional
@@ -220,7 +212,7 @@ class Mine:
     A worker holds a few cases: ``ids`` lists them (``case_ids``) with the discussions
     they chair, and each section filters ``IN (...)`` by primary key. A manager holds
     thousands: ``ids`` is None and each section walks its own index in its list's order,
-    asking of each row whether it is theirs (``mine_or_chaired(per_row=True)``...). The
+    asking of each row whether it is theirs (``mine_or_chaired``...). The
     two mean the same; only the plan differs."""
 
     who: Who
@@ -263,22 +255,21 @@ class Mine:
             return referrals_allocated(Referral.objects.all(), to=self.who).values("pk")
         return self.ids.referrals
 
-    def s47s(self, qs: QuerySet[S47Enquiry], *, per_row: bool = False) -> QuerySet[S47Enquiry]:
+    def s47s(self, qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
         if self.ids is None:
-            return s47s_allocated(qs, to=self.who, per_row=per_row)
+            return s47s_allocated(qs, to=self.who)
         return s47s_of_case_ids(qs, ids=self.ids)
 
     def discussions(self, qs: QuerySet[Discussion]) -> QuerySet[Discussion]:
         """Held or chaired (``mine_or_chaired``), of discussions walked in a list's order."""
         if self.ids is None:
-            return mine_or_chaired(qs, self.who, per_row=True)
+            return mine_or_chaired(qs, self.who)
         return qs.filter(pk__in=self._held_or_chaired())
 
     def discussion_q(self, key: str) -> Q:
         """Rows whose ``key`` (a discussion foreign key) is held or chaired."""
         if self.ids is None:
-            ours = mine_or_chaired(Discussion.objects.all(), self.who, per_row=True)
-            return Q(among(ours, key, per_row=True))
+            return Q(among(mine_or_chaired(Discussion.objects.all(), self.who), key, per_row=True))
         return Q(**{f"{key}__in": self._held_or_chaired()})
 
     def _held_or_chaired(self) -> list[int]:

@@ -35,6 +35,20 @@ def professional_link(
     )
 
 
+def holder_link() -> models.ForeignKey[Professional | None, Professional | None]:
+    """Who holds a case now (its open allocation's social worker, or the one it inherits):
+    kept by the allocation app (``convene.allocation.holders``), never written by a form,
+    so that "is it mine" is a column a walk tests, not probes of the allocations."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+
 def done_at() -> models.DateTimeField[datetime | None, datetime | None]:
     """When something was done, empty until it is."""
     return models.DateTimeField(null=True, blank=True)

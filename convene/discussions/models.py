@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from convene.core.models import TrackedModel, professional_link
+from convene.core.models import TrackedModel, holder_link, professional_link
 from convene.people.models import Child, Partnership
 from convene.referrals.models import Referral
 
@@ -63,6 +63,7 @@ class Discussion(TrackedModel):
         Partnership, on_delete=models.PROTECT, related_name="discussions"
     )
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="discussions")
+    held_by = holder_link()  # its own allocation's worker, or its referral's
     # The children discussed: the referral's, and siblings or other children of the
     # household where they are affected too (R001.13).
     children = models.ManyToManyField(Child, related_name="discussions")

@@ -7,7 +7,14 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from convene.core.models import MonthTally, TrackedModel, kept_link, one_a_month, professional_link
+from convene.core.models import (
+    MonthTally,
+    TrackedModel,
+    holder_link,
+    kept_link,
+    one_a_month,
+    professional_link,
+)
 from convene.people.models import Child, Partnership, agency_link
 from convene.people.vocab import ConcernCategory, ExploitationRating
 from convene.policy.vocab import Pathway
@@ -143,6 +150,7 @@ class Referral(TrackedModel):
     # ``apps.py``): the triage and convening queues order by them (issue 15).
     receipt_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     convene_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    held_by = holder_link()
 
     # The manager's decision on it.
     decision = models.CharField(max_length=20, choices=TriageDecision.choices, blank=True)

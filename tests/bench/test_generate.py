@@ -21,6 +21,7 @@ from convene.clocks.models import Clock, ClockTally, Escalation
 from convene.discussions.models import Discussion, Invitation
 from convene.people.models import Professional
 from convene.referrals.models import Referral
+from tests.allocation.test_holders import _from_history, _stored
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -55,8 +56,17 @@ def test_generator_makes_a_partnership_every_page_renders_on(client, monkeypatch
     _check_action_partnerships()
     _check_case_keys(report)
     _check_stored_deadlines()
+    _check_stored_holders()
     for username in ("bob", "carol", "ivy"):
         _check_pages(client, username)
+
+
+def _check_stored_holders():
+    """Each copied case holds whom its copied allocations say (``allocation.holders``): the
+    templates' ``held_by`` is copied with the same people as their allocations."""
+    stored = _stored()
+    assert stored == _from_history()
+    assert any(holder for held in stored.values() for holder in held.values())
 
 
 def _check_counts(report):

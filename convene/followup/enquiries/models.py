@@ -7,7 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from convene.core.models import TrackedModel, all_filled, done_at, done_by, version_field
+from convene.core.models import (
+    TrackedModel,
+    all_filled,
+    done_at,
+    done_by,
+    holder_link,
+    version_field,
+)
 from convene.followup.vocab import (
     LEGAL_STATUS_CHOICES,
     ROUTE_LABELS,
@@ -41,6 +48,7 @@ class S47Enquiry(PartnershipRecord):
     discussion = models.ForeignKey(
         "discussions.Discussion", on_delete=models.PROTECT, related_name="s47_enquiries"
     )
+    held_by = holder_link()  # its own allocation's worker, or its discussion's
     # The authorised record version whose decision started the enquiry.
     record_version = models.ForeignKey(
         "records.RecordVersion", on_delete=models.PROTECT, related_name="s47_enquiries"
