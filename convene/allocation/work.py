@@ -9,6 +9,7 @@ not the person's job (triage for a social worker, the caseload's S47s for a part
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from datetime import datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -41,6 +42,7 @@ from convene.allocation.work_rows import (
     status_of,
     with_children_named,
 )
+from convene.core.plans import walks_in_one_process
 from convene.discussions.models import Discussion, Invitation
 from convene.discussions.selectors import (
     discussions_visible_to,
@@ -487,12 +489,18 @@ def work_unnamed(*, user: Professional, now: datetime, team: bool = False) -> li
     """``work_for``'s rows with their children not yet named: a page names its own rows
     (``with_children_named``), not the hundreds of a manager's other pages (issue 15)."""
     mine, sections = sections_of(user=user, now=now, team=team)
-    # The sections with nothing that could be theirs, found in one query, are not built.
-    live = sections_live(user=user, mine=mine, now=now, sections=[s for s, _ in sections])
     rows: list[WorkRow] = []
-    for section, arguments in sections:  # in this order: the sort below keeps it for ties
-        if live.may(section):
-            rows += section(*arguments)
+    # A caseload too large to list is walked, section by section, each walk cut at a page:
+    # in one process (``walks_in_one_process``). Others' sections start from their own
+    # rows, and a partner's records to confirm, sorted from their invitations, gain from
+    # parallel workers (57 ms where one process takes 75 for a police officer's 5,023).
+    walked = mine is not None and mine.ids is None
+    with walks_in_one_process() if walked else nullcontext():
+        # The sections with nothing that could be theirs, found in one query, are not built.
+        live = sections_live(user=user, mine=mine, now=now, sections=[s for s, _ in sections])
+        for section, arguments in sections:  # in this order: the sort below keeps it for ties
+            if live.may(section):
+                rows += section(*arguments)
     order = {"overdue": 0, "due today": 1, "on track": 2, "": 3}
     far = datetime.max.replace(tzinfo=LONDON)
     return sorted(rows, key=lambda r: (order[r.status], r.due_at or far))

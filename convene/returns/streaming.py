@@ -13,15 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from convene.core.plans import local_plan
 
 __all__ = ["whole_result"]
 
 
 @contextmanager
 def whole_result() -> Iterator[None]:
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+    with local_plan(cursor_tuple_fraction=1.0):
         yield
