@@ -35,7 +35,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.explained import explained_ms  # noqa: E402
-from convene.allocation import work, work_follow_through  # noqa: E402
+from convene.allocation import work, work_actions, work_follow_through  # noqa: E402
 from convene.allocation.work_rows import Mine  # noqa: E402
 from convene.people.models import Professional  # noqa: E402
 
@@ -55,7 +55,7 @@ SECTIONS = [
     "_invitations",
     "_agency_checks",
     "_to_confirm",
-    "_actions",
+    "actions_due",
     "escalations",
 ]
 PER_REQUEST = re.compile(r'FROM "(people_rolegrant|people_agency|people_partnership|django_)')
@@ -69,7 +69,11 @@ def _section(name: str) -> Callable[..., Any]:
             return escalations_to_answer
         except ImportError:
             return work._escalations  # type: ignore[attr-defined]
-    found = getattr(work, name, None) or getattr(work_follow_through, name)
+    found = (
+        getattr(work, name, None)
+        or getattr(work_follow_through, name, None)
+        or getattr(work_actions, name)
+    )
     return found  # type: ignore[no-any-return]
 
 

@@ -8,16 +8,17 @@ not the person's job (triage for a social worker, the caseload's S47s for a part
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import nullcontext
-from datetime import datetime, time, timedelta
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from convene.agencychecks.selectors import checks_to_send
 from convene.allocation.selectors import team_mates
+from convene.allocation.work_actions import ACTIONS_AHEAD, actions_due
 from convene.allocation.work_escalations import escalations_to_answer
 from convene.allocation.work_follow_through import (
     care_plan_reviews_to_record,
@@ -49,20 +50,14 @@ from convene.discussions.selectors import (
     invitations_of,
     invited_discussion_keys,
 )
-from convene.followup.actions.selectors import (
-    actions_visible_to,
-    hrpm_actions_visible_to,
-    mine,
-    my_owners,
-)
 from convene.followup.conferences.selectors import icpcs_visible_to
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to, s47_rows
 from convene.followup.hrpm.selectors import hrpms_visible_to
-from convene.followup.models import Hrpm, HrpmAction, Icpc, S47Enquiry
+from convene.followup.models import Hrpm, Icpc, S47Enquiry
 from convene.followup.roles import arranges_conference
-from convene.people.models import Child, Professional
+from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of, sees_whole_caseload
-from convene.records.models import Action, Confirmation, Record, RecordVersion
+from convene.records.models import Confirmation, Record, RecordVersion
 from convene.records.selectors import (
     record_drafts_visible_to,
     record_versions_visible_to,
@@ -74,16 +69,14 @@ from convene.referrals.selectors import (
     may_decide_and_convene,
     referrals_visible_to,
 )
-from convene.workdays import LONDON, london_date
+from convene.workdays import LONDON
 
 __all__ = ["WorkRow", "status_of", "with_children_named", "work_for", "work_unnamed"]
 
-ACTIONS_AHEAD = timedelta(days=7)
 VISITS_AHEAD = timedelta(hours=24)
 HOLD_AHEAD = timedelta(hours=24)
 # How many of the soonest sent record versions ``_to_confirm`` looks through for a page first.
 CONFIRM_WINDOW = 500
-M = TypeVar("M", Action, HrpmAction)
 
 
 def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
@@ -377,76 +370,6 @@ def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _due_soon(qs: QuerySet[M], user: Professional, now: datetime) -> QuerySet[M]:
-    """Mine or my agency's (``mine``), open and due within a week or overdue."""
-    return mine(qs, user=user).filter(_due_soon_q(now))
-
-
-def _due_soon_q(now: datetime) -> Q:
-    return Q(status="open", due_on__lte=london_date(now + ACTIONS_AHEAD))
-
-
-def _actions_candidates(user: Professional, _mine: object, now: datetime) -> list[QuerySet[Any]]:
-    """One candidate per owner of "my actions" (``my_owners``) and kind, each found by that
-    owner's index: under one ``OR`` PostgreSQL scanned every action for a manager who owns
-    none (225 ms of bob's My work at a million discussions, issue 15)."""
-    return [
-        model.objects.filter(owner, _due_soon_q(now))
-        for model in (Action, HrpmAction)
-        for owner in my_owners(user=user)
-    ]
-
-
-# Any person: by the owners' indexes, cheap at any size (``followup.actions.selectors.mine``).
-@may_have(_actions_candidates, of_listed=False)
-def _actions(user: Professional, now: datetime) -> list[WorkRow]:
-    """Actions owned by me or my agency, open and due within a week or overdue."""
-    actions = (
-        _due_soon(actions_visible_to(user=user), user, now)
-        .select_related("record")
-        .order_by("due_on", "pk")[:ROWS_PER_SECTION]
-    )
-    rows = _action_rows(
-        actions,
-        "followup:action",
-        "Action",
-        lambda a: ChildrenOf(Discussion, a.record.discussion_id),
-        now,
-    )
-    hrpm_actions = (
-        _due_soon(hrpm_actions_visible_to(user=user), user, now)
-        .select_related("meeting__hrpm__child")
-        .order_by("due_on", "pk")[:ROWS_PER_SECTION]
-    )
-    rows += _action_rows(
-        hrpm_actions,
-        "followup:hrpm-action",
-        "Safety plan action",
-        lambda a: [a.meeting.hrpm.child],
-        now,
-    )
-    return rows
-
-
-def _action_rows(
-    actions: Iterable[Any],
-    url_name: str,
-    label: str,
-    children: Callable[[Any], ChildrenOf | list[Child]],
-    now: datetime,
-) -> list[WorkRow]:
-    """Each open action as a row, due at the end of its day."""
-    url = link_to(url_name)
-    return [
-        row(children(a), f"{label}: {a.what[:80]}", _end_of(a.due_on), url(a.pk), now)
-        for a in actions
-    ]
-
-
-def _end_of(day: Any) -> datetime:
-    return datetime.combine(day, time(23, 59), tzinfo=LONDON)
-
-
 Section = tuple[Callable[..., list[WorkRow]], tuple[Any, ...]]
 
 
@@ -475,7 +398,7 @@ def sections_of(
         ]
         sections += [(hrpm_decisions_to_make, (user, now))]
         sections += [(section, (user, mine, now)) for section in (_icpcs, _hrpms)]
-    anyone = (_invitations, _agency_checks, _to_confirm, _actions, escalations_to_answer)
+    anyone = (_invitations, _agency_checks, _to_confirm, actions_due, escalations_to_answer)
     return mine, sections + [(section, (user, now)) for section in anyone]
 
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.allocation import selectors as allocation_selectors
-from convene.allocation import work, work_probe
+from convene.allocation import work, work_actions, work_probe
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of
 
@@ -93,14 +93,14 @@ def test_the_probe_costs_at_most_one_query_more_than_building_every_section(monk
 
 def test_my_actions_are_probed_one_owner_at_a_time_and_together_are_mine(demo):
     """The actions' candidates are one per owner and kind, never ``owner OR agency`` (which
-    PostgreSQL answered by scanning every action), and together they are ``_due_soon``."""
+    PostgreSQL answered by scanning every action), and together they are ``due_soon``."""
     from convene.followup.models import HrpmAction
     from convene.records.models import Action
 
     now = timezone.now()
     for name in PERSONAS:
         user = Professional.objects.get(username=name)
-        candidates = work._actions_candidates(user, None, now)
+        candidates = work_actions.actions_candidates(user, None, now)
         for candidate in candidates:
             assert " OR " not in str(candidate.query), name
         for model in (Action, HrpmAction):
@@ -109,5 +109,5 @@ def test_my_actions_are_probed_one_owner_at_a_time_and_together_are_mine(demo):
                 if candidate.model is model:
                     parts |= set(candidate.values_list("pk", flat=True))
             assert parts == set(
-                work._due_soon(model.objects.all(), user, now).values_list("pk", flat=True)
+                work_actions.due_soon(model.objects.all(), user, now).values_list("pk", flat=True)
             ), name
