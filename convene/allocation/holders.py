@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save, pre_save
@@ -89,14 +90,18 @@ def _on_allocation_saved(sender: Any, instance: Allocation, **kwargs: Any) -> No
 
 def _inherit(parent: type[Any], column: str) -> Any:
     """A new case of the sender's kind takes its parent's holder: it has no allocation of
-    its own yet (an allocation is made for an existing case)."""
+    its own yet (an allocation is made for an existing case). The parent's row is locked
+    while it is read: a re-allocation of the parent, which updates that row before the
+    cases below it, then either waits for this case to be saved and updates it too, or is
+    committed first and its holder read here."""
 
     def inherit(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
         if raw or not instance._state.adding or instance.held_by_id is not None:
             return
-        instance.held_by_id = (
-            parent.objects.filter(pk=getattr(instance, column)).values_list("held_by", flat=True)
-        ).first()
+        rows = parent.objects.filter(pk=getattr(instance, column))
+        if connection.in_atomic_block:  # a lock lasts as long as a transaction (autocommit: none)
+            rows = rows.select_for_update()
+        instance.held_by_id = rows.values_list("held_by", flat=True).first()
 
     return inherit
 

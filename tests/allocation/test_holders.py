@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.allocation import services
@@ -98,3 +100,17 @@ def test_the_stored_holders_are_the_allocation_historys_and_rebuilt_the_same(his
         model.objects.update(held_by=None)
     store_holders(referrals=Q(), discussions=Q(), s47s=Q())  # as the migration fills them
     assert _stored() == stored
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes no row locks")
+def test_a_new_case_reads_its_parents_holder_under_a_lock(people, partnership, agencies):
+    """A re-allocation of the referral at the same moment either waits for the new
+    discussion (and then updates it too) or is read by it: never a stale holder."""
+    referral = accepted_referral(people=people, partnership=partnership, agencies=agencies)
+    with CaptureQueriesContext(connection) as captured:
+        scheduled_discussion(referral=referral, people=people, now=timezone.now())
+    assert any(
+        q["sql"].startswith('SELECT "referrals_referral"."held_by_id" AS "held_by" FROM')
+        and "FOR UPDATE" in q["sql"]
+        for q in captured.captured_queries
+    )
