@@ -24,6 +24,9 @@ from django.db.models.functions import Coalesce
 from django.db.models.signals import post_save, pre_save
 
 from convene.allocation.models import Allocation
+from convene.discussions.models import Discussion
+from convene.followup.models import S47Enquiry
+from convene.referrals.models import Referral
 
 __all__ = ["connect", "store_holders"]
 
@@ -52,13 +55,7 @@ def store_holders(
     """Store ``held_by`` on the cases each condition selects (None: none of that kind), top
     down, so a discussion reads its referral's new holder. ``models`` are (Allocation,
     Referral, Discussion, S47Enquiry): a migration passes its historical ones."""
-    if models is None:
-        from convene.discussions.models import Discussion
-        from convene.followup.models import S47Enquiry
-        from convene.referrals.models import Referral
-
-        models = (Allocation, Referral, Discussion, S47Enquiry)
-    allocation, referral, discussion, s47 = models
+    allocation, referral, discussion, s47 = models or (Allocation, Referral, Discussion, S47Enquiry)
     if referrals is not None:
         referral.objects.filter(referrals).update(held_by=_own(allocation, "referral"))
     if discussions is not None:
@@ -108,10 +105,6 @@ def _inherit(parent: type[Any], column: str) -> Any:
 
 def connect() -> None:
     """Called once from the app's ``ready``."""
-    from convene.discussions.models import Discussion
-    from convene.followup.models import S47Enquiry
-    from convene.referrals.models import Referral
-
     post_save.connect(_on_allocation_saved, sender=Allocation, dispatch_uid="holders-allocation")
     for child, parent, column in (
         (Discussion, Referral, "referral_id"),
