@@ -13,8 +13,7 @@ from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q, QuerySet
 
 from convene.agencychecks.selectors import checks_to_send
 from convene.allocation.selectors import team_mates
@@ -44,11 +43,10 @@ from convene.allocation.work_rows import (
     with_children_named,
 )
 from convene.core.plans import walks_in_one_process
-from convene.discussions.models import Discussion, Invitation
+from convene.discussions.models import Discussion
 from convene.discussions.selectors import (
     discussions_visible_to,
     invitations_of,
-    invited_discussion_keys,
 )
 from convene.followup.conferences.selectors import icpcs_visible_to
 from convene.followup.enquiries.selectors import s47_enquiries_visible_to, s47_rows
@@ -57,7 +55,7 @@ from convene.followup.models import Hrpm, Icpc, S47Enquiry
 from convene.followup.roles import arranges_conference
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of, sees_whole_caseload
-from convene.records.models import Confirmation, Record, RecordVersion
+from convene.records.models import Attendance, Record, RecordVersion
 from convene.records.selectors import (
     record_drafts_visible_to,
     record_versions_visible_to,
@@ -75,8 +73,6 @@ __all__ = ["WorkRow", "status_of", "with_children_named", "work_for", "work_unna
 
 VISITS_AHEAD = timedelta(hours=24)
 HOLD_AHEAD = timedelta(hours=24)
-# How many of the soonest sent record versions ``_to_confirm`` looks through for a page first.
-CONFIRM_WINDOW = 500
 
 
 def _people(user: Professional, team: bool) -> QuerySet[Professional] | Professional:
@@ -175,51 +171,17 @@ def _records(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
 
 
 def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
-    """Records sent to me that I have not yet confirmed (partners and social care alike)."""
-    # Two steps (issue 15): the page's versions found from my own invitations, then
-    # need-to-know asked of those rows alone, by primary-key probes (``per_row``). Asked of
-    # every version walked, it probed all 34,000 sent ones for a partner with nothing to
-    # confirm (1.3 s); as a hashed set, every record a manager may read (0.4 s). Being
-    # invited to a discussion shows its sent record, so the second step hides nothing today;
-    # it keeps the rule in one place if that ever changes.
-    answered = Confirmation.objects.filter(version=OuterRef("pk"), professional=user.pk)
-    sent = RecordVersion.objects.filter(
-        distributed_at__isnull=False, number=F("record__latest_number")
-    ).exclude(Exists(answered))
-    # First the soonest ``CONFIRM_WINDOW`` sent versions of all, walked by the sent-versions
-    # index (``record_version_sent``) in the list's order, each asked whether I was
-    # invited: for someone invited to most discussions (a team manager: 14,602 of 50,000)
-    # the page is there, where starting from their invitations sorted every sent version
-    # (38 ms). The window is the first versions in the list's order (every version when
-    # fewer are sent), so if it holds a whole page that is the page: any of mine not in it
-    # comes later. It is their keys, not a bound on their time: PostgreSQL could not know
-    # how few versions a bound computed in the query lets through, and for someone invited
-    # often (a police officer: 5,023) started from their invitations (56 ms at a million
-    # discussions, issue 15).
-    invited = Invitation.objects.filter(
-        discussion=OuterRef("record__discussion_id"), professional=user.pk
-    )
-    window = (
-        RecordVersion.objects.filter(distributed_at__isnull=False)
-        .order_by("distributed_at", "pk")
-        .values("pk")[:CONFIRM_WINDOW]
-    )
+    """Records sent to me that I am still to confirm, as the confirmation service asks it
+    (partners and social care alike): the page's versions from my own attendance rows still
+    awaiting an answer (``records.awaiting``, a partial index), then need-to-know asked of
+    those rows alone, by primary-key probes (``per_row``). Being invited to a discussion
+    shows its sent record, so the second step hides nothing today; it keeps the rule in one
+    place if that ever changes."""
     ids = list(
-        sent.filter(Exists(invited), pk__in=window)
-        .order_by("distributed_at", "pk")
-        .values_list("pk", flat=True)[:ROWS_PER_SECTION]
+        Attendance.objects.filter(professional=user.pk, awaiting_since__isnull=False)
+        .order_by("awaiting_since", "version_id")
+        .values_list("version_id", flat=True)[:ROWS_PER_SECTION]
     )
-    if len(ids) < ROWS_PER_SECTION:
-        # Not a page there: start from my invitations. ``distributed_at`` as an expression
-        # the sent-versions index cannot serve, or PostgreSQL walks every sent version of
-        # the partnership looking for mine (0.8 s for a partner who had confirmed all of
-        # theirs); this way it sorts the few it finds.
-        invitations = invited_discussion_keys(user=user)
-        ids = list(
-            sent.filter(record__discussion__in=invitations)
-            .order_by(Coalesce("distributed_at", "authorised_at"), "pk")
-            .values_list("pk", flat=True)[:ROWS_PER_SECTION]
-        )
     if not ids:  # none sent to me: need-to-know of versions is not built
         return []
     discussions = (

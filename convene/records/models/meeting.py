@@ -37,9 +37,19 @@ class Attendance(models.Model):
     name = models.CharField(max_length=300)
     role = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=AttendanceStatusChoices.choices)
+    # When this version reached this attendee, while they are still to confirm it: kept by
+    # ``convene.records.awaiting`` (issue 15), so "records to confirm" is an index walk.
+    awaiting_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["pk"]
+        indexes = [
+            models.Index(
+                fields=["professional", "awaiting_since", "version"],
+                condition=Q(awaiting_since__isnull=False),
+                name="attendance_awaiting_person",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["version", "professional"], name="unique_attendance_per_version"

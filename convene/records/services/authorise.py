@@ -6,6 +6,7 @@ import hashlib
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
@@ -14,6 +15,7 @@ from convene.people.models import Professional
 from convene.policy.vocab import RecordSection
 from convene.records import attendance_exceptions, sections, snapshot
 from convene.records.authorise_checks import record_check
+from convene.records.awaiting import store_awaiting
 from convene.records.errors import RecordIncomplete
 from convene.records.models import (
     Attendance,
@@ -199,6 +201,7 @@ def record_authorise(
             "modified_at",
         ]
     )
+    store_awaiting(Q(version__record=record))  # the earlier versions are no longer asked
     _move(
         record,
         discussion,

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
 from convene.core.errors import Conflict, Invalid, NotAllowed
 from convene.people.models import Professional
+from convene.records.awaiting import MUST_CONFIRM, store_awaiting
 from convene.records.models import (
     Confirmation,
     Record,
@@ -31,8 +33,7 @@ def _attendees(version: RecordVersion) -> set[int]:
 
 def _to_confirm(version: RecordVersion) -> set[int]:
     """Who must confirm: every attendee but the chair and the authoriser, who made the record."""
-    chair = version.record.discussion.chair_id
-    return _attendees(version) - {chair, version.authorised_by_id}
+    return set(version.attendance.filter(MUST_CONFIRM).values_list("professional_id", flat=True))
 
 
 def _maybe_confirmed(
@@ -96,6 +97,7 @@ def record_confirm(
         comment=comment,
         responded_at=now,
     )
+    store_awaiting(Q(version=version, professional=by))
     confirmed = _maybe_confirmed(record, version, by, now)
     _audit(
         record,

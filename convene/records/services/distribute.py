@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from convene.audit.context import AuditContext
 from convene.audit.models import Action as AuditAction
@@ -14,6 +15,7 @@ from convene.core.errors import Conflict, NotAllowed
 from convene.discussions.models import Discussion
 from convene.people.models import Agency, Professional
 from convene.policy.vocab import ClockKind
+from convene.records.awaiting import store_awaiting
 from convene.records.models import (
     DistributionLog,
     Record,
@@ -104,6 +106,7 @@ def record_distribute(
     version = _latest(record)
     if version.distributed_at is not None or discussion.state != State.AUTHORISED:
         raise Conflict(f"Version {version.number} has already been distributed")
+    store_awaiting(Q(version=version))
     added = distribution_agencies_check(discussion=discussion, agencies=agencies)
     logs: list[DistributionLog] = []
     attendance = list(version.attendance.select_related("professional"))
@@ -174,6 +177,7 @@ def record_distribute(
     )
     if updated != 1:
         raise Conflict(f"Version {version.number} has already been distributed")
+    store_awaiting(Q(version=version))
     _meet(discussion, ClockKind.RECORD_DISTRIBUTED, at=now, by=by)
     _move(
         record,
