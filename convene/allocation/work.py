@@ -237,7 +237,9 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
 _STARTED = Q(state="started")
 
 
-@may_have(lambda user, mine, now: [mine.s47s(S47Enquiry.objects.filter(_STARTED))])
+# A caseload listed or walked alike: by its ids, or by the started enquiries' partial index
+# on who holds them (``s47_started_held``).
+@may_have(lambda user, mine, now: [mine.s47s(S47Enquiry.objects.filter(_STARTED))], of_listed=False)
 @of_own("s47s")
 def _s47(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):

@@ -51,12 +51,15 @@ __all__ = [
 _OPEN_CORRECTION = Q(response=Confirmation.Response.CORRECTION, resolution="")
 
 
+# A caseload listed or walked alike: the open corrections are few, walked by their partial
+# index (``confirmation_open_correction``), each asked whether it is mine.
 @may_have(
     lambda user, mine, now: [
         Confirmation.objects.filter(
             _OPEN_CORRECTION, mine.discussion_q("version__record__discussion")
         )
-    ]
+    ],
+    of_listed=False,
 )
 @of_own("discussions")
 def records_to_correct(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:

@@ -113,6 +113,14 @@ class S47Enquiry(PartnershipRecord):
                 name="s47_on_care_plan_route",
                 condition=ON_CARE_PLAN_ROUTE,
             ),
+            # My work's visits to make: whether a manager holds any enquiry still to visit,
+            # asked before the section is built (``allocation.work_probe``); partial, the
+            # started ones only, so it is one probe whatever they hold (issue 15).
+            models.Index(
+                fields=["held_by", "id"],
+                name="s47_started_held",
+                condition=Q(state=S47State.STARTED.value),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["discussion", "child"], name="unique_s47_per_child"),
