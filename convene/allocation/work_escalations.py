@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from convene.allocation.work_probe import may_have
 from convene.allocation.work_rows import ROWS_PER_SECTION, WorkRow, link_to, row
 from convene.clocks.models import ESCALATION_OPEN_STATES, Escalation
-from convene.clocks.selectors import escalations_visible_to
+from convene.clocks.selectors import escalations_visible_among
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of
 
@@ -94,16 +94,41 @@ def _candidates(user: Professional, _mine: object, now: datetime) -> list[QueryS
     return found
 
 
+# How many pages of candidates a section reads to fill its page with those the person may
+# see. Convene never addresses an agency about a record it may not open
+# (:mod:`convene.clocks.audience`), so the first page is nearly always the page.
+PAGES_READ = 4
+
+
 @may_have(_candidates, of_listed=False)
 def escalations_to_answer(user: Professional, now: datetime) -> list[WorkRow]:
-    """Escalations raised or acknowledged, addressed to me or my agency, oldest first."""
+    """Escalations raised or acknowledged, addressed to me or my agency, oldest first.
+
+    The candidates walked in the list's order a page at a time, then need-to-know asked of
+    that page's rows alone, set-based (``escalations_visible_among``). Built into the walk,
+    need-to-know for every kind of subject was most of the section: 3.7 ms to plan a team
+    manager's, and for a police officer a hash of all 32,590 escalations that name her
+    agency (14 ms at a million discussions, issue 15)."""
     to_me = _addressed_to_me(user)
     if to_me is None:  # addressed by none: need-to-know is not built (issue 15)
         return []
-    qs = (
-        escalations_visible_to(user=user)
-        .filter(to_me, _TO_ANSWER)
-        .order_by("raised_at", "pk")[:ROWS_PER_SECTION]
+    candidates = (
+        Escalation.objects.filter(to_me, _TO_ANSWER, partnership__in=partnership_ids_of(user=user))
+        .only("pk", "what_is_late", "raised_at")
+        .order_by("raised_at", "pk")
     )
+    shown: list[Escalation] = []
+    after = Q()
+    for _ in range(PAGES_READ):
+        page = list(candidates.filter(after)[:ROWS_PER_SECTION])
+        visible = escalations_visible_among(user=user, ids=[e.pk for e in page])
+        shown += [e for e in page if e.pk in visible]
+        if len(shown) >= ROWS_PER_SECTION or len(page) < ROWS_PER_SECTION:
+            break
+        last = page[-1]
+        after = Q(raised_at__gt=last.raised_at) | Q(raised_at=last.raised_at, pk__gt=last.pk)
     detail = link_to("clocks:escalation-detail")
-    return [row([], f"Escalation: {e.what_is_late}", None, detail(e.pk), now) for e in qs]
+    return [
+        row([], f"Escalation: {e.what_is_late}", None, detail(e.pk), now)
+        for e in shown[:ROWS_PER_SECTION]
+    ]

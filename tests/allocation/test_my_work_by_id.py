@@ -103,6 +103,37 @@ def test_escalations_listed_by_id_are_those_walked(people, partnership, monkeypa
     assert shown
 
 
+def test_escalations_hidden_by_need_to_know_give_way_to_the_next_visible(
+    people, partnership, monkeypatch
+):
+    """Need-to-know is asked of each page of candidates; one the person may not see is left
+    out and the next page read, so the section still fills with those they may."""
+    now = timezone.now()
+    raised = [
+        escalation_raise(
+            by=people["carol"],
+            partnership=partnership,
+            direction=Escalation.Direction.PARTNER_TO_SOCIAL_CARE,
+            what_is_late=f"Record {n} not sent",
+            details="Asked three days ago",
+            now=now - timedelta(hours=3 - n),
+        )
+        for n in range(3)
+    ]
+    hidden = {raised[0].pk, raised[1].pk}
+    real = work_escalations.escalations_visible_among
+
+    def seen(*, user, ids):
+        return real(user=user, ids=ids) - hidden
+
+    monkeypatch.setattr(work_escalations, "escalations_visible_among", seen)
+    monkeypatch.setattr(work_escalations, "ROWS_PER_SECTION", 1)
+    rows = escalations_to_answer(people["bob"], now)
+    assert [row.what for row in rows] == ["Escalation: Record 2 not sent"]
+    monkeypatch.setattr(work_escalations, "PAGES_READ", 2)  # read no further than asked
+    assert escalations_to_answer(people["bob"], now) == []
+
+
 def _confirms(person, now):
     return [r.what for r in work._to_confirm(person, now)]
 

@@ -127,5 +127,5 @@ def test_someone_addressed_by_no_escalation_builds_no_need_to_know_of_escalation
     def built(*args, **kwargs):
         raise AssertionError("need-to-know of escalations was built")
 
-    monkeypatch.setattr(work_escalations, "escalations_visible_to", built)
+    monkeypatch.setattr(work_escalations, "escalations_visible_among", built)
     assert escalations_to_answer(people["dev"], timezone.now()) == []
