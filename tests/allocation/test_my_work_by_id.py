@@ -103,13 +103,9 @@ def test_escalations_listed_by_id_are_those_walked(people, partnership, monkeypa
     assert shown
 
 
-def test_escalations_hidden_by_need_to_know_give_way_to_the_next_visible(
-    people, partnership, monkeypatch
-):
-    """Need-to-know is asked of each page of candidates; one the person may not see is left
-    out and the next page read, so the section still fills with those they may."""
-    now = timezone.now()
-    raised = [
+def _three_records_not_sent(people, partnership, now):
+    """Three escalations from the police to social care, an hour apart, oldest first."""
+    return [
         escalation_raise(
             by=people["carol"],
             partnership=partnership,
@@ -120,6 +116,15 @@ def test_escalations_hidden_by_need_to_know_give_way_to_the_next_visible(
         )
         for n in range(3)
     ]
+
+
+def test_escalations_hidden_by_need_to_know_give_way_to_the_next_visible(
+    people, partnership, monkeypatch
+):
+    """Need-to-know is asked of each page of candidates; one the person may not see is left
+    out and the next page read, so the section still fills with those they may."""
+    now = timezone.now()
+    raised = _three_records_not_sent(people, partnership, now)
     hidden = {raised[0].pk, raised[1].pk}
     real = work_escalations.escalations_visible_among
 
@@ -177,17 +182,7 @@ def test_only_open_escalations_are_listed_by_id(people, partnership, monkeypatch
     (24 open) down the walk of the open list past every resolved one: 5 s at a million
     discussions (issue 15)."""
     now = timezone.now()
-    raised = [
-        escalation_raise(
-            by=people["carol"],
-            partnership=partnership,
-            direction=Escalation.Direction.PARTNER_TO_SOCIAL_CARE,
-            what_is_late=f"Record {n} not sent",
-            details="Asked three days ago",
-            now=now - timedelta(hours=3 - n),
-        )
-        for n in range(3)
-    ]
+    raised = _three_records_not_sent(people, partnership, now)
     for escalation in raised[:2]:
         escalation_resolve(escalation=escalation, by=people["bob"], outcome="Sent", now=now)
     monkeypatch.setattr(work_escalations, "ESCALATIONS_LISTED", 1)
