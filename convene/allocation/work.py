@@ -37,7 +37,6 @@ from convene.allocation.work_rows import (
     link_to,
     linked_rows,
     of_own,
-    open_clock_due,
     row,
     status_of,
     with_children_named,
@@ -311,19 +310,26 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     ]
 
 
-def _active_hrpms(qs: QuerySet[Hrpm], mine: Mine) -> QuerySet[Hrpm]:
-    return qs.filter(state="active", referral__in=mine.referral_ids())
+def _hrpms_due(qs: QuerySet[Hrpm], mine: Mine, now: datetime) -> QuerySet[Hrpm]:
+    """Active series of my cases whose monthly meeting is due within a week: the soonest
+    open HRPM clock, stored on the series by the clock services (``hrpm_due_at``)."""
+    return qs.filter(
+        state="active",
+        hrpm_due_at__lte=now + ACTIONS_AHEAD,
+        referral__in=mine.referral_ids(),
+    )
 
 
-@may_have(lambda user, mine, now: [_active_hrpms(Hrpm.objects.all(), mine)])
+# A caseload listed or walked alike: the series due are few, walked by their partial index
+# (``hrpm_due``), each asked whether it is mine.
+@may_have(lambda user, mine, now: [_hrpms_due(Hrpm.objects.all(), mine, now)], of_listed=False)
 @of_own("referrals")
 def _hrpms(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     if not sees_whole_caseload(user=user):
         return []
     qs = (
-        _active_hrpms(hrpms_visible_to(user=user), mine)
-        .annotate(due=open_clock_due(Hrpm, ("hrpm",)))
-        .filter(due__lte=now + ACTIONS_AHEAD)
+        _hrpms_due(hrpms_visible_to(user=user), mine, now)
+        .annotate(due=F("hrpm_due_at"))
         .select_related("child")
         .order_by("due", "pk")[:ROWS_PER_SECTION]
     )

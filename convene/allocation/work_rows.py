@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from convene.allocation import selectors
@@ -25,7 +25,6 @@ from convene.allocation.selectors import (
     s47s_allocated,
     s47s_of_case_ids,
 )
-from convene.clocks.due_columns import soonest_open_due
 from convene.core.access import among
 from convene.discussions.models import Discussion
 from convene.followup.models import S47Enquiry
@@ -122,11 +121,6 @@ def link_to(url_name: str) -> Callable[..., str]:
 # Stand for the keys in a reversed URL: digits (``<int:...>`` takes nothing else), and more
 # than a key or any other part of a path holds.
 _MARKERS = tuple(987_654_321_000 + i for i in range(3))
-
-
-def open_clock_due(model: type[Any], kinds: tuple[str, ...], subject: str = "pk") -> Subquery:
-    """The soonest open clock of these kinds on the row's subject."""
-    return soonest_open_due(model, kinds, subject)
 
 
 def row(

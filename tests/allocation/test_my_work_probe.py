@@ -76,8 +76,9 @@ def test_a_section_declaring_no_candidates_is_always_built(people):
 
 def test_a_walked_caseload_is_asked_whether_it_has_visits_or_corrections(demo):
     """Found by partial indexes of the few (enquiries still to visit, by who holds them;
-    open corrections), so asked of a manager's walked caseload too, not built to find none
-    (issue 15: 4-7 ms each of a team manager's page at a million discussions)."""
+    HRPM series with a meeting due; open corrections), so asked of a manager's walked
+    caseload too, not built to find none (issue 15: 4-7 ms each of a team manager's page at
+    a million discussions)."""
     now = timezone.now()
     for name in ("bob", "alice"):
         user = Professional.objects.get(username=name)
@@ -86,7 +87,7 @@ def test_a_walked_caseload_is_asked_whether_it_has_visits_or_corrections(demo):
         live = work_probe.sections_live(
             user=user, mine=mine, now=now, sections=[s for s, _ in sections]
         )
-        for section in (work._s47, work_follow_through.records_to_correct):
+        for section in (work._s47, work._hrpms, work_follow_through.records_to_correct):
             candidates = work_probe._CANDIDATES[section](user, mine, now)
             assert candidates is not None, (name, section.__name__)
             assert live.may(section) == any(qs.exists() for qs in candidates)

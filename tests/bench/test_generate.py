@@ -19,6 +19,7 @@ from convene.audit.models import AuditEntry
 from convene.audit.selectors import audit_chain_verify
 from convene.clocks.models import Clock, ClockTally, Escalation
 from convene.discussions.models import Discussion, Invitation
+from convene.followup.hrpm.models import Hrpm
 from convene.people.models import Professional
 from convene.referrals.models import Referral
 from tests.allocation.test_holders import _from_history, _stored
@@ -222,7 +223,6 @@ def _check_old_cases_closed(report):
     """An old copy's work was closed (actions done, escalations resolved, HRPMs ended), as a
     partnership closes its cases; the open ones keep theirs. Before, every copied action
     stayed open and every escalation raised, whatever the case's age."""
-    from convene.followup.hrpm.models import Hrpm
     from convene.records.models import Action
 
     old = timezone.now() - timedelta(days=60)  # open copies began under 45 days ago
@@ -303,6 +303,7 @@ def _check_action_partnerships():
 STORED_DEADLINES = {
     Referral: {"receipt_due_at": ("convene", "triage"), "convene_due_at": ("convene",)},
     Discussion: {"outcome_due_at": ("outcome_notified",), "icpc_due_at": ("icpc",)},
+    Hrpm: {"hrpm_due_at": ("hrpm",)},
 }
 
 

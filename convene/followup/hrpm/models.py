@@ -40,6 +40,9 @@ class Hrpm(PartnershipRecord):
     # The young person's own view of the risk: central, so required (R000.3).
     young_persons_view = models.TextField()
     first_meeting_on = models.DateField(null=True, blank=True)
+    # The soonest open HRPM clock, kept by the clock services (``clocks.due_columns``) so My
+    # work walks the series due by index (issue 15).
+    hrpm_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     ended_at = done_at()
     ended_by = done_by()
     end_reason = models.TextField(blank=True)
@@ -48,6 +51,14 @@ class Hrpm(PartnershipRecord):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "High Risk Planning Meeting series"
+        indexes = [
+            # Partial: only the series with an open HRPM clock.
+            models.Index(
+                fields=["hrpm_due_at", "id"],
+                condition=Q(hrpm_due_at__isnull=False),
+                name="hrpm_due",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["child"],

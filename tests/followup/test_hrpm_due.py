@@ -1,0 +1,104 @@
+"""An HRPM series keeps its next meeting's deadline (``Hrpm.hrpm_due_at``, issue 15): the
+soonest open monthly clock, moved by each meeting recorded and cleared when the series ends,
+as the migration fills it; and My work lists the series due within a week from it, for a
+caseload listed by id or walked."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, timedelta
+
+import pytest
+from django.apps import apps
+
+from convene.allocation import selectors as allocation_selectors
+from convene.allocation import work
+from convene.allocation.services import allocation_change
+from convene.followup.hrpm.services import hrpm_create, hrpm_end, hrpm_meeting_record
+from convene.followup.models import Hrpm
+from tests.followup.conftest import clocks_of, london
+
+pytestmark = pytest.mark.django_db
+
+
+def _meeting(hrpm, people, held_at, next_on):
+    return hrpm_meeting_record(
+        hrpm=hrpm,
+        held_at=held_at,
+        attendees=[people["alice"], people["carol"]],
+        young_person_attended=True,
+        young_persons_view="I am fine",
+        risk_assessment="High",
+        safety_plan="Curfew",
+        next_meeting_on=next_on,
+        by=people["alice"],
+        now=held_at + timedelta(hours=2),
+    )
+
+
+def _series(child_in_care, people):
+    return hrpm_create(
+        child=child_in_care,
+        risk_assessment="Criminal exploitation",
+        young_persons_view="They are my friends",
+        by=people["alice"],
+        now=london(2026, 1, 5, 9, 0),
+    )
+
+
+def _due(hrpm):
+    return Hrpm.objects.get(pk=hrpm.pk).hrpm_due_at
+
+
+def _open_due(hrpm):
+    clock = clocks_of(hrpm).get("hrpm")
+    return clock.due_at if clock is not None and clock.state in ("pending", "breached") else None
+
+
+def test_the_series_keeps_its_next_meetings_deadline(child_in_care, people):
+    hrpm = _series(child_in_care, people)
+    assert _due(hrpm) == _open_due(hrpm)
+    _meeting(hrpm, people, london(2026, 1, 31, 10, 0), date(2026, 2, 27))
+    first = _due(hrpm)
+    assert first is not None
+    assert first == _open_due(hrpm)
+    _meeting(Hrpm.objects.get(pk=hrpm.pk), people, london(2026, 2, 26, 10, 0), date(2026, 3, 20))
+    assert _due(hrpm) == _open_due(hrpm) > first  # monthly from the later meeting
+    Hrpm.objects.update(hrpm_due_at=None)
+    migration = importlib.import_module("convene.followup.migrations.0012_hrpm_due")
+    migration.hrpm_due_fill(apps)
+    assert _due(hrpm) == _open_due(hrpm) is not None
+    hrpm_end(
+        hrpm=Hrpm.objects.get(pk=hrpm.pk),
+        reason="Risk reduced",
+        by=people["alice"],
+        now=london(2026, 3, 1, 9, 0),
+    )
+    assert _due(hrpm) is None
+
+
+@pytest.mark.parametrize("plan", ["listed", "walked"])
+def test_my_work_lists_the_series_due_within_a_week(child_in_care, people, monkeypatch, plan):
+    if plan == "walked":
+        monkeypatch.setattr(allocation_selectors, "CASES_LISTED", 0)
+    hrpm = _series(child_in_care, people)
+    allocation_change(
+        subject=hrpm.referral,
+        social_worker=people["alice"],
+        team=None,
+        reason="Allocated",
+        by=people["bob"],
+        now=london(2026, 1, 5, 10, 0),
+    )
+    _meeting(hrpm, people, london(2026, 1, 31, 10, 0), date(2026, 2, 27))
+    due = _due(hrpm)
+    wanted = f"High Risk Planning Meeting {hrpm.reference}"
+
+    def shown(now):
+        return [r.what for r in work.work_unnamed(user=people["alice"], now=now)]
+
+    assert wanted in shown(due - timedelta(days=6))
+    assert wanted not in shown(due - timedelta(days=8))  # not yet within the week
+    assert wanted not in [
+        r.what for r in work.work_unnamed(user=people["dev"], now=due - timedelta(days=1))
+    ]
