@@ -21,6 +21,7 @@ from convene.allocation.selectors import (
     CaseIds,
     case_ids,
     discussions_allocated_q,
+    people_keys,
     referrals_allocated,
     s47s_allocated,
     s47s_of_case_ids,
@@ -192,7 +193,7 @@ def of_own(kind: Literal["referrals", "discussions", "s47s"]) -> Callable[[Secti
 def mine_or_chaired(qs: QuerySet[Discussion], who: Any) -> QuerySet[Discussion]:
     """Discussions held by ``who`` (or inherited from their referral) or chaired by them:
     two columns of the row (``held_by``, ``chair``), for a walk or a set alike."""
-    chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
+    chair = Q(chair__in=people_keys(who)) if isinstance(who, QuerySet) else Q(chair=who.pk)
     return qs.filter(discussions_allocated_q(to=who) | chair)
 
 
@@ -218,7 +219,7 @@ class Mine:
         ids = case_ids(to=who)
         if ids is None:
             return cls(who, None, ())
-        chair = Q(chair__in=who.values("pk")) if isinstance(who, QuerySet) else Q(chair=who.pk)
+        chair = Q(chair__in=people_keys(who)) if isinstance(who, QuerySet) else Q(chair=who.pk)
         cap = selectors.CASES_LISTED  # read when asked, so a test may lower it
         chaired = tuple(
             Discussion.objects.filter(chair).order_by("pk").values_list("pk", flat=True)[: cap + 1]

@@ -134,3 +134,20 @@ def test_unsent_versions_are_the_versions_selectors_unsent_rows(make_record, peo
     assert set(bob.values_list("record", flat=True)) >= {unsent.pk}
     assert not unsent_record_versions_visible_to(user=people["carol"]).exists()
     assert restricted.discussion.referral.restricted
+
+
+def test_a_teams_cases_are_asked_by_its_members_keys(people):
+    """``team_mates`` lists the keys it read, so a team's cases are ``held_by IN (2, 5)``:
+    PostgreSQL walks the indexes on who holds and who chairs, where ``IN (SELECT ...)``
+    under the ``OR`` tested every scheduled meeting it read (issue 15)."""
+    from convene.allocation.selectors import people_keys, team_mates
+    from convene.allocation.work_rows import mine_or_chaired
+    from convene.discussions.models import Discussion
+    from convene.people.models import Professional
+
+    mates = team_mates(user=people["bob"])
+    assert people_keys(mates) == list(mates.order_by("pk").values_list("pk", flat=True))
+    sql = str(mine_or_chaired(Discussion.objects.all(), mates).query)
+    assert "people_professional" not in sql, sql
+    anyone = Professional.objects.filter(pk=people["bob"].pk)  # not listed: a subquery
+    assert "people_professional" in str(mine_or_chaired(Discussion.objects.all(), anyone).query)
