@@ -14,36 +14,12 @@ from django.apps import apps
 from convene.allocation import selectors as allocation_selectors
 from convene.allocation import work
 from convene.allocation.services import allocation_change
-from convene.followup.hrpm.services import hrpm_create, hrpm_end, hrpm_meeting_record
+from convene.followup.hrpm.services import hrpm_end
 from convene.followup.models import Hrpm
 from tests.followup.conftest import clocks_of, london
+from tests.followup.test_followup_hrpm import _create, _meet
 
 pytestmark = pytest.mark.django_db
-
-
-def _meeting(hrpm, people, held_at, next_on):
-    return hrpm_meeting_record(
-        hrpm=hrpm,
-        held_at=held_at,
-        attendees=[people["alice"], people["carol"]],
-        young_person_attended=True,
-        young_persons_view="I am fine",
-        risk_assessment="High",
-        safety_plan="Curfew",
-        next_meeting_on=next_on,
-        by=people["alice"],
-        now=held_at + timedelta(hours=2),
-    )
-
-
-def _series(child_in_care, people):
-    return hrpm_create(
-        child=child_in_care,
-        risk_assessment="Criminal exploitation",
-        young_persons_view="They are my friends",
-        by=people["alice"],
-        now=london(2026, 1, 5, 9, 0),
-    )
 
 
 def _due(hrpm):
@@ -56,13 +32,18 @@ def _open_due(hrpm):
 
 
 def test_the_series_keeps_its_next_meetings_deadline(child_in_care, people):
-    hrpm = _series(child_in_care, people)
+    hrpm = _create(child_in_care, people)
     assert _due(hrpm) == _open_due(hrpm)
-    _meeting(hrpm, people, london(2026, 1, 31, 10, 0), date(2026, 2, 27))
+    _meet(hrpm, people, held_at=london(2026, 1, 31, 10, 0), next_on=date(2026, 2, 27))
     first = _due(hrpm)
     assert first is not None
     assert first == _open_due(hrpm)
-    _meeting(Hrpm.objects.get(pk=hrpm.pk), people, london(2026, 2, 26, 10, 0), date(2026, 3, 20))
+    _meet(
+        Hrpm.objects.get(pk=hrpm.pk),
+        people,
+        held_at=london(2026, 2, 26, 10, 0),
+        next_on=date(2026, 3, 20),
+    )
     assert _due(hrpm) == _open_due(hrpm) > first  # monthly from the later meeting
     Hrpm.objects.update(hrpm_due_at=None)
     migration = importlib.import_module("convene.followup.migrations.0012_hrpm_due")
@@ -81,7 +62,7 @@ def test_the_series_keeps_its_next_meetings_deadline(child_in_care, people):
 def test_my_work_lists_the_series_due_within_a_week(child_in_care, people, monkeypatch, plan):
     if plan == "walked":
         monkeypatch.setattr(allocation_selectors, "CASES_LISTED", 0)
-    hrpm = _series(child_in_care, people)
+    hrpm = _create(child_in_care, people)
     allocation_change(
         subject=hrpm.referral,
         social_worker=people["alice"],
@@ -90,7 +71,7 @@ def test_my_work_lists_the_series_due_within_a_week(child_in_care, people, monke
         by=people["bob"],
         now=london(2026, 1, 5, 10, 0),
     )
-    _meeting(hrpm, people, london(2026, 1, 31, 10, 0), date(2026, 2, 27))
+    _meet(hrpm, people, held_at=london(2026, 1, 31, 10, 0), next_on=date(2026, 2, 27))
     due = _due(hrpm)
     wanted = f"High Risk Planning Meeting {hrpm.reference}"
 
