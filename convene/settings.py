@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "convene.accounts.idle.ExtendIdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -304,7 +305,9 @@ OIDC_TIMEOUT = CONVENE_OIDC_TIMEOUT_SECONDS
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True  # idle timeout: each request extends the session
+# The idle time-out: a signed-in session is extended at most once a minute
+# (convene/accounts/idle.py), not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True  # shared devices: closing the browser signs out

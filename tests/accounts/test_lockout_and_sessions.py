@@ -9,8 +9,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from convene.accounts.idle import EXTEND_EVERY
 from convene.audit.models import Action, AuditEntry
 from tests.accounts.test_two_factor import PASSWORD, password_step, signed_in_as
 from tests.core.test_settings_startup import clean_environment
@@ -146,6 +150,44 @@ def test_activity_keeps_a_session_alive(client, people):
         for _ in range(4):
             traveller.shift(timedelta(minutes=20))
             assert client.get("/").status_code == 200
+
+
+def _session_writes(client) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    return sum(
+        query["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in query["sql"]
+        for query in captured.captured_queries
+    )
+
+
+def test_a_session_is_written_at_most_once_a_minute(client, people):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.force_login(people["alice"])
+        assert _session_writes(client) == 1  # the first page extends it
+        key = client.session.session_key
+        extended_until = Session.objects.get(pk=key).expire_date
+        traveller.shift(timedelta(seconds=EXTEND_EVERY - 1))
+        assert _session_writes(client) == 0
+        assert Session.objects.get(pk=key).expire_date == extended_until
+        traveller.shift(timedelta(seconds=1))
+        assert _session_writes(client) == 1
+        assert Session.objects.get(pk=key).expire_date == extended_until + timedelta(
+            seconds=EXTEND_EVERY
+        )
+
+
+def test_pages_more_often_than_the_extension_keep_a_session_alive(client, people):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        client.force_login(people["alice"])
+        for _ in range(45):  # 45 × 50 s: longer than the limit, never idle for a minute
+            traveller.shift(timedelta(seconds=50))
+            assert client.get("/").status_code == 200
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session(client, people):
+    assert client.get("/sign-in/").status_code == 200
+    assert not Session.objects.exists()
 
 
 def test_session_cookies_are_http_only_and_end_with_the_browser(client, people):
