@@ -253,7 +253,15 @@ class Invitation(TrackedModel):
             # "My invitations" pages a person's past invitations newest first (issue 15):
             # walked from the newest, it stops at the page; it also answers every look-up
             # by person, so the plain foreign-key index it replaces would only repeat it.
-            models.Index(fields=["professional", "-id"], name="invitation_person_newest"),
+            # It carries the discussion (PostgreSQL's INCLUDE), so "the discussions I am
+            # invited to", which every partner's need-to-know asks, is read from the index
+            # alone: not one table page per invitation (a police officer's 5,023: 7 of her
+            # home page's 23 ms at a million discussions).
+            models.Index(
+                fields=["professional", "-id"],
+                include=["discussion"],
+                name="invitation_person_newest",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
