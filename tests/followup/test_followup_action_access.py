@@ -158,6 +158,21 @@ def test_the_police_see_their_agencys_action_only_of_discussions_they_are_invite
     assert may_update_action(user=carol, action=seen)
     _refused(unseen, carol, NotFound)
     assert actions_visible_to(user=people["bob"]).count() == 2
+    # The lists' form of the rule (My actions, the API's) shows the same rows.
+    assert list(actions_visible_to(user=carol, listed=True)) == [seen]
+    assert actions_visible_to(user=people["bob"], listed=True).count() == 2
+
+
+def test_a_partners_action_list_gathers_their_discussions_first(s47_decision, agencies, people):
+    """Listed, a partner's rule is their discussions' keys (invited, or chair) gathered from
+    the person indexes, not an invitation probed for each of their agency's actions (a
+    police officer's 2,856 at a million discussions, issue 15)."""
+    s47_decision(action_owner=("agency", agencies["police"].pk))
+    carol = people["carol"]
+    sql = str(actions_visible_to(user=carol, listed=True).query)
+    assert "UNION" in sql, sql
+    assert "EXISTS" not in sql, sql
+    assert "EXISTS" in str(actions_visible_to(user=carol).query)  # one action: the probe
 
 
 def test_an_auditor_reads_every_action_of_the_caseload_and_updates_none(

@@ -92,7 +92,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     user = professional_of(request)
     pages = _pages(
         request,
-        actions_visible_to(user=user),
+        actions_visible_to(user=user, listed=True),
         hrpm_actions_visible_to(user=user),
         my_owners(user=user),
     )
