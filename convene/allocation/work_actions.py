@@ -55,7 +55,7 @@ def actions_candidates(user: Professional, _mine: object, now: datetime) -> list
 def actions_due(user: Professional, now: datetime) -> list[WorkRow]:
     """Actions owned by me or my agency, open and due within a week or overdue."""
     actions = (
-        due_soon(actions_visible_to(user=user), user, now)
+        due_soon(actions_visible_to(user=user, listed=True), user, now)
         .select_related("record")
         .order_by("due_on", "pk")[:ROWS_PER_SECTION]
     )
