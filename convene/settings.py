@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "convene.accounts.idle.ExtendIdleSessionMiddleware",
+    "convene.accounts.idle_middleware.extend_idle_session",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -306,7 +306,7 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc-callback"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
 # The idle time-out: a signed-in session is extended at most once a minute
-# (convene/accounts/idle.py), not written on every request.
+# (convene/accounts/idle_middleware.py), not written on every request.
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from convene.accounts.idle import EXTEND_EVERY
+from convene.accounts.idle_middleware import EXTEND_EVERY
 from convene.audit.models import Action, AuditEntry
 from tests.accounts.test_two_factor import PASSWORD, password_step, signed_in_as
 from tests.core.test_settings_startup import clean_environment
