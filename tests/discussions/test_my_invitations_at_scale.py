@@ -14,6 +14,7 @@ from convene.discussions import invitation_pages
 from convene.discussions.models import Discussion
 from convene.discussions.selectors import invitations_of, invited_discussion_keys
 from tests.convening import scheduled_discussion
+from tests.plans import plan_without
 
 pytestmark = pytest.mark.django_db
 
@@ -75,17 +76,10 @@ def test_R002_8_the_past_is_shown_newest_first_a_page_at_a_time(
 
 
 def _plan(queryset, *, sort: bool = True) -> str:
-    # The test database is tiny: forbid the whole-table scan (and the sort of a handful of
-    # rows) the planner would choose for it, so the plan shows how an index answers the
-    # query as it must at scale; with no index in the list's order it could not.
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        if not sort:
-            cursor.execute("SET LOCAL enable_sort = off")
-        plan = queryset.explain()
-        cursor.execute("RESET enable_seqscan")
-        cursor.execute("RESET enable_sort")
-    return plan
+    # Without the whole-table scan (and the sort of a handful of rows) the planner would
+    # choose for the tiny test database: the plan shows how an index answers the query as it
+    # must at scale; with no index in the list's order it could not.
+    return plan_without(queryset, "seqscan", *(() if sort else ("sort",)))
 
 
 def _uses(plan: str, index: str) -> bool:
@@ -119,9 +113,5 @@ def test_no_index_on_the_invitee_repeats_another():
 def test_the_discussions_a_person_is_invited_to_are_read_from_the_index_alone(people):
     # Every partner's need-to-know starts here: read from the invitations' table, each
     # invitation costs a page read (a police officer's 5,023: 7 ms at a million).
-    keys = invited_discussion_keys(user=people["carol"])
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        plan = _plan(keys)
-        cursor.execute("RESET enable_bitmapscan")
+    plan = plan_without(invited_discussion_keys(user=people["carol"]), "seqscan", "bitmapscan")
     assert "Index Only Scan using invitation_person_newest" in plan, plan

@@ -104,9 +104,9 @@ def actions_visible_to(*, user: Professional, listed: bool = False) -> QuerySet[
     police officer's 2,856 agency actions cost a probe of the discussion and of her
     invitations each (20-45 ms at a million discussions). Not for one action by id:
     gathering 5,023 invitations would cost more than the probe."""
-    partner = user.is_active and user.agency_id is not None and not sees_whole_caseload(user=user)
-    if listed and partner:
-        own = Q(record__discussion__in=own_discussion_keys(user=user))
+    active_with_agency = user.is_active and user.agency_id is not None
+    if listed and active_with_agency and not sees_whole_caseload(user=user):
+        own = Q(record__discussion__in=own_discussion_keys(user=user))  # hashed once, not probed
         return Action.objects.filter(own & _whose(user))
     return _seen_through(Action, user, discussions_visible_to, "record__discussion")
 
