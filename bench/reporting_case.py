@@ -389,6 +389,7 @@ class CaseWriter:
             child_id=child_id,
             lead="joint" if n % 2 else "single_agency",
             started_at=held,
+            decided_at=held,  # the record's held_at
             visited_at=held + timedelta(hours=20),
             seen_alone=True,
             icpc_id=icpc_id,

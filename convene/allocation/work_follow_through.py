@@ -128,9 +128,7 @@ def s47s_drifting(user: Professional, mine: Mine, now: datetime) -> list[WorkRow
             row(
                 [e.child],
                 f"S47 enquiry {e.reference} has no conference date",
-                drift_due_at(
-                    decided_at=e.record_version.record.held_at, policy_id=partnership.policy_id
-                ),
+                drift_due_at(decided_at=e.decided_at, policy_id=partnership.policy_id),
                 s47(e.pk),
                 now,
             )
@@ -144,13 +142,8 @@ def _drift_columns(qs: QuerySet[S47Enquiry]) -> QuerySet[S47Enquiry]:
     of KB each) and the discussion's columns were read for every row (issue 15)."""
     return (
         qs.select_related(None)
-        .select_related("child", "record_version__record")
-        .only(
-            "pk",
-            "child__first_name",
-            "child__last_name",
-            "record_version__record__held_at",
-        )
+        .select_related("child")
+        .only("pk", "decided_at", "child__first_name", "child__last_name")
     )
 
 

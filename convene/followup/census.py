@@ -152,9 +152,9 @@ def s47_drifting(
     return (
         qs.filter(
             open_s47_q(),
-            record_version__record__held_at__lt=datetime.combine(cutoff, time(0), tzinfo=LONDON),
+            decided_at__lt=datetime.combine(cutoff, time(0), tzinfo=LONDON),
         )
         .filter(Q(icpc__isnull=True) | Q(icpc__conference_at__isnull=True))
         .select_related("child", "discussion")
-        .order_by("record_version__record__held_at", "pk")
+        .order_by("decided_at", "pk")
     )

@@ -52,6 +52,7 @@ def test_every_person_sees_the_enquiries_the_rule_gives(world: World):
         child=ChildFactory(partnership_id=world.neighbour_discussion.partnership_id),
         lead=enquiry.lead,
         started_at=enquiry.started_at,
+        decided_at=enquiry.decided_at,
     )
     # bob (Riverside social care) invited to Northvale's discussion: seen only through that.
     bob = world.people["bob"]

@@ -46,6 +46,7 @@ def _more(enquiry: S47Enquiry, count: int, *, closed_by=None) -> list[S47Enquiry
             child=ChildFactory(partnership_id=enquiry.partnership_id),
             lead=enquiry.lead,
             started_at=start + timedelta(minutes=1 + number),
+            decided_at=enquiry.decided_at,
             **done,
         )
         for number in range(count)

@@ -59,6 +59,11 @@ class S47Enquiry(PartnershipRecord):
         max_length=20, choices=choices(S47_STATE_LABELS), default=S47State.STARTED.value
     )
     started_at = models.DateTimeField()
+    # When the deciding discussion was held (its record's ``held_at``, fixed once the record
+    # is authorised): the census's drift (8675Q) counts 15 working days from it. Kept here
+    # so a drift list walks one index of enquiries, not every record and version before
+    # the cut-off (a team manager's My work read 90,000 pages for 50 rows, issue 15).
+    decided_at = models.DateTimeField()
 
     # The visit (R003.8): when, who, and whether the child was seen alone (R001.13).
     visited_at = done_at()
@@ -121,6 +126,11 @@ class S47Enquiry(PartnershipRecord):
                 name="s47_started_held",
                 condition=Q(state=S47State.STARTED.value),
             ),
+            # Drift lists (``followup.census.s47_drifting``), oldest decision first: a
+            # partnership's, and a holder's own (a team manager holds tens of thousands).
+            # Whole, not partial: the census's "open" includes some closed enquiries.
+            models.Index(fields=["decided_at", "id"], name="s47_decided"),
+            models.Index(fields=["held_by", "decided_at", "id"], name="s47_held_decided"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["discussion", "child"], name="unique_s47_per_child"),

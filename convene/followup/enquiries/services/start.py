@@ -41,6 +41,7 @@ def _start(version: RecordVersion, by: Professional, now: datetime) -> list[S47E
             child=child,
             lead=lead.value,
             started_at=now,
+            decided_at=record.held_at,
             created_by=by,
             modified_by=by,
         )
