@@ -69,8 +69,8 @@ test: lint typecheck pytest
 # A generated partnership of 5,000 discussions on a throwaway SQLite database, with the
 # pages table for the demo and it side by side (bench/pages.py; together about 30 minutes
 # on a busy 2-core machine). Larger: BENCH_DISCUSSIONS=50000, or a PostgreSQL database as in
-# docs/performance.md ("Generating a large partnership"), which has the figures measured so
-# far (50,000 discussions; the million is not yet reached).
+# docs/performance.md ("Generating a large partnership"), which has the figures measured on
+# a million discussions.
 BENCH_DISCUSSIONS ?= 5000
 BENCH_PAGES_ARGS ?= --repeat 3
 bench: deps var

@@ -16,6 +16,7 @@ from convene.discussions import selectors as discussion_selectors
 from convene.discussions.models import Invitation
 from convene.people.selectors import children_listed, children_search, children_visible_to
 from tests.access_matrix import World
+from tests.plans import plan_without
 
 pytestmark = pytest.mark.django_db
 
@@ -138,12 +139,7 @@ def test_the_list_costs_a_constant_number_of_queries(world: World, django_assert
 def test_the_page_walks_the_name_index_without_sorting(world: World, monkeypatch):
     monkeypatch.setattr(discussion_selectors, "INVITED_OFTEN", 1)
     page = children_listed(user=_fresh(world.people["bob"]))[:25]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        plan = page.explain()
-        cursor.execute("RESET enable_seqscan")
-        cursor.execute("RESET enable_sort")
+    plan = plan_without(page, "seqscan", "sort")
     assert "people_child_name_order" in plan, plan
     assert "Sort Key" not in plan, plan
     # Nothing gathered whole before the walk: no hashed set of the invitations.

@@ -18,6 +18,7 @@ from convene.api.services import api_token_create
 from convene.people import selectors
 from convene.people.factories import ChildFactory
 from tests.api.conftest import bearer
+from tests.plans import plan_without
 
 pytestmark = pytest.mark.django_db
 
@@ -81,10 +82,7 @@ def test_the_api_pages_as_the_home_page_does(client, people, named):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL plans")
 def test_postgresql_sorts_the_matches_of_a_name(people, named):
     page = selectors.children_listed(user=people["alice"], query="sm")[:25]
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = page.explain()
-        cursor.execute("RESET enable_seqscan")
+    plan = plan_without(page, "seqscan")
     # Whatever reads the matches (the trigram or partnership indexes), they are sorted.
     assert "people_child_name_order" not in plan, plan
     assert "Sort Key" in plan, plan
