@@ -35,7 +35,6 @@ from convene.referrals.models import Referral
 from convene.referrals.policy import case_facts, facts_per_child, pack_for
 from convene.referrals.receipt_clocks import RECEIPT_CLOCKS
 from convene.referrals.selectors import (
-    LIST_DEFERRED,
     may_decide_and_convene,
     referrals_visible_to,
 )
@@ -320,6 +319,11 @@ def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
+# What My work's tables show of a referral, and of an upcoming discussion's chair.
+_REFERRAL_SHOWN = ("pk", "immediate_risk", "received_at", "recommended_pathway", "chosen_pathway")
+_CHAIR_SHOWN = ("first_name", "last_name", "username")
+
+
 def _queue(rows: QuerySet[Any], number: str | None) -> QueuePage:
     return queue_page(rows, number=number, size=WORK_LIST_LIMIT, cap=COUNTED_UP_TO)
 
@@ -333,9 +337,10 @@ def my_work(
     it is longer than a page, a count of at most ``COUNTED_UP_TO + 1`` rows). Rendering a
     hundred rows of each was most of the page's time (76 ms at a million discussions)."""
     asked = pages or {}
-    # A referral's policy explanation (tens of KB of JSON) is never listed: parsing it for
-    # 200 rows took seconds (issue 15).
-    referrals = referrals_visible_to(user=user).defer(*LIST_DEFERRED)
+    # Only the columns the queues show: a referral's policy explanation (tens of KB of JSON)
+    # took seconds to parse for 200 rows, and its other forty-odd columns (the account, the
+    # triage conversation) were most of the page's CPU at a million discussions (issue 15).
+    referrals = referrals_visible_to(user=user).only(*_REFERRAL_SHOWN)
     awaiting_qs = referrals.filter(status=Referral.Status.AWAITING_TRIAGE)
     awaiting = _queue(
         # The soonest receipt clock is stored on the referral (``receipt_due_at``, kept by
@@ -344,7 +349,6 @@ def my_work(
             clock_due=F("receipt_due_at"),
             clock_kind=_open_clock("pk", _RECEIPT_CLOCKS, "kind"),
         )
-        .select_related("referrer_agency")
         .prefetch_related(_children_prefetch("children"))
         .order_by(
             "-immediate_risk",
@@ -358,8 +362,7 @@ def my_work(
         convene_due=F("convene_due_at")  # the soonest open convene clock, stored
     )
     to_convene = _queue(
-        convene_qs.select_related("decided_by")
-        .prefetch_related(_children_prefetch("children"))
+        convene_qs.prefetch_related(_children_prefetch("children"))
         .order_by(F("convene_due").asc(nulls_last=True), "received_at", "pk"),
         asked.get("convene_page"),
     )
@@ -374,8 +377,8 @@ def my_work(
             apologies=Count("invitations", filter=Q(invitations__response="apologies")),
             invited=Count("invitations"),
         )
-        .select_related("chair", "referral")
-        .defer(*(f"referral__{field}" for field in LIST_DEFERRED))
+        .select_related("chair")
+        .only("pk", "kind", "starts_at", *(f"chair__{field}" for field in _CHAIR_SHOWN))
         .prefetch_related(_children_prefetch("children"))
         .order_by("starts_at", "pk"),
         asked.get("upcoming_page"),
@@ -390,7 +393,7 @@ def my_work(
         ],
         to_convene_count=to_convene.count,
         upcoming=[
-            WorkItem(d.referral, d, Due.of(getattr(d, "convene_due", None), now))
+            WorkItem(None, d, Due.of(getattr(d, "convene_due", None), now))
             for d in upcoming.rows
         ],
         upcoming_count=upcoming.count,

@@ -31,5 +31,8 @@ def test_my_work_never_reads_a_referrals_policy_explanation(
     with CaptureQueriesContext(connection) as captured:
         html = client.get("/my-work/").content.decode()
     assert not [q for q in captured.captured_queries if '"explanation"' in q["sql"]]
+    # Nor the referral's other long columns, which the queues never show either.
+    for column in ('"referrals_referral"."account"', '"referrals_referral"."triage_conversation"'):
+        assert not [q for q in captured.captured_queries if column in q["sql"]], column
     for case in (waiting, to_convene, meeting):
         assert case.reference in html
