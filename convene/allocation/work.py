@@ -38,6 +38,7 @@ from convene.allocation.work_rows import (
     linked_rows,
     of_own,
     row,
+    shown_only,
     status_of,
     with_children_named,
 )
@@ -62,7 +63,6 @@ from convene.records.selectors import (
 )
 from convene.referrals.models import Referral
 from convene.referrals.selectors import (
-    LIST_DEFERRED,
     may_decide_and_convene,
     referrals_visible_to,
 )
@@ -82,8 +82,7 @@ def _triage(user: Professional, now: datetime) -> list[WorkRow]:
     if not may_decide_and_convene(user=user):
         return []
     qs = (
-        referrals_visible_to(user=user)
-        .defer(*LIST_DEFERRED)
+        shown_only(referrals_visible_to(user=user))
         .filter(status=Referral.Status.AWAITING_TRIAGE)
         # The soonest open receipt clock, stored on the referral by the clock services.
         .annotate(due=F("receipt_due_at"))
@@ -101,8 +100,7 @@ _TRIAGED = Q(status=Referral.Status.TRIAGED)
 @of_own("referrals")
 def _to_convene(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     qs = (
-        mine.referrals(referrals_visible_to(user=user).filter(_TRIAGED))
-        .defer(*LIST_DEFERRED)
+        shown_only(mine.referrals(referrals_visible_to(user=user).filter(_TRIAGED)))
         .annotate(due=F("convene_due_at"))  # the soonest open convene clock, stored
         .order_by(F("due").asc(nulls_last=True), "pk")[:ROWS_PER_SECTION]
     )
@@ -123,9 +121,9 @@ def _holding(now: datetime) -> Q:
 def _to_hold(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
     """Meetings to hold: each one starting within a day, and each that has started but was
     never marked held, so a meeting late in the evening or left unmarked stays in sight."""
-    qs = mine.discussions(discussions_visible_to(user=user).filter(_holding(now))).order_by(
-        "starts_at", "pk"
-    )[:ROWS_PER_SECTION]
+    qs = shown_only(
+        mine.discussions(discussions_visible_to(user=user).filter(_holding(now)))
+    ).order_by("starts_at", "pk")[:ROWS_PER_SECTION]
     return linked_rows(
         qs,
         "records:hold",
@@ -192,6 +190,10 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
     return discussion_rows(discussions, "Confirm the record of {reference}", "records:confirm", now)
 
 
+# What an invitation's row shows: its key, its discussion's key (the reference) and start.
+_INVITATION_SHOWN = ("pk", "discussion__id", "discussion__starts_at")
+
+
 def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
     qs = (
         invitations_of(user=user)
@@ -201,9 +203,10 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
             discussion__starts_at__gte=now,
         )
         # The discussion alone (its reference, start and children): not its chair and
-        # partnership, which the list of invitations shows.
+        # partnership, which the list of invitations shows, nor its other columns.
         .select_related(None)
-        .select_related("discussion")[:ROWS_PER_SECTION]
+        .select_related("discussion")
+        .only(*_INVITATION_SHOWN)[:ROWS_PER_SECTION]
     )
     respond = link_to("discussions:respond")
     return [
@@ -229,7 +232,7 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
             complete(i.discussion_id),
             now,
         )
-        for i in checks_to_send(user=user, now=now)[:ROWS_PER_SECTION]
+        for i in checks_to_send(user=user, now=now).only(*_INVITATION_SHOWN)[:ROWS_PER_SECTION]
     ]
 
 

@@ -25,6 +25,7 @@ from convene.allocation.work_rows import (
     linked_rows,
     of_own,
     row,
+    shown_only,
 )
 from convene.core.access import among
 from convene.discussions.models import Discussion
@@ -99,9 +100,11 @@ def outcomes_untold(user: Professional, mine: Mine, now: datetime) -> list[WorkR
         # The soonest open "outcome notified" clock is stored on the discussion by the clock
         # services: a walk of its partial index, each discussion walked asked whether it is
         # mine and visible by index probes (never the whole caseload built as a set).
-        mine.discussions(
-            Discussion.objects.filter(
-                among(discussions_visible_to(user=user), "pk", per_row=True), _UNTOLD
+        shown_only(
+            mine.discussions(
+                Discussion.objects.filter(
+                    among(discussions_visible_to(user=user), "pk", per_row=True), _UNTOLD
+                )
             )
         )
         .annotate(due=F("outcome_due_at"))

@@ -141,6 +141,21 @@ def children_of(subject: Referral | Discussion) -> ChildrenOf:
     return ChildrenOf(Referral if isinstance(subject, Referral) else Discussion, subject.pk)
 
 
+# What a row shows of a referral or a discussion: its key (the reference), a discussion's
+# kind and start. A referral's other 47 columns (its account, triage conversation and policy
+# explanation among them) were read and parsed for every row, 100 a page (issue 15).
+_SHOWN: dict[type[Any], tuple[str, ...]] = {
+    Referral: ("pk",),
+    Discussion: ("pk", "kind", "starts_at"),
+}
+
+
+def shown_only(subjects: QuerySet[Any]) -> QuerySet[Any]:
+    """``subjects`` (referrals or discussions) reading only the columns ``linked_rows``
+    shows."""
+    return subjects.only(*_SHOWN[subjects.model])
+
+
 def linked_rows(
     subjects: Iterable[Any],
     url_name: str,

@@ -362,8 +362,9 @@ def my_work(
         convene_due=F("convene_due_at")  # the soonest open convene clock, stored
     )
     to_convene = _queue(
-        convene_qs.prefetch_related(_children_prefetch("children"))
-        .order_by(F("convene_due").asc(nulls_last=True), "received_at", "pk"),
+        convene_qs.prefetch_related(_children_prefetch("children")).order_by(
+            F("convene_due").asc(nulls_last=True), "received_at", "pk"
+        ),
         asked.get("convene_page"),
     )
     start_of_today = datetime.combine(london_date(now), time(0), tzinfo=LONDON)
@@ -393,8 +394,7 @@ def my_work(
         ],
         to_convene_count=to_convene.count,
         upcoming=[
-            WorkItem(None, d, Due.of(getattr(d, "convene_due", None), now))
-            for d in upcoming.rows
+            WorkItem(None, d, Due.of(getattr(d, "convene_due", None), now)) for d in upcoming.rows
         ],
         upcoming_count=upcoming.count,
         pages=dict(zip(QUEUE_PAGES, (awaiting.page, to_convene.page, upcoming.page), strict=True)),

@@ -75,3 +75,23 @@ def test_a_page_names_only_its_own_rows_children(client, monkeypatch):
     assert 1 <= len(keys) <= 2, keys
     for row in every[:2]:
         assert escape(row.child) in page, row
+
+
+def test_my_work_reads_only_the_columns_its_rows_show(client):
+    """A row shows a referral's or a discussion's reference (and a discussion's kind and
+    start): a referral's account, triage conversation and policy explanation, or a meeting's
+    venue, are never read for it (issue 15: they were most of the page's CPU at scale)."""
+    call_command("demo", children=30, history=0)
+    client.force_login(Professional.objects.get(username="bob"))
+    client.get(reverse("allocation:my-work"))
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("allocation:my-work"), {"show": "team"}).content.decode()
+    assert "Triage referral" in page
+    assert "Convene a strategy discussion" in page
+    for column in (
+        '"referrals_referral"."account"',
+        '"referrals_referral"."triage_conversation"',
+        '"referrals_referral"."explanation"',
+        '"discussions_discussion"."venue"',
+    ):
+        assert not [q for q in captured.captured_queries if column in q["sql"]], column
