@@ -286,7 +286,8 @@ def _icpcs(user: Professional, mine: Mine, now: datetime) -> list[WorkRow]:
         # which sorted every open conference by all its columns before the page (issue 15).
         mine_s47s = mine.s47s(s47_enquiries_visible_to(user=user))
         qs = qs.filter(pk__in=mine_s47s.filter(icpc__isnull=False).values("icpc"))
-    qs = qs.annotate(due=F("discussion__icpc_due_at"))  # the soonest open ICPC clock, stored
+    # The soonest open ICPC clock, stored; of the conference, only what its row shows.
+    qs = qs.annotate(due=F("discussion__icpc_due_at")).only("pk", "discussion", "state")
     # Dated first, walking ``discussion_icpc_due`` (partial: only discussions with an open
     # ICPC clock) and stopping at the page; the undated (a pack with no ICPC clock) are
     # asked only when the dated ones do not fill it. One ORDER BY with NULLS LAST over both
