@@ -137,9 +137,20 @@ def invitations_of(*, user: Professional) -> QuerySet[Invitation]:
     """The user's own invitations, soonest first, with what the page shows."""
     return (
         Invitation.objects.filter(professional=user.pk)
-        .select_related("discussion", "discussion__chair", "discussion__partnership")
+        .select_related("discussion", "discussion__chair")
+        .only(*_INVITATION_SHOWN)
         .order_by("discussion__starts_at", "pk")
     )
+
+
+# What "My invitations" shows of each: the reply, and the discussion's reference, kind,
+# start, venue, state and chair; not the discussion's other columns (issue 15).
+_INVITATION_SHOWN = (
+    "pk",
+    "response",
+    *(f"discussion__{field}" for field in ("id", "kind", "starts_at", "venue", "state")),
+    *(f"discussion__chair__{field}" for field in ("first_name", "last_name", "username")),
+)
 
 
 def invitable_professionals(*, partnership: Partnership) -> QuerySet[Professional]:

@@ -50,6 +50,25 @@ def test_R002_8_my_invitations_costs_the_same_for_2_or_8(client, people, accepte
     assert _queries(client) == few
 
 
+def test_my_invitations_reads_only_what_it_shows(client, people, accepted_for):
+    """Each invitation's reply and its discussion's reference, start, venue, state and chair:
+    not the discussion's partnership or its other columns (issue 15), and every row shown."""
+    client.force_login(people["carol"])
+    coming = _invite(accepted_for, people)
+    past = _invite(accepted_for, people, past=True)
+    client.get("/invitations/")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/invitations/").content.decode()
+    assert coming.reference in page
+    assert past.reference in page
+    for column in (
+        '"discussions_discussion"."virtual_link"',
+        '"discussions_discussion"."cancel_reason"',
+        '"people_partnership"."name"',
+    ):
+        assert not [q for q in captured.captured_queries if column in q["sql"]], column
+
+
 def test_R002_8_the_past_is_shown_newest_first_a_page_at_a_time(
     client, people, accepted_for, monkeypatch
 ):
