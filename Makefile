@@ -60,9 +60,10 @@ typecheck: deps
 	$(BIN)/mypy convene
 
 # worksteal: pytest-django runs the transactional and browser tests last, the longest ones;
-# an idle worker takes over the other's queue instead of waiting at the end.
+# an idle worker takes over the other's queue instead of waiting at the end. The slowest 25
+# are listed at the end, so a CI log says where the suite's time goes.
 pytest: deps chromium
-	$(BIN)/pytest -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist worksteal --durations=25 $(PYTEST_ARGS)
 
 test: lint typecheck pytest
 
