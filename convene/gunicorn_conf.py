@@ -18,9 +18,13 @@ import os
 from convene.core.env import env_int, env_str
 
 bind = [env_str("CONVENE_BIND", "0.0.0.0:8000")]
-# Two per core is a good start for database-bound requests; at least two so one slow
-# request never blocks the rest.
-workers = env_int("WEB_CONCURRENCY", max(2, 2 * (os.cpu_count() or 1)), minimum=1)
+# Four per core: a request spends much of its time waiting on PostgreSQL, so a process per
+# request in flight keeps the cores busy. On 2 cores at a million discussions, 50 clients
+# each reading a page a second got a p95 of 965-1,250 ms from 4 processes (the machine
+# partly idle, waiting on the disk) and 251-391 ms from 8 (docs/performance.md). At least
+# two, so one slow request never blocks the rest.
+PROCESSES_PER_CORE = 4
+workers = env_int("WEB_CONCURRENCY", max(2, PROCESSES_PER_CORE * (os.cpu_count() or 1)), minimum=1)
 worker_class = "sync"
 # Load Django once in the master and fork the workers from it: each starts in
 # milliseconds, and a broken configuration stops the master before it listens.
