@@ -191,7 +191,7 @@ def _to_confirm(user: Professional, now: datetime) -> list[WorkRow]:
 
 
 # What an invitation's row shows: its key, its discussion's key (the reference) and start.
-_INVITATION_SHOWN = ("pk", "discussion__id", "discussion__starts_at")
+_INVITATION_ROW = ("pk", "discussion__id", "discussion__starts_at")
 
 
 def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
@@ -206,7 +206,7 @@ def _invitations(user: Professional, now: datetime) -> list[WorkRow]:
         # partnership, which the list of invitations shows, nor its other columns.
         .select_related(None)
         .select_related("discussion")
-        .only(*_INVITATION_SHOWN)[:ROWS_PER_SECTION]
+        .only(*_INVITATION_ROW)[:ROWS_PER_SECTION]
     )
     respond = link_to("discussions:respond")
     return [
@@ -232,7 +232,7 @@ def _agency_checks(user: Professional, now: datetime) -> list[WorkRow]:
             complete(i.discussion_id),
             now,
         )
-        for i in checks_to_send(user=user, now=now).only(*_INVITATION_SHOWN)[:ROWS_PER_SECTION]
+        for i in checks_to_send(user=user, now=now).only(*_INVITATION_ROW)[:ROWS_PER_SECTION]
     ]
 
 

@@ -149,7 +149,7 @@ _INVITATION_SHOWN = (
     "pk",
     "response",
     *(f"discussion__{field}" for field in ("id", "kind", "starts_at", "venue", "state")),
-    *(f"discussion__chair__{field}" for field in ("first_name", "last_name", "username")),
+    *(f"discussion__chair__{field}" for field in Professional.NAME_FIELDS),
 )
 
 
@@ -330,9 +330,8 @@ def _children_prefetch(path: str) -> Prefetch:  # type: ignore[type-arg]
     )
 
 
-# What My work's tables show of a referral, and of an upcoming discussion's chair.
+# What My work's tables show of a referral.
 _REFERRAL_SHOWN = ("pk", "immediate_risk", "received_at", "recommended_pathway", "chosen_pathway")
-_CHAIR_SHOWN = ("first_name", "last_name", "username")
 
 
 def _queue(rows: QuerySet[Any], number: str | None) -> QueuePage:
@@ -390,7 +389,7 @@ def my_work(
             invited=Count("invitations"),
         )
         .select_related("chair")
-        .only("pk", "kind", "starts_at", *(f"chair__{field}" for field in _CHAIR_SHOWN))
+        .only("pk", "kind", "starts_at", *(f"chair__{field}" for field in Professional.NAME_FIELDS))
         .prefetch_related(_children_prefetch("children"))
         .order_by("starts_at", "pk"),
         asked.get("upcoming_page"),

@@ -104,6 +104,9 @@ class Professional(AbstractUser):
     job_title = models.CharField(max_length=200, blank=True)
     phone = models.CharField(max_length=50, blank=True)
 
+    # The columns ``str()`` reads: what a list naming a professional loads (``.only``).
+    NAME_FIELDS = ("first_name", "last_name", "username")
+
     class Meta:
         ordering = ["last_name", "first_name"]
 

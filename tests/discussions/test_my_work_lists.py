@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.columns_read import columns_read
 from tests.convening import scheduled_discussion
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,8 @@ def test_my_work_never_reads_a_referrals_policy_explanation(
         html = client.get("/my-work/").content.decode()
     assert not [q for q in captured.captured_queries if '"explanation"' in q["sql"]]
     # Nor the referral's other long columns, which the queues never show either.
-    for column in ('"referrals_referral"."account"', '"referrals_referral"."triage_conversation"'):
-        assert not [q for q in captured.captured_queries if column in q["sql"]], column
+    assert not columns_read(
+        captured, '"referrals_referral"."account"', '"referrals_referral"."triage_conversation"'
+    )
     for case in (waiting, to_convene, meeting):
         assert case.reference in html
