@@ -12,6 +12,7 @@ docs/performance.md). The services that set an owner take its columns from
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -39,18 +40,34 @@ def partnership_link() -> models.ForeignKey[Partnership, Partnership]:
     discussion it joins (which walked every open action of every partnership to find a
     small partnership's none, issue 15). No index of its own: the list's lead with it."""
     return models.ForeignKey(
-        Partnership, on_delete=models.PROTECT, related_name="+", db_index=False
+        "people.Partnership", on_delete=models.PROTECT, related_name="+", db_index=False
     )
 
 
-# Where each kind of action takes its partnership from: the parent it is made under (its
-# foreign key) and, from that parent, the partnership. The services set it from the same
+# Where each kind of action takes a stored column from: the parent it is made under (its
+# foreign key) and, from that parent, the value. The services set each from the same
 # (``convene.records.services.follow_on``, ``convene.followup.hrpm.services``); a
-# discussion's and an HRPM's partnership never change.
-PARTNERSHIP_FROM = {
-    "records.action": ("record", "discussion__partnership"),
-    "followup.hrpmaction": ("meeting", "hrpm__partnership"),
+# discussion's and an HRPM's partnership never change, nor a record's discussion.
+STORED_FROM = {
+    ("records.action", "partnership"): ("record", "discussion__partnership"),
+    ("followup.hrpmaction", "partnership"): ("meeting", "hrpm__partnership"),
+    ("records.action", "discussion"): ("record", "discussion"),
 }
+
+
+def discussion_link() -> models.ForeignKey[Any, Any]:
+    """The discussion a record's action is agreed in (its record's), stored on the action
+    so that "of the discussions I may see" is asked of the action itself: a partner's My
+    work and My actions hash their own discussions' keys against their agency's open
+    actions without a probe of each action's record (2,856 for a police officer at a
+    million discussions, 12-19 ms; issue 15). No index of its own: nothing walks actions
+    by discussion (they are read by record), and a discussion is never deleted."""
+    return models.ForeignKey(
+        "discussions.Discussion",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
 
 
 def action_indexes(prefix: str) -> list[models.Index]:
@@ -141,16 +158,19 @@ def owning_agency_backfill(apps: Any, schema_editor: Any, app_label: str, model_
         schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
 
 
-def partnership_backfill(apps: Any, schema_editor: Any, app_label: str, model_name: str) -> None:
-    """Fill ``partnership`` on the actions made before it was stored (migrations
-    ``records.0012``, ``followup.0008``) from their parent's (``PARTNERSHIP_FROM``): one
-    ``UPDATE`` with a correlated subquery on the parent, SQLite and PostgreSQL alike; then,
-    on PostgreSQL, the table's statistics (the index is chosen on them)."""
+def stored_backfill(
+    apps: Any, schema_editor: Any, app_label: str, model_name: str, field: str = "partnership"
+) -> None:
+    """Fill a stored column (``field``) on the actions made before it was stored (migrations
+    ``records.0012`` and ``followup.0008``: the partnership; ``records.0015``: the
+    discussion) from their parent's (``STORED_FROM``): one ``UPDATE`` with a correlated
+    subquery on the parent, SQLite and PostgreSQL alike; then, on PostgreSQL, the table's
+    statistics (the plans are chosen on them)."""
     model = apps.get_model(app_label, model_name)
-    via, path = PARTNERSHIP_FROM[f"{app_label}.{model_name}".lower()]
+    via, path = STORED_FROM[(f"{app_label}.{model_name}".lower(), field)]
     parent = model._meta.get_field(via).related_model
     of_parent = parent.objects.filter(pk=OuterRef(f"{via}_id")).values(path)[:1]
-    model.objects.update(partnership=Subquery(of_parent))
+    model.objects.update(**{field: Subquery(of_parent)})
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
 
@@ -162,32 +182,40 @@ PARTNERSHIP_INDEXES = ("open_partnership", "by_partnership", "all_by_agency")
 
 def partnership_operations(app_label: str, model_name: str, prefix: str) -> list[Any]:
     """The migration that stores an action's partnership, the same for both kinds of action:
-    the column added nullable, filled by one ``UPDATE`` (``partnership_backfill``), made
-    NOT NULL, then its indexes (``action_indexes(prefix)``, as the model declares them). The
-    migration is not atomic: on PostgreSQL each step commits on its own."""
+    the column stored (``stored_operations``), then its indexes (``action_indexes(prefix)``,
+    as the model declares them)."""
     from django.db import migrations
 
-    def backfill(apps: Any, schema_editor: Any) -> None:
-        partnership_backfill(apps, schema_editor, app_label, model_name)
-
-    def link(*, null: bool) -> models.ForeignKey[Any, Any]:
-        return models.ForeignKey(
-            null=null,
-            db_index=False,
-            on_delete=models.PROTECT,
-            related_name="+",
-            to="people.partnership",
-        )
-
-    name = model_name.lower()
     wanted = {f"{prefix}_{index}" for index in PARTNERSHIP_INDEXES}
     return [
-        migrations.AddField(model_name=name, name="partnership", field=link(null=True)),
-        migrations.RunPython(backfill, migrations.RunPython.noop),
-        migrations.AlterField(model_name=name, name="partnership", field=link(null=False)),
+        *stored_operations(app_label, model_name, "partnership", partnership_link),
         *(
-            migrations.AddIndex(model_name=name, index=index)
+            migrations.AddIndex(model_name=model_name.lower(), index=index)
             for index in action_indexes(prefix)
             if index.name in wanted
         ),
+    ]
+
+
+def stored_operations(
+    app_label: str, model_name: str, field: str, link: Callable[[], models.ForeignKey[Any, Any]]
+) -> list[Any]:
+    """A stored column's migration: added nullable, filled by one ``UPDATE``
+    (``stored_backfill``), made NOT NULL. Not atomic: on PostgreSQL each step commits on
+    its own."""
+    from django.db import migrations
+
+    def backfill(apps: Any, schema_editor: Any) -> None:
+        stored_backfill(apps, schema_editor, app_label, model_name, field)
+
+    def column(*, null: bool) -> models.ForeignKey[Any, Any]:
+        made = link()
+        made.null = null
+        return made
+
+    name = model_name.lower()
+    return [
+        migrations.AddField(model_name=name, name=field, field=column(null=True)),
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.AlterField(model_name=name, name=field, field=column(null=False)),
     ]

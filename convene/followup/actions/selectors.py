@@ -106,9 +106,9 @@ def actions_visible_to(*, user: Professional, listed: bool = False) -> QuerySet[
     gathering 5,023 invitations would cost more than the probe."""
     active_with_agency = user.is_active and user.agency_id is not None
     if listed and active_with_agency and not sees_whole_caseload(user=user):
-        own = Q(record__discussion__in=own_discussion_keys(user=user))  # hashed once, not probed
+        own = Q(discussion__in=own_discussion_keys(user=user))  # hashed once, not probed
         return Action.objects.filter(own & _whose(user))
-    return _seen_through(Action, user, discussions_visible_to, "record__discussion")
+    return _seen_through(Action, user, discussions_visible_to, "discussion")
 
 
 @remembered_per_person(depends=child_grants_registered)

@@ -17,6 +17,7 @@ from convene.records.models.record import (
 from convene.records.owning import (
     action_constraints,
     action_indexes,
+    discussion_link,
     owning_agency_link,
     partnership_link,
 )
@@ -122,6 +123,8 @@ class Action(TrackedModel):
     owning_agency = owning_agency_link()
     # Its discussion's partnership, stored for the Actions list (records.owning).
     partnership = partnership_link()
+    # Its record's discussion, stored for need-to-know (records.owning).
+    discussion = discussion_link()
     owner_name = models.CharField(max_length=300, blank=True)
     what = models.TextField()
     why = models.TextField(blank=True)

@@ -113,6 +113,7 @@ def _sync_actions(
             action = Action.objects.create(
                 record=record,
                 partnership_id=record.discussion.partnership_id,  # records.owning
+                discussion_id=record.discussion_id,  # records.owning
                 key=key,
                 introduced_in=version,
                 changed_in=version,
