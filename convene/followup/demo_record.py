@@ -84,11 +84,6 @@ def _content(record: Record, section: RecordSection) -> dict[str, Any]:
     return dict(entry.content) if entry else sections.part(section).empty()
 
 
-def _version(record: Record, section: RecordSection) -> int:
-    entry = RecordSectionEntry.objects.filter(record=record, section=section.value).first()
-    return entry.version if entry else 0
-
-
 def _attendance(record: Record, plan: RecordPlan) -> dict[str, Any]:
     rows = [
         {**row, "status": "apologies" if row["professional_id"] in plan.apologies else "attended"}
@@ -155,12 +150,15 @@ def record_write(*, record: Record, plan: RecordPlan, now: datetime) -> None:
     """Save every part of the record, attendance first (the views are of those attending)."""
     attendance = _attendance(record, plan)
     attended = [r["professional_id"] for r in attendance["rows"] if r["status"] == "attended"]
+    # The versions the chair's page was opened with, read once (a save changes its own
+    # section's version only).
+    versions = dict(record.entries.values_list("section", "version"))
     for part in sorted(sections.PARTS, key=lambda p: p.section != RecordSection.ATTENDANCE):
         records.record_section_save(
             record=record,
             section=part.section,
             content=_part(part.section, record, plan, attended),
-            expected_version=_version(record, part.section),
+            expected_version=versions.get(part.section.value, 0),
             by=plan.chair,
             now=now,
         )

@@ -23,6 +23,7 @@ from fpdf.fonts import FontFace
 
 from convene.core.dates import govuk_date, govuk_datetime
 from convene.policy.vocab import RecordSection
+from convene.records import pdf_fonts
 from convene.records.sections import (
     ATTENDANCE_LABELS,
     PARTS,
@@ -51,8 +52,9 @@ class _RecordPdf(FPDF):
     def __init__(self, *, footer_text: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self._footer_text = footer_text
-        self.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
-        self.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+        # Parsed once per process, not once per record (pdf_fonts says what is shared).
+        pdf_fonts.add_font(self, FAMILY, "", FONTS / "DejaVuSans.ttf")
+        pdf_fonts.add_font(self, FAMILY, "B", FONTS / "DejaVuSans-Bold.ttf")
         self.set_margins(left=18, top=18, right=18)
         self.set_auto_page_break(auto=True, margin=22)
         self.alias_nb_pages()

@@ -45,3 +45,25 @@ def test_demo_refuses_a_negative_count():
     with pytest.raises(CommandError, match="--children must be between"):
         call_command("demo", children=-1)
     assert not Child.objects.exists()
+
+
+def test_the_links_between_children_and_adults_read_back_as_written():
+    """They are inserted as plain rows (convene.people.demo._insert_rows), not as models."""
+    call_command("demo", children=200, history=0, quiet_logins=True)
+    links = list(ChildLink.objects.select_related("from_child", "to_child"))
+    assert links
+    pairs = {(link.from_child_id, link.to_child_id) for link in links}
+    for link in links:
+        assert link.kind == ChildLink.Kind.SIBLING
+        assert link.from_child.last_name == link.to_child.last_name
+        assert (link.to_child_id, link.from_child_id) in pairs
+    relationships = list(FamilyRelationship.objects.select_related("child", "family_member"))
+    assert {r.child_id for r in relationships} == set(Child.objects.values_list("pk", flat=True))
+    mother = FamilyRelationship.Relationship.MOTHER
+    for found in relationships:
+        assert found.relationship in {mother, FamilyRelationship.Relationship.FATHER}
+        assert found.parental_responsibility is True
+        assert found.lives_with_child is (found.relationship == mother)
+        assert found.family_member.last_name == found.child.last_name
+    assert any(r.alleged_perpetrator is True for r in relationships)
+    assert any(r.alleged_perpetrator is False for r in relationships)

@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from convene.clocks.models import Clock, Escalation
-from convene.followup.demo_history import case_plans
+from convene.followup.demo_history import CURRENT_CHILDREN, _children, case_plans
 from convene.followup.models import Hrpm, Icpc, S47Enquiry
-from convene.people.models import Professional
+from convene.people.demo import demo_load
+from convene.people.models import Child, Professional
+from convene.people.vocab import LegalStatus
 from convene.records.models import AttendanceException, RecordVersion
 from convene.referrals.models import Referral
 from convene.reporting.access import report_scope
@@ -135,6 +137,17 @@ def test_history_plans_are_deterministic_and_spread_over_13_months():
     assert sum(plan.decision.starts_s47 for plan in first) >= 15
     assert any(plan.overridden for plan in first)
     assert any(plan.record_late for plan in first)
+
+
+def test_history_children_are_the_first_of_their_status_after_the_current_ones():
+    """Chosen by query; the same children as picking from the whole caseload in pk order."""
+    home = demo_load(children=200).partnership
+    born = list(Child.objects.filter(date_of_birth__isnull=False).order_by("pk"))
+    later = born[CURRENT_CHILDREN:]
+    usable = {LegalStatus.NONE.value, LegalStatus.CHILD_IN_NEED.value}
+    in_care = [c for c in later if c.legal_status == LegalStatus.CHILD_IN_CARE.value]
+    assert _children(home, 40) == ([c for c in later if c.legal_status in usable][:40], in_care[:3])
+    assert _children(home, 500)[1] == in_care[:38]
 
 
 def test_demo_refuses_a_negative_history():
