@@ -129,6 +129,7 @@ def first_of_parts(ordered: QuerySet[M], *, parts: Sequence[Q], size: int) -> Qu
     together = firsts[0].union(*firsts[1:], all=True)
     chosen = ordered.model._default_manager.using(ordered.db).filter(pk__in=together)
     chosen.query.select_related = ordered.query.select_related
+    chosen.query.deferred_loading = ordered.query.deferred_loading  # ``only``: the same columns
     return chosen.order_by(*ordered.query.order_by)[:size]
 
 

@@ -72,8 +72,9 @@ def with_row_details(rows: Iterable[A], *, now: datetime) -> list[A]:
     """``rows`` (one kind: the record's actions or an HRPM's), each given what its list row
     shows: ``due_at``, ``clock_state``, ``clock_met_at`` (the newest due clock that counts),
     ``last_progress``, ``last_note``, ``last_at``, ``update_count``, ``overdue`` and, for a
-    record's action, ``child_first_name``, ``child_last_name``, ``child_count``. The same
-    queries for one row as for five hundred; none for none."""
+    record's action, ``reference`` (its discussion's), ``child_first_name``,
+    ``child_last_name``, ``child_count``. The same queries for one row as for five hundred;
+    none for none."""
     page = list(rows)
     if page:
         _fill(page, now=now)
@@ -86,7 +87,7 @@ def _fill(page: Sequence[Action | HrpmAction], *, now: datetime) -> None:
     clocks = clocks_counting_among(model, ids, [ClockKind.ACTION_DUE])
     updates = _latest_updates(model, ids)
     records = [row for row in page if isinstance(row, Action)]
-    discussions = {row.record.discussion_id for row in records}
+    discussions = {row.discussion_id for row in records}
     children = _children(discussions) if discussions else {}
     for row in page:
         clock = clocks.get(row.pk)
@@ -102,8 +103,9 @@ def _fill(page: Sequence[Action | HrpmAction], *, now: datetime) -> None:
             "overdue": action_overdue(status=row.status, due_by=row.due_by, now=now),
         }
         if isinstance(row, Action):
-            child = children.get(row.record.discussion_id) or {}
+            child = children.get(row.discussion_id) or {}
             details.update(
+                reference=Discussion.reference_of(row.discussion_id),
                 child_first_name=child.get("child__first_name"),
                 child_last_name=child.get("child__last_name"),
                 child_count=child.get("n", 0),

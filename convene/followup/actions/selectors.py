@@ -190,15 +190,43 @@ def actions_page(
 
 
 def action_rows(qs: QuerySet[Action]) -> QuerySet[Action]:
-    """The record's actions as the lists walk them: each with its record and discussion
-    (joined, for the reference). What else a row shows is read for the page's rows alone
-    (``row_details.with_row_details``), never annotated here per row (issue 15)."""
+    """The record's actions as the API walks them: each with its record and discussion
+    (joined). What else a row shows is read for the page's rows alone
+    (``row_details.with_row_details``), never annotated here per row (issue 15). The pages
+    read less (``listed_action_rows``)."""
     return qs.select_related("record__discussion")
 
 
 def hrpm_action_rows(qs: QuerySet[HrpmAction]) -> QuerySet[HrpmAction]:
     """An HRPM's actions as the lists walk them: each with its HRPM and child (joined)."""
     return qs.select_related("meeting__hrpm__child")
+
+
+# What a row of the Actions pages shows of an action (``followup/_action_table.html``, the
+# due tag, ``row_details``): its link, what, owner, due date, status, due time and, for a
+# record's action, its discussion's key (the reference and the children are the discussion's).
+_SHOWN = ("pk", "what", "owner_name", "due_on", "due_by", "status")
+_RECORD_SHOWN = (*_SHOWN, "discussion")
+# For an HRPM's: its child's name (``Child.full_name``), through its meeting and HRPM.
+_HRPM_SHOWN = (
+    *_SHOWN,
+    *(f"meeting__hrpm__child__{name}" for name in ("first_name", "last_name", "date_of_birth")),
+)
+
+
+def listed_action_rows(qs: QuerySet[Action]) -> QuerySet[Action]:
+    """The record's actions as the pages list them, reading only the columns a row shows
+    (``_RECORD_SHOWN``): no join at all, the discussion's reference is its key. Reading every
+    column of the action, its record and its discussion made 362 model instances and parsed
+    1,152 datetimes a request, most of the list's time at a million discussions (issue 15).
+    Not for the API, whose rows are updated and audited whole (``action_rows``)."""
+    return qs.only(*_RECORD_SHOWN)
+
+
+def listed_hrpm_action_rows(qs: QuerySet[HrpmAction]) -> QuerySet[HrpmAction]:
+    """An HRPM's actions as the pages list them: only the columns a row shows
+    (``_HRPM_SHOWN``), with its child's name joined through its meeting and HRPM."""
+    return hrpm_action_rows(qs).only(*_HRPM_SHOWN)
 
 
 def action_updates(*, action: Action | HrpmAction) -> list[ActionUpdate]:

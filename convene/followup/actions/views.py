@@ -19,13 +19,13 @@ from convene.followup.actions.forms import ActionUpdateForm
 from convene.followup.actions.row_details import with_row_details
 from convene.followup.actions.selectors import (
     action_due_clock,
-    action_rows,
     action_updates,
     actions_page,
     actions_visible_to,
-    hrpm_action_rows,
     hrpm_actions_visible_to,
     list_parts,
+    listed_action_rows,
+    listed_hrpm_action_rows,
     may_update_action,
     my_owners,
 )
@@ -60,14 +60,14 @@ def _pages(
     pages: dict[str, Any] = {"show_all": done, "now": now, "actions": [], "hrpm_actions": []}
 
     def hrpm_from(cursor: int | None) -> Any:
-        rows = hrpm_action_rows(hrpm_actions)
+        rows = listed_hrpm_action_rows(hrpm_actions)
         return actions_page(rows, show_all=done, before=cursor, size=ACTIONS_PAGE, parts=parts)
 
     hrpm_page = None if hrpm_before is None else hrpm_from(hrpm_before)
     # A cursor that named no action of theirs (unknown, or done since): both first pages.
     if hrpm_page is None or hrpm_page.first:
         page = actions_page(
-            action_rows(record_actions),
+            listed_action_rows(record_actions),
             show_all=done,
             before=before,
             size=ACTIONS_PAGE,
