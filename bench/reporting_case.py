@@ -281,6 +281,7 @@ class CaseWriter:
                 owner_agency_id=police.agency_id,
                 owning_agency_id=police.agency_id,  # its owner agency (records.owning)
                 partnership_id=pid,  # its discussion's (records.owning)
+                discussion_id=discussion_id,  # its record's (records.owning)
                 what="Bench",
                 due_on=held.date() + timedelta(days=14),
                 due_by=held + timedelta(days=14),  # its clock's due time, as below

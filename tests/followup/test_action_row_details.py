@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from convene.api.services import api_token_create
 from convene.clocks.selectors import clocks_counting, clocks_counting_among
@@ -158,11 +159,13 @@ def test_a_restricted_records_action_shows_nothing_to_someone_not_named(
         api = client.get("/api/followup/my-actions/?include_done=true", headers=token)
         client.force_login(people["bob"])
         bobs = client.get(reverse("followup:actions")).content.decode()
+    # As the page writes it: a synthetic surname may be O'Brien (escaped in HTML).
+    surname = escape(child.last_name)
     for page in pages:
         assert reference not in page
-        assert child.last_name not in page
+        assert surname not in page
         assert reverse("followup:action", args=[hidden.pk]) not in page
     assert api.status_code == 200
     assert hidden.pk not in [row["id"] for row in api.json() if row["kind"] == "record"]
     assert reference in bobs
-    assert child.last_name in bobs
+    assert surname in bobs
