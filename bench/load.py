@@ -1,11 +1,12 @@
 """Load through the production server: N signed-in clients for T seconds (docs/operations.md).
 
-    python bench/load.py [--clients 20] [--seconds 30] [--workers 2] [--pace 0]
+    python bench/load.py [--clients 20] [--seconds 30] [--workers N] [--pace 0]
                          [--database-url URL] [--children 200]
 
 Without ``--database-url`` it builds a fresh demo database (``convene demo``) in a
 temporary SQLite file. It starts ``convene serve --production`` (gunicorn, ``--workers``
-processes, and a background worker) on a free port of 127.0.0.1 with production
+processes, by default as many as production starts: ``convene.gunicorn_conf.workers``, four
+per core; and a background worker) on a free port of 127.0.0.1 with production
 settings, gives each client a signed-in, two-factor-verified session of one demo
 persona, and has every client request the everyday pages one after another, as fast as
 the server answers, for ``--seconds`` (``--pace S``: each client starts a request every S
@@ -164,11 +165,36 @@ def client(port: int, session_key: str, stop: threading.Event, results: list, pa
         results.append((status, (time.perf_counter() - started) * 1000))
 
 
+def server_command(workers: int | None, port: int) -> list[str]:
+    """``convene serve --production`` on ``port`` of 127.0.0.1, with ``workers`` processes, or
+    (None) as many as production starts."""
+    return [
+        sys.executable,
+        "-m",
+        "convene.cli",
+        "serve",
+        "--production",
+        "--no-migrate",
+        *(["--workers", str(workers)] if workers else []),
+        f"127.0.0.1:{port}",
+    ]
+
+
+def production_workers() -> int:
+    """The processes ``convene serve --production`` starts when not told (WEB_CONCURRENCY, or
+    four per core): the load is measured against the server as it is deployed."""
+    from convene.gunicorn_conf import workers
+
+    return workers
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn processes")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn processes (default: production's)"
+    )
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--children", type=int, default=200)
     parser.add_argument(
@@ -185,17 +211,7 @@ def main() -> None:
         sessions = make_sessions(env, options.clients)
         port = free_port()
         server = subprocess.Popen(  # our own interpreter and command
-            [
-                sys.executable,
-                "-m",
-                "convene.cli",
-                "serve",
-                "--production",
-                "--no-migrate",
-                "--workers",
-                str(options.workers),
-                f"127.0.0.1:{port}",
-            ],
+            server_command(options.workers, port),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -233,7 +249,7 @@ def main() -> None:
     print(
         f"{options.clients} clients × {options.seconds:g} s"
         + (f", one request each every {options.pace:g} s" if options.pace else "")
-        + f", {options.workers} gunicorn "
+        + f", {options.workers or production_workers()} gunicorn "
         f"processes: {len(results)} requests, {len(results) / elapsed:.1f} req/s, "
         f"p50 {timings[len(timings) // 2]:.0f} ms, p95 {p95(timings):.0f} ms, "
         f"max {timings[-1]:.0f} ms, errors {errors}"

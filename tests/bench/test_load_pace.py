@@ -53,3 +53,16 @@ def test_a_paced_client_starts_one_request_each_interval(port: int) -> None:
 
 def test_an_unpaced_client_asks_as_fast_as_the_server_answers(port: int) -> None:
     assert len(_requests_in(port, 0.5, pace=0.0)) > 20
+
+
+def test_the_load_runs_as_many_processes_as_production_unless_told():
+    """Measured against two processes, the load missed the issue's p95 that production's
+    default (four per core) met: the default is production's own."""
+    from bench.load import production_workers, server_command
+    from convene import gunicorn_conf
+
+    assert "--workers" not in server_command(None, 8123)
+    assert production_workers() == gunicorn_conf.workers >= 2
+    told = server_command(3, 8123)
+    assert told[told.index("--workers") + 1] == "3"
+    assert told[-1] == "127.0.0.1:8123"
