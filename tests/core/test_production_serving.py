@@ -19,7 +19,6 @@ import signal
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -31,6 +30,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from bench.load import server_command
 from convene.people.models import Professional
 from tests.totp import code_for
 
@@ -153,15 +153,7 @@ def test_production_server_serves_signs_in_and_reports_ready(tmp_path: Path) -> 
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             # The test database is migrated already; /readyz checks that it is.
-            [
-                sys.executable,
-                "-m",
-                "convene.cli",
-                "serve",
-                "--production",
-                "--no-migrate",
-                f"127.0.0.1:{port}",
-            ],
+            server_command(None, port),
             cwd=ROOT,
             env=env,
             stdout=log,
