@@ -159,7 +159,7 @@ def owning_agency_backfill(apps: Any, schema_editor: Any, app_label: str, model_
 
 
 def stored_backfill(
-    apps: Any, schema_editor: Any, app_label: str, model_name: str, field: str = "partnership"
+    apps: Any, schema_editor: Any, app_label: str, model_name: str, field: str
 ) -> None:
     """Fill a stored column (``field``) on the actions made before it was stored (migrations
     ``records.0012`` and ``followup.0008``: the partnership; ``records.0015``: the
