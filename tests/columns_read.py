@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.test.utils import CaptureQueriesContext
+from tests.queries import CaptureQueriesContext
 
 
 def columns_read(captured: CaptureQueriesContext, *columns: str) -> list[str]:

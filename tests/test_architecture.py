@@ -264,3 +264,16 @@ def test_decision_records_have_one_numbering_and_an_index() -> None:
     index = (folder / "README.md").read_text(encoding="utf-8")
     missing = [name for name in records if f"]({name})" not in index]
     assert not missing, f"Add these to docs/decisions/README.md: {missing}"
+
+
+def test_tests_keep_what_they_captured() -> None:
+    """Query counts are read from ``tests.queries``' capture, which keeps its list when the
+    block ends; Django's is emptied by the next request (``tests/queries.py`` says how)."""
+    django_s = "from django.test.utils import CaptureQueriesContext"
+    tests = ROOT / "tests"
+    using = [
+        str(path.relative_to(ROOT))
+        for path in tests.rglob("*.py")
+        if path.name not in ("queries.py", Path(__file__).name) and django_s in path.read_text()
+    ]
+    assert not using, f"Import CaptureQueriesContext from tests.queries instead: {using}"

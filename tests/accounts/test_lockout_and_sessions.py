@@ -11,13 +11,13 @@ import time_machine
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.accounts.idle_middleware import EXTEND_EVERY
 from convene.audit.models import Action, AuditEntry
 from tests.accounts.test_two_factor import PASSWORD, password_step, signed_in_as
 from tests.core.test_settings_startup import clean_environment
+from tests.queries import CaptureQueriesContext
 from tests.totp import code_for, confirmed_device
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.agencychecks.models import AgencyCheck, AgencyCheckVersion
@@ -14,6 +13,7 @@ from convene.agencychecks.services import agency_check_submit
 from convene.audit.models import AuditEntry
 from convene.core.errors import Invalid, NotAllowed
 from tests.convening import NOW, accepted_referral, scheduled_discussion
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

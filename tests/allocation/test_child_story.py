@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.allocation import references
@@ -15,6 +14,7 @@ from convene.people.factories import ChildFactory
 from convene.referrals.services import referral_accept
 from tests.convening import NOW, make_referral
 from tests.followup.conftest import outcome
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

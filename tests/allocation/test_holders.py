@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.allocation import services
@@ -19,6 +18,7 @@ from convene.followup.models import S47Enquiry
 from convene.people.models import Professional
 from convene.referrals.models import Referral
 from tests.convening import accepted_referral, scheduled_discussion
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

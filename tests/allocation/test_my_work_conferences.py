@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.allocation import work
 from convene.allocation.work_rows import Mine
 from convene.discussions.models import Discussion
 from tests.followup.conftest import outcome, visit
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ from html import escape
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from convene.allocation.work import work_for
 from convene.people.models import Professional
 from tests.allocation.test_my_work_names import NAMING
 from tests.columns_read import columns_read
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

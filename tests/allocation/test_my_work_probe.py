@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.allocation import selectors as allocation_selectors
 from convene.allocation import work, work_actions, work_follow_through, work_probe
 from convene.people.models import Professional
 from convene.people.selectors import partnership_ids_of
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from convene.allocation.work import status_of, work_for
 from convene.allocation.work_rows import Mine
 from convene.referrals.services import referral_accept
 from tests.convening import make_referral
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.allocation import work, work_follow_through
 from convene.allocation.work_rows import Mine
 from tests.allocation.test_my_work_queries import _authorised_record
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

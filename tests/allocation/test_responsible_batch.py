@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.allocation import selectors, services
 from convene.clocks.parties import resolve_responsible, resolve_responsible_many, subject_key
@@ -17,6 +16,7 @@ from convene.records.models import Action
 from convene.referrals.models import Referral
 from tests.convening import NOW, accepted_referral, make_referral
 from tests.followup.conftest import outcome, visit
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

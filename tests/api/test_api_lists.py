@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.api.conftest import bearer
 from tests.convening import accepted_referral, scheduled_discussion
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -141,7 +141,8 @@ def test_the_child_page_links_to_who_has_looked_and_reads_no_looks_itself(client
     """Issue 18: the table moved to /children/<pk>/looked/; the child page only links to it
     and only writes its own look (the INSERT, after reading the chain's last hash)."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import CaptureQueriesContext
 
     client.force_login(people["alice"])
     with CaptureQueriesContext(connection) as captured:

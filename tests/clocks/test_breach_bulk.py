@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.api.models import WebhookDelivery, WebhookEndpoint
 from convene.api.webhooks import secret_new
@@ -15,6 +14,7 @@ from convene.clocks.services import clocks_sweep
 from convene.people.models import Partnership
 from convene.workdays import LONDON, end_of_day
 from tests.clocks.helpers import make_clock
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

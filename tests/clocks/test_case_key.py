@@ -13,7 +13,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.escalations import escalation_raise
 from convene.clocks.models import Clock, Escalation
@@ -28,6 +27,7 @@ from tests.clocks.test_restricted_subjects import (  # noqa: F401 - fixtures
     tess,
 )
 from tests.convening import make_referral
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.due_columns import due_columns_rebuild
 from convene.clocks.models import Clock
@@ -29,6 +28,7 @@ from convene.policy.vocab import ClockKind
 from convene.referrals.models import Referral
 from tests.clocks.helpers import make_clock
 from tests.convening import NOW, accepted_referral, make_referral, scheduled_discussion
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.models import Escalation
 from convene.clocks.sweep import sweep_run
 from convene.workdays import LONDON, end_of_day
 from tests.clocks.helpers import make_clock
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

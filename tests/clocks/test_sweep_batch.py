@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.audit.models import AuditEntry
@@ -29,6 +28,7 @@ from convene.policy.vocab import ClockKind
 from convene.reminders.models import Delivery
 from convene.workdays import LONDON, end_of_day
 from tests.clocks.helpers import make_clock
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.escalation_sweep import escalations_raise_due
 from convene.clocks.models import Clock, Escalation
@@ -32,6 +31,7 @@ from convene.people.models import Partnership, Professional
 from convene.people.vocab import Role
 from convene.workdays import LONDON, end_of_day
 from tests.clocks.helpers import make_clock
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 
 from convene.core.any_of import Ids
 from convene.people.models import Agency, Partnership, Professional
+from tests.queries import CaptureQueriesContext
 
 
 @pytest.mark.django_db

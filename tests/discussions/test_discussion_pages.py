@@ -335,7 +335,8 @@ def test_my_work_queries_do_not_grow_with_the_caseload(
     client.force_login(people["bob"])
     client.get("/my-work/")  # warm the content-type and session caches
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as few:
         client.get("/my-work/")

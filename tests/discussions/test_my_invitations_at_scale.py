@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.discussions import invitation_pages
@@ -16,6 +15,7 @@ from convene.discussions.selectors import invitations_of, invited_discussion_key
 from tests.columns_read import columns_read
 from tests.convening import scheduled_discussion
 from tests.plans import plan_without
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

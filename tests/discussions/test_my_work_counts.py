@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from convene.discussions import selectors
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

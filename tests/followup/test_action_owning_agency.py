@@ -19,7 +19,6 @@ from django.contrib import admin
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 
 from convene.core.access import among
 from convene.discussions.selectors import discussions_visible_to
@@ -38,6 +37,7 @@ from convene.records.models import Action
 from convene.records.owning import owner_columns
 from tests.followup.conftest import london
 from tests.followup.test_followup_action_access import _restricted_action
+from tests.queries import CaptureQueriesContext
 from tests.records.conftest import AFTER, entry_content, save
 from tests.records.conftest import fill as records_fill
 

@@ -19,7 +19,6 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.db.models import F, Q
-from django.test.utils import CaptureQueriesContext
 
 from convene.core.access import among
 from convene.discussions.selectors import discussions_visible_to
@@ -35,6 +34,7 @@ from tests.access_matrix import PERSONAS
 from tests.core.conftest import world  # noqa: F401 - fixture
 from tests.followup.conftest import london
 from tests.followup.test_action_owning_agency import colleague, mixed  # noqa: F401 - fixtures
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

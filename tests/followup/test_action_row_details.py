@@ -11,7 +11,6 @@ import pytest
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -29,6 +28,7 @@ from tests.api.conftest import bearer
 from tests.followup.conftest import clocks_of, london
 from tests.followup.test_actions_at_scale import AFTER_DUE, _copies
 from tests.followup.test_followup_action_access import _restricted_action
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from ninja.testing import TestClient
 
@@ -28,6 +27,7 @@ from convene.records.models import Action
 from tests.api.conftest import bearer
 from tests.followup.conftest import clocks_of, london
 from tests.followup.test_followup_action_access import _restricted_action
+from tests.queries import CaptureQueriesContext
 from tests.records.conftest import AFTER, entry_content, save
 from tests.records.conftest import fill as records_fill
 

@@ -12,13 +12,13 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.followup.models import HrpmAction
 from convene.records.models import Action
 from tests.columns_read import columns_read
 from tests.followup.test_actions_at_scale import AFTER_DUE, _copies, _links
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.api.services import api_token_create
 from tests.api.conftest import bearer
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -103,7 +103,8 @@ def test_managers_actions_list_shows_all_overdue_first_partners_refused(
 
 def _queries(client, person, url) -> list[str]:
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import CaptureQueriesContext
 
     with time_machine.travel(AFTER_DUE, tick=False):
         client.force_login(person)

@@ -10,7 +10,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.followup.hrpm import views as hrpm_views
@@ -18,6 +17,7 @@ from convene.followup.hrpm.models import Hrpm
 from convene.people.factories import ChildFactory
 from convene.referrals.models import Referral
 from tests.plans import plan_without
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

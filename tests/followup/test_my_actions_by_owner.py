@@ -12,7 +12,6 @@ import pytest
 import time_machine
 from django.db import connection
 from django.db.models import Q
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.api.services import api_token_create
@@ -24,6 +23,7 @@ from convene.records.models import Action
 from convene.records.owning import owner_columns
 from tests.api.conftest import bearer
 from tests.followup.test_actions_at_scale import AFTER_DUE, _copies, _links, police_action
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 __all__ = ["police_action"]  # the fixture, shared with the lists at scale

@@ -8,12 +8,12 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.followup.enquiries import views as s47_views
 from convene.followup.models import S47Enquiry
 from convene.people.factories import ChildFactory
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

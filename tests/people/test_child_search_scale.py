@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.api.services import api_token_create
 from convene.core import pagination
 from convene.people import selectors
 from convene.people.factories import ChildFactory
 from tests.api.conftest import bearer
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests.convening import RECEIVED, make_referral
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.reminders import clock_reminders_decide
 from convene.people.factories import ChildFactory
@@ -20,6 +19,7 @@ from tests.clocks.test_restricted_subjects import (  # noqa: F401  (fixtures)
     restricted,
     tess,
 )
+from tests.queries import CaptureQueriesContext
 from tests.reminders.test_notification_pages import T0
 
 pytestmark = pytest.mark.django_db

@@ -7,12 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.reminders import outbox_insert
 from convene.reminders.models import Delivery
 from convene.reminders.outbox_insert import deliveries_insert
 from convene.reminders.services import delivery_rows, new_delivery
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta
 import pytest
 import time_machine
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -38,6 +37,7 @@ from convene.reporting.access import report_scope
 from convene.reporting.checks import agency_checks_on_time
 from convene.reporting.periods import Period
 from tests.convening import accepted_referral, scheduled_discussion
+from tests.queries import CaptureQueriesContext
 from tests.reporting.fixtures import APRIL, NOW, london
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from convene.clocks.services import clock_meet
 from convene.policy.vocab import ClockKind, Decision
@@ -23,6 +22,7 @@ from convene.reporting.access import report_scope
 from convene.reporting.edges import Days, Plan, plan
 from convene.reporting.periods import Period
 from tests.clocks.helpers import make_clock
+from tests.queries import CaptureQueriesContext
 from tests.records.conftest import HELD_AT, fill, make_record  # noqa: F401 - fixture
 from tests.reporting.fixtures import london
 

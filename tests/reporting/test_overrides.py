@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from convene.referrals.services import referral_accept
@@ -15,6 +14,7 @@ from convene.reporting.access import report_scope
 from convene.reporting.periods import Period
 from convene.reporting.selectors import overrides_by_rule
 from tests.convening import NOW
+from tests.queries import CaptureQueriesContext
 from tests.reporting.overriding import override_to_meeting
 
 MARCH = {

@@ -9,7 +9,6 @@ from io import BytesIO
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from convene.reporting.views import SUMMARIES
 from convene.returns.annex_a import write_annex_a
 from convene.returns.cin import CensusYear, write_census
 from tests.conftest import CheckedClient
+from tests.queries import CaptureQueriesContext
 
 # transaction=True: on PostgreSQL the bench loads by COPY with its foreign keys dropped and
 # rebuilt (ALTER TABLE), which a test transaction holding deferred trigger events refuses.

@@ -20,7 +20,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,6 +50,7 @@ from convene.reporting.tables import tables_for
 from convene.reporting.timeliness import timeliness
 from convene.reporting.views import SUMMARIES
 from tests.conftest import CheckedClient
+from tests.queries import CaptureQueriesContext
 
 # transaction=True: on PostgreSQL the bench loads by COPY (see test_scale_queries).
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -112,7 +112,8 @@ def test_annex_a_reads_allocations_in_a_fixed_number_of_queries(
     for day in (8, 9, 10):
         enquiry(held_at=london(2026, 7, day, 13, 0))
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    from tests.queries import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         rows = annex_a_rows(
