@@ -16,3 +16,6 @@ class EscalationAdmin(ReadOnlyAdmin[Escalation]):
     list_display = ["raised_at", "direction", "level", "what_is_late", "state", "partnership"]
     list_filter = ["state", "direction", "level", "partnership"]
     date_hierarchy = "raised_at"
+    # Many-to-many fields with a through model of their own (clocks.0013) are left out of
+    # the admin's form: named here, they are shown, read only, as before.
+    readonly_fields = ["addressed_to", "addressed_agencies"]

@@ -30,7 +30,7 @@ from convene.agencychecks.services import agency_check_submit
 from convene.allocation.models import Allocation
 from convene.allocation.selectors import allocations_visible_to
 from convene.audit.models import AuditEntry
-from convene.clocks.models import Clock, Escalation
+from convene.clocks.models import Clock, Escalation, EscalationAddressee, EscalationAgency
 from convene.clocks.selectors import clocks_visible_to, escalations_visible_to
 from convene.core.access import WRITES, AccessAction, NoAccessRule, can, has_rule, visible_set
 from convene.discussions.models import Discussion, Invitation
@@ -203,6 +203,8 @@ SELECTORS: dict[type[Model], tuple[Selector, Callable[[Any], Any]]] = {
     ReviewRequest: (discussions_visible_to, lambda request: request.discussion),
     Clock: (clocks_visible_to, _same),
     Escalation: (escalations_visible_to, _same),
+    EscalationAddressee: (escalations_visible_to, lambda link: link.escalation),
+    EscalationAgency: (escalations_visible_to, lambda link: link.escalation),
     Delivery: (deliveries_visible_to, _same),
     Allocation: (allocations_visible_to, _same),
     AgencyCheck: (agency_checks_visible_to, _same),

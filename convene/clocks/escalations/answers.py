@@ -18,7 +18,7 @@ from convene.clocks.escalations.notices import (
     _notify,
     _send_soon,
 )
-from convene.clocks.models import Escalation
+from convene.clocks.models import Escalation, EscalationAddressee, EscalationAgency
 from convene.clocks.selectors import (
     escalation_may_act,
 )
@@ -102,6 +102,9 @@ def escalation_resolve(
     escalation.outcome = outcome
     escalation.modified_by = by
     escalation.save(update_fields=fields)
+    # No longer to answer: off the partial indexes My work lists the open ones by.
+    for link in (EscalationAddressee, EscalationAgency):
+        link.objects.filter(escalation=escalation).update(still_open=False)
     _audit(
         escalation,
         action=Action.CHANGE,
