@@ -32,6 +32,7 @@ from convene.records.models import RecordVersion
 from convene.referrals.models import Referral
 from tests.allocation.test_my_work_queries import _authorised_record
 from tests.convening import accepted_referral, scheduled_discussion
+from tests.queries import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,7 @@ def test_only_open_escalations_are_listed_by_id(people, partnership, monkeypatch
         escalation_resolve(escalation=escalation, by=people["bob"], outcome="Sent", now=now)
     monkeypatch.setattr(work_escalations, "ESCALATIONS_LISTED", 1)
     walked = []
-    monkeypatch.setattr(work_escalations, "_addressed_walked", walked.append)
+    monkeypatch.setattr(work_escalations, "_addressed_walked", lambda *a, **kw: walked.append(a))
     rows = escalations_to_answer(people["bob"], now)
     assert not walked
     assert [row.what for row in rows] == ["Escalation: Record 2 not sent"]
@@ -214,10 +215,23 @@ def test_someone_addressed_on_more_open_escalations_than_listed_is_walked(
     walked = []
     real = work_escalations._addressed_walked
     monkeypatch.setattr(
-        work_escalations, "_addressed_walked", lambda links: walked.append(1) or real(links)
+        work_escalations,
+        "_addressed_walked",
+        lambda links, **kw: walked.append(kw["open_links"]) or real(links, **kw),
     )
-    assert escalations_to_answer(bob, now) == listed
-    assert walked
+    with CaptureQueriesContext(connection) as walking:
+        assert escalations_to_answer(bob, now) == listed
+    assert walked == [3]
+    # The open links are read once, as far as the choice of walk needs: never counted again
+    # (two more queries on a team manager's every page, issue 15).
+    link_tables = [m._meta.db_table for m in (EscalationAddressee, EscalationAgency)]
+    link_reads = [
+        q["sql"]
+        for q in walking.captured_queries
+        if any(t in q["sql"].split(" WHERE ")[0] for t in link_tables)
+    ]
+    assert len(link_reads) == 2, link_reads
+    assert not any("COUNT(" in sql for sql in link_reads)
 
 
 def _open_links(escalation):
