@@ -39,6 +39,17 @@ def _link_model(name: str, table: str, other: str, to: str) -> migrations.Create
     )
 
 
+def _through(field: str, through: str, to: str) -> migrations.AlterField:
+    """The escalation's many-to-many field, now through the link model."""
+    return migrations.AlterField(
+        model_name="escalation",
+        name=field,
+        field=models.ManyToManyField(
+            blank=True, related_name="escalations_addressed", through=through, to=to
+        ),
+    )
+
+
 # The links of escalations still to answer (clocks.models.ESCALATION_OPEN_STATES).
 OPEN_LINKS = (
     "UPDATE {table} SET still_open = TRUE WHERE escalation_id IN "
@@ -78,38 +89,27 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             state_operations=[
-                _link_model(
-                    "EscalationAddressee",
-                    "clocks_escalation_addressed_to",
-                    "professional",
-                    settings.AUTH_USER_MODEL,
-                ),
-                migrations.AlterField(
-                    model_name="escalation",
-                    name="addressed_to",
-                    field=models.ManyToManyField(
-                        blank=True,
-                        related_name="escalations_addressed",
-                        through="clocks.EscalationAddressee",
-                        to=settings.AUTH_USER_MODEL,
+                operation
+                for name, table, other, to, field in (
+                    (
+                        "EscalationAddressee",
+                        "clocks_escalation_addressed_to",
+                        "professional",
+                        settings.AUTH_USER_MODEL,
+                        "addressed_to",
                     ),
-                ),
-                _link_model(
-                    "EscalationAgency",
-                    "clocks_escalation_addressed_agencies",
-                    "agency",
-                    "people.agency",
-                ),
-                migrations.AlterField(
-                    model_name="escalation",
-                    name="addressed_agencies",
-                    field=models.ManyToManyField(
-                        blank=True,
-                        related_name="escalations_addressed",
-                        through="clocks.EscalationAgency",
-                        to="people.agency",
+                    (
+                        "EscalationAgency",
+                        "clocks_escalation_addressed_agencies",
+                        "agency",
+                        "people.agency",
+                        "addressed_agencies",
                     ),
-                ),
+                )
+                for operation in (
+                    _link_model(name, table, other, to),
+                    _through(field, f"clocks.{name}", to),
+                )
             ]
         ),
         *(
