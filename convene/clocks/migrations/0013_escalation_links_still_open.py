@@ -57,25 +57,30 @@ OPEN_LINKS = (
 )
 
 
-# (model, table, the other side's column, the partial index of the open links)
+# Each link model: its name, table, the other side's column and model, the escalation's
+# many-to-many field it carries, and the partial index of its open links.
 LINKS = (
     (
-        "escalationaddressee",
+        "EscalationAddressee",
         "clocks_escalation_addressed_to",
         "professional",
+        settings.AUTH_USER_MODEL,
+        "addressed_to",
         "escalation_addressee_open",
     ),
     (
-        "escalationagency",
+        "EscalationAgency",
         "clocks_escalation_addressed_agencies",
         "agency",
+        "people.agency",
+        "addressed_agencies",
         "escalation_agency_open",
     ),
 )
 
 
 def _opened(table: str) -> migrations.RunSQL:
-    # ``table`` is one of the two names below, never input.
+    # ``table`` is one of the two names above, never input.
     return migrations.RunSQL(OPEN_LINKS.format(table=table), migrations.RunSQL.noop)
 
 
@@ -90,22 +95,7 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 operation
-                for name, table, other, to, field in (
-                    (
-                        "EscalationAddressee",
-                        "clocks_escalation_addressed_to",
-                        "professional",
-                        settings.AUTH_USER_MODEL,
-                        "addressed_to",
-                    ),
-                    (
-                        "EscalationAgency",
-                        "clocks_escalation_addressed_agencies",
-                        "agency",
-                        "people.agency",
-                        "addressed_agencies",
-                    ),
-                )
+                for name, table, other, to, field, _ in LINKS
                 for operation in (
                     _link_model(name, table, other, to),
                     _through(field, f"clocks.{name}", to),
@@ -113,23 +103,23 @@ class Migration(migrations.Migration):
             ]
         ),
         *(
-            migrations.AddField(model, "still_open", models.BooleanField(db_default=False))
-            for model, *_ in LINKS
+            migrations.AddField(name.lower(), "still_open", models.BooleanField(db_default=False))
+            for name, *_ in LINKS
         ),
         *(_opened(table) for _, table, *_ in LINKS),
         *(
-            migrations.AlterField(model, "still_open", models.BooleanField(db_default=True))
-            for model, *_ in LINKS
+            migrations.AlterField(name.lower(), "still_open", models.BooleanField(db_default=True))
+            for name, *_ in LINKS
         ),
         *(
             migrations.AddIndex(
-                model,
+                name.lower(),
                 models.Index(
                     condition=models.Q(("still_open", True)),
                     fields=[other, "escalation"],
                     name=index,
                 ),
             )
-            for model, _, other, index in LINKS
+            for name, _, other, _, _, index in LINKS
         ),
     ]
